@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from parkops.accounts import services
+from parkops.accounts.models import Membership, User
+from parkops.core import audit
+from parkops.core.forms import style_widgets
+from parkops.core.models import Alliance, Park
+from parkops.core.permissions import Role
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        # The same words whether or not the username exists.
+        "invalid_login": _("Wrong username or password."),
+        "inactive": _("Wrong username or password."),
+        "locked": _(
+            "Too many failed sign-ins. Try again later, or ask the security administrator."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        ip = audit.current_client_ip()
+        if services.login_locked(username=username.lower(), ip=ip):
+            services.login_failed(username=username, ip=ip, locked=True)
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            services.login_failed(username=username, ip=ip)
+            raise
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=60)
+    read_only = forms.BooleanField(label=_("read only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class UserCreateForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class MembershipForm(forms.ModelForm):
+    """Grant a role; park, alliance and unit as the role needs (checked by the model)."""
+
+    class Meta:
+        model = Membership
+        fields = ["role", "park", "alliance", "promotion_unit", "can_view_personal_data"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = Park.objects.order_by("id")
+        self.fields["alliance"].queryset = Alliance.objects.order_by("id")
+        from parkops.promotion.models import PromotionUnit
+
+        self.fields["promotion_unit"].queryset = PromotionUnit.objects.unscoped().select_related(
+            "park"
+        )
+        self.fields["role"].choices = Role.choices
+        style_widgets(self.fields)

@@ -1,0 +1,430 @@
+"""Writes on accounts: users, passwords, memberships, sign-in, lockouts,
+sessions, two-factor devices, API tokens. Every one is audited."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import string
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkops.accounts.models import (
+    ApiToken,
+    Lockout,
+    LoginFailure,
+    Membership,
+    PasswordHistory,
+    User,
+    UserSession,
+    hash_token,
+)
+from parkops.core import audit, permissions
+from parkops.core.models import AuditEntry
+from parkops.core.permissions import SEPARATED_ADMIN_ROLES
+
+Action = AuditEntry.Action
+SESSION_ID_KEY = "parkops_sid"
+
+
+def _deny():
+    raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _require_global(actor, model, action: str) -> None:
+    if not permissions.has_global(actor, model, action):
+        _deny()
+
+
+def _user_snapshot(user: User) -> dict:
+    data = audit.snapshot(user)
+    data.pop("password", None)  # never in the audit trail, not even hashed
+    return data
+
+
+def _record_user(actor, action, user, before=None) -> None:
+    audit.record(actor=actor, action=action, obj=user, before=before, after=_user_snapshot(user))
+
+
+def _set_password(user: User, password: str) -> None:
+    """Validate and set ``password``, remembering it for the history rule."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = list(
+        PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+            : max(settings.PASSWORD_HISTORY, 1)
+        ]
+    )
+    PasswordHistory.objects.filter(user=user).exclude(pk__in=keep).delete()
+
+
+# ---------------------------------------------------------------------- users
+def user_create(
+    *,
+    username: str,
+    password: str,
+    actor,
+    full_name: str = "",
+    email: str = "",
+    must_change: bool = True,
+    is_demo: bool = False,
+) -> User:
+    """Create an account. One created by an administrator must change its password
+    at first sign-in; ``actor`` is ``permissions.SYSTEM`` for commands."""
+    _require_global(actor, User, permissions.ADD)
+    with transaction.atomic():
+        user = User(
+            username=username,
+            full_name=full_name,
+            email=email,
+            must_change_password=must_change,
+            is_demo=is_demo,
+        )
+        user.full_clean(exclude=["password"])
+        _set_password(user, password)
+        _record_user(actor, Action.CREATE, user)
+    return user
+
+
+def user_set_active(*, user: User, active: bool, actor) -> User:
+    """Disable (ending every session) or re-enable an account."""
+    _require_global(actor, User, permissions.CHANGE)
+    if actor.pk is not None and actor.pk == user.pk:
+        raise ValidationError({"user": _("You cannot disable your own account.")})
+    with transaction.atomic():
+        before = _user_snapshot(user)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            _end_sessions(user, reason="disabled", actor=actor)
+        _record_user(actor, Action.ENABLE if active else Action.DISABLE, user, before)
+    return user
+
+
+def temporary_password() -> str:
+    """A random password that meets every composition rule."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(14)) + "-#"
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+        ):
+            return candidate
+
+
+def password_reset(*, user: User, actor) -> str:
+    """Give ``user`` a temporary password (returned once) to change at next sign-in."""
+    _require_global(actor, User, permissions.CHANGE)
+    password = temporary_password()
+    with transaction.atomic():
+        _set_password(user, password)
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+        _end_sessions(user, reason="password_reset", actor=actor)
+        audit.record(actor=actor, action=Action.PASSWORD_RESET, obj=user)
+    return password
+
+
+def password_change(*, user: User, new_password: str, keep_sid: str | None = None) -> User:
+    """The user's own change; every other session of theirs ends."""
+    with transaction.atomic():
+        _set_password(user, new_password)
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+        _end_sessions(user, reason="password_change", actor=user, keep_sid=keep_sid)
+        audit.record(actor=user, action=Action.PASSWORD_CHANGE, obj=user)
+    return user
+
+
+def user_set_language(*, user: User, language: str, actor) -> User:
+    valid = {code for code, _name in User._meta.get_field("language").choices}
+    if language not in valid:
+        raise ValidationError({"language": _("Unknown language.")})
+    with transaction.atomic():
+        before = _user_snapshot(user)
+        user.language = language
+        user.save(update_fields=["language"])
+        _record_user(actor, Action.UPDATE, user, before)
+    return user
+
+
+# ---------------------------------------------------------------- memberships
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    actor,
+    park=None,
+    alliance=None,
+    promotion_unit=None,
+    can_view_personal_data: bool = False,
+) -> Membership:
+    """Give ``user`` a role. 三员分立: the three administrator roles exclude each other,
+    and nobody changes their own roles."""
+    _require_global(actor, Membership, permissions.ADD)
+    if actor.pk is not None and actor.pk == user.pk:
+        raise ValidationError({"user": _("Nobody may change their own roles.")})
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        held = set(user.memberships.values_list("role", flat=True))
+        if role in SEPARATED_ADMIN_ROLES and (held & SEPARATED_ADMIN_ROLES) - {role}:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "The system, security and audit administrator roles "
+                        "cannot be held by one account."
+                    )
+                }
+            )
+        membership = Membership(
+            user=user,
+            role=role,
+            park=park,
+            alliance=alliance,
+            promotion_unit=promotion_unit,
+            can_view_personal_data=can_view_personal_data,
+        )
+        membership.full_clean()
+        membership.save()
+        audit.record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=membership,
+            park=park,
+            after=audit.snapshot(membership),
+        )
+    permissions.clear_cache(user)
+    return membership
+
+
+def membership_revoke(*, membership: Membership, actor) -> None:
+    _require_global(actor, Membership, permissions.DELETE)
+    if actor.pk is not None and actor.pk == membership.user_id:
+        raise ValidationError({"user": _("Nobody may change their own roles.")})
+    with transaction.atomic():
+        before = audit.snapshot(membership)
+        audit.record(
+            actor=actor,
+            action=Action.DELETE,
+            obj=membership,
+            park=membership.park,
+            before=before,
+        )
+        membership.delete()
+    permissions.clear_cache(membership.user)
+
+
+# ------------------------------------------------------- sign-in and lockouts
+def _window_start(minutes: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=minutes)
+
+
+def login_locked(*, username: str, ip: str | None) -> bool:
+    """Is this username or client address locked out right now?"""
+    now = timezone.now()
+    active = Lockout.objects.filter(locked_until__gt=now, lifted_at__isnull=True)
+    keys = [(Lockout.Kind.USERNAME, username.lower())]
+    if ip:
+        keys.append((Lockout.Kind.IP, ip))
+    return any(active.filter(kind=kind, key=key).exists() for kind, key in keys)
+
+
+def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None:
+    """Count a failed sign-in; the Nth within the window locks username and address."""
+    username = username.lower()[:150]
+    with transaction.atomic():
+        audit.record(
+            actor=None,
+            action=Action.LOGIN_FAILED,
+            object_type="accounts.user",
+            object_repr=username,
+            after={"reason": "locked" if locked else "credentials"},
+        )
+        if locked:
+            return
+        LoginFailure.objects.create(username=username, ip=ip)
+        since = _window_start(settings.LOCKOUT_WINDOW_MINUTES)
+        recent = LoginFailure.objects.filter(time__gte=since)
+        until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        checks = [(Lockout.Kind.USERNAME, username, recent.filter(username=username))]
+        if ip:
+            checks.append((Lockout.Kind.IP, ip, recent.filter(ip=ip)))
+        for kind, key, failures in checks:
+            if failures.count() >= settings.LOCKOUT_FAILURES and not login_locked(
+                username=key if kind == Lockout.Kind.USERNAME else "",
+                ip=key if kind == Lockout.Kind.IP else None,
+            ):
+                lockout = Lockout.objects.create(kind=kind, key=key, locked_until=until)
+                audit.record(
+                    actor=None,
+                    action=Action.LOCKOUT,
+                    obj=lockout,
+                    after={"kind": kind, "key": key, "until": until.isoformat()},
+                )
+
+
+def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
+    _require_global(actor, Lockout, permissions.CHANGE)
+    with transaction.atomic():
+        lockout.lifted_at = timezone.now()
+        lockout.lifted_by = actor
+        lockout.save(update_fields=["lifted_at", "lifted_by"])
+        # The failures that caused it no longer count.
+        failures = LoginFailure.objects.all()
+        if lockout.kind == Lockout.Kind.USERNAME:
+            failures.filter(username=lockout.key).delete()
+        else:
+            failures.filter(ip=lockout.key).delete()
+        audit.record(
+            actor=actor,
+            action=Action.UNLOCK,
+            obj=lockout,
+            after={"kind": lockout.kind, "key": lockout.key},
+        )
+    return lockout
+
+
+def session_start(*, request, user: User, record_login: bool = True) -> UserSession:
+    """After Django's login(): record the session and (normally) the sign-in."""
+    with transaction.atomic():
+        LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+        user_session = UserSession.objects.create(
+            sid=uuid.uuid4().hex,
+            user=user,
+            ip=audit.current_client_ip(),
+            user_agent=request.headers.get("user-agent", "")[:200],
+        )
+        request.session[SESSION_ID_KEY] = user_session.sid
+        if record_login:
+            audit.record(actor=user, action=Action.LOGIN, obj=user, object_repr=str(user))
+    return user_session
+
+
+def session_event(*, user, action: str) -> None:
+    """Record a sign-out or another session event of the user's own."""
+    with transaction.atomic():
+        audit.record(actor=user, action=action, obj=user)
+
+
+def _end_sessions(user: User, *, reason: str, actor, keep_sid: str | None = None) -> int:
+    sessions = UserSession.objects.filter(user=user, ended_at__isnull=True)
+    if keep_sid:
+        sessions = sessions.exclude(sid=keep_sid)
+    return sessions.update(ended_at=timezone.now(), ended_reason=reason)
+
+
+def session_end(*, user_session: UserSession, actor, reason: str = "ended_by_admin") -> None:
+    """End a session now; its next request is signed out."""
+    if actor.pk != user_session.user_id:
+        _require_global(actor, UserSession, permissions.CHANGE)
+    with transaction.atomic():
+        if user_session.ended_at is None:
+            user_session.ended_at = timezone.now()
+            user_session.ended_reason = reason
+            user_session.save(update_fields=["ended_at", "ended_reason"])
+            audit.record(
+                actor=actor,
+                action=Action.SESSION_END,
+                obj=user_session.user,
+                after={"session": user_session.sid[:8], "reason": reason},
+            )
+
+
+# --------------------------------------------------------------- two-factor
+def otp_confirm(*, user: User, device, token: str) -> list[str]:
+    """Confirm a TOTP device with a code from the app; return new recovery codes."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    if not device.verify_token(token):
+        raise ValidationError({"token": _("The code is wrong or expired. Try the current one.")})
+    with transaction.atomic():
+        device.confirmed = True
+        device.save()
+        StaticDevice.objects.filter(user=user).delete()
+        static = StaticDevice.objects.create(user=user, name="recovery")
+        codes = [StaticToken.random_token() for _ in range(10)]
+        for code in codes:
+            static.token_set.create(token=code)
+        audit.record(actor=user, action=Action.OTP_ENROL, obj=user)
+    return codes
+
+
+def otp_reset(*, user: User, actor) -> None:
+    """Remove a user's two-factor devices so that they enrol again."""
+    from django_otp import devices_for_user
+
+    _require_global(actor, UserSession, permissions.CHANGE)
+    if actor.pk == user.pk:
+        raise ValidationError({"user": _("Ask another security administrator.")})
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        _end_sessions(user, reason="otp_reset", actor=actor)
+        audit.record(actor=actor, action=Action.OTP_RESET, obj=user)
+
+
+# ----------------------------------------------------------------- API tokens
+def api_token_create(
+    *, user: User, name: str, read_only: bool = False, actor
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user`` and return it with its key (shown only once)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the system using it.")})
+    key = ApiToken.generate_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:60],
+            prefix=key[3 : 3 + ApiToken.PREFIX_LENGTH],
+            key_hash=hash_token(key),
+            read_only=read_only,
+        )
+        audit.record(
+            actor=actor,
+            action=Action.TOKEN_CREATE,
+            obj=token,
+            after={"name": token.name, "prefix": token.prefix, "read_only": read_only},
+        )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(
+                actor=actor,
+                action=Action.TOKEN_REVOKE,
+                obj=token,
+                after={"name": token.name, "prefix": token.prefix},
+            )
+    return token
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user owning the (unrevoked) token ``key``, or None."""
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=hash_token(key or ""))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    # Last use is bookkeeping, not a user action: no audit entry.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    token.user.api_token = token
+    return token.user

@@ -1,0 +1,159 @@
+"""API plumbing every app's router shares: auth, errors, scoped lookups, filters.
+
+Routers are thin: they parse, call ``restrict``-based helpers and services, and
+return schemas. Errors are JSON: ``{"detail": ..., "errors": {field: [..]}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, django_auth
+from pydantic import create_model
+
+from parkops.core import permissions
+from parkops.core.models import Park
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal API token."""
+
+    openapi_description = "Personal API token (Bearer)"
+
+    def authenticate(self, request, token):
+        from parkops.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is None:
+            return None
+        if user.api_token.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied(_("This API token is read-only."))
+        return user
+
+
+class Renderer(JSONRenderer):
+    """JSON with Chinese characters as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def create_api(**kwargs) -> NinjaAPI:
+    api = NinjaAPI(
+        title="ParkOps API",
+        version="1",
+        description=_(
+            "ParkOps API. Authenticate with a personal API token "
+            "(Authorization: Bearer <token>) or the browser session."
+        ),
+        auth=[TokenAuth(), django_auth],
+        renderer=Renderer(),
+        urls_namespace="api",
+        **kwargs,
+    )
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = (
+            {field: list(messages) for field, messages in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"__all__": list(exc.messages)}
+        )
+        return api.create_response(
+            request, {"detail": _("The data is not valid."), "errors": errors}, status=422
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        from parkops.core.views import record_denied
+
+        record_denied(request, actor=getattr(request, "auth", None))
+        detail = str(exc) or _("You do not have permission to do this.")
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request, exc):
+        return not_found(request, exc)
+
+    return api
+
+
+def user_of(request):
+    """The acting user: the token's owner or the session user."""
+    return request.auth
+
+
+def get_scoped(model, request, pk, action: str = permissions.VIEW):
+    """The object if the user may ``action`` it, else 404 (never 403: no leak)."""
+    try:
+        return model.objects.restrict(user_of(request), action).get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def resolve_park(request, park_id: int | None, model) -> Park:
+    """The park a new object goes into: the given one, or the user's only park."""
+    user = user_of(request)
+    allowed = permissions.park_ids_for(user, model, permissions.ADD)
+    if park_id is None:
+        if len(allowed) != 1:
+            raise ValidationError({"park": [_("Say which park (query parameter park).")]})
+        park_id = next(iter(allowed))
+    if park_id not in allowed:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    return Park.objects.get(pk=park_id)
+
+
+def resolve_related(request, model, pk, *, park, field: str):
+    """A foreign key from a request body, only if it is in scope and in ``park``."""
+    if pk is None:
+        return None
+    found = model.objects.restrict(user_of(request)).filter(pk=pk, park=park).first()
+    if found is None:
+        raise ValidationError({field: [_("No such record in this park.")]})
+    return found
+
+
+def filter_schema(filterset_class) -> type[Schema]:
+    """A query-parameter schema with one optional field per FilterSet filter, so the
+    API filters with the same FilterSet as the list page and documents it."""
+    fields = dict.fromkeys(filterset_class.base_filters, (Optional[str], None))  # noqa: UP045
+    return create_model(f"{filterset_class.__name__}Query", __base__=Schema, **fields)
+
+
+def filtered(request, model, filterset_class, filters: Schema, *, select_related=()):
+    """The user's rows of ``model`` narrowed by the FilterSet; bad filters are a 422."""
+    queryset = model.objects.restrict(user_of(request), permissions.VIEW)
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
+    filterset = filterset_class(data, queryset=queryset, request=_RequestWithUser(request))
+    if not filterset.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})
+    return filterset.qs
+
+
+class _RequestWithUser:
+    """FilterSets read ``request.user``; under token auth the user is ``request.auth``."""
+
+    def __init__(self, request):
+        self._request = request
+        self.user = user_of(request)
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)

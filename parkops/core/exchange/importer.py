@@ -1,0 +1,409 @@
+"""Import: read, match, validate through the register's services, preview or commit.
+
+Preview and commit are the same code: the whole file is applied inside one
+transaction, row by row through the register's services (so every rule a form
+enforces applies to a spreadsheet too), and then rolled back for a preview or
+when any row failed. What the preview shows is exactly what the commit does,
+and a commit writes all rows or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from parkops.core import audit, permissions
+from parkops.core.exchange import values as v
+from parkops.core.exchange.headers import header_key, unit_in_header
+from parkops.core.exchange.readers import FileError, Table, read_table
+from parkops.core.exchange.spec import REF, Column, RegisterSpec
+from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+PROGRESS_EVERY = 250
+PARK_HEADERS = {header_key(h) for h in ("园区", "所属园区", "park")}
+UNIT_HEADERS = {header_key(h) for h in ("单位", "金额单位", "unit")}
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column as Excel names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str  # Excel letter, "" for the whole row
+    header: str
+    message: str
+
+
+@dataclass
+class RowResult:
+    row: int
+    action: str
+    key: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    spec: RegisterSpec
+    file_name: str
+    rows: list[RowResult] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    table: Table | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.problems
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict:
+        return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED, ERROR)}
+
+
+class _Abort(Exception):
+    """Leave the transaction, rolling everything back."""
+
+
+@dataclass(frozen=True)
+class _Later:
+    """A reference to a row of this same file (a parent listed above its child)."""
+
+    key: str
+
+
+@dataclass
+class _Layout:
+    columns: dict[int, Column]  # sheet column index → spec column
+    headers: list[str]
+    park_index: int | None = None
+    unit_index: int | None = None
+
+
+def _layout(spec: RegisterSpec, table: Table) -> _Layout:
+    wanted = {}
+    for column in spec.columns:
+        for name in (str(column.header), *column.synonyms):
+            wanted[header_key(name)] = column
+    layout = _Layout(columns={}, headers=table.headers)
+    seen: dict[str, str] = {}
+    for index, header in enumerate(table.headers):
+        key = header_key(header)
+        if not key:
+            continue
+        if key in PARK_HEADERS:
+            layout.park_index = index
+            continue
+        if key in UNIT_HEADERS:
+            layout.unit_index = index
+            continue
+        column = wanted.get(key)
+        if column is None:
+            continue  # extra columns are allowed and ignored
+        if column.key in seen:
+            raise FileError(
+                _("Columns %(a)s and %(b)s both mean “%(header)s”; keep one.")
+                % {"a": seen[column.key], "b": column_letter(index), "header": column.header}
+            )
+        seen[column.key] = column_letter(index)
+        layout.columns[index] = column
+    missing = [str(c.header) for c in spec.columns if c.required and c.key not in seen]
+    if missing:
+        raise FileError(
+            _("Required columns are missing: %(columns)s. Download the template to see them.")
+            % {"columns": "、".join(missing)}
+        )
+    return layout
+
+
+def _resolve_refs(spec, layout, table, actor, park) -> dict[str, dict[str, object]]:
+    """For each reference column, the typed value → object in this park.
+
+    A value that names a record of another park refuses the whole file: a
+    spreadsheet must never link one park's rows to another's.
+    """
+    resolved: dict[str, dict[str, object]] = {}
+    for index, column in layout.columns.items():
+        if column.kind != REF:
+            continue
+        typed = {v.text(cells[index]) for _row, cells in table.rows} - {""}
+        model = column.ref_model
+        visible = model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+        lookup = Q(**{f"{column.ref_field}__in": typed}) | Q(name__in=typed)
+        found = {}
+        for obj in visible.filter(lookup):
+            found[v.text(getattr(obj, column.ref_field))] = obj
+            found.setdefault(v.text(obj.name), obj)
+        unknown = typed - set(found)
+        if unknown:
+            elsewhere = (
+                model.objects.unscoped()
+                .exclude(park=park)
+                .filter(Q(**{f"{column.ref_field}__in": unknown}) | Q(name__in=unknown))
+            )
+            if elsewhere.exists():
+                raise FileError(
+                    _(
+                        "The file links to records of another park (%(header)s: %(values)s); "
+                        "the whole file was refused."
+                    )
+                    % {"header": column.header, "values": "、".join(sorted(unknown)[:5])}
+                )
+        resolved[column.key] = found
+    return resolved
+
+
+def _check_park_column(layout, table, park) -> None:
+    if layout.park_index is None:
+        return
+    names = {park.name, park.short_name, park.code}
+    for row, cells in table.rows:
+        value = v.text(cells[layout.park_index])
+        if value and value not in names:
+            raise FileError(
+                _(
+                    "Row %(row)d names another park (“%(value)s”); this import is for "
+                    "%(park)s only. The whole file was refused."
+                )
+                % {"row": row, "value": value, "park": park.name}
+            )
+
+
+def _parse_row(spec, layout, row, cells, refs, file_keys) -> tuple[dict, list[Problem]]:
+    values, problems = {}, []
+    unit = v.text(cells[layout.unit_index]) if layout.unit_index is not None else None
+    for index, column in layout.columns.items():
+        raw = cells[index]
+        try:
+            if column.kind == REF:
+                typed = v.text(raw)
+                if typed and typed not in refs[column.key]:
+                    if column.ref_model is spec.model and typed in file_keys:
+                        values[column.key] = _Later(typed)
+                        continue
+                    raise v.CellError(
+                        _("No %(what)s “%(value)s” in this park.")
+                        % {"what": column.header, "value": typed}
+                    )
+                values[column.key] = refs[column.key].get(typed) if typed else None
+            else:
+                column_unit = unit_in_header(layout.headers[index]) or unit or None
+                values[column.key] = column.parse(raw, column_unit)
+            if column.required and values[column.key] in (None, ""):
+                raise v.CellError(_("This column must be filled in."))
+        except v.CellError as error:
+            problems.append(Problem(row, column_letter(index), str(column.header), str(error)))
+    return values, problems
+
+
+def _problems_from(error: ValidationError, spec, layout, row) -> list[Problem]:
+    letters = {
+        column.key: (column_letter(i), str(column.header)) for i, column in layout.columns.items()
+    }
+    problems = []
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            letter, header = letters.get(name, ("", ""))
+            for message in errors:
+                problems.append(Problem(row, letter, header, message))
+    else:
+        problems.extend(Problem(row, "", "", message) for message in error.messages)
+    return problems
+
+
+def run_import(
+    *,
+    spec: RegisterSpec,
+    actor,
+    park,
+    data: bytes,
+    file_name: str,
+    commit: bool,
+    progress=None,
+) -> Outcome:
+    """Apply the file to ``park``'s register as ``actor``; keep it only if ``commit``
+    and every row succeeded. Returns what happened (or would happen) row by row.
+
+    ``progress(done, total)``, if given, is called every few hundred rows.
+    """
+    started = time.monotonic()
+    outcome = Outcome(spec=spec, file_name=file_name)
+    if not spec.importable or not (
+        permissions.can(actor, spec.model, permissions.ADD, park)
+        or permissions.can(actor, spec.model, permissions.CHANGE, park)
+    ):
+        raise PermissionDenied(_("You may not import into this register."))
+    try:
+        table = read_table(data, file_name)
+        outcome.table = table
+        layout = _layout(spec, table)
+        _check_park_column(layout, table, park)
+        refs = _resolve_refs(spec, layout, table, actor, park)
+    except FileError as error:
+        outcome.file_errors.append(str(error))
+        return outcome
+    key_column = spec.column(spec.natural_key)
+    key_index = next((i for i, c in layout.columns.items() if c is key_column), None)
+    normalise = spec.extra.get("normalise_key", lambda key: key)
+
+    file_keys = (
+        {normalise(v.text(cells[key_index])) for _row, cells in table.rows}
+        if key_index is not None
+        else set()
+    )
+    parsed = []
+    first_row_of_key: dict[str, int] = {}
+    for row, cells in table.rows:
+        values, problems = _parse_row(spec, layout, row, cells, refs, file_keys)
+        key = normalise(v.text(values.get(spec.natural_key) or ""))
+        if key and key in first_row_of_key:
+            problems.append(
+                Problem(
+                    row,
+                    column_letter(key_index) if key_index is not None else "",
+                    str(key_column.header),
+                    _("The same %(what)s as row %(other)d.")
+                    % {"what": key_column.header, "other": first_row_of_key[key]},
+                )
+            )
+        if key:
+            first_row_of_key.setdefault(key, row)
+        parsed.append((row, key, values, problems))
+
+    keys = {key for _row, key, _values, _problems in parsed if key}
+    in_park = spec.model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+    existing = {
+        normalise(getattr(obj, spec.natural_key)): obj
+        for obj in in_park.filter(**{f"{spec.natural_key}__in": keys}).select_related(
+            *spec.select_related
+        )
+    }
+    # Rows without the natural key (a prospect without a credit code) are matched
+    # by the fallback key among records that also lack it.
+    fallback = spec.extra.get("fallback_key")
+    if fallback:
+        names = {v.text(values.get(fallback)) for _r, key, values, _p in parsed if not key}
+        for obj in in_park.filter(**{spec.natural_key: "", f"{fallback}__in": names}):
+            existing[f"{fallback}:{getattr(obj, fallback)}"] = obj
+    done: dict[str, object] = {}
+
+    try:
+        with transaction.atomic():
+            items = []
+            total = len(parsed)
+            for done_rows, (row, key, values, problems) in enumerate(parsed):
+                if progress is not None and done_rows % PROGRESS_EVERY == 0:
+                    progress(done_rows, total)
+                result = RowResult(row=row, action=ERROR, key=key, problems=problems)
+                outcome.rows.append(result)
+                if problems:
+                    continue
+                if not key and fallback:
+                    key = f"{fallback}:{v.text(values.get(fallback))}"
+                current = existing.get(key)
+                later = [name for name, value in values.items() if isinstance(value, _Later)]
+                for name in later:
+                    target = done.get(values[name].key)
+                    if target is None:
+                        result.problems.append(
+                            Problem(
+                                row,
+                                "",
+                                "",
+                                _("“%(value)s” is defined in a row below this one; list it first.")
+                                % {"value": values[name].key},
+                            )
+                        )
+                    values[name] = target
+                if result.problems:
+                    continue
+                savepoint = transaction.savepoint()
+                try:
+                    if current is None:
+                        obj = spec.create(park=park, actor=actor, **values)
+                        before, result.action = None, CREATE
+                    else:
+                        before = audit.snapshot(current)
+                        obj = spec.update(current, actor=actor, **values)
+                        result.action = UPDATE
+                    after = audit.snapshot(obj)
+                    if before == after:
+                        result.action = UNCHANGED
+                    transaction.savepoint_commit(savepoint)
+                except ValidationError as error:
+                    transaction.savepoint_rollback(savepoint)
+                    result.action = ERROR
+                    result.problems.extend(_problems_from(error, spec, layout, row))
+                    continue
+                done[key] = obj
+                if result.action != UNCHANGED:
+                    items.append((row, result.action, obj, before, after))
+            if progress is not None:
+                progress(total, total)
+            if not (commit and outcome.ok):
+                raise _Abort
+            outcome.batch = _record_batch(
+                spec, actor, park, file_name, data, outcome, items, started
+            )
+    except _Abort:
+        pass
+    return outcome
+
+
+def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -> ImportBatch:
+    batch = ImportBatch.objects.create(
+        park=park,
+        register=spec.key,
+        actor=actor,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_count=outcome.count(CREATE),
+        updated_count=outcome.count(UPDATE),
+        unchanged_count=outcome.count(UNCHANGED),
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    ImportItem.objects.bulk_create(
+        ImportItem(
+            park=park,
+            batch=batch,
+            row=row,
+            action=action,
+            object_id=str(obj.pk),
+            before=before,
+            after=after,
+        )
+        for row, action, obj, before, after in items
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.IMPORT,
+        obj=batch,
+        after={
+            "register": spec.key,
+            "file": file_name,
+            "sha256": batch.sha256,
+            "counts": outcome.counts,
+        },
+    )
+    return batch

@@ -1,0 +1,106 @@
+"""Large imports in the background (django-tasks, database backend).
+
+Above PARKOPS_IMPORT_BACKGROUND_ROWS rows, the preview and the commit run as
+tasks picked up by `manage.py db_worker`; the page follows the job's progress
+and survives a reload. The commit is still one transaction: all rows or none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from parkops.core.exchange import services
+from parkops.core.exchange.importer import Outcome, run_import
+from parkops.core.exchange.spec import get_spec
+from parkops.core.models import ImportJob
+
+MAX_PROBLEMS_KEPT = 500
+
+
+def _progress_path(job_id: int):
+    return services.upload_dir() / f"job-{job_id}.progress"
+
+
+def write_progress(job_id: int, done: int, total: int) -> None:
+    """Progress lives in a file: the import's transaction hides its own writes."""
+    path = _progress_path(job_id)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"done": done, "total": total}))
+    os.replace(temporary, path)
+
+
+def read_progress(job: ImportJob) -> tuple[int, int]:
+    if job.status == ImportJob.Status.DONE:
+        return job.total_rows, job.total_rows
+    try:
+        data = json.loads(_progress_path(job.pk).read_text())
+    except (FileNotFoundError, ValueError):
+        return 0, job.total_rows
+    return data["done"], data["total"]
+
+
+def outcome_summary(outcome: Outcome) -> dict:
+    return {
+        "ok": outcome.ok,
+        "counts": outcome.counts,
+        "file_errors": outcome.file_errors,
+        "problems": [vars(problem) for problem in outcome.problems[:MAX_PROBLEMS_KEPT]],
+        "problem_count": len(outcome.problems),
+    }
+
+
+def job_start(*, token: str, actor, park, register: str, file_name: str, mode: str, rows: int):
+    """Queue a background preview or commit of a held upload."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            park=park,
+            register=register,
+            actor=actor,
+            token=token,
+            file_name=file_name[:255],
+            mode=mode,
+            total_rows=rows,
+        )
+        # The database backend stores the task in this same transaction: the job
+        # and its task exist together or not at all.
+        run_job.enqueue(job.pk)
+    return job
+
+
+@task()
+def run_job(job_id: int) -> None:
+    job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    try:
+        data, meta = services.upload_load(token=job.token, user=job.actor, register=job.register)
+        outcome = run_import(
+            spec=get_spec(job.register),
+            actor=job.actor,
+            park=job.park,
+            data=data,
+            file_name=meta["file"],
+            commit=job.mode == ImportJob.Mode.COMMIT,
+            progress=lambda done, total: write_progress(job.pk, done, total),
+        )
+        if outcome.batch is not None:
+            services.upload_discard(job.token)
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            result=outcome_summary(outcome),
+            batch=outcome.batch,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            result={"error": str(error)[:500]},
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        _progress_path(job.pk).unlink(missing_ok=True)

@@ -1,0 +1,159 @@
+"""Writes of the exchange framework: held uploads, committed imports, undo."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.deletion import Collector, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkops.core import audit, permissions
+from parkops.core.exchange.importer import Outcome, run_import
+from parkops.core.exchange.spec import get_spec
+from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+from parkops.core.services import object_update
+
+UPLOAD_TTL_SECONDS = 24 * 3600
+
+
+def upload_dir():
+    path = settings.VAR_DIR / "imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def upload_hold(*, data: bytes, file_name: str, user, park, register: str) -> str:
+    """Keep an uploaded file between preview and commit; returns its token.
+
+    Held files live under var/imports (mode 0700), belong to one user, park and
+    register, and are deleted after commit or cancel, or after a day.
+    """
+    purge_stale_uploads()
+    token = secrets.token_urlsafe(16)
+    folder = upload_dir()
+    (folder / f"{token}.bin").write_bytes(data)
+    meta = {"file": file_name, "user": user.pk, "park": park.pk, "register": register}
+    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False))
+    return token
+
+
+def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
+    """The held file and its details, only for the user who uploaded it."""
+    if not token.replace("-", "").replace("_", "").isalnum():
+        raise PermissionDenied
+    folder = upload_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text())
+        data = (folder / f"{token}.bin").read_bytes()
+    except FileNotFoundError as error:
+        raise ValidationError(_("The uploaded file has expired; upload it again.")) from error
+    if meta["user"] != user.pk or meta["register"] != register:
+        raise PermissionDenied
+    return data, meta
+
+
+def upload_discard(token: str) -> None:
+    for suffix in (".bin", ".json"):
+        (upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def purge_stale_uploads() -> None:
+    cutoff = time.time() - UPLOAD_TTL_SECONDS
+    for path in upload_dir().iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def import_commit(*, token: str, actor, register: str) -> Outcome:
+    """Commit a held upload (all rows or none); the held file is deleted on success."""
+    from parkops.core.models import Park
+
+    data, meta = upload_load(token=token, user=actor, register=register)
+    park = Park.objects.get(pk=meta["park"])
+    outcome = run_import(
+        spec=get_spec(register),
+        actor=actor,
+        park=park,
+        data=data,
+        file_name=meta["file"],
+        commit=True,
+    )
+    if outcome.batch is not None:
+        upload_discard(token)
+    return outcome
+
+
+def _restorable(before: dict, model) -> dict:
+    many = {f.name for f in model._meta.many_to_many}
+    return {k: v for k, v in before.items() if k not in ("id", "park_id") and k not in many}
+
+
+def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Undo a whole batch, if none of its objects changed since; otherwise refuse,
+    naming the rows whose objects changed."""
+    spec = get_spec(batch.register)
+    model = spec.model
+    with transaction.atomic():
+        batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.UNDONE:
+            raise ValidationError(_("This import was already undone."))
+        items = list(ImportItem.objects.unscoped().filter(park=batch.park, batch=batch))
+        objects = {
+            str(obj.pk): obj
+            for obj in model.objects.restrict(actor, permissions.VIEW).filter(
+                park=batch.park, pk__in=[item.object_id for item in items]
+            )
+        }
+        changed = sorted(
+            item.row
+            for item in items
+            if item.object_id not in objects
+            or audit.snapshot(objects[item.object_id]) != item.after
+        )
+        if changed:
+            raise ValidationError(
+                _("Cannot undo: the records of rows %(rows)s changed after the import.")
+                % {"rows": "、".join(map(str, changed))}
+            )
+        for item in reversed(items):
+            obj = objects[item.object_id]
+            if item.action == "update":
+                object_update(obj=obj, actor=actor, fields=_restorable(item.before, model))
+            else:
+                _delete_created(obj, actor, item.row)
+        batch.status = ImportBatch.Status.UNDONE
+        batch.undone_at = timezone.now()
+        batch.save(update_fields=["status", "undone_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=batch,
+            after={"undone": True, "items": len(items)},
+        )
+    return batch
+
+
+def _delete_created(obj, actor, row: int) -> None:
+    """Delete what an import created, unless other records depend on it by now."""
+    if not permissions.can(actor, type(obj), permissions.ADD, obj.park_id):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    collector = Collector(using="default")
+    try:
+        collector.collect([obj])
+    except ProtectedError as error:
+        raise ValidationError(
+            _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
+        ) from error
+    dependants = sum(len(objs) for model, objs in collector.data.items()) - 1
+    if dependants:
+        raise ValidationError(
+            _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
+        )
+    audit.record(actor=actor, action=AuditEntry.Action.DELETE, obj=obj, before=audit.snapshot(obj))
+    type(obj).unguarded.filter(pk=obj.pk).delete()

@@ -1,0 +1,149 @@
+"""How a register describes itself to the exchange framework.
+
+An app's ``exchange.py`` builds one ``RegisterSpec`` per register and calls
+``register(spec)``; templates, imports, exports, the pages and the API all read
+from it. Columns say how to read and write a value; the spec says how rows are
+matched (natural key) and which services create and update objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from parkops.core.exchange import values as v
+
+TEXT, INT, DECIMAL, MONEY, DATE, BOOL, CHOICE, REF = (
+    "text",
+    "int",
+    "decimal",
+    "money",
+    "date",
+    "bool",
+    "choice",
+    "ref",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column of a register.
+
+    ``key`` is the service keyword; ``header`` the Chinese header written in
+    templates and exports; ``synonyms`` other headers users write for it.
+    For ``choice`` columns, ``choices`` is a Django ``Choices`` class (labels or
+    codes are accepted). For ``ref`` columns, ``ref_model`` is a park-scoped
+    model looked up by ``ref_field`` (its code) or, failing that, by name.
+    """
+
+    key: str
+    header: Any
+    kind: str = TEXT
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    choices: type[models.Choices] | None = None
+    ref_model: type[models.Model] | None = None
+    ref_field: str = "code"
+    unit: str = "元"
+    help: Any = ""
+    example: Any = ""
+    width: int = 18
+    export: Callable[[Any], Any] | None = None
+
+    def export_value(self, obj):
+        if self.export is not None:
+            return self.export(obj)
+        value = getattr(obj, self.key)
+        if self.kind == CHOICE and value:
+            return self.choices(value).label
+        if self.kind == REF:
+            return getattr(value, self.ref_field, "") if value is not None else ""
+        if self.kind == BOOL:
+            return "是" if value else "否"
+        return value
+
+    def parse(self, raw, unit: str | None = None):
+        """The cell's value for the service, or ``values.CellError``."""
+        if self.kind == TEXT:
+            return v.text(raw)
+        if self.kind == INT:
+            return v.parse_int(raw)
+        if self.kind == DECIMAL:
+            return v.parse_decimal(raw)
+        if self.kind == MONEY:
+            return v.parse_money(raw, unit or self.unit)
+        if self.kind == DATE:
+            return v.parse_date(raw)
+        if self.kind == BOOL:
+            return v.parse_bool(raw)
+        if self.kind == CHOICE:
+            return self._parse_choice(raw)
+        raise ValueError(f"column {self.key}: kind {self.kind} is resolved by the importer")
+
+    def _parse_choice(self, raw):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.translation import gettext as _
+
+        typed = v.text(raw)
+        if not typed:
+            return ""
+        for value, label in self.choices.choices:
+            # A Chinese sheet must import for an English-speaking user and back.
+            names = {str(value)}
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    names.add(str(label))
+            if typed in names:
+                return value
+        allowed = "、".join(str(label) for _value, label in self.choices.choices)
+        raise v.CellError(
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": typed, "allowed": allowed}
+        )
+
+
+@dataclass
+class RegisterSpec:
+    """A register as the exchange framework sees it."""
+
+    key: str
+    model: type[models.Model]
+    title: Any
+    columns: list[Column]
+    natural_key: str
+    create: Callable[..., models.Model] | None = None  # create(park=, actor=, **values)
+    update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
+    select_related: tuple[str, ...] = ()
+    filterset_class: Any = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def importable(self) -> bool:
+        """Export-only registers (parks, alliances, import batches) have no services."""
+        return self.create is not None
+
+    @property
+    def park_scoped(self) -> bool:
+        return any(f.name == "park" for f in self.model._meta.fields)
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+
+_REGISTRY: dict[str, RegisterSpec] = {}
+
+
+def register(spec: RegisterSpec) -> RegisterSpec:
+    _REGISTRY[spec.key] = spec
+    return spec
+
+
+def get_spec(key: str) -> RegisterSpec:
+    return _REGISTRY[key]
+
+
+def all_specs() -> list[RegisterSpec]:
+    return list(_REGISTRY.values())

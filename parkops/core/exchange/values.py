@@ -1,0 +1,145 @@
+"""Parsing cell values the way Chinese users type them in Excel and WPS.
+
+Each parser takes what the reader produced (str, int, float, date, datetime or
+None) and returns a Python value or raises ``CellError`` with a message in
+gettext, which the importer places at its row and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+
+class CellError(ValueError):
+    """A value that cannot be read; ``str(error)`` says why, for the user."""
+
+
+def text(value) -> str:
+    """Cell content as trimmed text with full-width characters folded (NFKC)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores 123 as 123.0
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+# Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DATE_PATTERNS = [
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+]
+
+
+def parse_date(value) -> datetime.date | None:
+    """2023-06-30, 2023/6/30, 2023.6.30, 2023年6月30日, 20230630, or an Excel serial."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):
+        if 1 <= value < 2958466:  # up to 9999-12-31
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(_("%(value)s is not a date.") % {"value": value})
+    raw = text(value)
+    if raw.replace(".", "", 1).isdigit() and len(raw) <= 5:
+        return parse_date(float(raw))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(raw.split(" ")[0])
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError as error:
+                raise CellError(_("%(value)s is not a real date.") % {"value": raw}) from error
+    raise CellError(
+        _("“%(value)s” is not a date; write it like 2023-06-30 or 2023年6月30日.") % {"value": raw}
+    )
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def parse_decimal(value) -> Decimal | None:
+    """A number, with thousands separators and spaces allowed: 1,234.50 → 1234.50."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr gives the shortest exact decimal that round-trips, e.g. 0.1 → "0.1".
+        return Decimal(repr(value))
+    raw = text(value).replace(",", "").replace("，", "").replace(" ", "")
+    if not _NUMBER.fullmatch(raw):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    try:
+        return Decimal(raw)
+    except InvalidOperation as error:  # pragma: no cover - the pattern excludes this
+        raise CellError(_("“%(value)s” is not a number.") % {"value": raw}) from error
+
+
+def parse_int(value) -> int | None:
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellError(_("“%(value)s” must be a whole number.") % {"value": text(value)})
+    return int(number)
+
+
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8}
+_UNIT_SUFFIX = re.compile(r"(亿元|万元|元|亿|万)$")
+
+
+def unit_factor(unit: str) -> Decimal:
+    """The factor of 元, 万元 or 亿元 (also 万, 亿); unknown units are an error."""
+    unit = text(unit)
+    if unit in ("万", "亿"):
+        unit += "元"
+    if unit not in MONEY_UNITS:
+        raise CellError(_("Unknown money unit “%(unit)s”: use 元, 万元 or 亿元.") % {"unit": unit})
+    return MONEY_UNITS[unit]
+
+
+def parse_money(value, unit: str = "元") -> Decimal | None:
+    """Money in yuan, exactly: ``1.3`` with unit 亿元 → 130000000; "52万元" → 520000."""
+    if value is None or value == "":
+        return None
+    raw = value
+    if isinstance(value, str):
+        raw = text(value)
+        suffix = _UNIT_SUFFIX.search(raw)
+        if suffix:
+            unit = suffix.group(1)
+            raw = raw[: suffix.start()]
+    amount = parse_decimal(raw)
+    yuan = amount * unit_factor(unit)
+    # Yuan to the fen: more decimals than that is a typing error, not a value.
+    if yuan != yuan.quantize(Decimal("0.01")):
+        raise CellError(_("%(value)s has more decimals than a fen.") % {"value": text(value)})
+    return yuan.quantize(Decimal("0.01"))
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✔", "对"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✘", "不是", ""}
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    raw = text(value).lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise CellError(_("“%(value)s” is not 是 or 否.") % {"value": text(value)})

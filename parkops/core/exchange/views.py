@@ -1,0 +1,269 @@
+"""Pages of the exchange framework: template, import with preview, commit, error
+report, export of a list's current view, import batches and undo."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parkops.core import generic, permissions
+from parkops.core.exchange import jobs, services, writers
+from parkops.core.exchange.importer import run_import
+from parkops.core.exchange.readers import FileError, read_table
+from parkops.core.exchange.spec import get_spec
+from parkops.core.exports import xlsx_export
+from parkops.core.models import ImportBatch, ImportItem, ImportJob
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (.xlsx, .xls or .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".xlsx,.xls,.csv"}
+        ),
+    )
+
+
+def _spec(register):
+    try:
+        return get_spec(register)
+    except KeyError as error:
+        raise Http404 from error
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=writers.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def template(request, register):
+    spec = _spec(register)
+    if not permissions.can(request.user, spec.model, permissions.VIEW):
+        raise PermissionDenied
+    park = generic.active_park(request.user)
+    data = writers.template_workbook(spec, user=request.user, park=park)
+    return _download(data, f"{spec.title}-导入模板.xlsx")
+
+
+@login_required
+def export(request, register):
+    """The list page's current view (same filters, same scope) as .xlsx."""
+    spec = _spec(register)
+    if not permissions.can(request.user, spec.model, permissions.VIEW):
+        raise PermissionDenied
+    queryset = spec.model.objects.restrict(request.user, permissions.VIEW).select_related(
+        *spec.select_related
+    )
+    park_id = getattr(request.user, "active_park_id", None)
+    if park_id is not None and spec.park_scoped:
+        queryset = queryset.filter(park_id=park_id)
+    if spec.filterset_class is not None:
+        queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
+    return xlsx_export(
+        actor=request.user,
+        filename=f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx",
+        sheet_title=str(spec.title),
+        headers=writers.export_headers(spec),
+        rows=writers.export_rows(spec, queryset),
+        what=spec.model._meta.label_lower,
+        filters={k: v for k, v in request.GET.items() if v},
+        widths=[column.width for column in spec.columns],
+    )
+
+
+@login_required
+def import_upload(request, register):
+    """Upload → preview: what would be created, updated, unchanged, and every error."""
+    spec = _spec(register)
+    park = generic.active_park(request.user)
+    if not spec.importable:
+        raise Http404
+    if park is None or not permissions.can(request.user, spec.model, permissions.ADD, park):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"spec": spec, "form": form, "park": park}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        rows = count_rows(data, upload.name)
+        if rows > settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+            token = services.upload_hold(
+                data=data, file_name=upload.name, user=request.user, park=park, register=register
+            )
+            job = jobs.job_start(
+                token=token,
+                actor=request.user,
+                park=park,
+                register=register,
+                file_name=upload.name,
+                mode=ImportJob.Mode.PREVIEW,
+                rows=rows,
+            )
+            return redirect(job.get_absolute_url())
+        outcome = run_import(
+            spec=spec,
+            actor=request.user,
+            park=park,
+            data=data,
+            file_name=upload.name,
+            commit=False,
+        )
+        token = None
+        if not outcome.file_errors:
+            token = services.upload_hold(
+                data=data, file_name=upload.name, user=request.user, park=park, register=register
+            )
+        context.update({"outcome": outcome, "token": token})
+    return render(request, "exchange/import.html", context)
+
+
+@require_POST
+@login_required
+def import_commit(request, register, token):
+    spec = _spec(register)
+    try:
+        outcome = services.import_commit(token=token, actor=request.user, register=register)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("exchange:import", register=register)
+    if outcome.batch is None:
+        messages.error(request, _("The file has errors; nothing was imported."))
+        return render(
+            request,
+            "exchange/import.html",
+            {"spec": spec, "form": UploadForm(), "outcome": outcome, "token": token},
+        )
+    counts = {
+        "created": outcome.count("create"),
+        "updated": outcome.count("update"),
+        "unchanged": outcome.count("unchanged"),
+    }
+    messages.success(
+        request,
+        _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % counts,
+    )
+    return redirect(outcome.batch.get_absolute_url())
+
+
+@require_POST
+@login_required
+def import_cancel(request, register, token):
+    services.upload_load(token=token, user=request.user, register=register)
+    services.upload_discard(token)
+    return redirect("exchange:import", register=register)
+
+
+@login_required
+def import_errors(request, register, token):
+    """The uploaded sheet with a 错误 column, to fix and upload again."""
+    spec = _spec(register)
+    data, meta = services.upload_load(token=token, user=request.user, register=register)
+    park = generic.active_park(request.user)
+    if park is None or park.pk != meta["park"]:
+        raise PermissionDenied
+    outcome = run_import(
+        spec=spec, actor=request.user, park=park, data=data, file_name=meta["file"], commit=False
+    )
+    return _download(writers.error_workbook(outcome), f"错误-{meta['file'].rsplit('.', 1)[0]}.xlsx")
+
+
+def count_rows(data: bytes, file_name: str) -> int:
+    """Data rows in the file (0 when it cannot be read: the preview then says why)."""
+    try:
+        return len(read_table(data, file_name).rows)
+    except FileError:
+        return 0
+
+
+@login_required
+def job_detail(request, pk):
+    """A background import: its progress (polled by htmx) and then its result."""
+    job = generic.get_scoped_or_404(ImportJob, request.user, pk)
+    if job.actor_id != request.user.pk:
+        raise Http404
+    done, total = jobs.read_progress(job)
+    context = {
+        "job": job,
+        "spec": _spec(job.register),
+        "done": done,
+        "total": total,
+        "percent": int(done * 100 / total) if total else 0,
+        "running": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+    }
+    template = "exchange/partials/job.html" if request.htmx else "exchange/job.html"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def job_commit(request, pk):
+    """Commit what a background preview showed, in the background too."""
+    preview = generic.get_scoped_or_404(ImportJob, request.user, pk)
+    if preview.actor_id != request.user.pk or not (preview.result or {}).get("ok"):
+        raise PermissionDenied
+    job = jobs.job_start(
+        token=preview.token,
+        actor=request.user,
+        park=preview.park,
+        register=preview.register,
+        file_name=preview.file_name,
+        mode=ImportJob.Mode.COMMIT,
+        rows=preview.total_rows,
+    )
+    return redirect(job.get_absolute_url())
+
+
+class BatchListView(generic.ObjectListView):
+    model = ImportBatch
+    template_name = "exchange/batch_list.html"
+    exchange_key = "import-batches"
+
+    def get_table_class(self):
+        from parkops.core.tables import ImportBatchTable
+
+        return ImportBatchTable
+
+    def get_filterset_class(self):
+        from parkops.core.filters import ImportBatchFilterSet
+
+        return ImportBatchFilterSet
+
+
+class BatchDetailView(generic.ObjectDetailView):
+    model = ImportBatch
+    template_name = "exchange/batch_detail.html"
+    select_related = ("actor", "park")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The batch was scoped; its items belong to it and to its park.
+        context["items"] = ImportItem.objects.unscoped().filter(
+            park=self.object.park, batch=self.object
+        )[:500]
+        context["spec"] = _spec(self.object.register)
+        return context
+
+
+@require_POST
+@login_required
+def batch_undo(request, pk):
+    batch = generic.get_scoped_or_404(ImportBatch, request.user, pk)
+    try:
+        services.import_undo(batch=batch, actor=request.user)
+        messages.success(request, _("The import was undone."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(batch.get_absolute_url())

@@ -1,0 +1,131 @@
+"""Writing spreadsheets: import templates, exports, and error reports."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from parkops.core import permissions
+from parkops.core.exchange.spec import BOOL, CHOICE, DATE, MONEY, REF, RegisterSpec
+from parkops.core.exports import safe_cell_value
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+KIND_HINTS = {
+    DATE: "2023-06-30",
+    MONEY: "元",
+    BOOL: "是 / 否",
+}
+
+
+def _options(column, user, park) -> list[str]:
+    if column.kind == CHOICE:
+        return [str(label) for _value, label in column.choices.choices]
+    if column.kind == BOOL:
+        return ["是", "否"]
+    if column.kind == REF and park is not None:
+        queryset = column.ref_model.objects.restrict(user, permissions.VIEW).filter(park=park)
+        return [str(getattr(obj, column.ref_field)) for obj in queryset.order_by(column.ref_field)]
+    return []
+
+
+def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
+    """A template: data sheet with Chinese headers and an example row, drop-downs
+    for enumerations (lists on a visible 选项 sheet), and an instructions sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(spec.title)[:31]
+    options_sheet = workbook.create_sheet("选项")
+    guide = workbook.create_sheet("填写说明")
+    guide.append([_("Column"), _("Required"), _("How to fill it in")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["C"].width = 80
+
+    option_column = 0
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        header = str(column.header)
+        if column.kind == MONEY:
+            header = f"{header}（{column.unit}）"
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+        if column.required:
+            cell.fill = REQUIRED_FILL
+        sheet.cell(row=2, column=index, value=safe_cell_value(str(column.example or "")))
+        sheet.column_dimensions[letter].width = column.width
+        options = _options(column, user, park)
+        if options:
+            option_column += 1
+            option_letter = get_column_letter(option_column)
+            options_sheet.cell(row=1, column=option_column, value=header).font = Font(bold=True)
+            for row, option in enumerate(options, start=2):
+                options_sheet.cell(row=row, column=option_column, value=option)
+            source = f"'选项'!${option_letter}$2:${option_letter}${len(options) + 1}"
+            validation = DataValidation(
+                type="list",
+                formula1=source,
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle=_("Not in the list"),
+                error=_("Choose a value from the list."),
+            )
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}5000")
+        hint = str(column.help or KIND_HINTS.get(column.kind, ""))
+        guide.append([header, _("yes") if column.required else _("no"), hint])
+    guide.append([])
+    guide.append([_("Row 2 is an example: replace it. Do not merge cells or hide sheets.")])
+    guide.append(
+        [
+            _(
+                "Columns marked yellow are required. Money is in yuan unless the header "
+                "says 万元 or 亿元."
+            )
+        ]
+    )
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_rows(spec: RegisterSpec, queryset):
+    for obj in queryset.iterator(chunk_size=2000):
+        yield [column.export_value(obj) for column in spec.columns]
+
+
+def export_headers(spec: RegisterSpec) -> list[str]:
+    return [
+        f"{column.header}（{column.unit}）" if column.kind == MONEY else str(column.header)
+        for column in spec.columns
+    ]
+
+
+def error_workbook(outcome) -> bytes:
+    """The uploaded sheet as read, with an 错误 column saying what is wrong in each row."""
+    table = outcome.table
+    by_row: dict[int, list[str]] = {}
+    for problem in outcome.problems:
+        place = f"{problem.column}列“{problem.header}”：" if problem.column else ""
+        by_row.setdefault(problem.row, []).append(place + problem.message)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.sheet[:31] if table else "Sheet1"
+    headers = list(table.headers) if table else []
+    sheet.append([*headers, "错误"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row, cells in table.rows if table else []:
+        sheet.append([*(safe_cell_value(c) for c in cells), "；".join(by_row.get(row, []))])
+    sheet.column_dimensions[get_column_letter(len(headers) + 1)].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,103 @@
+"""FilterSet base shared by list pages and the API."""
+
+import django_filters
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
+
+from parkops.core import permissions
+from parkops.core.forms import style_widgets
+from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+
+
+class YesNoAllWidget(BooleanWidget):
+    """Yes / no / all, instead of django-filter's "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("All")), ("true", _("yes")), ("false", _("no")))
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Filter forms styled like every other form."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {
+            "filter_class": django_filters.BooleanFilter,
+            "extra": lambda f: {"widget": YesNoAllWidget},
+        },
+    }
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_widgets(super().form.fields)
+        return self._form
+
+
+class ScopedFilterSet(BaseFilterSet):
+    """A FilterSet whose model-choice filters offer only rows in the user's scope."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        for filter_ in self.filters.values():
+            # Model-choice filters keep their queryset on the filter itself.
+            queryset_ = getattr(filter_, "queryset", None)
+            if queryset_ is not None and hasattr(queryset_.model.objects, "restrict"):
+                filter_.queryset = queryset_.model.objects.restrict(user, permissions.VIEW)
+
+    def search(self, queryset, name, value):
+        raise NotImplementedError
+
+
+class ParkFilterSet(ScopedFilterSet):
+    class Meta:
+        model = Park
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class AllianceFilterSet(ScopedFilterSet):
+    class Meta:
+        model = Alliance
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+
+class IndustryFilterSet(ScopedFilterSet):
+    class Meta:
+        model = Industry
+        fields = ["q", "level"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class AuditEntryFilterSet(BaseFilterSet):
+    actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("actor"))
+    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_("object type"))
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor_name", "action", "object_type", "park", "since", "until"]
+
+
+class ImportBatchFilterSet(BaseFilterSet):
+    # "register" is a reserved name in the API's query schema, hence register_key.
+    register_key = django_filters.CharFilter(field_name="register", label=_("register"))
+    file_name = django_filters.CharFilter(lookup_expr="icontains", label=_("file name"))
+
+    class Meta:
+        model = ImportBatch
+        fields = ["register_key", "status", "file_name"]

@@ -1,0 +1,67 @@
+"""Form bases: choices limited to the user's scope, Tabler styling."""
+
+from __future__ import annotations
+
+from django import forms
+
+from parkops.core import permissions
+
+
+def style_widgets(fields) -> None:
+    """Give each widget Tabler's class for its kind."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form whose foreign-key choices are only rows the user may see.
+
+    Forms list their ``fields`` explicitly; ``park`` and owners are never among
+    them (services set them). Choice querysets of park-scoped models go through
+    ``restrict`` and are further limited to the park being edited.
+    """
+
+    def __init__(self, *args, user, park, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.park = park
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model.objects, "restrict"):
+                limited = queryset.model.objects.restrict(user, permissions.VIEW)
+                if park is not None and hasattr(queryset.model, "park_id"):
+                    limited = limited.filter(park=park)
+                field.queryset = limited
+        style_widgets(self.fields)
+
+
+class IndustryForm(ScopedModelForm):
+    class Meta:
+        from parkops.core.models import Industry
+
+        model = Industry
+        fields = ["code", "name", "parent"]
+
+
+class ParkForm(ScopedModelForm):
+    class Meta:
+        from parkops.core.models import Park
+
+        model = Park
+        fields = ["name", "short_name", "code", "region", "shares_figures_with_alliance"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parkops.core.services import park_fields_for
+
+        allowed = park_fields_for(self.user)
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]

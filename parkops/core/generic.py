@@ -1,0 +1,206 @@
+"""Generic list, detail and edit pages every register uses.
+
+An app's page is a subclass that names its model, table, filterset, form and
+service functions; scoping, permission checks, pagination, sorting and error
+handling live here once.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from parkops.core import permissions
+from parkops.core.models import Park
+
+
+def park_of(obj) -> int | None:
+    """The id of the park an object belongs to (a park belongs to itself)."""
+    return obj.pk if isinstance(obj, Park) else getattr(obj, "park_id", None)
+
+
+def park_of_object(obj) -> Park:
+    return obj if isinstance(obj, Park) else obj.park
+
+
+def active_park(user) -> Park | None:
+    park_id = getattr(user, "active_park_id", None)
+    return Park.objects.filter(pk=park_id).first() if park_id else None
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Pages of one model: every queryset starts from ``restrict(user, view)``."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    required_action = permissions.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can(
+            request.user, self.model, self.required_action
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = self.model.objects.restrict(self.request.user, permissions.VIEW)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context["model_name"] = meta.verbose_name
+        context["model_name_plural"] = meta.verbose_name_plural
+        context["can_add"] = permissions.can(
+            self.request.user, self.model, permissions.ADD, active_park(self.request.user)
+        )
+        return context
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paginated table of the user's rows."""
+
+    template_name = "core/object_list.html"
+    paginate_by = 25
+    create_url_name: str | None = None
+    export_url_name: str | None = None
+    exchange_key: str | None = None  # the register's spreadsheet spec, if any
+
+    def get_queryset(self):
+        # The park switcher chooses whose rows a list shows; scoping itself is
+        # done by restrict() in ScopedMixin, so this only narrows further.
+        queryset = super().get_queryset()
+        park_id = getattr(self.request.user, "active_park_id", None)
+        if park_id is not None and hasattr(self.model, "park_id"):
+            queryset = queryset.filter(park_id=park_id)
+        return queryset
+
+    def get_template_names(self):
+        # An htmx filter request swaps only the table.
+        if getattr(self.request, "htmx", False):
+            return ["core/partials/table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["create_url_name"] = self.create_url_name
+        context["export_url_name"] = self.export_url_name
+        context["exchange_key"] = self.exchange_key
+        if self.exchange_key:
+            from parkops.core.exchange.spec import get_spec
+
+            context["exchange_importable"] = get_spec(self.exchange_key).importable
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    """One object; "not yours" and "doesn't exist" are the same 404."""
+
+    edit_url_name: str | None = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edit_url_name"] = self.edit_url_name
+        context["can_change"] = bool(self.edit_url_name) and permissions.can(
+            self.request.user, self.model, permissions.CHANGE, park_of(self.object)
+        )
+        return context
+
+
+class ObjectEditView(ScopedMixin, FormView):
+    """Create (no ``pk``) or edit an object through the app's service functions.
+
+    Subclasses implement ``create(form, park)`` and ``update(obj, form)``, each
+    calling a service; the view only parses and renders.
+    """
+
+    template_name = "core/object_form.html"
+    detail_url_name: str = ""
+    list_url_name: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = None
+        if "pk" in kwargs:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            allowed = permissions.can(
+                request.user, self.model, permissions.CHANGE, park_of(self.object)
+            )
+        else:
+            self.park = active_park(request.user)
+            allowed = permissions.can(request.user, self.model, permissions.ADD, self.park)
+        if not allowed:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs["park"] = park_of_object(self.object) if self.object else self.park
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["cancel_url"] = self.object.get_absolute_url() if self.object else self.list_url()
+        return context
+
+    def list_url(self):
+        from django.urls import reverse
+
+        return reverse(self.list_url_name)
+
+    def form_valid(self, form):
+        try:
+            if self.object is None:
+                saved = self.create(form, self.park)
+                messages.success(self.request, _("Created “%(name)s”.") % {"name": saved})
+            else:
+                saved = self.update(self.object, form)
+                messages.success(self.request, _("Saved “%(name)s”.") % {"name": saved})
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect(saved.get_absolute_url())
+
+    def create(self, form, park):
+        raise NotImplementedError
+
+    def update(self, obj, form):
+        raise NotImplementedError
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, field by field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def get_scoped_or_404(model, user, pk, action: str = permissions.VIEW):
+    """The object with ``pk`` if ``user`` may ``action`` it; otherwise 404."""
+    try:
+        return model.objects.restrict(user, action).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def next_url(request, fallback: str) -> str:
+    """Where to go back to after a POST: ``next`` or the referrer, if on this site."""
+    target = request.POST.get("next") or request.headers.get("referer") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback

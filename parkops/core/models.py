@@ -1,0 +1,381 @@
+"""Parks, alliances, the industry tree and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core import permissions
+from parkops.core.regions import validate_region_code
+from parkops.core.scoping import ParkScopedModel
+
+
+class ParkQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> ParkQuerySet:
+        """Parks in which ``user`` may perform ``action`` on the park record."""
+        ids = permissions.park_ids_for(user, Park, action)
+        return self.filter(id__in=sorted(ids))
+
+
+class Park(models.Model):
+    """An industrial park run by an administrative committee (管委会)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    region = models.CharField(
+        _("region"),
+        max_length=6,
+        validators=[validate_region_code],
+        help_text=_("GB/T 2260 administrative division code, six digits"),
+    )
+    shares_figures_with_alliance = models.BooleanField(
+        _("shares per-park figures with the alliance"),
+        default=False,
+        help_text=_("When off, the alliance sees this park only inside consolidated totals."),
+    )
+
+    objects = ParkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:park_detail", args=[self.pk])
+
+    @property
+    def region_name(self) -> str:
+        from parkops.core.regions import region_full_name
+
+        return region_full_name(self.region)
+
+
+class AllianceQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AllianceQuerySet:
+        """Alliances the user belongs to, directly or through a member park."""
+        if permissions.has_global(user, Alliance, action):
+            return self.all()
+        direct = permissions.alliance_ids_for(user, Alliance, action)
+        through_parks = permissions.park_ids_for(user, Alliance, action)
+        return self.filter(
+            models.Q(id__in=sorted(direct)) | models.Q(members__in=sorted(through_parks))
+        ).distinct()
+
+
+class Alliance(models.Model):
+    """Co-built parks that work as one ("1+5" 联动发展)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    lead_park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="led_alliances", verbose_name=_("lead park")
+    )
+    members = models.ManyToManyField(Park, related_name="alliances", verbose_name=_("member parks"))
+
+    objects = AllianceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("park alliance")
+        verbose_name_plural = _("park alliances")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:alliance_detail", args=[self.pk])
+
+
+class Industry(ParkScopedModel):
+    """A node of the park's industry tree: leading industry → chain → segment."""
+
+    class Level(models.IntegerChoices):
+        LEADING = 1, _("leading industry")
+        CHAIN = 2, _("industry chain")
+        SEGMENT = 3, _("segment")
+
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_index=False,
+        verbose_name=_("parent"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, default=Level.LEADING, editable=False
+    )
+
+    class Meta:
+        ordering = ["park", "code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "code"], name="industry_unique_code"),
+        ]
+        indexes = [models.Index(fields=["park", "parent"], name="industry_park_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:industry_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The level follows from the parent: leading industries have none.
+        if self.parent_id is None:
+            self.level = self.Level.LEADING
+            return
+        if self.park_id and self.parent.park_id != self.park_id:
+            raise ValidationError({"parent": _("Choose an industry of this park.")})
+        if self.parent.level >= self.Level.SEGMENT:
+            raise ValidationError({"parent": _("A segment cannot have sub-industries.")})
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An industry cannot be placed under itself.")})
+        self.level = self.parent.level + 1
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit hash chain; its row lock serialises appends."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.last_seq} {self.last_hash[:12]}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AuditEntryQuerySet:
+        if action == permissions.VIEW and permissions.has_global(user, AuditEntry, action):
+            return self.all()
+        return self.none()
+
+    def update(self, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    def delete(self):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditEntry(models.Model):
+    """One recorded action: who did what to which object, with before and after.
+
+    Written only by ``parkops.core.audit.record``, in the same transaction as the
+    change it describes. Entries are never updated or deleted by the application.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+        LOGIN = "login", _("log in")
+        LOGOUT = "logout", _("log out")
+        LOGIN_FAILED = "login_failed", _("failed login")
+        DENIED = "denied", _("permission denied")
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+        TOKEN_CREATE = "token_create", _("API token created")
+        TOKEN_REVOKE = "token_revoke", _("API token revoked")
+        LOCKOUT = "lockout", _("account or address locked")
+        UNLOCK = "unlock", _("lock lifted")
+        PASSWORD_CHANGE = "password_change", _("password changed")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        SESSION_END = "session_end", _("session ended")
+        OTP_ENROL = "otp_enrol", _("two-factor enrolled")
+        OTP_RESET = "otp_reset", _("two-factor reset")
+        VIEW_PERSONAL = "view_personal", _("personal data viewed")
+        ANONYMISE = "anonymise", _("personal data anonymised")
+        DISABLE = "disable", _("account disabled")
+        ENABLE = "enable", _("account enabled")
+        PURGE = "purge", _("audit entries purged")
+
+    # Hash chain (tamper evidence): seq numbers are consecutive, and each entry's
+    # hash covers its content and the previous entry's hash.
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, null=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+    time = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    park = models.ForeignKey(
+        Park,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("park"),
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["park", "time"], name="audit_park_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:audit_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+    @property
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (name, before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]
+
+
+class ImportBatch(ParkScopedModel):
+    """One committed spreadsheet import: who, when, which file, what it did.
+
+    Its items remember each object's state before and after, so that the batch
+    can be undone as a whole while none of those objects changed since.
+    """
+
+    class Status(models.TextChoices):
+        COMMITTED = "committed", _("committed")
+        UNDONE = "undone", _("undone")
+
+    register = models.CharField(_("register"), max_length=50)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("imported by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.COMMITTED
+    )
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        indexes = [
+            models.Index(fields=["park", "register", "created_at"], name="import_park_register"),
+            models.Index(fields=["park", "actor"], name="import_park_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:batch_detail", args=[self.pk])
+
+
+class ImportItem(ParkScopedModel):
+    """One object an import created or updated, with its state before and after."""
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
+    row = models.PositiveIntegerField(_("row"))
+    action = models.CharField(_("action"), max_length=10)
+    object_id = models.CharField(_("object id"), max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row"]
+        indexes = [models.Index(fields=["park", "batch"], name="import_item_park_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row} {self.action}"
+
+
+class ImportJob(ParkScopedModel):
+    """A large import running in the background: its progress and its result.
+
+    Progress itself is written to a file beside the held upload, because the
+    import's own transaction hides its rows until it commits.
+    """
+
+    class Mode(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        COMMIT = "commit", _("commit")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    register = models.CharField(_("register"), max_length=50)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    token = models.CharField(max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["park", "actor"], name="import_job_park_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.mode} {self.status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange:job_detail", args=[self.pk])

@@ -1,0 +1,92 @@
+"""The left navigation, by domain, showing only what the user may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    model: str  # app_label.ModelName whose view permission shows the item
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    items: tuple[NavItem, ...]
+
+
+NAVIGATION = (
+    NavSection(
+        _("Enterprises"),
+        (
+            NavItem(
+                _("Enterprise register"),
+                "enterprises:enterprise_list",
+                "building",
+                "enterprises.Enterprise",
+            ),
+        ),
+    ),
+    NavSection(
+        _("Investment promotion"),
+        (
+            NavItem(
+                _("Promotion units"), "promotion:unit_list", "sitemap", "promotion.PromotionUnit"
+            ),
+        ),
+    ),
+    NavSection(
+        _("Park"),
+        (
+            NavItem(_("Parks"), "core:park_list", "map-pin", "core.Park"),
+            NavItem(_("Park alliances"), "core:alliance_list", "affiliate", "core.Alliance"),
+            NavItem(_("Industries"), "core:industry_list", "hierarchy", "core.Industry"),
+            NavItem(_("Imports"), "exchange:batch_list", "file-import", "core.ImportBatch"),
+        ),
+    ),
+    NavSection(
+        _("Administration"),
+        (
+            NavItem(_("Users"), "accounts:user_list", "users", "accounts.User"),
+            NavItem(_("Locked sign-ins"), "accounts:lockout_list", "lock", "accounts.Lockout"),
+            NavItem(_("Audit log"), "core:audit_list", "file-search", "core.AuditEntry"),
+        ),
+    ),
+)
+
+
+def visible_navigation(user) -> list[tuple[str, list[NavItem]]]:
+    sections = []
+    for section in NAVIGATION:
+        items = [
+            item
+            for item in section.items
+            if permissions.can(user, apps.get_model(item.model), permissions.VIEW)
+        ]
+        if items:
+            sections.append((section.label, items))
+    return sections
+
+
+def shell_context(request) -> dict:
+    from parkops.core.models import Park
+
+    user = request.user
+    park_ids = permissions.user_park_ids(user)
+    parks = list(Park.objects.filter(id__in=sorted(park_ids))) if park_ids else []
+    active_id = getattr(user, "active_park_id", None)
+    return {
+        "nav_sections": visible_navigation(user),
+        "user_parks": parks,
+        "active_park": next((p for p in parks if p.pk == active_id), None),
+        "user_roles": sorted({m.get_role_display() for m in permissions.memberships(user)}),
+    }

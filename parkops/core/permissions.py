@@ -1,0 +1,260 @@
+"""What each role may do: the one module that decides it.
+
+A user holds memberships: (park, role), (alliance, role) or, for the province
+and the three separated administrators, a role with neither. ``CAPABILITIES``
+maps a role to the actions it may perform on each model, named by the model's
+``app_label.model_name``. Where ROLES.md is silent the table grants least
+privilege. ``park_ids_for`` turns a user's memberships into the set of parks
+where an action is allowed; ``ParkScopedQuerySet.restrict`` is its only
+consumer for row scoping.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+READ = frozenset({VIEW})
+WRITE = frozenset({VIEW, ADD, CHANGE})
+MANAGE = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+
+class Role(models.TextChoices):
+    PARK_LEADER = "park_leader", _("park leader")
+    PROMOTION_OFFICER = "promotion_officer", _("promotion officer")
+    PROJECT_OFFICER = "project_officer", _("project officer")
+    SERVICE_OFFICER = "service_officer", _("service officer")
+    STATISTICS_OFFICER = "statistics_officer", _("statistics officer")
+    FINANCE_OFFICER = "finance_officer", _("finance officer")
+    PLANNING_OFFICER = "planning_officer", _("planning officer")
+    LABOUR_OFFICER = "labour_officer", _("labour officer")
+    PARK_ADMIN = "park_admin", _("park administrator")
+    ALLIANCE_VIEWER = "alliance_viewer", _("alliance viewer")
+    ALLIANCE_COORDINATOR = "alliance_coordinator", _("alliance coordinator")
+    PROVINCE_ASSESSOR = "province_assessor", _("province assessor")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    AUDIT_ADMIN = "audit_admin", _("audit administrator")
+
+
+PARK_ROLES = frozenset(
+    {
+        Role.PARK_LEADER,
+        Role.PROMOTION_OFFICER,
+        Role.PROJECT_OFFICER,
+        Role.SERVICE_OFFICER,
+        Role.STATISTICS_OFFICER,
+        Role.FINANCE_OFFICER,
+        Role.PLANNING_OFFICER,
+        Role.LABOUR_OFFICER,
+        Role.PARK_ADMIN,
+    }
+)
+ALLIANCE_ROLES = frozenset({Role.ALLIANCE_VIEWER, Role.ALLIANCE_COORDINATOR})
+GLOBAL_ROLES = frozenset(
+    {Role.PROVINCE_ASSESSOR, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+)
+# 三员分立: no account may hold two of these (GB/T 22239-2019 separation of duties).
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+PARK = "core.park"
+ALLIANCE = "core.alliance"
+INDUSTRY = "core.industry"
+AUDIT_ENTRY = "core.auditentry"
+IMPORT_BATCH = "core.importbatch"
+IMPORT_JOB = "core.importjob"
+UNIT = "promotion.promotionunit"
+ENTERPRISE = "enterprises.enterprise"
+CONTACT = "enterprises.contact"
+USER = "accounts.user"
+MEMBERSHIP = "accounts.membership"
+LOCKOUT = "accounts.lockout"
+USER_SESSION = "accounts.usersession"
+
+# Import batches are visible to the park's staff; what a batch may do (and undo)
+# is checked object by object by the register's own services.
+_PARK_READER = {
+    PARK: READ,
+    INDUSTRY: READ,
+    UNIT: READ,
+    IMPORT_BATCH: READ,
+    IMPORT_JOB: READ,
+}
+
+CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
+    Role.PARK_LEADER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ, ALLIANCE: READ},
+    Role.PROMOTION_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
+    Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
+    Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
+    Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
+    Role.FINANCE_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
+    Role.PLANNING_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
+    Role.LABOUR_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
+    Role.PARK_ADMIN: {
+        IMPORT_BATCH: READ,
+        IMPORT_JOB: READ,
+        PARK: frozenset({VIEW, CHANGE}),
+        INDUSTRY: MANAGE,
+        UNIT: MANAGE,
+    },
+    # Alliance roles see the member parks and the alliance's consolidated totals,
+    # never a park's rows: they hold no capability on any park-scoped register.
+    Role.ALLIANCE_VIEWER: {PARK: READ, ALLIANCE: READ},
+    Role.ALLIANCE_COORDINATOR: {PARK: READ, ALLIANCE: READ},
+    Role.PROVINCE_ASSESSOR: {PARK: READ, ALLIANCE: READ},
+    Role.SYSTEM_ADMIN: {PARK: WRITE, ALLIANCE: WRITE, USER: WRITE},
+    Role.SECURITY_ADMIN: {
+        PARK: READ,
+        USER: READ,
+        MEMBERSHIP: MANAGE,
+        LOCKOUT: MANAGE,
+        USER_SESSION: MANAGE,
+    },
+    Role.AUDIT_ADMIN: {AUDIT_ENTRY: READ},
+}
+
+
+class _SystemActor:
+    """The actor of management commands and the demo loader: may do anything,
+    and is recorded in the audit trail as "system"."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "system"
+
+    def get_username(self) -> str:
+        return "system"
+
+
+SYSTEM = _SystemActor()
+
+
+def label(model) -> str:
+    return model._meta.label_lower
+
+
+def memberships(user) -> list:
+    """The user's memberships, loaded once per user object (one per request)."""
+    cached = getattr(user, "_parkops_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.all())
+        user._parkops_memberships = cached
+    return cached
+
+
+def clear_cache(user) -> None:
+    for attr in ("_parkops_memberships", "_parkops_park_ids"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def roles_of(user) -> set[str]:
+    if not _is_active(user):
+        return set()
+    return {m.role for m in memberships(user)}
+
+
+def _is_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _all_park_ids() -> set[int]:
+    from parkops.core.models import Park
+
+    return set(Park.objects.values_list("id", flat=True))
+
+
+def _alliance_park_ids(alliance_id: int) -> set[int]:
+    from parkops.core.models import Alliance
+
+    return set(
+        Alliance.members.through.objects.filter(alliance_id=alliance_id).values_list(
+            "park_id", flat=True
+        )
+    )
+
+
+def park_ids_for(user, model, action: str) -> set[int]:
+    """Ids of the parks in which ``user`` may perform ``action`` on ``model``."""
+    if user is SYSTEM:
+        return _all_park_ids()
+    if not _is_active(user):
+        return set()
+    cache = getattr(user, "_parkops_park_ids", None)
+    if cache is None:
+        cache = {}
+        user._parkops_park_ids = cache
+    key = (label(model), action)
+    if key not in cache:
+        ids: set[int] = set()
+        for membership in memberships(user):
+            if action not in CAPABILITIES.get(membership.role, {}).get(key[0], ()):
+                continue
+            if membership.park_id is not None:
+                ids.add(membership.park_id)
+            elif membership.alliance_id is not None:
+                ids |= _alliance_park_ids(membership.alliance_id)
+            else:
+                ids |= _all_park_ids()
+        cache[key] = ids
+    return set(cache[key])
+
+
+def alliance_ids_for(user, model, action: str) -> set[int]:
+    """Ids of the alliances in whose name ``user`` may perform ``action``."""
+    if not _is_active(user):
+        return set()
+    return {
+        m.alliance_id
+        for m in memberships(user)
+        if m.alliance_id is not None
+        and action in CAPABILITIES.get(m.role, {}).get(label(model), ())
+    }
+
+
+def has_global(user, model, action: str) -> bool:
+    """True when a role held without park or alliance grants ``action`` on ``model``.
+
+    Used for registers that belong to no park: accounts, the audit log.
+    """
+    if user is SYSTEM:
+        return True
+    if not _is_active(user):
+        return False
+    return any(
+        membership.park_id is None
+        and membership.alliance_id is None
+        and action in CAPABILITIES.get(membership.role, {}).get(label(model), ())
+        for membership in memberships(user)
+    )
+
+
+def can(user, model, action: str, park=None) -> bool:
+    """May ``user`` perform ``action`` on ``model`` in ``park`` (any park if None)?"""
+    if user is SYSTEM:
+        return True
+    park_ids = park_ids_for(user, model, action)
+    if park is None:
+        return bool(park_ids) or has_global(user, model, action)
+    return getattr(park, "pk", park) in park_ids
+
+
+def user_park_ids(user) -> set[int]:
+    """Parks the user works in (any park membership): the park switcher's choices."""
+    if not _is_active(user):
+        return set()
+    return {m.park_id for m in memberships(user) if m.park_id is not None}
+
+
+def can_view_personal_data(user, park) -> bool:
+    """ROLES.md: full personal numbers need ``can_view_personal_data`` on a
+    membership in that park, on top of a role that reads the register."""
+    if not _is_active(user):
+        return False
+    park_id = getattr(park, "pk", park)
+    return any(m.park_id == park_id and m.can_view_personal_data for m in memberships(user))

@@ -1,0 +1,144 @@
+"""The write path every app's services share: permission, validation, scope
+re-check and audit entry, all in one transaction.
+
+App services (``enterprise_create``, ``unit_update`` ...) add their domain rules
+and call ``object_create`` / ``object_update``; nothing else saves a park-scoped
+object.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from parkops.core import audit, permissions
+from parkops.core.models import AuditEntry
+
+
+def require(actor, model, action: str, park=None) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may do ``action`` on ``model``."""
+    if not permissions.can(actor, model, action, park):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
+    # Re-checked after the save, inside the transaction: a write that would move
+    # a record out of the actor's scope (e.g. into another park) rolls back.
+    model = type(obj)
+    # A new park changes the set of all parks: compute the scope afresh.
+    if hasattr(actor, "_parkops_park_ids"):
+        del actor._parkops_park_ids
+    in_scope = model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
+    if not in_scope:
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _set_many(obj: models.Model, many: dict | None) -> None:
+    # Park-scoped many-to-many tables carry the park of their owner.
+    defaults = {"park": obj.park} if hasattr(obj, "park_id") else {}
+    for name, values in (many or {}).items():
+        related = getattr(obj, name)
+        through_has_park = any(f.name == "park" for f in related.through._meta.fields)
+        related.set(values, through_defaults=defaults if through_has_park else None)
+
+
+def object_create(
+    *, model, actor, park=None, fields: dict, many: dict | None = None
+) -> models.Model:
+    """Create ``model`` in ``park`` from ``fields``: validated, scoped, audited."""
+    require(actor, model, permissions.ADD, park)
+    with transaction.atomic():
+        obj = model(**fields) if park is None else model(park=park, **fields)
+        obj.full_clean()
+        obj.save()
+        _set_many(obj, many)
+        _ensure_still_in_scope(obj, actor, permissions.ADD)
+        audit.record(
+            actor=actor, action=AuditEntry.Action.CREATE, obj=obj, after=audit.snapshot(obj)
+        )
+    return obj
+
+
+def object_update(
+    *,
+    obj: models.Model,
+    actor,
+    fields: dict,
+    many: dict | None = None,
+    action: str = AuditEntry.Action.UPDATE,
+) -> models.Model:
+    """Apply ``fields`` to ``obj``: validated, scoped, audited; a no-op is not audited."""
+    model = type(obj)
+    with transaction.atomic():
+        current = (
+            model.objects.restrict(actor, permissions.CHANGE)
+            .select_for_update()
+            .filter(pk=obj.pk)
+            .first()
+        )
+        if current is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        before = audit.snapshot(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.save()
+        _set_many(current, many)
+        _ensure_still_in_scope(current, actor, permissions.CHANGE)
+        after = audit.snapshot(current)
+        if after != before:
+            audit.record(
+                actor=actor,
+                action=action,
+                obj=current,
+                before=before,
+                after=after,
+            )
+    return current
+
+
+INDUSTRY_FIELDS = ("code", "name", "parent")
+
+
+def industry_create(*, park, actor, **fields):
+    """Add a node to ``park``'s industry tree; its level follows from its parent."""
+    from parkops.core.models import Industry
+
+    data = {name: value for name, value in fields.items() if name in INDUSTRY_FIELDS}
+    return object_create(model=Industry, park=park, actor=actor, fields=data)
+
+
+def industry_update(*, industry, actor, **fields):
+    data = {name: value for name, value in fields.items() if name in INDUSTRY_FIELDS}
+    return object_update(obj=industry, actor=actor, fields=data)
+
+
+PARK_FIELDS = ("name", "short_name", "code", "region", "shares_figures_with_alliance")
+# What a park administrator may change on their own park (ROLES.md: sharing settings).
+PARK_ADMIN_FIELDS = ("shares_figures_with_alliance",)
+
+
+def park_fields_for(actor) -> tuple[str, ...]:
+    """The park fields ``actor`` may set: all for the system administrator."""
+    from parkops.core.models import Park
+
+    if permissions.has_global(actor, Park, permissions.CHANGE):
+        return PARK_FIELDS
+    return PARK_ADMIN_FIELDS
+
+
+def park_create(*, actor, **fields):
+    from parkops.core.models import Park
+
+    if not permissions.has_global(actor, Park, permissions.ADD):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    data = {name: value for name, value in fields.items() if name in PARK_FIELDS}
+    return object_create(model=Park, actor=actor, fields=data)
+
+
+def park_update(*, park, actor, **fields):
+    """Change a park's settings; each actor only the fields their role owns."""
+    allowed = park_fields_for(actor)
+    data = {name: value for name, value in fields.items() if name in allowed}
+    return object_update(obj=park, actor=actor, fields=data)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from parkops.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("parks/switch/", views.park_switch, name="park_switch"),
+    path("parks/", views.ParkListView.as_view(), name="park_list"),
+    path("parks/new/", views.ParkEditView.as_view(), name="park_create"),
+    path("parks/<int:pk>/", views.ParkDetailView.as_view(), name="park_detail"),
+    path("parks/<int:pk>/edit/", views.ParkEditView.as_view(), name="park_edit"),
+    path("alliances/", views.AllianceListView.as_view(), name="alliance_list"),
+    path("alliances/<int:pk>/", views.AllianceDetailView.as_view(), name="alliance_detail"),
+    path("industries/", views.IndustryListView.as_view(), name="industry_list"),
+    path("industries/new/", views.IndustryEditView.as_view(), name="industry_create"),
+    path("industries/<int:pk>/", views.IndustryDetailView.as_view(), name="industry_detail"),
+    path("industries/<int:pk>/edit/", views.IndustryEditView.as_view(), name="industry_edit"),
+    path("audit/", views.AuditEntryListView.as_view(), name="audit_list"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
+    path("audit/<int:pk>/", views.AuditEntryDetailView.as_view(), name="audit_detail"),
+]

@@ -1,0 +1,243 @@
+"""Core pages: home, parks, alliances, industries, the audit log, the park switcher."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
+from parkops.core import generic, permissions, selectors, services
+from parkops.core.exports import xlsx_export
+from parkops.core.filters import (
+    AllianceFilterSet,
+    AuditEntryFilterSet,
+    IndustryFilterSet,
+    ParkFilterSet,
+)
+from parkops.core.forms import IndustryForm, ParkForm
+from parkops.core.models import Alliance, AuditEntry, Industry, Park
+from parkops.core.tables import AllianceTable, AuditEntryTable, IndustryTable, ParkTable
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says.
+    from django.templatetags.static import static
+
+    return redirect(static("core/favicon.svg"), permanent=True)
+
+
+@login_required
+def home(request):
+    return render(
+        request, "core/home.html", {"park_rows": selectors.park_counts(user=request.user)}
+    )
+
+
+@require_POST
+@login_required
+def park_switch(request):
+    """Make another of the user's parks the active one (a session preference)."""
+    try:
+        park_id = int(request.POST.get("park", ""))
+    except ValueError:
+        park_id = None
+    if park_id not in permissions.user_park_ids(request.user):
+        raise PermissionDenied
+    request.session[ACTIVE_PARK_SESSION_KEY] = park_id
+    return redirect(generic.next_url(request, "/"))
+
+
+class ParkListView(generic.ObjectListView):
+    model = Park
+    table_class = ParkTable
+    filterset_class = ParkFilterSet
+    create_url_name = "core:park_create"
+    exchange_key = "parks"
+
+
+class ParkEditView(generic.ObjectEditView):
+    model = Park
+    form_class = ParkForm
+    list_url_name = "core:park_list"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["park"] = self.object  # a park is its own park
+        return kwargs
+
+    def create(self, form, park):
+        return services.park_create(actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.park_update(park=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class ParkDetailView(generic.ObjectDetailView):
+    model = Park
+    template_name = "core/park_detail.html"
+    edit_url_name = "core:park_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["alliances"] = Alliance.objects.restrict(self.request.user).filter(
+            members=self.object
+        )
+        return context
+
+
+class AllianceListView(generic.ObjectListView):
+    model = Alliance
+    table_class = AllianceTable
+    filterset_class = AllianceFilterSet
+    select_related = ("lead_park",)
+    exchange_key = "alliances"
+
+
+class AllianceDetailView(generic.ObjectDetailView):
+    model = Alliance
+    template_name = "core/alliance_detail.html"
+    select_related = ("lead_park",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member_parks"] = self.object.members.order_by("id")
+        return context
+
+
+class IndustryListView(generic.ObjectListView):
+    model = Industry
+    table_class = IndustryTable
+    filterset_class = IndustryFilterSet
+    select_related = ("parent",)
+    create_url_name = "core:industry_create"
+    exchange_key = "industries"
+
+
+class IndustryDetailView(generic.ObjectDetailView):
+    model = Industry
+    template_name = "core/industry_detail.html"
+    select_related = ("parent", "park")
+    edit_url_name = "core:industry_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["children"] = Industry.objects.restrict(self.request.user).filter(
+            parent=self.object
+        )
+        return context
+
+
+class IndustryEditView(generic.ObjectEditView):
+    model = Industry
+    form_class = IndustryForm
+    list_url_name = "core:industry_list"
+
+    def create(self, form, park):
+        return services.industry_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.industry_update(industry=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class AuditEntryListView(generic.ObjectListView):
+    model = AuditEntry
+    table_class = AuditEntryTable
+    filterset_class = AuditEntryFilterSet
+    select_related = ("park",)
+    export_url_name = "core:audit_export"
+
+
+@login_required
+def audit_export(request):
+    """The audit log as the list shows it (same filters), for the audit administrator."""
+    if not permissions.can(request.user, AuditEntry, permissions.VIEW):
+        raise PermissionDenied
+    queryset = AuditEntry.objects.restrict(request.user).select_related("park")
+    filterset = AuditEntryFilterSet(request.GET, queryset=queryset, request=request)
+    filters = {k: v for k, v in request.GET.items() if v}
+    rows = (
+        [
+            entry.seq,
+            entry.time,
+            entry.actor_name,
+            entry.get_action_display(),
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            str(entry.park or ""),
+            entry.client_ip or "",
+            entry.request_id,
+            json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+            json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+            entry.hash,
+        ]
+        for entry in filterset.qs.iterator(chunk_size=2000)
+    )
+    headers = [
+        _("sequence"),
+        _("time"),
+        _("actor"),
+        _("action"),
+        _("object type"),
+        _("object id"),
+        _("object"),
+        _("park"),
+        _("client IP"),
+        _("request id"),
+        _("before"),
+        _("after"),
+        "SHA-256",
+    ]
+    return xlsx_export(
+        actor=request.user,
+        filename=f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+        sheet_title=_("Audit log"),
+        headers=[str(h) for h in headers],
+        rows=rows,
+        what="core.auditentry",
+        filters=filters,
+        widths=[8, 20, 14, 14, 22, 10, 30, 18, 16, 38, 40, 40, 66],
+    )
+
+
+class AuditEntryDetailView(generic.ObjectDetailView):
+    model = AuditEntry
+    template_name = "core/auditentry_detail.html"
+    select_related = ("park",)
+
+
+def error_404(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception):
+    # Every refusal is evidence (等保2.0: audit of access-control events).
+    record_denied(request)
+    return render(request, "403.html", status=403)
+
+
+def record_denied(request, actor=None) -> None:
+    from django.db import transaction
+
+    from parkops.core import audit
+
+    user = actor or getattr(request, "user", None)
+    with transaction.atomic():
+        audit.record(
+            actor=user if user is not None and user.is_authenticated else None,
+            action=AuditEntry.Action.DENIED,
+            object_type="path",
+            object_repr=f"{request.method} {request.path}"[:200],
+        )
+
+
+def error_500(request):
+    # No request context: the shell's context processors may be what failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "parkops.demo"
+    label = "demo"
+    verbose_name = "demo data"

@@ -1,0 +1,164 @@
+"""The demo data set: 苏宿工业园区, its "1+5" alliance, and the records behind the
+article's report card. Later issues extend it until every figure is reproduced.
+
+Names and facts come from ``shared/domain/source-article.zh.txt``; enterprise
+names not in the article are invented but realistic.
+"""
+
+DEMO_PASSWORD = "ParkOps-Demo-2026"
+
+MAIN_PARK = {"code": "sszy", "name": "苏宿工业园区", "short_name": "苏宿园区", "region": "321300"}
+PARTNER_PARKS = [
+    {"code": "ksgx", "name": "昆沭高新技术产业园", "short_name": "昆沭园", "region": "321322"},
+    {"code": "wjsy", "name": "吴江泗阳工业园", "short_name": "吴江泗阳园", "region": "321323"},
+    {"code": "cssh", "name": "常熟泗洪工业园", "short_name": "常熟泗洪园", "region": "321324"},
+    {"code": "zjgsy", "name": "张家港宿豫工业园", "short_name": "张家港宿豫园", "region": "321311"},
+    {"code": "wzsc", "name": "吴中宿城工业园", "short_name": "吴中宿城园", "region": "321302"},
+]
+ALLIANCE_NAME = "“1+5”共建园区联动发展联盟"
+
+# Leading industry → chains → segments (MECHANISMS.md §1: three leading industries).
+INDUSTRIES = [
+    (
+        "EI",
+        "电子信息",
+        [
+            ("EI-IC", "集成电路", [("EI-IC-D", "芯片设计"), ("EI-IC-P", "封装测试")]),
+            ("EI-DP", "新型显示", [("EI-DP-P", "显示面板"), ("EI-DP-M", "显示模组")]),
+            ("EI-CP", "电子元器件", [("EI-CP-P", "被动元件"), ("EI-CP-C", "连接器与线束")]),
+            ("EI-ST", "智能终端", [("EI-ST-W", "可穿戴设备")]),
+        ],
+    ),
+    (
+        "PM",
+        "精密机械",
+        [
+            ("PM-HE", "高端装备", [("PM-HE-C", "数控机床"), ("PM-HE-R", "工业机器人")]),
+            ("PM-PP", "精密零部件", [("PM-PP-C", "精密铸锻件"), ("PM-PP-B", "轴承与传动件")]),
+            ("PM-AP", "汽车零部件", [("PM-AP-E", "新能源汽车零部件")]),
+            ("PM-MC", "船舶海工配套", [("PM-MC-A", "锚链与系泊设备")]),
+        ],
+    ),
+    (
+        "NE",
+        "新能源新材料",
+        [
+            ("NE-PV", "光伏", [("NE-PV-C", "电池片"), ("NE-PV-M", "组件")]),
+            ("NE-ES", "储能与氢能", [("NE-ES-B", "储能电池"), ("NE-ES-H", "氢能制备与储存")]),
+            ("NE-NM", "新材料", [("NE-NM-D", "超硬材料（金刚石）"), ("NE-NM-P", "功能高分子材料")]),
+        ],
+    ),
+]
+
+# The "14312" promotion structure: 1 office, 4 bureaus, 3 regional centres, 12 teams.
+OFFICE = ("ZSB", "招商办")
+BUREAUS = [
+    ("FJ-EI", "电子信息产业招商分局"),
+    ("FJ-PM", "精密机械产业招商分局"),
+    ("FJ-NE", "新能源新材料产业招商分局"),
+    ("FJ-MS", "现代服务业招商分局"),
+]
+REGIONAL_CENTRES = [
+    ("ZX-SH", "上海区域招商中心"),
+    ("ZX-SZ", "深圳区域招商中心"),
+    ("ZX-SUZ", "苏州区域招商中心"),
+]
+DEPT_TEAMS = [
+    ("XFD-01", "党政办公室招商小分队"),
+    ("XFD-02", "经济发展局招商小分队"),
+    ("XFD-03", "财政局招商小分队"),
+    ("XFD-04", "规划建设局招商小分队"),
+    ("XFD-05", "科技局招商小分队"),
+    ("XFD-06", "人力资源和社会保障局招商小分队"),
+    ("XFD-07", "商务局招商小分队"),
+    ("XFD-08", "政务服务办招商小分队"),
+    ("XFD-09", "社会事业局招商小分队"),
+    ("XFD-10", "综合执法局招商小分队"),
+    ("XFD-11", "生态环境分局招商小分队"),
+    ("XFD-12", "园区国有公司招商小分队"),
+]
+
+# Enterprises named in the article, then invented ones; (name, segment code,
+# status, above-scale, region of registration).
+NAMED_ENTERPRISES = [
+    ("聚成科技（宿迁）有限公司", "NE-NM-D", "settled", True, "321300"),
+    ("江苏聚成金刚石科技有限公司", "NE-NM-D", "settled", True, "321300"),
+    ("中运锚链（宿迁）有限公司", "PM-MC-A", "settled", True, "321300"),
+    ("宿迁智慧信息产业园发展有限公司", "EI-ST-W", "settled", False, "321300"),
+    ("聚申元新材料（苏州）有限公司", "NE-NM-P", "prospect", False, "320506"),
+    ("印势新材料科技（苏州）有限公司", "NE-NM-P", "prospect", False, "320505"),
+    ("苏州大学天宫产业园管理有限公司", "EI-IC-D", "prospect", False, "320508"),
+    ("江苏苏大天宫创业投资管理有限公司", "EI-IC-D", "settled", False, "321300"),
+]
+
+NAME_HEADS = [
+    "苏宿",
+    "宿迁",
+    "苏州",
+    "昆山",
+    "常熟",
+    "张家港",
+    "吴江",
+    "吴中",
+    "泗阳",
+    "泗洪",
+    "沭阳",
+    "宿豫",
+    "骆马湖",
+    "运河",
+    "洪泽",
+    "新宿",
+    "恒通",
+    "华芯",
+    "瑞联",
+    "博远",
+]
+NAME_CORES = {
+    "EI": ["芯微电子", "光电科技", "精密电子", "智能科技", "半导体", "显示技术", "电子元件"],
+    "PM": ["精密机械", "智能装备", "传动科技", "汽车部件", "数控设备", "机器人"],
+    "NE": ["新能源", "光伏科技", "储能科技", "氢能科技", "新材料", "高分子材料"],
+}
+SETTLED_REGION = "321300"
+PROSPECT_REGIONS = [
+    "320505",
+    "320506",
+    "320507",
+    "320508",
+    "320509",
+    "320583",
+    "320581",
+    "310115",
+    "440305",
+]
+
+# (username, full name, role, park code or None, alliance?, promotion unit code)
+DEMO_USERS = [
+    ("leader", "李园长", "park_leader", "sszy", None),
+    ("promoter", "王招商", "promotion_officer", "sszy", "FJ-EI"),
+    ("project", "赵项目", "project_officer", "sszy", None),
+    ("service", "钱专员", "service_officer", "sszy", None),
+    ("stats", "孙统计", "statistics_officer", "sszy", None),
+    ("finance", "周财政", "finance_officer", "sszy", None),
+    ("planning", "吴规划", "planning_officer", "sszy", None),
+    ("labour", "郑人社", "labour_officer", "sszy", None),
+    ("parkadmin", "冯管理", "park_admin", "sszy", None),
+    ("partner", "陈伙伴", "promotion_officer", "wzsc", None),
+    ("alliance", "褚联盟", "alliance_viewer", "alliance", None),
+    ("coordinator", "卫协调", "alliance_coordinator", "alliance", None),
+    ("province", "蒋省考", "province_assessor", None, None),
+    ("sysadmin", "沈系统", "system_admin", None, None),
+    ("secadmin", "韩安全", "security_admin", None, None),
+    ("auditor", "杨审计", "audit_admin", None, None),
+]
+# A second park for the leader, so that the park switcher has something to do.
+EXTRA_MEMBERSHIPS = [("leader", "park_leader", "wzsc"), ("promoter", "promotion_officer", "wzsc")]
+
+# Contacts of the named enterprises: (enterprise, name, title, phone). Invented.
+CONTACTS = [
+    ("聚成科技（宿迁）有限公司", "张伟", "总经理", "13815270001"),
+    ("聚成科技（宿迁）有限公司", "刘洋", "行政主管", "0527-84301234"),
+    ("中运锚链（宿迁）有限公司", "陈静", "副总经理", "13905270002"),
+    ("江苏聚成金刚石科技有限公司", "杨帆", "项目经理", "18915270003"),
+]
+# Demo users who may see full personal numbers (ROLES.md: on top of the role).
+PERSONAL_DATA_USERS = ["leader", "service"]

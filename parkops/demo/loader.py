@@ -1,0 +1,247 @@
+"""Load the demo data set idempotently, through the same services users go through."""
+
+from __future__ import annotations
+
+import random
+
+from django.db import transaction
+
+from parkops.accounts import services as account_services
+from parkops.accounts.models import Membership, User
+from parkops.core import services as core_services
+from parkops.core.models import Alliance, Industry, Park
+from parkops.core.permissions import SYSTEM
+from parkops.demo import data
+from parkops.enterprises import services as enterprise_services
+from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises.uscc import make_uscc
+from parkops.promotion import services as promotion_services
+from parkops.promotion.models import PromotionUnit
+
+ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def organisation_code(rng: random.Random) -> str:
+    """A nine-character organisation code with its GB 11714 check character."""
+    body = "".join(rng.choice("0123456789") for _ in range(8))
+    remainder = 11 - sum(int(c) * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True)) % 11
+    return body + {10: "X", 11: "0"}.get(remainder, str(remainder))
+
+
+def demo_uscc(rng: random.Random, region: str) -> str:
+    """A valid credit code of a company (登记管理部门 9, 类别 1) registered in ``region``."""
+    return make_uscc("91" + region + organisation_code(rng))
+
+
+def _park(spec: dict) -> Park:
+    park = Park.objects.filter(code=spec["code"]).first()
+    fields = {k: v for k, v in spec.items() if k != "code"}
+    if park is None:
+        return core_services.object_create(
+            model=Park, actor=SYSTEM, fields={"code": spec["code"], **fields}
+        )
+    return core_services.object_update(obj=park, actor=SYSTEM, fields=fields)
+
+
+def _industries(park: Park, tree) -> dict[str, Industry]:
+    by_code: dict[str, Industry] = {}
+
+    def upsert(code, name, parent):
+        existing = Industry.objects.unscoped().filter(park=park, code=code).first()
+        if existing is None:
+            node = core_services.industry_create(
+                park=park, actor=SYSTEM, code=code, name=name, parent=parent
+            )
+        else:
+            node = core_services.industry_update(
+                industry=existing, actor=SYSTEM, name=name, parent=parent
+            )
+        by_code[code] = node
+        return node
+
+    for code, name, chains in tree:
+        leading = upsert(code, name, None)
+        for chain_code, chain_name, segments in chains:
+            chain = upsert(chain_code, chain_name, leading)
+            for segment_code, segment_name in segments:
+                upsert(segment_code, segment_name, chain)
+    return by_code
+
+
+def _units(park: Park) -> dict[str, PromotionUnit]:
+    units: dict[str, PromotionUnit] = {}
+
+    def upsert(code, name, kind, parent):
+        existing = PromotionUnit.objects.unscoped().filter(park=park, code=code).first()
+        fields = {"name": name, "kind": kind, "parent": parent}
+        if existing is None:
+            unit = promotion_services.unit_create(park=park, actor=SYSTEM, code=code, **fields)
+        else:
+            unit = promotion_services.unit_update(unit=existing, actor=SYSTEM, **fields)
+        units[code] = unit
+        return unit
+
+    office = upsert(*data.OFFICE, PromotionUnit.Kind.OFFICE, None)
+    for code, name in data.BUREAUS:
+        upsert(code, name, PromotionUnit.Kind.BUREAU, office)
+    for code, name in data.REGIONAL_CENTRES:
+        upsert(code, name, PromotionUnit.Kind.REGIONAL_CENTRE, office)
+    for code, name in data.DEPT_TEAMS:
+        upsert(code, name, PromotionUnit.Kind.DEPT_TEAM, office)
+    return units
+
+
+def _enterprise_specs(rng: random.Random, count: int, *, named: bool) -> list[dict]:
+    """``count`` enterprises; the article's named ones first when ``named``."""
+    specs = [
+        {"name": name, "segment": segment, "status": status, "above_scale": above, "region": region}
+        for name, segment, status, above, region in (data.NAMED_ENTERPRISES if named else [])
+    ]
+    names = {spec["name"] for spec in specs}
+    segments = [
+        (leading, segment_code)
+        for leading, _name, chains in data.INDUSTRIES
+        for _chain, _chain_name, segs in chains
+        for segment_code, _segment_name in segs
+    ]
+    while len(specs) < count:
+        leading, segment = rng.choice(segments)
+        prospect = rng.random() < 0.3
+        region = rng.choice(data.PROSPECT_REGIONS) if prospect else data.SETTLED_REGION
+        place = "（宿迁）" if not prospect and rng.random() < 0.4 else ""
+        name = f"{rng.choice(data.NAME_HEADS)}{rng.choice(data.NAME_CORES[leading])}{place}有限公司"
+        if name in names:
+            continue
+        names.add(name)
+        specs.append(
+            {
+                "name": name,
+                "segment": segment,
+                "status": "prospect" if prospect else "settled",
+                "above_scale": (not prospect) and rng.random() < 0.35,
+                "region": region,
+            }
+        )
+    return specs
+
+
+def _enterprises(
+    park: Park, industries, rng: random.Random, count: int, commissioner, *, named=False
+) -> int:
+    created = 0
+    for spec in _enterprise_specs(rng, count, named=named):
+        uscc = demo_uscc(rng, spec["region"])
+        fields = {
+            "name": spec["name"],
+            "uscc": uscc,
+            "registered_region": spec["region"],
+            "industry": industries.get(spec["segment"]),
+            "status": spec["status"],
+            "above_scale": spec["above_scale"],
+            "commissioner": commissioner if spec["status"] == "settled" else None,
+        }
+        existing = Enterprise.objects.unscoped().filter(park=park, name=spec["name"]).first()
+        if existing is None:
+            enterprise_services.enterprise_create(park=park, actor=SYSTEM, **fields)
+            created += 1
+        else:
+            enterprise_services.enterprise_update(enterprise=existing, actor=SYSTEM, **fields)
+    return created
+
+
+def _user(username: str, full_name: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = account_services.user_create(
+            username=username,
+            password=data.DEMO_PASSWORD,
+            full_name=full_name,
+            actor=SYSTEM,
+            must_change=False,
+            is_demo=True,
+        )
+    return user
+
+
+def _grant(user, role, *, park=None, alliance=None, unit=None) -> None:
+    held = Membership.objects.filter(user=user, role=role, park=park, alliance=alliance)
+    if not held.exists():
+        account_services.membership_grant(
+            user=user,
+            role=role,
+            park=park,
+            alliance=alliance,
+            promotion_unit=unit,
+            actor=SYSTEM,
+            can_view_personal_data=user.username in data.PERSONAL_DATA_USERS and park is not None,
+        )
+
+
+def _contacts(park: Park) -> None:
+    for enterprise_name, name, title, phone in data.CONTACTS:
+        enterprise = Enterprise.objects.unscoped().get(park=park, name=enterprise_name)
+        if not Contact.objects.unscoped().filter(enterprise=enterprise, name=name).exists():
+            enterprise_services.contact_create(
+                enterprise=enterprise, actor=SYSTEM, name=name, title=title, phone=phone
+            )
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create or refresh the demo data; return (username, full name, role) per demo user."""
+    main = _park(data.MAIN_PARK)
+    partners = [_park(spec) for spec in data.PARTNER_PARKS]
+    parks = {park.code: park for park in [main, *partners]}
+
+    alliance = Alliance.objects.filter(name=data.ALLIANCE_NAME).first()
+    members = list(parks.values())
+    if alliance is None:
+        alliance = core_services.object_create(
+            model=Alliance,
+            actor=SYSTEM,
+            fields={"name": data.ALLIANCE_NAME, "lead_park": main},
+            many={"members": members},
+        )
+
+    industries = _industries(main, data.INDUSTRIES)
+    units = _units(main)
+    for partner in partners:
+        _industries(partner, [(code, name, []) for code, name, _chains in data.INDUSTRIES])
+
+    users = {}
+    printed = []
+    for username, full_name, role, where, unit_code in data.DEMO_USERS:
+        user = _user(username, full_name)
+        users[username] = user
+        if where == "alliance":
+            _grant(user, role, alliance=alliance)
+        elif where is None:
+            _grant(user, role)
+        else:
+            _grant(user, role, park=parks[where], unit=units.get(unit_code) if unit_code else None)
+        printed.append((username, full_name, role))
+    for username, role, where in data.EXTRA_MEMBERSHIPS:
+        _grant(users[username], role, park=parks[where])
+
+    unit = units["FJ-EI"]
+    if not unit.members.filter(pk=users["promoter"].pk).exists():
+        promotion_services.unit_update(
+            unit=unit,
+            actor=SYSTEM,
+            members=[*unit.members.all(), users["promoter"]],
+            head=users["promoter"],
+        )
+
+    rng = random.Random(20230630)  # fixed seed: the same data on every run
+    _enterprises(main, industries, rng, 80, users["service"], named=True)
+    _contacts(main)
+    for index, partner in enumerate(partners):
+        partner_rng = random.Random(index + 1)
+        partner_industries = {
+            code: Industry.objects.unscoped().get(park=partner, code=code[:2])
+            for _lead, _n, chains in data.INDUSTRIES
+            for _c, _cn, segs in chains
+            for code, _sn in segs
+        }
+        _enterprises(partner, partner_industries, partner_rng, 12, None)
+    return printed

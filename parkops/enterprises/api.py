@@ -1,0 +1,128 @@
+import datetime
+
+from ninja import Router, Schema, Status
+
+from parkops.accounts.selectors import users_with_role
+from parkops.core.api_base import get_scoped, resolve_park, resolve_related
+from parkops.core.api_routes import add_read_routes
+from parkops.core.models import Industry
+from parkops.core.permissions import Role
+from parkops.core.text import mask_phone
+from parkops.enterprises import services
+from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.models import Contact, Enterprise
+
+router = Router(tags=["enterprises"])
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone_masked: str
+
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:
+        return mask_phone(obj.phone)
+
+
+class EnterpriseOut(Schema):
+    id: int
+    park_id: int
+    name: str
+    former_names: str
+    uscc: str
+    registered_region: str
+    industry_id: int | None
+    status: str
+    above_scale: bool
+    above_scale_since: datetime.date | None
+    commissioner_id: int | None
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    contacts: list[ContactOut]
+
+    @staticmethod
+    def resolve_contacts(obj) -> list:
+        return list(Contact.objects.unscoped().filter(park_id=obj.park_id, enterprise=obj))
+
+
+class EnterpriseIn(Schema):
+    """The fields a client may set; park, audit and search fields are not among them."""
+
+    name: str
+    former_names: str = ""
+    uscc: str = ""
+    registered_region: str = ""
+    industry_id: int | None = None
+    status: Enterprise.Status = Enterprise.Status.SETTLED
+    above_scale: bool = False
+    above_scale_since: datetime.date | None = None
+    commissioner_id: int | None = None
+
+
+class EnterprisePatch(Schema):
+    name: str | None = None
+    former_names: str | None = None
+    uscc: str | None = None
+    registered_region: str | None = None
+    industry_id: int | None = None
+    status: Enterprise.Status | None = None
+    above_scale: bool | None = None
+    above_scale_since: datetime.date | None = None
+    commissioner_id: int | None = None
+
+
+def _fields(request, data: dict, park) -> dict:
+    """Body values with foreign-key ids resolved inside the user's scope."""
+    from django.core.exceptions import ValidationError
+
+    fields = dict(data)
+    if "industry_id" in fields:
+        fields["industry"] = resolve_related(
+            request, Industry, fields.pop("industry_id"), park=park, field="industry_id"
+        )
+    if "commissioner_id" in fields:
+        commissioner_id = fields.pop("commissioner_id")
+        commissioner = None
+        if commissioner_id is not None:
+            commissioner = (
+                users_with_role(role=Role.SERVICE_OFFICER, park=park)
+                .filter(pk=commissioner_id)
+                .first()
+            )
+            if commissioner is None:
+                raise ValidationError({"commissioner_id": ["Not a service officer of this park."]})
+        fields["commissioner"] = commissioner
+    return fields
+
+
+add_read_routes(
+    router,
+    path="/enterprises",
+    name="enterprise",
+    model=Enterprise,
+    filterset_class=EnterpriseFilterSet,
+    schema=EnterpriseOut,
+    detail_schema=EnterpriseDetailOut,
+)
+
+
+@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_create")
+def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
+    target = resolve_park(request, park, Enterprise)
+    enterprise = services.enterprise_create(
+        park=target, actor=request.auth, **_fields(request, payload.dict(), target)
+    )
+    return Status(201, enterprise)
+
+
+@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_update")
+def enterprise_update(request, pk: int, payload: EnterprisePatch):
+    enterprise = get_scoped(Enterprise, request, pk)
+    # Seeing an enterprise is not editing it: the service refuses if not allowed.
+    data = payload.dict(exclude_unset=True)
+    return services.enterprise_update(
+        enterprise=enterprise, actor=request.auth, **_fields(request, data, enterprise.park)
+    )

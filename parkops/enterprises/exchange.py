@@ -1,0 +1,83 @@
+"""The enterprise register in spreadsheets (import template, import, export)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, register
+from parkops.core.models import Industry
+from parkops.enterprises import services
+from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.models import Enterprise
+from parkops.enterprises.uscc import normalise
+
+ENTERPRISES = register(
+    RegisterSpec(
+        key="enterprises",
+        model=Enterprise,
+        title=_("Enterprise register"),
+        natural_key="uscc",
+        columns=[
+            Column(
+                "name",
+                "企业名称",
+                required=True,
+                synonyms=("名称", "公司名称", "单位名称"),
+                example="宿迁示例科技有限公司",
+                width=32,
+            ),
+            Column(
+                "uscc",
+                "统一社会信用代码",
+                synonyms=("信用代码", "社会信用代码", "USCC"),
+                help=_("18 characters; may be empty only for a foreign prospect."),
+                example="91321300MA1MXXXXXX",
+                width=22,
+            ),
+            Column(
+                "status",
+                "状态",
+                kind=CHOICE,
+                choices=Enterprise.Status,
+                required=True,
+                synonyms=("企业状态",),
+                example="在园企业",
+            ),
+            Column(
+                "registered_region",
+                "注册地行政区划代码",
+                synonyms=("注册地", "区划代码"),
+                help=_("GB/T 2260 code, six digits, e.g. 321300."),
+                example="321300",
+            ),
+            Column(
+                "industry",
+                "产业",
+                kind=REF,
+                ref_model=Industry,
+                synonyms=("所属产业", "行业"),
+                help=_("Industry code or name from the park's industry tree."),
+                example="NE-NM-D",
+            ),
+            Column(
+                "above_scale", "是否规上", kind=BOOL, synonyms=("规上", "规上企业"), example="否"
+            ),
+            Column(
+                "above_scale_since", "入规日期", kind=DATE, synonyms=("列统入规日期",), example=""
+            ),
+            Column(
+                "former_names",
+                "曾用名",
+                help=_("Several names separated by line breaks."),
+                width=24,
+            ),
+        ],
+        create=lambda *, park, actor, **values: services.enterprise_create(
+            park=park, actor=actor, **values
+        ),
+        update=lambda obj, *, actor, **values: services.enterprise_update(
+            enterprise=obj, actor=actor, **values
+        ),
+        select_related=("industry",),
+        filterset_class=EnterpriseFilterSet,
+        extra={"normalise_key": normalise, "fallback_key": "name"},
+    )
+)

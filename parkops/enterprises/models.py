@@ -1,0 +1,170 @@
+"""The enterprise register: settled enterprises and prospects, with contacts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core.fields import EncryptedCharField
+from parkops.core.regions import validate_region_code
+from parkops.core.scoping import ParkScopedModel
+from parkops.enterprises.uscc import validate_uscc
+
+
+class Enterprise(ParkScopedModel):
+    """An enterprise settled in the park, or a prospect courted from elsewhere."""
+
+    class Status(models.TextChoices):
+        SETTLED = "settled", _("settled in the park")
+        PROSPECT = "prospect", _("prospect")
+
+    name = models.CharField(_("name"), max_length=100)
+    former_names = models.TextField(
+        _("former names"), blank=True, help_text=_("One name per line.")
+    )
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("18 characters (GB 32100-2015). May be empty only for a foreign prospect."),
+    )
+    registered_region = models.CharField(
+        _("registered region"),
+        max_length=6,
+        blank=True,
+        validators=[validate_region_code],
+        help_text=_("GB/T 2260 code of the place of registration."),
+    )
+    industry = models.ForeignKey(
+        "core.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        db_index=False,
+        verbose_name=_("industry"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SETTLED
+    )
+    above_scale = models.BooleanField(_("above-scale"), default=False)
+    above_scale_since = models.DateField(_("above-scale since"), null=True, blank=True)
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commissioner"),
+    )
+    # Search helpers, kept in step with ``name`` by the services.
+    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
+    name_initials = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["park", "name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "uscc"],
+                condition=~models.Q(uscc=""),
+                name="enterprise_unique_uscc",
+                violation_error_message=_(
+                    "An enterprise with this unified social credit code is already registered."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["park", "name"], name="enterprise_park_name"),
+            models.Index(fields=["park", "status"], name="enterprise_park_status"),
+            models.Index(fields=["park", "name_initials"], name="enterprise_park_initials"),
+            models.Index(fields=["park", "industry"], name="enterprise_park_industry"),
+            models.Index(fields=["park", "commissioner"], name="enterprise_park_commissioner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [line for line in self.former_names.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status == self.Status.SETTLED and not self.uscc:
+            errors["uscc"] = _("An enterprise settled in the park needs its credit code.")
+        if self.above_scale_since and not self.above_scale:
+            errors["above_scale_since"] = _("Only an above-scale enterprise has this date.")
+        if self.industry_id and self.park_id and self.industry.park_id != self.park_id:
+            errors["industry"] = _("Choose an industry of this park.")
+        if errors:
+            raise ValidationError(errors)
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
+
+
+def normalise_phone(raw: str) -> str:
+    """A mainland mobile (13812345678) or landline (0527-84301234[-123]), or an error."""
+    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", raw or ""))
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if _MOBILE.fullmatch(compact.replace("-", "")):
+        return compact.replace("-", "")
+    if _LANDLINE.fullmatch(compact):
+        return compact
+    raise ValidationError(
+        {
+            "phone": _(
+                "Enter a mobile number (11 digits, e.g. 13812345678) or a landline with "
+                "area code (e.g. 0527-84301234)."
+            )
+        }
+    )
+
+
+class Contact(ParkScopedModel):
+    """A person to call at an enterprise. The phone is masked wherever listed."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        db_index=False,
+        verbose_name=_("enterprise"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    # Personal data: encrypted at rest, masked wherever shown (core.text.mask_phone).
+    phone = EncryptedCharField(_("phone"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["park", "enterprise", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["park", "enterprise"], name="contact_park_enterprise")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.enterprise_id and self.park_id and self.enterprise.park_id != self.park_id:
+            raise ValidationError({"enterprise": _("The contact's enterprise is in another park.")})
+        if self.phone:
+            self.phone = normalise_phone(self.phone)

@@ -1,0 +1,86 @@
+"""Writes on the enterprise register. Views, the API, imports and demo data call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parkops.core import audit, permissions, services
+from parkops.core.models import AuditEntry
+from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises.uscc import normalise
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "former_names",
+    "uscc",
+    "registered_region",
+    "industry",
+    "status",
+    "above_scale",
+    "above_scale_since",
+    "commissioner",
+)
+CONTACT_FIELDS = ("name", "title", "phone", "email")
+
+
+def _prepared(fields: dict) -> dict:
+    """Only the allowed fields, with the credit code normalised and search keys set."""
+    from parkops.core.text import pinyin_keys
+
+    data = {name: value for name, value in fields.items() if name in ENTERPRISE_FIELDS}
+    if "uscc" in data:
+        data["uscc"] = normalise(data["uscc"] or "")
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        data["name_pinyin"], data["name_initials"] = pinyin_keys(data["name"])
+    if "former_names" in data:
+        lines = (data["former_names"] or "").splitlines()
+        data["former_names"] = "\n".join(line.strip() for line in lines if line.strip())
+    return data
+
+
+def enterprise_create(*, park, actor, **fields) -> Enterprise:
+    """Register an enterprise (or prospect) in ``park``."""
+    return services.object_create(
+        model=Enterprise, park=park, actor=actor, fields=_prepared(fields)
+    )
+
+
+def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
+    return services.object_update(obj=enterprise, actor=actor, fields=_prepared(fields))
+
+
+def contact_phone_reveal(*, contact: Contact, actor) -> str:
+    """The full phone number, for a user allowed to see personal data; each view
+    is recorded in the audit trail."""
+    if not permissions.can_view_personal_data(actor, contact.park_id):
+        raise PermissionDenied(
+            _("Seeing full personal numbers needs the personal-data permission.")
+        )
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.VIEW_PERSONAL,
+            obj=contact,
+            after={"field": "phone"},
+        )
+    return contact.phone
+
+
+def contact_anonymise(*, contact: Contact, actor) -> Contact:
+    """Erase a contact person's personal data on request (PIPL right to deletion)."""
+    return services.object_update(
+        obj=contact,
+        actor=actor,
+        fields={"name": str(_("anonymised")), "title": "", "phone": "", "email": ""},
+        action=AuditEntry.Action.ANONYMISE,
+    )
+
+
+def contact_create(*, enterprise: Enterprise, actor, **fields) -> Contact:
+    data = {name: value for name, value in fields.items() if name in CONTACT_FIELDS}
+    return services.object_create(
+        model=Contact, park=enterprise.park, actor=actor, fields={"enterprise": enterprise, **data}
+    )

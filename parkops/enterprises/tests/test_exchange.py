@@ -1,0 +1,424 @@
+"""The enterprise register through spreadsheets: template, import, export, undo.
+
+Malformed files are built by code; each asserts its own message and that the
+database is unchanged.
+"""
+
+import io
+import zipfile
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parkops.core.exchange import services as exchange_services
+from parkops.core.exchange.importer import run_import
+from parkops.core.exchange.spec import get_spec
+from parkops.core.models import AuditEntry, ImportBatch
+from parkops.core.permissions import Role
+from parkops.core.testing import (
+    make_enterprise,
+    make_industry,
+    make_park,
+    make_user,
+    random_uscc,
+    sign_in,
+    xlsx_bytes,
+)
+from parkops.enterprises import services
+from parkops.enterprises.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "状态",
+    "注册地行政区划代码",
+    "产业",
+    "是否规上",
+    "入规日期",
+]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source text (the UI default is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def park():
+    return make_park()
+
+
+@pytest.fixture
+def officer(park):
+    return make_user(Role.STATISTICS_OFFICER, park=park)
+
+
+def run(park, officer, data, name="企业.xlsx", commit=True):
+    return run_import(
+        spec=get_spec("enterprises"),
+        actor=officer,
+        park=park,
+        data=data,
+        file_name=name,
+        commit=commit,
+    )
+
+
+def good_rows(n=2, industry=""):
+    return [HEADER] + [
+        [f"宿迁导入{i}有限公司", random_uscc(), "在园企业", "321300", industry, "否", ""]
+        for i in range(n)
+    ]
+
+
+def count():
+    return Enterprise.objects.unscoped().count(), AuditEntry.objects.count()
+
+
+# ---------------------------------------------------------------- good files
+def test_preview_changes_nothing_and_commit_creates_all_rows(park, officer):
+    data = xlsx_bytes(good_rows(3))
+    before = count()
+    preview = run(park, officer, data, commit=False)
+    assert preview.ok and preview.counts["create"] == 3
+    assert count() == before
+    outcome = run(park, officer, data)
+    assert outcome.batch.created_count == 3
+    assert Enterprise.objects.unscoped().filter(park=park).count() == 3
+    assert AuditEntry.objects.filter(action="import", object_id=str(outcome.batch.pk)).exists()
+
+
+def test_rows_are_matched_by_credit_code_for_update_and_unchanged(park, officer):
+    existing = make_enterprise(park, name="旧名有限公司")
+    same = make_enterprise(park, name="不变有限公司")
+    rows = [
+        HEADER,
+        ["新名有限公司", existing.uscc.lower(), "在园企业", "", "", "否", ""],
+        [same.name, same.uscc, "在园企业", "", "", "否", ""],
+    ]
+    outcome = run(park, officer, xlsx_bytes(rows))
+    assert [r.action for r in outcome.rows] == ["update", "unchanged"]
+    existing.refresh_from_db()
+    assert existing.name == "新名有限公司"
+
+
+def test_tolerant_headers_dates_and_units(park, officer):
+    industry = make_industry(park, code="NE-PV", name="光伏")
+    rows = [
+        [" 名称 ", "信用代码（必填）", "企业状态", "区划代码", "所属产业", "规上", "列统入规日期"],
+        ["甲有限公司", random_uscc(), "settled", "321302", "光伏", "是", "2023年6月30日"],
+        ["乙有限公司", random_uscc(), "在园企业", "321302", "NE-PV", "Y", 45107],
+    ]
+    outcome = run(park, officer, xlsx_bytes(rows))
+    assert outcome.ok, outcome.problems
+    created = Enterprise.objects.unscoped().filter(park=park).order_by("name")
+    assert {e.industry for e in created} == {industry}
+    assert all(str(e.above_scale_since) == "2023-06-30" for e in created)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_utf8_with_or_without_bom_and_gbk(park, officer, encoding):
+    text = "企业名称,统一社会信用代码,状态\n" + f"宿迁编码测试有限公司,{random_uscc()},在园企业\n"
+    outcome = run(park, officer, text.encode(encoding), name="企业.csv")
+    assert outcome.ok, outcome.file_errors or outcome.problems
+    assert Enterprise.objects.unscoped().filter(name="宿迁编码测试有限公司").exists()
+
+
+def xls_bytes(rows) -> bytes:
+    """An old-style .xls workbook (BIFF8), as WPS and Excel 2003 save it."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("企业")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    handle = io.BytesIO()
+    book.save(handle)
+    return handle.getvalue()
+
+
+def test_old_xls_workbook_is_read(park, officer):
+    rows = [["企业名称", "统一社会信用代码", "状态"], ["宿迁老格式有限公司", random_uscc(), "在园企业"]]
+    outcome = run(park, officer, xls_bytes(rows), name="企业.xls")
+    assert outcome.ok, outcome.file_errors or outcome.problems
+    assert Enterprise.objects.unscoped().filter(name="宿迁老格式有限公司").exists()
+
+
+def with_cached_formula(data: bytes, cell: str, formula: str, value: str) -> bytes:
+    """Replace `cell` of the first sheet with a formula whose last computed value
+    is `value`, as Excel saves it (openpyxl itself writes formulas without values)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = content.decode()
+                start = xml.index(f'<c r="{cell}"')
+                end = xml.index("</c>", start) + len("</c>")
+                cached = f'<c r="{cell}" t="str"><f>{formula}</f><v>{value}</v></c>'
+                content = (xml[:start] + cached + xml[end:]).encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_formulas_are_read_as_their_computed_values(park, officer):
+    rows = [["企业名称", "统一社会信用代码", "状态"], ["占位", random_uscc(), "在园企业"]]
+    data = with_cached_formula(
+        xlsx_bytes(rows), "A2", 'CONCATENATE("宿迁","公式有限公司")', "宿迁公式有限公司"
+    )
+    outcome = run(park, officer, data)
+    assert outcome.ok, outcome.file_errors or outcome.problems
+    assert Enterprise.objects.unscoped().filter(name="宿迁公式有限公司").exists()
+
+
+def test_empty_rows_are_skipped(park, officer):
+    rows = [*good_rows(1), [None] * 7, ["", "", "", "", "", "", ""], *good_rows(1)[1:]]
+    outcome = run(park, officer, xlsx_bytes(rows))
+    assert outcome.ok and outcome.counts["create"] == 2
+
+
+def test_export_then_reimport_leaves_every_row_unchanged(client, park, officer):
+    make_industry(park, code="EI", name="电子信息")
+    for i in range(3):
+        make_enterprise(park, name=f"往返{i}有限公司")
+    make_enterprise(park, name="目标企业无代码", uscc="", status="prospect")
+    sign_in(client, officer)
+    response = client.get(reverse("exchange:export", args=["enterprises"]))
+    data = b"".join(response.streaming_content)
+    outcome = run(park, officer, data, name="导出.xlsx")
+    assert outcome.ok, outcome.problems
+    assert {r.action for r in outcome.rows} == {"unchanged"}
+    assert len(outcome.rows) == 4
+
+
+def test_export_is_the_lists_filtered_view_scoped_and_audited(client, park, officer):
+    make_enterprise(park, name="=cmd|'/c calc'!A1")
+    make_enterprise(park, name="规上甲有限公司", above_scale=True)
+    make_enterprise(make_park(), name="外园企业有限公司")
+    sign_in(client, officer)
+    response = client.get(reverse("exchange:export", args=["enterprises"]), {"q": "规上甲"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["规上甲有限公司"]
+    response = client.get(reverse("exchange:export", args=["enterprises"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=cmd|'/c calc'!A1" in names and "外园企业有限公司" not in names
+    assert sheet.freeze_panes == "A2"
+    assert (
+        AuditEntry.objects.filter(action="export", object_type="enterprises.enterprise").count()
+        == 2
+    )
+
+
+def test_template_has_headers_example_dropdowns_and_instructions(client, park, officer):
+    make_industry(park, code="PM", name="精密机械")
+    make_industry(make_park(), code="FOREIGN", name="外园产业")
+    sign_in(client, officer)
+    response = client.get(reverse("exchange:template", args=["enterprises"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["企业库", "选项", "填写说明"]
+    sheet = workbook["企业库"]
+    assert [c.value for c in sheet[1]][:3] == ["企业名称", "统一社会信用代码", "状态"]
+    assert sheet["A2"].value == "宿迁示例科技有限公司"
+    formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert any("选项" in formula for formula in formulas)
+    options = [c.value for c in workbook["选项"]["A"]]
+    assert "在园企业" in options
+    all_options = [c.value for row in workbook["选项"].iter_rows() for c in row]
+    assert "PM" in all_options
+    assert "FOREIGN" not in all_options  # another park's industries are never offered
+
+
+# ------------------------------------------------------------------ bad files
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def macro_workbook() -> bytes:
+    buffer = io.BytesIO(xlsx_bytes(good_rows(1)))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\x00macro")
+    return buffer.getvalue()
+
+
+BAD_FILES = [
+    ("empty.xlsx", lambda: b"", "empty"),
+    ("renamed.xlsx", lambda: b"%PDF-1.4 not a workbook at all", "not an Excel file"),
+    (
+        "locked.xlsx",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        "password-protected",
+    ),
+    ("bomb.xlsx", zip_bomb, "implausible size"),
+    ("macro.xlsm", lambda: xlsx_bytes(good_rows(1)), "macros"),
+    ("macro.xlsx", macro_workbook, "macros"),
+    ("notes.txt", lambda: b"hello", ".xlsx, .xls or .csv"),
+    ("missing.xlsx", lambda: xlsx_bytes([["统一社会信用代码"], [random_uscc()]]), "企业名称"),
+    ("hidden.xlsx", lambda: xlsx_bytes(good_rows(1), hidden_sheet=True), "hidden sheets"),
+    ("merged.xlsx", lambda: xlsx_bytes(good_rows(1), merge="A1:B1"), "merged"),
+    ("binary.csv", lambda: b"\x00\x01\x02 not text", "not a text CSV"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_file_gets_its_own_message_and_changes_nothing(park, officer, name, build, message):
+    before = count()
+    outcome = run(park, officer, build(), name=name)
+    assert outcome.file_errors and message in outcome.file_errors[0], outcome.file_errors
+    assert outcome.batch is None
+    assert count() == before
+
+
+@override_settings(PARKOPS_IMPORT_MAX_BYTES=1000)
+def test_file_over_the_size_limit_is_refused(park, officer):
+    outcome = run(park, officer, xlsx_bytes(good_rows(50)))
+    assert "larger than" in outcome.file_errors[0]
+
+
+@override_settings(PARKOPS_IMPORT_MAX_ROWS=3)
+def test_file_over_the_row_limit_is_refused(park, officer):
+    outcome = run(park, officer, xlsx_bytes(good_rows(5)))
+    assert "more than 3 rows" in outcome.file_errors[0]
+
+
+def test_invalid_credit_code_names_row_column_and_why_and_nothing_is_saved(park, officer):
+    rows = good_rows(2)
+    rows[2][1] = "91321300MA1MXXXXX0"
+    before = count()
+    outcome = run(park, officer, xlsx_bytes(rows))
+    problem = outcome.problems[0]
+    assert (problem.row, problem.column, problem.header) == (3, "B", "统一社会信用代码")
+    assert "校验码" in problem.message or "check character" in problem.message
+    assert outcome.counts["create"] == 1 and outcome.counts["error"] == 1
+    assert outcome.batch is None and count() == before
+
+
+def test_duplicate_keys_within_the_file_are_errors(park, officer):
+    rows = good_rows(2)
+    rows[2][1] = rows[1][1]
+    outcome = run(park, officer, xlsx_bytes(rows))
+    assert any(
+        "row 2" in p.message or "第 2 行" in p.message or "2" in p.message for p in outcome.problems
+    )
+    assert outcome.batch is None
+
+
+def test_a_row_naming_another_park_refuses_the_whole_file(park, officer):
+    other = make_park()
+    rows = [[*HEADER, "园区"]] + [[*row, park.name] for row in good_rows(2)[1:]]
+    rows[2][-1] = other.name
+    before = count()
+    outcome = run(park, officer, xlsx_bytes(rows))
+    assert "another park" in outcome.file_errors[0] or "其他园区" in outcome.file_errors[0]
+    assert count() == before
+
+
+def test_a_link_to_another_parks_record_refuses_the_whole_file(park, officer):
+    make_industry(make_park(), code="FOREIGN", name="外园产业")
+    before = count()
+    outcome = run(park, officer, xlsx_bytes(good_rows(2, industry="FOREIGN")))
+    assert outcome.file_errors
+    assert count() == before
+
+
+def test_unknown_choice_value_lists_the_allowed_ones(park, officer):
+    rows = good_rows(1)
+    rows[1][2] = "已倒闭"
+    problem = run(park, officer, xlsx_bytes(rows)).problems[0]
+    assert problem.column == "C" and "settled in the park、prospect" in problem.message
+
+
+def test_reader_cannot_import(park):
+    from django.core.exceptions import PermissionDenied
+
+    leader = make_user(Role.PARK_LEADER, park=park)
+    with pytest.raises(PermissionDenied):
+        run(park, leader, xlsx_bytes(good_rows(1)))
+
+
+# --------------------------------------------------------------------- undo
+def test_undo_restores_updated_and_removes_created_records(park, officer):
+    existing = make_enterprise(park, name="原名有限公司")
+    rows = [*good_rows(1), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]
+    batch = run(park, officer, xlsx_bytes(rows)).batch
+    assert Enterprise.objects.unscoped().filter(park=park).count() == 2
+    exchange_services.import_undo(batch=batch, actor=officer)
+    existing.refresh_from_db()
+    assert existing.name == "原名有限公司"
+    assert Enterprise.objects.unscoped().filter(park=park).count() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE
+
+
+def test_undo_is_refused_when_a_record_changed_since_naming_the_row(park, officer):
+    from django.core.exceptions import ValidationError
+
+    batch = run(park, officer, xlsx_bytes(good_rows(2))).batch
+    changed = Enterprise.objects.unscoped().get(name="宿迁导入1有限公司")
+    services.enterprise_update(enterprise=changed, actor=officer, name="之后又改了有限公司")
+    with pytest.raises(ValidationError, match="3"):
+        exchange_services.import_undo(batch=batch, actor=officer)
+    assert Enterprise.objects.unscoped().filter(park=park).count() == 2
+
+
+# -------------------------------------------------------------------- pages
+def test_upload_preview_then_commit_through_the_pages(client, park, officer):
+    sign_in(client, officer)
+    upload = io.BytesIO(xlsx_bytes(good_rows(2)))
+    upload.name = "企业.xlsx"
+    response = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload})
+    assert response.status_code == 200
+    assert Enterprise.objects.unscoped().count() == 0
+    token = response.context["token"]
+    response = client.post(reverse("exchange:import_commit", args=["enterprises", token]))
+    assert response.status_code == 302
+    assert Enterprise.objects.unscoped().count() == 2
+    batch = ImportBatch.objects.unscoped().get()
+    assert client.get(batch.get_absolute_url()).status_code == 200
+    client.post(reverse("exchange:batch_undo", args=[batch.pk]))
+    assert Enterprise.objects.unscoped().count() == 0
+
+
+def test_error_report_is_the_sheet_with_an_error_column(client, park, officer):
+    rows = good_rows(2)
+    rows[1][1] = "123"
+    sign_in(client, officer)
+    upload = io.BytesIO(xlsx_bytes(rows))
+    upload.name = "企业.xlsx"
+    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
+        "token"
+    ]
+    response = client.get(reverse("exchange:import_errors", args=["enterprises", token]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == "错误"
+    assert "B列" in sheet.cell(row=2, column=len(header)).value
+    assert sheet.cell(row=3, column=len(header)).value in (None, "")
+
+
+def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):
+    sign_in(client, officer)
+    upload = io.BytesIO(xlsx_bytes(good_rows(1)))
+    upload.name = "企业.xlsx"
+    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
+        "token"
+    ]
+    intruder = make_user(Role.STATISTICS_OFFICER, park=park)
+    sign_in(client, intruder)
+    response = client.post(reverse("exchange:import_commit", args=["enterprises", token]))
+    assert response.status_code == 403
+    assert Enterprise.objects.unscoped().count() == 0

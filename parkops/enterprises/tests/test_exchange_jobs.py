@@ -1,0 +1,141 @@
+"""Large imports run in the background with visible progress, all or nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from parkops.core.exchange import jobs
+from parkops.core.models import ImportBatch, ImportJob
+from parkops.core.permissions import Role
+from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.models import Enterprise
+from parkops.enterprises.uscc import make_uscc
+
+pytestmark = pytest.mark.django_db
+HEADER = ["企业名称", "统一社会信用代码", "状态"]
+
+
+def rows(n, bad_row=None):
+    # Distinct credit codes by construction (random ones collide among 50,000).
+    data = [HEADER] + [
+        [f"后台导入{i}有限公司", make_uscc(f"91321300{i:09d}"), "在园企业"] for i in range(n)
+    ]
+    if bad_row is not None:
+        data[bad_row][1] = "123"
+    return data
+
+
+def upload(client, data):
+    handle = io.BytesIO(xlsx_bytes(data))
+    handle.name = "大文件.xlsx"
+    return client.post(reverse("exchange:import", args=["enterprises"]), {"file": handle})
+
+
+def work():
+    """What `manage.py db_worker` does in production, run to completion here.
+
+    The worker closes its database connection when it is done, as a separate
+    process would; tests that call it therefore run with real transactions
+    (`django_db(transaction=True)`), not inside the test's own atomic block.
+    """
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+@pytest.fixture
+def officer(client):
+    park = make_park()
+    user = make_user(Role.STATISTICS_OFFICER, park=park)
+    sign_in(client, user)
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_large_file_is_previewed_then_committed_in_the_background(client, officer):
+    response = upload(client, rows(60))
+    job = ImportJob.objects.unscoped().get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == ImportJob.Status.QUEUED and job.total_rows == 60
+    page = client.get(job.get_absolute_url())  # a reload shows the same job
+    assert page.status_code == 200 and 'hx-trigger="every 2s"' in page.content.decode()
+    work()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["counts"]["create"] == 60
+    assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
+    response = client.post(reverse("exchange:job_commit", args=[job.pk]))
+    commit_job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.COMMIT)
+    work()
+    commit_job.refresh_from_db()
+    assert commit_job.batch is not None and commit_job.batch.created_count == 60
+    assert Enterprise.objects.unscoped().count() == 60
+    assert "every 2s" not in client.get(commit_job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_bad_row_in_a_large_file_saves_nothing(client, officer):
+    upload(client, rows(60, bad_row=45))
+    work()
+    job = ImportJob.objects.unscoped().get()
+    assert not job.result["ok"]
+    assert job.result["problems"][0]["row"] == 46
+    assert client.post(reverse("exchange:job_commit", args=[job.pk])).status_code == 403
+    assert not Enterprise.objects.unscoped().exists()
+
+
+def test_progress_is_written_while_the_import_runs(monkeypatch, officer):
+    seen = []
+    monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
+    park = officer.memberships.get().park
+    from parkops.core.exchange import services
+
+    data = xlsx_bytes(rows(600))
+    token = services.upload_hold(
+        data=data, file_name="x.xlsx", user=officer, park=park, register="enterprises"
+    )
+    job = jobs.job_start(
+        token=token,
+        actor=officer,
+        park=park,
+        register="enterprises",
+        file_name="x.xlsx",
+        mode=ImportJob.Mode.COMMIT,
+        rows=600,
+    )
+    jobs.run_job.call(job.pk)
+    assert seen[0] == 0 and seen[-1] == 600 and len(seen) >= 3
+    assert ImportBatch.objects.unscoped().get().created_count == 600
+
+
+def test_someone_elses_job_is_not_found(client, officer):
+    park = officer.memberships.get().park
+    job = ImportJob.objects.create(
+        park=park,
+        register="enterprises",
+        actor=officer,
+        token="t",
+        file_name="x.xlsx",
+        mode=ImportJob.Mode.PREVIEW,
+    )
+    sign_in(client, make_user(Role.STATISTICS_OFFICER, park=park))
+    assert client.get(job.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.slow_import
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=5000)
+def test_fifty_thousand_rows_in_the_background(client, officer):
+    upload(client, rows(50_000))
+    job = ImportJob.objects.unscoped().get()
+    assert job.total_rows == 50_000
+    job.mode = ImportJob.Mode.COMMIT  # straight to the commit: the preview is the same run
+    job.save(update_fields=["mode"])
+    work()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.result
+    assert job.result["ok"], job.result["problems"][:3]
+    assert job.batch.created_count == 50_000
+    assert Enterprise.objects.unscoped().count() == 50_000

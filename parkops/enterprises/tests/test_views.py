@@ -1,0 +1,112 @@
+from django.urls import reverse
+
+from parkops.core.permissions import Role
+from parkops.core.testing import (
+    Register,
+    WritableRegisterTestCase,
+    make_enterprise,
+    make_industry,
+    make_user,
+    random_uscc,
+    sign_in,
+)
+from parkops.enterprises.models import Enterprise
+
+
+def enterprise_form(park):
+    return {
+        "name": "宿迁新型显示技术有限公司",
+        "uscc": random_uscc(),
+        "status": Enterprise.Status.SETTLED,
+        "registered_region": "321300",
+        "former_names": "",
+    }
+
+
+def enterprise_form_with_bad_uscc(park):
+    return {**enterprise_form(park), "uscc": "91321300MA1MXXXXX0"}, "uscc"
+
+
+class EnterpriseRegisterTests(WritableRegisterTestCase):
+    register = Register(
+        model=Enterprise,
+        make=make_enterprise,
+        reader_role=Role.PROJECT_OFFICER,
+        writer_role=Role.SERVICE_OFFICER,
+        list_url="enterprises:enterprise_list",
+        detail_url="enterprises:enterprise_detail",
+        create_url="enterprises:enterprise_create",
+        edit_url="enterprises:enterprise_edit",
+        api_list="api:enterprise_list",
+        api_detail="api:enterprise_detail",
+        form_data=enterprise_form,
+        invalid_form_data=enterprise_form_with_bad_uscc,
+    )
+
+    def test_search_by_pinyin_initials_finds_the_enterprise(self):
+        wanted = make_enterprise(self.park_a, name="苏州宿迁电子有限公司")
+        other = make_enterprise(self.park_a, name="泗洪精密机械有限公司")
+        sign_in(self.client, self.reader)
+        response = self.client.get(reverse("enterprises:enterprise_list"), {"q": "szsq"})
+        self.assertContains(response, wanted.name)
+        self.assertNotContains(response, other.name)
+
+    def test_search_by_full_pinyin_finds_the_enterprise(self):
+        wanted = make_enterprise(self.park_a, name="骆马湖光电科技有限公司")
+        sign_in(self.client, self.reader)
+        response = self.client.get(reverse("enterprises:enterprise_list"), {"q": "luomahu"})
+        self.assertContains(response, wanted.name)
+
+    def test_search_by_credit_code_ignores_case_and_full_width(self):
+        wanted = make_enterprise(self.park_a)
+        typed = wanted.uscc[:10].lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+        sign_in(self.client, self.reader)
+        response = self.client.get(reverse("enterprises:enterprise_list"), {"q": typed})
+        self.assertContains(response, wanted.name)
+
+    def test_create_normalises_full_width_lower_case_credit_code(self):
+        code = random_uscc()
+        typed = "  " + code.lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+        sign_in(self.client, self.writer)
+        response = self.client.post(
+            reverse("enterprises:enterprise_create"),
+            {**enterprise_form(self.park_a), "uscc": typed},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Enterprise.objects.unscoped().filter(uscc=code).exists())
+
+    def test_duplicate_credit_code_in_the_same_park_is_refused(self):
+        sign_in(self.client, self.writer)
+        data = {**enterprise_form(self.park_a), "uscc": self.own.uscc}
+        response = self.client.post(reverse("enterprises:enterprise_create"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors)
+
+    def test_industry_of_another_park_is_not_offered(self):
+        foreign_industry = make_industry(self.park_b, name="外园产业")
+        sign_in(self.client, self.writer)
+        response = self.client.post(
+            reverse("enterprises:enterprise_create"),
+            {**enterprise_form(self.park_a), "industry": foreign_industry.pk},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("industry", response.context["form"].errors)
+
+    def test_contact_phone_is_masked_on_the_detail_page(self):
+        from parkops.core.testing import make_contact
+
+        make_contact(self.park_a, enterprise=self.own, phone="13812341234")
+        sign_in(self.client, self.reader)
+        response = self.client.get(self.own.get_absolute_url())
+        self.assertContains(response, "138****1234")
+        self.assertNotContains(response, "13812341234")
+
+    def test_commissioner_must_be_a_service_officer_of_the_park(self):
+        stranger = make_user(Role.SERVICE_OFFICER, park=self.park_b)
+        sign_in(self.client, self.writer)
+        response = self.client.post(
+            reverse("enterprises:enterprise_create"),
+            {**enterprise_form(self.park_a), "commissioner": stranger.pk},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("commissioner", response.context["form"].errors)

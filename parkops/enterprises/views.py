@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parkops.core import generic, permissions
+from parkops.enterprises import services
+from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.forms import ContactForm, EnterpriseForm
+from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises.tables import EnterpriseTable
+
+
+class EnterpriseListView(generic.ObjectListView):
+    model = Enterprise
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilterSet
+    select_related = ("industry", "commissioner")
+    create_url_name = "enterprises:enterprise_create"
+    exchange_key = "enterprises"
+
+
+class EnterpriseDetailView(generic.ObjectDetailView):
+    model = Enterprise
+    template_name = "enterprises/enterprise_detail.html"
+    select_related = ("industry", "commissioner", "park")
+    edit_url_name = "enterprises:enterprise_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["contacts"] = Contact.objects.restrict(user).filter(enterprise=self.object)
+        context["can_add_contact"] = permissions.can(
+            user, Contact, permissions.ADD, self.object.park_id
+        )
+        context["contact_form"] = ContactForm(user=user, park=self.object.park)
+        context["can_change_contact"] = permissions.can(
+            user, Contact, permissions.CHANGE, self.object.park_id
+        )
+        context["can_view_personal_data"] = permissions.can_view_personal_data(
+            user, self.object.park_id
+        )
+        return context
+
+
+class EnterpriseEditView(generic.ObjectEditView):
+    model = Enterprise
+    form_class = EnterpriseForm
+    list_url_name = "enterprises:enterprise_list"
+
+    def create(self, form, park):
+        return services.enterprise_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.enterprise_update(
+            enterprise=obj, actor=self.request.user, **form.cleaned_data
+        )
+
+
+@require_POST
+def contact_create(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    enterprise = generic.get_scoped_or_404(Enterprise, request.user, pk)
+    form = ContactForm(request.POST, user=request.user, park=enterprise.park)
+    if form.is_valid():
+        try:
+            services.contact_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Contact added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    return redirect(enterprise.get_absolute_url())
+
+
+def contact_phone(request, pk):
+    """The full phone number as an htmx fragment, for users allowed personal data."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    contact = generic.get_scoped_or_404(Contact, request.user, pk)
+    phone = services.contact_phone_reveal(contact=contact, actor=request.user)
+    return render(request, "enterprises/partials/phone.html", {"phone": phone})
+
+
+@require_POST
+def contact_anonymise(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    contact = generic.get_scoped_or_404(Contact, request.user, pk)
+    services.contact_anonymise(contact=contact, actor=request.user)
+    messages.success(request, _("The contact's personal data was erased."))
+    return redirect(contact.enterprise.get_absolute_url())

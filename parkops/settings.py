@@ -1,0 +1,281 @@
+"""ParkOps settings, driven by environment variables.
+
+Development needs none of them: SQLite in WAL mode under ``var/`` and a secret
+key generated on first run. A deployment sets at least ``DATABASE_URL``,
+``PARKOPS_ALLOWED_HOSTS`` and ``PARKOPS_DEBUG=0``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PARKOPS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def load_or_create_secret_key(path: Path) -> str:
+    """Return the key stored at ``path``, creating it (mode 0600) on first run.
+
+    The key never lives in the repository: each installation makes its own.
+    """
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+# PARKOPS_ENV=production switches on the production checks and settings below.
+PRODUCTION = os.environ.get("PARKOPS_ENV", "development") == "production"
+DEBUG = env_bool("PARKOPS_DEBUG", not PRODUCTION)
+SECRET_KEY = os.environ.get("PARKOPS_SECRET_KEY") or load_or_create_secret_key(
+    VAR_DIR / "secret_key"
+)
+ALLOWED_HOSTS = env_list("PARKOPS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# The demo flag marks an installation loaded with the demo data set.
+DEMO_MODE = env_bool("PARKOPS_DEMO", not PRODUCTION)
+
+if PRODUCTION:
+    # Refuse to start rather than run a production server insecurely.
+    if DEBUG:
+        raise ImproperlyConfigured("PARKOPS_DEBUG must be off in production.")
+    if "PARKOPS_ALLOWED_HOSTS" not in os.environ:
+        raise ImproperlyConfigured("Set PARKOPS_ALLOWED_HOSTS (comma-separated) in production.")
+    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("The secret key is too weak for production.")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "csp",
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
+    "parkops.core",
+    "parkops.accounts",
+    "parkops.enterprises",
+    "parkops.promotion",
+    "parkops.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parkops.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "parkops.accounts.middleware.SessionSecurityMiddleware",
+    "parkops.accounts.middleware.UserPreferencesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "parkops.urls"
+WSGI_APPLICATION = "parkops.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "parkops" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "parkops.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# SQLite in WAL mode is the embedded default; DATABASE_URL selects PostgreSQL.
+SQLITE_PATH = VAR_DIR / "parkops.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Security policy (等保2.0 level 3 defaults; each value can be changed here or by
+# environment). PARKOPS_PASSWORD_POLICY=asvs switches to OWASP ASVS 5: longer
+# passwords, no composition rule, no forced rotation.
+PASSWORD_POLICY = os.environ.get("PARKOPS_PASSWORD_POLICY", "dengbao")
+_ASVS = PASSWORD_POLICY == "asvs"  # noqa: S105 - a policy name, not a password
+PASSWORD_MIN_LENGTH = int(os.environ.get("PARKOPS_PASSWORD_MIN_LENGTH", 15 if _ASVS else 10))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PARKOPS_PASSWORD_MAX_AGE_DAYS", 0 if _ASVS else 90))
+PASSWORD_HISTORY = int(os.environ.get("PARKOPS_PASSWORD_HISTORY", 5))
+LOCKOUT_FAILURES = int(os.environ.get("PARKOPS_LOCKOUT_FAILURES", 5))
+LOCKOUT_WINDOW_MINUTES = int(os.environ.get("PARKOPS_LOCKOUT_WINDOW_MINUTES", 15))
+LOCKOUT_MINUTES = int(os.environ.get("PARKOPS_LOCKOUT_MINUTES", 30))
+SESSION_IDLE_MINUTES = int(os.environ.get("PARKOPS_SESSION_IDLE_MINUTES", 30))
+SESSION_MAX_HOURS = int(os.environ.get("PARKOPS_SESSION_MAX_HOURS", 12))
+INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PARKOPS_INACTIVE_ACCOUNT_DAYS", 90))
+AUTO_DISABLE_INACTIVE = env_bool("PARKOPS_AUTO_DISABLE_INACTIVE", False)
+PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS", 180))
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "PARKOPS_2FA_REQUIRED_ROLES", "system_admin,security_admin,audit_admin,park_admin"
+)
+
+
+def password_validators(policy: str, min_length: int, history: int) -> list[dict]:
+    """Django's validators plus ours; the 等保 policy adds the composition rule."""
+    validators = [
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": min_length},
+        },
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+        {"NAME": "parkops.accounts.passwords.UsernameNotContainedValidator"},
+        {"NAME": "parkops.accounts.passwords.HistoryValidator", "OPTIONS": {"count": history}},
+    ]
+    if policy != "asvs":
+        validators.append(
+            {
+                "NAME": "parkops.accounts.passwords.CharacterClassValidator",
+                "OPTIONS": {"classes": 3},
+            }
+        )
+    return validators
+
+
+AUTH_PASSWORD_VALIDATORS = password_validators(
+    PASSWORD_POLICY, PASSWORD_MIN_LENGTH, PASSWORD_HISTORY
+)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "parkops" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: the session expires SESSION_IDLE_MINUTES after the last request.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Uploads: requests above these are refused before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+if PRODUCTION:
+    # TLS is terminated in front of ParkOps (or by it); the proxy sets the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("PARKOPS_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("PARKOPS_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("PARKOPS_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("PARKOPS_HSTS_PRELOAD", True)
+
+# A strict Content-Security-Policy: no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+# Background work (large imports) through django-tasks with its database
+# backend: no extra server; `manage.py db_worker` runs the queue (make run/serve
+# start it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PARKOPS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARKOPS_IMPORT_BACKGROUND_ROWS", 5000))
+# Spreadsheet uploads: larger files or longer sheets are refused before reading.
+PARKOPS_IMPORT_MAX_BYTES = int(os.environ.get("PARKOPS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+PARKOPS_IMPORT_MAX_ROWS = int(os.environ.get("PARKOPS_IMPORT_MAX_ROWS", 200_000))
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_PAGE_RANGE = 8
+PAGE_SIZE = 25
+
+NINJA_PAGINATION_PER_PAGE = 25
+NINJA_PAGINATION_MAX_LIMIT = 200
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PARKOPS_LOG_LEVEL", "WARNING")},
+}
