@@ -3,10 +3,10 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from parkops.accounts.models import Lockout, User
+from parkops.accounts.models import Lockout, Membership, User
 from parkops.core import permissions
 
 
@@ -34,9 +34,12 @@ def inactive_users() -> QuerySet:
 
 
 def user_list(*, query: str = "", status: str = "") -> QuerySet:
-    users = User.objects.prefetch_related("memberships").order_by("username")
+    memberships = Prefetch(
+        "memberships", queryset=Membership.objects.select_related("park", "alliance")
+    )
+    users = User.objects.prefetch_related(memberships).order_by("username")
     if status == "inactive":
-        users = inactive_users().prefetch_related("memberships").order_by("username")
+        users = inactive_users().prefetch_related(memberships).order_by("username")
     elif status == "disabled":
         users = users.filter(is_active=False)
     if query:

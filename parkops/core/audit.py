@@ -8,6 +8,7 @@ services need not pass the request around.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import decimal
@@ -183,19 +184,70 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# The chain head while one long transaction holds it (see ``chain_held``).
+_held_head: contextvars.ContextVar[AuditChainHead | None] = contextvars.ContextVar(
+    "parkops_held_chain_head", default=None
+)
+
+
+def _lock_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def _append(entry: AuditEntry) -> None:
     """Link ``entry`` to the chain and save it. The head row's lock makes appends
     from concurrent transactions take turns, so the chain never forks."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _created = AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    held = _held_head.get()
+    head = held or _lock_head()
     entry.seq = head.last_seq + 1
     entry.prev_hash = head.last_hash
     entry.hash = entry_hash(entry)
     entry.save()
     head.last_seq, head.last_hash = entry.seq, entry.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    if held is None:
+        head.save(update_fields=["last_seq", "last_hash"])
+
+
+@contextlib.contextmanager
+def chain_held():
+    """Hold the chain head for a transaction that records many entries (an import,
+    an undo): lock it once, advance it in memory, write it back once at the end.
+
+    PostgreSQL keeps every version of a row updated inside one transaction, and
+    each later lookup of that row walks past them all, so updating the head for
+    each of 50,000 entries would take quadratic time. Use inside
+    ``transaction.atomic()``; steps that may fail and roll back go in
+    ``rewinding_savepoint()`` so the held head forgets their entries.
+    """
+    if _held_head.get() is not None:  # an outer block holds it already
+        yield
+        return
+    head = _lock_head()
+    token = _held_head.set(head)
+    try:
+        yield
+    finally:
+        _held_head.reset(token)
+    head.save(update_fields=["last_seq", "last_hash"])  # only when nothing was raised
+
+
+@contextlib.contextmanager
+def rewinding_savepoint():
+    """``transaction.atomic()`` as a savepoint that, when it rolls back, also
+    rewinds a held chain head to where it was (its entries are gone)."""
+    head = _held_head.get()
+    mark = (head.last_seq, head.last_hash) if head is not None else None
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if head is not None:
+            head.last_seq, head.last_hash = mark
+        raise
 
 
 @dataclass(frozen=True)

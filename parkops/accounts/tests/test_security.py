@@ -2,15 +2,19 @@
 would try to get round it."""
 
 import datetime
+import io
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import load_workbook
 
 from parkops.accounts import services
 from parkops.accounts.models import Lockout, Membership, User, UserSession
@@ -344,6 +348,7 @@ class TestTwoFactor:
 # ------------------------------------------------------ separation of duties
 ADMIN_PAGES = [
     ("accounts:user_list", [], "get"),
+    ("accounts:user_export", [], "get"),
     ("accounts:user_create", [], "get"),
     ("accounts:lockout_list", [], "get"),
 ]
@@ -418,6 +423,44 @@ class TestSeparationOfDuties:
         sign_in(client, make_user(Role.SECURITY_ADMIN))
         page = client.get(reverse("accounts:user_list"), {"status": "inactive"}).content.decode()
         assert ">stale<" in page and ">fresh<" not in page
+
+
+class TestAccountList:
+    def test_export_is_the_filtered_list_and_is_audited(self, client):
+        park = make_park(name="甲园区")
+        make_user(Role.PARK_LEADER, park=park, username="leader1")
+        make_user(Role.PARK_LEADER, park=park, username="other")
+        admin = make_user(Role.SECURITY_ADMIN, username="secadmin")
+        sign_in(client, admin)
+        response = client.get(reverse("accounts:user_export"), {"q": "leader"})
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert [row[0] for row in rows] == ["leader1"]
+        assert "甲园区" in rows[0][2]
+        entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+        assert entry.actor == admin and entry.after == {"filters": {"q": "leader"}, "rows": 1}
+
+    def test_list_is_paginated_with_a_constant_number_of_queries(self, client):
+        sign_in(client, make_user(Role.SYSTEM_ADMIN, username="aaa-admin"))
+        park = make_park()
+
+        def queries_for_list():
+            with CaptureQueriesContext(connection) as captured:
+                client.get(reverse("accounts:user_list"))
+            return len(captured)
+
+        make_user(Role.PARK_LEADER, park=park, username="user000")
+        queries_for_list()  # the first request after sign-in also refreshes the session
+        few = queries_for_list()
+        for i in range(1, settings.PAGE_SIZE + 5):
+            make_user(Role.PARK_LEADER, park=park, username=f"user{i:03d}")
+        assert queries_for_list() == few
+        last_name = f">user{settings.PAGE_SIZE + 4:03d}<"
+        first = client.get(reverse("accounts:user_list")).content.decode()
+        assert ">user000<" in first and last_name not in first
+        last = client.get(reverse("accounts:user_list"), {"page": 2}).content.decode()
+        assert last_name in last and ">user000<" not in last
 
 
 def test_unused_accounts_are_disabled_automatically_when_configured(settings):

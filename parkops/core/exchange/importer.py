@@ -309,7 +309,7 @@ def run_import(
     done: dict[str, object] = {}
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit.chain_held():
             items = []
             total = len(parsed)
             for done_rows, (row, key, values, problems) in enumerate(parsed):
@@ -338,21 +338,19 @@ def run_import(
                     values[name] = target
                 if result.problems:
                     continue
-                savepoint = transaction.savepoint()
                 try:
-                    if current is None:
-                        obj = spec.create(park=park, actor=actor, **values)
-                        before, result.action = None, CREATE
-                    else:
-                        before = audit.snapshot(current)
-                        obj = spec.update(current, actor=actor, **values)
-                        result.action = UPDATE
-                    after = audit.snapshot(obj)
-                    if before == after:
-                        result.action = UNCHANGED
-                    transaction.savepoint_commit(savepoint)
+                    with audit.rewinding_savepoint():
+                        if current is None:
+                            obj = spec.create(park=park, actor=actor, **values)
+                            before, result.action = None, CREATE
+                        else:
+                            before = audit.snapshot(current)
+                            obj = spec.update(current, actor=actor, **values)
+                            result.action = UPDATE
+                        after = audit.snapshot(obj)
+                        if before == after:
+                            result.action = UNCHANGED
                 except ValidationError as error:
-                    transaction.savepoint_rollback(savepoint)
                     result.action = ERROR
                     result.problems.extend(_problems_from(error, spec, layout, row))
                     continue

@@ -121,21 +121,22 @@ def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
                 _("Cannot undo: the records of rows %(rows)s changed after the import.")
                 % {"rows": "、".join(map(str, changed))}
             )
-        for item in reversed(items):
-            obj = objects[item.object_id]
-            if item.action == "update":
-                object_update(obj=obj, actor=actor, fields=_restorable(item.before, model))
-            else:
-                _delete_created(obj, actor, item.row)
-        batch.status = ImportBatch.Status.UNDONE
-        batch.undone_at = timezone.now()
-        batch.save(update_fields=["status", "undone_at"])
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=batch,
-            after={"undone": True, "items": len(items)},
-        )
+        with audit.chain_held():
+            for item in reversed(items):
+                obj = objects[item.object_id]
+                if item.action == "update":
+                    object_update(obj=obj, actor=actor, fields=_restorable(item.before, model))
+                else:
+                    _delete_created(obj, actor, item.row)
+            batch.status = ImportBatch.Status.UNDONE
+            batch.undone_at = timezone.now()
+            batch.save(update_fields=["status", "undone_at"])
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                obj=batch,
+                after={"undone": True, "items": len(items)},
+            )
     return batch
 
 

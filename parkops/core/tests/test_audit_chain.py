@@ -125,3 +125,25 @@ def test_purge_of_old_entries_leaves_a_chain_that_verifies(monkeypatch):
 def test_purge_rejects_a_malformed_date():
     with pytest.raises(CommandError, match="must be a date"):
         call_command("purge_audit", "--before", "last year")
+
+
+def test_a_held_chain_head_stays_linked_when_a_step_rolls_back():
+    """Imports hold the chain head for their whole transaction; a row that fails
+    and rolls back must not leave a gap in the numbering."""
+    park = make_park()
+
+    def create(name):
+        services.enterprise_create(park=park, actor=SYSTEM, name=name, status="prospect")
+
+    with transaction.atomic(), audit.chain_held():
+        create("甲有限公司")
+        with pytest.raises(RuntimeError), audit.rewinding_savepoint():
+            create("乙有限公司")
+            raise RuntimeError("this row fails")
+        create("丙有限公司")
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [e.object_repr for e in entries] == ["甲有限公司", "丙有限公司"]
+    assert [e.seq for e in entries] == [1, 2]
+    assert audit.audit_verify().ok
+    create("丁有限公司")  # the head was written back: the next entry links on
+    assert audit.audit_verify().ok and AuditEntry.objects.count() == 3

@@ -129,6 +129,7 @@ EXEMPT = {
     "accounts:password_change": "the caller's own password (test_security)",
     "accounts:otp_setup": "the caller's own second factor (test_security)",
     "accounts:user_list": "accounts, not park data: administrators only (test_security)",
+    "accounts:user_export": "accounts, not park data: administrators only (test_security)",
     "accounts:user_create": "accounts, not park data: administrators only (test_security)",
     "accounts:user_detail": "accounts, not park data: administrators only (test_security)",
     "accounts:user_set_active": "system administrator only (test_security)",

@@ -146,7 +146,10 @@ def xls_bytes(rows) -> bytes:
 
 
 def test_old_xls_workbook_is_read(park, officer):
-    rows = [["企业名称", "统一社会信用代码", "状态"], ["宿迁老格式有限公司", random_uscc(), "在园企业"]]
+    rows = [
+        ["企业名称", "统一社会信用代码", "状态"],
+        ["宿迁老格式有限公司", random_uscc(), "在园企业"],
+    ]
     outcome = run(park, officer, xls_bytes(rows), name="企业.xls")
     assert outcome.ok, outcome.file_errors or outcome.problems
     assert Enterprise.objects.unscoped().filter(name="宿迁老格式有限公司").exists()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from parkops.core import audit
 from parkops.core.exchange import jobs
 from parkops.core.models import ImportBatch, ImportJob
 from parkops.core.permissions import Role
@@ -139,3 +140,4 @@ def test_fifty_thousand_rows_in_the_background(client, officer):
     assert job.result["ok"], job.result["problems"][:3]
     assert job.batch.created_count == 50_000
     assert Enterprise.objects.unscoped().count() == 50_000
+    assert audit.audit_verify().ok  # 50,001 entries, still one unbroken chain
