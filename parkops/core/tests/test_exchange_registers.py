@@ -138,3 +138,23 @@ def test_list_pages_offer_export_and_import(client):
     page = client.get(reverse("promotion:unit_list")).content.decode()
     assert reverse("exchange:export", args=["promotion-units"]) in page
     assert reverse("exchange:import", args=["promotion-units"]) in page
+
+
+def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
+    """Undo restores from snapshots, which hold personal numbers only masked."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from parkops.core.exchange.spec import Column, RegisterSpec, register
+    from parkops.enterprises.models import Contact
+
+    spec = RegisterSpec(
+        key="contacts-test",
+        model=Contact,
+        title="contacts",
+        columns=[Column("name", "姓名"), Column("phone", "电话")],
+        natural_key="name",
+        create=lambda **values: None,
+    )
+    with pytest.raises(ImproperlyConfigured, match="phone"):
+        register(spec)
+    assert "contacts-test" not in {s.key for s in all_specs()}
