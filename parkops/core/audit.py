@@ -144,7 +144,8 @@ def record(
         request_id=context.request_id,
         client_ip=_canonical_ip(context.client_ip),
     )
-    _append(entry)
+    if not _rolling_back.get():
+        _append(entry)
     return entry
 
 
@@ -233,6 +234,27 @@ def chain_held():
     finally:
         _held_head.reset(token)
     head.save(update_fields=["last_seq", "last_hash"])  # only when nothing was raised
+
+
+# True inside ``rolled_back()``: nothing written there survives, so nothing is audited.
+_rolling_back: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "parkops_audit_rolling_back", default=False
+)
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """A transaction that always rolls back, for a dry run such as an import's
+    preview: the services run exactly as for real, but their audit entries are
+    not written (they would vanish with the rollback anyway), so a long preview
+    neither holds the chain head's lock nor blocks other writers."""
+    with transaction.atomic():
+        token = _rolling_back.set(True)
+        try:
+            yield
+        finally:
+            _rolling_back.reset(token)
+            transaction.set_rollback(True)
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from parkops.core import audit
 from parkops.core.models import AuditEntry
@@ -32,7 +33,10 @@ def safe_cell_value(value):
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
+        # Stored times are aware (UTC); a sheet's own cells come back naive.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(tzinfo=None)
     if isinstance(value, decimal.Decimal | int | float | datetime.date) or value is None:
         return value
     return str(value)
@@ -55,7 +59,7 @@ def xlsx_export(
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths or [18] * len(headers)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     bold = Font(bold=True)
     header_cells = []
     for title in headers:

@@ -93,6 +93,16 @@ class Alliance(models.Model):
         return reverse("core:alliance_detail", args=[self.pk])
 
 
+def tree_ancestors(model, parent_id) -> list[int]:
+    """The ids from ``parent_id`` up to the root, read from the database; stops
+    at a loop so that a corrupt tree cannot hang the check."""
+    ids: list[int] = []
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = model.unguarded.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return ids
+
+
 class Industry(ParkScopedModel):
     """A node of the park's industry tree: leading industry → chain → segment."""
 
@@ -132,17 +142,39 @@ class Industry(ParkScopedModel):
         return reverse("core:industry_detail", args=[self.pk])
 
     def clean(self) -> None:
-        # The level follows from the parent: leading industries have none.
+        """The level follows from the parent (leading industries have none); the
+        tree has at most three levels and no loops. Ancestors are read from the
+        database, not from cached parent objects that may be out of date."""
         if self.parent_id is None:
-            self.level = self.Level.LEADING
-            return
-        if self.park_id and self.parent.park_id != self.park_id:
-            raise ValidationError({"parent": _("Choose an industry of this park.")})
-        if self.parent.level >= self.Level.SEGMENT:
-            raise ValidationError({"parent": _("A segment cannot have sub-industries.")})
-        if self.pk is not None and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An industry cannot be placed under itself.")})
-        self.level = self.parent.level + 1
+            level = self.Level.LEADING
+        else:
+            ancestors = tree_ancestors(type(self), self.parent_id)
+            parent_park, parent_level = (
+                type(self).unguarded.filter(pk=self.parent_id).values_list("park_id", "level")[0]
+            )
+            if self.park_id and parent_park != self.park_id:
+                raise ValidationError({"parent": _("Choose an industry of this park.")})
+            if self.pk is not None and self.pk in ancestors:
+                raise ValidationError({"parent": _("An industry cannot be placed under itself.")})
+            if parent_level >= self.Level.SEGMENT:
+                raise ValidationError({"parent": _("A segment cannot have sub-industries.")})
+            level = parent_level + 1
+        if self.pk is not None and level + self._subtree_height() > self.Level.SEGMENT:
+            raise ValidationError(
+                {"parent": _("Its sub-industries would fall below the segment level.")}
+            )
+        self.level = level
+
+    def _subtree_height(self) -> int:
+        """How many levels of sub-industries hang below this one (0 for none)."""
+        height, level_ids = 0, [self.pk]
+        while True:
+            level_ids = list(
+                type(self).unguarded.filter(parent_id__in=level_ids).values_list("pk", flat=True)
+            )
+            if not level_ids:
+                return height
+            height += 1
 
 
 class AuditChainHead(models.Model):

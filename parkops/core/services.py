@@ -110,8 +110,19 @@ def industry_create(*, park, actor, **fields):
 
 
 def industry_update(*, industry, actor, **fields):
+    """Change an industry; moving it re-levels everything below it (each audited)."""
+    from parkops.core.models import Industry
+
     data = {name: value for name, value in fields.items() if name in INDUSTRY_FIELDS}
-    return object_update(obj=industry, actor=actor, fields=data)
+    with transaction.atomic():
+        level_before = Industry.unguarded.filter(pk=industry.pk).values_list("level", flat=True)[0]
+        updated = object_update(obj=industry, actor=actor, fields=data)
+        if updated.level != level_before:
+            below = list(Industry.unguarded.filter(parent=updated))
+            while below:
+                moved = [object_update(obj=child, actor=actor, fields={}) for child in below]
+                below = list(Industry.unguarded.filter(parent__in=moved))
+    return updated
 
 
 PARK_FIELDS = ("name", "short_name", "code", "region", "shares_figures_with_alliance")

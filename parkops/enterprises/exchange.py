@@ -31,6 +31,7 @@ ENTERPRISES = register(
                 help=_("18 characters; may be empty only for a foreign prospect."),
                 example="91321300MA1MXXXXXX",
                 width=22,
+                fold=True,
             ),
             Column(
                 "status",
@@ -47,6 +48,7 @@ ENTERPRISES = register(
                 synonyms=("注册地", "区划代码"),
                 help=_("GB/T 2260 code, six digits, e.g. 321300."),
                 example="321300",
+                fold=True,
             ),
             Column(
                 "industry",

@@ -14,7 +14,14 @@ UNITS = register(
         title=_("Promotion units"),
         natural_key="code",
         columns=[
-            Column("code", "代码", required=True, synonyms=("单元代码", "编号"), example="FJ-EI"),
+            Column(
+                "code",
+                "代码",
+                required=True,
+                synonyms=("单元代码", "编号"),
+                example="FJ-EI",
+                fold=True,
+            ),
             Column(
                 "name",
                 "名称",

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core.models import tree_ancestors
 from parkops.core.scoping import ParkScopedModel
 
 
@@ -73,12 +74,9 @@ class PromotionUnit(ParkScopedModel):
             return
         if self.park_id and self.parent.park_id != self.park_id:
             raise ValidationError({"parent": _("Choose a unit of this park.")})
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        # From the database, not cached parent objects that may be out of date.
+        if self.pk is not None and self.pk in tree_ancestors(type(self), self.parent_id):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
 
 class PromotionUnitMember(ParkScopedModel):

@@ -9,6 +9,7 @@ and a commit writes all rows or none.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from parkops.core import audit, permissions
 from parkops.core.exchange import values as v
@@ -33,12 +35,7 @@ UNIT_HEADERS = {header_key(h) for h in ("单位", "金额单位", "unit")}
 
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: the column as Excel names it."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+    return get_column_letter(index + 1)
 
 
 @dataclass
@@ -138,38 +135,23 @@ def _layout(spec: RegisterSpec, table: Table) -> _Layout:
 
 
 def _resolve_refs(spec, layout, table, actor, park) -> dict[str, dict[str, object]]:
-    """For each reference column, the typed value → object in this park.
+    """For each reference column, the typed code or name → object in this park.
 
-    A value that names a record of another park refuses the whole file: a
-    spreadsheet must never link one park's rows to another's.
+    A value not found here becomes a row error, worded the same whether or not
+    another park has such a record: the answer must not tell a user what other
+    parks hold. Any row error refuses the whole file.
     """
     resolved: dict[str, dict[str, object]] = {}
     for index, column in layout.columns.items():
         if column.kind != REF:
             continue
-        typed = {v.text(cells[index]) for _row, cells in table.rows} - {""}
-        model = column.ref_model
-        visible = model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+        typed = {v.code(cells[index]) for _row, cells in table.rows} - {""}
+        visible = column.ref_model.objects.restrict(actor, permissions.VIEW).filter(park=park)
         lookup = Q(**{f"{column.ref_field}__in": typed}) | Q(name__in=typed)
         found = {}
         for obj in visible.filter(lookup):
-            found[v.text(getattr(obj, column.ref_field))] = obj
-            found.setdefault(v.text(obj.name), obj)
-        unknown = typed - set(found)
-        if unknown:
-            elsewhere = (
-                model.objects.unscoped()
-                .exclude(park=park)
-                .filter(Q(**{f"{column.ref_field}__in": unknown}) | Q(name__in=unknown))
-            )
-            if elsewhere.exists():
-                raise FileError(
-                    _(
-                        "The file links to records of another park (%(header)s: %(values)s); "
-                        "the whole file was refused."
-                    )
-                    % {"header": column.header, "values": "、".join(sorted(unknown)[:5])}
-                )
+            found[v.code(getattr(obj, column.ref_field))] = obj
+            found.setdefault(v.code(obj.name), obj)
         resolved[column.key] = found
     return resolved
 
@@ -177,9 +159,9 @@ def _resolve_refs(spec, layout, table, actor, park) -> dict[str, dict[str, objec
 def _check_park_column(layout, table, park) -> None:
     if layout.park_index is None:
         return
-    names = {park.name, park.short_name, park.code}
+    names = {v.code(park.name), v.code(park.short_name), v.code(park.code)}
     for row, cells in table.rows:
-        value = v.text(cells[layout.park_index])
+        value = v.code(cells[layout.park_index])
         if value and value not in names:
             raise FileError(
                 _(
@@ -192,12 +174,12 @@ def _check_park_column(layout, table, park) -> None:
 
 def _parse_row(spec, layout, row, cells, refs, file_keys) -> tuple[dict, list[Problem]]:
     values, problems = {}, []
-    unit = v.text(cells[layout.unit_index]) if layout.unit_index is not None else None
+    unit = v.code(cells[layout.unit_index]) if layout.unit_index is not None else None
     for index, column in layout.columns.items():
         raw = cells[index]
         try:
             if column.kind == REF:
-                typed = v.text(raw)
+                typed = v.code(raw)
                 if typed and typed not in refs[column.key]:
                     if column.ref_model is spec.model and typed in file_keys:
                         values[column.key] = _Later(typed)
@@ -232,6 +214,37 @@ def _problems_from(error: ValidationError, spec, layout, row) -> list[Problem]:
     return problems
 
 
+def _existing_records(spec, actor, park, parsed, normalise, fallback) -> dict[str, object]:
+    """The park's records the file's rows match, by natural key or, for rows
+    without one, by the fallback key among records that also lack it."""
+    keys = {key for _row, key, _values, _problems in parsed if key}
+    in_park = spec.model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+    existing = {
+        normalise(getattr(obj, spec.natural_key)): obj
+        for obj in in_park.filter(**{f"{spec.natural_key}__in": keys}).select_related(
+            *spec.select_related
+        )
+    }
+    if fallback:
+        names = {v.text(values.get(fallback)) for _r, key, values, _p in parsed if not key}
+        for obj in in_park.filter(**{spec.natural_key: "", f"{fallback}__in": names}):
+            existing[f"{fallback}:{getattr(obj, fallback)}"] = obj
+    return existing
+
+
+@contextlib.contextmanager
+def _import_transaction(commit: bool):
+    """A commit holds the audit chain for its whole transaction (one lock, one
+    write-back); a preview runs in a transaction that always rolls back and
+    writes no audit entries, so it blocks nobody's writes while it runs."""
+    if commit:
+        with transaction.atomic(), audit.chain_held():
+            yield
+    else:
+        with audit.rolled_back():
+            yield
+
+
 def run_import(
     *,
     spec: RegisterSpec,
@@ -259,6 +272,10 @@ def run_import(
         outcome.table = table
         layout = _layout(spec, table)
         _check_park_column(layout, table, park)
+        if not table.rows:
+            raise FileError(
+                _("The sheet “%(sheet)s” has headers but no data rows.") % {"sheet": table.sheet}
+            )
         refs = _resolve_refs(spec, layout, table, actor, park)
     except FileError as error:
         outcome.file_errors.append(str(error))
@@ -268,48 +285,45 @@ def run_import(
     normalise = spec.extra.get("normalise_key", lambda key: key)
 
     file_keys = (
-        {normalise(v.text(cells[key_index])) for _row, cells in table.rows}
+        {normalise(v.code(cells[key_index])) for _row, cells in table.rows}
         if key_index is not None
         else set()
     )
+    fallback = spec.extra.get("fallback_key")
     parsed = []
     first_row_of_key: dict[str, int] = {}
     for row, cells in table.rows:
         values, problems = _parse_row(spec, layout, row, cells, refs, file_keys)
-        key = normalise(v.text(values.get(spec.natural_key) or ""))
-        if key and key in first_row_of_key:
+        key = normalise(v.code(values.get(spec.natural_key) or ""))
+        # Rows without the natural key (a prospect without a credit code) are
+        # matched, and must be unique, by the fallback key.
+        match_key, match_column = key, key_column
+        if not key and fallback and values.get(fallback):
+            match_key = f"{fallback}:{v.text(values[fallback])}"
+            match_column = spec.column(fallback)
+        if match_key and match_key in first_row_of_key:
+            letter = next(
+                (column_letter(i) for i, c in layout.columns.items() if c is match_column), ""
+            )
             problems.append(
                 Problem(
                     row,
-                    column_letter(key_index) if key_index is not None else "",
-                    str(key_column.header),
+                    letter,
+                    str(match_column.header),
                     _("The same %(what)s as row %(other)d.")
-                    % {"what": key_column.header, "other": first_row_of_key[key]},
+                    % {"what": match_column.header, "other": first_row_of_key[match_key]},
                 )
             )
-        if key:
-            first_row_of_key.setdefault(key, row)
+        if match_key:
+            first_row_of_key.setdefault(match_key, row)
         parsed.append((row, key, values, problems))
 
-    keys = {key for _row, key, _values, _problems in parsed if key}
-    in_park = spec.model.objects.restrict(actor, permissions.VIEW).filter(park=park)
-    existing = {
-        normalise(getattr(obj, spec.natural_key)): obj
-        for obj in in_park.filter(**{f"{spec.natural_key}__in": keys}).select_related(
-            *spec.select_related
-        )
-    }
-    # Rows without the natural key (a prospect without a credit code) are matched
-    # by the fallback key among records that also lack it.
-    fallback = spec.extra.get("fallback_key")
-    if fallback:
-        names = {v.text(values.get(fallback)) for _r, key, values, _p in parsed if not key}
-        for obj in in_park.filter(**{spec.natural_key: "", f"{fallback}__in": names}):
-            existing[f"{fallback}:{getattr(obj, fallback)}"] = obj
     done: dict[str, object] = {}
-
     try:
-        with transaction.atomic(), audit.chain_held():
+        with _import_transaction(commit):
+            # Read what exists only now, inside the transaction: a concurrent
+            # commit of the same file has finished by the time we hold the lock.
+            existing = _existing_records(spec, actor, park, parsed, normalise, fallback)
             items = []
             total = len(parsed)
             for done_rows, (row, key, values, problems) in enumerate(parsed):

@@ -17,9 +17,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+# The stream an encrypted .xlsx keeps its content in, as the OLE directory names it.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 ZIP_SIGNATURE = b"PK\x03\x04"
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlsb", ".xla", ".xlam"}
 ACCEPTED_EXTENSIONS = {".xlsx", ".xls", ".csv"}
@@ -37,6 +40,7 @@ class Table:
     header_row: int  # Excel row number of the header (1-based)
     headers: list[str]
     rows: list[tuple[int, list]] = field(default_factory=list)  # (Excel row number, cells)
+    unheaded_cell: str = ""  # the first cell with data in a column without a header
 
 
 def max_bytes() -> int:
@@ -65,22 +69,24 @@ def read_table(data: bytes, filename: str) -> Table:
     if extension not in ACCEPTED_EXTENSIONS:
         raise FileError(_("Upload an .xlsx, .xls or .csv file."))
     if extension == ".csv":
-        return _table_from_rows("CSV", _csv_rows(data))
-    if extension == ".xlsx":
+        return _refuse_unheaded_data(_table_from_rows("CSV", _csv_rows(data)))
+    # Go by the content, not the name: WPS users rename .xls to .xlsx and back.
+    if data.startswith(OLE_SIGNATURE):
+        if ENCRYPTED_PACKAGE in data:
+            # Excel and WPS save a password-protected .xlsx as an encrypted OLE container.
+            raise FileError(
+                _("The workbook is password-protected; remove the password and upload again.")
+            )
+    elif data.startswith(ZIP_SIGNATURE):
         _check_xlsx_container(data)
-    elif not data.startswith(OLE_SIGNATURE):
-        raise FileError(_("This is not an Excel file, though its name ends in .xls."))
+    else:
+        raise FileError(
+            _("This is not an Excel file, though its name ends in %(ext)s.") % {"ext": extension}
+        )
     return _read_workbook(data)
 
 
 def _check_xlsx_container(data: bytes) -> None:
-    if data.startswith(OLE_SIGNATURE):
-        # Excel saves a password-protected .xlsx as an encrypted OLE container.
-        raise FileError(
-            _("The workbook is password-protected; remove the password and upload again.")
-        )
-    if not data.startswith(ZIP_SIGNATURE):
-        raise FileError(_("This is not an Excel file, though its name ends in .xlsx."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -132,7 +138,7 @@ def _read_workbook(data: bytes) -> Table:
                 _("Cells are merged at row %(row)d; unmerge them and fill every cell.")
                 % {"row": start_row + 1}
             )
-    return table
+    return _refuse_unheaded_data(table)
 
 
 def _csv_rows(data: bytes) -> list[list]:
@@ -155,6 +161,27 @@ def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _unheaded_cell(headers: list[str], row: list, row_number: int) -> str:
+    """The first cell of ``row`` with data in a column without a header, or ""."""
+    for index, cell in enumerate(row):
+        if not _blank(cell) and (index >= len(headers) or not headers[index]):
+            return f"{get_column_letter(index + 1)}{row_number}"
+    return ""
+
+
+def _refuse_unheaded_data(table: Table) -> Table:
+    """Data in a column without a header would be dropped unseen: refuse it."""
+    if table.unheaded_cell:
+        raise FileError(
+            _(
+                "Cell %(cell)s has data but its column has no header; give the column a "
+                "header or delete it."
+            )
+            % {"cell": table.unheaded_cell}
+        )
+    return table
+
+
 def _table_from_rows(sheet: str, rows: list[list]) -> Table:
     header_index = next((i for i, row in enumerate(rows) if not all(map(_blank, row))), None)
     if header_index is None:
@@ -164,6 +191,7 @@ def _table_from_rows(sheet: str, rows: list[list]) -> Table:
         headers.pop()
     table = Table(sheet=sheet, header_row=header_index + 1, headers=headers)
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        table.unheaded_cell = table.unheaded_cell or _unheaded_cell(headers, row, offset)
         cells = list(row[: len(headers)]) + [None] * (len(headers) - len(row))
         if all(map(_blank, cells)):
             continue  # empty rows are skipped, not errors

@@ -20,7 +20,9 @@ INDUSTRIES = register(
         title=_("Industries"),
         natural_key="code",
         columns=[
-            Column("code", "代码", required=True, synonyms=("产业代码",), example="EI-IC"),
+            Column(
+                "code", "代码", required=True, synonyms=("产业代码",), example="EI-IC", fold=True
+            ),
             Column("name", "名称", required=True, synonyms=("产业名称",), example="集成电路"),
             Column(
                 "parent",

@@ -151,8 +151,10 @@ def _delete_created(obj, actor, row: int) -> None:
         raise ValidationError(
             _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
         ) from error
-    dependants = sum(len(objs) for model, objs in collector.data.items()) - 1
-    if dependants:
+    # Cascaded rows sit in ``data`` or, when Django can delete them in one query
+    # (no signals, no further relations), as querysets in ``fast_deletes``.
+    dependants = sum(len(objs) for objs in collector.data.values()) - 1
+    if dependants or any(qs.exists() for qs in collector.fast_deletes):
         raise ValidationError(
             _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
         )

@@ -53,6 +53,9 @@ class Column:
     example: Any = ""
     width: int = 18
     export: Callable[[Any], Any] | None = None
+    # Codes (credit codes, region and unit codes) are folded to half-width, so a
+    # code typed in a Chinese input mode still matches; names are kept as typed.
+    fold: bool = False
 
     def export_value(self, obj):
         if self.export is not None:
@@ -69,7 +72,8 @@ class Column:
     def parse(self, raw, unit: str | None = None):
         """The cell's value for the service, or ``values.CellError``."""
         if self.kind == TEXT:
-            return v.text(raw)
+            typed = v.exact_text(raw)
+            return v.code(typed) if self.fold else typed
         if self.kind == INT:
             return v.parse_int(raw)
         if self.kind == DECIMAL:
@@ -89,7 +93,7 @@ class Column:
         from django.utils import translation
         from django.utils.translation import gettext as _
 
-        typed = v.text(raw)
+        typed = v.code(raw)
         if not typed:
             return ""
         for value, label in self.choices.choices:

@@ -14,22 +14,56 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from parkops.core.exports import FORMULA_PREFIXES
+
 
 class CellError(ValueError):
     """A value that cannot be read; ``str(error)`` says why, for the user."""
 
 
+# Excel keeps 15 significant digits: a longer number typed into a cell is
+# already rounded when the file reaches us (a credit code, an ID number).
+LONGEST_EXACT_NUMBER = 10**15
+
+
 def text(value) -> str:
-    """Cell content as trimmed text with full-width characters folded (NFKC)."""
+    """Cell content as trimmed text, characters as typed (a company's full-width
+    （） stay full-width). The apostrophe an export puts before =, +, -, @ is
+    removed again, so an exported sheet re-imports unchanged."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 123 as 123.0
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    result = str(value).strip()
+    if result[:1] == "'" and result[1:2] and result[1] in FORMULA_PREFIXES:
+        result = result[1:]
+    return result
+
+
+def code(value) -> str:
+    """A code, key or choice as typed in any input mode: full-width letters,
+    digits and spaces folded to half-width (NFKC), trimmed."""
+    return unicodedata.normalize("NFKC", text(value)).strip()
+
+
+def exact_text(value) -> str:
+    """``text`` for a cell that must hold exactly what was typed: a number long
+    enough for Excel to have rounded it is an error, not a value."""
+    long_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if long_number and abs(value) >= LONGEST_EXACT_NUMBER:
+        raise CellError(
+            _(
+                "Excel stored %(value)s as a number and kept only 15 digits. Format the "
+                "column as text (or type an apostrophe first) and enter it again."
+            )
+            % {"value": text(value)}
+        )
+    return text(value)
 
 
 # Excel's day 0 is 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+FIRST_SERIAL = 10000  # 1927-05-18
 _DATE_PATTERNS = [
     re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
@@ -46,10 +80,14 @@ def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float):
-        if 1 <= value < 2958466:  # up to 9999-12-31
+        # Serials from 1927 (10000) to 9999-12-31; a smaller number is most likely
+        # a year or a day typed alone, which Excel would read as 1905 or 1900.
+        if FIRST_SERIAL <= value < 2958466:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(_("%(value)s is not a date.") % {"value": value})
-    raw = text(value)
+        raise CellError(
+            _("%(value)s is not a date; write it like 2023-06-30.") % {"value": text(value)}
+        )
+    raw = code(value)
     if raw.replace(".", "", 1).isdigit() and len(raw) <= 5:
         return parse_date(float(raw))
     for pattern in _DATE_PATTERNS:
@@ -79,7 +117,7 @@ def parse_decimal(value) -> Decimal | None:
     if isinstance(value, float):
         # repr gives the shortest exact decimal that round-trips, e.g. 0.1 → "0.1".
         return Decimal(repr(value))
-    raw = text(value).replace(",", "").replace("，", "").replace(" ", "")
+    raw = code(value).replace(",", "").replace(" ", "")
     if not _NUMBER.fullmatch(raw):
         raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
     try:
@@ -103,7 +141,7 @@ _UNIT_SUFFIX = re.compile(r"(亿元|万元|元|亿|万)$")
 
 def unit_factor(unit: str) -> Decimal:
     """The factor of 元, 万元 or 亿元 (also 万, 亿); unknown units are an error."""
-    unit = text(unit)
+    unit = code(unit)
     if unit in ("万", "亿"):
         unit += "元"
     if unit not in MONEY_UNITS:
@@ -117,11 +155,15 @@ def parse_money(value, unit: str = "元") -> Decimal | None:
         return None
     raw = value
     if isinstance(value, str):
-        raw = text(value)
+        raw = code(value)
         suffix = _UNIT_SUFFIX.search(raw)
         if suffix:
             unit = suffix.group(1)
-            raw = raw[: suffix.start()]
+            raw = raw[: suffix.start()].strip()
+        if not raw:
+            if suffix:
+                raise CellError(_("“%(value)s” has a unit but no amount.") % {"value": text(value)})
+            return None
     amount = parse_decimal(raw)
     yuan = amount * unit_factor(unit)
     # Yuan to the fen: more decimals than that is a typing error, not a value.
@@ -137,7 +179,7 @@ _FALSE = {"否", "n", "no", "false", "0", "×", "✘", "不是", ""}
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value
-    raw = text(value).lower()
+    raw = code(value).lower()
     if raw in _TRUE:
         return True
     if raw in _FALSE:

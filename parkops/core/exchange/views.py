@@ -214,6 +214,15 @@ def job_commit(request, pk):
     preview = generic.get_scoped_or_404(ImportJob, request.user, pk)
     if preview.actor_id != request.user.pk or not (preview.result or {}).get("ok"):
         raise PermissionDenied
+    # A second click (or a reload that re-posts) shows the commit already under way.
+    started = (
+        ImportJob.objects.restrict(request.user)
+        .filter(park=preview.park, token=preview.token, mode=ImportJob.Mode.COMMIT)
+        .exclude(status=ImportJob.Status.FAILED)
+        .first()
+    )
+    if started is not None:
+        return redirect(started.get_absolute_url())
     job = jobs.job_start(
         token=preview.token,
         actor=request.user,

@@ -147,3 +147,31 @@ def test_a_held_chain_head_stays_linked_when_a_step_rolls_back():
     assert audit.audit_verify().ok
     create("丁有限公司")  # the head was written back: the next entry links on
     assert audit.audit_verify().ok and AuditEntry.objects.count() == 3
+
+
+def test_a_preview_neither_keeps_its_writes_nor_locks_the_chain():
+    """A 50,000-row preview runs for minutes: it must not hold the chain head's
+    lock (every audited write in every park would wait), and keeps nothing."""
+    from django.test.utils import CaptureQueriesContext
+
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_user, random_uscc, xlsx_bytes
+    from parkops.enterprises.models import Enterprise
+
+    park = make_park()
+    officer = make_user(Role.STATISTICS_OFFICER, park=park)
+    rows = [["企业名称", "统一社会信用代码", "状态"], ["预览有限公司", random_uscc(), "在园企业"]]
+    with CaptureQueriesContext(connection) as captured:
+        outcome = run_import(
+            spec=get_spec("enterprises"),
+            actor=officer,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="x.xlsx",
+            commit=False,
+        )
+    assert outcome.ok and outcome.counts["create"] == 1
+    assert not any("core_auditchainhead" in q["sql"] for q in captured.captured_queries)
+    assert not Enterprise.objects.unscoped().exists() and not AuditEntry.objects.exists()

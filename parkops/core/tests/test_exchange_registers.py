@@ -158,3 +158,65 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
     with pytest.raises(ImproperlyConfigured, match="phone"):
         register(spec)
     assert "contacts-test" not in {s.key for s in all_specs()}
+
+
+def _import(register, park, actor, rows):
+    with translation.override("en"):
+        return run_import(
+            spec=get_spec(register),
+            actor=actor,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="树.xlsx",
+            commit=True,
+        )
+
+
+def test_a_file_cannot_make_two_units_each_others_parent():
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    a, b = make_unit(park, code="A"), make_unit(park, code="B")
+    rows = [["代码", "名称", "类型", "上级单元"], ["A", a.name, "专业招商分局", "B"]]
+    rows.append(["B", b.name, "专业招商分局", "A"])
+    outcome = _import("promotion-units", park, admin, rows)
+    assert outcome.batch is None
+    assert outcome.problems[0].row == 3 and "under itself" in outcome.problems[0].message
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.parent is None and b.parent is None
+
+
+def test_a_file_cannot_make_two_industries_each_others_parent():
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    x, y = make_industry(park, code="X"), make_industry(park, code="Y")
+    outcome = _import(
+        "industries",
+        park,
+        admin,
+        [["代码", "名称", "上级产业"], ["X", x.name, "Y"], ["Y", y.name, "X"]],
+    )
+    assert outcome.batch is None and "under itself" in outcome.problems[0].message
+
+
+def test_levels_follow_parents_moved_earlier_in_the_same_file():
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    _top, middle, bottom = (make_industry(park, code=c) for c in ("L", "M", "S"))
+    rows = [["代码", "名称", "上级产业"], ["M", middle.name, "L"], ["S", bottom.name, "M"]]
+    outcome = _import("industries", park, admin, rows)
+    assert outcome.ok, outcome.problems
+    bottom.refresh_from_db()
+    assert bottom.level == Industry.Level.SEGMENT
+    rows = [["代码", "名称", "上级产业"], ["T", "过深", "S"]]
+    assert "segment cannot have" in _import("industries", park, admin, rows).problems[0].message
+
+
+def test_a_new_tree_may_reuse_codes_another_park_uses():
+    park, other = make_park(), make_park()
+    make_industry(other, code="EI", name="电子信息")
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    rows = [["代码", "名称", "上级产业"], ["EI", "电子信息", ""], ["EI-IC", "集成电路", "EI"]]
+    outcome = _import("industries", park, admin, rows)
+    assert outcome.ok, outcome.file_errors or outcome.problems
+    assert Industry.objects.unscoped().get(park=park, code="EI-IC").parent.park == park

@@ -14,6 +14,15 @@ from parkops.core.exchange.importer import column_letter
 JUNE_30 = datetime.date(2023, 6, 30)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English source text (the UI default is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     "typed",
     [
@@ -40,9 +49,19 @@ def test_impossible_dates_are_errors(typed):
         v.parse_date(typed)
 
 
-@given(st.dates(min_value=datetime.date(1900, 3, 1), max_value=datetime.date(9999, 12, 31)))
+FIRST_SERIAL_DAY = v.EXCEL_EPOCH + datetime.timedelta(days=v.FIRST_SERIAL)
+
+
+@given(st.dates(min_value=FIRST_SERIAL_DAY, max_value=datetime.date(9999, 12, 31)))
 def test_excel_serials_round_trip(day):
     assert v.parse_date((day - v.EXCEL_EPOCH).days) == day
+
+
+@pytest.mark.parametrize("typed", ["2023", 2023, 2023.0, "30", 0])
+def test_a_year_or_day_alone_is_not_taken_for_an_excel_serial(typed):
+    """Excel would read 2023 as 1905-07-15: ask for a full date instead."""
+    with pytest.raises(v.CellError, match="2023-06-30"):
+        v.parse_date(typed)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +137,31 @@ def test_headers_match_despite_spaces_width_and_markers():
 )
 def test_column_letters(index, letter):
     assert column_letter(index) == letter
+
+
+def test_money_cell_with_only_spaces_is_empty_and_a_unit_alone_is_an_error():
+    assert v.parse_money("  ") is None
+    with pytest.raises(v.CellError, match="no amount"):
+        v.parse_money("万元")
+
+
+def test_text_keeps_full_width_characters_and_codes_fold_them():
+    assert v.text(" 宿迁甲（集团）有限公司 ") == "宿迁甲（集团）有限公司"
+    assert v.code("９１３２１３００ＭＡ１") == "91321300MA1"
+
+
+def test_text_removes_the_apostrophe_an_export_adds_before_a_formula_sign():
+    assert v.text("'-待定") == "-待定"
+    assert v.text("'=1+1") == "=1+1"
+    assert v.text("'普通文字") == "'普通文字"
+
+
+@pytest.mark.parametrize("typed", [913213003663924507, 9.13213003663924e17, 1e15])
+def test_a_number_too_long_for_excel_is_refused_in_a_text_column(typed):
+    with pytest.raises(v.CellError, match="15 digits"):
+        v.exact_text(typed)
+
+
+def test_numbers_excel_keeps_exactly_are_text():
+    assert v.exact_text(321300.0) == "321300"
+    assert v.exact_text(999_999_999_999_999) == "999999999999999"

@@ -1,5 +1,8 @@
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from parkops.core.models import Industry, Park
 from parkops.core.permissions import Role
@@ -104,3 +107,27 @@ class ParkSettingsTests(TestCase):
         sign_in(self.client, make_user(Role.PARK_LEADER, park=self.park))
         response = self.client.get(reverse("core:park_edit", args=[self.park.pk]))
         self.assertEqual(response.status_code, 403)
+
+
+@pytest.mark.django_db
+def test_moving_an_industry_relevels_everything_below_it_and_audits_it():
+    from parkops.core import services
+    from parkops.core.models import AuditEntry
+
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    leading = make_industry(park, code="EI")
+    chain = make_industry(park, code="EI-IC", parent=leading, level=2)
+    segment = make_industry(park, code="EI-IC-D", parent=chain, level=3)
+    services.industry_update(industry=chain, actor=admin, parent=None)
+    chain.refresh_from_db()
+    segment.refresh_from_db()
+    assert (chain.level, segment.level) == (Industry.Level.LEADING, Industry.Level.CHAIN)
+    assert AuditEntry.objects.filter(object_id=str(segment.pk), action="update").exists()
+    other = make_industry(park, code="NE")
+    with translation.override("en"), pytest.raises(ValidationError, match="below the segment"):
+        services.industry_update(
+            industry=chain,
+            actor=admin,
+            parent=make_industry(park, code="NE-PV", parent=other, level=2),
+        )

@@ -4,10 +4,12 @@ Malformed files are built by code; each asserts its own message and that the
 database is unchanged.
 """
 
+import datetime
 import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -155,6 +157,15 @@ def test_old_xls_workbook_is_read(park, officer):
     assert Enterprise.objects.unscoped().filter(name="宿迁老格式有限公司").exists()
 
 
+def test_an_old_xls_renamed_to_xlsx_is_still_read(park, officer):
+    rows = [
+        ["企业名称", "统一社会信用代码", "状态"],
+        ["宿迁改名有限公司", random_uscc(), "在园企业"],
+    ]
+    outcome = run(park, officer, xls_bytes(rows), name="企业.xlsx")
+    assert outcome.ok, outcome.file_errors or outcome.problems
+
+
 def with_cached_formula(data: bytes, cell: str, formula: str, value: str) -> bytes:
     """Replace `cell` of the first sheet with a formula whose last computed value
     is `value`, as Excel saves it (openpyxl itself writes formulas without values)."""
@@ -194,13 +205,16 @@ def test_export_then_reimport_leaves_every_row_unchanged(client, park, officer):
     for i in range(3):
         make_enterprise(park, name=f"往返{i}有限公司")
     make_enterprise(park, name="目标企业无代码", uscc="", status="prospect")
+    make_enterprise(park, name="宿迁甲（集团）有限公司")  # full-width brackets stay as they are
+    make_enterprise(park, name="乙（香港）控股", uscc="", status="prospect")
+    make_enterprise(park, name="-待定名称", uscc="", status="prospect")  # exported as '-待定名称
     sign_in(client, officer)
     response = client.get(reverse("exchange:export", args=["enterprises"]))
     data = b"".join(response.streaming_content)
     outcome = run(park, officer, data, name="导出.xlsx")
     assert outcome.ok, outcome.problems
     assert {r.action for r in outcome.rows} == {"unchanged"}
-    assert len(outcome.rows) == 4
+    assert len(outcome.rows) == 7
 
 
 def test_export_is_the_lists_filtered_view_scoped_and_audited(client, park, officer):
@@ -258,13 +272,24 @@ def macro_workbook() -> bytes:
     return buffer.getvalue()
 
 
+def encrypted(data: bytes) -> bytes:
+    """The workbook as Excel or WPS saves it with an opening password."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("园区2026", out)
+    return out.getvalue()
+
+
 BAD_FILES = [
     ("empty.xlsx", lambda: b"", "empty"),
     ("renamed.xlsx", lambda: b"%PDF-1.4 not a workbook at all", "not an Excel file"),
+    ("locked.xlsx", lambda: encrypted(xlsx_bytes(good_rows(1))), "password-protected"),
+    ("headers-only.xlsx", lambda: xlsx_bytes([HEADER]), "no data rows"),
     (
-        "locked.xlsx",
-        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
-        "password-protected",
+        "unheaded.xlsx",
+        lambda: xlsx_bytes([[*HEADER], [*good_rows(1)[1], "多出来的数据"]]),
+        "H2 has data but its column has no header",
     ),
     ("bomb.xlsx", zip_bomb, "implausible size"),
     ("macro.xlsm", lambda: xlsx_bytes(good_rows(1)), "macros"),
@@ -330,12 +355,47 @@ def test_a_row_naming_another_park_refuses_the_whole_file(park, officer):
     assert count() == before
 
 
-def test_a_link_to_another_parks_record_refuses_the_whole_file(park, officer):
+def test_a_link_to_another_parks_record_refuses_the_file_without_revealing_it(park, officer):
+    """Nothing is saved, and the message is the one for a code that exists
+    nowhere: an import must not tell a user what other parks hold."""
     make_industry(make_park(), code="FOREIGN", name="外园产业")
     before = count()
-    outcome = run(park, officer, xlsx_bytes(good_rows(2, industry="FOREIGN")))
-    assert outcome.file_errors
-    assert count() == before
+    foreign = run(park, officer, xlsx_bytes(good_rows(2, industry="FOREIGN")))
+    nowhere = run(park, officer, xlsx_bytes(good_rows(2, industry="NOWHERE")))
+    assert foreign.batch is None and count() == before
+    assert [p.column for p in foreign.problems] == ["E", "E"]
+    assert [p.message.replace("FOREIGN", "X") for p in foreign.problems] == [
+        p.message.replace("NOWHERE", "X") for p in nowhere.problems
+    ]
+
+
+def test_prospects_without_a_credit_code_must_not_repeat_by_name(park, officer):
+    prospect = ["同名目标公司", "", "目标企业", "", "", "否", ""]
+    rows = [HEADER, prospect, list(prospect)]
+    outcome = run(park, officer, xlsx_bytes(rows))
+    problem = outcome.problems[0]
+    assert (problem.row, problem.column, problem.header) == (3, "A", "企业名称")
+    assert "row 2" in problem.message
+    assert not Enterprise.objects.unscoped().exists()
+
+
+def test_a_credit_code_stored_as_a_long_number_is_refused_not_rounded(park, officer):
+    rows = good_rows(1)
+    rows[1][1] = 913213003663924507  # Excel keeps 15 digits: 913213003663924000
+    outcome = run(park, officer, xlsx_bytes(rows))
+    problem = outcome.problems[0]
+    assert problem.column == "B" and "15 digits" in problem.message
+    assert not Enterprise.objects.unscoped().exists()
+
+
+def test_undo_is_refused_when_someone_added_a_contact_since(park, officer):
+    outcome = run(park, officer, xlsx_bytes(good_rows(1)))
+    enterprise = Enterprise.objects.unscoped().get()
+    service = make_user(Role.SERVICE_OFFICER, park=park)
+    services.contact_create(enterprise=enterprise, actor=service, name="李四", phone="13812345678")
+    with pytest.raises(ValidationError, match="used by other records"):
+        exchange_services.import_undo(batch=outcome.batch, actor=officer)
+    assert enterprise.contacts(manager="unguarded").count() == 1
 
 
 def test_unknown_choice_value_lists_the_allowed_ones(park, officer):
@@ -411,6 +471,21 @@ def test_error_report_is_the_sheet_with_an_error_column(client, park, officer):
     assert header[-1] == "错误"
     assert "B列" in sheet.cell(row=2, column=len(header)).value
     assert sheet.cell(row=3, column=len(header)).value in (None, "")
+
+
+def test_error_report_keeps_date_time_cells(client, park, officer):
+    rows = good_rows(1)
+    rows[1][1], rows[1][6] = "123", datetime.datetime(2023, 6, 30, 9, 30)
+    sign_in(client, officer)
+    upload = io.BytesIO(xlsx_bytes(rows))
+    upload.name = "企业.xlsx"
+    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
+        "token"
+    ]
+    response = client.get(reverse("exchange:import_errors", args=["enterprises", token]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["G2"].value == datetime.datetime(2023, 6, 30, 9, 30)
 
 
 def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):

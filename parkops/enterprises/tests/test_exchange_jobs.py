@@ -67,7 +67,9 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     assert job.status == ImportJob.Status.DONE and job.result["counts"]["create"] == 60
     assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
     response = client.post(reverse("exchange:job_commit", args=[job.pk]))
+    again = client.post(reverse("exchange:job_commit", args=[job.pk]))  # a double click
     commit_job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.COMMIT)
+    assert again["Location"] == response["Location"] == commit_job.get_absolute_url()
     work()
     commit_job.refresh_from_db()
     assert commit_job.batch is not None and commit_job.batch.created_count == 60
