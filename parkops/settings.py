@@ -262,6 +262,11 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 # start it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PARKOPS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARKOPS_IMPORT_BACKGROUND_ROWS", 5000))
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses);
+# empty: the socket address is the client's.
+PARKOPS_TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("PARKOPS_TRUSTED_PROXIES", "").split(",") if a.strip()
+)
 # Spreadsheet uploads: larger files or longer sheets are refused before reading.
 PARKOPS_IMPORT_MAX_BYTES = int(os.environ.get("PARKOPS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 PARKOPS_IMPORT_MAX_ROWS = int(os.environ.get("PARKOPS_IMPORT_MAX_ROWS", 200_000))

@@ -51,9 +51,24 @@ class OtpTokenForm(forms.Form):
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):
+    """The user's own change. The old password is a credential like at sign-in:
+    wrong guesses count towards the same lockout, so a stolen session cannot be
+    used to try passwords without limit."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self.fields)
+
+    def clean_old_password(self):
+        username, ip = self.user.username, audit.current_client_ip()
+        if services.login_locked(username=username.lower(), ip=ip):
+            services.login_failed(username=username, ip=ip, locked=True)
+            raise ValidationError(LoginForm.error_messages["locked"], code="locked")
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            services.login_failed(username=username, ip=ip)
+            raise
 
 
 class ApiTokenForm(forms.Form):

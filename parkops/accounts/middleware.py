@@ -47,11 +47,13 @@ def _session_valid(request) -> bool:
     record = UserSession.objects.filter(sid=sid, user=request.user).first()
     if record is None or record.ended_at is not None:
         return False
+    from parkops.accounts.services import session_end
+
     if now - record.created_at > datetime.timedelta(hours=settings.SESSION_MAX_HOURS):
-        UserSession.objects.filter(pk=record.pk).update(ended_at=now, ended_reason="max_age")
+        session_end(user_session=record, actor=request.user, reason="max_age")
         return False
     if now - record.last_seen_at > datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES):
-        UserSession.objects.filter(pk=record.pk).update(ended_at=now, ended_reason="idle")
+        session_end(user_session=record, actor=request.user, reason="idle")
         return False
     if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
         UserSession.objects.filter(pk=record.pk).update(last_seen_at=now)

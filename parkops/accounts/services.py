@@ -32,6 +32,10 @@ from parkops.core.permissions import SEPARATED_ADMIN_ROLES
 Action = AuditEntry.Action
 SESSION_ID_KEY = "parkops_sid"
 
+# The code of a ValidationError that refuses an action (separation of duties, own
+# account) rather than correcting input: the views audit it as a denied attempt.
+DENIED = "denied"
+
 
 def _deny():
     raise PermissionDenied(_("You do not have permission to do this."))
@@ -99,7 +103,9 @@ def user_set_active(*, user: User, active: bool, actor) -> User:
     """Disable (ending every session) or re-enable an account."""
     _require_global(actor, User, permissions.CHANGE)
     if actor.pk is not None and actor.pk == user.pk:
-        raise ValidationError({"user": _("You cannot disable your own account.")})
+        raise ValidationError(
+            {"user": ValidationError(_("You cannot disable your own account."), code=DENIED)}
+        )
     with transaction.atomic():
         before = _user_snapshot(user)
         user.is_active = active
@@ -132,7 +138,14 @@ def password_reset(*, user: User, actor) -> str:
         user.must_change_password = True
         user.save(update_fields=["must_change_password"])
         _end_sessions(user, reason="password_reset", actor=actor)
-        audit.record(actor=actor, action=Action.PASSWORD_RESET, obj=user)
+        # A reset means the account may be in the wrong hands: its tokens go too.
+        revoked = ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+        audit.record(
+            actor=actor,
+            action=Action.PASSWORD_RESET,
+            obj=user,
+            after={"api_tokens_revoked": revoked},
+        )
     return password
 
 
@@ -174,16 +187,35 @@ def membership_grant(
     and nobody changes their own roles."""
     _require_global(actor, Membership, permissions.ADD)
     if actor.pk is not None and actor.pk == user.pk:
-        raise ValidationError({"user": _("Nobody may change their own roles.")})
+        raise ValidationError(
+            {"user": ValidationError(_("Nobody may change their own roles."), code=DENIED)}
+        )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         held = set(user.memberships.values_list("role", flat=True))
         if role in SEPARATED_ADMIN_ROLES and (held & SEPARATED_ADMIN_ROLES) - {role}:
             raise ValidationError(
                 {
-                    "role": _(
-                        "The system, security and audit administrator roles "
-                        "cannot be held by one account."
+                    "role": ValidationError(
+                        _(
+                            "The system, security and audit administrator roles "
+                            "cannot be held by one account."
+                        ),
+                        code=DENIED,
+                    )
+                }
+            )
+        # An administrator reads no business data: their accounts hold no business
+        # role, and a staff account does not become an administrator.
+        if held and (role in SEPARATED_ADMIN_ROLES) != bool(held & SEPARATED_ADMIN_ROLES):
+            raise ValidationError(
+                {
+                    "role": ValidationError(
+                        _(
+                            "Administrator accounts (system, security, audit) hold no other "
+                            "roles; use a separate account."
+                        ),
+                        code=DENIED,
                     )
                 }
             )
@@ -211,7 +243,9 @@ def membership_grant(
 def membership_revoke(*, membership: Membership, actor) -> None:
     _require_global(actor, Membership, permissions.DELETE)
     if actor.pk is not None and actor.pk == membership.user_id:
-        raise ValidationError({"user": _("Nobody may change their own roles.")})
+        raise ValidationError(
+            {"user": ValidationError(_("Nobody may change their own roles."), code=DENIED)}
+        )
     with transaction.atomic():
         before = audit.snapshot(membership)
         audit.record(
@@ -240,6 +274,15 @@ def login_locked(*, username: str, ip: str | None) -> bool:
     return any(active.filter(kind=kind, key=key).exists() for kind, key in keys)
 
 
+def loggable_username(username: str) -> str:
+    """A username as the audit log may keep it. One that matches no account is
+    often a password typed into the wrong field: only its first characters are
+    kept, since the log is append-only."""
+    if User.objects.filter(username__iexact=username).exists():
+        return username
+    return f"{username[:2]}***（{_('no such account')}）"
+
+
 def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None:
     """Count a failed sign-in; the Nth within the window locks username and address."""
     username = username.lower()[:150]
@@ -248,7 +291,7 @@ def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None
             actor=None,
             action=Action.LOGIN_FAILED,
             object_type="accounts.user",
-            object_repr=username,
+            object_repr=loggable_username(username),
             after={"reason": "locked" if locked else "credentials"},
         )
         if locked:
@@ -266,11 +309,13 @@ def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None
                 ip=key if kind == Lockout.Kind.IP else None,
             ):
                 lockout = Lockout.objects.create(kind=kind, key=key, locked_until=until)
+                shown = loggable_username(key) if kind == Lockout.Kind.USERNAME else key
                 audit.record(
                     actor=None,
                     action=Action.LOCKOUT,
                     obj=lockout,
-                    after={"kind": kind, "key": key, "until": until.isoformat()},
+                    object_repr=f"{lockout.get_kind_display()} {shown}",
+                    after={"kind": kind, "key": shown, "until": until.isoformat()},
                 )
 
 
@@ -342,6 +387,27 @@ def session_end(*, user_session: UserSession, actor, reason: str = "ended_by_adm
 
 
 # --------------------------------------------------------------- two-factor
+def otp_pending_device(*, user: User):
+    """The user's unconfirmed authenticator (its secret is shown as a QR code),
+    created on first use; the creation is audited like every write."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is not None:
+        return device
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="authenticator")
+        audit.record(
+            actor=user,
+            action=Action.CREATE,
+            obj=user,
+            object_type="otp_totp.totpdevice",
+            object_id=str(device.pk),
+            after={"confirmed": False},
+        )
+    return device
+
+
 def otp_confirm(*, user: User, device, token: str) -> list[str]:
     """Confirm a TOTP device with a code from the app; return new recovery codes."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -366,7 +432,9 @@ def otp_reset(*, user: User, actor) -> None:
 
     _require_global(actor, UserSession, permissions.CHANGE)
     if actor.pk == user.pk:
-        raise ValidationError({"user": _("Ask another security administrator.")})
+        raise ValidationError(
+            {"user": ValidationError(_("Ask another security administrator."), code=DENIED)}
+        )
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=None):
             device.delete()
@@ -422,7 +490,9 @@ def api_token_authenticate(key: str) -> User | None:
         .filter(key_hash=hash_token(key or ""))
         .first()
     )
-    if token is None or not token.user.is_active:
+    # A password the user must change first (reset by an administrator) stops
+    # their tokens as it stops their sessions.
+    if token is None or not token.user.is_active or token.user.must_change_password:
         return None
     # Last use is bookkeeping, not a user action: no audit entry.
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -36,6 +36,7 @@ from parkops.core import audit, permissions
 from parkops.core.exports import xlsx_export
 from parkops.core.generic import apply_validation_error, next_url
 from parkops.core.models import AuditEntry
+from parkops.core.views import record_denied
 
 OTP_PENDING_KEY = "parkops_otp_pending"
 OTP_PENDING_SECONDS = 300
@@ -134,9 +135,7 @@ def otp_setup(request):
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed is not None:
         return render(request, "accounts/otp_setup.html", {"enrolled": True})
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "authenticator"}
-    )
+    device = services.otp_pending_device(user=user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,6 +318,11 @@ def user_detail(request, pk):
     return render(request, "accounts/user_detail.html", context)
 
 
+def _is_refusal(error: ValidationError) -> bool:
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(item.code == services.DENIED for group in groups for item in group)
+
+
 def _admin_action(request, pk, action, success: str):
     """Run ``action(target)`` for a POST from the user page; errors become messages.
 
@@ -328,6 +332,8 @@ def _admin_action(request, pk, action, success: str):
     try:
         action(target)
     except ValidationError as error:
+        if _is_refusal(error):
+            record_denied(request)  # ROLES.md: every denied attempt is audited
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)

@@ -16,7 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 from pydantic import create_model
 
-from parkops.core import permissions
+from parkops.core import audit, permissions
 from parkops.core.models import Park
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -103,6 +103,7 @@ def get_scoped(model, request, pk, action: str = permissions.VIEW):
     try:
         return model.objects.restrict(user_of(request), action).get(pk=pk)
     except model.DoesNotExist as exc:
+        audit.record_out_of_scope(model, pk, user_of(request))
         raise Http404 from exc
 
 

@@ -149,6 +149,24 @@ def record(
     return entry
 
 
+def record_out_of_scope(model, pk, actor) -> None:
+    """ROLES.md: every denied attempt is audited. Asking for a record that exists
+    but lies outside the user's scope (another park's id) is such an attempt;
+    the user still gets the same 404 as for an id that does not exist."""
+    try:
+        exists = model._default_manager.filter(pk=pk).exists()
+    except (ValueError, TypeError):
+        return
+    if exists and getattr(actor, "is_authenticated", False):
+        with transaction.atomic():
+            record(
+                actor=actor,
+                action=AuditEntry.Action.DENIED,
+                object_type=model._meta.label_lower,
+                object_id=str(pk),
+            )
+
+
 def _canonical_ip(ip: str | None) -> str | None:
     # Stored as the database will return it, so the hash survives a round trip.
     if ip and ":" in ip:

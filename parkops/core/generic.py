@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from parkops.core import permissions
+from parkops.core import audit, permissions
 from parkops.core.models import Park
 
 
@@ -106,6 +106,13 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
     edit_url_name: str | None = None
 
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            audit.record_out_of_scope(self.model, self.kwargs.get("pk"), self.request.user)
+            raise
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["edit_url_name"] = self.edit_url_name
@@ -131,7 +138,7 @@ class ObjectEditView(ScopedMixin, FormView):
             return self.handle_no_permission()
         self.object = None
         if "pk" in kwargs:
-            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            self.object = get_scoped_or_404(self.model, request.user, kwargs["pk"])
             allowed = permissions.can(
                 request.user, self.model, permissions.CHANGE, park_of(self.object)
             )
@@ -195,6 +202,7 @@ def get_scoped_or_404(model, user, pk, action: str = permissions.VIEW):
     try:
         return model.objects.restrict(user, action).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
+        audit.record_out_of_scope(model, pk, user)
         raise Http404 from exc
 
 

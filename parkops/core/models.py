@@ -60,11 +60,11 @@ class Park(models.Model):
 
 class AllianceQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> AllianceQuerySet:
-        """Alliances the user belongs to, directly or through a member park."""
+        """Alliances the user belongs to, directly or as staff of a member park."""
         if permissions.has_global(user, Alliance, action):
             return self.all()
         direct = permissions.alliance_ids_for(user, Alliance, action)
-        through_parks = permissions.park_ids_for(user, Alliance, action)
+        through_parks = permissions.member_park_ids_for(user, Alliance, action)
         return self.filter(
             models.Q(id__in=sorted(direct)) | models.Q(members__in=sorted(through_parks))
         ).distinct()

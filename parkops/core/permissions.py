@@ -205,6 +205,18 @@ def park_ids_for(user, model, action: str) -> set[int]:
     return set(cache[key])
 
 
+def member_park_ids_for(user, model, action: str) -> set[int]:
+    """Like ``park_ids_for``, but only parks the user holds a park membership in
+    (an alliance membership does not make its member parks "own parks")."""
+    if not _is_active(user):
+        return set()
+    return {
+        m.park_id
+        for m in memberships(user)
+        if m.park_id is not None and action in CAPABILITIES.get(m.role, {}).get(label(model), ())
+    }
+
+
 def alliance_ids_for(user, model, action: str) -> set[int]:
     """Ids of the alliances in whose name ``user`` may perform ``action``."""
     if not _is_active(user):

@@ -3,7 +3,7 @@ import datetime
 from ninja import Router, Schema, Status
 
 from parkops.accounts.selectors import users_with_role
-from parkops.core.api_base import get_scoped, resolve_park, resolve_related
+from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.core.permissions import Role
@@ -44,8 +44,10 @@ class EnterpriseDetailOut(EnterpriseOut):
     contacts: list[ContactOut]
 
     @staticmethod
-    def resolve_contacts(obj) -> list:
-        return list(Contact.objects.unscoped().filter(park_id=obj.park_id, enterprise=obj))
+    def resolve_contacts(obj, context) -> list:
+        """Only for roles that may read contacts (the pages hide them likewise)."""
+        user = user_of(context["request"])
+        return list(Contact.objects.restrict(user).filter(park_id=obj.park_id, enterprise=obj))
 
 
 class EnterpriseIn(Schema):

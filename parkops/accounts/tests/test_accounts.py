@@ -104,6 +104,18 @@ class TestTokens:
         client.logout()
         assert client.get(reverse("api:park_list"), **headers).status_code == 401
 
+    def test_a_password_reset_stops_the_accounts_tokens(self, client):
+        user = make_user(Role.PARK_LEADER, park=make_park())
+        _token, key = services.api_token_create(user=user, name="t", actor=user)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        User.objects.filter(pk=user.pk).update(must_change_password=True)
+        assert client.get(reverse("api:park_list"), **headers).status_code == 401
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        assert client.get(reverse("api:park_list"), **headers).status_code == 200
+        services.password_reset(user=user, actor=make_user(Role.SYSTEM_ADMIN))
+        User.objects.filter(pk=user.pk).update(must_change_password=False)  # changed since
+        assert client.get(reverse("api:park_list"), **headers).status_code == 401
+
     def test_cannot_revoke_someone_elses_token(self, client):
         owner = make_user()
         token, _key = services.api_token_create(user=owner, name="t", actor=owner)

@@ -132,6 +132,35 @@ class TestLockout:
         assert lockout.after["kind"] == "username"
         assert user.pk  # the account itself is untouched, only locked
 
+    def test_guessing_the_old_password_in_a_signed_in_session_is_locked_out(self, client):
+        user = make_user(Role.PARK_LEADER, park=make_park())
+        sign_in(client, user)
+
+        def change(old):
+            return client.post(
+                reverse("accounts:password_change"),
+                {
+                    "old_password": old,
+                    "new_password1": "Brand-new-pass-1",
+                    "new_password2": "Brand-new-pass-1",
+                },
+            )
+
+        for _ in range(5):
+            change("wrong-password")
+        change(PASSWORD)  # the right one, now refused
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+        assert Lockout.objects.filter(key=user.username.lower()).exists()
+
+    def test_a_password_typed_as_the_username_is_not_kept_in_the_audit_log(self, client):
+        for _ in range(5):
+            login(client, "Secret-Pass-2026", "x")
+        entries = AuditEntry.objects.filter(action__in=["login_failed", "lockout"])
+        assert entries.count() == 7  # five failures, a username lock, an address lock
+        assert not any("ecret-Pass" in f"{e.object_repr}{e.after}" for e in entries)
+        assert sum("se***" in e.object_repr for e in entries) == 6
+
     def test_lock_also_holds_the_client_address(self, client):
         for n in range(5):
             login(client, f"guess{n}", "whatever", ip="10.9.9.9")
@@ -203,6 +232,8 @@ class TestSessions:
             - datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
         )
         assert not signed_in(client)
+        ended = AuditEntry.objects.get(action=AuditEntry.Action.SESSION_END, actor=user)
+        assert ended.after["reason"] == "idle"
 
     def test_session_older_than_the_maximum_is_signed_out(self, client):
         user = make_user(Role.PARK_LEADER, park=make_park())
@@ -281,7 +312,9 @@ class TestTwoFactor:
         make_user(Role.SECURITY_ADMIN, username="sec1")
         login(client, "sec1")
         client.get(reverse("accounts:otp_setup"))
+        client.get(reverse("accounts:otp_setup"))  # a reload keeps the same pending device
         device = TOTPDevice.objects.get(user__username="sec1")
+        assert AuditEntry.objects.filter(object_type="otp_totp.totpdevice").count() == 1
         response = client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
         assert len(response.context["recovery_codes"]) == 10
         assert client.get(reverse("accounts:lockout_list")).status_code == 200
@@ -355,6 +388,19 @@ ADMIN_PAGES = [
 
 
 class TestSeparationOfDuties:
+    @pytest.mark.parametrize("admin_role", [Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN])
+    def test_administrators_and_staff_roles_never_share_an_account(self, admin_role):
+        security = make_user(Role.SECURITY_ADMIN)
+        park = make_park()
+        admin = make_user(admin_role)
+        with pytest.raises(ValidationError):
+            services.membership_grant(user=admin, role=Role.PARK_LEADER, park=park, actor=security)
+        staff = make_user(Role.PARK_LEADER, park=park)
+        with pytest.raises(ValidationError):
+            services.membership_grant(user=staff, role=admin_role, actor=security)
+        assert set(admin.memberships.values_list("role", flat=True)) == {admin_role}
+        assert set(staff.memberships.values_list("role", flat=True)) == {Role.PARK_LEADER}
+
     def test_system_admin_cannot_grant_themselves_security_admin(self, client):
         admin = make_user(Role.SYSTEM_ADMIN)
         with pytest.raises(PermissionDenied):
@@ -374,6 +420,7 @@ class TestSeparationOfDuties:
             {"role": Role.PARK_LEADER, "park": make_park().pk},
         )
         assert list(admin.memberships.values_list("role", flat=True)) == [Role.SECURITY_ADMIN]
+        assert AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor=admin).exists()
 
     def test_security_admin_grants_and_revokes_a_park_role(self, client):
         admin = make_user(Role.SECURITY_ADMIN)

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from parkops.core import audit
 from parkops.core.exchange import services
 from parkops.core.exchange.importer import Outcome, run_import
 from parkops.core.exchange.spec import get_spec
-from parkops.core.models import ImportJob
+from parkops.core.models import AuditEntry, ImportJob
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -66,6 +67,7 @@ def job_start(*, token: str, actor, park, register: str, file_name: str, mode: s
             mode=mode,
             total_rows=rows,
         )
+        audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, after={"mode": mode})
         # The database backend stores the task in this same transaction: the job
         # and its task exist together or not at all.
         run_job.enqueue(job.pk)

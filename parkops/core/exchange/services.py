@@ -99,6 +99,10 @@ def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
     naming the rows whose objects changed."""
     spec = get_spec(batch.register)
     model = spec.model
+    # Undo deletes what the import created: only the person who imported may do
+    # it (no role deletes register rows otherwise).
+    if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
+        raise PermissionDenied(_("Only the person who imported a file may undo it."))
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:

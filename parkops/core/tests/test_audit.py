@@ -193,3 +193,23 @@ def test_api_refusal_is_audited_with_the_token_owner(client):
     leader = make_user(Role.PARK_LEADER, park=make_park())
     client.get(reverse("api:audit_list"), HTTP_AUTHORIZATION=f"Bearer {make_token(leader)}")
     assert AuditEntry.objects.get(action="denied").actor == leader
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "expected"),
+    [
+        ("", "10.0.0.1", "1.2.3.4", "10.0.0.1"),  # no proxy configured: header ignored
+        ("10.0.0.1", "10.0.0.1", "1.2.3.4", "1.2.3.4"),
+        ("10.0.0.1", "10.0.0.1", "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # client-sent part skipped
+        ("10.0.0.1", "10.0.0.9", "1.2.3.4", "10.0.0.9"),  # not from the proxy
+        ("10.0.0.1", "10.0.0.1", "not-an-ip", "10.0.0.1"),
+    ],
+)
+def test_client_address_behind_a_trusted_proxy(settings, trusted, remote, forwarded, expected):
+    from django.test import RequestFactory
+
+    from parkops.core.middleware import client_ip
+
+    settings.PARKOPS_TRUSTED_PROXIES = frozenset(filter(None, trusted.split(",")))
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

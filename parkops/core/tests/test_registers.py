@@ -131,3 +131,17 @@ def test_moving_an_industry_relevels_everything_below_it_and_audits_it():
             actor=admin,
             parent=make_industry(park, code="NE-PV", parent=other, level=2),
         )
+
+
+@pytest.mark.django_db
+def test_an_alliance_viewer_sees_only_their_own_alliance():
+    from parkops.core.models import Alliance
+    from parkops.core.testing import make_alliance
+
+    a, b, c = make_park(), make_park(), make_park()
+    own = make_alliance([a, b])
+    make_alliance([c, b])  # shares park b, but is another alliance
+    viewer = make_user(Role.ALLIANCE_VIEWER, alliance=own)
+    assert list(Alliance.objects.restrict(viewer)) == [own]
+    leader_of_b = make_user(Role.PARK_LEADER, park=b)
+    assert Alliance.objects.restrict(leader_of_b).count() == 2  # b's staff see both of b's

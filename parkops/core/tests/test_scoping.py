@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parkops.api import api
+from parkops.core.models import AuditEntry
 from parkops.core.permissions import PARK_ROLES, Role
 from parkops.core.testing import (
     grant,
@@ -235,6 +236,9 @@ def test_user_of_park_a_never_reaches_park_b(client, world, endpoint):
         assert endpoint.text(foreign) not in _content(response)
     else:
         assert response.status_code == 404
+        # "Every denied attempt is audited" (ROLES.md), though the answer is a 404.
+        denied = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED)
+        assert denied.filter(actor=world["insider"], object_id=str(foreign.pk)).exists()
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.park_rows], ids=lambda e: e.name)

@@ -159,6 +159,17 @@ def test_contact_phone_is_masked_in_the_api(client, officer):
     assert response.json()["contacts"][0]["phone_masked"] == "138****1234"
 
 
+def test_roles_that_may_not_read_contacts_get_none_through_the_api(client, officer):
+    from parkops.core.testing import make_contact
+
+    contact = make_contact(officer.park)
+    finance = make_user(Role.FINANCE_OFFICER, park=officer.park)
+    response = client.get(
+        reverse("api:enterprise_detail", args=[contact.enterprise_id]), **auth(finance)
+    )
+    assert response.status_code == 200 and response.json()["contacts"] == []
+
+
 def test_session_auth_write_needs_csrf(officer):
     from django.test import Client
 

@@ -414,6 +414,18 @@ def test_reader_cannot_import(park):
 
 
 # --------------------------------------------------------------------- undo
+def test_only_the_importer_may_undo(client, park, officer):
+    from django.core.exceptions import PermissionDenied
+
+    outcome = run(park, officer, xlsx_bytes(good_rows(1)))
+    colleague = make_user(Role.PROMOTION_OFFICER, park=park)
+    with pytest.raises(PermissionDenied):
+        exchange_services.import_undo(batch=outcome.batch, actor=colleague)
+    sign_in(client, colleague)
+    assert client.post(reverse("exchange:batch_undo", args=[outcome.batch.pk])).status_code == 403
+    assert Enterprise.objects.unscoped().count() == 1
+
+
 def test_undo_restores_updated_and_removes_created_records(park, officer):
     existing = make_enterprise(park, name="原名有限公司")
     rows = [*good_rows(1), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from parkops.core import audit
 from parkops.core.exchange import jobs
-from parkops.core.models import ImportBatch, ImportJob
+from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
@@ -60,6 +60,7 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     job = ImportJob.objects.unscoped().get()
     assert response["Location"] == job.get_absolute_url()
     assert job.status == ImportJob.Status.QUEUED and job.total_rows == 60
+    assert AuditEntry.objects.filter(object_type="core.importjob", object_id=str(job.pk)).exists()
     page = client.get(job.get_absolute_url())  # a reload shows the same job
     assert page.status_code == 200 and 'hx-trigger="every 2s"' in page.content.decode()
     work()
