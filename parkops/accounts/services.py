@@ -280,7 +280,8 @@ def loggable_username(username: str) -> str:
     kept, since the log is append-only."""
     if User.objects.filter(username__iexact=username).exists():
         return username
-    return f"{username[:2]}***（{_('no such account')}）"
+    unknown = _("no such account")
+    return f"{username[:2]}***（{unknown}）"
 
 
 def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None:

@@ -116,6 +116,18 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
+# Fields of a register that only some of its writers may set (ROLES.md "writes":
+# above-scale status is the statistics office's, commissioners the service
+# staff's). Other writers of the register may read them but not change them.
+FIELD_OWNERS: dict[str, dict[str, frozenset[str]]] = {
+    ENTERPRISE: {
+        "above_scale": frozenset({Role.STATISTICS_OFFICER}),
+        "above_scale_since": frozenset({Role.STATISTICS_OFFICER}),
+        "commissioner": frozenset({Role.SERVICE_OFFICER}),
+    },
+}
+
+
 class _SystemActor:
     """The actor of management commands and the demo loader: may do anything,
     and is recorded in the audit trail as "system"."""
@@ -203,6 +215,18 @@ def park_ids_for(user, model, action: str) -> set[int]:
                 ids |= _all_park_ids()
         cache[key] = ids
     return set(cache[key])
+
+
+def may_set_field(user, model, field: str, park) -> bool:
+    """May ``user`` set ``field`` of ``model`` in ``park``? True for fields no
+    role owns (the register's write permission decides those)."""
+    owners = FIELD_OWNERS.get(label(model), {}).get(field)
+    if owners is None or user is SYSTEM:
+        return True
+    if not _is_active(user):
+        return False
+    park_id = getattr(park, "pk", park)
+    return any(m.role in owners and m.park_id == park_id for m in memberships(user))
 
 
 def member_park_ids_for(user, model, action: str) -> set[int]:

@@ -8,7 +8,9 @@ object.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import copy
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,21 @@ def _set_many(obj: models.Model, many: dict | None) -> None:
         related.set(values, through_defaults=defaults if through_has_park else None)
 
 
+def _check_owned_fields(actor, obj: models.Model, before: models.Model | None) -> None:
+    """Refuse a change to a field another role owns (permissions.FIELD_OWNERS).
+    On create, "change" means a value other than the field's default."""
+    model = type(obj)
+    errors = {}
+    for name in permissions.FIELD_OWNERS.get(permissions.label(model), {}):
+        field = model._meta.get_field(name)
+        value = field.value_from_object(obj)
+        was = field.value_from_object(before) if before is not None else field.get_default()
+        if value != was and not permissions.may_set_field(actor, model, name, obj.park_id):
+            errors[name] = _("Your role may not change this; it belongs to another office.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def object_create(
     *, model, actor, park=None, fields: dict, many: dict | None = None
 ) -> models.Model:
@@ -50,6 +67,7 @@ def object_create(
     require(actor, model, permissions.ADD, park)
     with transaction.atomic():
         obj = model(**fields) if park is None else model(park=park, **fields)
+        _check_owned_fields(actor, obj, None)
         obj.full_clean()
         obj.save()
         _set_many(obj, many)
@@ -80,8 +98,10 @@ def object_update(
         if current is None:
             raise PermissionDenied(_("You do not have permission to do this."))
         before = audit.snapshot(current)
+        unchanged = copy.copy(current)
         for name, value in fields.items():
             setattr(current, name, value)
+        _check_owned_fields(actor, current, unchanged)
         current.full_clean()
         current.save()
         _set_many(current, many)

@@ -303,7 +303,10 @@ class WritableRegisterTestCase(RegisterTestCase):
             self.url(self.register.edit_url, self.foreign), self.register.form_data(self.park_a)
         )
         self.assertEqual(response.status_code, 404)
-        self.assertFalse(audit_entries(self.foreign).exists())
+        # Nothing changed; the attempt itself is on record.
+        entries = audit_entries(self.foreign)
+        self.assertFalse(entries.exclude(action=AuditEntry.Action.DENIED).exists())
+        self.assertTrue(entries.filter(action=AuditEntry.Action.DENIED).exists())
 
 
 def xlsx_bytes(rows, *, title="数据", hidden_sheet=False, merge=None, extra_sheets=()) -> bytes:

@@ -1,5 +1,6 @@
 from django import forms
 
+from parkops.core import permissions
 from parkops.core.forms import ScopedModelForm
 from parkops.enterprises.models import Contact, Enterprise
 
@@ -33,6 +34,10 @@ class EnterpriseForm(ScopedModelForm):
         self.fields["commissioner"].queryset = users_with_role(
             role=Role.SERVICE_OFFICER, park=self.park
         )
+        # Fields another office owns are shown but cannot be changed here.
+        for name in permissions.FIELD_OWNERS[permissions.ENTERPRISE]:
+            if not permissions.may_set_field(self.user, Enterprise, name, self.park):
+                self.fields[name].disabled = True
 
 
 class ContactForm(ScopedModelForm):

@@ -112,6 +112,24 @@ def test_update_changes_only_the_sent_fields(client, officer):
     assert enterprise.above_scale is True
 
 
+def test_above_scale_status_is_the_statistics_offices_to_change(client, officer):
+    """ROLES.md: the statistics officer writes above-scale status; a service
+    officer (who may edit enterprises) may not."""
+    enterprise = make_enterprise(officer.park)
+    url = reverse("api:enterprise_detail", args=[enterprise.pk])
+    body = {"above_scale": True, "above_scale_since": "2026-06-30"}
+    response = client.patch(url, body, content_type="application/json", **auth(officer))
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"above_scale", "above_scale_since"}
+    enterprise.refresh_from_db()
+    assert enterprise.above_scale is False
+    statistics = make_user(Role.STATISTICS_OFFICER, park=officer.park)
+    response = client.patch(url, body, content_type="application/json", **auth(statistics))
+    assert response.status_code == 200, response.content
+    enterprise.refresh_from_db()
+    assert enterprise.above_scale is True
+
+
 def test_reader_cannot_update(client):
     park = make_park()
     leader = make_user(Role.PARK_LEADER, park=park)

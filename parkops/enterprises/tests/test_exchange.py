@@ -405,6 +405,16 @@ def test_unknown_choice_value_lists_the_allowed_ones(park, officer):
     assert problem.column == "C" and "settled in the park、prospect" in problem.message
 
 
+def test_a_row_setting_another_offices_field_is_an_error(park):
+    promotion = make_user(Role.PROMOTION_OFFICER, park=park)
+    rows = good_rows(1)
+    rows[1][5] = "是"  # above-scale status belongs to the statistics office
+    problem = run(park, promotion, xlsx_bytes(rows)).problems[0]
+    assert (problem.column, problem.header) == ("F", "是否规上")
+    assert "another office" in problem.message
+    assert not Enterprise.objects.unscoped().exists()
+
+
 def test_reader_cannot_import(park):
     from django.core.exceptions import PermissionDenied
 

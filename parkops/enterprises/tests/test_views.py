@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from parkops.core.permissions import Role
@@ -6,6 +7,7 @@ from parkops.core.testing import (
     WritableRegisterTestCase,
     make_enterprise,
     make_industry,
+    make_park,
     make_user,
     random_uscc,
     sign_in,
@@ -110,3 +112,14 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("commissioner", response.context["form"].errors)
+
+
+@pytest.mark.django_db
+def test_fields_owned_by_another_office_are_shown_but_locked_in_the_form(client):
+    park = make_park()
+    enterprise = make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    page = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk]))
+    form = page.context["form"]
+    assert form.fields["above_scale"].disabled and form.fields["above_scale_since"].disabled
+    assert not form.fields["commissioner"].disabled  # the service staff's own field
