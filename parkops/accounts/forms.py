@@ -11,6 +11,21 @@ from parkops.core.models import Alliance, Park
 from parkops.core.permissions import Role
 
 
+def checked_credentials(username: str, check):
+    """Run ``check()``, which raises ValidationError for a wrong password, under
+    the lockout rules: refused while the username or address is locked, and
+    every failure counted towards the next lock."""
+    ip = audit.current_client_ip()
+    if services.login_locked(username=username.lower(), ip=ip):
+        services.login_failed(username=username, ip=ip, locked=True)
+        raise ValidationError(LoginForm.error_messages["locked"], code="locked")
+    try:
+        return check()
+    except ValidationError:
+        services.login_failed(username=username, ip=ip)
+        raise
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         # The same words whether or not the username exists.
@@ -27,15 +42,7 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        ip = audit.current_client_ip()
-        if services.login_locked(username=username.lower(), ip=ip):
-            services.login_failed(username=username, ip=ip, locked=True)
-            raise ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            return super().clean()
-        except ValidationError:
-            services.login_failed(username=username, ip=ip)
-            raise
+        return checked_credentials(username, super().clean)
 
 
 class OtpTokenForm(forms.Form):
@@ -60,15 +67,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         style_widgets(self.fields)
 
     def clean_old_password(self):
-        username, ip = self.user.username, audit.current_client_ip()
-        if services.login_locked(username=username.lower(), ip=ip):
-            services.login_failed(username=username, ip=ip, locked=True)
-            raise ValidationError(LoginForm.error_messages["locked"], code="locked")
-        try:
-            return super().clean_old_password()
-        except ValidationError:
-            services.login_failed(username=username, ip=ip)
-            raise
+        return checked_credentials(self.user.username, super().clean_old_password)
 
 
 class ApiTokenForm(forms.Form):
