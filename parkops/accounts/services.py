@@ -37,6 +37,10 @@ SESSION_ID_KEY = "parkops_sid"
 DENIED = "denied"
 
 
+def _refusal(field: str, message) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=DENIED)})
+
+
 def _deny():
     raise PermissionDenied(_("You do not have permission to do this."))
 
@@ -103,9 +107,7 @@ def user_set_active(*, user: User, active: bool, actor) -> User:
     """Disable (ending every session) or re-enable an account."""
     _require_global(actor, User, permissions.CHANGE)
     if actor.pk is not None and actor.pk == user.pk:
-        raise ValidationError(
-            {"user": ValidationError(_("You cannot disable your own account."), code=DENIED)}
-        )
+        raise _refusal("user", _("You cannot disable your own account."))
     with transaction.atomic():
         before = _user_snapshot(user)
         user.is_active = active
@@ -187,37 +189,27 @@ def membership_grant(
     and nobody changes their own roles."""
     _require_global(actor, Membership, permissions.ADD)
     if actor.pk is not None and actor.pk == user.pk:
-        raise ValidationError(
-            {"user": ValidationError(_("Nobody may change their own roles."), code=DENIED)}
-        )
+        raise _refusal("user", _("Nobody may change their own roles."))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         held = set(user.memberships.values_list("role", flat=True))
         if role in SEPARATED_ADMIN_ROLES and (held & SEPARATED_ADMIN_ROLES) - {role}:
-            raise ValidationError(
-                {
-                    "role": ValidationError(
-                        _(
-                            "The system, security and audit administrator roles "
-                            "cannot be held by one account."
-                        ),
-                        code=DENIED,
-                    )
-                }
+            raise _refusal(
+                "role",
+                _(
+                    "The system, security and audit administrator roles "
+                    "cannot be held by one account."
+                ),
             )
         # An administrator reads no business data: their accounts hold no business
         # role, and a staff account does not become an administrator.
         if held and (role in SEPARATED_ADMIN_ROLES) != bool(held & SEPARATED_ADMIN_ROLES):
-            raise ValidationError(
-                {
-                    "role": ValidationError(
-                        _(
-                            "Administrator accounts (system, security, audit) hold no other "
-                            "roles; use a separate account."
-                        ),
-                        code=DENIED,
-                    )
-                }
+            raise _refusal(
+                "role",
+                _(
+                    "Administrator accounts (system, security, audit) hold no other "
+                    "roles; use a separate account."
+                ),
             )
         membership = Membership(
             user=user,
@@ -243,9 +235,7 @@ def membership_grant(
 def membership_revoke(*, membership: Membership, actor) -> None:
     _require_global(actor, Membership, permissions.DELETE)
     if actor.pk is not None and actor.pk == membership.user_id:
-        raise ValidationError(
-            {"user": ValidationError(_("Nobody may change their own roles."), code=DENIED)}
-        )
+        raise _refusal("user", _("Nobody may change their own roles."))
     with transaction.atomic():
         before = audit.snapshot(membership)
         audit.record(
@@ -433,9 +423,7 @@ def otp_reset(*, user: User, actor) -> None:
 
     _require_global(actor, UserSession, permissions.CHANGE)
     if actor.pk == user.pk:
-        raise ValidationError(
-            {"user": ValidationError(_("Ask another security administrator."), code=DENIED)}
-        )
+        raise _refusal("user", _("Ask another security administrator."))
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=None):
             device.delete()

@@ -16,7 +16,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 from pydantic import create_model
 
-from parkops.core import audit, permissions
+from parkops.core import permissions
+from parkops.core.generic import get_scoped_or_404
 from parkops.core.models import Park
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -100,11 +101,7 @@ def user_of(request):
 
 def get_scoped(model, request, pk, action: str = permissions.VIEW):
     """The object if the user may ``action`` it, else 404 (never 403: no leak)."""
-    try:
-        return model.objects.restrict(user_of(request), action).get(pk=pk)
-    except model.DoesNotExist as exc:
-        audit.record_out_of_scope(model, pk, user_of(request))
-        raise Http404 from exc
+    return get_scoped_or_404(model, user_of(request), pk, action)
 
 
 def resolve_park(request, park_id: int | None, model) -> Park:

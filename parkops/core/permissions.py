@@ -229,28 +229,27 @@ def may_set_field(user, model, field: str, park) -> bool:
     return any(m.role in owners and m.park_id == park_id for m in memberships(user))
 
 
-def member_park_ids_for(user, model, action: str) -> set[int]:
-    """Like ``park_ids_for``, but only parks the user holds a park membership in
-    (an alliance membership does not make its member parks "own parks")."""
+def _membership_ids(user, model, action: str, attribute: str) -> set[int]:
+    """The ``park_id`` or ``alliance_id`` of each membership granting ``action``."""
     if not _is_active(user):
         return set()
     return {
-        m.park_id
+        getattr(m, attribute)
         for m in memberships(user)
-        if m.park_id is not None and action in CAPABILITIES.get(m.role, {}).get(label(model), ())
+        if getattr(m, attribute) is not None
+        and action in CAPABILITIES.get(m.role, {}).get(label(model), ())
     }
+
+
+def member_park_ids_for(user, model, action: str) -> set[int]:
+    """Like ``park_ids_for``, but only parks the user holds a park membership in
+    (an alliance membership does not make its member parks "own parks")."""
+    return _membership_ids(user, model, action, "park_id")
 
 
 def alliance_ids_for(user, model, action: str) -> set[int]:
     """Ids of the alliances in whose name ``user`` may perform ``action``."""
-    if not _is_active(user):
-        return set()
-    return {
-        m.alliance_id
-        for m in memberships(user)
-        if m.alliance_id is not None
-        and action in CAPABILITIES.get(m.role, {}).get(label(model), ())
-    }
+    return _membership_ids(user, model, action, "alliance_id")
 
 
 def has_global(user, model, action: str) -> bool:
