@@ -48,6 +48,18 @@ def _enterprises(park):
 POPULATE = {"enterprises": _enterprises, "promotion-units": _units, "industries": _industries}
 
 
+def _import(register, park, actor, rows):
+    with translation.override("en"):
+        return run_import(
+            spec=get_spec(register),
+            actor=actor,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="树.xlsx",
+            commit=True,
+        )
+
+
 def test_every_importable_register_has_a_round_trip_case():
     assert {spec.key for spec in all_specs() if spec.importable} == set(POPULATE)
 
@@ -100,14 +112,7 @@ def test_parents_listed_in_the_same_file_are_linked(client):
         ["NE-PV", "光伏", "NE"],
         ["NE-PV-C", "电池片", "NE-PV"],
     ]
-    outcome = run_import(
-        spec=get_spec("industries"),
-        actor=admin,
-        park=park,
-        data=xlsx_bytes(rows),
-        file_name="产业.xlsx",
-        commit=True,
-    )
+    outcome = _import("industries", park, admin, rows)
     assert outcome.ok, outcome.problems
     segment = Industry.objects.unscoped().get(park=park, code="NE-PV-C")
     assert segment.parent.code == "NE-PV" and segment.level == Industry.Level.SEGMENT
@@ -117,15 +122,7 @@ def test_child_listed_before_its_parent_is_an_error(client):
     park = make_park()
     admin = make_user(Role.PARK_ADMIN, park=park)
     rows = [["代码", "名称", "上级产业"], ["NE-PV", "光伏", "NE"], ["NE", "新能源新材料", ""]]
-    with translation.override("en"):
-        outcome = run_import(
-            spec=get_spec("industries"),
-            actor=admin,
-            park=park,
-            data=xlsx_bytes(rows),
-            file_name="产业.xlsx",
-            commit=True,
-        )
+    outcome = _import("industries", park, admin, rows)
     assert outcome.batch is None
     assert "below this one" in outcome.problems[0].message
     assert not Industry.objects.unscoped().filter(park=park).exists()
@@ -158,18 +155,6 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
     with pytest.raises(ImproperlyConfigured, match="phone"):
         register(spec)
     assert "contacts-test" not in {s.key for s in all_specs()}
-
-
-def _import(register, park, actor, rows):
-    with translation.override("en"):
-        return run_import(
-            spec=get_spec(register),
-            actor=actor,
-            park=park,
-            data=xlsx_bytes(rows),
-            file_name="树.xlsx",
-            commit=True,
-        )
 
 
 def test_a_file_cannot_make_two_units_each_others_parent():

@@ -453,11 +453,16 @@ def test_undo_is_refused_when_a_record_changed_since_naming_the_row(park, office
 
 
 # -------------------------------------------------------------------- pages
+def upload(client, rows):
+    """Upload ``rows`` as 企业.xlsx through the import page; returns the preview."""
+    handle = io.BytesIO(xlsx_bytes(rows))
+    handle.name = "企业.xlsx"
+    return client.post(reverse("exchange:import", args=["enterprises"]), {"file": handle})
+
+
 def test_upload_preview_then_commit_through_the_pages(client, park, officer):
     sign_in(client, officer)
-    upload = io.BytesIO(xlsx_bytes(good_rows(2)))
-    upload.name = "企业.xlsx"
-    response = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload})
+    response = upload(client, good_rows(2))
     assert response.status_code == 200
     assert Enterprise.objects.unscoped().count() == 0
     token = response.context["token"]
@@ -474,11 +479,7 @@ def test_error_report_is_the_sheet_with_an_error_column(client, park, officer):
     rows = good_rows(2)
     rows[1][1] = "123"
     sign_in(client, officer)
-    upload = io.BytesIO(xlsx_bytes(rows))
-    upload.name = "企业.xlsx"
-    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
-        "token"
-    ]
+    token = upload(client, rows).context["token"]
     response = client.get(reverse("exchange:import_errors", args=["enterprises", token]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
@@ -491,11 +492,7 @@ def test_error_report_keeps_date_time_cells(client, park, officer):
     rows = good_rows(1)
     rows[1][1], rows[1][6] = "123", datetime.datetime(2023, 6, 30, 9, 30)
     sign_in(client, officer)
-    upload = io.BytesIO(xlsx_bytes(rows))
-    upload.name = "企业.xlsx"
-    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
-        "token"
-    ]
+    token = upload(client, rows).context["token"]
     response = client.get(reverse("exchange:import_errors", args=["enterprises", token]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -504,11 +501,7 @@ def test_error_report_keeps_date_time_cells(client, park, officer):
 
 def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):
     sign_in(client, officer)
-    upload = io.BytesIO(xlsx_bytes(good_rows(1)))
-    upload.name = "企业.xlsx"
-    token = client.post(reverse("exchange:import", args=["enterprises"]), {"file": upload}).context[
-        "token"
-    ]
+    token = upload(client, good_rows(1)).context["token"]
     intruder = make_user(Role.STATISTICS_OFFICER, park=park)
     sign_in(client, intruder)
     response = client.post(reverse("exchange:import_commit", args=["enterprises", token]))
