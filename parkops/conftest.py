@@ -9,6 +9,30 @@ import os
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher(django_test_environment):
+    """A cheap hasher for test accounts: the real PBKDF2 cost made the suite 8x slower.
+
+    Password *rules* (length, classes, history, expiry) do not depend on the
+    hasher, so every test of them still means what it says.
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The 50,000-row import runs once, on the PostgreSQL leg (or when asked with -m)."""
+    if "slow_import" in (config.getoption("-m") or ""):
+        return
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    slow = [item for item in items if "slow_import" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow_import" not in item.keywords]
+
+
 def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("PARKOPS_NO_SKIPS") != "1":
         return
