@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ def parse_office_hours(text: str) -> tuple[tuple[datetime.time, datetime.time], 
             raise ValueError(f"office hours {text!r}: {part.strip()} ends before it starts")
         intervals.append((start, end))
     intervals.sort()
-    for (_s1, end1), (start2, _e2) in zip(intervals, intervals[1:], strict=False):
+    for (_s1, end1), (start2, _e2) in itertools.pairwise(intervals):
         if start2 < end1:
             raise ValueError(f"office hours {text!r}: intervals overlap")
     return tuple(intervals)
