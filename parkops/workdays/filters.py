@@ -12,4 +12,4 @@ class CalendarOverrideFilterSet(BaseFilterSet):
 
     class Meta:
         model = CalendarOverride
-        fields = ["park", "kind"]
+        fields = ["kind"]
