@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "parkops.accounts",
     "parkops.enterprises",
     "parkops.promotion",
+    "parkops.workdays",
     "parkops.demo",
 ]
 
@@ -270,6 +271,11 @@ PARKOPS_TRUSTED_PROXIES = frozenset(
 # Spreadsheet uploads: larger files or longer sheets are refused before reading.
 PARKOPS_IMPORT_MAX_BYTES = int(os.environ.get("PARKOPS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 PARKOPS_IMPORT_MAX_ROWS = int(os.environ.get("PARKOPS_IMPORT_MAX_ROWS", 200_000))
+
+# Office hours on working days (comma-separated intervals): what a "working
+# day" and a working hour of a deadline mean. The default is seven hours, so
+# "0.5 working day" is three and a half of them.
+PARKOPS_OFFICE_HOURS = os.environ.get("PARKOPS_OFFICE_HOURS", "09:00-12:00,13:30-17:30")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_PAGE_RANGE = 8

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("parkops.accounts.urls")),
     path("enterprises/", include("parkops.enterprises.urls")),
     path("promotion/", include("parkops.promotion.urls")),
+    path("calendar/", include("parkops.workdays.urls")),
     path("exchange/", include("parkops.core.exchange.urls")),
     path("api/", api.urls),
 ]

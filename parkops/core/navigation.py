@@ -50,6 +50,12 @@ NAVIGATION = (
             NavItem(_("Parks"), "core:park_list", "map-pin", "core.Park"),
             NavItem(_("Park alliances"), "core:alliance_list", "affiliate", "core.Alliance"),
             NavItem(_("Industries"), "core:industry_list", "hierarchy", "core.Industry"),
+            NavItem(
+                _("Working-day calendar"),
+                "workdays:calendar",
+                "calendar",
+                "workdays.CalendarOverride",
+            ),
             NavItem(_("Imports"), "exchange:batch_list", "file-import", "core.ImportBatch"),
         ),
     ),

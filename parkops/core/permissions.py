@@ -72,6 +72,7 @@ USER = "accounts.user"
 MEMBERSHIP = "accounts.membership"
 LOCKOUT = "accounts.lockout"
 USER_SESSION = "accounts.usersession"
+CALENDAR_OVERRIDE = "workdays.calendaroverride"
 
 # Import batches are visible to the park's staff; what a batch may do (and undo)
 # is checked object by object by the register's own services.
@@ -81,6 +82,7 @@ _PARK_READER = {
     UNIT: READ,
     IMPORT_BATCH: READ,
     IMPORT_JOB: READ,
+    CALENDAR_OVERRIDE: READ,
 }
 
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
@@ -89,15 +91,33 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
-    Role.FINANCE_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
-    Role.PLANNING_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
-    Role.LABOUR_OFFICER: {PARK: READ, ENTERPRISE: READ, IMPORT_BATCH: READ},
+    Role.FINANCE_OFFICER: {
+        PARK: READ,
+        ENTERPRISE: READ,
+        IMPORT_BATCH: READ,
+        CALENDAR_OVERRIDE: READ,
+    },
+    Role.PLANNING_OFFICER: {
+        PARK: READ,
+        ENTERPRISE: READ,
+        IMPORT_BATCH: READ,
+        CALENDAR_OVERRIDE: READ,
+    },
+    Role.LABOUR_OFFICER: {
+        PARK: READ,
+        ENTERPRISE: READ,
+        IMPORT_BATCH: READ,
+        CALENDAR_OVERRIDE: READ,
+    },
     Role.PARK_ADMIN: {
         IMPORT_BATCH: READ,
         IMPORT_JOB: READ,
         PARK: frozenset({VIEW, CHANGE}),
         INDUSTRY: MANAGE,
         UNIT: MANAGE,
+        # ROLES.md: the park administrator keeps the park's calendar overrides;
+        # every park role reads them (their deadlines follow the calendar).
+        CALENDAR_OVERRIDE: MANAGE,
     },
     # Alliance roles see the member parks and the alliance's consolidated totals,
     # never a park's rows: they hold no capability on any park-scoped register.

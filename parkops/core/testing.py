@@ -123,6 +123,20 @@ def make_unit(park, **fields) -> PromotionUnit:
     return PromotionUnit.objects.create(park=park, **{**defaults, **fields})
 
 
+def make_override(park, **fields):
+    """A calendar override on a fresh day (each call a different date)."""
+    import datetime
+
+    from parkops.workdays.models import CalendarOverride
+
+    defaults = {
+        "date": datetime.date(2030, 1, 1) + datetime.timedelta(days=next(_sequence)),
+        "kind": CalendarOverride.Kind.HOLIDAY,
+        "note": unique("调休说明"),
+    }
+    return CalendarOverride.objects.create(park=park, **{**defaults, **fields})
+
+
 def audit_entries(obj=None, **filters):
     queryset = AuditEntry.objects.all()
     if obj is not None:

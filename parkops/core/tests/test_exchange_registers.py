@@ -45,7 +45,20 @@ def _enterprises(park):
     make_enterprise(park, uscc="", status="prospect", name="境外目标企业")
 
 
-POPULATE = {"enterprises": _enterprises, "promotion-units": _units, "industries": _industries}
+def _overrides(park):
+    from parkops.core.testing import make_override
+    from parkops.workdays.models import CalendarOverride
+
+    make_override(park)
+    make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")
+
+
+POPULATE = {
+    "enterprises": _enterprises,
+    "promotion-units": _units,
+    "industries": _industries,
+    "calendar-overrides": _overrides,
+}
 
 
 def _import(register, park, actor, rows):

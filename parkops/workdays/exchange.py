@@ -1,0 +1,42 @@
+"""Calendar overrides in spreadsheets: how a whole year (the State Council's
+notice for next year) is entered at once."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core.exchange.spec import CHOICE, DATE, Column, RegisterSpec, register
+from parkops.workdays import services
+from parkops.workdays.filters import CalendarOverrideFilterSet
+from parkops.workdays.models import CalendarOverride
+
+OVERRIDES = register(
+    RegisterSpec(
+        key="calendar-overrides",
+        model=CalendarOverride,
+        title=_("Calendar overrides"),
+        # Rows match existing overrides by day: re-importing a year updates it.
+        natural_key="date",
+        columns=[
+            Column("date", "日期", kind=DATE, required=True, example="2027-10-01"),
+            Column(
+                "kind",
+                "类型",
+                kind=CHOICE,
+                choices=CalendarOverride.Kind,
+                required=True,
+                synonyms=("上班/休息",),
+                example="休息",
+            ),
+            Column("note", "说明", synonyms=("备注",), example="国庆节", width=30),
+        ],
+        create=lambda *, park, actor, **values: services.override_create(
+            park=park, actor=actor, **values
+        ),
+        update=lambda obj, *, actor, **values: services.override_update(
+            override=obj, actor=actor, **values
+        ),
+        filterset_class=CalendarOverrideFilterSet,
+        # The importer matches keys as text: a date cell and a stored date both
+        # become "2027-10-01".
+        extra={"normalise_key": str},
+    )
+)

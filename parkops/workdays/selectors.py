@@ -1,0 +1,165 @@
+"""Reads of the working-day calendar: a park's calendar, month grids, warnings."""
+
+from __future__ import annotations
+
+import calendar as stdlib_calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from parkops.core import permissions
+from parkops.core.models import Park
+from parkops.core.periods import CHINA, FIRST_YEAR, LAST_YEAR
+from parkops.core.workdays import (
+    Day,
+    Deadline,
+    Override,
+    WorkingCalendar,
+    china_now,
+    library_covers,
+)
+from parkops.workdays.models import CalendarOverride
+
+MAX_WORKING_DAYS = 1000
+MAX_WORKING_HOURS = 10000
+
+
+def working_calendar(*, park=None) -> WorkingCalendar:
+    """The calendar deadlines in ``park`` follow: its overrides over the State
+    Council's calendar; without a park, the national calendar alone.
+
+    Overrides are loaded unscoped on purpose: a park's calendar applies to every
+    deadline computed in that park, whoever computes it. Callers decide whether
+    the user may name the park (``calendar_park``).
+    """
+    overrides = {}
+    if park is not None:
+        rows = CalendarOverride.objects.unscoped().filter(park=park)
+        overrides = {
+            day: Override(working=kind == CalendarOverride.Kind.WORKDAY, note=note)
+            for day, kind, note in rows.values_list("date", "kind", "note")
+        }
+    return WorkingCalendar(overrides)
+
+
+def calendar_park(*, user, code: str) -> Park | None:
+    """The park with ``code`` if ``user`` may read its calendar, else None."""
+    park = Park.objects.filter(code=code).first()
+    if park is None:
+        return None
+    if park.pk not in permissions.park_ids_for(user, CalendarOverride, permissions.VIEW):
+        return None
+    return park
+
+
+def override_list(*, user, park, since_year: int | None = None):
+    """``park``'s overrides the user may see, by date (from ``since_year`` on, if given:
+    the current and coming years are the ones an administrator maintains)."""
+    queryset = CalendarOverride.objects.restrict(user, permissions.VIEW).filter(park=park)
+    if since_year is not None:
+        queryset = queryset.filter(date__gte=datetime.date(since_year, 1, 1))
+    return queryset.order_by("date")
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    """A month as weeks (Monday first) of days; days of other months are None."""
+
+    year: int
+    month: int
+    weeks: list[list[Day | None]]
+    previous: datetime.date
+    next: datetime.date
+    provisional: bool  # the month's year is covered neither by the library nor overrides
+
+    @property
+    def first(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
+
+
+def month_grid(*, calendar: WorkingCalendar, year: int, month: int) -> MonthGrid:
+    weeks = []
+    for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([calendar.day(day) if day.month == month else None for day in week])
+    first = datetime.date(year, month, 1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return MonthGrid(year, month, weeks, previous, following, not calendar.covers(year))
+
+
+def parse_month(text: str | None, *, today: datetime.date | None = None) -> tuple[int, int]:
+    """``YYYY-MM`` as (year, month); anything else is this month (China time)."""
+    today = today or china_now().date()
+    try:
+        year, month = (int(part) for part in str(text or "").split("-"))
+        datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return today.year, today.month
+    if not FIRST_YEAR <= year <= LAST_YEAR - 1:
+        return today.year, today.month
+    return year, month
+
+
+def next_year_missing(*, park, today: datetime.date | None = None) -> int | None:
+    """Next year (China time), if neither the library nor ``park``'s overrides
+    cover it yet: the State Council's calendar must be entered by hand."""
+    year = (today or china_now().date()).year + 1
+    if library_covers(year):
+        return None
+    if CalendarOverride.objects.unscoped().filter(park=park, date__year=year).exists():
+        return None
+    return year
+
+
+def _amount(raw: str | None, *, field: str, limit: int) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value > limit:
+        raise ValidationError({field: [_("Give a number from 0 to %(limit)d.") % {"limit": limit}]})
+    return value
+
+
+def parse_moment(raw: str | None, *, field: str = "start") -> datetime.datetime:
+    """An ISO 8601 date-time; without an offset it is taken as China time."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(raw or "").strip())
+    except ValueError:
+        raise ValidationError(
+            {field: [_("Give a date and time like 2023-09-28T10:00+08:00.")]}
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA)
+    return moment
+
+
+def deadline_for(
+    *,
+    calendar: WorkingCalendar,
+    start: str | None,
+    working_days: str | None = None,
+    working_hours: str | None = None,
+) -> Deadline:
+    """The deadline ``working_days`` or ``working_hours`` (exactly one) after
+    ``start``, with request-parameter validation named by field."""
+    moment = parse_moment(start)
+    days = _amount(working_days, field="working_days", limit=MAX_WORKING_DAYS)
+    hours = _amount(working_hours, field="working_hours", limit=MAX_WORKING_HOURS)
+    if (days is None) == (hours is None):
+        raise ValidationError(
+            {"working_days": [_("Give exactly one of working_days and working_hours.")]}
+        )
+    try:
+        if days is not None:
+            return calendar.add_working_days(moment, days)
+        return calendar.add_working_hours(moment, hours)
+    except (ValueError, OverflowError) as error:
+        raise ValidationError(
+            {"start": [_("No deadline can be computed from this start.")]}
+        ) from error

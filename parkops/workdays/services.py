@@ -1,0 +1,65 @@
+"""Writes on the working-day calendar: the park administrator's overrides."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parkops.core import audit, permissions, services
+from parkops.core.models import AuditEntry
+from parkops.workdays.models import CalendarOverride
+
+OVERRIDE_FIELDS = ("date", "kind", "note")
+
+
+def _refuse_second_override(*, park, date, exclude_pk=None) -> None:
+    # One override per day and park; the database constraint backs this up, but
+    # its message would name no field and speak of "park and date".
+    if date is None:
+        return
+    taken = CalendarOverride.objects.unscoped().filter(park=park, date=date)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"date": _("%(date)s already has an override; edit that one instead.") % {"date": date}}
+        )
+
+
+def override_create(*, park, actor, **fields) -> CalendarOverride:
+    """Add an override to ``park``'s calendar: park administrators only, audited."""
+    data = {name: value for name, value in fields.items() if name in OVERRIDE_FIELDS}
+    services.require(actor, CalendarOverride, permissions.ADD, park)
+    with transaction.atomic():
+        _refuse_second_override(park=park, date=data.get("date"))
+        return services.object_create(model=CalendarOverride, park=park, actor=actor, fields=data)
+
+
+def override_update(*, override: CalendarOverride, actor, **fields) -> CalendarOverride:
+    """Change an override (its day, kind or note); audited with before and after."""
+    data = {name: value for name, value in fields.items() if name in OVERRIDE_FIELDS}
+    services.require(actor, CalendarOverride, permissions.CHANGE, override.park_id)
+    with transaction.atomic():
+        _refuse_second_override(park=override.park, date=data.get("date"), exclude_pk=override.pk)
+        return services.object_update(obj=override, actor=actor, fields=data)
+
+
+def override_delete(*, override: CalendarOverride, actor) -> None:
+    """Remove an override; the day falls back to the State Council calendar. Audited."""
+    with transaction.atomic():
+        current = (
+            CalendarOverride.objects.restrict(actor, permissions.DELETE)
+            .select_for_update()
+            .filter(pk=override.pk)
+            .first()
+        )
+        if current is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=current,
+            before=audit.snapshot(current),
+        )
+        CalendarOverride.unguarded.filter(pk=current.pk).delete()

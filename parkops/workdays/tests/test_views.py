@@ -1,0 +1,275 @@
+"""The calendar page: month grid, overrides kept by the park administrator, audited."""
+
+import datetime
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+
+from parkops.core.models import AuditEntry
+from parkops.core.periods import CHINA
+from parkops.core.permissions import Role
+from parkops.core.testing import (
+    audit_entries,
+    grant,
+    make_alliance,
+    make_override,
+    make_park,
+    make_user,
+    sign_in,
+    xlsx_bytes,
+)
+from parkops.core.tests.test_workdays import UNCOVERED
+from parkops.workdays import selectors, services
+from parkops.workdays.models import CalendarOverride
+
+CALENDAR = reverse("workdays:calendar")
+
+
+def in_november_before(year):
+    """Today (China time) is 15 November of the year before ``year``."""
+    moment = datetime.datetime(year - 1, 11, 15, 10, tzinfo=CHINA)
+    return mock.patch("parkops.workdays.selectors.china_now", return_value=moment)
+
+
+class CalendarPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.park = make_park()
+        cls.other = make_park()
+        cls.admin = make_user(Role.PARK_ADMIN, park=cls.park)
+        cls.officer = make_user(Role.SERVICE_OFFICER, park=cls.park)
+
+    def page(self, user, month):
+        sign_in(self.client, user)
+        response = self.client.get(CALENDAR, {"month": month})
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_national_day_2023_shows_holidays_and_make_up_days(self):
+        html = self.page(self.officer, "2023-10")
+        self.assertIn('data-date="2023-10-02" data-kind="holiday"', html)
+        self.assertIn('data-date="2023-10-07" data-kind="makeup"', html)
+        self.assertIn('data-date="2023-10-08" data-kind="makeup"', html)
+        self.assertIn('data-date="2023-10-09" data-kind="workday"', html)
+        self.assertIn('data-date="2023-10-14" data-kind="weekend"', html)
+        self.assertNotIn('data-warning="provisional"', html)
+
+    def test_month_links_go_to_the_previous_and_next_month(self):
+        html = self.page(self.officer, "2024-01")
+        self.assertIn('href="?month=2023-12"', html)
+        self.assertIn('href="?month=2024-02"', html)
+
+    def test_a_malformed_month_shows_the_current_month(self):
+        html = self.page(self.officer, "2023-13")
+        today = selectors.china_now().date()
+        self.assertIn(f'data-month="{today:%Y-%m}"', html)
+
+    def test_an_uncovered_year_is_marked_provisional_with_a_warning(self):
+        html = self.page(self.officer, f"{UNCOVERED}-03")
+        self.assertIn('data-warning="provisional"', html)
+        self.assertIn("data-provisional", html)
+
+    def test_an_override_shows_on_its_day_and_ends_the_provisional_warning(self):
+        make_override(self.park, date=datetime.date(UNCOVERED, 3, 2), note="园区运动会")
+        html = self.page(self.officer, f"{UNCOVERED}-03")
+        self.assertIn(f'data-date="{UNCOVERED}-03-02" data-kind="override_holiday"', html)
+        self.assertIn("园区运动会", html)
+        self.assertNotIn('data-warning="provisional"', html)
+
+    def test_another_parks_override_does_not_change_this_calendar(self):
+        make_override(self.other, date=datetime.date(2023, 10, 9), note="别的园区")
+        html = self.page(self.officer, "2023-10")
+        self.assertIn('data-date="2023-10-09" data-kind="workday"', html)
+        self.assertNotIn("别的园区", html)
+
+    def test_the_park_administrator_is_told_when_next_year_is_missing(self):
+        with in_november_before(UNCOVERED):
+            self.assertIn('data-notice="calendar-next-year"', self.page(self.admin, "2023-10"))
+            home = self.client.get(reverse("core:home")).content.decode()
+        self.assertIn('data-notice="calendar-next-year"', home)
+
+    def test_the_notice_goes_once_next_year_has_an_override(self):
+        make_override(self.park, date=datetime.date(UNCOVERED, 1, 1), note="元旦")
+        with in_november_before(UNCOVERED):
+            html = self.page(self.admin, "2023-10")
+        self.assertNotIn('data-notice="calendar-next-year"', html)
+
+    def test_no_notice_while_the_library_covers_next_year(self):
+        with in_november_before(2024):
+            html = self.page(self.admin, "2023-10")
+        self.assertNotIn('data-notice="calendar-next-year"', html)
+
+    def test_other_park_roles_read_the_calendar_without_edit_controls(self):
+        override = make_override(self.park, date=datetime.date(2023, 10, 9))
+        html = self.page(self.officer, "2023-10")
+        self.assertNotIn(reverse("workdays:override_create"), html)
+        self.assertNotIn(reverse("workdays:override_edit", args=[override.pk]), html)
+        self.assertNotIn('data-notice="calendar-next-year"', html)
+
+    def test_roles_without_a_park_are_refused(self):
+        for user in (
+            make_user(Role.ALLIANCE_VIEWER, alliance=make_alliance([self.park])),
+            make_user(Role.SYSTEM_ADMIN),
+            make_user(Role.AUDIT_ADMIN),
+        ):
+            with self.subTest(role=user.memberships.get().role):
+                sign_in(self.client, user)
+                self.assertEqual(self.client.get(CALENDAR).status_code, 403)
+
+    def test_the_menu_shows_the_calendar_to_park_staff(self):
+        sign_in(self.client, self.officer)
+        home = self.client.get(reverse("core:home")).content.decode()
+        self.assertIn(f'href="{CALENDAR}"', home)
+
+
+class OverrideEditTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.park = make_park()
+        cls.admin = make_user(Role.PARK_ADMIN, park=cls.park)
+        cls.leader = make_user(Role.PARK_LEADER, park=cls.park)
+
+    def test_park_admin_adds_an_override_and_it_is_audited(self):
+        sign_in(self.client, self.admin)
+        response = self.client.post(
+            reverse("workdays:override_create"),
+            {"date": "2027-10-01", "kind": "holiday", "note": "国庆节"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], f"{CALENDAR}?month=2027-10")
+        override = CalendarOverride.objects.unscoped().get(park=self.park)
+        entry = audit_entries(override, action=AuditEntry.Action.CREATE).get()
+        self.assertEqual(entry.actor, self.admin)
+        self.assertEqual(entry.park_id, self.park.pk)
+        self.assertEqual(entry.after["note"], "国庆节")
+
+    def test_park_admin_changes_an_override_with_before_and_after(self):
+        override = make_override(self.park, date=datetime.date(2027, 10, 1), note="国庆")
+        sign_in(self.client, self.admin)
+        response = self.client.post(
+            reverse("workdays:override_edit", args=[override.pk]),
+            {"date": "2027-10-01", "kind": "holiday", "note": "国庆节"},
+        )
+        self.assertEqual(response.status_code, 302)
+        entry = audit_entries(override, action=AuditEntry.Action.UPDATE).get()
+        self.assertEqual((entry.before["note"], entry.after["note"]), ("国庆", "国庆节"))
+
+    def test_park_admin_deletes_an_override_and_it_is_audited(self):
+        override = make_override(self.park)
+        sign_in(self.client, self.admin)
+        response = self.client.post(reverse("workdays:override_delete", args=[override.pk]))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(CalendarOverride.objects.unscoped().filter(pk=override.pk).exists())
+        entry = audit_entries(override, action=AuditEntry.Action.DELETE).get()
+        self.assertEqual(entry.before["note"], override.note)
+
+    def test_a_second_override_of_the_same_day_is_refused_on_the_date_field(self):
+        make_override(self.park, date=datetime.date(2027, 10, 1))
+        sign_in(self.client, self.admin)
+        before = AuditEntry.objects.count()
+        response = self.client.post(
+            reverse("workdays:override_create"),
+            {"date": "2027-10-01", "kind": "workday", "note": ""},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("2027-10-01", response.context["form"].errors["date"][0])
+        self.assertEqual(CalendarOverride.objects.unscoped().filter(park=self.park).count(), 1)
+        self.assertEqual(AuditEntry.objects.count(), before)
+
+    def test_moving_an_override_onto_another_overridden_day_is_refused(self):
+        make_override(self.park, date=datetime.date(2027, 10, 1))
+        second = make_override(self.park, date=datetime.date(2027, 10, 2))
+        from django.core.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError) as caught:
+            services.override_update(
+                override=second, actor=self.admin, date=datetime.date(2027, 10, 1)
+            )
+        self.assertIn("date", caught.exception.message_dict)
+
+    def test_a_leader_may_read_but_not_add_change_or_delete(self):
+        override = make_override(self.park)
+        sign_in(self.client, self.leader)
+        self.assertEqual(self.client.get(reverse("workdays:override_create")).status_code, 403)
+        edit = reverse("workdays:override_edit", args=[override.pk])
+        self.assertEqual(self.client.get(edit).status_code, 403)
+        delete = reverse("workdays:override_delete", args=[override.pk])
+        self.assertEqual(self.client.post(delete).status_code, 403)
+        self.assertTrue(CalendarOverride.objects.unscoped().filter(pk=override.pk).exists())
+        self.assertTrue(audit_entries(action=AuditEntry.Action.DENIED, actor=self.leader).exists())
+
+    def test_an_admin_of_another_park_cannot_edit_this_parks_override(self):
+        override = make_override(self.park)
+        stranger = make_user(Role.PARK_ADMIN, park=make_park())
+        sign_in(self.client, stranger)
+        response = self.client.post(
+            reverse("workdays:override_edit", args=[override.pk]),
+            {"date": "2027-10-01", "kind": "workday", "note": "改"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(audit_entries(override).exclude(action=AuditEntry.Action.DENIED).exists())
+
+    def test_an_admin_of_two_parks_writes_into_the_active_one(self):
+        second = make_park()
+        grant(self.admin, Role.PARK_ADMIN, park=second)
+        sign_in(self.client, self.admin)
+        self.client.post(reverse("core:park_switch"), {"park": second.pk})
+        self.client.post(
+            reverse("workdays:override_create"), {"date": "2027-05-06", "kind": "holiday"}
+        )
+        self.assertEqual(CalendarOverride.objects.unscoped().get().park, second)
+
+
+class OverrideImportTests(TestCase):
+    """A whole year (e.g. 2027, before any library release) entered from Excel."""
+
+    def test_a_year_imported_from_a_sheet_makes_its_deadlines_definite(self):
+        from parkops.core.exchange.importer import run_import
+        from parkops.core.exchange.spec import get_spec
+
+        park = make_park()
+        admin = make_user(Role.PARK_ADMIN, park=park)
+        rows = [
+            ["日期", "类型", "说明"],
+            [f"{UNCOVERED}-10-01", "休息", "国庆节"],
+            [f"{UNCOVERED}/10/2", "休息", "国庆节"],
+            [f"{UNCOVERED}年10月9日", "上班", "调休上班"],
+        ]
+        outcome = run_import(
+            spec=get_spec("calendar-overrides"),
+            actor=admin,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name=f"{UNCOVERED}.xlsx",
+            commit=True,
+        )
+        self.assertTrue(outcome.ok, outcome.problems or outcome.file_errors)
+        calendar = selectors.working_calendar(park=park)
+        self.assertFalse(calendar.is_workday(datetime.date(UNCOVERED, 10, 1)))
+        self.assertTrue(calendar.is_workday(datetime.date(UNCOVERED, 10, 9)))
+        self.assertFalse(calendar.day(datetime.date(UNCOVERED, 3, 1)).provisional)
+        self.assertEqual(
+            audit_entries(action=AuditEntry.Action.CREATE, object_type="workdays.calendaroverride")
+            .filter(park=park)
+            .count(),
+            3,
+        )
+
+    def test_a_day_listed_twice_in_a_sheet_is_refused(self):
+        from parkops.core.exchange.importer import run_import
+        from parkops.core.exchange.spec import get_spec
+
+        park = make_park()
+        admin = make_user(Role.PARK_ADMIN, park=park)
+        rows = [["日期", "类型"], [f"{UNCOVERED}-10-01", "休息"], [f"{UNCOVERED}/10/1", "上班"]]
+        outcome = run_import(
+            spec=get_spec("calendar-overrides"),
+            actor=admin,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="dup.xlsx",
+            commit=True,
+        )
+        self.assertFalse(outcome.ok)
+        self.assertFalse(CalendarOverride.objects.unscoped().filter(park=park).exists())
