@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
 from parkops.core import permissions
+from parkops.core.audit_display import object_type_choices
 from parkops.core.forms import style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 
@@ -83,14 +84,21 @@ class IndustryFilterSet(ScopedFilterSet):
 
 
 class AuditEntryFilterSet(BaseFilterSet):
-    actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("actor"))
-    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_("object type"))
+    actor_name = django_filters.CharFilter(method="actor", label=_("actor"))
+    # Offered by their names (企业, 用户…); the API passes the stored type itself.
+    object_type = django_filters.ChoiceFilter(choices=object_type_choices, label=_("object type"))
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
     until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
     class Meta:
         model = AuditEntry
         fields = ["actor_name", "action", "object_type", "park", "since", "until"]
+
+    def actor(self, queryset, name, value):
+        # By the name the log shows (full name) or the username it stores.
+        return queryset.filter(
+            Q(actor_name__icontains=value) | Q(actor__full_name__icontains=value)
+        )
 
 
 class ImportBatchFilterSet(BaseFilterSet):

@@ -314,7 +314,6 @@ class TestTwoFactor:
         client.get(reverse("accounts:otp_setup"))
         client.get(reverse("accounts:otp_setup"))  # a reload keeps the same pending device
         device = TOTPDevice.objects.get(user__username="sec1")
-        assert AuditEntry.objects.filter(object_type="otp_totp.totpdevice").count() == 1
         response = client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
         assert len(response.context["recovery_codes"]) == 10
         assert client.get(reverse("accounts:lockout_list")).status_code == 200
@@ -330,6 +329,25 @@ class TestTwoFactor:
         device.save()
         client.post(reverse("accounts:login_verify"), {"token": current_code(device)})
         assert client.get(reverse("accounts:lockout_list")).status_code == 200
+
+    def test_opening_the_2fa_page_writes_no_audit_entry(self, client):
+        user = make_user(Role.SECURITY_ADMIN, username="sec3")
+        login(client, "sec3")
+        before = AuditEntry.objects.count()
+        assert client.get(reverse("accounts:otp_setup")).status_code == 200
+        client.get(reverse("accounts:otp_setup"))  # a reload keeps the same pending device
+        assert AuditEntry.objects.count() == before
+        assert TOTPDevice.objects.filter(user=user).count() == 1
+
+    def test_confirming_a_2fa_device_writes_one_entry_naming_the_device(self, client):
+        user = make_user(Role.SECURITY_ADMIN, username="sec4")
+        login(client, "sec4")
+        client.get(reverse("accounts:otp_setup"))
+        device = TOTPDevice.objects.get(user=user)
+        client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
+        entry = AuditEntry.objects.get(object_type="otp_totp.totpdevice")
+        assert (entry.action, entry.actor, entry.object_id) == ("otp_enrol", user, str(device.pk))
+        assert entry.object_repr == str(user)
 
     def test_recovery_code_works_once(self, client):
         make_user(Role.SECURITY_ADMIN, username="sec2")
