@@ -44,7 +44,8 @@ class AuditEntryTable(BaseTable):
     time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
     actor_name = tables.Column(verbose_name=_("actor"), empty_values=())
     object_type = tables.Column(verbose_name=_("object type"))
-    object_repr = tables.Column(verbose_name=_("object"), empty_values=())
+    # Not sortable: the order of confidential names would hint at them.
+    object_repr = tables.Column(verbose_name=_("object"), empty_values=(), orderable=False)
     changes = tables.Column(verbose_name=_("changed fields"), empty_values=(), orderable=False)
 
     class Meta(BaseTable.Meta):
