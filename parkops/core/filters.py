@@ -101,9 +101,19 @@ class AuditEntryFilterSet(BaseFilterSet):
         )
 
 
+def register_choices() -> list[tuple[str, str]]:
+    """(key, title) of each importable register, by title: 企业名录, not ``enterprises``."""
+    from parkops.core.exchange.spec import all_specs
+
+    specs = [spec for spec in all_specs() if spec.importable]
+    return sorted(((spec.key, str(spec.title)) for spec in specs), key=lambda choice: choice[1])
+
+
 class ImportBatchFilterSet(BaseFilterSet):
     # "register" is a reserved name in the API's query schema, hence register_key.
-    register_key = django_filters.CharFilter(field_name="register", label=_("register"))
+    register_key = django_filters.ChoiceFilter(
+        field_name="register", choices=register_choices, label=_("register")
+    )
     file_name = django_filters.CharFilter(lookup_expr="icontains", label=_("file name"))
 
     class Meta:

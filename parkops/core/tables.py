@@ -81,6 +81,14 @@ class AuditEntryTable(BaseTable):
 class ImportBatchTable(BaseTable):
     created_at = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i")
 
+    def render_register(self, value):
+        from parkops.core.exchange.spec import get_spec
+
+        try:
+            return get_spec(value).title
+        except KeyError:  # a register since removed: its key is all there is
+            return value
+
     class Meta(BaseTable.Meta):
         model = ImportBatch
         fields = (

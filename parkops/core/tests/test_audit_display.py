@@ -278,3 +278,18 @@ def test_an_entry_of_a_removed_model_shows_its_type_and_hides_its_values():
     assert shown.object_type_name == "gone.thing"
     assert shown.object_hidden
     assert {c.key: c.after for c in shown.changes} == {"secret": "保密", "reason": "清理"}
+
+
+def test_import_batches_name_and_filter_their_register_in_chinese(client):
+    from parkops.core.models import ImportBatch
+
+    park = make_park()
+    for register in ("enterprises", "promotion-units"):
+        ImportBatch.objects.create(
+            park=park, register=register, actor=make_user(), file_name="a.xlsx", sha256="0" * 64
+        )
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    response = client.get(reverse("exchange:batch_list"), {"register_key": "enterprises"})
+    assert '<option value="enterprises" selected>企业库</option>' in response.content.decode()
+    cells = _cells(response)
+    assert "企业库" in cells and "招商体系" not in cells and "enterprises" not in cells
