@@ -179,8 +179,12 @@ class AuditReader:
         return NAME in public_fields(model) or self.may_read(model, park_id)
 
     # ------------------------------------------------------------------ entries
-    def display(self, entry: AuditEntry) -> EntryDisplay:
-        """``entry`` with names for people and values the reader may not see hidden."""
+    def display(self, entry: AuditEntry, *, values: bool = True) -> EntryDisplay:
+        """``entry`` with names for people and values the reader may not see hidden.
+
+        ``values=False`` leaves the changes' value texts empty (a list shows only
+        which fields changed), sparing the lookups of related objects' names.
+        """
         model = model_of(entry.object_type)
         # A type with a dot named a model that has since been removed: what its
         # fields were is unknown, so only the event details are shown.
@@ -191,7 +195,7 @@ class AuditReader:
         else:
             reveal = name_visible = not vanished or self.user is permissions.SYSTEM
         object_hidden = bool(entry.object_id and entry.object_repr and not name_visible)
-        changes, before, after = self._changes(entry, model, reveal)
+        changes, before, after = self._changes(entry, model, reveal, values)
         return EntryDisplay(
             entry=entry,
             object_type_name=object_type_name(entry.object_type),
@@ -235,7 +239,7 @@ class AuditReader:
         return obj.get_absolute_url() if obj is not None else None
 
     # ------------------------------------------------------------------- fields
-    def _changes(self, entry, model, reveal):
+    def _changes(self, entry, model, reveal, values):
         fields = _fields_by_key(model) if model is not None else {}
         public = public_fields(model) if model is not None else frozenset()
 
@@ -247,6 +251,11 @@ class AuditReader:
             model_field = fields.get(key)
             return model_field is not None and model_field.name not in public
 
+        def text(value, model_field, is_hidden) -> str:
+            if not values:
+                return ""
+            return _("confidential") if is_hidden else self._text(value, model_field, entry)
+
         changes = []
         for key, old, new in entry.changed_fields:
             model_field = fields.get(key)
@@ -255,8 +264,8 @@ class AuditReader:
                 FieldChange(
                     key=key,
                     label=self._label(key, model_field),
-                    before=_("confidential") if is_hidden else self._text(old, model_field, entry),
-                    after=_("confidential") if is_hidden else self._text(new, model_field, entry),
+                    before=text(old, model_field, is_hidden),
+                    after=text(new, model_field, is_hidden),
                     hidden=is_hidden,
                 )
             )

@@ -60,7 +60,7 @@ class AuditEntryTable(BaseTable):
 
     def _display(self, record):
         if record.pk not in self._shown:
-            self._shown[record.pk] = self.reader.display(record)
+            self._shown[record.pk] = self.reader.display(record, values=False)
         return self._shown[record.pk]
 
     def render_actor_name(self, record):

@@ -293,3 +293,25 @@ def test_import_batches_name_and_filter_their_register_in_chinese(client):
     assert '<option value="enterprises" selected>企业库</option>' in response.content.decode()
     cells = _cells(response)
     assert "企业库" in cells and "招商体系" not in cells and "enterprises" not in cells
+
+
+def test_audit_list_query_count_does_not_grow_with_entries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grant_in_a_new_park():
+        account_services.membership_grant(
+            user=make_user(), role=Role.PARK_LEADER, park=make_park(), actor=SYSTEM
+        )
+
+    grant_in_a_new_park()
+    _auditor(client)
+    url = reverse("core:audit_list")
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        grant_in_a_new_park()
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many), "audit list queries grow with its entries (N+1)"
