@@ -26,6 +26,24 @@ class User(AbstractUser):
     # Demo accounts are exempt from password expiry only while settings.DEMO_MODE is on.
     is_demo = models.BooleanField(_("demo account"), default=False)
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    # Accounts are what the audit administrator reviews; the e-mail address is
+    # personal data.
+    audit_public_fields = (
+        "__str__",
+        "username",
+        "full_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "must_change_password",
+        "password_changed_at",
+        "language",
+        "is_demo",
+        "last_login",
+        "date_joined",
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -67,6 +85,17 @@ class Membership(models.Model):
     )
     # ROLES.md: full personal numbers need this on top of the role.
     can_view_personal_data = models.BooleanField(_("may view personal data"), default=False)
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = (
+        "__str__",
+        "user",
+        "role",
+        "park",
+        "alliance",
+        "promotion_unit",
+        "can_view_personal_data",
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -138,6 +167,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("__str__", "user", "name", "prefix", "read_only", "revoked_at")
+
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
@@ -194,6 +226,9 @@ class Lockout(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("__str__", "kind", "key", "locked_until", "lifted_at", "lifted_by")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["kind", "key", "locked_until"], name="lockout_lookup")]
@@ -219,6 +254,9 @@ class UserSession(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     ended_reason = models.CharField(_("reason"), max_length=30, blank=True)
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("__str__", "user", "ip", "user_agent", "ended_at", "ended_reason")
 
     class Meta:
         ordering = ["-last_seen_at"]

@@ -380,22 +380,17 @@ def session_end(*, user_session: UserSession, actor, reason: str = "ended_by_adm
 # --------------------------------------------------------------- two-factor
 def otp_pending_device(*, user: User):
     """The user's unconfirmed authenticator (its secret is shown as a QR code),
-    created on first use; the creation is audited like every write."""
+    created on first use.
+
+    Not audited: an unconfirmed device signs nobody in, and opening the page is
+    not an action anyone took. The entry is written when the device is
+    confirmed (``otp_confirm``), the moment it becomes a credential.
+    """
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is not None:
-        return device
-    with transaction.atomic():
+    if device is None:
         device = TOTPDevice.objects.create(user=user, confirmed=False, name="authenticator")
-        audit.record(
-            actor=user,
-            action=Action.CREATE,
-            obj=user,
-            object_type="otp_totp.totpdevice",
-            object_id=str(device.pk),
-            after={"confirmed": False},
-        )
     return device
 
 
@@ -413,7 +408,13 @@ def otp_confirm(*, user: User, device, token: str) -> list[str]:
         codes = [StaticToken.random_token() for _ in range(10)]
         for code in codes:
             static.token_set.create(token=code)
-        audit.record(actor=user, action=Action.OTP_ENROL, obj=user)
+        audit.record(
+            actor=user,
+            action=Action.OTP_ENROL,
+            obj=device,
+            object_repr=str(user),  # whose second factor, not the device's own name
+            after={"name": device.name, "confirmed": True},
+        )
     return codes
 
 

@@ -312,7 +312,10 @@ def user_detail(request, pk):
         "can_manage_roles": permissions.has_global(me, Membership, permissions.ADD)
         and me.pk != target.pk,
         "can_manage_sessions": permissions.has_global(me, UserSession, permissions.CHANGE),
-        "membership_form": MembershipForm(),
+        # ?park= (sent by the park select, or typed) narrows the unit choices.
+        "membership_form": MembershipForm(
+            initial={"park": request.GET.get("park")}, units_url=request.path
+        ),
         "is_self": me.pk == target.pk,
     }
     return render(request, "accounts/user_detail.html", context)

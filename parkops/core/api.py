@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from parkops.core import permissions
 from parkops.core.api_base import user_of
 from parkops.core.api_routes import add_read_routes
+from parkops.core.audit_display import AuditReader, EntryDisplay
 from parkops.core.filters import (
     AllianceFilterSet,
     AuditEntryFilterSet,
@@ -71,20 +72,82 @@ add_read_routes(
 )
 
 
+class FieldChangeOut(Schema):
+    key: str
+    label: str
+    before: str
+    after: str
+    hidden: bool
+
+
+def _shown(entry, context) -> EntryDisplay:
+    """The entry as ``AuditReader`` shows it to the request's user (one reader per
+    request, one display per entry), so the API masks exactly as the pages do."""
+    shown = getattr(entry, "_parkops_shown", None)
+    if shown is None:
+        request = context["request"]
+        reader = getattr(request, "_parkops_audit_reader", None)
+        if reader is None:
+            reader = request._parkops_audit_reader = AuditReader(user_of(request))
+        shown = entry._parkops_shown = reader.display(entry)
+    return shown
+
+
 class AuditEntryOut(Schema):
+    """An entry as the audit pages show it: values the reader may not see are
+    ``"***"`` in ``before`` and ``after`` and ``hidden`` in ``changes``; a
+    confidential object name is replaced in ``object_repr``."""
+
     id: int
+    seq: int | None
     time: datetime.datetime
     actor_id: int | None
     actor_name: str
     action: str
+    action_name: str
     object_type: str
+    object_type_name: str
     object_id: str
     object_repr: str
+    object_hidden: bool
     park_id: int | None
     before: dict | None
     after: dict | None
+    changes: list[FieldChangeOut]
     request_id: str
     client_ip: str | None
+
+    @staticmethod
+    def resolve_actor_name(entry, context) -> str:
+        return _shown(entry, context).actor_name
+
+    @staticmethod
+    def resolve_action_name(entry, context) -> str:
+        return _shown(entry, context).action_name
+
+    @staticmethod
+    def resolve_object_type_name(entry, context) -> str:
+        return _shown(entry, context).object_type_name
+
+    @staticmethod
+    def resolve_object_repr(entry, context) -> str:
+        return _shown(entry, context).object_name
+
+    @staticmethod
+    def resolve_object_hidden(entry, context) -> bool:
+        return _shown(entry, context).object_hidden
+
+    @staticmethod
+    def resolve_before(entry, context) -> dict | None:
+        return _shown(entry, context).before
+
+    @staticmethod
+    def resolve_after(entry, context) -> dict | None:
+        return _shown(entry, context).after
+
+    @staticmethod
+    def resolve_changes(entry, context) -> list:
+        return [vars(change) for change in _shown(entry, context).changes]
 
 
 def _audit_admins_only(request):
@@ -100,5 +163,6 @@ add_read_routes(
     model=AuditEntry,
     filterset_class=AuditEntryFilterSet,
     schema=AuditEntryOut,
+    select_related=("actor",),
     guard=_audit_admins_only,
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
 from parkops.core import permissions
+from parkops.core.audit_display import object_type_choices
 from parkops.core.forms import style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 
@@ -83,8 +84,9 @@ class IndustryFilterSet(ScopedFilterSet):
 
 
 class AuditEntryFilterSet(BaseFilterSet):
-    actor_name = django_filters.CharFilter(lookup_expr="icontains", label=_("actor"))
-    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_("object type"))
+    actor_name = django_filters.CharFilter(method="actor", label=_("actor"))
+    # Offered by their names (企业, 用户…); the API passes the stored type itself.
+    object_type = django_filters.ChoiceFilter(choices=object_type_choices, label=_("object type"))
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
     until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
@@ -92,10 +94,26 @@ class AuditEntryFilterSet(BaseFilterSet):
         model = AuditEntry
         fields = ["actor_name", "action", "object_type", "park", "since", "until"]
 
+    def actor(self, queryset, name, value):
+        # By the name the log shows (full name) or the username it stores.
+        return queryset.filter(
+            Q(actor_name__icontains=value) | Q(actor__full_name__icontains=value)
+        )
+
+
+def register_choices() -> list[tuple[str, str]]:
+    """(key, title) of each importable register, by title: 企业名录, not ``enterprises``."""
+    from parkops.core.exchange.spec import all_specs
+
+    specs = [spec for spec in all_specs() if spec.importable]
+    return sorted(((spec.key, str(spec.title)) for spec in specs), key=lambda choice: choice[1])
+
 
 class ImportBatchFilterSet(BaseFilterSet):
     # "register" is a reserved name in the API's query schema, hence register_key.
-    register_key = django_filters.CharFilter(field_name="register", label=_("register"))
+    register_key = django_filters.ChoiceFilter(
+        field_name="register", choices=register_choices, label=_("register")
+    )
     file_name = django_filters.CharFilter(lookup_expr="icontains", label=_("file name"))
 
     class Meta:

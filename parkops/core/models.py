@@ -38,6 +38,16 @@ class Park(models.Model):
         help_text=_("When off, the alliance sees this park only inside consolidated totals."),
     )
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = (
+        "__str__",
+        "name",
+        "short_name",
+        "code",
+        "region",
+        "shares_figures_with_alliance",
+    )
+
     objects = ParkQuerySet.as_manager()
 
     class Meta:
@@ -78,6 +88,9 @@ class Alliance(models.Model):
         Park, on_delete=models.PROTECT, related_name="led_alliances", verbose_name=_("lead park")
     )
     members = models.ManyToManyField(Park, related_name="alliances", verbose_name=_("member parks"))
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("__str__", "name", "lead_park", "members")
 
     objects = AllianceQuerySet.as_manager()
 
@@ -125,6 +138,10 @@ class Industry(ParkScopedModel):
     level = models.PositiveSmallIntegerField(
         _("level"), choices=Level.choices, default=Level.LEADING, editable=False
     )
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    # The industry tree is the park's published catalogue, not business data.
+    audit_public_fields = ("__str__", "code", "name", "parent", "level")
 
     class Meta:
         ordering = ["park", "code"]
@@ -331,6 +348,20 @@ class ImportBatch(ParkScopedModel):
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = (
+        "__str__",
+        "register",
+        "actor",
+        "file_name",
+        "sha256",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "duration_ms",
+        "status",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("import batch")
@@ -395,6 +426,9 @@ class ImportJob(ParkScopedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     total_rows = models.PositiveIntegerField(default=0)
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("__str__", "register", "actor", "file_name", "mode", "status")
     result = models.JSONField(null=True, blank=True)
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, db_index=False

@@ -38,15 +38,56 @@ class IndustryTable(BaseTable):
 
 
 class AuditEntryTable(BaseTable):
+    """Entries as ``AuditReader`` shows them to the reader: names for people,
+    objects whose names are confidential hidden, the fields that changed."""
+
     time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
+    actor_name = tables.Column(verbose_name=_("actor"), empty_values=())
+    object_type = tables.Column(verbose_name=_("object type"))
+    # Not sortable: the order of confidential names would hint at them.
+    object_repr = tables.Column(verbose_name=_("object"), empty_values=(), orderable=False)
+    changes = tables.Column(verbose_name=_("changed fields"), empty_values=(), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = AuditEntry
         fields = ("time", "actor_name", "action", "object_type", "object_repr", "park", "client_ip")
+        sequence = (*fields[:5], "changes", *fields[5:])
+
+    def __init__(self, *args, reader, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader = reader
+        self._shown: dict[int, object] = {}
+
+    def _display(self, record):
+        if record.pk not in self._shown:
+            self._shown[record.pk] = self.reader.display(record, values=False)
+        return self._shown[record.pk]
+
+    def render_actor_name(self, record):
+        return self._display(record).actor_name
+
+    def render_object_type(self, record):
+        return self._display(record).object_type_name
+
+    def render_object_repr(self, record):
+        shown = self._display(record)
+        name = shown.object_name or "—"
+        return f"#{record.object_id} {name}" if record.object_id else name
+
+    def render_changes(self, record):
+        return self._display(record).changed_field_names or "—"
 
 
 class ImportBatchTable(BaseTable):
     created_at = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i")
+
+    def render_register(self, value):
+        from parkops.core.exchange.spec import get_spec
+
+        try:
+            return get_spec(value).title
+        except KeyError:  # a register since removed: its key is all there is
+            return value
 
     class Meta(BaseTable.Meta):
         model = ImportBatch

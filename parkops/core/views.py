@@ -1,7 +1,5 @@
 """Core pages: home, parks, alliances, industries, the audit log, the park switcher."""
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
 from parkops.core import generic, permissions, selectors, services
+from parkops.core.audit_display import AuditReader
 from parkops.core.exports import xlsx_export
 from parkops.core.filters import (
     AllianceFilterSet,
@@ -147,35 +146,40 @@ class AuditEntryListView(generic.ObjectListView):
     model = AuditEntry
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
-    select_related = ("park",)
+    select_related = ("park", "actor")
     export_url_name = "core:audit_export"
+
+    def get_table_kwargs(self):
+        return {"reader": AuditReader(self.request.user)}
 
 
 @login_required
 def audit_export(request):
-    """The audit log as the list shows it (same filters), for the audit administrator."""
+    """The audit log as the list shows it (same filters, same masking), for the
+    audit administrator."""
     if not permissions.can(request.user, AuditEntry, permissions.VIEW):
         raise PermissionDenied
-    queryset = AuditEntry.objects.restrict(request.user).select_related("park")
+    queryset = AuditEntry.objects.restrict(request.user).select_related("park", "actor")
     filterset = AuditEntryFilterSet(request.GET, queryset=queryset, request=request)
     filters = {k: v for k, v in request.GET.items() if v}
+    reader = AuditReader(request.user)
     rows = (
         [
             entry.seq,
             entry.time,
-            entry.actor_name,
-            entry.get_action_display(),
-            entry.object_type,
+            shown.actor_name,
+            shown.action_name,
+            shown.object_type_name,
             entry.object_id,
-            entry.object_repr,
+            shown.object_name,
             str(entry.park or ""),
             entry.client_ip or "",
             entry.request_id,
-            json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-            json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
+            shown.changes_text(),
             entry.hash,
         ]
         for entry in filterset.qs.iterator(chunk_size=2000)
+        for shown in [reader.display(entry)]
     )
     headers = [
         _("sequence"),
@@ -188,8 +192,7 @@ def audit_export(request):
         _("park"),
         _("client IP"),
         _("request id"),
-        _("before"),
-        _("after"),
+        _("Changes"),
         "SHA-256",
     ]
     return xlsx_export(
@@ -200,14 +203,21 @@ def audit_export(request):
         rows=rows,
         what="core.auditentry",
         filters=filters,
-        widths=[8, 20, 14, 14, 22, 10, 30, 18, 16, 38, 40, 40, 66],
+        widths=[8, 20, 14, 14, 22, 10, 30, 18, 16, 38, 60, 66],
     )
 
 
 class AuditEntryDetailView(generic.ObjectDetailView):
     model = AuditEntry
     template_name = "core/auditentry_detail.html"
-    select_related = ("park",)
+    select_related = ("park", "actor")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reader = AuditReader(self.request.user)
+        context["shown"] = reader.display(self.object)
+        context["object_url"] = reader.object_url(self.object)
+        return context
 
 
 def error_404(request, exception):

@@ -71,6 +71,10 @@ class Enterprise(ParkScopedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    # Name, credit code, industry and commissioner are business data.
+    audit_public_fields = ("status", "above_scale", "above_scale_since")
+
     class Meta:
         ordering = ["park", "name"]
         verbose_name = _("enterprise")
@@ -153,6 +157,9 @@ class Contact(ParkScopedModel):
     # Personal data: encrypted at rest, masked wherever shown (core.text.mask_phone).
     phone = EncryptedCharField(_("phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ()  # a person's contact details: nothing
 
     class Meta:
         ordering = ["park", "enterprise", "id"]

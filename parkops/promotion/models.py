@@ -50,6 +50,10 @@ class PromotionUnit(ParkScopedModel):
         verbose_name=_("members"),
     )
 
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    # Some parks treat their units' names as confidential.
+    audit_public_fields = ("kind", "parent")
+
     class Meta:
         ordering = ["park", "code"]
         verbose_name = _("promotion unit")
@@ -86,6 +90,9 @@ class PromotionUnitMember(ParkScopedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
+
+    # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
+    audit_public_fields = ("unit", "user")
 
     class Meta:
         verbose_name = _("unit member")

@@ -314,7 +314,6 @@ class TestTwoFactor:
         client.get(reverse("accounts:otp_setup"))
         client.get(reverse("accounts:otp_setup"))  # a reload keeps the same pending device
         device = TOTPDevice.objects.get(user__username="sec1")
-        assert AuditEntry.objects.filter(object_type="otp_totp.totpdevice").count() == 1
         response = client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
         assert len(response.context["recovery_codes"]) == 10
         assert client.get(reverse("accounts:lockout_list")).status_code == 200
@@ -330,6 +329,25 @@ class TestTwoFactor:
         device.save()
         client.post(reverse("accounts:login_verify"), {"token": current_code(device)})
         assert client.get(reverse("accounts:lockout_list")).status_code == 200
+
+    def test_opening_the_2fa_page_writes_no_audit_entry(self, client):
+        user = make_user(Role.SECURITY_ADMIN, username="sec3")
+        login(client, "sec3")
+        before = AuditEntry.objects.count()
+        assert client.get(reverse("accounts:otp_setup")).status_code == 200
+        client.get(reverse("accounts:otp_setup"))  # a reload keeps the same pending device
+        assert AuditEntry.objects.count() == before
+        assert TOTPDevice.objects.filter(user=user).count() == 1
+
+    def test_confirming_a_2fa_device_writes_one_entry_naming_the_device(self, client):
+        user = make_user(Role.SECURITY_ADMIN, username="sec4")
+        login(client, "sec4")
+        client.get(reverse("accounts:otp_setup"))
+        device = TOTPDevice.objects.get(user=user)
+        client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
+        entry = AuditEntry.objects.get(object_type="otp_totp.totpdevice")
+        assert (entry.action, entry.actor, entry.object_id) == ("otp_enrol", user, str(device.pk))
+        assert entry.object_repr == str(user)
 
     def test_recovery_code_works_once(self, client):
         make_user(Role.SECURITY_ADMIN, username="sec2")
@@ -434,6 +452,56 @@ class TestSeparationOfDuties:
         client.post(reverse("accounts:membership_revoke", args=[user.pk, membership.pk]))
         assert not Membership.objects.filter(user=user).exists()
         assert AuditEntry.objects.filter(object_type="accounts.membership").count() == 2
+
+    def test_membership_form_offers_only_the_units_of_the_park_being_granted(self, client):
+        from parkops.core.testing import make_unit
+
+        park, other = make_park(), make_park()
+        own_unit = make_unit(park, name="本园招商一局")
+        secret_unit = make_unit(other, name="他园保密专班")
+        user = make_user()
+        sign_in(client, make_user(Role.SECURITY_ADMIN))
+        page = reverse("accounts:user_detail", args=[user.pk])
+        html = client.get(page).content.decode()
+        assert own_unit.name not in html and secret_unit.name not in html
+        html = client.get(page, {"park": park.pk}).content.decode()  # what the park select sends
+        assert own_unit.name in html
+        assert secret_unit.name not in html
+
+    def test_granting_a_unit_of_another_park_is_refused_on_the_unit(self, client):
+        from parkops.core.testing import make_unit
+
+        park, other = make_park(), make_park()
+        foreign_unit = make_unit(other)
+        user, admin = make_user(), make_user(Role.SECURITY_ADMIN)
+        with pytest.raises(ValidationError) as refused:
+            services.membership_grant(
+                user=user,
+                role=Role.PROMOTION_OFFICER,
+                park=park,
+                promotion_unit=foreign_unit,
+                actor=admin,
+            )
+        assert "promotion_unit" in refused.value.error_dict
+        sign_in(client, admin)
+        client.post(
+            reverse("accounts:membership_grant", args=[user.pk]),
+            {"role": Role.PROMOTION_OFFICER, "park": park.pk, "promotion_unit": foreign_unit.pk},
+        )
+        assert not Membership.objects.filter(user=user).exists()
+
+    def test_security_admin_grants_a_unit_of_the_park_being_granted(self, client):
+        from parkops.core.testing import make_unit
+
+        park = make_park()
+        unit = make_unit(park)
+        user = make_user()
+        sign_in(client, make_user(Role.SECURITY_ADMIN))
+        client.post(
+            reverse("accounts:membership_grant", args=[user.pk]),
+            {"role": Role.PROMOTION_OFFICER, "park": park.pk, "promotion_unit": unit.pk},
+        )
+        assert Membership.objects.get(user=user).promotion_unit == unit
 
     def test_system_admin_creates_a_user_with_a_temporary_password(self, client):
         admin = make_user(Role.SYSTEM_ADMIN)

@@ -91,10 +91,10 @@ def test_audit_list_is_for_the_audit_admin_only(client):
     )
     auditor = make_user(Role.AUDIT_ADMIN)
     sign_in(client, auditor)
+    entry = audit_entries(created).get()
     response = client.get(reverse("core:audit_list"))
     assert response.status_code == 200
-    assert created.name in response.content.decode()
-    entry = audit_entries(created).get()
+    assert entry.get_absolute_url() in response.content.decode()
     assert client.get(reverse("core:audit_detail", args=[entry.pk])).status_code == 200
 
     for role, where in ((Role.PARK_LEADER, park), (Role.SYSTEM_ADMIN, None)):
@@ -110,13 +110,15 @@ def test_audit_admin_cannot_open_business_pages(client):
 
 
 def test_audit_list_filters_by_action(client):
-    park = make_park()
-    services.enterprise_create(park=park, actor=SYSTEM, name="甲有限公司", status="prospect")
+    from parkops.core.services import park_create
+
+    park = park_create(actor=SYSTEM, name="甲园区", short_name="甲", code="jia", region="321300")
     sign_in(client, make_user(Role.AUDIT_ADMIN))
+    row = f"#{park.pk} 甲园区"  # the object column (the park filter lists every park)
     response = client.get(reverse("core:audit_list"), {"action": "login"})
-    assert "甲有限公司" not in response.content.decode()
+    assert row not in response.content.decode()
     response = client.get(reverse("core:audit_list"), {"action": "create"})
-    assert "甲有限公司" in response.content.decode()
+    assert row in response.content.decode()
 
 
 def test_every_enterprise_write_path_is_audited(client):
@@ -140,12 +142,14 @@ def test_audit_api_is_read_only_and_for_the_audit_admin(client):
     )
     auditor = make_user(Role.AUDIT_ADMIN)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(auditor)}"}
-    response = client.get(reverse("api:audit_list"), {"object_type": "enterprise"}, **headers)
+    response = client.get(
+        reverse("api:audit_list"), {"object_type": "enterprises.enterprise"}, **headers
+    )
     assert response.status_code == 200
     assert response.json()["items"][0]["object_id"] == str(created.pk)
     entry_id = response.json()["items"][0]["id"]
     detail = reverse("api:audit_detail", args=[entry_id])
-    assert client.get(detail, **headers).json()["after"]["name"] == "接口审计"
+    assert client.get(detail, **headers).json()["after"]["status"] == "prospect"
     assert client.post(reverse("api:audit_list"), {}, **headers).status_code == 405
     assert client.delete(detail, **headers).status_code == 405
     leader = make_user(Role.PARK_LEADER, park=park)
@@ -159,9 +163,10 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
 
     from openpyxl import load_workbook
 
-    park = make_park()
-    services.enterprise_create(park=park, actor=SYSTEM, name="=HYPERLINK(1)", status="prospect")
-    services.enterprise_create(park=park, actor=SYSTEM, name="普通企业", status="prospect")
+    from parkops.core.services import park_create
+
+    park_create(actor=SYSTEM, name="=HYPERLINK(1)", short_name="甲", code="a", region="321300")
+    park_create(actor=SYSTEM, name="普通园区", short_name="乙", code="b", region="321300")
     auditor = make_user(Role.AUDIT_ADMIN)
     sign_in(client, auditor)
     response = client.get(reverse("core:audit_export"), {"action": "create"})
@@ -171,7 +176,7 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
     assert rows[0][0] == "序号" or rows[0][0] == "sequence"
     reprs = {row[6] for row in rows[1:]}
     assert "'=HYPERLINK(1)" in reprs  # neutralised, not a formula
-    assert "普通企业" in reprs
+    assert "普通园区" in reprs
     export = AuditEntry.objects.get(action="export")
     assert export.actor == auditor
     assert export.after == {"filters": {"action": "create"}, "rows": 2}
