@@ -217,6 +217,20 @@ def test_export_headers_are_text_too():
     assert_payloads_are_text(load_workbook(buffer))
 
 
+def test_text_that_looks_like_an_error_code_stays_text():
+    workbook = new_workbook(write_only=True)
+    sheet = workbook.create_sheet("表")
+    append_row(sheet, ["#N/A", "#DIV/0!", "普通"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cells = next(load_workbook(buffer).active.iter_rows())
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("#N/A", "s"),
+        ("#DIV/0!", "s"),
+        ("普通", "s"),
+    ]
+
+
 # ------------------------------------------------------------------- round trip
 @pytest.mark.parametrize("name", [p for p in PAYLOADS if p == p.strip()])
 def test_exported_text_starting_with_a_formula_sign_reimports_unchanged(client, name):
