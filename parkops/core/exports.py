@@ -32,7 +32,8 @@ from parkops.core.models import AuditEntry
 # formula. Exports before issue #8 put an apostrophe before them; the importer
 # still removes it (values.text), so those files re-import unchanged.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Full-width signs too: Excel and WPS in a Chinese input mode turn a typed ＝ into =.
+# Also quoted: a line break and the full-width signs an input method types (＝ may be
+# taken for = when the cell is edited); quoting changes nothing a reader sees.
 QUOTED_PREFIXES = (*FORMULA_PREFIXES, "\n", "＝", "＋", "－", "＠")
 BOLD = Font(bold=True)
 
