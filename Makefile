@@ -25,13 +25,13 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 # Production-style: production settings (DEBUG off, checks on), static files
-# collected, gunicorn. TLS is expected in front; for a plain-HTTP trial on this
+# collected, gunicorn (settings in gunicorn.conf.py). TLS is expected in front; for a plain-HTTP trial on this
 # machine: make serve PARKOPS_SSL_REDIRECT=0 PARKOPS_SECURE_COOKIES=0
 export PARKOPS_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: install migrate
 	PARKOPS_ENV=production $(PY) manage.py collectstatic --noinput -v0
 	PARKOPS_ENV=production bash scripts/with_worker.sh \
-		$(BIN)/gunicorn parkops.wsgi:application --bind $(HOST):$(PORT) --workers 3
+		$(BIN)/gunicorn --config gunicorn.conf.py parkops.wsgi:application --bind $(HOST):$(PORT)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -37,12 +37,18 @@ src=$(fetch leaflet@1.9.4)
 cp "$src/dist/leaflet.js" "$src/dist/leaflet.css" "$DEST/leaflet/"
 cp -r "$src/dist/images" "$DEST/leaflet/"
 
+# Source maps are not shipped: drop the comments that point at them, or the
+# production static storage (a manifest of hashed names) stops at the missing
+# .map file and collectstatic fails.
+find "$DEST" \( -name '*.js' -o -name '*.css' \) -exec sed -i -E \
+  -e '/^\/\/# sourceMappingURL=/d' -e 's|/\*# sourceMappingURL=[^*]*\*/||' {} +
+
 cat > "$DEST/VERSIONS.txt" <<TXT
 @tabler/core 1.6.1 (MIT)
 @tabler/icons-webfont 3.35.0 (MIT)
 htmx.org 2.0.11 (0BSD)
 echarts 5.6.0 (Apache-2.0)
 leaflet 1.9.4 (BSD-2-Clause)
-Rebuilt by scripts/vendor_assets.sh.
+Rebuilt by scripts/vendor_assets.sh (source map comments removed).
 TXT
 echo "vendored into $DEST"

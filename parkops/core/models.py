@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
+from parkops.core.fields import CodeField
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
 
@@ -25,7 +26,7 @@ class Park(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30)
-    code = models.SlugField(_("code"), max_length=30, unique=True)
+    code = CodeField(_("code"), max_length=30, unique=True)
     region = models.CharField(
         _("region"),
         max_length=6,
@@ -124,7 +125,7 @@ class Industry(ParkScopedModel):
         CHAIN = 2, _("industry chain")
         SEGMENT = 3, _("segment")
 
-    code = models.CharField(_("code"), max_length=30)
+    code = CodeField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
         "self",

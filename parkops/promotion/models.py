@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core.fields import CodeField
 from parkops.core.models import tree_ancestors
 from parkops.core.scoping import ParkScopedModel
 
@@ -21,7 +22,7 @@ class PromotionUnit(ParkScopedModel):
         REGIONAL_CENTRE = "regional_centre", _("regional centre")
         DEPT_TEAM = "dept_team", _("department team")
 
-    code = models.CharField(_("code"), max_length=30)
+    code = CodeField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(

@@ -28,8 +28,9 @@ LONGEST_EXACT_NUMBER = 10**15
 
 def text(value) -> str:
     """Cell content as trimmed text, characters as typed (a company's full-width
-    （） stay full-width). The apostrophe an export puts before =, +, -, @ is
-    removed again, so an exported sheet re-imports unchanged."""
+    （） stay full-width). Exports now store such text as text; the apostrophe
+    older exports put before =, +, -, @ is removed, so those sheets re-import
+    unchanged too."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

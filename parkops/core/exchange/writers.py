@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parkops.core import permissions
 from parkops.core.exchange.spec import BOOL, CHOICE, DATE, MONEY, REF, RegisterSpec
-from parkops.core.exports import safe_cell_value
+from parkops.core.exports import BOLD, append_row, new_workbook, put_cell, valid_sheet_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -36,15 +35,14 @@ def _options(column, user, park) -> list[str]:
 
 def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
     """A template: data sheet with Chinese headers and an example row, drop-downs
-    for enumerations (lists on a visible 选项 sheet), and an instructions sheet."""
-    workbook = Workbook()
+    for enumerations (lists on a visible 选项 sheet), and an instructions sheet.
+    Every cell, option lists included, is written by ``exports.write_cell``."""
+    workbook = new_workbook()
     sheet = workbook.active
-    sheet.title = str(spec.title)[:31]
+    sheet.title = valid_sheet_title(spec.title)
     options_sheet = workbook.create_sheet("选项")
     guide = workbook.create_sheet("填写说明")
-    guide.append([_("Column"), _("Required"), _("How to fill it in")])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
+    append_row(guide, [_("Column"), _("Required"), _("How to fill it in")], font=BOLD)
     guide.column_dimensions["A"].width = 24
     guide.column_dimensions["C"].width = 80
 
@@ -54,20 +52,19 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
         header = str(column.header)
         if column.kind == MONEY:
             header = f"{header}（{column.unit}）"
-        cell = sheet.cell(row=1, column=index, value=header)
-        cell.font = Font(bold=True)
+        cell = put_cell(sheet, 1, index, header, font=BOLD)
         cell.alignment = Alignment(horizontal="center")
         if column.required:
             cell.fill = REQUIRED_FILL
-        sheet.cell(row=2, column=index, value=safe_cell_value(str(column.example or "")))
+        put_cell(sheet, 2, index, str(column.example or ""))
         sheet.column_dimensions[letter].width = column.width
         options = _options(column, user, park)
         if options:
             option_column += 1
             option_letter = get_column_letter(option_column)
-            options_sheet.cell(row=1, column=option_column, value=header).font = Font(bold=True)
+            put_cell(options_sheet, 1, option_column, header, font=BOLD)
             for row, option in enumerate(options, start=2):
-                options_sheet.cell(row=row, column=option_column, value=option)
+                put_cell(options_sheet, row, option_column, option)
             source = f"'选项'!${option_letter}$2:${option_letter}${len(options) + 1}"
             validation = DataValidation(
                 type="list",
@@ -80,16 +77,17 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}5000")
         hint = str(column.help or KIND_HINTS.get(column.kind, ""))
-        guide.append([header, _("yes") if column.required else _("no"), hint])
-    guide.append([])
-    guide.append([_("Row 2 is an example: replace it. Do not merge cells or hide sheets.")])
-    guide.append(
+        append_row(guide, [header, _("yes") if column.required else _("no"), hint])
+    append_row(guide, [])
+    append_row(guide, [_("Row 2 is an example: replace it. Do not merge cells or hide sheets.")])
+    append_row(
+        guide,
         [
             _(
                 "Columns marked yellow are required. Money is in yuan unless the header "
                 "says 万元 or 亿元."
             )
-        ]
+        ],
     )
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -110,21 +108,20 @@ def export_headers(spec: RegisterSpec) -> list[str]:
 
 
 def error_workbook(outcome) -> bytes:
-    """The uploaded sheet as read, with an 错误 column saying what is wrong in each row."""
+    """The uploaded sheet as read, with an 错误 column saying what is wrong in each
+    row; the uploaded headers and cells are written as text (``exports.write_cell``)."""
     table = outcome.table
     by_row: dict[int, list[str]] = {}
     for problem in outcome.problems:
         place = f"{problem.column}列“{problem.header}”：" if problem.column else ""
         by_row.setdefault(problem.row, []).append(place + problem.message)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
-    sheet.title = table.sheet[:31] if table else "Sheet1"
+    sheet.title = valid_sheet_title(table.sheet if table else "")
     headers = list(table.headers) if table else []
-    sheet.append([*headers, "错误"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append_row(sheet, [*headers, "错误"], font=BOLD)
     for row, cells in table.rows if table else []:
-        sheet.append([*(safe_cell_value(c) for c in cells), "；".join(by_row.get(row, []))])
+        append_row(sheet, [*cells, "；".join(by_row.get(row, []))])
     sheet.column_dimensions[get_column_letter(len(headers) + 1)].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)
