@@ -33,7 +33,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 CHINA = ZoneInfo("Asia/Shanghai")
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+# China last observed daylight saving time in 1991: from 1992 on China time is
+# UTC+8 the whole year, so a period's boundaries are whole days at +08:00.
+FIRST_YEAR, LAST_YEAR = 1992, 2999
 ACCEPTED_FORMS = "2023, 2023-H1, 2023-H2, 2023-Q1 … 2023-Q4, 2023-06 (1–6月累计), 2023-M06"
 
 
