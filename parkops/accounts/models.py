@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.permissions import ALLIANCE_ROLES, GLOBAL_ROLES, PARK_ROLES, Role
+from parkops.core.text import format_cst, format_cst_date
 
 
 class User(AbstractUser):
@@ -164,7 +165,7 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%Y-%m-%d}"
+        return f"{self.user} {format_cst_date(self.created_at)}"
 
 
 class LoginFailure(models.Model):
@@ -175,7 +176,7 @@ class LoginFailure(models.Model):
     time = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.username} {self.ip} {self.time:%Y-%m-%d %H:%M}"
+        return f"{self.username} {self.ip} {format_cst(self.time)}"
 
 
 class Lockout(models.Model):
@@ -226,4 +227,4 @@ class UserSession(models.Model):
         verbose_name_plural = _("sessions")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {format_cst(self.created_at)}"

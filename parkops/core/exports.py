@@ -15,13 +15,12 @@ from urllib.parse import quote
 
 from django.db import transaction
 from django.http import FileResponse
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from parkops.core import audit
+from parkops.core import audit, text
 from parkops.core.models import AuditEntry
 
 # OWASP CSV/formula injection: a cell starting with one of these is text, not a formula.
@@ -33,13 +32,25 @@ def safe_cell_value(value):
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, datetime.datetime):
-        # Stored times are aware (UTC); a sheet's own cells come back naive.
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None)
+        # Excel has no time zones: a cell holds the China Standard Time the
+        # pages show, whatever zone the server runs in.
+        return text.to_cst(value).replace(tzinfo=None)
     if isinstance(value, decimal.Decimal | int | float | datetime.date) or value is None:
         return value
     return str(value)
+
+
+# The pages' format (parkops.core.text.DATETIME_FORMAT) in Excel's notation.
+EXCEL_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _cell(sheet, value):
+    value = safe_cell_value(value)
+    if isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = EXCEL_DATETIME_FORMAT
+        return cell
+    return value
 
 
 def xlsx_export(
@@ -69,7 +80,7 @@ def xlsx_export(
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append([safe_cell_value(value) for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
         count += 1
     # Deleted when the response closes it; FileResponse streams it in chunks.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

@@ -93,9 +93,18 @@ class AuditEntryFilterSet(BaseFilterSet):
         fields = ["actor_name", "action", "object_type", "park", "since", "until"]
 
 
+def register_choices() -> list[tuple[str, str]]:
+    """Registers by the name users know them by; the key is only the value sent."""
+    from parkops.core.exchange.spec import all_specs
+
+    return [(spec.key, spec.title) for spec in all_specs()]
+
+
 class ImportBatchFilterSet(BaseFilterSet):
     # "register" is a reserved name in the API's query schema, hence register_key.
-    register_key = django_filters.CharFilter(field_name="register", label=_("register"))
+    register_key = django_filters.ChoiceFilter(
+        field_name="register", label=_("register"), choices=register_choices
+    )
     file_name = django_filters.CharFilter(lookup_expr="icontains", label=_("file name"))
 
     class Meta:
