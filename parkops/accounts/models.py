@@ -96,6 +96,16 @@ class Membership(models.Model):
         where = self.park or self.alliance or _("all parks")
         return f"{self.user} · {self.get_role_display()} · {where}"
 
+    @property
+    def role_label(self) -> str:
+        """The role with where it is held, as the user list shows it: 园区领导 · 苏宿园区."""
+        role = str(self.get_role_display())
+        if self.park_id:
+            return f"{role} · {self.park.short_name}"
+        if self.alliance_id:
+            return f"{role} · {self.alliance.name}"
+        return role
+
     def clean(self) -> None:
         if self.role in PARK_ROLES and (self.park_id is None or self.alliance_id is not None):
             raise ValidationError({"park": _("This role is held in one park.")})

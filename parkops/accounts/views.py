@@ -232,6 +232,7 @@ def user_list(request):
 
 
 def membership_label(membership) -> str:
+    """The role with the full name of its park or alliance, for account reviews."""
     where = membership.park or membership.alliance
     role = membership.get_role_display()
     return f"{role}（{where}）" if where else str(role)
