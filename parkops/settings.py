@@ -45,6 +45,9 @@ def load_or_create_secret_key(path: Path) -> str:
 # PARKOPS_ENV=production switches on the production checks and settings below.
 PRODUCTION = os.environ.get("PARKOPS_ENV", "development") == "production"
 DEBUG = env_bool("PARKOPS_DEBUG", not PRODUCTION)
+# Django's technical 404/500 pages (URL patterns, tracebacks) instead of the
+# product's error pages; for developers only, and only while DEBUG is on.
+PARKOPS_DEBUG_PAGES = env_bool("PARKOPS_DEBUG_PAGES", False)
 SECRET_KEY = os.environ.get("PARKOPS_SECRET_KEY") or load_or_create_secret_key(
     VAR_DIR / "secret_key"
 )
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "parkops.core.middleware.RequestContextMiddleware",
+    "parkops.core.middleware.ChinaTimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost, so that every middleware above sees its 404 and 500 answers.
+    "parkops.core.middleware.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "parkops.urls"
@@ -197,6 +203,8 @@ AUTH_PASSWORD_VALIDATORS = password_validators(
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "parkops" / "locale"]
+# The server's zone; what users see is always China Standard Time
+# (parkops.core.text.CHINA_TIME, activated per request by ChinaTimeMiddleware).
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

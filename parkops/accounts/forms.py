@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from parkops.accounts import selectors, services
 from parkops.accounts.models import Membership, User
 from parkops.core import audit
-from parkops.core.forms import style_widgets
+from parkops.core.forms import prompt_empty_choices, style_widgets
 from parkops.core.models import Alliance, Park
 from parkops.core.permissions import Role
 
@@ -118,3 +118,4 @@ class MembershipForm(forms.ModelForm):
                 }
             )
         style_widgets(self.fields)
+        prompt_empty_choices(self.fields)

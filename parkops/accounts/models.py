@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.permissions import ALLIANCE_ROLES, GLOBAL_ROLES, PARK_ROLES, Role
+from parkops.core.text import format_cst, format_cst_date
 
 
 class User(AbstractUser):
@@ -124,6 +125,16 @@ class Membership(models.Model):
         where = self.park or self.alliance or _("all parks")
         return f"{self.user} · {self.get_role_display()} · {where}"
 
+    @property
+    def role_label(self) -> str:
+        """The role with where it is held, as the user list shows it: 园区领导 · 苏宿园区."""
+        role = str(self.get_role_display())
+        if self.park_id:
+            return f"{role} · {self.park.short_name}"
+        if self.alliance_id:
+            return f"{role} · {self.alliance.name}"
+        return role
+
     def clean(self) -> None:
         if self.role in PARK_ROLES and (self.park_id is None or self.alliance_id is not None):
             raise ValidationError({"park": _("This role is held in one park.")})
@@ -196,7 +207,7 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%Y-%m-%d}"
+        return f"{self.user} {format_cst_date(self.created_at)}"
 
 
 class LoginFailure(models.Model):
@@ -207,7 +218,7 @@ class LoginFailure(models.Model):
     time = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.username} {self.ip} {self.time:%Y-%m-%d %H:%M}"
+        return f"{self.username} {self.ip} {format_cst(self.time)}"
 
 
 class Lockout(models.Model):
@@ -264,4 +275,4 @@ class UserSession(models.Model):
         verbose_name_plural = _("sessions")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {format_cst(self.created_at)}"

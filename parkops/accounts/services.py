@@ -28,6 +28,7 @@ from parkops.accounts.models import (
 from parkops.core import audit, permissions
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SEPARATED_ADMIN_ROLES
+from parkops.core.text import to_cst
 
 Action = AuditEntry.Action
 SESSION_ID_KEY = "parkops_sid"
@@ -306,7 +307,7 @@ def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None
                     action=Action.LOCKOUT,
                     obj=lockout,
                     object_repr=f"{lockout.get_kind_display()} {shown}",
-                    after={"kind": kind, "key": shown, "until": until.isoformat()},
+                    after={"kind": kind, "key": shown, "until": to_cst(until).isoformat()},
                 )
 
 

@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +36,7 @@ from parkops.core import audit, permissions
 from parkops.core.exports import xlsx_export
 from parkops.core.generic import apply_validation_error, next_url
 from parkops.core.models import AuditEntry
+from parkops.core.text import today_cst
 from parkops.core.views import record_denied
 
 OTP_PENDING_KEY = "parkops_otp_pending"
@@ -231,6 +232,7 @@ def user_list(request):
 
 
 def membership_label(membership) -> str:
+    """The role with the full name of its park or alliance, for account reviews."""
     where = membership.park or membership.alliance
     role = membership.get_role_display()
     return f"{role}（{where}）" if where else str(role)
@@ -249,7 +251,7 @@ def user_export(request):
             "、".join(membership_label(m) for m in user.memberships.all()),
             user.last_login,
             user.password_changed_at,
-            _("active") if user.is_active else _("Disabled"),
+            pgettext("account status", "active") if user.is_active else _("Disabled"),
         ]
         for user in users.iterator(chunk_size=500)
     )
@@ -263,7 +265,7 @@ def user_export(request):
     ]
     return xlsx_export(
         actor=request.user,
-        filename=f"用户清单-{timezone.localdate():%Y%m%d}.xlsx",
+        filename=f"用户清单-{today_cst():%Y%m%d}.xlsx",
         sheet_title=_("Users"),
         headers=[str(h) for h in headers],
         rows=rows,

@@ -6,6 +6,7 @@ return schemas. Errors are JSON: ``{"detail": ..., "errors": {field: [..]}}``.
 
 from __future__ import annotations
 
+import datetime
 from typing import Optional
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -13,10 +14,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, django_auth
 from pydantic import create_model
 
-from parkops.core import permissions
+from parkops.core import permissions, text
 from parkops.core.generic import get_scoped_or_404
 from parkops.core.models import Park
 
@@ -39,9 +41,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
-class Renderer(JSONRenderer):
-    """JSON with Chinese characters as they are, not as \\u escapes."""
+class Encoder(NinjaJSONEncoder):
+    """Datetimes in ISO 8601 with the China Standard Time offset
+    (``2026-03-01T05:43:00+08:00``), the time the pages show; never UTC ``Z``."""
 
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return text.to_cst(o).isoformat(timespec="milliseconds" if o.microsecond else "seconds")
+        return super().default(o)
+
+
+class Renderer(JSONRenderer):
+    """JSON with Chinese characters as they are, not as \\u escapes, and China time."""
+
+    encoder_class = Encoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -56,7 +69,8 @@ def create_api(**kwargs) -> NinjaAPI:
         version="1",
         description=_(
             "ParkOps API. Authenticate with a personal API token "
-            "(Authorization: Bearer <token>) or the browser session."
+            "(Authorization: Bearer <token>) or the browser session. "
+            "Times are ISO 8601 in China Standard Time, with their offset (+08:00)."
         ),
         auth=[TokenAuth(), django_auth],
         renderer=Renderer(),

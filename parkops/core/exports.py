@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 from django.db import transaction
 from django.http import FileResponse
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -25,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
-from parkops.core import audit
+from parkops.core import audit, text
 from parkops.core.models import AuditEntry
 
 # OWASP CSV/formula injection: the signs a spreadsheet reads as the start of a
@@ -36,6 +35,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # taken for = when the cell is edited); quoting changes nothing a reader sees.
 QUOTED_PREFIXES = (*FORMULA_PREFIXES, "\n", "＝", "＋", "－", "＠")
 BOLD = Font(bold=True)
+# The pages' format (parkops.core.text.DATETIME_FORMAT) in Excel's notation.
+EXCEL_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def new_workbook(*, write_only: bool = False) -> Workbook:
@@ -52,10 +53,9 @@ def excel_value(value):
     """``value`` as a type a cell holds: aware times in local time without a zone,
     numbers and dates as they are, anything else as text."""
     if isinstance(value, datetime.datetime):
-        # Stored times are aware (UTC); a sheet's own cells come back naive.
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None)
+        # Excel has no time zones: a cell holds the China Standard Time the
+        # pages show, whatever zone the server runs in.
+        return text.to_cst(value).replace(tzinfo=None)
     if isinstance(value, decimal.Decimal | int | float | datetime.date) or value is None:
         return value
     return str(value)
@@ -77,6 +77,8 @@ def write_cell(cell: Cell, value, *, font: Font | None = None) -> Cell:
             cell.quotePrefix = True
     else:
         cell.value = value
+        if isinstance(value, datetime.datetime):
+            cell.number_format = EXCEL_DATETIME_FORMAT
     if font is not None:
         cell.font = font
     return cell
@@ -89,6 +91,8 @@ def put_cell(sheet, row: int, column: int, value, *, font: Font | None = None) -
 
 def _kept_as_given(value) -> bool:
     """Would openpyxl store ``value`` exactly, as data, without ``write_cell``?"""
+    if isinstance(value, datetime.datetime):
+        return False  # needs the pages' format
     if not isinstance(value, str):
         return True
     return not (

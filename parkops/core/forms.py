@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
 
@@ -18,6 +19,24 @@ def style_widgets(fields) -> None:
         else:
             css = "form-control"
         widget.attrs.setdefault("class", css)
+
+
+def prompt_empty_choices(fields) -> None:
+    """A select's "nothing chosen" reads 请选择, not Django's "---------".
+
+    For forms only: a filter's empty choice means "all" and keeps that label.
+    """
+    prompt = _("Please choose")
+    for field in fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = prompt
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [
+                (value, prompt if value == "" else label) for value, label in field.choices
+            ]
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -40,6 +59,7 @@ class ScopedModelForm(forms.ModelForm):
                     limited = limited.filter(park=park)
                 field.queryset = limited
         style_widgets(self.fields)
+        prompt_empty_choices(self.fields)
 
 
 class IndustryForm(ScopedModelForm):

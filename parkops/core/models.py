@@ -7,11 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkops.core import permissions
 from parkops.core.fields import CodeField
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
+from parkops.core.text import format_cst
+
+# "created / updated / unchanged" are counts of records here, not the times a
+# record was created or updated, so they carry their own translation context.
+IMPORT_COUNT = "import count"
 
 
 class ParkQuerySet(models.QuerySet):
@@ -294,7 +300,16 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return " ".join(
+            part
+            for part in (
+                format_cst(self.time),
+                self.actor_name,
+                str(self.get_action_display()),
+                self.object_repr,
+            )
+            if part
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -339,9 +354,11 @@ class ImportBatch(ParkScopedModel):
     )
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy(IMPORT_COUNT, "created"), default=0)
+    updated_count = models.PositiveIntegerField(pgettext_lazy(IMPORT_COUNT, "updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(
+        pgettext_lazy(IMPORT_COUNT, "unchanged"), default=0
+    )
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.COMMITTED
@@ -373,14 +390,32 @@ class ImportBatch(ParkScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name}（{format_cst(self.created_at)}）"
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:batch_detail", args=[self.pk])
 
+    @property
+    def register_title(self) -> str:
+        """The register's name as users know it (台账 "企业", not the key "enterprises")."""
+        from parkops.core.exchange.spec import get_spec
+
+        try:
+            return str(get_spec(self.register).title)
+        except KeyError:
+            # A register removed since the import: its key is all that is left.
+            return self.register
+
 
 class ImportItem(ParkScopedModel):
     """One object an import created or updated, with its state before and after."""
+
+    # Labels only: the field keeps no choices, so that no migration is needed
+    # for what is a matter of display.
+    ACTION_LABELS = {
+        "create": pgettext_lazy(IMPORT_COUNT, "created"),
+        "update": pgettext_lazy(IMPORT_COUNT, "updated"),
+    }
 
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.CASCADE, related_name="items", db_index=False
@@ -396,7 +431,10 @@ class ImportItem(ParkScopedModel):
         indexes = [models.Index(fields=["park", "batch"], name="import_item_park_batch")]
 
     def __str__(self) -> str:
-        return f"{self.batch_id}:{self.row} {self.action}"
+        return f"{self.batch_id}:{self.row} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class ImportJob(ParkScopedModel):
@@ -442,7 +480,7 @@ class ImportJob(ParkScopedModel):
         indexes = [models.Index(fields=["park", "actor"], name="import_job_park_actor")]
 
     def __str__(self) -> str:
-        return f"{self.file_name} {self.mode} {self.status}"
+        return f"{self.file_name} {self.get_mode_display()} {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:job_detail", args=[self.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
@@ -12,10 +13,18 @@ from parkops.core import permissions
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
     url_name: str
     icon: str
     model: str  # app_label.ModelName whose view permission shows the item
+    label: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The item's name: the model's plural name unless told otherwise, which is
+        also the list page's heading and the home card's label (one name per thing)."""
+        if self.label is not None:
+            return self.label
+        return capfirst(apps.get_model(self.model)._meta.verbose_name_plural)
 
 
 @dataclass(frozen=True)
@@ -27,44 +36,34 @@ class NavSection:
 NAVIGATION = (
     NavSection(
         _("Enterprises"),
-        (
-            NavItem(
-                _("Enterprise register"),
-                "enterprises:enterprise_list",
-                "building",
-                "enterprises.Enterprise",
-            ),
-        ),
+        (NavItem("enterprises:enterprise_list", "building", "enterprises.Enterprise"),),
     ),
     NavSection(
         _("Investment promotion"),
-        (
-            NavItem(
-                _("Promotion units"), "promotion:unit_list", "sitemap", "promotion.PromotionUnit"
-            ),
-        ),
+        (NavItem("promotion:unit_list", "sitemap", "promotion.PromotionUnit"),),
     ),
     NavSection(
         _("Park"),
         (
-            NavItem(_("Parks"), "core:park_list", "map-pin", "core.Park"),
-            NavItem(_("Park alliances"), "core:alliance_list", "affiliate", "core.Alliance"),
-            NavItem(_("Industries"), "core:industry_list", "hierarchy", "core.Industry"),
+            NavItem("core:park_list", "map-pin", "core.Park"),
+            NavItem("core:alliance_list", "affiliate", "core.Alliance"),
+            NavItem("core:industry_list", "hierarchy", "core.Industry"),
             NavItem(
-                _("Working-day calendar"),
                 "workdays:calendar",
                 "calendar",
                 "workdays.CalendarOverride",
+                label=_("Working-day calendar"),
             ),
-            NavItem(_("Imports"), "exchange:batch_list", "file-import", "core.ImportBatch"),
+            NavItem("exchange:batch_list", "file-import", "core.ImportBatch"),
         ),
     ),
     NavSection(
         _("Administration"),
         (
-            NavItem(_("Users"), "accounts:user_list", "users", "accounts.User"),
-            NavItem(_("Locked sign-ins"), "accounts:lockout_list", "lock", "accounts.Lockout"),
-            NavItem(_("Audit log"), "core:audit_list", "file-search", "core.AuditEntry"),
+            # These two pages have their own templates; their headings say the same.
+            NavItem("accounts:user_list", "users", "accounts.User", _("Users")),
+            NavItem("accounts:lockout_list", "lock", "accounts.Lockout", _("Locked sign-ins")),
+            NavItem("core:audit_list", "file-search", "core.AuditEntry"),
         ),
     ),
 )

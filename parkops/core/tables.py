@@ -4,11 +4,22 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.text import format_cst
 
 
 class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-striped"}
+
+
+class ChinaTimeColumn(tables.Column):
+    """A datetime as users see it everywhere (China Standard Time, one format)."""
+
+    def render(self, value):
+        return format_cst(value)
+
+    def value(self, value):
+        return format_cst(value)
 
 
 class ParkTable(BaseTable):
@@ -79,7 +90,12 @@ class AuditEntryTable(BaseTable):
 
 
 class ImportBatchTable(BaseTable):
-    created_at = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i")
+    created_at = ChinaTimeColumn(linkify=True)
+    register = tables.Column(
+        accessor="register_title",
+        order_by="register",
+        verbose_name=ImportBatch._meta.get_field("register").verbose_name,
+    )
 
     def render_register(self, value):
         from parkops.core.exchange.spec import get_spec

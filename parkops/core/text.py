@@ -1,9 +1,12 @@
-"""Small text helpers: masking personal numbers, pinyin search keys, money."""
+"""Small text helpers: masking personal numbers, pinyin search keys, money, and
+times as users see them (China Standard Time)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from pypinyin import Style, lazy_pinyin
 
@@ -38,3 +41,47 @@ def format_money(amount: Decimal | int | None) -> str:
             value = (amount / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             return f"{value.normalize():f}{unit}"
     return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}元"
+
+
+# Every time a user sees (pages, spreadsheets, the API) is China Standard Time,
+# UTC+8 all year (no daylight saving), whatever zone the server itself runs in.
+CHINA_TIME = ZoneInfo("Asia/Shanghai")
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def to_cst(value: datetime.datetime) -> datetime.datetime:
+    """``value`` as an aware datetime in China Standard Time.
+
+    Stored times are aware (UTC in the database). A naive value can only come
+    from a user's own input or a spreadsheet cell, which are China time already.
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=CHINA_TIME)
+    return value.astimezone(CHINA_TIME)
+
+
+def format_cst(value: datetime.datetime | datetime.date | None) -> str:
+    """A datetime as users see it: ``2026-03-01 05:43``, China Standard Time.
+
+    A plain date is shown as ``2026-03-01``; ``None`` as an empty string.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return to_cst(value).strftime(DATETIME_FORMAT)
+    return value.strftime(DATE_FORMAT)
+
+
+def format_cst_date(value: datetime.datetime | datetime.date | None) -> str:
+    """The China Standard Time date of ``value``: ``2026-03-01``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = to_cst(value)
+    return value.strftime(DATE_FORMAT)
+
+
+def today_cst() -> datetime.date:
+    """Today's date in China, e.g. for the date in an export's file name."""
+    return datetime.datetime.now(tz=CHINA_TIME).date()

@@ -13,7 +13,7 @@ ENTERPRISES = register(
     RegisterSpec(
         key="enterprises",
         model=Enterprise,
-        title=_("Enterprise register"),
+        title=Enterprise._meta.verbose_name_plural,
         natural_key="uscc",
         columns=[
             Column(

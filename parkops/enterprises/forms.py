@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from parkops.core import permissions
 from parkops.core.forms import ScopedModelForm
+from parkops.core.permissions import Role
 from parkops.enterprises.models import Contact, Enterprise
 
 
@@ -29,18 +31,24 @@ class EnterpriseForm(ScopedModelForm):
         self.fields["uscc"].widget.attrs["autocomplete"] = "off"
         # Commissioners are the park's service officers.
         from parkops.accounts.selectors import users_with_role
-        from parkops.core.permissions import Role
 
         self.fields["commissioner"].queryset = users_with_role(
             role=Role.SERVICE_OFFICER, park=self.park
         )
-        # Fields another office owns are shown but cannot be changed here.
-        for name in permissions.FIELD_OWNERS[permissions.ENTERPRISE]:
+        # Fields another office owns are shown but cannot be changed here; the
+        # form says who keeps them, so that the user knows whom to ask.
+        owners = permissions.FIELD_OWNERS[permissions.ENTERPRISE]
+        for name, roles in owners.items():
             if not permissions.may_set_field(self.user, Enterprise, name, self.park):
                 self.fields[name].disabled = True
+                self.fields[name].help_text = _("Maintained by the %(roles)s.") % {
+                    "roles": "、".join(str(Role(role).label) for role in sorted(roles))
+                }
 
 
 class ContactForm(ScopedModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email"]
+        # The phone is stored in a text column (encrypted) but is one line to type.
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkops.core.fields import EncryptedCharField
 from parkops.core.regions import validate_region_code
@@ -152,7 +153,8 @@ class Contact(ParkScopedModel):
         db_index=False,
         verbose_name=_("enterprise"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    # A person's name (姓名), not an organisation's (名称).
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     title = models.CharField(_("title"), max_length=60, blank=True)
     # Personal data: encrypted at rest, masked wherever shown (core.text.mask_phone).
     phone = EncryptedCharField(_("phone"), blank=True)

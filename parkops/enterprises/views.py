@@ -78,12 +78,19 @@ def contact_create(request, pk):
 
 
 def contact_phone(request, pk):
-    """The full phone number as an htmx fragment, for users allowed personal data."""
+    """The full phone number as an htmx fragment, for users allowed personal data,
+    with a link to hide it again (``?hide=1``: the masked number, nothing revealed)."""
     if not request.user.is_authenticated:
         raise PermissionDenied
     contact = generic.get_scoped_or_404(Contact, request.user, pk)
-    phone = services.contact_phone_reveal(contact=contact, actor=request.user)
-    return render(request, "enterprises/partials/phone.html", {"phone": phone})
+    context = {
+        "contact": contact,
+        "can_view_personal_data": permissions.can_view_personal_data(request.user, contact.park_id),
+        "revealed": "hide" not in request.GET,
+    }
+    if context["revealed"]:
+        context["phone"] = services.contact_phone_reveal(contact=contact, actor=request.user)
+    return render(request, "enterprises/partials/phone.html", context)
 
 
 @require_POST

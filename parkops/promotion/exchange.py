@@ -11,7 +11,7 @@ UNITS = register(
     RegisterSpec(
         key="promotion-units",
         model=PromotionUnit,
-        title=_("Promotion units"),
+        title=PromotionUnit._meta.verbose_name_plural,
         natural_key="code",
         columns=[
             Column(

@@ -1,5 +1,8 @@
 """Core registers in spreadsheets: the industry tree (import and export); parks,
-alliances and import batches (export only)."""
+alliances and import batches (export only).
+
+A register's title is its model's plural name, so that the import page, the
+export's file name and an import batch's 台账 call it what the menu calls it."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +20,7 @@ INDUSTRIES = register(
     RegisterSpec(
         key="industries",
         model=Industry,
-        title=_("Industries"),
+        title=Industry._meta.verbose_name_plural,
         natural_key="code",
         columns=[
             Column(
@@ -50,7 +53,7 @@ PARKS = register(
     RegisterSpec(
         key="parks",
         model=Park,
-        title=_("Parks"),
+        title=Park._meta.verbose_name_plural,
         natural_key="code",
         columns=[
             Column("name", "名称", width=28),
@@ -68,7 +71,7 @@ ALLIANCES = register(
     RegisterSpec(
         key="alliances",
         model=Alliance,
-        title=_("Park alliances"),
+        title=Alliance._meta.verbose_name_plural,
         natural_key="name",
         columns=[
             Column("name", "名称", width=32),
@@ -89,11 +92,11 @@ IMPORT_BATCHES = register(
     RegisterSpec(
         key="import-batches",
         model=ImportBatch,
-        title=_("Imports"),
+        title=ImportBatch._meta.verbose_name_plural,
         natural_key="sha256",
         columns=[
             Column("created_at", "导入时间", kind=DATE, export=lambda b: b.created_at, width=20),
-            Column("register", "台账"),
+            Column("register", "台账", export=lambda b: b.register_title),
             Column("file_name", "文件名", width=30),
             Column("actor", "导入人", export=lambda b: str(b.actor)),
             Column("created_count", "新建"),

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import xlsx_export
 from parkops.core.models import ImportBatch, ImportItem, ImportJob
+from parkops.core.text import today_cst
 
 
 class UploadForm(forms.Form):
@@ -74,7 +74,7 @@ def export(request, register):
         queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
     return xlsx_export(
         actor=request.user,
-        filename=f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx",
+        filename=f"{spec.title}-{today_cst():%Y%m%d}.xlsx",
         sheet_title=str(spec.title),
         headers=writers.export_headers(spec),
         rows=writers.export_rows(spec, queryset),
@@ -262,7 +262,6 @@ class BatchDetailView(generic.ObjectDetailView):
         context["items"] = ImportItem.objects.unscoped().filter(
             park=self.object.park, batch=self.object
         )[:500]
-        context["spec"] = _spec(self.object.register)
         return context
 
 

@@ -1,6 +1,8 @@
-"""Template filters: masking, region names, money in 万元/亿元."""
+"""Template filters: masking, region names, money in 万元/亿元, China time, model names."""
 
 from django import template
+from django.apps import apps
+from django.utils.text import capfirst
 
 from parkops.core import regions, text
 
@@ -20,3 +22,22 @@ def region_name(code):
 @register.filter
 def money(amount):
     return text.format_money(amount)
+
+
+@register.filter
+def cst(value):
+    """A datetime as users see it (China Standard Time, ``2026-03-01 05:43``)."""
+    return text.format_cst(value)
+
+
+@register.filter
+def cst_date(value):
+    """The China Standard Time date of a datetime (``2026-03-01``)."""
+    return text.format_cst_date(value)
+
+
+@register.filter
+def plural_name(model_label):
+    """The name of a register ("enterprises.Enterprise" → 企业), as its menu item,
+    list heading and home card all show it."""
+    return capfirst(apps.get_model(model_label)._meta.verbose_name_plural)

@@ -235,8 +235,8 @@ def test_template_has_headers_example_dropdowns_and_instructions(client, park, o
     sign_in(client, officer)
     response = client.get(reverse("exchange:template", args=["enterprises"]))
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["企业库", "选项", "填写说明"]
-    sheet = workbook["企业库"]
+    assert workbook.sheetnames == ["企业", "选项", "填写说明"]
+    sheet = workbook["企业"]
     assert [c.value for c in sheet[1]][:3] == ["企业名称", "统一社会信用代码", "状态"]
     assert sheet["A2"].value == "宿迁示例科技有限公司"
     formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
