@@ -290,9 +290,9 @@ def test_import_batches_name_and_filter_their_register_in_chinese(client):
         )
     sign_in(client, make_user(Role.PARK_LEADER, park=park))
     response = client.get(reverse("exchange:batch_list"), {"register_key": "enterprises"})
-    assert '<option value="enterprises" selected>企业库</option>' in response.content.decode()
+    assert '<option value="enterprises" selected>企业</option>' in response.content.decode()
     cells = _cells(response)
-    assert "企业库" in cells and "招商体系" not in cells and "enterprises" not in cells
+    assert "企业" in cells and "招商体系" not in cells and "enterprises" not in cells
 
 
 def test_audit_list_query_count_does_not_grow_with_entries(client):

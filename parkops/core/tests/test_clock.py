@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
-from parkops.core.exports import safe_cell_value
+from parkops.core.exports import excel_value
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_token, make_user, random_uscc, sign_in, xlsx_bytes
@@ -95,7 +95,7 @@ def test_an_exports_times_are_china_time(client, officer, batch):
 
 @override_settings(TIME_ZONE="UTC")
 def test_an_exported_cell_is_china_time_whatever_the_server_zone():
-    assert safe_cell_value(UTC_INSTANT) == datetime.datetime(2026, 3, 2, 5, 43)
+    assert excel_value(UTC_INSTANT) == datetime.datetime(2026, 3, 2, 5, 43)
 
 
 @override_settings(TIME_ZONE="UTC")
