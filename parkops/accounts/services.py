@@ -451,6 +451,21 @@ def credential_check(*, username: str, ip: str | None, check: Callable[[], T]) -
     return result
 
 
+def login_code_check(*, user: User, token: str, ip: str | None):
+    """The user's device that accepts ``token`` (an authenticator or recovery code)
+    at the second sign-in step, checked under the lockout rules; ValidationError
+    if none does or the account is locked."""
+    import django_otp
+
+    def match():
+        device = django_otp.match_token(user, token)
+        if device is None:
+            raise ValidationError(_("The code is wrong or expired."))
+        return device
+
+    return credential_check(username=user.get_username(), ip=ip, check=match)
+
+
 def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
     _require_global(actor, Lockout, permissions.CHANGE)
     with transaction.atomic():

@@ -83,17 +83,11 @@ def login_verify(request):
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"].replace(" ", "")
-
-        def match():
-            device = django_otp.match_token(user, token)
-            if device is None:
-                raise ValidationError(_("The code is wrong or expired."))
-            return device
-
         try:
-            device = services.credential_check(
-                username=user.get_username(), ip=audit.current_client_ip(), check=match
+            device = services.login_code_check(
+                user=user,
+                token=form.cleaned_data["token"].replace(" ", ""),
+                ip=audit.current_client_ip(),
             )
             services.login_permitted(username=user.get_username())
         except ValidationError as error:
