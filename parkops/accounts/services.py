@@ -280,8 +280,9 @@ def _take_turns(username: str, ip: str | None) -> None:
 
     PostgreSQL: a transaction-scoped advisory lock per username and per address,
     taken in one (sorted) order so that two transactions never wait on each other
-    in a cycle. SQLite: every transaction begins IMMEDIATE (settings), holding the
-    database's write lock from its first statement.
+    in a cycle; under READ COMMITTED (Django's default) each later statement sees
+    what the previous holder committed. SQLite: every transaction begins
+    IMMEDIATE (settings), holding the database's write lock from its start.
     """
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":

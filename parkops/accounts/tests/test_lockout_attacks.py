@@ -171,6 +171,36 @@ class TestParallelGuessing:
         assert status == 200  # the right password, after the burst: refused
         assert counted["password"] == 5
 
+    def test_the_right_password_sent_while_five_guesses_are_checked_is_refused(
+        self, server, monkeypatch
+    ):
+        make_user(username="target")
+        checking, release = threading.Semaphore(0), threading.Event()
+        check_password = User.check_password
+
+        def slow_for_wrong_guesses(user, raw_password):
+            if raw_password == WRONG:
+                checking.release()
+                release.wait(timeout=30)  # hold the guess mid-check
+            return check_password(user, raw_password)
+
+        monkeypatch.setattr(User, "check_password", slow_for_wrong_guesses)
+        attacker = Browser(server)
+        attacker.request("GET", LOGIN)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            burst = background.submit(
+                attacker.burst, LOGIN, [{"username": "target", "password": WRONG}] * BURST
+            )
+            for _ in range(5):
+                assert checking.acquire(timeout=30)
+            status, _page = attacker.post(LOGIN, {"username": "target", "password": PASSWORD})
+            release.set()
+            statuses = burst.result(timeout=60)
+        assert status == 200  # refused: five guesses were in flight
+        assert statuses == [200] * BURST
+        assert not checking.acquire(blocking=False)  # no sixth guess was checked
+        assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN).exists()
+
     def test_a_burst_of_old_password_guesses_in_a_stolen_session_gets_five_checks(
         self, server, counted
     ):
