@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkops.accounts import selectors
 from parkops.accounts.models import (
     ApiToken,
     Lockout,
@@ -301,20 +302,15 @@ def _take_turns(username: str, ip: str | None) -> None:
         raise ImproperlyConfigured(f"Sign-in lockouts do not support {connection.vendor}.")
 
 
-def _active_lockouts():
-    return Lockout.objects.filter(locked_until__gt=timezone.now(), lifted_at__isnull=True)
-
-
 def login_locked(*, username: str) -> bool:
     """Is this account (or username that has no account) locked out right now?"""
-    return (
-        _active_lockouts().filter(kind=Lockout.Kind.USERNAME, key=_attempt_key(username)).exists()
-    )
+    key = _attempt_key(username)
+    return selectors.lockouts_active().filter(kind=Lockout.Kind.USERNAME, key=key).exists()
 
 
 def address_slowed(*, ip: str | None) -> bool:
     """Are failed sign-ins from this client address answered slowly right now?"""
-    return bool(ip) and _active_lockouts().filter(kind=Lockout.Kind.IP, key=ip).exists()
+    return bool(ip) and selectors.lockouts_active().filter(kind=Lockout.Kind.IP, key=ip).exists()
 
 
 def loggable_username(username: str) -> str:
