@@ -163,6 +163,12 @@ PASSWORD_HISTORY = int(os.environ.get("PARKOPS_PASSWORD_HISTORY", 5))
 LOCKOUT_FAILURES = int(os.environ.get("PARKOPS_LOCKOUT_FAILURES", 5))
 LOCKOUT_WINDOW_MINUTES = int(os.environ.get("PARKOPS_LOCKOUT_WINDOW_MINUTES", 15))
 LOCKOUT_MINUTES = int(os.environ.get("PARKOPS_LOCKOUT_MINUTES", 30))
+# A client address is not locked (a whole office may sit behind one NAT address):
+# past this many failures within the window it is slowed down for LOCKOUT_MINUTES,
+# each further failure from it answered only after the delay.
+LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("PARKOPS_LOCKOUT_ADDRESS_FAILURES", 50))
+LOCKOUT_ADDRESS_WINDOW_MINUTES = int(os.environ.get("PARKOPS_LOCKOUT_ADDRESS_WINDOW_MINUTES", 60))
+LOCKOUT_ADDRESS_DELAY_SECONDS = float(os.environ.get("PARKOPS_LOCKOUT_ADDRESS_DELAY_SECONDS", 3))
 SESSION_IDLE_MINUTES = int(os.environ.get("PARKOPS_SESSION_IDLE_MINUTES", 30))
 SESSION_MAX_HOURS = int(os.environ.get("PARKOPS_SESSION_MAX_HOURS", 12))
 INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PARKOPS_INACTIVE_ACCOUNT_DAYS", 90))

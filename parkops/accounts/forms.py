@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parkops.accounts import selectors, services
@@ -12,18 +11,8 @@ from parkops.core.permissions import Role
 
 
 def checked_credentials(username: str, check):
-    """Run ``check()``, which raises ValidationError for a wrong password, under
-    the lockout rules: refused while the username or address is locked, and
-    every failure counted towards the next lock."""
-    ip = audit.current_client_ip()
-    if services.login_locked(username=username.lower(), ip=ip):
-        services.login_failed(username=username, ip=ip, locked=True)
-        raise ValidationError(LoginForm.error_messages["locked"], code="locked")
-    try:
-        return check()
-    except ValidationError:
-        services.login_failed(username=username, ip=ip)
-        raise
+    """``check()`` under the lockout rules (services.credential_check)."""
+    return services.credential_check(username=username, ip=audit.current_client_ip(), check=check)
 
 
 class LoginForm(AuthenticationForm):
@@ -31,9 +20,6 @@ class LoginForm(AuthenticationForm):
         # The same words whether or not the username exists.
         "invalid_login": _("Wrong username or password."),
         "inactive": _("Wrong username or password."),
-        "locked": _(
-            "Too many failed sign-ins. Try again later, or ask the security administrator."
-        ),
     }
 
     def __init__(self, *args, **kwargs):

@@ -210,23 +210,31 @@ class PasswordHistory(models.Model):
         return f"{self.user} {format_cst_date(self.created_at)}"
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in, counted for lockouts (by username and by client address)."""
+class LoginAttempt(models.Model):
+    """A sign-in attempt counted for lockouts (by username and by client address):
+    a failure, or one still ``pending`` while its password or code is checked.
+
+    An attempt is recorded before its check and deleted if the check succeeds, so
+    that parallel guesses cannot all be checked before the first failure counts.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     time = models.DateTimeField(auto_now_add=True, db_index=True)
+    pending = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip} {format_cst(self.time)}"
 
 
 class Lockout(models.Model):
-    """A username or client address refused sign-in until ``locked_until``."""
+    """Until ``locked_until``: an account refused sign-in, or a client address
+    whose failed sign-ins are answered slowly."""
 
     class Kind(models.TextChoices):
         USERNAME = "username", _("account")
-        IP = "ip", _("client address")
+        # A client address is slowed down, never refused (see services.credential_check).
+        IP = "ip", _("client address (slowed down)")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     key = models.CharField(_("locked"), max_length=150)

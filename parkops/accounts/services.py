@@ -6,19 +6,23 @@ from __future__ import annotations
 import datetime
 import secrets
 import string
+import time
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkops.accounts import selectors
 from parkops.accounts.models import (
     ApiToken,
     Lockout,
-    LoginFailure,
+    LoginAttempt,
     Membership,
     PasswordHistory,
     User,
@@ -251,18 +255,63 @@ def membership_revoke(*, membership: Membership, actor) -> None:
 
 
 # ------------------------------------------------------- sign-in and lockouts
+# 等保2.0 (GB/T 22239-2019, 8.1.4.1 b): failed sign-ins are limited and then the
+# account is locked: LOCKOUT_FAILURES failures within LOCKOUT_WINDOW_MINUTES lock it
+# for LOCKOUT_MINUTES. A client address is only slowed down, at a higher threshold.
+# The same rules hold for the password at sign-in, the old password on the
+# password-change page and the code at the second sign-in step.
+
+T = TypeVar("T")
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def _window_start(minutes: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(minutes=minutes)
 
 
-def login_locked(*, username: str, ip: str | None) -> bool:
-    """Is this username or client address locked out right now?"""
-    now = timezone.now()
-    active = Lockout.objects.filter(locked_until__gt=now, lifted_at__isnull=True)
-    keys = [(Lockout.Kind.USERNAME, username.lower())]
-    if ip:
-        keys.append((Lockout.Kind.IP, ip))
-    return any(active.filter(kind=kind, key=key).exists() for kind, key in keys)
+def _attempt_key(username: str) -> str:
+    return username.lower()[:150]
+
+
+def _take_turns(username: str, ip: str | None) -> None:
+    """Make concurrent transactions counting attempts for ``username`` or ``ip``
+    take turns until they commit, so that none counts before another's write.
+
+    PostgreSQL: a transaction-scoped advisory lock per username and per address,
+    taken in one (sorted) order so that two transactions never wait on each other
+    in a cycle; under READ COMMITTED (Django's default) each later statement sees
+    what the previous holder committed. SQLite: every transaction begins
+    IMMEDIATE (settings), holding the database's write lock from its start.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        keys = sorted(
+            [f"parkops.login.username:{username}"] + ([f"parkops.login.ip:{ip}"] if ip else [])
+        )
+        with connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    elif connection.vendor == "sqlite":
+        if connection.transaction_mode not in ("IMMEDIATE", "EXCLUSIVE"):
+            raise ImproperlyConfigured(
+                "Sign-in lockouts need SQLite's transaction_mode IMMEDIATE (see settings)."
+            )
+    else:
+        raise ImproperlyConfigured(f"Sign-in lockouts do not support {connection.vendor}.")
+
+
+def login_locked(*, username: str) -> bool:
+    """Is this account (or username that has no account) locked out right now?"""
+    key = _attempt_key(username)
+    return selectors.lockouts_active().filter(kind=Lockout.Kind.USERNAME, key=key).exists()
+
+
+def address_slowed(*, ip: str | None) -> bool:
+    """Are failed sign-ins from this client address answered slowly right now?"""
+    return bool(ip) and selectors.lockouts_active().filter(kind=Lockout.Kind.IP, key=ip).exists()
 
 
 def loggable_username(username: str) -> str:
@@ -275,40 +324,144 @@ def loggable_username(username: str) -> str:
     return f"{username[:2]}***（{unknown}）"
 
 
-def login_failed(*, username: str, ip: str | None, locked: bool = False) -> None:
-    """Count a failed sign-in; the Nth within the window locks username and address."""
-    username = username.lower()[:150]
+def _record_login_failed(username: str, reason: str) -> None:
+    audit.record(
+        actor=None,
+        action=Action.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr=loggable_username(username),
+        after={"reason": reason},
+    )
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(
+        _("Too many failed sign-ins. Try again later, or ask the security administrator."),
+        code="locked",
+    )
+
+
+def login_permitted(*, username: str) -> None:
+    """Raise ValidationError (code ``locked``, audited) if the account is locked now.
+
+    Checked again just before signing in: a lock made by other requests while
+    this one's password or code was being checked still holds.
+    """
+    username = _attempt_key(username)
+    if not login_locked(username=username):
+        return
     with transaction.atomic():
-        audit.record(
-            actor=None,
-            action=Action.LOGIN_FAILED,
-            object_type="accounts.user",
-            object_repr=loggable_username(username),
-            after={"reason": "locked" if locked else "credentials"},
+        _record_login_failed(username, "locked")
+    raise _locked_error()
+
+
+def login_attempt_begin(*, username: str, ip: str | None) -> LoginAttempt:
+    """Count an attempt before its credential is checked, and return it.
+
+    Raises ValidationError (code ``locked``, audited) without counting when the
+    account is locked or its failures and attempts still being checked have
+    reached LOCKOUT_FAILURES: of any number of parallel guesses, at most that
+    many are ever checked. Usernames without an account are counted alike, so
+    the answers do not tell which exist.
+    """
+    username = _attempt_key(username)
+    with transaction.atomic():
+        _take_turns(username, ip)
+        counted = LoginAttempt.objects.filter(
+            username=username, time__gte=_window_start(settings.LOCKOUT_WINDOW_MINUTES)
         )
-        if locked:
+        refused = login_locked(username=username) or (counted.count() >= settings.LOCKOUT_FAILURES)
+        if refused:
+            _record_login_failed(username, "locked")
+        else:
+            return LoginAttempt.objects.create(username=username, ip=ip)
+    raise _locked_error()
+
+
+def _lock(kind: str, key: str, shown: str) -> None:
+    until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    lockout = Lockout.objects.create(kind=kind, key=key, locked_until=until)
+    audit.record(
+        actor=None,
+        action=Action.LOCKOUT,
+        obj=lockout,
+        object_repr=f"{lockout.get_kind_display()} {shown}",
+        after={"kind": kind, "key": shown, "until": to_cst(until).isoformat()},
+    )
+
+
+def login_attempt_end(*, attempt: LoginAttempt, succeeded: bool) -> None:
+    """Settle an attempt counted by ``login_attempt_begin``.
+
+    A success no longer counts. A failure is audited and stays counted; the
+    LOCKOUT_FAILURES-th within the window locks the account, and the
+    LOCKOUT_ADDRESS_FAILURES-th from one address slows that address down.
+    """
+    username, ip = attempt.username, attempt.ip
+    with transaction.atomic():
+        _take_turns(username, ip)
+        if succeeded:
+            LoginAttempt.objects.filter(pk=attempt.pk).delete()
             return
-        LoginFailure.objects.create(username=username, ip=ip)
-        since = _window_start(settings.LOCKOUT_WINDOW_MINUTES)
-        recent = LoginFailure.objects.filter(time__gte=since)
-        until = timezone.now() + datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
-        checks = [(Lockout.Kind.USERNAME, username, recent.filter(username=username))]
-        if ip:
-            checks.append((Lockout.Kind.IP, ip, recent.filter(ip=ip)))
-        for kind, key, failures in checks:
-            if failures.count() >= settings.LOCKOUT_FAILURES and not login_locked(
-                username=key if kind == Lockout.Kind.USERNAME else "",
-                ip=key if kind == Lockout.Kind.IP else None,
-            ):
-                lockout = Lockout.objects.create(kind=kind, key=key, locked_until=until)
-                shown = loggable_username(key) if kind == Lockout.Kind.USERNAME else key
-                audit.record(
-                    actor=None,
-                    action=Action.LOCKOUT,
-                    obj=lockout,
-                    object_repr=f"{lockout.get_kind_display()} {shown}",
-                    after={"kind": kind, "key": shown, "until": to_cst(until).isoformat()},
-                )
+        # Cleared by a lift or a success meanwhile? The failure still happened.
+        if not LoginAttempt.objects.filter(pk=attempt.pk).update(pending=False):
+            LoginAttempt.objects.create(username=username, ip=ip, pending=False)
+        _record_login_failed(username, "credentials")
+        failures = LoginAttempt.objects.filter(pending=False)
+        account_failures = failures.filter(
+            username=username, time__gte=_window_start(settings.LOCKOUT_WINDOW_MINUTES)
+        )
+        if account_failures.count() >= settings.LOCKOUT_FAILURES and not login_locked(
+            username=username
+        ):
+            _lock(Lockout.Kind.USERNAME, username, loggable_username(username))
+        if not ip:
+            return
+        address_failures = failures.filter(
+            ip=ip, time__gte=_window_start(settings.LOCKOUT_ADDRESS_WINDOW_MINUTES)
+        )
+        if address_failures.count() >= settings.LOCKOUT_ADDRESS_FAILURES and not address_slowed(
+            ip=ip
+        ):
+            _lock(Lockout.Kind.IP, ip, ip)
+
+
+def credential_check(*, username: str, ip: str | None, check: Callable[[], T]) -> T:
+    """Run ``check()``, which raises ValidationError for a wrong password or code,
+    under the lockout rules, and return its result.
+
+    The attempt is counted before the check (see ``login_attempt_begin``) and
+    settled after it. A failure from a slowed-down address is answered after
+    LOCKOUT_ADDRESS_DELAY_SECONDS; a correct password or code never waits for
+    the address and is refused only when the account itself is locked.
+    """
+    attempt = login_attempt_begin(username=username, ip=ip)
+    # An unexpected error in check() leaves the attempt pending: it keeps
+    # counting until the window passes, as a failure would.
+    try:
+        result = check()
+    except ValidationError:
+        login_attempt_end(attempt=attempt, succeeded=False)
+        if address_slowed(ip=ip):
+            _pause(settings.LOCKOUT_ADDRESS_DELAY_SECONDS)
+        raise
+    login_attempt_end(attempt=attempt, succeeded=True)
+    return result
+
+
+def login_code_check(*, user: User, token: str, ip: str | None):
+    """The user's device that accepts ``token`` (an authenticator or recovery code)
+    at the second sign-in step, checked under the lockout rules; ValidationError
+    if none does or the account is locked."""
+    import django_otp
+
+    def match():
+        device = django_otp.match_token(user, token)
+        if device is None:
+            raise ValidationError(_("The code is wrong or expired."))
+        return device
+
+    return credential_check(username=user.get_username(), ip=ip, check=match)
 
 
 def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
@@ -317,8 +470,9 @@ def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
         lockout.lifted_at = timezone.now()
         lockout.lifted_by = actor
         lockout.save(update_fields=["lifted_at", "lifted_by"])
-        # The failures that caused it no longer count.
-        failures = LoginFailure.objects.all()
+        # The failures that caused it no longer count (attempts still being
+        # checked are settled by their own requests).
+        failures = LoginAttempt.objects.filter(pending=False)
         if lockout.kind == Lockout.Kind.USERNAME:
             failures.filter(username=lockout.key).delete()
         else:
@@ -335,7 +489,9 @@ def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
 def session_start(*, request, user: User, record_login: bool = True) -> UserSession:
     """After Django's login(): record the session and (normally) the sign-in."""
     with transaction.atomic():
-        LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+        LoginAttempt.objects.filter(
+            username=_attempt_key(user.get_username()), pending=False
+        ).delete()
         user_session = UserSession.objects.create(
             sid=uuid.uuid4().hex,
             user=user,

@@ -57,6 +57,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        try:
+            services.login_permitted(username=user.get_username())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         if django_otp.user_has_device(user):
             # Password right: the second factor decides. Nothing is signed in yet.
             self.request.session[OTP_PENDING_KEY] = {
@@ -79,16 +84,19 @@ def login_verify(request):
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip = audit.current_client_ip()
-        device = None
-        if not services.login_locked(username=user.username.lower(), ip=ip):
-            device = django_otp.match_token(user, form.cleaned_data["token"].replace(" ", ""))
-        if device is not None:
+        try:
+            device = services.login_code_check(
+                user=user,
+                token=form.cleaned_data["token"].replace(" ", ""),
+                ip=audit.current_client_ip(),
+            )
+            services.login_permitted(username=user.get_username())
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
             request.session.pop(OTP_PENDING_KEY, None)
             _complete_login(request, user, device)
             return redirect(pending["next"])
-        services.login_failed(username=user.username, ip=ip)
-        form.add_error("token", _("The code is wrong or expired."))
     return render(request, "accounts/login_verify.html", {"form": form})
 
 
