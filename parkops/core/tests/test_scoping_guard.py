@@ -185,3 +185,17 @@ def test_related_manager_of_an_object_of_unknown_scope_raises(two_parks):
 def test_related_manager_of_an_unscoped_object_is_unscoped(two_parks):
     enterprise = Enterprise.objects.unscoped().get(pk=two_parks["theirs"].enterprise_id)
     assert list(enterprise.contacts.all()) == [two_parks["theirs"]]
+
+
+def test_djangos_own_unique_checks_still_run_through_the_default_manager():
+    """The default manager stays plain on the model: a duplicate credit code is a
+    validation error for the user, not a ScopeError (a 500)."""
+    from django.core.exceptions import ValidationError
+
+    park = make_park()
+    first = make_enterprise(park)
+    duplicate = Enterprise(park=park, name="重复企业", uscc=first.uscc)
+    with pytest.raises(ValidationError) as refused:
+        duplicate.full_clean()
+    (constraint,) = Enterprise._meta.constraints
+    assert refused.value.messages == [str(constraint.violation_error_message)]
