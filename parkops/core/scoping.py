@@ -6,6 +6,20 @@ path for pages, the API, exports and search) or by ``unscoped()`` (management
 commands, demo data and tests, which say so explicitly). A query that forgot
 its scope raises ``ScopeError`` instead of silently returning every park's rows.
 
+The scope lives on the SQL query itself, so an unscoped query refuses to compile
+wherever it ends up: run directly, used as a subquery (``id__in=``, ``Exists``,
+``Subquery``), in a ``union`` or combined with ``|``/``&``. ``raw()`` is allowed
+only after ``unscoped()``: hand-written SQL cannot be restricted.
+
+Related access follows the object it starts from. Each object a scoped query
+returns remembers that scope, and its reverse and many-to-many managers
+(``enterprise.contacts.all()``) and ``prefetch_related`` apply it to the
+related model: restricted with the same user and action, or unscoped. An object
+that came from nowhere scoped (built by hand, ``objects.create()``, Django's
+machinery) has guarded related managers: call ``.restrict()`` or ``.unscoped()``
+on them. Forward foreign keys (``contact.enterprise``, ``select_related``) load
+the one row the object points to and are not scoped.
+
 This is our equivalent of django-scopes: the guard is tied to the permission
 call itself rather than to a context variable, so the code that scopes a query
 is the code that decides what the user may do with it.
@@ -14,6 +28,8 @@ is the code that decides what the user may do with it.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.query import ModelIterable
+from django.db.models.sql import Query
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
@@ -23,13 +39,52 @@ class ScopeError(RuntimeError):
     """A park-scoped query ran without ``restrict()`` or ``unscoped()``."""
 
 
+# The scope of a query, and of each object it returns: None (not scoped yet),
+# UNSCOPED, or the (user, action) pair given to ``restrict``.
+UNSCOPED = "unscoped"
+
+
+def _refuse(model, what: str):
+    raise ScopeError(
+        f"{model.__name__}: {what} ran without a park scope; "
+        "call .restrict(user, action) or .unscoped() first."
+    )
+
+
+class ParkScopedQuery(Query):
+    """The SQL query of a park-scoped queryset: it will not compile unscoped.
+
+    Compiling is the one step shared by running a queryset, using it as a
+    subquery of another query and combining it with ``union``.
+    """
+
+    park_scope = None
+
+    def get_compiler(self, *args, **kwargs):
+        if self.park_scope is None:
+            _refuse(self.model, "a query (or subquery)")
+        return super().get_compiler(*args, **kwargs)
+
+
+def _scope_of(queryset):
+    # getattr: a plain ``Query`` assigned to ``queryset.query`` counts as unscoped.
+    return getattr(queryset.query, "park_scope", None)
+
+
+class _ScopedModelIterable(ModelIterable):
+    """Objects that remember the scope of the query that loaded them."""
+
+    def __iter__(self):
+        scope = _scope_of(self.queryset)
+        for obj in super().__iter__():
+            obj._park_scope = scope
+            yield obj
+
+
 def _guard(method_name):
     def guarded(self, *args, **kwargs):
-        if not self._park_scoped:
-            raise ScopeError(
-                f"{self.model.__name__}.objects.{method_name}() ran without a park scope; "
-                "call .restrict(user, action) or .unscoped() first."
-            )
+        if _scope_of(self) is None:
+            _refuse(self.model, f"objects.{method_name}()")
         return getattr(super(ParkScopedQuerySet, self), method_name)(*args, **kwargs)
 
     guarded.__name__ = method_name
@@ -39,46 +94,96 @@ def _guard(method_name):
 class ParkScopedQuerySet(models.QuerySet):
     """A queryset that must be scoped before it touches the database."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._park_scoped = False
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._park_scoped = self._park_scoped
-        return clone
+    def __init__(self, model=None, query=None, using=None, hints=None):
+        super().__init__(model, query or ParkScopedQuery(model), using, hints)
+        self._iterable_class = _ScopedModelIterable
 
     def restrict(self, user, action: str = "view") -> ParkScopedQuerySet:
         """Rows of the parks where ``user`` may perform ``action`` on this model."""
         park_ids = permissions.park_ids_for(user, self.model, action)
         clone = self.filter(park_id__in=sorted(park_ids))
-        clone._park_scoped = True
+        clone.query.park_scope = (user, action)
         return clone
 
     def unscoped(self) -> ParkScopedQuerySet:
-        """All parks' rows: only for code that acts for no particular user."""
+        """All parks' rows: only for code that acts for no particular user.
+
+        A queryset already restricted stays restricted (and so do the objects it
+        returns): ``unscoped()`` never widens a scope.
+        """
         clone = self._chain()
-        clone._park_scoped = True
+        if _scope_of(clone) is None:
+            clone.query.park_scope = UNSCOPED
         return clone
+
+    def raw(self, raw_query, params=(), translations=None, using=None):
+        """Hand-written SQL, only on ``unscoped()``: no restriction can be added to it."""
+        if _scope_of(self) != UNSCOPED:
+            raise ScopeError(
+                f"{self.model.__name__}.objects.raw() runs SQL that no restriction "
+                "reaches; only .unscoped().raw() is allowed."
+            )
+        return super().raw(raw_query, params, translations, using)
+
+    def _merge_sanity_check(self, other):
+        # ``restricted | Model.objects.all()`` would OR the park filter away.
+        if isinstance(other, ParkScopedQuerySet) and _scope_of(other) is None:
+            _refuse(other.model, "a queryset combined with | & or ^")
+        super()._merge_sanity_check(other)
 
     _fetch_all = _guard("_fetch_all")
     count = _guard("count")
     exists = _guard("exists")
     aggregate = _guard("aggregate")
     iterator = _guard("iterator")
+    aiterator = _guard("aiterator")
     update = _guard("update")
     delete = _guard("delete")
     explain = _guard("explain")
 
 
+def _scoped_like(queryset: ParkScopedQuerySet, instance) -> ParkScopedQuerySet:
+    """``queryset`` of a model related to ``instance``, in the scope ``instance`` came from."""
+    scope = getattr(instance, "_park_scope", None)
+    if scope is None:
+        return queryset  # guarded: the caller must scope it explicitly
+    if scope == UNSCOPED:
+        return queryset.unscoped()
+    user, action = scope
+    return queryset.restrict(user, action)
+
+
 class ParkScopedManager(models.Manager.from_queryset(ParkScopedQuerySet)):
-    """Default manager of every park-scoped model."""
+    """The ``objects`` manager of every park-scoped model."""
+
+    def get_queryset(self) -> ParkScopedQuerySet:
+        queryset = super().get_queryset()
+        # Django sets ``instance`` only on the related managers it derives from
+        # this class (``enterprise.contacts``); they, and the prefetches they
+        # run, take the scope of the object they start from.
+        instance = getattr(self, "instance", None)
+        return queryset if instance is None else _scoped_like(queryset, instance)
 
     def restrict(self, user, action: str = "view") -> ParkScopedQuerySet:
         return self.get_queryset().restrict(user, action)
 
     def unscoped(self) -> ParkScopedQuerySet:
         return self.get_queryset().unscoped()
+
+
+class UnguardedManager(ParkScopedManager):
+    """The default manager: plain for Django's machinery, scoped for related access.
+
+    Django uses the default manager for its own queries (unique and constraint
+    checks, form choices) and derives related managers from its class. Used on
+    the model it returns a plain queryset, as before; as a related manager it
+    behaves like ``ParkScopedManager``.
+    """
+
+    def get_queryset(self):
+        if getattr(self, "instance", None) is None:
+            return models.QuerySet(model=self.model, using=self._db, hints=self._hints)
+        return super().get_queryset()
 
 
 class ParkScopedModel(models.Model):
@@ -93,10 +198,11 @@ class ParkScopedModel(models.Model):
         "core.Park", on_delete=models.PROTECT, related_name="+", verbose_name=_("park")
     )
 
-    # Django's own machinery (unique and constraint checks, forward and reverse
-    # relations, deletion) uses the default manager, which is the first one
-    # declared: a plain manager. Project code uses ``objects``, which is guarded.
-    unguarded = models.Manager()
+    # Django's own machinery (unique and constraint checks, form choices) uses
+    # the default manager, which is the first one declared: plain on the model,
+    # scoped as related managers. Forward relations and deletion use the base
+    # manager, a plain one. Project code uses ``objects``, which is guarded.
+    unguarded = UnguardedManager()
     objects = ParkScopedManager()
 
     class Meta:
