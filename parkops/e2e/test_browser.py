@@ -121,7 +121,7 @@ def test_membership_form_lists_the_units_of_the_chosen_park_only(page):
     log_in(page, "secadmin")
     page.goto(f"/accounts/users/{newcomer.pk}/")
     units = page.locator("#id_promotion_unit option")
-    assert units.all_inner_texts() == ["---------"]
+    assert units.all_inner_texts() == ["请选择"]
     with page.expect_response(lambda response: "park=" in response.url):
         page.select_option("#id_park", label="苏宿工业园区")
     page.locator("#id_promotion_unit option", has_text="电子信息产业招商分局").wait_for(
