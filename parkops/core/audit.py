@@ -389,6 +389,8 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
         return VerifyResult(False, 0, "the chain head row is missing")
     if not head_intact(head):
         return VerifyResult(False, 0, "the chain head was altered (its seal does not match)")
+    if anchor_file is not None and not Path(anchor_file).exists():
+        return VerifyResult(False, 0, f"anchor file {anchor_file} not found")
     try:
         anchor = audit_seal.latest_anchor(Path(anchor_file or settings.PARKOPS_AUDIT_ANCHOR_FILE))
     except audit_seal.AnchorError as error:
@@ -402,7 +404,9 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
     keyed_seen = False
     anchored_hash = None
     purged = set()  # (last deleted seq, its hash) for every purge the chain records
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    # Up to the head as read above: entries appended since are another run's work.
+    chain = AuditEntry.objects.filter(seq__lte=head.last_seq).order_by("seq")
+    for entry in chain.iterator(chunk_size=2000):
         if previous is None:
             if (entry.seq, entry.prev_hash) != (head.first_seq, head.first_prev_hash):
                 return broken(
@@ -436,6 +440,11 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
         )
     if (head.last_seq, head.last_hash) != (last_seq, last_hash):
         return broken(f"the chain head does not match the last entry (seq {last_seq})")
+    beyond = AuditEntry.objects.filter(seq__gt=head.last_seq).order_by("seq").first()
+    if beyond is not None and AuditChainHead.objects.get(pk=1).last_seq < beyond.seq:
+        return broken(
+            f"entry seq={beyond.seq} lies beyond the chain head (inserted behind its back)"
+        )
     if head.first_seq > 1 and (head.first_seq - 1, head.first_prev_hash) not in purged:
         return broken(
             f"the chain starts at seq {head.first_seq} but no purge entry records "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +38,30 @@ ANCHOR_TAG = "parkops-audit-anchor"
 
 @cache
 def _key() -> bytes:
+    key_configured = (
+        os.environ.get("PARKOPS_AUDIT_KEY") or (settings.VAR_DIR / "audit_key").exists()
+    )
+    if not key_configured and _trail_already_sealed():
+        # A new key would make every existing seal fail and seal new entries
+        # under a key the old ones do not share: refuse, loudly.
+        raise ImproperlyConfigured(
+            "The audit key is missing (PARKOPS_AUDIT_KEY or var/audit_key) but the audit "
+            "trail was sealed with one: restore it."
+        )
     return load_or_create_key("PARKOPS_AUDIT_KEY", "audit_key")
+
+
+def _trail_already_sealed() -> bool:
+    from django.db import DatabaseError, transaction
+
+    from parkops.core.models import AuditChainHead
+
+    try:
+        # In a savepoint: a failed query leaves the caller's transaction usable.
+        with transaction.atomic():
+            return AuditChainHead.objects.exclude(seal="").exists()
+    except DatabaseError:  # not migrated yet: nothing sealed
+        return False
 
 
 def _mac(algorithm: str, purpose: str, payload: bytes) -> str:

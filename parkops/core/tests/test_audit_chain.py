@@ -13,6 +13,7 @@ import types
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.hmac import HMAC
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -104,6 +105,13 @@ def verify_output(*args):
     except CommandError as error:
         return str(error)
     return "OK"
+
+
+def no_anchors(tmp_path):
+    """An anchor file with no anchor in it: what the chain proves on its own."""
+    empty = tmp_path / "no_anchors.log"
+    empty.touch()
+    return empty
 
 
 @pytest.fixture
@@ -257,7 +265,7 @@ def test_a_rewrite_by_someone_holding_the_key_is_caught_by_the_anchor(anchor_fil
     audit.seal_head(head)
     head.save()
     # What the chain alone cannot prove: a consistent rewrite with the key passes...
-    assert audit.audit_verify(anchor_file=tmp_path / "none.log").ok
+    assert audit.audit_verify(anchor_file=no_anchors(tmp_path)).ok
     # ...the anchor taken before it does not.
     assert "entry seq=4 differs from the anchor" in verify_output()
 
@@ -271,8 +279,34 @@ def test_a_replayed_head_is_caught_by_the_anchor(anchor_file, tmp_path):
     with guards_off():
         raw("DELETE FROM core_auditentry WHERE seq > 2")
     AuditChainHead.objects.filter(pk=1).update(**old_head)
-    assert audit.audit_verify(anchor_file=tmp_path / "none.log").ok
+    assert audit.audit_verify(anchor_file=no_anchors(tmp_path)).ok
     assert "the chain ends at seq 2, before the anchor at seq 4" in verify_output()
+
+
+def test_an_entry_slipped_in_beyond_the_head_fails_verification():
+    """INSERT is the one write the application role keeps; the head still has to move."""
+    entries = write_entries()
+    AuditEntry(
+        seq=5,
+        prev_hash=entries[-1].hash,
+        hash="v2:hmac-sha256:00",
+        time=timezone.now(),
+        action=AuditEntry.Action.LOGIN,
+    ).save()
+    assert "entry seq=5 lies beyond the chain head" in verify_output()
+
+
+def test_a_lost_audit_key_is_not_silently_replaced(settings, tmp_path, monkeypatch):
+    write_entries(1)
+    monkeypatch.delenv("PARKOPS_AUDIT_KEY", raising=False)
+    settings.VAR_DIR = tmp_path  # a machine without var/audit_key
+    audit_seal._key.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="audit key is missing"):
+            write_entries(1)
+        assert not (tmp_path / "audit_key").exists()
+    finally:
+        audit_seal._key.cache_clear()
 
 
 # Entries from before seals (version 1)
@@ -335,6 +369,11 @@ def test_anchor_audit_refuses_a_chain_that_does_not_verify(anchor_file):
     with pytest.raises(CommandError, match="does not verify"):
         call_command("anchor_audit")
     assert not anchor_file.exists()
+
+
+def test_verify_audit_fails_when_the_named_anchor_file_is_missing(tmp_path):
+    write_entries(1)
+    assert "not found" in verify_output("--anchor-file", str(tmp_path / "lost.log"))
 
 
 def test_an_altered_anchor_line_fails_verification(anchor_file):
