@@ -165,6 +165,8 @@ PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS"
 # entries; older entries keep verifying under the algorithm named in each. The
 # key is PARKOPS_AUDIT_KEY or var/audit_key (see parkops/core/audit_seal.py).
 PARKOPS_AUDIT_MAC = os.environ.get("PARKOPS_AUDIT_MAC", "hmac-sha256")
+if PARKOPS_AUDIT_MAC not in ("hmac-sha256", "hmac-sm3"):
+    raise ImproperlyConfigured("PARKOPS_AUDIT_MAC must be hmac-sha256 or hmac-sm3.")
 # Anchors: the chain head, MAC'd, appended here (and logged) by `anchor_audit` and
 # automatically every N entries (0: only by the command). Ship the file elsewhere.
 PARKOPS_AUDIT_ANCHOR_FILE = Path(

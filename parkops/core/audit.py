@@ -4,6 +4,13 @@ Services call ``record`` inside their ``transaction.atomic()`` block, so an
 action and its audit entry are committed together or not at all. The request
 middleware puts the request id and client IP into a context variable, so
 services need not pass the request around.
+
+Entries form a chain: consecutive sequence numbers, each sealed (``audit_seal``)
+over its content and the previous seal, with a sealed head holding both ends.
+The database refuses to change or delete entries (``audit_guard``) except
+through ``audit_purge``; anchors written outside the database
+(``audit_anchor``) let ``audit_verify`` catch a rollback or a rewrite even by
+someone holding the key.
 """
 
 from __future__ import annotations
