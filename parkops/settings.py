@@ -174,6 +174,18 @@ SESSION_MAX_HOURS = int(os.environ.get("PARKOPS_SESSION_MAX_HOURS", 12))
 INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PARKOPS_INACTIVE_ACCOUNT_DAYS", 90))
 AUTO_DISABLE_INACTIVE = env_bool("PARKOPS_AUTO_DISABLE_INACTIVE", False)
 PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS", 180))
+# Audit chain MACs: "hmac-sha256" or "hmac-sm3" (国密 SM3, GB/T 32905-2016) for new
+# entries; older entries keep verifying under the algorithm named in each. The
+# key is PARKOPS_AUDIT_KEY or var/audit_key (see parkops/core/audit_seal.py).
+PARKOPS_AUDIT_MAC = os.environ.get("PARKOPS_AUDIT_MAC", "hmac-sha256")
+if PARKOPS_AUDIT_MAC not in ("hmac-sha256", "hmac-sm3"):
+    raise ImproperlyConfigured("PARKOPS_AUDIT_MAC must be hmac-sha256 or hmac-sm3.")
+# Anchors: the chain head, MAC'd, appended here (and logged) by `anchor_audit` and
+# automatically every N entries (0: only by the command). Ship the file elsewhere.
+PARKOPS_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("PARKOPS_AUDIT_ANCHOR_FILE", VAR_DIR / "audit_anchors.log")
+)
+PARKOPS_AUDIT_ANCHOR_EVERY = int(os.environ.get("PARKOPS_AUDIT_ANCHOR_EVERY", 1000))
 TWO_FACTOR_REQUIRED_ROLES = env_list(
     "PARKOPS_2FA_REQUIRED_ROLES", "system_admin,security_admin,audit_admin,park_admin"
 )
@@ -303,4 +315,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARKOPS_LOG_LEVEL", "WARNING")},
+    # Audit anchors are written at INFO so that they reach the log whatever the root level.
+    "loggers": {"parkops.audit": {"level": "INFO"}},
 }

@@ -1,5 +1,27 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _audit_chain_ready(sender, using, apps=global_apps, **kwargs):
+    """After every migrate (and flush): an empty trail gets its sealed head, and on
+    SQLite the audit triggers are back if a table rebuild dropped them (SQLite
+    rebuilds a table to alter it, and the rebuilt table has no triggers)."""
+    from parkops.core import audit, audit_guard
+
+    apps = apps or global_apps  # flush sends no migration state
+    try:
+        head_model = apps.get_model("core", "AuditChainHead")
+        entry_model = apps.get_model("core", "AuditEntry")
+        head_model._meta.get_field("seal")
+    except (LookupError, FieldDoesNotExist):
+        return  # migrated back to before the sealed chain
+    audit.ensure_chain_head(head_model, entry_model, using=using)
+    if connections[using].vendor == "sqlite":
+        audit_guard.install(connections[using])
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +31,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         import parkops.core.exchange.registers  # noqa: F401 - registers the spreadsheet specs
+
+        post_migrate.connect(_audit_chain_ready, sender=self)

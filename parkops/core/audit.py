@@ -4,6 +4,13 @@ Services call ``record`` inside their ``transaction.atomic()`` block, so an
 action and its audit entry are committed together or not at all. The request
 middleware puts the request id and client IP into a context variable, so
 services need not pass the request around.
+
+Entries form a chain: consecutive sequence numbers, each sealed (``audit_seal``)
+over its content and the previous seal, with a sealed head holding both ends.
+The database refuses to change or delete entries (``audit_guard``) except
+through ``audit_purge``; anchors written outside the database
+(``audit_anchor``) let ``audit_verify`` catch a rollback or a rewrite even by
+someone holding the key.
 """
 
 from __future__ import annotations
@@ -14,14 +21,25 @@ import datetime
 import decimal
 import hashlib
 import json
+import logging
+import os
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from parkops.core import audit_guard, audit_seal
 from parkops.core.models import AuditChainHead, AuditEntry
+
+logger = logging.getLogger("parkops.audit")
+
+
+class AuditChainError(RuntimeError):
+    """The chain cannot be extended or anchored as it stands: run verify_audit."""
 
 
 @dataclass(frozen=True)
@@ -196,11 +214,63 @@ def _content(entry: AuditEntry) -> dict:
     }
 
 
+def _canonical(content: dict) -> bytes:
+    return json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode()
+
+
 def entry_hash(entry: AuditEntry) -> str:
-    canonical = json.dumps(
-        _content(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    """Version 1, for entries written before seals: the bare SHA-256 of the content.
+
+    Anyone can recompute it, so on its own it shows accidents, not tampering.
+    """
+    return hashlib.sha256(_canonical(_content(entry))).hexdigest()
+
+
+def entry_seal(entry: AuditEntry) -> str:
+    """Version 2: the content and the previous link, sealed under the audit key."""
+    return audit_seal.seal("entry", _canonical(_content(entry)))
+
+
+def entry_intact(entry: AuditEntry) -> bool:
+    """True if the entry still matches its hash, under the version it was written with."""
+    if audit_seal.is_keyed(entry.hash):
+        return audit_seal.check("entry", _canonical(_content(entry)), entry.hash)
+    return entry_hash(entry) == entry.hash
+
+
+def _head_payload(head) -> bytes:
+    return _canonical(
+        {
+            "last_seq": head.last_seq,
+            "last_hash": head.last_hash,
+            "first_seq": head.first_seq,
+            "first_prev_hash": head.first_prev_hash,
+        }
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def seal_head(head) -> None:
+    """Seal the head's two ends, so that moving either needs the audit key."""
+    head.seal = audit_seal.seal("head", _head_payload(head))
+
+
+def head_intact(head) -> bool:
+    return audit_seal.check("head", _head_payload(head), head.seal)
+
+
+def ensure_chain_head(head_model=AuditChainHead, entry_model=AuditEntry, using="default") -> None:
+    """Give an empty trail (a new or flushed database) its sealed head.
+
+    A trail with entries but no head is left alone: that is damage for
+    ``verify_audit`` to report, not something to paper over.
+    """
+    if entry_model._base_manager.using(using).exists():
+        return
+    fresh = head_model(pk=1)
+    seal_head(fresh)
+    head_model._base_manager.using(using).get_or_create(pk=1, defaults={"seal": fresh.seal})
 
 
 # The chain head while one long transaction holds it (see ``chain_held``).
@@ -212,23 +282,35 @@ _held_head: contextvars.ContextVar[AuditChainHead | None] = contextvars.ContextV
 def _lock_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        ensure_chain_head()
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            raise AuditChainError("The audit chain head is missing: run verify_audit.")
     return head
 
 
+def _save_head(head: AuditChainHead) -> None:
+    seal_head(head)
+    head.save(update_fields=["last_seq", "last_hash", "seal"])
+
+
 def _append(entry: AuditEntry) -> None:
-    """Link ``entry`` to the chain and save it. The head row's lock makes appends
-    from concurrent transactions take turns, so the chain never forks."""
+    """Link ``entry`` to the chain, seal it and save it. The head row's lock makes
+    appends from concurrent transactions take turns, so the chain never forks."""
     held = _held_head.get()
     head = held or _lock_head()
     entry.seq = head.last_seq + 1
     entry.prev_hash = head.last_hash
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_seal(entry)
     entry.save()
     head.last_seq, head.last_hash = entry.seq, entry.hash
     if held is None:
-        head.save(update_fields=["last_seq", "last_hash"])
+        _save_head(head)
+    every = settings.PARKOPS_AUDIT_ANCHOR_EVERY
+    if every and entry.seq % every == 0:
+        # After commit only: an anchor must never name an entry that was rolled back.
+        seq, sealed = entry.seq, entry.hash
+        transaction.on_commit(lambda: write_anchor(seq, sealed), robust=True)
 
 
 @contextlib.contextmanager
@@ -251,7 +333,7 @@ def chain_held():
         yield
     finally:
         _held_head.reset(token)
-    head.save(update_fields=["last_seq", "last_hash"])  # only when nothing was raised
+    _save_head(head)  # only when nothing was raised
 
 
 # True inside ``rolled_back()``: nothing written there survives, so nothing is audited.
@@ -295,55 +377,139 @@ class VerifyResult:
     ok: bool
     checked: int
     problem: str = ""
+    anchor: audit_seal.Anchor | None = None
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in order; report the first entry edited, deleted or relinked.
+def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first sign of an edit, deletion or reset.
 
-    After a purge the chain starts at the first surviving entry, whose previous
-    hash must equal the last purged hash recorded by the purge entry.
+    Fails when an entry no longer matches its seal, when sequence numbers or
+    links break, when the chain does not start where the head says (1, or the
+    point a recorded purge left) or does not end at the head, when the head's
+    own seal is broken or the head is missing, when an unkeyed (version 1) entry
+    follows keyed ones, and when the latest anchor (``anchor_file``, by default
+    ``PARKOPS_AUDIT_ANCHOR_FILE``) names an entry the chain no longer holds
+    with that hash, or lies beyond the head.
     """
-    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    purge_anchors = {
-        entry.after.get("last_deleted_hash"): entry.after.get("last_deleted_seq")
-        for entry in AuditEntry.objects.filter(action=AuditEntry.Action.PURGE)
-        if entry.after
-    }
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        return VerifyResult(False, 0, "the chain head row is missing")
+    if not head_intact(head):
+        return VerifyResult(False, 0, "the chain head was altered (its seal does not match)")
+    if anchor_file is not None and not Path(anchor_file).exists():
+        return VerifyResult(False, 0, f"anchor file {anchor_file} not found")
+    try:
+        anchor = audit_seal.latest_anchor(Path(anchor_file or settings.PARKOPS_AUDIT_ANCHOR_FILE))
+    except audit_seal.AnchorError as error:
+        return VerifyResult(False, 0, f"anchor not genuine: {error}")
+
+    def broken(problem: str) -> VerifyResult:
+        return VerifyResult(False, checked, problem)
+
     previous = None
     checked = 0
-    for entry in entries:
+    keyed_seen = False
+    anchored_hash = None
+    purged = set()  # (last deleted seq, its hash) for every purge the chain records
+    # Up to the head as read above: entries appended since are another run's work.
+    chain = AuditEntry.objects.filter(seq__lte=head.last_seq).order_by("seq")
+    for entry in chain.iterator(chunk_size=2000):
         if previous is None:
-            if entry.seq != 1 and purge_anchors.get(entry.prev_hash) != entry.seq - 1:
-                return VerifyResult(False, checked, f"seq {entry.seq - 1} missing (row deleted)")
+            if (entry.seq, entry.prev_hash) != (head.first_seq, head.first_prev_hash):
+                return broken(
+                    f"the chain should start at seq {head.first_seq} but starts at seq "
+                    f"{entry.seq} (entries missing at the start)"
+                )
         elif entry.seq != previous.seq + 1:
-            return VerifyResult(False, checked, f"seq {previous.seq + 1} missing (row deleted)")
+            return broken(f"seq {previous.seq + 1} missing (row deleted)")
         elif entry.prev_hash != previous.hash:
-            return VerifyResult(False, checked, f"entry seq={entry.seq}: prev_hash does not match")
-        if entry_hash(entry) != entry.hash:
-            return VerifyResult(
-                False, checked, f"entry seq={entry.seq}: hash mismatch (row edited)"
-            )
+            return broken(f"entry seq={entry.seq}: prev_hash does not match")
+        keyed = audit_seal.is_keyed(entry.hash)
+        if keyed_seen and not keyed:
+            return broken(f"entry seq={entry.seq}: unkeyed hash after keyed entries (rewritten)")
+        if not entry_intact(entry):
+            return broken(f"entry seq={entry.seq}: hash mismatch (row edited)")
+        keyed_seen = keyed_seen or keyed
+        if entry.action == AuditEntry.Action.PURGE and entry.after:
+            purged.add((entry.after.get("last_deleted_seq"), entry.after.get("last_deleted_hash")))
+        if anchor is not None and entry.seq == anchor.seq:
+            anchored_hash = entry.hash
         previous = entry
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and previous is not None and head.last_seq != previous.seq:
-        return VerifyResult(False, checked, f"seq {previous.seq + 1} missing (row deleted)")
-    return VerifyResult(True, checked)
+
+    last_seq, last_hash = (
+        (previous.seq, previous.hash) if previous else (head.first_seq - 1, head.first_prev_hash)
+    )
+    if head.last_seq > last_seq:
+        return broken(
+            f"the chain head is at seq {head.last_seq} but the chain ends at seq {last_seq} "
+            "(entries deleted)"
+        )
+    if (head.last_seq, head.last_hash) != (last_seq, last_hash):
+        return broken(f"the chain head does not match the last entry (seq {last_seq})")
+    beyond = AuditEntry.objects.filter(seq__gt=head.last_seq).order_by("seq").first()
+    if beyond is not None and AuditChainHead.objects.get(pk=1).last_seq < beyond.seq:
+        return broken(
+            f"entry seq={beyond.seq} lies beyond the chain head (inserted behind its back)"
+        )
+    if head.first_seq > 1 and (head.first_seq - 1, head.first_prev_hash) not in purged:
+        return broken(
+            f"the chain starts at seq {head.first_seq} but no purge entry records "
+            "deleting the entries before it"
+        )
+    if anchor is not None:
+        if anchor.seq > head.last_seq:
+            return broken(
+                f"the chain ends at seq {head.last_seq}, before the anchor at seq {anchor.seq} "
+                f"of {anchor.time} (entries removed or the head reset)"
+            )
+        if anchor.seq == head.first_seq - 1:
+            anchored_hash = head.first_prev_hash
+        if anchor.seq >= head.first_seq - 1 and anchored_hash != anchor.hash:
+            return broken(
+                f"entry seq={anchor.seq} differs from the anchor of {anchor.time} (chain rewritten)"
+            )
+    return VerifyResult(True, checked, anchor=anchor)
+
+
+def write_anchor(seq: int, head_hash: str) -> audit_seal.Anchor:
+    """Append a sealed anchor line for (seq, hash) to the anchor file, and log it."""
+    anchor = audit_seal.new_anchor(seq, head_hash)
+    line = anchor.line()
+    path = Path(settings.PARKOPS_AUDIT_ANCHOR_FILE)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    logger.info("%s", line)
+    return anchor
+
+
+def audit_anchor() -> audit_seal.Anchor:
+    """Anchor the current head outside the database, once the chain verifies.
+
+    Refuses (``AuditChainError``) to anchor a chain that does not verify: an
+    anchor vouches for what the chain held, so it must not vouch for damage.
+    """
+    result = audit_verify()
+    if not result.ok:
+        raise AuditChainError(f"Refused: the chain does not verify ({result.problem}).")
+    head = AuditChainHead.objects.get(pk=1)
+    return write_anchor(head.last_seq, head.last_hash)
 
 
 def audit_purge(*, before: datetime.date) -> int:
     """Delete entries from before ``before`` (CST), never inside the retention period.
 
-    The purge is itself recorded, with the last deleted hash, so that the chain
-    that remains still verifies.
+    On PostgreSQL the deletion is done by the SECURITY DEFINER function
+    ``parkops_audit_purge``, which applies the retention rule again; on SQLite
+    by lifting the DELETE trigger inside this transaction only. The head then
+    starts at the first surviving entry, and the purge records itself with the
+    last deleted seq and hash, so the chain that remains still verifies.
     """
-    from django.conf import settings
-    from django.db import connection
-
     from parkops.core.permissions import SYSTEM
 
     today = timezone.localdate()
-    retention = settings.PARKOPS_AUDIT_RETENTION_DAYS
+    retention = max(settings.PARKOPS_AUDIT_RETENTION_DAYS, audit_guard.RETENTION_FLOOR_DAYS)
     if before > today - datetime.timedelta(days=retention):
         raise ValueError(
             f"Refused: entries must be kept at least {retention} days; "
@@ -353,18 +519,15 @@ def audit_purge(*, before: datetime.date) -> int:
         before, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
     with transaction.atomic():
-        AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        doomed = AuditEntry.objects.filter(time__lt=cutoff)
-        last = doomed.order_by("-seq").first()
-        if last is None:
-            return 0
-        # Only entries that precede every kept entry, so the chain stays whole.
-        doomed = AuditEntry.objects.filter(seq__lte=last.seq)
-        count = doomed.count()
+        _lock_head()
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL parkops.audit_purge = 'on'")
-        doomed._raw_delete(doomed.db)
+            count, last_seq, last_hash = audit_guard.pg_purge(
+                connection, cutoff=cutoff, retention_days=retention
+            )
+        else:
+            count, last_seq, last_hash = _purge_here(cutoff)
+        if not count:
+            return 0
         record(
             actor=SYSTEM,
             action=AuditEntry.Action.PURGE,
@@ -372,8 +535,31 @@ def audit_purge(*, before: datetime.date) -> int:
             after={
                 "before": before.isoformat(),
                 "deleted": count,
-                "last_deleted_seq": last.seq,
-                "last_deleted_hash": last.hash,
+                "last_deleted_seq": last_seq,
+                "last_deleted_hash": last_hash,
             },
         )
     return count
+
+
+def _purge_here(cutoff: datetime.datetime) -> tuple[int, int | None, str | None]:
+    """SQLite's purge, the same rule as ``parkops_audit_purge`` on PostgreSQL."""
+    # Only the entries before the first one still inside the retention period,
+    # so the chain that stays is whole.
+    first_kept = (
+        AuditEntry.objects.filter(time__gte=cutoff)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    doomed = AuditEntry.objects.all()
+    if first_kept is not None:
+        doomed = doomed.filter(seq__lt=first_kept)
+    last = doomed.order_by("-seq").first()
+    if last is None:
+        return 0, None, None
+    count = doomed.count()
+    with audit_guard.sqlite_delete_allowed(connection):
+        doomed._raw_delete(doomed.db)
+    AuditChainHead.objects.filter(pk=1).update(first_seq=last.seq + 1, first_prev_hash=last.hash)
+    return count, last.seq, last.hash

@@ -24,21 +24,30 @@ class DecryptionError(ValueError):
     """The stored value was altered, or was encrypted with another key."""
 
 
-@cache
-def _key() -> bytes:
-    configured = os.environ.get("PARKOPS_DATA_KEY")
+def load_or_create_key(env_var: str, file_name: str) -> bytes:
+    """A 32-byte key from ``env_var`` (urlsafe base64) or ``var/<file_name>``.
+
+    The file is created on first use with mode 0600, so that the key never sits
+    in the database (a stolen dump or a database administrator does not get it).
+    """
+    configured = os.environ.get(env_var)
     if configured:
         key = base64.urlsafe_b64decode(configured)
     else:
-        path = settings.VAR_DIR / "data_key"
+        path = settings.VAR_DIR / file_name
         if not path.exists():
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode())
         key = base64.urlsafe_b64decode(path.read_text().strip())
     if len(key) != 32:
-        raise ValueError("The data key must be 32 bytes (urlsafe base64).")
+        raise ValueError(f"{env_var} must be 32 bytes (urlsafe base64).")
     return key
+
+
+@cache
+def _key() -> bytes:
+    return load_or_create_key("PARKOPS_DATA_KEY", "data_key")
 
 
 def encrypt(plaintext: str) -> str:

@@ -202,10 +202,19 @@ class Industry(ParkScopedModel):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the audit hash chain; its row lock serialises appends."""
+    """The two ends of the audit chain; its row lock serialises appends.
+
+    ``first_seq`` and ``first_prev_hash`` are where the chain starts: 1 and ""
+    until a purge moves them to the first surviving entry and the hash before
+    it. ``seal`` is a keyed MAC over all four fields (see ``audit_seal``), so
+    the head cannot be moved back or forward without the audit key.
+    """
 
     last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, blank=True)
+    last_hash = models.CharField(max_length=96, blank=True)
+    first_seq = models.PositiveBigIntegerField(default=1)
+    first_prev_hash = models.CharField(max_length=96, blank=True)
+    seal = models.CharField(max_length=96, blank=True)
 
     def __str__(self) -> str:
         return f"{self.last_seq} {self.last_hash[:12]}"
@@ -257,10 +266,12 @@ class AuditEntry(models.Model):
         PURGE = "purge", _("audit entries purged")
 
     # Hash chain (tamper evidence): seq numbers are consecutive, and each entry's
-    # hash covers its content and the previous entry's hash.
+    # hash covers its content and the previous entry's hash. Since version 2 the
+    # "hash" is a keyed MAC, ``v2:<algorithm>:<hex>``; a bare hex digest is a
+    # version 1 (unkeyed SHA-256) entry written before keys existed.
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True, null=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=96, blank=True)
+    hash = models.CharField(max_length=96, blank=True)
     time = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
