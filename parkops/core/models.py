@@ -254,7 +254,7 @@ class AuditEntry(models.Model):
         TOKEN_REVOKE = "token_revoke", _("API token revoked")
         LOCKOUT = "lockout", _("account or address locked")
         UNLOCK = "unlock", _("lock lifted")
-        PASSWORD_CHANGE = "password_change", _("password changed")
+        PASSWORD_CHANGE = "password_change", pgettext_lazy("audit action", "password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
         SESSION_END = "session_end", _("session ended")
         OTP_ENROL = "otp_enrol", _("two-factor enrolled")

@@ -30,6 +30,10 @@ class CalendarOverride(ParkScopedModel):
             models.UniqueConstraint(fields=["park", "date"], name="calendar_override_unique_date"),
         ]
 
+    # Which day and whether it is worked: what every park user reads on the
+    # calendar anyway; the free-text note stays masked for the audit admin.
+    audit_public_fields = ("__str__", "date", "kind")
+
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 

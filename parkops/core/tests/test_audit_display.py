@@ -315,3 +315,28 @@ def test_audit_list_query_count_does_not_grow_with_entries(client):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many), "audit list queries grow with its entries (N+1)"
+
+
+def test_auditor_reads_which_calendar_day_an_override_changed_but_not_its_note():
+    import datetime
+
+    from parkops.workdays import services as workday_services
+
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    override = workday_services.override_create(
+        park=park, actor=admin, date=datetime.date(2027, 1, 1), kind="holiday", note="内部安排"
+    )
+    auditor = make_user(Role.AUDIT_ADMIN)
+    shown = AuditReader(auditor).display(audit_entries(override, action="create").get())
+    after = {c.key: (c.after, c.hidden) for c in shown.changes}
+    assert after["date"] == ("2027-01-01", False)
+    assert after["kind"] == ("休息", False)
+    assert after["note"][1] is True
+    assert shown.object_name == "2027-01-01 休息"
+
+
+def test_the_password_change_operation_reads_修改密码_not_a_field_label(client):
+    _auditor(client)
+    html = client.get(reverse("core:audit_list")).content.decode()
+    assert '<option value="password_change">修改密码</option>' in html
