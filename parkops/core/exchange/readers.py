@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from parkops.core.exports import CONTROL_CHARACTERS, QUOTED_PREFIXES
+from parkops.core.exports import CONTROL_CHARACTERS, CSV_GUARDED
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
 # The stream an encrypted .xlsx keeps its content in, as the OLE directory names it.
@@ -47,9 +47,6 @@ MAX_PARSED_XML_BYTES = 4 << 20
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?[vt](?:\s[^>]*)?>[^<]")
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-# A CSV export guards text starting with a formula sign by one apostrophe
-# (exports.csv_text); reading the CSV removes exactly that one apostrophe.
-_CSV_GUARD = re.compile("'+[" + re.escape("".join(QUOTED_PREFIXES)) + "]")
 
 
 class FileError(ValueError):
@@ -320,8 +317,9 @@ def _csv_encoding(data: bytes) -> str:
 
 def _unguarded(cell: str) -> str:
     """A CSV cell without the one apostrophe an export put before a formula sign
-    (``'=1+2`` → ``=1+2``, ``''=1`` → ``'=1``); any other text as it is."""
-    return cell[1:] if _CSV_GUARD.match(cell) else cell
+    (``'=1+2`` → ``=1+2``, ``''=1`` → ``'=1``); any other text as it is: the
+    inverse of ``exports.csv_field``'s guard."""
+    return cell[1:] if cell.startswith("'") and CSV_GUARDED.match(cell, 1) else cell
 
 
 def _blank(cell) -> bool:
