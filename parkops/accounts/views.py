@@ -33,7 +33,7 @@ from parkops.accounts.forms import (
 )
 from parkops.accounts.models import ApiToken, Lockout, Membership, User, UserSession
 from parkops.core import audit, permissions
-from parkops.core.exports import xlsx_export
+from parkops.core.exports import list_export
 from parkops.core.generic import apply_validation_error, next_url
 from parkops.core.models import AuditEntry
 from parkops.core.text import today_cst
@@ -247,7 +247,7 @@ def membership_label(membership) -> str:
 
 
 @login_required
-def user_export(request):
+def user_export(request, fmt="xlsx"):
     """The account list as filtered on the page, for periodic account reviews."""
     _require(request, User, permissions.VIEW)
     filters = {key: request.GET.get(key, "") for key in ("q", "status")}
@@ -271,9 +271,10 @@ def user_export(request):
         _("password changed"),
         _("status"),
     ]
-    return xlsx_export(
+    return list_export(
+        fmt=fmt,
         actor=request.user,
-        filename=f"用户清单-{today_cst():%Y%m%d}.xlsx",
+        name=f"用户清单-{today_cst():%Y%m%d}",
         sheet_title=_("Users"),
         headers=[str(h) for h in headers],
         rows=rows,

@@ -11,6 +11,7 @@ from typing import Optional
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
@@ -36,6 +37,11 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is None:
             return None
+        # A token request has no session, so UserPreferencesMiddleware saw an
+        # anonymous user: answer in the user's saved language here, not in
+        # whatever Accept-Language the client sent (or did not send).
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
         if user.api_token.read_only and request.method not in SAFE_METHODS:
             raise PermissionDenied(_("This API token is read-only."))
         return user

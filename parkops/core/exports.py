@@ -1,16 +1,20 @@
-"""Writing .xlsx: the one cell writer, and streamed exports.
+"""Writing .xlsx and CSV: the one cell writer, and streamed exports.
 
 Every cell ParkOps puts in a workbook (exports, import templates and their
 option sheets, error reports) is written by ``write_cell``, which stores text
-as text, so that nothing a user typed can become a formula. ``xlsx_export``
-streams a list to a file and writes the audit entry (who exported which list,
-with which filters, how many rows).
+as text, so that nothing a user typed can become a formula; every CSV field is
+written by ``csv_field``, which guards formula-like text the CSV way.
+``list_export`` streams a list to a file in either format and writes the audit
+entry (who exported which list, with which filters, how many rows).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import decimal
+import io
+import re
 import tempfile
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -28,12 +32,20 @@ from parkops.core import audit, text
 from parkops.core.models import AuditEntry
 
 # OWASP CSV/formula injection: the signs a spreadsheet reads as the start of a
-# formula. Exports before issue #8 put an apostrophe before them; the importer
-# still removes it (values.text), so those files re-import unchanged.
+# formula. A workbook holds such text as a text cell marked "quoted", its content
+# unchanged; a CSV has no cell types, so there it gets a leading apostrophe
+# (``csv_field``), which the CSV reader removes again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Also quoted: a line break and the full-width signs an input method types (＝ may be
 # taken for = when the cell is edited); quoting changes nothing a reader sees.
 QUOTED_PREFIXES = (*FORMULA_PREFIXES, "\n", "＝", "＋", "－", "＠")
+# Characters no text a person typed holds, and which XML (so .xlsx) or a database
+# (PostgreSQL refuses NUL) may not: C0 controls except tab, line feed and carriage
+# return, DEL, and C1 controls. Imports refuse them; CSV exports drop them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Text the CSV guard applies to: a formula sign first, or apostrophes and then
+# one (so that a stored "'=1" gets its own apostrophe and reads back as "'=1").
+CSV_GUARDED = re.compile("'*[" + re.escape("".join(QUOTED_PREFIXES)) + "]")
 BOLD = Font(bold=True)
 # The pages' format (parkops.core.text.DATETIME_FORMAT) in Excel's notation.
 EXCEL_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -117,6 +129,104 @@ def append_row(sheet, values: Iterable, *, font: Font | None = None) -> None:
     sheet.append(row)
 
 
+def csv_field(value) -> str:
+    """``value`` as CSV text: times as the pages show them (China Standard Time),
+    control characters dropped, and text a spreadsheet would take for a formula
+    led by an apostrophe (the OWASP rule; Excel and WPS show it, and the importer
+    removes it, so an exported CSV re-imports unchanged). An apostrophe rather
+    than OWASP's other choice, a tab: it is visible, so a reader sees the text
+    was guarded, and it survives editors that trim whitespace."""
+    value = excel_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime(text.DATETIME_FORMAT)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if not isinstance(value, str):
+        return str(value)  # numbers and dates: no formula sign to fear in "-5"
+    value = CONTROL_CHARACTERS.sub("", value)
+    return "'" + value if CSV_GUARDED.match(value) else value
+
+
+def _record_export(*, actor, filename: str, what: str, filters: dict, count: int) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.EXPORT,
+            object_type=what,
+            object_repr=filename,
+            after={"filters": filters, "rows": count},
+        )
+
+
+def _download(handle, filename: str, content_type: str) -> FileResponse:
+    handle.seek(0)
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def list_export(
+    *,
+    fmt: str,
+    actor,
+    name: str,
+    sheet_title: str,
+    headers: list[str],
+    rows: Iterable[list],
+    what: str,
+    filters: dict,
+    widths: list[int] | None = None,
+) -> FileResponse:
+    """The list as ``name``.xlsx or, ``fmt`` "csv", as ``name``.csv; the export
+    is recorded in the audit trail either way."""
+    if fmt == "csv":
+        return csv_export(
+            actor=actor,
+            filename=f"{name}.csv",
+            headers=headers,
+            rows=rows,
+            what=what,
+            filters=filters,
+        )
+    return xlsx_export(
+        actor=actor,
+        filename=f"{name}.xlsx",
+        sheet_title=sheet_title,
+        headers=headers,
+        rows=rows,
+        what=what,
+        filters=filters,
+        widths=widths,
+    )
+
+
+def csv_export(
+    *, actor, filename: str, headers: list[str], rows: Iterable[list], what: str, filters: dict
+) -> FileResponse:
+    """Write ``rows`` to a temporary CSV file, UTF-8 with a byte-order mark (which
+    Excel and WPS on Chinese Windows need to see UTF-8) and CRLF line ends, each
+    field as ``csv_field`` writes it; record the export and return it."""
+    handle = tempfile.TemporaryFile(suffix=".csv")  # noqa: SIM115
+    writer_text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    writer = csv.writer(writer_text, lineterminator="\r\n")
+    writer.writerow([csv_field(header) for header in headers])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_field(value) for value in row])
+        count += 1
+    writer_text.flush()
+    writer_text.detach()
+    _record_export(actor=actor, filename=filename, what=what, filters=filters, count=count)
+    return _download(handle, filename, "text/csv; charset=utf-8")
+
+
 def xlsx_export(
     *,
     actor,
@@ -143,20 +253,7 @@ def xlsx_export(
     # Deleted when the response closes it; FileResponse streams it in chunks.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(handle)
-    handle.seek(0)
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.EXPORT,
-            object_type=what,
-            object_repr=filename,
-            after={"filters": filters, "rows": count},
-        )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    _record_export(actor=actor, filename=filename, what=what, filters=filters, count=count)
+    return _download(
+        handle, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -93,6 +93,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["create_url_name"] = self.create_url_name
         context["export_url_name"] = self.export_url_name
+        # Every export comes as CSV too, at the same name with "_csv".
+        context["export_csv_url_name"] = self.export_url_name and f"{self.export_url_name}_csv"
         context["exchange_key"] = self.exchange_key
         if self.exchange_key:
             from parkops.core.exchange.spec import get_spec

@@ -19,5 +19,6 @@ urlpatterns = [
     path("industries/<int:pk>/edit/", views.IndustryEditView.as_view(), name="industry_edit"),
     path("audit/", views.AuditEntryListView.as_view(), name="audit_list"),
     path("audit/export.xlsx", views.audit_export, name="audit_export"),
+    path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="audit_export_csv"),
     path("audit/<int:pk>/", views.AuditEntryDetailView.as_view(), name="audit_detail"),
 ]

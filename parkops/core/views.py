@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
 from parkops.core import generic, permissions, selectors, services
 from parkops.core.audit_display import AuditReader
-from parkops.core.exports import xlsx_export
+from parkops.core.exports import list_export
 from parkops.core.filters import (
     AllianceFilterSet,
     AuditEntryFilterSet,
@@ -154,7 +154,7 @@ class AuditEntryListView(generic.ObjectListView):
 
 
 @login_required
-def audit_export(request):
+def audit_export(request, fmt="xlsx"):
     """The audit log as the list shows it (same filters, same masking), for the
     audit administrator."""
     if not permissions.can(request.user, AuditEntry, permissions.VIEW):
@@ -195,9 +195,10 @@ def audit_export(request):
         _("Changes"),
         "SHA-256",
     ]
-    return xlsx_export(
+    return list_export(
+        fmt=fmt,
         actor=request.user,
-        filename=f"审计日志-{timezone.localdate():%Y%m%d}.xlsx",
+        name=f"审计日志-{timezone.localdate():%Y%m%d}",
         sheet_title=_("Audit log"),
         headers=[str(h) for h in headers],
         rows=rows,

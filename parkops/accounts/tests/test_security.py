@@ -391,6 +391,7 @@ class TestTwoFactor:
 ADMIN_PAGES = [
     ("accounts:user_list", [], "get"),
     ("accounts:user_export", [], "get"),
+    ("accounts:user_export_csv", [], "get"),
     ("accounts:user_create", [], "get"),
     ("accounts:lockout_list", [], "get"),
 ]

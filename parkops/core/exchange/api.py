@@ -32,6 +32,7 @@ class ImportOut(Schema):
     ok: bool
     counts: dict[str, int]
     file_errors: list[str]
+    warnings: list[str] = []  # e.g. columns of the file that were ignored
     problems: list[ProblemOut]
     batch_id: int | None = None
 
@@ -66,6 +67,7 @@ def _out(outcome: Outcome, token=None) -> dict:
         "ok": outcome.ok,
         "counts": outcome.counts,
         "file_errors": outcome.file_errors,
+        "warnings": outcome.warnings,
         "problems": outcome.problems,
         "batch_id": outcome.batch.pk if outcome.batch else None,
     }

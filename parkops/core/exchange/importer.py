@@ -10,12 +10,13 @@ and a commit writes all rows or none.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -60,6 +61,8 @@ class Outcome:
     file_name: str
     rows: list[RowResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    # Said in the preview, refusing nothing: columns of the file that were ignored.
+    warnings: list[str] = field(default_factory=list)
     batch: ImportBatch | None = None
     table: Table | None = None
 
@@ -83,6 +86,10 @@ class _Abort(Exception):
     """Leave the transaction, rolling everything back."""
 
 
+class _Rewind(Exception):
+    """Leave a row's savepoint, rolling the row back."""
+
+
 @dataclass(frozen=True)
 class _Later:
     """A reference to a row of this same file (a parent listed above its child)."""
@@ -96,6 +103,15 @@ class _Layout:
     headers: list[str]
     park_index: int | None = None
     unit_index: int | None = None
+    ignored: list[int] = field(default_factory=list)  # headed columns the register lacks
+
+    def header_of(self, index: int) -> str:
+        column = self.columns.get(index)
+        return str(column.header) if column is not None else self.headers[index]
+
+    def read(self, index: int) -> bool:
+        """Is the sheet column at ``index`` read at all?"""
+        return index in self.columns or index in (self.park_index, self.unit_index)
 
 
 def _layout(spec: RegisterSpec, table: Table) -> _Layout:
@@ -117,7 +133,8 @@ def _layout(spec: RegisterSpec, table: Table) -> _Layout:
             continue
         column = wanted.get(key)
         if column is None:
-            continue  # extra columns are allowed and ignored
+            layout.ignored.append(index)  # allowed, and said in the preview
+            continue
         if column.key in seen:
             raise FileError(
                 _("Columns %(a)s and %(b)s both mean “%(header)s”; keep one.")
@@ -132,6 +149,39 @@ def _layout(spec: RegisterSpec, table: Table) -> _Layout:
             % {"columns": "、".join(missing)}
         )
     return layout
+
+
+def _ignored_column_warnings(layout: _Layout) -> list[str]:
+    """A sentence for each column the import leaves out, so that a header the
+    register does not know (所属行业 for 产业, say) is not lost unseen."""
+    return [
+        _(
+            "Column %(letter)s “%(header)s” is not a column of this register; its "
+            "data is not imported."
+        )
+        % {"letter": column_letter(index), "header": layout.headers[index]}
+        for index in layout.ignored
+    ]
+
+
+def _control_character_problems(layout: _Layout, table: Table) -> dict[int, list[Problem]]:
+    """Row → a problem for each cell read that held a control character."""
+    problems: dict[int, list[Problem]] = {}
+    for (row, index), character in sorted(table.control_characters.items()):
+        if layout.read(index):
+            problems.setdefault(row, []).append(
+                Problem(
+                    row,
+                    column_letter(index),
+                    layout.header_of(index),
+                    _(
+                        "The cell holds an invisible control character (%(code)s); "
+                        "delete it and type the text again."
+                    )
+                    % {"code": f"U+{ord(character):04X}"},
+                )
+            )
+    return problems
 
 
 def _resolve_refs(spec, layout, table, actor, park) -> dict[str, dict[str, object]]:
@@ -161,6 +211,8 @@ def _check_park_column(layout, table, park) -> None:
         return
     names = {v.code(park.name), v.code(park.short_name), v.code(park.code)}
     for row, cells in table.rows:
+        if (row, layout.park_index) in table.control_characters:
+            continue  # that cell's row error says so
         value = v.code(cells[layout.park_index])
         if value and value not in names:
             raise FileError(
@@ -172,10 +224,17 @@ def _check_park_column(layout, table, park) -> None:
             )
 
 
-def _parse_row(spec, layout, row, cells, refs, file_keys) -> tuple[dict, list[Problem]]:
-    values, problems = {}, []
-    unit = v.code(cells[layout.unit_index]) if layout.unit_index is not None else None
+def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, list[Problem]]:
+    """The row's values, and a problem for every cell that cannot be read
+    (``bad``: the row's control-character problems, already found)."""
+    values, problems = {}, list(bad)
+    unreadable = {problem.column for problem in bad}
+    unit = None
+    if layout.unit_index is not None and column_letter(layout.unit_index) not in unreadable:
+        unit = v.code(cells[layout.unit_index])
     for index, column in layout.columns.items():
+        if column_letter(index) in unreadable:
+            continue
         raw = cells[index]
         try:
             if column.kind == REF:
@@ -212,6 +271,37 @@ def _problems_from(error: ValidationError, spec, layout, row) -> list[Problem]:
     else:
         problems.extend(Problem(row, "", "", message) for message in error.messages)
     return problems
+
+
+def _other_errors(spec, layout, row, values, current, park, actor, known) -> list[Problem]:
+    """What the register's services would also refuse in a row that already has
+    ``known`` problems, in the columns that have none yet: a user sees all of a
+    row's errors at once, not one more after each upload. Nothing is kept."""
+    spoiled = {problem.column for problem in known}
+    values = {name: value for name, value in values.items() if not isinstance(value, _Later)}
+    found: list[Problem] = []
+    try:
+        with audit.rewinding_savepoint():
+            try:
+                if current is None:
+                    spec.create(park=park, actor=actor, **values)
+                else:
+                    # A copy: the services set the fields on the object they get.
+                    spec.update(copy.copy(current), actor=actor, **values)
+            except ValidationError as error:
+                found = _problems_from(error, spec, layout, row)
+            raise _Rewind
+    except _Rewind:
+        pass
+    except DatabaseError:
+        pass  # the row is refused anyway; its known problems say why
+    messages = {problem.message for problem in known}
+    return [
+        problem
+        for problem in found
+        if (problem.column and problem.column not in spoiled)
+        or (not problem.column and problem.message not in messages)
+    ]
 
 
 def _existing_records(spec, actor, park, parsed, normalise, fallback) -> dict[str, object]:
@@ -254,11 +344,14 @@ def run_import(
     file_name: str,
     commit: bool,
     progress=None,
+    table: Table | FileError | None = None,
 ) -> Outcome:
     """Apply the file to ``park``'s register as ``actor``; keep it only if ``commit``
     and every row succeeded. Returns what happened (or would happen) row by row.
 
     ``progress(done, total)``, if given, is called every few hundred rows.
+    ``table`` is what reading ``data`` already gave the caller (its rows, or the
+    ``FileError``), so that a file is read once per request.
     """
     started = time.monotonic()
     outcome = Outcome(spec=spec, file_name=file_name)
@@ -268,9 +361,12 @@ def run_import(
     ):
         raise PermissionDenied(_("You may not import into this register."))
     try:
-        table = read_table(data, file_name)
+        if isinstance(table, FileError):
+            raise table
+        table = table if table is not None else read_table(data, file_name)
         outcome.table = table
         layout = _layout(spec, table)
+        outcome.warnings = _ignored_column_warnings(layout)
         _check_park_column(layout, table, park)
         if not table.rows:
             raise FileError(
@@ -290,10 +386,12 @@ def run_import(
         else set()
     )
     fallback = spec.extra.get("fallback_key")
+    unreadable = _control_character_problems(layout, table)
     parsed = []
     first_row_of_key: dict[str, int] = {}
     for row, cells in table.rows:
-        values, problems = _parse_row(spec, layout, row, cells, refs, file_keys)
+        bad = unreadable.get(row, [])
+        values, problems = _parse_row(spec, layout, row, cells, refs, file_keys, bad)
         key = normalise(v.code(values.get(spec.natural_key) or ""))
         # Rows without the natural key (a prospect without a credit code) are
         # matched, and must be unique, by the fallback key.
@@ -331,8 +429,6 @@ def run_import(
                     progress(done_rows, total)
                 result = RowResult(row=row, action=ERROR, key=key, problems=problems)
                 outcome.rows.append(result)
-                if problems:
-                    continue
                 if not key and fallback:
                     key = f"{fallback}:{v.text(values.get(fallback))}"
                 current = existing.get(key)
@@ -349,8 +445,14 @@ def run_import(
                                 % {"value": values[name].key},
                             )
                         )
+                        continue
                     values[name] = target
                 if result.problems:
+                    result.problems.extend(
+                        _other_errors(
+                            spec, layout, row, values, current, park, actor, result.problems
+                        )
+                    )
                     continue
                 try:
                     with audit.rewinding_savepoint():

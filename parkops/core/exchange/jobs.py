@@ -50,6 +50,7 @@ def outcome_summary(outcome: Outcome) -> dict:
         "ok": outcome.ok,
         "counts": outcome.counts,
         "file_errors": outcome.file_errors,
+        "warnings": outcome.warnings,
         "problems": [vars(problem) for problem in outcome.problems[:MAX_PROBLEMS_KEPT]],
         "problem_count": len(outcome.problems),
     }

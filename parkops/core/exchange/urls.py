@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/<int:pk>/commit/", views.job_commit, name="job_commit"),
     path("<slug:register>/template.xlsx", views.template, name="template"),
     path("<slug:register>/export.xlsx", views.export, name="export"),
+    path("<slug:register>/export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("<slug:register>/import/", views.import_upload, name="import"),
     path("<slug:register>/import/<str:token>/commit/", views.import_commit, name="import_commit"),
     path("<slug:register>/import/<str:token>/cancel/", views.import_cancel, name="import_cancel"),

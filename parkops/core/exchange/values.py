@@ -14,8 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from parkops.core.exports import FORMULA_PREFIXES
-
 
 class CellError(ValueError):
     """A value that cannot be read; ``str(error)`` says why, for the user."""
@@ -28,17 +26,20 @@ LONGEST_EXACT_NUMBER = 10**15
 
 def text(value) -> str:
     """Cell content as trimmed text, characters as typed (a company's full-width
-    （） stay full-width). Exports now store such text as text; the apostrophe
-    older exports put before =, +, -, @ is removed, so those sheets re-import
-    unchanged too."""
+    （） stay full-width), a leading apostrophe included.
+
+    The rule that makes every value round-trip: a workbook guards text starting
+    with a formula sign by marking the cell "quoted" (exports.write_cell), which
+    is not part of its content, so a cell's content is the value and nothing is
+    removed here: a stored "'=x" comes back as "'=x". A CSV has no such mark; its
+    guard is one added apostrophe, which the CSV reader alone removes
+    (readers.csv_rows). Workbooks exported before issue #8 put an apostrophe
+    into the content; such a cell now imports with it, as the text it shows."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 123 as 123.0
-    result = str(value).strip()
-    if result[:1] == "'" and result[1:2] and result[1] in FORMULA_PREFIXES:
-        result = result[1:]
-    return result
+    return str(value).strip()
 
 
 def code(value) -> str:

@@ -21,7 +21,7 @@ from parkops.core.exchange import jobs, services, writers
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
-from parkops.core.exports import xlsx_export
+from parkops.core.exports import list_export
 from parkops.core.models import ImportBatch, ImportItem, ImportJob
 from parkops.core.text import today_cst
 
@@ -59,8 +59,8 @@ def template(request, register):
 
 
 @login_required
-def export(request, register):
-    """The list page's current view (same filters, same scope) as .xlsx."""
+def export(request, register, fmt="xlsx"):
+    """The list page's current view (same filters, same scope) as .xlsx or CSV."""
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
         raise PermissionDenied
@@ -72,9 +72,10 @@ def export(request, register):
         queryset = queryset.filter(park_id=park_id)
     if spec.filterset_class is not None:
         queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
-    return xlsx_export(
+    return list_export(
+        fmt=fmt,
         actor=request.user,
-        filename=f"{spec.title}-{today_cst():%Y%m%d}.xlsx",
+        name=f"{spec.title}-{today_cst():%Y%m%d}",
         sheet_title=str(spec.title),
         headers=writers.export_headers(spec),
         rows=writers.export_rows(spec, queryset),
@@ -98,7 +99,13 @@ def import_upload(request, register):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        rows = count_rows(data, upload.name)
+        # Read once: the rows decide between a preview now and one in the
+        # background, and the same rows (or the refusal) make this preview.
+        try:
+            table = read_table(data, upload.name)
+            rows = len(table.rows)
+        except FileError as error:
+            table, rows = error, 0
         if rows > settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
             token = services.upload_hold(
                 data=data, file_name=upload.name, user=request.user, park=park, register=register
@@ -120,6 +127,7 @@ def import_upload(request, register):
             data=data,
             file_name=upload.name,
             commit=False,
+            table=table,
         )
         token = None
         if not outcome.file_errors:
@@ -178,14 +186,6 @@ def import_errors(request, register, token):
         spec=spec, actor=request.user, park=park, data=data, file_name=meta["file"], commit=False
     )
     return _download(writers.error_workbook(outcome), f"错误-{meta['file'].rsplit('.', 1)[0]}.xlsx")
-
-
-def count_rows(data: bytes, file_name: str) -> int:
-    """Data rows in the file (0 when it cannot be read: the preview then says why)."""
-    try:
-        return len(read_table(data, file_name).rows)
-    except FileError:
-        return 0
 
 
 @login_required

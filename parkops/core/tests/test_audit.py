@@ -182,14 +182,18 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
     assert export.after == {"filters": {"action": "create"}, "rows": 2}
 
 
-def test_export_refused_to_other_roles_and_the_refusal_is_audited(client):
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("core:audit_export", "/audit/export.xlsx"), ("core:audit_export_csv", "/audit/export.csv")],
+)
+def test_export_refused_to_other_roles_and_the_refusal_is_audited(client, name, path):
     park = make_park()
     leader = make_user(Role.PARK_LEADER, park=park)
     sign_in(client, leader)
-    assert client.get(reverse("core:audit_export")).status_code == 403
+    assert client.get(reverse(name)).status_code == 403
     denied = AuditEntry.objects.get(action="denied")
     assert denied.actor == leader
-    assert "/audit/export.xlsx" in denied.object_repr
+    assert path in denied.object_repr
 
 
 def test_api_refusal_is_audited_with_the_token_owner(client):

@@ -62,6 +62,8 @@ def _batch(park):
 
 def _content(response) -> str:
     """The response as text; an .xlsx download as the text of all its cells."""
+    if response.get("Content-Type", "").startswith("text/csv"):
+        return b"".join(response.streaming_content).decode("utf-8-sig")
     if response.get("Content-Type", "").startswith("application/vnd.openxml"):
         import io
 
@@ -96,6 +98,7 @@ ENDPOINTS = [
     Endpoint("core:alliance_list", _alliance_of, "list", park_rows=False),
     Endpoint("core:alliance_detail", _alliance_of, park_rows=False),
     Endpoint("exchange:export", make_enterprise, "export", args=("enterprises",)),
+    Endpoint("exchange:export_csv", make_enterprise, "export", args=("enterprises",)),
     Endpoint("exchange:batch_list", _batch, "list", text=lambda b: b.file_name),
     Endpoint("exchange:batch_detail", _batch, text=lambda b: b.file_name),
     Endpoint("exchange:batch_undo", _batch, "post", method="post"),
@@ -127,6 +130,7 @@ EXEMPT = {
     "core:audit_list": "not park data; audit administrators only (test_audit)",
     "core:audit_detail": "not park data; audit administrators only (test_audit)",
     "core:audit_export": "not park data; audit administrators only (test_audit)",
+    "core:audit_export_csv": "not park data; audit administrators only (test_audit)",
     "enterprises:enterprise_create": "no id; creates in the active park (register tests)",
     "promotion:unit_create": "no id; creates in the active park (promotion tests)",
     "core:park_create": "no id; system administrator only (test_registers)",
@@ -137,6 +141,7 @@ EXEMPT = {
     "accounts:otp_setup": "the caller's own second factor (test_security)",
     "accounts:user_list": "accounts, not park data: administrators only (test_security)",
     "accounts:user_export": "accounts, not park data: administrators only (test_security)",
+    "accounts:user_export_csv": "accounts, not park data: administrators only (test_security)",
     "accounts:user_create": "accounts, not park data: administrators only (test_security)",
     "accounts:user_detail": "accounts, not park data: administrators only (test_security)",
     "accounts:user_set_active": "system administrator only (test_security)",

@@ -51,13 +51,13 @@ def test_preview_then_commit_then_undo(client, auth):
     assert not Enterprise.objects.unscoped().exists()
 
 
-def test_errors_are_reported_by_row_and_column_as_json(client, auth):
+def test_errors_are_reported_by_row_and_column_as_json(client, park):
+    user = make_user(Role.STATISTICS_OFFICER, park=park, language="en")
     rows = [HEADER, ["坏代码有限公司", "123", "在园企业"]]
     body = client.post(
         reverse("api:import_preview", args=["enterprises"]),
         {"file": upload(rows)},
-        HTTP_ACCEPT_LANGUAGE="en",
-        **auth,
+        HTTP_AUTHORIZATION=f"Bearer {make_token(user)}",
     ).json()
     assert not body["ok"]
     assert body["problems"][0]["row"] == 2 and body["problems"][0]["column"] == "B"
