@@ -29,7 +29,8 @@ ENTERPRISES = register(
                 "统一社会信用代码",
                 synonyms=("信用代码", "社会信用代码", "USCC"),
                 help=_("18 characters; may be empty only for a foreign prospect."),
-                example="91321300MA1MXXXXXX",
+                # A valid code (GB 32100-2015 check character): the template imports as is.
+                example="91321300MA1MXXXXXR",
                 width=22,
                 fold=True,
             ),
@@ -56,7 +57,10 @@ ENTERPRISES = register(
                 kind=REF,
                 ref_model=Industry,
                 synonyms=("所属产业", "行业"),
-                help=_("Industry code or name from the park's industry tree."),
+                help=_(
+                    "An industry of the park as the 选项 sheet lists it, name with code "
+                    "(电子信息 (EI)); its code or name alone also works."
+                ),
                 example="NE-NM-D",
             ),
             Column(

@@ -37,7 +37,8 @@ class Column:
     templates and exports; ``synonyms`` other headers users write for it.
     For ``choice`` columns, ``choices`` is a Django ``Choices`` class (labels or
     codes are accepted). For ``ref`` columns, ``ref_model`` is a park-scoped
-    model looked up by ``ref_field`` (its code) or, failing that, by name.
+    model, written "名称 (代码)" and looked up by ``ref_field`` (its code) or by
+    name (``exchange.refs``).
     """
 
     key: str
@@ -64,7 +65,10 @@ class Column:
         if self.kind == CHOICE and value:
             return self.choices(value).label
         if self.kind == REF:
-            return getattr(value, self.ref_field, "") if value is not None else ""
+            from parkops.core.exchange.refs import label
+
+            # Name with code, as the template offers it and the importer reads it.
+            return label(value, self.ref_field) if value is not None else ""
         if self.kind == BOOL:
             return "是" if value else "否"
         return value
