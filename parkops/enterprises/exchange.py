@@ -84,6 +84,7 @@ ENTERPRISES = register(
         ),
         select_related=("industry",),
         filterset_class=EnterpriseFilterSet,
+        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
         extra={"normalise_key": normalise, "fallback_key": "name"},
     )
 )

@@ -127,6 +127,9 @@ class RegisterSpec:
     update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
     select_related: tuple[str, ...] = ()
     filterset_class: Any = None
+    # The export's row order, when the model's own is not how people read it
+    # (names by pinyin); empty keeps the model's ordering.
+    ordering: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property

@@ -72,6 +72,8 @@ def export(request, register):
         queryset = queryset.filter(park_id=park_id)
     if spec.filterset_class is not None:
         queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
+    if spec.ordering:
+        queryset = queryset.order_by(*spec.ordering)
     return xlsx_export(
         actor=request.user,
         filename=f"{spec.title}-{today_cst():%Y%m%d}.xlsx",
