@@ -233,6 +233,7 @@ def user_list(request):
         "users": page.object_list,
         "q": request.GET.get("q", ""),
         "status": request.GET.get("status", ""),
+        "filters_active": sum(1 for key in ("q", "status") if request.GET.get(key)),
         "can_add": permissions.has_global(request.user, User, permissions.ADD),
         "inactive_days": selectors.inactive_days(),
     }

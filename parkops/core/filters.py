@@ -8,7 +8,7 @@ from django_filters.widgets import BooleanWidget
 
 from parkops.core import permissions
 from parkops.core.audit_display import object_type_choices
-from parkops.core.forms import style_widgets
+from parkops.core.forms import LenientDateField, style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 
 
@@ -20,11 +20,18 @@ class YesNoAllWidget(BooleanWidget):
         self.choices = (("", _("All")), ("true", _("yes")), ("false", _("no")))
 
 
+class DateFilter(django_filters.DateFilter):
+    """A date filter with the date picker, reading dates as the importer does."""
+
+    field_class = LenientDateField
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """Filter forms styled like every other form."""
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.DateField: {"filter_class": DateFilter},
         models.BooleanField: {
             "filter_class": django_filters.BooleanFilter,
             "extra": lambda f: {"widget": YesNoAllWidget},
@@ -87,8 +94,8 @@ class AuditEntryFilterSet(BaseFilterSet):
     actor_name = django_filters.CharFilter(method="actor", label=_("actor"))
     # Offered by their names (企业, 用户…); the API passes the stored type itself.
     object_type = django_filters.ChoiceFilter(choices=object_type_choices, label=_("object type"))
-    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
-    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
+    since = DateFilter(field_name="time", lookup_expr="date__gte", label=_("from"))
+    until = DateFilter(field_name="time", lookup_expr="date__lte", label=_("to"))
 
     class Meta:
         model = AuditEntry

@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value it is given is always ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LenientDateField(forms.DateField):
+    """A date typed the ways the importer reads it: 2023-06-30, 2023/6/30,
+    2023年6月30日 (``exchange.values.parse_date``), shown back in ISO form so the
+    date picker can display it."""
+
+    widget = DateInput
+
+    def to_python(self, value):
+        from parkops.core.exchange.values import CellError, parse_date
+
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value).strip())
+        except CellError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                return self.to_python(value) or value
+            except forms.ValidationError:
+                return value
+        return value
 
 
 def style_widgets(fields) -> None:

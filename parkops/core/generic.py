@@ -83,6 +83,11 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             queryset = queryset.filter(park_id=park_id)
         return queryset
 
+    def filters_active(self) -> int:
+        """How many filters the request sets: an empty list then means "nothing
+        matches these filters", not "no records yet"."""
+        return sum(1 for name in self.filterset.filters if self.request.GET.get(name, "").strip())
+
     def get_template_names(self):
         # An htmx filter request swaps only the table.
         if getattr(self.request, "htmx", False):
@@ -96,6 +101,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # Every export comes as CSV too, at the same name with "_csv".
         context["export_csv_url_name"] = self.export_url_name and f"{self.export_url_name}_csv"
         context["exchange_key"] = self.exchange_key
+        context["filters_active"] = self.filters_active()
         if self.exchange_key:
             from parkops.core.exchange.spec import get_spec
 

@@ -39,3 +39,26 @@ def park_counts(*, user) -> list[dict]:
     if permissions.can(user, Industry, permissions.VIEW):
         tally(Industry.objects.restrict(user).order_by(), "industries")
     return [rows[park.pk] for park in parks]
+
+
+def import_batch_items(*, batch, user, limit: int = 500) -> list[tuple[object, object | None]]:
+    """The batch's first ``limit`` rows, each with the record it created or changed
+    if that record still exists and ``user`` may see it (else ``None``).
+
+    Two queries whatever the number of rows: the items, then the records.
+    """
+    from parkops.core.exchange.spec import get_spec
+    from parkops.core.models import ImportItem
+
+    # The batch was scoped by the caller; its items belong to it and to its park.
+    items = list(ImportItem.objects.unscoped().filter(park=batch.park_id, batch=batch)[:limit])
+    try:
+        model = get_spec(batch.register).model
+    except KeyError:  # a register since removed: its ids are all there is
+        return [(item, None) for item in items]
+    ids = {item.object_id for item in items if item.object_id.isdigit()}
+    records = {}
+    if ids:
+        visible = model.objects.restrict(user, permissions.VIEW).filter(park=batch.park_id)
+        records = {str(obj.pk): obj for obj in visible.filter(pk__in=sorted(ids, key=int))}
+    return [(item, records.get(item.object_id)) for item in items]

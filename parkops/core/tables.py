@@ -9,7 +9,8 @@ from parkops.core.text import format_cst
 
 class BaseTable(tables.Table):
     class Meta:
-        attrs = {"class": "table table-vcenter card-table table-striped"}
+        attrs = {"class": "table table-vcenter card-table table-striped list-table"}
+        template_name = "core/table.html"
 
 
 class ChinaTimeColumn(tables.Column):

@@ -53,7 +53,8 @@ def test_leader_switches_park_and_sees_that_parks_register(page):
     with page.expect_response(lambda response: "/parks/switch/" in response.url):
         page.select_option("#park-switcher", label="吴中宿城园")
     page.wait_for_load_state()
-    page.get_by_text("暂无记录。").wait_for()
+    # The search is kept: the other park has no such enterprise.
+    page.get_by_text("没有符合筛选条件的记录。").wait_for()
     assert page.get_by_role("link", name="聚成科技（宿迁）有限公司").count() == 0
     assert page.locator("#park-switcher option:checked").inner_text() == "吴中宿城园"
 

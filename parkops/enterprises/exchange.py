@@ -29,7 +29,8 @@ ENTERPRISES = register(
                 "统一社会信用代码",
                 synonyms=("信用代码", "社会信用代码", "社会统一信用代码", "统一代码", "USCC"),
                 help=_("18 characters; may be empty only for a foreign prospect."),
-                example="91321300MA1MXXXXXX",
+                # A valid code (GB 32100-2015 check character): the template imports as is.
+                example="91321300MA1MXXXXXR",
                 width=22,
                 fold=True,
             ),
@@ -57,7 +58,10 @@ ENTERPRISES = register(
                 ref_model=Industry,
                 # 所属行业 and the like: the words of statistics and registration forms.
                 synonyms=("所属产业", "行业", "所属行业", "行业类别", "行业分类", "产业类别"),
-                help=_("Industry code or name from the park's industry tree."),
+                help=_(
+                    "An industry of the park as the 选项 sheet lists it, name with code "
+                    "(电子信息 (EI)); its code or name alone also works."
+                ),
                 example="NE-NM-D",
             ),
             Column(
@@ -81,6 +85,7 @@ ENTERPRISES = register(
         ),
         select_related=("industry",),
         filterset_class=EnterpriseFilterSet,
+        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
         extra={"normalise_key": normalise, "fallback_key": "name"},
     )
 )

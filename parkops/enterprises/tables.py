@@ -6,7 +6,8 @@ from parkops.enterprises.models import Enterprise
 
 
 class EnterpriseTable(BaseTable):
-    name = tables.Column(linkify=True)
+    # 排序按拼音: by the stored pinyin key (张 after 长 and 北), not by code point.
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
     industry = tables.Column(verbose_name=_("industry"))
     above_scale = tables.BooleanColumn(yesno="✔,")
 

@@ -44,7 +44,10 @@ UNITS = register(
                 kind=REF,
                 ref_model=PromotionUnit,
                 synonyms=("上级",),
-                help=_("Code of the parent unit; list parents before their units."),
+                help=_(
+                    "The parent unit as the 选项 sheet lists it, name with code, or its code "
+                    "or name alone; list parents before their units."
+                ),
                 example="ZSB",
             ),
         ],

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from parkops.core import audit, permissions
+from parkops.core.exchange import refs as ref_cells
 from parkops.core.exchange import values as v
 from parkops.core.exchange.headers import header_key, unit_in_header
 from parkops.core.exchange.readers import FileError, Table, read_table
@@ -197,12 +197,7 @@ def _resolve_refs(spec, layout, table, actor, park) -> dict[str, dict[str, objec
             continue
         typed = {v.code(cells[index]) for _row, cells in table.rows} - {""}
         visible = column.ref_model.objects.restrict(actor, permissions.VIEW).filter(park=park)
-        lookup = Q(**{f"{column.ref_field}__in": typed}) | Q(name__in=typed)
-        found = {}
-        for obj in visible.filter(lookup):
-            found[v.code(getattr(obj, column.ref_field))] = obj
-            found.setdefault(v.code(obj.name), obj)
-        resolved[column.key] = found
+        resolved[column.key] = ref_cells.resolve(column, visible, typed)
     return resolved
 
 
@@ -240,14 +235,17 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
             if column.kind == REF:
                 typed = v.code(raw)
                 if typed and typed not in refs[column.key]:
-                    if column.ref_model is spec.model and typed in file_keys:
-                        values[column.key] = _Later(typed)
+                    if column.ref_model is spec.model and ref_cells.key_of(typed) in file_keys:
+                        values[column.key] = _Later(ref_cells.key_of(typed))
                         continue
                     raise v.CellError(
                         _("No %(what)s “%(value)s” in this park.")
                         % {"what": column.header, "value": typed}
                     )
-                values[column.key] = refs[column.key].get(typed) if typed else None
+                found = refs[column.key].get(typed) if typed else None
+                if isinstance(found, v.CellError):  # a bare name several records share
+                    raise found
+                values[column.key] = found
             else:
                 column_unit = unit_in_header(layout.headers[index]) or unit or None
                 values[column.key] = column.parse(raw, column_unit)

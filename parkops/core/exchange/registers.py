@@ -33,7 +33,10 @@ INDUSTRIES = register(
                 kind=REF,
                 ref_model=Industry,
                 synonyms=("上级",),
-                help=_("Code of the parent industry; list parents before their children."),
+                help=_(
+                    "The parent industry as the 选项 sheet lists it, name with code, or its "
+                    "code or name alone; list parents before their children."
+                ),
                 example="EI",
             ),
         ],

@@ -37,7 +37,8 @@ class Column:
     templates and exports; ``synonyms`` other headers users write for it.
     For ``choice`` columns, ``choices`` is a Django ``Choices`` class (labels or
     codes are accepted). For ``ref`` columns, ``ref_model`` is a park-scoped
-    model looked up by ``ref_field`` (its code) or, failing that, by name.
+    model, written "名称 (代码)" and looked up by ``ref_field`` (its code) or by
+    name (``exchange.refs``).
     """
 
     key: str
@@ -64,7 +65,10 @@ class Column:
         if self.kind == CHOICE and value:
             return self.choices(value).label
         if self.kind == REF:
-            return getattr(value, self.ref_field, "") if value is not None else ""
+            from parkops.core.exchange.refs import label
+
+            # Name with code, as the template offers it and the importer reads it.
+            return label(value, self.ref_field) if value is not None else ""
         if self.kind == BOOL:
             return "是" if value else "否"
         return value
@@ -123,6 +127,9 @@ class RegisterSpec:
     update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
     select_related: tuple[str, ...] = ()
     filterset_class: Any = None
+    # The export's row order, when the model's own is not how people read it
+    # (names by pinyin); empty keeps the model's ordering.
+    ordering: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property

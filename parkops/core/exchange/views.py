@@ -22,7 +22,7 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import list_export
-from parkops.core.models import ImportBatch, ImportItem, ImportJob
+from parkops.core.models import ImportBatch, ImportJob
 from parkops.core.text import today_cst
 
 
@@ -72,6 +72,8 @@ def export(request, register, fmt="xlsx"):
         queryset = queryset.filter(park_id=park_id)
     if spec.filterset_class is not None:
         queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
+    if spec.ordering:
+        queryset = queryset.order_by(*spec.ordering)
     return list_export(
         fmt=fmt,
         actor=request.user,
@@ -257,11 +259,10 @@ class BatchDetailView(generic.ObjectDetailView):
     select_related = ("actor", "park")
 
     def get_context_data(self, **kwargs):
+        from parkops.core.selectors import import_batch_items
+
         context = super().get_context_data(**kwargs)
-        # The batch was scoped; its items belong to it and to its park.
-        context["items"] = ImportItem.objects.unscoped().filter(
-            park=self.object.park, batch=self.object
-        )[:500]
+        context["items"] = import_batch_items(batch=self.object, user=self.request.user)
         return context
 
 

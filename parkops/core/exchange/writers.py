@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from parkops.core import permissions
+from parkops.core.exchange import refs
 from parkops.core.exchange.spec import BOOL, CHOICE, DATE, MONEY, REF, RegisterSpec
 from parkops.core.exports import BOLD, append_row, new_workbook, put_cell, valid_sheet_title
 
@@ -28,9 +29,40 @@ def _options(column, user, park) -> list[str]:
     if column.kind == BOOL:
         return ["是", "否"]
     if column.kind == REF and park is not None:
-        queryset = column.ref_model.objects.restrict(user, permissions.VIEW).filter(park=park)
-        return [str(getattr(obj, column.ref_field)) for obj in queryset.order_by(column.ref_field)]
+        return [refs.label(obj, column.ref_field) for obj in _ref_records(column, user, park)]
     return []
+
+
+def _ref_records(column, user, park):
+    queryset = column.ref_model.objects.restrict(user, permissions.VIEW).filter(park=park)
+    return queryset.order_by(column.ref_field)
+
+
+def _examples(spec: RegisterSpec, *, user, park) -> list[str]:
+    """Row 2 of the template: an example that imports as it is. A reference
+    column names a record the park really has (the column's own example if the
+    park has it, else its first; a tree's parent is a top-level record that is
+    not the example row itself), or stays empty when the park has none."""
+    own_key = str(spec.column(spec.natural_key).example or "")
+    examples = []
+    for column in spec.columns:
+        example = str(column.example or "")
+        if column.kind == REF and example:
+            records = list(_ref_records(column, user, park)) if park is not None else []
+            if column.ref_model is spec.model:
+                records = [
+                    obj
+                    for obj in records
+                    if getattr(obj, column.ref_field) != own_key
+                    and getattr(obj, f"{column.key}_id", None) is None
+                ]
+            chosen = next(
+                (obj for obj in records if getattr(obj, column.ref_field) == example),
+                records[0] if records else None,
+            )
+            example = refs.label(chosen, column.ref_field) if chosen is not None else ""
+        examples.append(example)
+    return examples
 
 
 def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
@@ -47,6 +79,7 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
     guide.column_dimensions["C"].width = 80
 
     option_column = 0
+    examples = _examples(spec, user=user, park=park)
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = str(column.header)
@@ -56,7 +89,7 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
         cell.alignment = Alignment(horizontal="center")
         if column.required:
             cell.fill = REQUIRED_FILL
-        put_cell(sheet, 2, index, str(column.example or ""))
+        put_cell(sheet, 2, index, examples[index - 1])
         sheet.column_dimensions[letter].width = column.width
         options = _options(column, user, park)
         if options:
