@@ -73,6 +73,7 @@ MEMBERSHIP = "accounts.membership"
 LOCKOUT = "accounts.lockout"
 USER_SESSION = "accounts.usersession"
 CALENDAR_OVERRIDE = "workdays.calendaroverride"
+CALENDAR_YEAR = "workdays.calendaryear"
 
 # Import batches are visible to the park's staff; what a batch may do (and undo)
 # is checked object by object by the register's own services.
@@ -83,6 +84,7 @@ _PARK_READER = {
     IMPORT_BATCH: READ,
     IMPORT_JOB: READ,
     CALENDAR_OVERRIDE: READ,
+    CALENDAR_YEAR: READ,
 }
 
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
@@ -96,18 +98,21 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         ENTERPRISE: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
+        CALENDAR_YEAR: READ,
     },
     Role.PLANNING_OFFICER: {
         PARK: READ,
         ENTERPRISE: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
+        CALENDAR_YEAR: READ,
     },
     Role.LABOUR_OFFICER: {
         PARK: READ,
         ENTERPRISE: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
+        CALENDAR_YEAR: READ,
     },
     Role.PARK_ADMIN: {
         IMPORT_BATCH: READ,
@@ -115,9 +120,11 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PARK: frozenset({VIEW, CHANGE}),
         INDUSTRY: MANAGE,
         UNIT: MANAGE,
-        # ROLES.md: the park administrator keeps the park's calendar overrides;
-        # every park role reads them (their deadlines follow the calendar).
+        # ROLES.md: the park administrator keeps the park's calendar overrides
+        # (and states when a year is entered in full); every park role reads
+        # them (their deadlines follow the calendar).
         CALENDAR_OVERRIDE: MANAGE,
+        CALENDAR_YEAR: frozenset({VIEW, ADD, DELETE}),
     },
     # Alliance roles see the member parks and the alliance's consolidated totals,
     # never a park's rows: they hold no capability on any park-scoped register.

@@ -8,11 +8,13 @@ Whether a day is worked comes from three sources, first match wins:
 2. chinesecalendar, which carries the State Council's holiday notices with
    their make-up working days (调休上班);
 3. Monday to Friday. A day counted this way in a year that neither the library
-   nor any override covers is *provisional*, and so is every deadline whose
+   nor the park administrator has entered is *provisional*, and so is every deadline whose
    computation passed over it.
 
-A year with at least one override counts as entered by the administrator: its
-other days follow Monday to Friday without being provisional.
+A year the library does not cover stays provisional, overrides or not, until
+the park administrator states that the State Council's whole arrangement for it
+has been entered (``entered_years``): one override (a park sports day on
+1 January) says nothing about the Spring Festival week.
 
 Working time is office hours on working days (``PARKOPS_OFFICE_HOURS``, by
 default 09:00–12:00 and 13:30–17:30, seven hours), so "0.5 working day" is
@@ -27,7 +29,7 @@ import datetime
 import functools
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -35,6 +37,7 @@ from fractions import Fraction
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkops.core.periods import CHINA
 
@@ -74,12 +77,24 @@ class DayKind(StrEnum):
     @property
     def label(self):
         return {
-            DayKind.WORKDAY: _("Working day"),
-            DayKind.WEEKEND: _("Rest day"),
-            DayKind.HOLIDAY: _("Holiday"),
-            DayKind.MAKEUP: _("Make-up working day"),
-            DayKind.OVERRIDE_WORKDAY: _("Working day (override)"),
-            DayKind.OVERRIDE_HOLIDAY: _("Day off (override)"),
+            DayKind.WORKDAY: pgettext_lazy("day kind", "Working day"),
+            DayKind.WEEKEND: pgettext_lazy("day kind", "Weekend"),
+            DayKind.HOLIDAY: pgettext_lazy("day kind", "Holiday"),
+            DayKind.MAKEUP: pgettext_lazy("day kind", "Make-up working day"),
+            DayKind.OVERRIDE_WORKDAY: pgettext_lazy("day kind", "Make-up working day (park)"),
+            DayKind.OVERRIDE_HOLIDAY: pgettext_lazy("day kind", "Holiday (park)"),
+        }[self]
+
+    @property
+    def mark(self):
+        """One character for the month grid on a phone."""
+        return {
+            DayKind.WORKDAY: "",
+            DayKind.WEEKEND: "",
+            DayKind.HOLIDAY: pgettext_lazy("day mark", "H"),
+            DayKind.MAKEUP: pgettext_lazy("day mark", "W"),
+            DayKind.OVERRIDE_WORKDAY: pgettext_lazy("day mark", "W"),
+            DayKind.OVERRIDE_HOLIDAY: pgettext_lazy("day mark", "H"),
         }[self]
 
 
@@ -227,15 +242,16 @@ class WorkingCalendar:
         self,
         overrides: Mapping[datetime.date, Override] | None = None,
         *,
+        entered_years: Iterable[int] = (),
         office_hours: str | tuple | None = None,
     ):
         self.overrides = dict(overrides or {})
+        self.entered_years = frozenset(entered_years)
         if office_hours is None:
             office_hours = configured_office_hours()
         elif isinstance(office_hours, str):
             office_hours = parse_office_hours(office_hours)
         self.office_hours = tuple(office_hours)
-        self.override_years = frozenset(day.year for day in self.overrides)
         any_day = datetime.date(2000, 1, 3)
         self.day_length = sum(
             (_at(any_day, end) - _at(any_day, start) for start, end in self.office_hours),
@@ -246,8 +262,9 @@ class WorkingCalendar:
 
     # ---------------------------------------------------------------- days
     def covers(self, year: int) -> bool:
-        """Is ``year`` known (library or overrides), i.e. not provisional?"""
-        return year in self.override_years or library_covers(year)
+        """Is ``year`` known (the library, or entered in full by the park
+        administrator), i.e. not provisional?"""
+        return year in self.entered_years or library_covers(year)
 
     def day(self, day: datetime.date) -> Day:
         provisional = not self.covers(day.year)

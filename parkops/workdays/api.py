@@ -2,13 +2,10 @@
 
 import datetime
 
-from django.http import Http404
 from ninja import Router, Schema
 
-from parkops.core import audit
 from parkops.core.api_base import user_of
 from parkops.core.api_routes import add_read_routes
-from parkops.core.models import Park
 from parkops.core.periods import CHINA
 from parkops.workdays import selectors
 from parkops.workdays.filters import CalendarOverrideFilterSet
@@ -30,6 +27,7 @@ class DeadlineOut(Schema):
     deadline: datetime.datetime
     provisional: bool
     park: str | None
+    basis: str
 
 
 add_read_routes(
@@ -57,18 +55,15 @@ def calendar_deadline(
 ):
     """The deadline ``working_days`` (fractions allowed) or ``working_hours`` after
     ``start`` (ISO 8601; without an offset, China time), in Chinese working time.
-    Without ``park``, the national calendar; with a park code, that park's
-    overrides too. ``provisional`` is true when the deadline passed over a year
-    that neither the State Council calendar nor an override covers yet."""
-    chosen = None
-    if park:
-        user = user_of(request)
-        chosen = selectors.calendar_park(user=user, code=park)
-        if chosen is None:
-            existing = Park.objects.filter(code=park).values_list("pk", flat=True).first()
-            if existing is not None:
-                audit.record_out_of_scope(Park, existing, user)
-            raise Http404
+
+    Whose calendar: ``park`` (a park code) names one explicitly, 404 if the
+    caller may not read it. Without it, the caller's active park (in a signed-in
+    session) or their only park; callers with no park, or several and no
+    session, get the national calendar. ``basis`` says which was used: the park
+    code, or ``"national"``. ``provisional`` is true when the deadline passed
+    over a year that the State Council calendar does not cover and the park's
+    administrator has not confirmed as entered in full."""
+    chosen = selectors.deadline_park(user=user_of(request), code=park)
     deadline = selectors.deadline_for(
         calendar=selectors.working_calendar(park=chosen),
         start=start,
@@ -80,4 +75,5 @@ def calendar_deadline(
         "deadline": deadline.at,
         "provisional": deadline.provisional,
         "park": chosen.code if chosen else None,
+        "basis": chosen.code if chosen else "national",
     }

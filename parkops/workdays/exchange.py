@@ -1,5 +1,5 @@
-"""Calendar overrides in spreadsheets: how a whole year (the State Council's
-notice for next year) is entered at once."""
+"""Park calendar adjustments (overrides) in spreadsheets: how a whole year (the
+State Council's notice for next year) is entered at once."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ OVERRIDES = register(
     RegisterSpec(
         key="calendar-overrides",
         model=CalendarOverride,
-        title=_("Calendar overrides"),
+        title=_("Park calendar adjustments"),
         # Rows match existing overrides by day: re-importing a year updates it.
         natural_key="date",
         columns=[
@@ -23,8 +23,13 @@ OVERRIDES = register(
                 kind=CHOICE,
                 choices=CalendarOverride.Kind,
                 required=True,
-                synonyms=("上班/休息",),
-                example="休息",
+                synonyms=("调休上班/放假", "上班/休息"),
+                # The words of the first release's template and of everyday speech.
+                choice_aliases=(
+                    ("上班", CalendarOverride.Kind.WORKDAY),
+                    ("休息", CalendarOverride.Kind.HOLIDAY),
+                ),
+                example="放假",
             ),
             Column("note", "说明", synonyms=("备注",), example="国庆节", width=30),
         ],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkops.core.scoping import ParkScopedModel
 
@@ -14,8 +16,8 @@ class CalendarOverride(ParkScopedModel):
     (a local adjustment), or a day of a year the library does not cover yet."""
 
     class Kind(models.TextChoices):
-        WORKDAY = "workday", _("working day")
-        HOLIDAY = "holiday", _("day off")
+        WORKDAY = "workday", pgettext_lazy("park adjustment", "make-up working day")
+        HOLIDAY = "holiday", pgettext_lazy("park adjustment", "holiday")
 
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -23,8 +25,8 @@ class CalendarOverride(ParkScopedModel):
 
     class Meta:
         ordering = ["park", "date"]
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
+        verbose_name = _("park calendar adjustment")
+        verbose_name_plural = _("park calendar adjustments")
         constraints = [
             # Also the (park, date) index every calendar lookup uses.
             models.UniqueConstraint(fields=["park", "date"], name="calendar_override_unique_date"),
@@ -43,3 +45,35 @@ class CalendarOverride(ParkScopedModel):
     @property
     def working(self) -> bool:
         return self.kind == self.Kind.WORKDAY
+
+
+class CalendarYear(ParkScopedModel):
+    """The park administrator's statement that the State Council's whole
+    arrangement for a year the library does not cover (its holidays and make-up
+    working days) has been entered as adjustments: from then on that year's
+    other days are definite, no longer provisional. Withdrawn by deleting it."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    entered_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["park", "year"]
+        verbose_name = _("calendar year entered")
+        verbose_name_plural = _("calendar years entered")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "year"], name="calendar_year_unique_year"),
+        ]
+
+    audit_public_fields = ("__str__", "year", "entered_at")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('workdays:calendar')}?month={self.year}-01"

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from parkops.core import permissions
+from parkops.core import audit, permissions
 from parkops.core.models import Park
 from parkops.core.periods import CHINA, FIRST_YEAR, LAST_YEAR
 from parkops.core.workdays import (
@@ -21,7 +22,7 @@ from parkops.core.workdays import (
     china_now,
     library_covers,
 )
-from parkops.workdays.models import CalendarOverride
+from parkops.workdays.models import CalendarOverride, CalendarYear
 
 MAX_WORKING_DAYS = 1000
 MAX_WORKING_HOURS = 10000
@@ -35,14 +36,15 @@ def working_calendar(*, park=None) -> WorkingCalendar:
     deadline computed in that park, whoever computes it. Callers decide whether
     the user may name the park (``calendar_park``).
     """
-    overrides = {}
+    overrides, entered = {}, ()
     if park is not None:
         rows = CalendarOverride.objects.unscoped().filter(park=park)
         overrides = {
             day: Override(working=kind == CalendarOverride.Kind.WORKDAY, note=note)
             for day, kind, note in rows.values_list("date", "kind", "note")
         }
-    return WorkingCalendar(overrides)
+        entered = CalendarYear.objects.unscoped().filter(park=park).values_list("year", flat=True)
+    return WorkingCalendar(overrides, entered_years=entered)
 
 
 def calendar_park(*, user, code: str) -> Park | None:
@@ -53,6 +55,33 @@ def calendar_park(*, user, code: str) -> Park | None:
     if park.pk not in permissions.park_ids_for(user, CalendarOverride, permissions.VIEW):
         return None
     return park
+
+
+def deadline_park(*, user, code: str | None) -> Park | None:
+    """The park whose calendar the caller's deadlines follow, None for the
+    national calendar.
+
+    An explicit ``code`` must name a park whose calendar ``user`` may read:
+    otherwise ``Http404``, the same for "not yours" as for "no such park", and
+    the attempt on an existing park is audited (ROLES.md). Without a code, the
+    caller's active park (a signed-in session), else their only park: a deadline
+    computed for a park's staff should follow that park's holidays. Users with
+    no park (alliance, province) or several parks and no session get the
+    national calendar.
+    """
+    if code:
+        park = calendar_park(user=user, code=code)
+        if park is None:
+            existing = Park.objects.filter(code=code).values_list("pk", flat=True).first()
+            if existing is not None:
+                audit.record_out_of_scope(Park, existing, user)
+            raise Http404
+        return park
+    readable = permissions.park_ids_for(user, CalendarOverride, permissions.VIEW)
+    active = getattr(user, "active_park_id", None)
+    if active not in readable:
+        active = next(iter(readable)) if len(readable) == 1 else None
+    return Park.objects.filter(pk=active).first() if active else None
 
 
 def override_list(*, user, park, since_year: int | None = None):
@@ -73,7 +102,7 @@ class MonthGrid:
     weeks: list[list[Day | None]]
     previous: datetime.date
     next: datetime.date
-    provisional: bool  # the month's year is covered neither by the library nor overrides
+    provisional: bool  # the month's year is covered neither by the library nor confirmed entered
 
     @property
     def first(self) -> datetime.date:
@@ -104,14 +133,29 @@ def parse_month(text: str | None, *, today: datetime.date | None = None) -> tupl
 
 
 def next_year_missing(*, park, today: datetime.date | None = None) -> int | None:
-    """Next year (China time), if neither the library nor ``park``'s overrides
-    cover it yet: the State Council's calendar must be entered by hand."""
+    """Next year (China time), if the library does not cover it and ``park``'s
+    administrator has not confirmed it entered: the State Council's calendar
+    must be entered by hand."""
     year = (today or china_now().date()).year + 1
-    if library_covers(year):
-        return None
-    if CalendarOverride.objects.unscoped().filter(park=park, date__year=year).exists():
+    if library_covers(year) or year_entered(park=park, year=year) is not None:
         return None
     return year
+
+
+def year_entered(*, park, year: int) -> CalendarYear | None:
+    """``park``'s statement that ``year`` is entered in full, if there is one."""
+    return (
+        CalendarYear.objects.unscoped()
+        .filter(park=park, year=year)
+        .select_related("entered_by")
+        .first()
+    )
+
+
+def year_needs_entry(*, year: int) -> bool:
+    """Is ``year`` one the library does not cover, so the administrator must
+    enter it (and may say so)?"""
+    return not library_covers(year)
 
 
 def _amount(raw: str | None, *, field: str, limit: int) -> Decimal | None:

@@ -1,14 +1,18 @@
-"""Writes on the working-day calendar: the park administrator's overrides."""
+"""Writes on the working-day calendar: the park administrator's adjustments
+(overrides) and the statement that a year is entered in full."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions, services
 from parkops.core.models import AuditEntry
-from parkops.workdays.models import CalendarOverride
+from parkops.core.periods import FIRST_YEAR, LAST_YEAR
+from parkops.core.workdays import library_covers
+from parkops.workdays.models import CalendarOverride, CalendarYear
 
 OVERRIDE_FIELDS = ("date", "kind", "note")
 
@@ -23,7 +27,10 @@ def _refuse_second_override(*, park, date, exclude_pk=None) -> None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise ValidationError(
-            {"date": _("%(date)s already has an override; edit that one instead.") % {"date": date}}
+            {
+                "date": _("%(date)s already has a park adjustment; edit that one instead.")
+                % {"date": date}
+            }
         )
 
 
@@ -63,3 +70,56 @@ def override_delete(*, override: CalendarOverride, actor) -> None:
             before=audit.snapshot(current),
         )
         CalendarOverride.unguarded.filter(pk=current.pk).delete()
+
+
+def year_confirm(*, park, year: int, actor) -> CalendarYear:
+    """Record that ``park``'s administrator has entered the State Council's whole
+    arrangement for ``year``: its deadlines stop being provisional. Audited."""
+    services.require(actor, CalendarYear, permissions.ADD, park)
+    if not FIRST_YEAR <= year < LAST_YEAR:
+        raise ValidationError(
+            {
+                "year": _("Give a year from %(first)d to %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR - 1}
+            }
+        )
+    if library_covers(year):
+        raise ValidationError(
+            {
+                "year": _("The State Council calendar for %(year)d is already in the system.")
+                % {"year": year}
+            }
+        )
+    with transaction.atomic():
+        if CalendarYear.objects.unscoped().filter(park=park, year=year).exists():
+            raise ValidationError(
+                {"year": _("%(year)d is already confirmed as entered.") % {"year": year}}
+            )
+        return services.object_create(
+            model=CalendarYear,
+            park=park,
+            actor=actor,
+            fields={"year": year, "entered_by": actor, "entered_at": timezone.now()},
+        )
+
+
+def year_reopen(*, park, year: int, actor) -> None:
+    """Withdraw the statement that ``year`` is entered in full: its days counted
+    Monday to Friday are provisional again. Audited; a no-op if there is none."""
+    with transaction.atomic():
+        services.require(actor, CalendarYear, permissions.DELETE, park)
+        current = (
+            CalendarYear.objects.restrict(actor, permissions.DELETE)
+            .select_for_update()
+            .filter(park=park, year=year)
+            .first()
+        )
+        if current is None:
+            return
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=current,
+            before=audit.snapshot(current),
+        )
+        CalendarYear.unguarded.filter(pk=current.pk).delete()

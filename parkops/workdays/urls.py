@@ -12,4 +12,6 @@ urlpatterns = [
         name="override_edit",
     ),
     path("overrides/<int:pk>/delete/", views.override_delete, name="override_delete"),
+    path("years/<int:year>/entered/", views.year_confirm, name="year_confirm"),
+    path("years/<int:year>/reopen/", views.year_reopen, name="year_reopen"),
 ]

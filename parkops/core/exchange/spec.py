@@ -36,9 +36,10 @@ class Column:
     ``key`` is the service keyword; ``header`` the Chinese header written in
     templates and exports; ``synonyms`` other headers users write for it.
     For ``choice`` columns, ``choices`` is a Django ``Choices`` class (labels or
-    codes are accepted). For ``ref`` columns, ``ref_model`` is a park-scoped
-    model, written "名称 (代码)" and looked up by ``ref_field`` (its code) or by
-    name (``exchange.refs``).
+    codes are accepted, and ``choice_aliases``: (word, code) pairs for words
+    sheets still use after a label was renamed). For ``ref`` columns,
+    ``ref_model`` is a park-scoped model, written "名称 (代码)" and looked up by
+    ``ref_field`` (its code) or by name (``exchange.refs``).
     """
 
     key: str
@@ -47,6 +48,7 @@ class Column:
     required: bool = False
     synonyms: tuple[str, ...] = ()
     choices: type[models.Choices] | None = None
+    choice_aliases: tuple[tuple[str, str], ...] = ()
     ref_model: type[models.Model] | None = None
     ref_field: str = "code"
     unit: str = "元"
@@ -102,7 +104,7 @@ class Column:
             return ""
         for value, label in self.choices.choices:
             # A Chinese sheet must import for an English-speaking user and back.
-            names = {str(value)}
+            names = {str(value)} | {word for word, code in self.choice_aliases if code == value}
             for code, _name in settings.LANGUAGES:
                 with translation.override(code):
                     names.add(str(label))

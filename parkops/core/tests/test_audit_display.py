@@ -331,9 +331,9 @@ def test_auditor_reads_which_calendar_day_an_override_changed_but_not_its_note()
     shown = AuditReader(auditor).display(audit_entries(override, action="create").get())
     after = {c.key: (c.after, c.hidden) for c in shown.changes}
     assert after["date"] == ("2027-01-01", False)
-    assert after["kind"] == ("休息", False)
+    assert after["kind"] == ("放假", False)
     assert after["note"][1] is True
-    assert shown.object_name == "2027-01-01 休息"
+    assert shown.object_name == "2027-01-01 放假"
 
 
 def test_the_password_change_operation_reads_修改密码_not_a_field_label(client):

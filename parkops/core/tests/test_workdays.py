@@ -79,10 +79,18 @@ def test_a_year_without_library_data_counts_weekdays_provisionally():
     assert not saturday.working and saturday.provisional
 
 
-def test_an_override_in_an_uncovered_year_makes_the_year_known():
+def test_an_override_alone_leaves_an_uncovered_year_provisional():
     new_year = datetime.date(UNCOVERED, 1, 1)
-    calendar = WorkingCalendar({new_year: Override(working=False, note="元旦")})
-    assert not calendar.day(new_year).provisional
+    calendar = WorkingCalendar({new_year: Override(working=False, note="园区运动会")})
+    assert not calendar.day(new_year).provisional  # the administrator decided this day
+    assert calendar.day(a_monday(UNCOVERED)).provisional
+
+
+def test_a_year_entered_by_the_administrator_is_known():
+    new_year = datetime.date(UNCOVERED, 1, 1)
+    calendar = WorkingCalendar(
+        {new_year: Override(working=False, note="元旦")}, entered_years=[UNCOVERED]
+    )
     assert not calendar.day(a_monday(UNCOVERED)).provisional
     assert calendar.day(a_monday(UNCOVERED + 1)).provisional
 
@@ -153,14 +161,16 @@ def test_a_deadline_in_an_uncovered_year_without_override_is_provisional():
     assert deadline.provisional
 
 
-def test_a_deadline_in_an_uncovered_year_with_an_override_is_not_provisional():
+def test_a_deadline_in_an_uncovered_year_follows_overrides_but_stays_provisional():
     monday = a_monday(UNCOVERED)
-    calendar = WorkingCalendar({monday + datetime.timedelta(days=1): Override(working=False)})
+    tuesday_off = {monday + datetime.timedelta(days=1): Override(working=False)}
     start = datetime.datetime.combine(monday, datetime.time(10), tzinfo=CHINA)
-    deadline = calendar.add_working_days(start, 1)
+    deadline = WorkingCalendar(tuesday_off).add_working_days(start, 1)
     # Tuesday is the administrator's day off: the deadline moves to Wednesday.
     assert deadline.at == start + datetime.timedelta(days=2)
-    assert not deadline.provisional
+    assert deadline.provisional
+    entered = WorkingCalendar(tuesday_off, entered_years=[UNCOVERED])
+    assert not entered.add_working_days(start, 1).provisional
 
 
 def test_a_deadline_reaching_into_an_uncovered_year_is_provisional():

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import pgettext
 
 from parkops.core import permissions
 from parkops.core.generic import active_park
@@ -34,3 +35,10 @@ BADGES = {
 @register.filter
 def day_badge(day) -> str:
     return BADGES.get(str(day.kind), "")
+
+
+@register.filter
+def office_hours_text(intervals) -> str:
+    """``09:00–12:00、13:30–17:30``: the list separator of the active language."""
+    separator = pgettext("list separator", ", ")
+    return separator.join(f"{start:%H:%M}–{end:%H:%M}" for start, end in intervals)

@@ -7,8 +7,22 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
-from parkops.core.testing import make_alliance, make_override, make_park, make_token, make_user
+from parkops.core.testing import (
+    grant,
+    make_alliance,
+    make_override,
+    make_park,
+    make_token,
+    make_user,
+    sign_in,
+)
 from parkops.core.tests.test_workdays import UNCOVERED, a_monday
+from parkops.workdays import services
+
+
+def make_park_admin(park):
+    return make_user(Role.PARK_ADMIN, park=park)
+
 
 DEADLINE = reverse("api:calendar_deadline")
 
@@ -32,7 +46,6 @@ class DeadlineApiTests(TestCase):
         body = response.json()
         self.assertEqual(body["deadline"], "2023-10-08T10:00:00+08:00")
         self.assertIs(body["provisional"], False)
-        self.assertIsNone(body["park"])
 
     def test_a_start_without_offset_is_china_time_and_hours_are_accepted(self):
         response = self.get(self.officer, start="2023-06-09T16:00", working_hours="3.5")
@@ -53,16 +66,52 @@ class DeadlineApiTests(TestCase):
         monday = a_monday(UNCOVERED)
         make_override(self.park, date=monday + datetime.timedelta(days=1), note="园区调整")
         start = f"{monday:%Y-%m-%d}T10:00"
-        national = self.get(self.officer, start=start, working_days="1").json()
+        viewer = make_user(Role.ALLIANCE_VIEWER, alliance=make_alliance([self.park]))
+        national = self.get(viewer, start=start, working_days="1").json()
         local = self.get(self.officer, start=start, working_days="1", park="suqian").json()
         self.assertEqual(
             national["deadline"], f"{monday + datetime.timedelta(days=1)}T10:00:00+08:00"
         )
-        self.assertTrue(national["provisional"])
-        # The park's Tuesday is a day off: its deadline is Wednesday, and definite.
+        # The park's Tuesday is a day off: its deadline is Wednesday.
         self.assertEqual(local["deadline"], f"{monday + datetime.timedelta(days=2)}T10:00:00+08:00")
-        self.assertFalse(local["provisional"])
-        self.assertEqual(local["park"], "suqian")
+        self.assertEqual((local["park"], local["basis"]), ("suqian", "suqian"))
+
+    def test_one_override_in_an_uncovered_year_leaves_its_spring_festival_provisional(self):
+        make_override(self.park, date=datetime.date(UNCOVERED, 1, 1), note="园区运动会")
+        start = f"{UNCOVERED}-02-08T10:00"
+        body = self.get(self.officer, start=start, working_days="1", park="suqian").json()
+        self.assertIs(body["provisional"], True)
+
+    def test_a_year_confirmed_entered_gives_definite_deadlines(self):
+        make_override(self.park, date=datetime.date(UNCOVERED, 1, 1), note="元旦")
+        services.year_confirm(park=self.park, year=UNCOVERED, actor=make_park_admin(self.park))
+        start = f"{UNCOVERED}-02-08T10:00"
+        body = self.get(self.officer, start=start, working_days="1", park="suqian").json()
+        self.assertIs(body["provisional"], False)
+
+    def test_without_park_a_park_users_deadline_follows_their_parks_holiday(self):
+        # 2023-06-06 is a Tuesday the park gives off; the officer has one park.
+        make_override(self.park, date=datetime.date(2023, 6, 6), note="园区调整")
+        body = self.get(self.officer, start="2023-06-05T10:00", working_days="1").json()
+        self.assertEqual(body["deadline"], "2023-06-07T10:00:00+08:00")
+        self.assertEqual(body["basis"], "suqian")
+
+    def test_a_session_user_gets_their_active_park(self):
+        make_override(self.other, date=datetime.date(2023, 6, 6), note="昆数调整")
+        grant(self.officer, Role.SERVICE_OFFICER, park=self.other)
+        sign_in(self.client, self.officer)
+        self.client.post(reverse("core:park_switch"), {"park": self.other.pk})
+        body = self.client.get(DEADLINE, {"start": "2023-06-05T10:00", "working_days": "1"}).json()
+        self.assertEqual(body["basis"], "kunshu")
+        self.assertEqual(body["deadline"], "2023-06-07T10:00:00+08:00")
+
+    def test_a_user_without_a_park_gets_the_national_calendar_and_is_told_so(self):
+        make_override(self.park, date=datetime.date(2023, 6, 6), note="园区调整")
+        viewer = make_user(Role.ALLIANCE_VIEWER, alliance=make_alliance([self.park]))
+        body = self.get(viewer, start="2023-06-05T10:00", working_days="1").json()
+        self.assertEqual(body["deadline"], "2023-06-06T10:00:00+08:00")
+        self.assertEqual(body["basis"], "national")
+        self.assertIsNone(body["park"])
 
     def test_a_park_the_user_cannot_see_is_404_and_audited(self):
         response = self.get(self.officer, start="2023-06-05T10:00", working_days="1", park="kunshu")

@@ -21,7 +21,7 @@ from parkops.core.testing import (
 )
 from parkops.core.tests.test_workdays import UNCOVERED
 from parkops.workdays import selectors, services
-from parkops.workdays.models import CalendarOverride
+from parkops.workdays.models import CalendarOverride, CalendarYear
 
 CALENDAR = reverse("workdays:calendar")
 
@@ -71,11 +71,76 @@ class CalendarPageTests(TestCase):
         self.assertIn("data-provisional", html)
 
     def test_an_override_shows_on_its_day_and_ends_the_provisional_warning(self):
+        # An override alone no longer ends it: confirming the whole year does.
         make_override(self.park, date=datetime.date(UNCOVERED, 3, 2), note="园区运动会")
         html = self.page(self.officer, f"{UNCOVERED}-03")
         self.assertIn(f'data-date="{UNCOVERED}-03-02" data-kind="override_holiday"', html)
         self.assertIn("园区运动会", html)
+        self.assertIn('data-warning="provisional"', html)
+        services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
+        html = self.page(self.officer, f"{UNCOVERED}-03")
         self.assertNotIn('data-warning="provisional"', html)
+        self.assertNotIn("data-provisional", html)
+
+    def test_one_override_in_an_uncovered_year_does_not_make_the_year_final(self):
+        # The user's complaint: 2027-01-01 休息 made all of 2027 count as final.
+        make_override(self.park, date=datetime.date(UNCOVERED, 1, 1), note="元旦")
+        html = self.page(self.officer, f"{UNCOVERED}-02")
+        self.assertIn('data-warning="provisional"', html)
+        self.assertIn(f'data-date="{UNCOVERED}-02-10" data-kind="workday" data-provisional', html)
+        with in_november_before(UNCOVERED):
+            sign_in(self.client, self.admin)
+            home = self.client.get(reverse("core:home")).content.decode()
+        self.assertIn('data-notice="calendar-next-year"', home)
+
+    def test_the_administrator_confirms_a_year_from_the_calendar_page(self):
+        html = self.page(self.admin, f"{UNCOVERED}-01")
+        confirm = reverse("workdays:year_confirm", args=[UNCOVERED])
+        self.assertIn(f'action="{confirm}"', html)
+        response = self.client.post(confirm, {"next": f"{CALENDAR}?month={UNCOVERED}-01"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], f"{CALENDAR}?month={UNCOVERED}-01")
+        entered = CalendarYear.objects.unscoped().get(park=self.park, year=UNCOVERED)
+        self.assertEqual(entered.entered_by, self.admin)
+        entry = audit_entries(entered, action=AuditEntry.Action.CREATE).get()
+        self.assertEqual(entry.actor, self.admin)
+        html = self.page(self.admin, f"{UNCOVERED}-01")
+        self.assertIn('data-notice="year-entered"', html)
+        self.assertNotIn('data-warning="provisional"', html)
+
+    def test_the_administrator_withdraws_the_confirmation_and_it_is_audited(self):
+        entered = services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
+        sign_in(self.client, self.admin)
+        response = self.client.post(reverse("workdays:year_reopen", args=[UNCOVERED]))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(CalendarYear.objects.unscoped().filter(park=self.park).exists())
+        self.assertTrue(audit_entries(entered, action=AuditEntry.Action.DELETE).exists())
+        self.assertIn('data-warning="provisional"', self.page(self.admin, f"{UNCOVERED}-01"))
+
+    def test_only_the_park_administrator_may_confirm_or_withdraw_a_year(self):
+        sign_in(self.client, self.officer)
+        html = self.client.get(CALENDAR, {"month": f"{UNCOVERED}-01"}).content.decode()
+        self.assertNotIn('data-action="year-confirm"', html)
+        confirm = reverse("workdays:year_confirm", args=[UNCOVERED])
+        self.assertEqual(self.client.post(confirm).status_code, 403)
+        self.assertFalse(CalendarYear.objects.unscoped().exists())
+        services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
+        reopen = reverse("workdays:year_reopen", args=[UNCOVERED])
+        self.assertEqual(self.client.post(reopen).status_code, 403)
+        self.assertTrue(CalendarYear.objects.unscoped().exists())
+
+    def test_a_year_the_state_council_calendar_covers_cannot_be_confirmed(self):
+        from django.core.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError) as caught:
+            services.year_confirm(park=self.park, year=2023, actor=self.admin)
+        self.assertIn("year", caught.exception.message_dict)
+        self.assertNotIn('data-action="year-confirm"', self.page(self.admin, "2023-10"))
+
+    def test_confirming_a_year_in_one_park_leaves_another_park_provisional(self):
+        services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
+        other_officer = make_user(Role.SERVICE_OFFICER, park=self.other)
+        self.assertIn('data-warning="provisional"', self.page(other_officer, f"{UNCOVERED}-03"))
 
     def test_another_parks_override_does_not_change_this_calendar(self):
         make_override(self.other, date=datetime.date(2023, 10, 9), note="别的园区")
@@ -89,11 +154,30 @@ class CalendarPageTests(TestCase):
             home = self.client.get(reverse("core:home")).content.decode()
         self.assertIn('data-notice="calendar-next-year"', home)
 
-    def test_the_notice_goes_once_next_year_has_an_override(self):
+    def test_the_notice_goes_once_next_year_is_confirmed_entered(self):
         make_override(self.park, date=datetime.date(UNCOVERED, 1, 1), note="元旦")
+        services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
         with in_november_before(UNCOVERED):
             html = self.page(self.admin, "2023-10")
         self.assertNotIn('data-notice="calendar-next-year"', html)
+
+    def test_the_calendar_page_says_next_year_is_missing_once_without_linking_to_itself(self):
+        with in_november_before(UNCOVERED):
+            this_year = self.page(self.admin, f"{UNCOVERED - 1}-11")
+            next_year = self.page(self.admin, f"{UNCOVERED}-01")
+        self.assertEqual(this_year.count('data-notice="calendar-next-year"'), 1)
+        self.assertNotIn(f'href="{CALENDAR}?month={UNCOVERED}-01"', this_year)
+        # Next year's own month says it in its provisional warning only.
+        self.assertEqual(next_year.count('role="alert"'), 1)
+        self.assertIn('data-warning="provisional"', next_year)
+
+    def test_the_page_uses_one_word_per_thing_and_chinese_punctuation(self):
+        make_override(self.park, date=datetime.date(2023, 10, 9), note="园区调整")
+        html = self.page(self.admin, "2023-10")
+        self.assertNotIn("覆盖", html)
+        self.assertIn("本园区调整", html)
+        self.assertIn("放假（本园区调整）", html)
+        self.assertIn("工作日办公时间：09:00–12:00、13:30–17:30。", html)
 
     def test_no_notice_while_the_library_covers_next_year(self):
         with in_november_before(2024):
@@ -224,17 +308,19 @@ class OverrideEditTests(TestCase):
 class OverrideImportTests(TestCase):
     """A whole year (e.g. 2027, before any library release) entered from Excel."""
 
-    def test_a_year_imported_from_a_sheet_makes_its_deadlines_definite(self):
+    def test_a_year_imported_from_a_sheet_is_definite_once_confirmed(self):
         from parkops.core.exchange.importer import run_import
         from parkops.core.exchange.spec import get_spec
 
         park = make_park()
         admin = make_user(Role.PARK_ADMIN, park=park)
+        # The new words (放假, 调休上班) and the first template's (休息, 上班) both import.
         rows = [
             ["日期", "类型", "说明"],
-            [f"{UNCOVERED}-10-01", "休息", "国庆节"],
+            [f"{UNCOVERED}-10-01", "放假", "国庆节"],
             [f"{UNCOVERED}/10/2", "休息", "国庆节"],
             [f"{UNCOVERED}年10月9日", "上班", "调休上班"],
+            [f"{UNCOVERED}年10月10日", "调休上班", "调休上班"],
         ]
         outcome = run_import(
             spec=get_spec("calendar-overrides"),
@@ -247,14 +333,23 @@ class OverrideImportTests(TestCase):
         self.assertTrue(outcome.ok, outcome.problems or outcome.file_errors)
         calendar = selectors.working_calendar(park=park)
         self.assertFalse(calendar.is_workday(datetime.date(UNCOVERED, 10, 1)))
+        self.assertFalse(calendar.is_workday(datetime.date(UNCOVERED, 10, 2)))
         self.assertTrue(calendar.is_workday(datetime.date(UNCOVERED, 10, 9)))
-        self.assertFalse(calendar.day(datetime.date(UNCOVERED, 3, 1)).provisional)
+        self.assertTrue(calendar.is_workday(datetime.date(UNCOVERED, 10, 10)))
+        self.assertTrue(calendar.day(datetime.date(UNCOVERED, 3, 1)).provisional)
         self.assertEqual(
             audit_entries(action=AuditEntry.Action.CREATE, object_type="workdays.calendaroverride")
             .filter(park=park)
             .count(),
-            3,
+            4,
         )
+        # Back on the calendar the imported month offers the confirmation.
+        sign_in(self.client, admin)
+        html = self.client.get(CALENDAR, {"month": f"{UNCOVERED}-10"}).content.decode()
+        self.assertIn('data-action="year-confirm"', html)
+        self.client.post(reverse("workdays:year_confirm", args=[UNCOVERED]))
+        calendar = selectors.working_calendar(park=park)
+        self.assertFalse(calendar.day(datetime.date(UNCOVERED, 3, 1)).provisional)
 
     def test_a_day_listed_twice_in_a_sheet_is_refused(self):
         from parkops.core.exchange.importer import run_import
