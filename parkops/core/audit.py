@@ -282,10 +282,9 @@ _held_head: contextvars.ContextVar[AuditChainHead | None] = contextvars.ContextV
 def _lock_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        ensure_chain_head()
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            raise AuditChainError("The audit chain head is missing: run verify_audit.")
+        # Never re-created here: every database gets its head from migration 0007,
+        # so a missing one was deleted, and a fresh one would hide an emptied trail.
+        raise AuditChainError("The audit chain head is missing: run verify_audit.")
     return head
 
 
