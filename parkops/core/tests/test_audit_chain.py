@@ -312,6 +312,20 @@ def test_an_entry_slipped_in_beyond_the_head_fails_verification():
     assert "entry seq=5 lies beyond the chain head" in verify_output()
 
 
+def test_an_entry_slipped_in_without_a_sequence_number_fails_verification():
+    """The column allows NULL (entries from before the chain); such a row sits
+    outside every seq range verify walks, yet the audit log lists it."""
+    write_entries()
+    AuditEntry(
+        seq=None,
+        time=timezone.now(),
+        actor_name="forged",
+        action=AuditEntry.Action.DELETE,
+        object_type="enterprises.enterprise",
+    ).save()
+    assert "without a sequence number (inserted behind" in verify_output()
+
+
 def test_a_lost_audit_key_is_not_silently_replaced(settings, tmp_path, monkeypatch):
     write_entries(1)
     monkeypatch.delenv("PARKOPS_AUDIT_KEY", raising=False)
