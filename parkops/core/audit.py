@@ -282,10 +282,9 @@ _held_head: contextvars.ContextVar[AuditChainHead | None] = contextvars.ContextV
 def _lock_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        ensure_chain_head()
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            raise AuditChainError("The audit chain head is missing: run verify_audit.")
+        # Never re-created here: every database gets its head from migration 0007,
+        # so a missing one was deleted, and a fresh one would hide an emptied trail.
+        raise AuditChainError("The audit chain head is missing: run verify_audit.")
     return head
 
 
@@ -386,10 +385,11 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
     Fails when an entry no longer matches its seal, when sequence numbers or
     links break, when the chain does not start where the head says (1, or the
     point a recorded purge left) or does not end at the head, when the head's
-    own seal is broken or the head is missing, when an unkeyed (version 1) entry
-    follows keyed ones, and when the latest anchor (``anchor_file``, by default
-    ``PARKOPS_AUDIT_ANCHOR_FILE``) names an entry the chain no longer holds
-    with that hash, or lies beyond the head.
+    own seal is broken or the head is missing, when an entry has no sequence
+    number, when an unkeyed (version 1) entry follows keyed ones, and when the
+    latest anchor (``anchor_file``, by default ``PARKOPS_AUDIT_ANCHOR_FILE``)
+    names an entry the chain no longer holds with that hash, or lies beyond the
+    head.
     """
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
@@ -451,6 +451,13 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
     if beyond is not None and AuditChainHead.objects.get(pk=1).last_seq < beyond.seq:
         return broken(
             f"entry seq={beyond.seq} lies beyond the chain head (inserted behind its back)"
+        )
+    # Every entry gets its seq as it is appended (migration 0003 numbered older
+    # ones); a row without one lies outside the chain walked above.
+    unnumbered = AuditEntry.objects.filter(seq__isnull=True).order_by("pk").first()
+    if unnumbered is not None:
+        return broken(
+            f"entry id={unnumbered.pk} without a sequence number (inserted behind the chain's back)"
         )
     if head.first_seq > 1 and (head.first_seq - 1, head.first_prev_hash) not in purged:
         return broken(

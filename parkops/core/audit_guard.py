@@ -9,7 +9,8 @@ table no other role may write. Run the application as a role that does not own
 these tables and lacks UPDATE, DELETE and TRUNCATE on them (README, Security),
 since an owner can still disable triggers.
 
-SQLite: BEFORE UPDATE and BEFORE DELETE triggers that abort. Anyone holding the
+SQLite: BEFORE UPDATE and BEFORE DELETE triggers that abort, and a BEFORE
+INSERT one that refuses REPLACE over an existing entry. Anyone holding the
 file can drop them; ``manage.py purge_audit`` is the documented way, dropping
 the DELETE trigger inside its own transaction and re-creating it before commit.
 The hash chain and its anchors are what detect the rest.
@@ -31,14 +32,22 @@ _SQLITE_NO_DELETE = """
 CREATE TRIGGER IF NOT EXISTS parkops_audit_no_delete BEFORE DELETE ON core_auditentry
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (DELETE refused; see purge_audit)'); END
 """
+# REPLACE (INSERT OR REPLACE) removes the row it conflicts with without firing
+# DELETE triggers, which would rewrite an entry past the two triggers above.
+_SQLITE_NO_REPLACE = """
+CREATE TRIGGER IF NOT EXISTS parkops_audit_no_replace BEFORE INSERT ON core_auditentry
+WHEN EXISTS (SELECT 1 FROM core_auditentry WHERE id = NEW.id OR seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (REPLACE refused)'); END
+"""
 _SQLITE_HEAD_KEPT = """
 CREATE TRIGGER IF NOT EXISTS parkops_audit_head_kept BEFORE DELETE ON core_auditchainhead
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (the chain head is kept)'); END
 """
-SQLITE_GUARDS = [_SQLITE_NO_UPDATE, _SQLITE_NO_DELETE, _SQLITE_HEAD_KEPT]
+SQLITE_GUARDS = [_SQLITE_NO_UPDATE, _SQLITE_NO_DELETE, _SQLITE_NO_REPLACE, _SQLITE_HEAD_KEPT]
 SQLITE_UNGUARD = [
     "DROP TRIGGER IF EXISTS parkops_audit_no_update",
     "DROP TRIGGER IF EXISTS parkops_audit_no_delete",
+    "DROP TRIGGER IF EXISTS parkops_audit_no_replace",
     "DROP TRIGGER IF EXISTS parkops_audit_head_kept",
 ]
 

@@ -27,7 +27,11 @@ is the code that decides what the user may do with it.
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.apps import apps
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.db.models.query import ModelIterable
 from django.db.models.sql import Query
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +67,51 @@ class ParkScopedQuery(Query):
     def get_compiler(self, *args, **kwargs):
         if self.park_scope is None:
             _refuse(self.model, "a query (or subquery)")
+        if self.park_scope != UNSCOPED:
+            _check_joins(self)
         return super().get_compiler(*args, **kwargs)
+
+
+@cache
+def _scoped_tables() -> dict[str, type[models.Model]]:
+    return {
+        model._meta.db_table: model
+        for model in apps.get_models()
+        if issubclass(model, ParkScopedModel)
+    }
+
+
+def _check_joins(query: ParkScopedQuery) -> None:
+    """Refuse a restricted query that joins back into a park-scoped model the user
+    may not read as widely: ``restrict(finance).values("contacts__phone")`` would
+    read contacts the finance role may not, through its own enterprises.
+
+    Related rows lie in the same park as the row they belong to, so a join into a
+    model the user may read in every park of the query's own scope shows nothing
+    new and runs. Forward foreign keys, and what they lead to, load the
+    rows the user's own rows point to, as ``contact.enterprise`` does.
+    """
+    user, action = query.park_scope
+    own_parks = None
+    reversed_aliases = set()
+    for alias, join in query.alias_map.items():
+        parent = getattr(join, "parent_alias", None)
+        if parent is None:  # the query's own table
+            continue
+        if not (isinstance(join.join_field, ForeignObjectRel) or parent in reversed_aliases):
+            continue
+        reversed_aliases.add(alias)
+        related = _scoped_tables().get(join.table_name)
+        if related is None:
+            continue
+        if own_parks is None:
+            own_parks = permissions.park_ids_for(user, query.model, action)
+        # A join reads the related rows, whatever the query is for: VIEW decides.
+        if not own_parks <= permissions.park_ids_for(user, related, permissions.VIEW):
+            raise ScopeError(
+                f"{query.model.__name__}: a restricted query joins {related.__name__} rows "
+                "the user may not read; query them through their own restrict()."
+            )
 
 
 def _scope_of(queryset):

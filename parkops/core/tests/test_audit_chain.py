@@ -219,6 +219,22 @@ def test_a_truncated_trail_and_head_fail_verification():
     assert "the chain head row is missing" in verify_output()
 
 
+def test_a_truncated_trail_and_head_are_not_given_a_fresh_head_by_migrate_or_a_write():
+    """``make run`` and ``make serve`` migrate on every start, and the next write
+    would follow: neither may seal a new head over the emptied trail."""
+    write_entries()
+    with guards_off():
+        if connection.vendor == "postgresql":
+            raw("TRUNCATE core_auditentry, core_auditchainhead")
+        else:
+            raw("DELETE FROM core_auditentry")
+            raw("DELETE FROM core_auditchainhead")
+    call_command("migrate", verbosity=0)
+    with pytest.raises(audit.AuditChainError, match="head is missing"):
+        write_entries(1)
+    assert "the chain head row is missing" in verify_output()
+
+
 def test_a_head_reset_to_the_start_fails_verification():
     write_entries()
     with guards_off():
@@ -294,6 +310,20 @@ def test_an_entry_slipped_in_beyond_the_head_fails_verification():
         action=AuditEntry.Action.LOGIN,
     ).save()
     assert "entry seq=5 lies beyond the chain head" in verify_output()
+
+
+def test_an_entry_slipped_in_without_a_sequence_number_fails_verification():
+    """The column allows NULL (entries from before the chain); such a row sits
+    outside every seq range verify walks, yet the audit log lists it."""
+    write_entries()
+    AuditEntry(
+        seq=None,
+        time=timezone.now(),
+        actor_name="forged",
+        action=AuditEntry.Action.DELETE,
+        object_type="enterprises.enterprise",
+    ).save()
+    assert "without a sequence number (inserted behind" in verify_output()
 
 
 def test_a_lost_audit_key_is_not_silently_replaced(settings, tmp_path, monkeypatch):

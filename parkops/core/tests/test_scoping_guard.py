@@ -2,7 +2,7 @@
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 
 from parkops.core.permissions import Role
 from parkops.core.scoping import ScopeError
@@ -161,6 +161,33 @@ def test_prefetch_with_an_unscoped_queryset_raises(two_parks):
     lookup = Prefetch("contacts", queryset=Contact.objects.all())
     with pytest.raises(ScopeError):
         list(Enterprise.objects.restrict(two_parks["leader"]).prefetch_related(lookup))
+
+
+_REVERSE_JOIN_ATTACKS = {
+    # A related model's columns read through a join from the user's own rows.
+    "values": lambda qs: list(qs.values("contacts__name")),
+    "values_list": lambda qs: list(qs.values_list("contacts__phone", flat=True)),
+    "annotate": lambda qs: [e.leaked for e in qs.annotate(leaked=Max("contacts__name"))],
+    # An existence oracle through the same join.
+    "filter": lambda qs: qs.filter(contacts__name__startswith="本").count(),
+}
+
+
+@pytest.mark.parametrize("attack", _REVERSE_JOIN_ATTACKS.values(), ids=_REVERSE_JOIN_ATTACKS.keys())
+def test_a_join_into_a_related_model_the_user_may_not_read_raises(two_parks, attack):
+    with pytest.raises(ScopeError):
+        attack(Enterprise.objects.restrict(two_parks["finance"]))
+
+
+def test_a_join_into_a_related_model_the_user_may_read_runs(two_parks):
+    enterprises = Enterprise.objects.restrict(two_parks["leader"])
+    assert list(enterprises.values_list("contacts__name", flat=True)) == ["本园联系人"]
+
+
+def test_a_join_from_rows_the_user_may_change_into_rows_they_may_read_runs(two_parks):
+    statistics = make_user(Role.STATISTICS_OFFICER, park=two_parks["ours"].park)
+    enterprises = Enterprise.objects.restrict(statistics, "change")  # contacts: read only
+    assert list(enterprises.values_list("contacts__name", flat=True)) == ["本园联系人"]
 
 
 def test_related_manager_of_a_restricted_object_applies_the_users_rights(two_parks):
