@@ -92,7 +92,9 @@ class MembershipForm(forms.ModelForm):
         self.fields["alliance"].queryset = Alliance.objects.order_by("id")
         park_id = self.data.get("park") if self.is_bound else self.initial.get("park")
         self.fields["promotion_unit"].queryset = selectors.membership_unit_choices(park_id=park_id)
-        self.fields["role"].choices = Role.choices
+        # No role is preselected: a grant made without choosing one must fail, not
+        # quietly become the first (and widest) role in the list.
+        self.fields["role"].choices = [("", ""), *Role.choices]
         if units_url:
             self.fields["park"].widget.attrs.update(
                 {

@@ -172,7 +172,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=60)
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     read_only = models.BooleanField(_("read only"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
@@ -199,12 +199,16 @@ class ApiToken(models.Model):
 class PasswordHistory(models.Model):
     """Hashes of a user's previous passwords, so that recent ones are not reused."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    password = models.CharField(max_length=128)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
 
     def __str__(self) -> str:
         return f"{self.user} {format_cst_date(self.created_at)}"
@@ -218,10 +222,14 @@ class LoginAttempt(models.Model):
     that parallel guesses cannot all be checked before the first failure counts.
     """
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    time = models.DateTimeField(auto_now_add=True, db_index=True)
-    pending = models.BooleanField(default=True)
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True, db_index=True)
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    pending = models.BooleanField(_("being checked"), default=True)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login attempts")
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip} {format_cst(self.time)}"
@@ -242,7 +250,12 @@ class Lockout(models.Model):
     created_at = models.DateTimeField(_("locked at"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
     lifted_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
@@ -265,8 +278,10 @@ class UserSession(models.Model):
     middleware refuses a session whose record is ended or expired.
     """
 
-    sid = models.CharField(max_length=32, unique=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    sid = models.CharField(_("session id"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+    )
     ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("signed in"), auto_now_add=True)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from parkops.accounts.models import (
 from parkops.core import audit, permissions
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SEPARATED_ADMIN_ROLES
-from parkops.core.text import to_cst
+from parkops.core.text import format_cst, to_cst
 
 Action = AuditEntry.Action
 SESSION_ID_KEY = "parkops_sid"
@@ -334,9 +335,29 @@ def _record_login_failed(username: str, reason: str) -> None:
     )
 
 
-def _locked_error() -> ValidationError:
+def _locked_error(username: str) -> ValidationError:
+    """The refusal of a locked sign-in, saying until when the lock holds.
+
+    Usernames without an account are counted and locked alike (see
+    ``login_attempt_end``), so the time tells nothing about which exist.
+    """
+    until = (
+        selectors.lockouts_active()
+        .filter(kind=Lockout.Kind.USERNAME, key=username)
+        .aggregate(until=Max("locked_until"))["until"]
+    )
+    if until is None:
+        # Refused while the failures that will lock it are still being checked.
+        return ValidationError(
+            _("Too many failed sign-ins. Try again later, or ask the security administrator."),
+            code="locked",
+        )
     return ValidationError(
-        _("Too many failed sign-ins. Try again later, or ask the security administrator."),
+        _(
+            "Too many failed sign-ins: the account is locked until %(time)s (Beijing time). "
+            "Try again then, or ask the security administrator to unlock it."
+        )
+        % {"time": format_cst(until)},
         code="locked",
     )
 
@@ -352,7 +373,7 @@ def login_permitted(*, username: str) -> None:
         return
     with transaction.atomic():
         _record_login_failed(username, "locked")
-    raise _locked_error()
+    raise _locked_error(username)
 
 
 def login_attempt_begin(*, username: str, ip: str | None) -> LoginAttempt:
@@ -375,7 +396,7 @@ def login_attempt_begin(*, username: str, ip: str | None) -> LoginAttempt:
             _record_login_failed(username, "locked")
         else:
             return LoginAttempt.objects.create(username=username, ip=ip)
-    raise _locked_error()
+    raise _locked_error(username)
 
 
 def _lock(kind: str, key: str, shown: str) -> None:

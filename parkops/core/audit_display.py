@@ -143,6 +143,16 @@ def public_fields(model) -> frozenset[str]:
     return frozenset(declared) | metadata
 
 
+def automatic_keys(model) -> frozenset[str]:
+    """Keys of ``model``'s snapshots that no person changes: its primary key and the
+    timestamps the database sets. They are not listed among an entry's changes."""
+    keys = {model._meta.pk.name, model._meta.pk.attname}
+    for model_field in model._meta.concrete_fields:
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            keys |= {model_field.name, model_field.attname}
+    return frozenset(keys)
+
+
 def _fields_by_key(model) -> dict[str, models.Field]:
     # Snapshots store foreign keys by attname ("park_id") and many-to-many by name.
     found = {}
@@ -251,21 +261,36 @@ class AuditReader:
             model_field = fields.get(key)
             return model_field is not None and model_field.name not in public
 
-        def text(value, model_field, is_hidden) -> str:
+        def text(key, snapshot, model_field, is_hidden) -> str:
             if not values:
                 return ""
-            return _("confidential") if is_hidden else self._text(value, model_field, entry)
+            # Nothing recorded (before a creation, after a deletion): nothing to hide.
+            if snapshot is None or key not in snapshot:
+                return "—"
+            if is_hidden:
+                return _("confidential")
+            value = snapshot[key]
+            if key == "field" and model_field is None and isinstance(value, str):
+                # An event naming one of the object's fields (a phone revealed):
+                # named as its label reads, 电话, not phone.
+                named = fields.get(value)
+                if named is not None:
+                    return str(named.verbose_name)
+            return self._text(value, model_field, entry)
 
+        automatic = automatic_keys(model) if model is not None else frozenset()
         changes = []
-        for key, old, new in entry.changed_fields:
+        for key, _old, _new in entry.changed_fields:
+            if key in automatic:
+                continue
             model_field = fields.get(key)
             is_hidden = hidden(key)
             changes.append(
                 FieldChange(
                     key=key,
                     label=self._label(key, model_field),
-                    before=text(old, model_field, is_hidden),
-                    after=text(new, model_field, is_hidden),
+                    before=text(key, entry.before, model_field, is_hidden),
+                    after=text(key, entry.after, model_field, is_hidden),
                     hidden=is_hidden,
                 )
             )

@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 
@@ -69,7 +69,8 @@ class ChinaTimeMiddleware:
 
 
 class ErrorPageMiddleware:
-    """The product's 404 and 500 pages also while DEBUG is on (``make run``).
+    """The product's 404 and 500 pages also while DEBUG is on (``make run``), and
+    its 405 page in every mode.
 
     With DEBUG on, Django answers an unknown address or a missing record with
     its technical page, which lists the site's URL patterns, and an error with a
@@ -96,7 +97,14 @@ class ErrorPageMiddleware:
                 resolve(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
             except Resolver404 as exc:
                 return self._not_found(request, exc)
-        return self.get_response(request)
+        response = self.get_response(request)
+        # require_POST answers a GET with an empty 405, a blank page, in any mode
+        # (Django has no handler for it). One with a body (the API's) stays.
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            from parkops.core.views import error_405
+
+            return error_405(request, response)
+        return response
 
     def process_exception(self, request, exception):
         if not self._active() or isinstance(exception, PermissionDenied):

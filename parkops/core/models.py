@@ -210,11 +210,15 @@ class AuditChainHead(models.Model):
     the head cannot be moved back or forward without the audit key.
     """
 
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=96, blank=True)
-    first_seq = models.PositiveBigIntegerField(default=1)
-    first_prev_hash = models.CharField(max_length=96, blank=True)
-    seal = models.CharField(max_length=96, blank=True)
+    last_seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=96, blank=True)
+    first_seq = models.PositiveBigIntegerField(_("first sequence number"), default=1)
+    first_prev_hash = models.CharField(_("hash before the first entry"), max_length=96, blank=True)
+    seal = models.CharField(_("seal"), max_length=96, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"{self.last_seq} {self.last_hash[:12]}"
@@ -270,8 +274,8 @@ class AuditEntry(models.Model):
     # "hash" is a keyed MAC, ``v2:<algorithm>:<hex>``; a bare hex digest is a
     # version 1 (unkeyed SHA-256) entry written before keys existed.
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True, null=True)
-    prev_hash = models.CharField(max_length=96, blank=True)
-    hash = models.CharField(max_length=96, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=96, blank=True)
+    hash = models.CharField(_("hash"), max_length=96, blank=True)
     time = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -429,16 +433,22 @@ class ImportItem(ParkScopedModel):
     }
 
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="items", db_index=False
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="items",
+        db_index=False,
+        verbose_name=_("import batch"),
     )
     row = models.PositiveIntegerField(_("row"))
     action = models.CharField(_("action"), max_length=10)
     object_id = models.CharField(_("object id"), max_length=64)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    before = models.JSONField(_("state before the import"), null=True, blank=True)
+    after = models.JSONField(_("state after the import"), null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "row"]
+        verbose_name = _("import item")
+        verbose_name_plural = _("import items")
         indexes = [models.Index(fields=["park", "batch"], name="import_item_park_batch")]
 
     def __str__(self) -> str:
@@ -467,27 +477,38 @@ class ImportJob(ParkScopedModel):
 
     register = models.CharField(_("register"), max_length=50)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("imported by"),
     )
-    token = models.CharField(max_length=40)
+    token = models.CharField(_("upload token"), max_length=40)
     file_name = models.CharField(_("file name"), max_length=255)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    total_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
     audit_public_fields = ("__str__", "register", "actor", "file_name", "mode", "status")
-    result = models.JSONField(null=True, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("import batch"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         indexes = [models.Index(fields=["park", "actor"], name="import_job_park_actor")]
 
     def __str__(self) -> str:

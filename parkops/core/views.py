@@ -225,6 +225,14 @@ def error_404(request, exception):
     return render(request, "404.html", status=404)
 
 
+def error_405(request, response):
+    """The product's page for a method the address does not take (a GET to a
+    POST-only action), keeping the refused response's status and Allow header."""
+    page = render(request, "405.html", status=405)
+    page["Allow"] = response["Allow"]
+    return page
+
+
 def error_403(request, exception):
     # Every refusal is evidence (等保2.0: audit of access-control events).
     record_denied(request)

@@ -67,8 +67,8 @@ class Enterprise(ParkScopedModel):
         verbose_name=_("commissioner"),
     )
     # Search helpers, kept in step with ``name`` by the services.
-    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
-    name_initials = models.CharField(max_length=100, blank=True, editable=False)
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
+    name_initials = models.CharField(_("name initials"), max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

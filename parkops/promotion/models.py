@@ -87,9 +87,18 @@ class PromotionUnit(ParkScopedModel):
 class PromotionUnitMember(ParkScopedModel):
     """A member of a unit (the many-to-many table, park-scoped like its unit)."""
 
-    unit = models.ForeignKey(PromotionUnit, on_delete=models.CASCADE, db_index=False)
+    unit = models.ForeignKey(
+        PromotionUnit,
+        on_delete=models.CASCADE,
+        db_index=False,
+        verbose_name=_("promotion unit"),
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("user"),
     )
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).

@@ -1,3 +1,4 @@
+import lxml.html
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -80,6 +81,30 @@ class TestSeparationOfDuties:
         with pytest.raises(ValidationError) as caught:
             services.membership_grant(user=make_user(), role=Role.PARK_LEADER, actor=SYSTEM)
         assert "park" in caught.value.message_dict
+
+
+class TestMembershipForm:
+    """ "A grant without choosing a role became 园区领导": the role must be chosen."""
+
+    def test_the_role_select_starts_at_please_choose_and_no_role_is_preselected(self, client):
+        target = make_user()
+        sign_in(client, make_user(Role.SECURITY_ADMIN))
+        page = client.get(reverse("accounts:user_detail", args=[target.pk])).content.decode()
+        select = lxml.html.fromstring(page).xpath('//select[@name="role"]')[0]
+        first = select.xpath("option")[0]
+        assert (first.get("value"), first.text_content()) == ("", "请选择")
+        assert [option.get("value") for option in select.xpath("option[@selected]")] == [""]
+
+    def test_a_grant_without_a_role_grants_nothing_and_says_the_role_is_required(self, client):
+        target = make_user()
+        sign_in(client, make_user(Role.SECURITY_ADMIN))
+        response = client.post(
+            reverse("accounts:membership_grant", args=[target.pk]),
+            {"role": "", "park": make_park().pk},
+            follow=True,
+        )
+        assert not Membership.objects.filter(user=target).exists()
+        assert "角色: 这个字段是必填项。" in [str(m) for m in response.context["messages"]]
 
 
 class TestTokens:

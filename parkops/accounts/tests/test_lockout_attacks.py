@@ -309,7 +309,7 @@ class TestAtTheLimit:
             client.post(verify, {"token": "000000"})
         response = client.post(verify, {"token": current_code(device)})
         assert response.status_code == 200
-        assert "稍后再试" in response.content.decode()
+        assert "账户已锁定至" in response.content.decode()
 
     def test_a_lock_made_while_the_password_was_checked_refuses_the_sign_in(
         self, client, monkeypatch

@@ -125,9 +125,7 @@ class TestLockout:
             login(client, "target", "wrong-password")
         response = login(client, "target")
         assert not signed_in(client)
-        assert "稍后再试" in response.content.decode() or "Try again later" in (
-            response.content.decode()
-        )
+        assert "账户已锁定至" in response.content.decode()
         lockout = AuditEntry.objects.get(action="lockout", object_repr__contains="target")
         assert lockout.after["kind"] == "username"
         assert user.pk  # the account itself is untouched, only locked
@@ -166,9 +164,30 @@ class TestLockout:
         for _ in range(5):
             login(client, "known", "bad", ip="10.0.0.2")
             login(client, "ghost", "bad", ip="10.0.0.3")
+        # Both were locked for the same span, a moment apart: the same minute here.
+        Lockout.objects.update(locked_until=timezone.now() + datetime.timedelta(minutes=30))
         known = login(client, "known", "bad", ip="10.0.0.4").context["form"].errors
         ghost = login(client, "ghost", "bad", ip="10.0.0.5").context["form"].errors
         assert known == ghost
+
+    def test_a_locked_out_user_is_told_until_when_in_beijing_time(self, client):
+        """ "Locked, but until when?": the refusal names the time the lock ends, the
+        same for a username without an account, which is locked alike."""
+        make_user(username="known")
+        for _ in range(5):
+            login(client, "known", "bad", ip="10.0.0.2")
+            login(client, "ghost", "bad", ip="10.0.0.3")
+        assert set(Lockout.objects.values_list("key", flat=True)) == {"known", "ghost"}
+        until = datetime.datetime(2099, 1, 1, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Beijing
+        Lockout.objects.update(locked_until=until)
+        expected = (
+            "登录失败次数过多，账户已锁定至 2099-01-01 09:30（北京时间），"
+            "届时可再试，或请联系安全管理员解锁。"
+        )
+        for username, ip in (("known", "10.0.0.4"), ("ghost", "10.0.0.5")):
+            response = login(client, username, PASSWORD, ip=ip)
+            assert response.context["form"].non_field_errors() == [expected]
+            assert expected in response.content.decode()
 
     def test_lock_expires_after_its_time(self, client):
         make_user(Role.PARK_LEADER, park=make_park(), username="patient")

@@ -340,3 +340,103 @@ def test_the_password_change_operation_reads_修改密码_not_a_field_label(clie
     _auditor(client)
     html = client.get(reverse("core:audit_list")).content.decode()
     assert '<option value="password_change">修改密码</option>' in html
+
+
+# ------------------------------------------------- the browser walk's complaints
+def test_internal_object_types_are_named_in_chinese():
+    from parkops.core.audit_display import object_type_name
+
+    names = {
+        t: object_type_name(t)
+        for t in (
+            "core.auditchainhead",
+            "core.importitem",
+            "core.importjob",
+            "accounts.loginattempt",
+            "accounts.passwordhistory",
+        )
+    }
+    assert names == {
+        "core.auditchainhead": "审计链头",
+        "core.importitem": "导入明细",
+        "core.importjob": "导入任务",
+        "accounts.loginattempt": "登录尝试",
+        "accounts.passwordhistory": "历史密码",
+    }
+
+
+def test_no_model_or_field_of_ours_is_named_in_english():
+    """Every name the audit log may show reads in Chinese (IP, API, SHA-256 aside)."""
+    from django.utils import translation
+
+    allowed = re.compile(r"\b(IP|API|SHA-256)\b")
+    english = []
+    with translation.override("zh-hans"):
+        for model in apps.get_models():
+            if not model.__module__.startswith("parkops."):
+                continue
+            names = [("", model._meta.verbose_name), ("", model._meta.verbose_name_plural)]
+            names += [
+                (f.name, f.verbose_name)
+                for f in model._meta.get_fields()
+                if f.concrete and not f.primary_key
+            ]
+            for field_name, name in names:
+                if re.search(r"[A-Za-z]{2}", allowed.sub("", str(name))):
+                    english.append(f"{model._meta.label}.{field_name}: {name}")
+    assert english == []
+
+
+def test_enterprise_search_keys_are_named_名称拼音_and_名称首字母(renamed):
+    enterprise, _uscc = renamed
+    shown = AuditReader(SYSTEM).display(audit_entries(enterprise, action="update").get())
+    labels = {change.key: change.label for change in shown.changes}
+    assert labels["name_pinyin"] == "名称拼音"
+    assert labels["name_initials"] == "名称首字母"
+
+
+def test_ids_and_automatic_timestamps_are_not_listed_as_changed_fields(renamed):
+    enterprise, _uscc = renamed
+    created = audit_entries(enterprise, action="create").get()
+    assert {"id", "created_at"} <= set(created.after)  # recorded, but not a change
+    shown = AuditReader(SYSTEM).display(created)
+    keys = {change.key for change in shown.changes}
+    assert "name" in keys
+    assert not keys & {"id", "created_at", "updated_at"}
+    # Entries written before timestamps were left out of snapshots hold them still.
+    with transaction.atomic():
+        old = audit.record(
+            actor=SYSTEM,
+            action=AuditEntry.Action.UPDATE,
+            obj=enterprise,
+            before={"updated_at": "2025-01-01T00:00:00+00:00", "status": "prospect"},
+            after={"updated_at": "2025-02-01T00:00:00+00:00", "status": "settled"},
+        )
+    assert [change.key for change in AuditReader(SYSTEM).display(old).changes] == ["status"]
+
+
+def test_a_creation_shows_nothing_before_not_保密(client, renamed):
+    enterprise, _uscc = renamed
+    _auditor(client)
+    created = audit_entries(enterprise, action="create").get()
+    shown = AuditReader(make_user(Role.AUDIT_ADMIN)).display(created)
+    name = next(change for change in shown.changes if change.key == "name")
+    assert (name.before, name.after, name.hidden) == ("—", "保密", True)
+    cells = _cells(client.get(reverse("core:audit_detail", args=[created.pk])))
+    row = cells.index("名称")
+    assert cells[row : row + 3] == ["名称", "—", "保密"]
+
+
+def test_a_revealed_phone_reads_字段_电话(client):
+    from parkops.core.testing import make_contact
+
+    park = make_park()
+    contact = make_contact(park, phone="13815270001")
+    reader = make_user(Role.SERVICE_OFFICER, park=park)
+    reader.memberships.update(can_view_personal_data=True)
+    services.contact_phone_reveal(contact=contact, actor=reader)
+    _auditor(client)
+    entry = AuditEntry.objects.get(action="view_personal")
+    cells = _cells(client.get(reverse("core:audit_detail", args=[entry.pk])))
+    row = cells.index("字段")
+    assert cells[row : row + 3] == ["字段", "—", "电话"]

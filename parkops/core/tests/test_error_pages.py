@@ -100,3 +100,30 @@ def test_the_api_still_answers_a_missing_record_in_json(client, leader):
     response = client.get(reverse("api:enterprise_detail", args=[999999]))
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+# ------------------------------------------------- the browser walk's complaints
+def test_no_permission_page_sends_the_user_to_the_security_administrator(client):
+    sign_in(client, make_user(Role.PARK_LEADER, park=make_park()))
+    response = client.get(reverse("accounts:user_list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "请向安全管理员申请相应角色" in html
+    assert "园区管理员" not in html
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_opening_a_post_only_address_shows_the_products_405_page(client, leader, debug):
+    with override_settings(DEBUG=debug):
+        response = client.get(reverse("exchange:batch_undo", args=[1]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert_product_page(html)
+    assert "无法直接打开" in html
+
+
+def test_the_api_keeps_its_own_405_answer(client, leader):
+    response = client.delete(reverse("api:enterprise_list"))
+    assert response.status_code == 405
+    assert "返回首页" not in response.content.decode()

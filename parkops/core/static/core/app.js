@@ -6,6 +6,7 @@ document.addEventListener("change", function (event) {
   }
 });
 
+<<<<<<< HEAD
 // A filter whose value the server refused is marked invalid next to its message
 // (the message arrives with the table, in an htmx out-of-band swap).
 function markInvalidFilters(root) {
@@ -31,3 +32,23 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSettle", function () {
   markInvalidFilters(document);
 });
+=======
+// A destructive button asks first. Its form (or the button itself) carries the
+// question in data-confirm, naming what will be lost; cancelling sends nothing.
+// Listening in the capture phase puts the question before any other submit
+// handler (htmx's included), so a cancelled form never reaches them.
+document.addEventListener(
+  "submit",
+  function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    var question =
+      (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true
+);
+>>>>>>> w/polish
