@@ -6,7 +6,6 @@ document.addEventListener("change", function (event) {
   }
 });
 
-<<<<<<< HEAD
 // A filter whose value the server refused is marked invalid next to its message
 // (the message arrives with the table, in an htmx out-of-band swap).
 function markInvalidFilters(root) {
@@ -32,7 +31,6 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSettle", function () {
   markInvalidFilters(document);
 });
-=======
 // A destructive button asks first. Its form (or the button itself) carries the
 // question in data-confirm, naming what will be lost; cancelling sends nothing.
 // Listening in the capture phase puts the question before any other submit
@@ -51,4 +49,3 @@ document.addEventListener(
   },
   true
 );
->>>>>>> w/polish
