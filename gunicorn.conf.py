@@ -6,6 +6,10 @@ The bind address comes from the command line (``make serve HOST=… PORT=…``).
 from gunicorn.http import wsgi
 
 workers = 3
+# Threads, so that a request that waits (a paused answer to a slowed-down
+# address, a slow upload) holds one thread and not a whole worker.
+worker_class = "gthread"
+threads = 4
 
 # Do not tell clients which server software and version answer (issue #8): a
 # "Server: gunicorn" header only helps an attacker pick exploits. Gunicorn has no

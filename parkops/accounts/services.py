@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import string
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -265,8 +266,27 @@ def membership_revoke(*, membership: Membership, actor) -> None:
 T = TypeVar("T")
 
 
+# One paused answer at a time in each server process. A pause holds the thread
+# that answers; an attacker sending many wrong guesses in parallel from a slowed
+# address would otherwise hold every thread, and colleagues could not be served
+# at all. Past the first, failures are answered at once: the pause slows a
+# guesser who waits for answers, it cannot slow one who does not.
+_PAUSE_SLOT = threading.BoundedSemaphore(1)
+
+
 def _pause(seconds: float) -> None:
     time.sleep(seconds)
+
+
+def _pause_if_free(seconds: float) -> bool:
+    """Pause ``seconds`` unless another answer of this process is paused; True if paused."""
+    if not _PAUSE_SLOT.acquire(blocking=False):
+        return False
+    try:
+        _pause(seconds)
+    finally:
+        _PAUSE_SLOT.release()
+    return True
 
 
 def _window_start(minutes: int) -> datetime.datetime:
@@ -464,7 +484,7 @@ def credential_check(*, username: str, ip: str | None, check: Callable[[], T]) -
     except ValidationError:
         login_attempt_end(attempt=attempt, succeeded=False)
         if address_slowed(ip=ip):
-            _pause(settings.LOCKOUT_ADDRESS_DELAY_SECONDS)
+            _pause_if_free(settings.LOCKOUT_ADDRESS_DELAY_SECONDS)
         raise
     login_attempt_end(attempt=attempt, succeeded=True)
     return result

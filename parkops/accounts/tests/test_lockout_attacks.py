@@ -378,3 +378,27 @@ class TestSharedAddress:
         )
         assert response.status_code == 302
         assert pauses == [4, 4]  # a correct password does not wait
+
+    def test_parallel_failures_from_a_slowed_address_hold_at_most_one_thread(self, monkeypatch):
+        """A burst of wrong guesses must not put every server thread to sleep."""
+        started, release = threading.Event(), threading.Event()
+        pauses = []
+
+        def slow_pause(seconds):
+            pauses.append(seconds)
+            started.set()
+            release.wait(timeout=10)
+
+        monkeypatch.setattr(services, "_pause", slow_pause)
+        first = threading.Thread(target=services._pause_if_free, args=(3,))
+        first.start()
+        assert started.wait(timeout=10)
+        try:
+            # While the first answer is paused, the others are answered at once.
+            assert services._pause_if_free(3) is False
+            assert services._pause_if_free(3) is False
+        finally:
+            release.set()
+            first.join(timeout=10)
+        assert pauses == [3]
+        assert services._pause_if_free(0) is True  # the slot is free again
