@@ -464,6 +464,13 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
             f"the chain starts at seq {head.first_seq} but no purge entry records "
             "deleting the entries before it"
         )
+    if anchor is None and _anchor_was_due(head):
+        return broken(
+            f"no anchor found, though an anchor is written every "
+            f"{settings.PARKOPS_AUDIT_ANCHOR_EVERY} entries and the chain reached seq "
+            f"{head.last_seq} (the anchor file was deleted or emptied; if it was lost, "
+            "record why and start a new one with anchor_audit)"
+        )
     if anchor is not None:
         if anchor.seq > head.last_seq:
             return broken(
@@ -477,6 +484,27 @@ def audit_verify(*, anchor_file: Path | str | None = None) -> VerifyResult:
                 f"entry seq={anchor.seq} differs from the anchor of {anchor.time} (chain rewritten)"
             )
     return VerifyResult(True, checked, anchor=anchor)
+
+
+def _anchor_was_due(head: AuditChainHead) -> bool:
+    """Was an automatic anchor due for an entry the chain still holds?
+
+    Anchors are written at every multiple of PARKOPS_AUDIT_ANCHOR_EVERY among
+    sealed (``v2``) entries; entries sealed before anchors existed owed none.
+    """
+    every = settings.PARKOPS_AUDIT_ANCHOR_EVERY
+    if not every or head.last_seq < every:
+        return False
+    first_sealed = (
+        AuditEntry.objects.filter(seq__gte=head.first_seq, hash__startswith="v2:")
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if first_sealed is None:
+        return False
+    first_due = -(-first_sealed // every) * every  # the first multiple at or after it
+    return first_due <= head.last_seq
 
 
 def write_anchor(seq: int, head_hash: str) -> audit_seal.Anchor:

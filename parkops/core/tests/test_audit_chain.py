@@ -406,6 +406,22 @@ def test_verify_audit_fails_when_the_named_anchor_file_is_missing(tmp_path):
     assert "not found" in verify_output("--anchor-file", str(tmp_path / "lost.log"))
 
 
+def test_a_deleted_anchor_file_fails_verification_once_an_anchor_was_due(
+    anchor_file, settings, django_capture_on_commit_callbacks
+):
+    settings.PARKOPS_AUDIT_ANCHOR_EVERY = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        write_entries(1)
+    assert verify_output() == "OK"  # no anchor due yet: seq 1 only
+    with django_capture_on_commit_callbacks(execute=True):
+        write_entries(2)
+    assert anchor_file.exists()
+    anchor_file.write_text("")  # emptied, e.g. to replay an older head unnoticed
+    assert "no anchor found" in verify_output()
+    anchor_file.unlink()
+    assert "no anchor found" in verify_output()
+
+
 def test_an_altered_anchor_line_fails_verification(anchor_file):
     write_entries(2)
     call_command("anchor_audit")
