@@ -62,6 +62,10 @@ EVENT_KEY_LABELS = {
     "last_deleted_seq": gettext_lazy("last deleted sequence"),
     "last_deleted_hash": gettext_lazy("last deleted hash"),
 }
+# Event details holding what a user typed (an export's search, an uploaded
+# file's name): they may name a business record, so they are shown only to a
+# reader who may read the records themselves.
+TYPED_EVENT_KEYS = frozenset({"filters", "file"})
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,8 @@ class AuditReader:
         def hidden(key: str) -> bool:
             if reveal:
                 return False
+            if key in TYPED_EVENT_KEYS:
+                return True
             if model is None:
                 return key not in EVENT_KEY_LABELS
             model_field = fields.get(key)

@@ -264,6 +264,22 @@ def test_the_object_links_only_where_it_exists_and_the_reader_may_open_it(rename
     assert AuditReader(leader).object_url(entry) is None
 
 
+def test_auditor_does_not_read_the_search_typed_into_an_export():
+    park = make_park()
+    with transaction.atomic():
+        entry = audit.record(
+            actor=SYSTEM,
+            action=AuditEntry.Action.EXPORT,
+            object_type="enterprises.enterprise",
+            park=park,
+            after={"filters": {"q": "保密科技有限公司"}, "rows": 1},
+        )
+    shown = AuditReader(make_user(Role.AUDIT_ADMIN)).display(entry)
+    assert {c.key: c.after for c in shown.changes} == {"filters": "保密", "rows": "1"}
+    leader = AuditReader(make_user(Role.PARK_LEADER, park=park)).display(entry)
+    assert "保密科技有限公司" in {c.key: c.after for c in leader.changes}["filters"]
+
+
 def test_an_entry_of_a_removed_model_shows_its_type_and_hides_its_values():
     with transaction.atomic():
         entry = audit.record(
