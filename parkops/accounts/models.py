@@ -126,6 +126,12 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     @property
+    def scope_label(self) -> str:
+        """Where the role holds, as users name it: 苏宿工业园区 · 电子信息产业招商分局."""
+        where = str(self.park or self.alliance or _("all parks"))
+        return f"{where} · {self.promotion_unit}" if self.promotion_unit_id else where
+
+    @property
     def role_label(self) -> str:
         """The role with where it is held, as the user list shows it: 园区领导 · 苏宿园区."""
         role = str(self.get_role_display())

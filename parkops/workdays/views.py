@@ -39,10 +39,13 @@ def calendar_month(request):
     calendar = selectors.working_calendar(park=park)
     can_edit = permissions.can(request.user, CalendarOverride, permissions.ADD, park)
     missing_year = selectors.next_year_missing(park=park) if can_edit else None
+    overrides = list(selectors.override_list(user=request.user, park=park, since_year=year))
     context = {
         "park": park,
         "grid": selectors.month_grid(calendar=calendar, year=year, month=month),
-        "overrides": selectors.override_list(user=request.user, park=park, since_year=year),
+        "overrides": overrides,
+        # Named in the question before confirming the year: 0 says nothing was entered.
+        "year_overrides": sum(override.date.year == year for override in overrides),
         "can_add": can_edit,
         "can_change": permissions.can(request.user, CalendarOverride, permissions.CHANGE, park),
         "can_delete": permissions.can(request.user, CalendarOverride, permissions.DELETE, park),

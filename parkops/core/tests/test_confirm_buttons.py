@@ -92,7 +92,10 @@ def test_revoking_a_role_asks_first_naming_the_role_and_the_button_reads_revoke(
     membership = target.memberships.get()
     page = reverse("accounts:user_detail", args=[target.pk])
     action = reverse("accounts:membership_revoke", args=[target.pk, membership.pk])
-    assert question(client, page, action).startswith("确定撤销 wangwu 的角色“招商人员”？")
+    # Which grant, when a user holds one role in two parks or units.
+    assert question(client, page, action).startswith(
+        f"确定撤销 wangwu 在“{membership.park.name}”的角色“招商人员”？"
+    )
     html = lxml.html.fromstring(client.get(page).content.decode())
     assert html.xpath(f'//form[@action="{action}"]//button')[0].text_content().strip() == "撤销"
 
