@@ -19,6 +19,9 @@ class User(AbstractUser):
     """A person who signs in. Chinese names go whole into ``full_name``."""
 
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    # 排序按拼音: the user list and its export sort by this key, the pinyin of
+    # the name the list shows (the full name, else the username); set by the services.
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
@@ -34,6 +37,7 @@ class User(AbstractUser):
         "__str__",
         "username",
         "full_name",
+        "name_pinyin",
         "is_active",
         "is_staff",
         "is_superuser",

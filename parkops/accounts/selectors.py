@@ -52,9 +52,11 @@ def user_list(*, query: str = "", status: str = "") -> QuerySet:
     memberships = Prefetch(
         "memberships", queryset=Membership.objects.select_related("park", "alliance")
     )
-    users = User.objects.prefetch_related(memberships).order_by("username")
+    # 排序按拼音: by the pinyin of the name the list shows (阿 < 北 < 长 < 张).
+    ordering = ("name_pinyin", "full_name", "username")
+    users = User.objects.prefetch_related(memberships).order_by(*ordering)
     if status == "inactive":
-        users = inactive_users().prefetch_related(memberships).order_by("username")
+        users = inactive_users().prefetch_related(memberships).order_by(*ordering)
     elif status == "disabled":
         users = users.filter(is_active=False)
     if query:

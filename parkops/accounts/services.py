@@ -34,7 +34,7 @@ from parkops.accounts.models import (
 from parkops.core import audit, permissions
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SEPARATED_ADMIN_ROLES
-from parkops.core.text import format_cst, to_cst
+from parkops.core.text import format_cst, pinyin_sort_key, to_cst
 
 Action = AuditEntry.Action
 SESSION_ID_KEY = "parkops_sid"
@@ -100,6 +100,7 @@ def user_create(
         user = User(
             username=username,
             full_name=full_name,
+            name_pinyin=pinyin_sort_key(full_name or username),
             email=email,
             must_change_password=must_change,
             is_demo=is_demo,

@@ -83,6 +83,19 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             queryset = queryset.filter(park_id=park_id)
         return queryset
 
+    def paginate_queryset(self, queryset, page_size):
+        """Page ``page`` of ``queryset``; past the end shows the last page and a
+        non-number the first, as the table itself does, never a 404: a bookmark
+        or a link kept after rows were removed still lands somewhere useful."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def filters_active(self) -> int:
         """How many filters the request sets: an empty list then means "nothing
         matches these filters", not "no records yet"."""

@@ -31,6 +31,8 @@ class Park(models.Model):
     """An industrial park run by an administrative committee (管委会)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # 排序按拼音: lists and exports sort by this key, set by the services from the name.
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
     short_name = models.CharField(_("short name"), max_length=30)
     code = CodeField(_("code"), max_length=30, unique=True)
     region = models.CharField(
@@ -49,6 +51,7 @@ class Park(models.Model):
     audit_public_fields = (
         "__str__",
         "name",
+        "name_pinyin",
         "short_name",
         "code",
         "region",
@@ -91,13 +94,15 @@ class Alliance(models.Model):
     """Co-built parks that work as one ("1+5" 联动发展)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # 排序按拼音: lists and exports sort by this key, set by the services from the name.
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
     lead_park = models.ForeignKey(
         Park, on_delete=models.PROTECT, related_name="led_alliances", verbose_name=_("lead park")
     )
     members = models.ManyToManyField(Park, related_name="alliances", verbose_name=_("member parks"))
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
-    audit_public_fields = ("__str__", "name", "lead_park", "members")
+    audit_public_fields = ("__str__", "name", "name_pinyin", "lead_park", "members")
 
     objects = AllianceQuerySet.as_manager()
 

@@ -159,17 +159,38 @@ def park_fields_for(actor) -> tuple[str, ...]:
     return PARK_ADMIN_FIELDS
 
 
+def with_sort_key(data: dict) -> dict:
+    """``data`` with ``name_pinyin`` set from its ``name`` (排序按拼音), if it sets one."""
+    from parkops.core.text import pinyin_sort_key
+
+    if "name" in data:
+        data = {**data, "name_pinyin": pinyin_sort_key(data["name"] or "")}
+    return data
+
+
 def park_create(*, actor, **fields):
     from parkops.core.models import Park
 
     if not permissions.has_global(actor, Park, permissions.ADD):
         raise PermissionDenied(_("You do not have permission to do this."))
     data = {name: value for name, value in fields.items() if name in PARK_FIELDS}
-    return object_create(model=Park, actor=actor, fields=data)
+    return object_create(model=Park, actor=actor, fields=with_sort_key(data))
 
 
 def park_update(*, park, actor, **fields):
     """Change a park's settings; each actor only the fields their role owns."""
     allowed = park_fields_for(actor)
     data = {name: value for name, value in fields.items() if name in allowed}
-    return object_update(obj=park, actor=actor, fields=data)
+    return object_update(obj=park, actor=actor, fields=with_sort_key(data))
+
+
+def alliance_create(*, actor, name: str, lead_park, members):
+    """Found an alliance of ``members`` led by ``lead_park``."""
+    from parkops.core.models import Alliance
+
+    return object_create(
+        model=Alliance,
+        actor=actor,
+        fields=with_sort_key({"name": name, "lead_park": lead_park}),
+        many={"members": members},
+    )

@@ -24,20 +24,24 @@ class ChinaTimeColumn(tables.Column):
 
 
 class ParkTable(BaseTable):
-    name = tables.Column(linkify=True)
+    # 排序按拼音: by the stored pinyin key (张 after 长 and 北), not by code point.
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
     region = tables.Column(accessor="region_name", verbose_name=_("region"), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Park
         fields = ("name", "short_name", "code", "region")
+        order_by = ("name",)
 
 
 class AllianceTable(BaseTable):
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
+    lead_park = tables.Column(order_by=("lead_park__name_pinyin", "lead_park__name"))
 
     class Meta(BaseTable.Meta):
         model = Alliance
         fields = ("name", "lead_park")
+        order_by = ("name",)
 
 
 class IndustryTable(BaseTable):

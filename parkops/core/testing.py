@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from parkops.accounts.models import ApiToken, Membership, User, hash_token
 from parkops.core.models import Alliance, AuditEntry, Industry, Park
+from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import make_uscc
 from parkops.promotion.models import PromotionUnit
@@ -47,20 +48,27 @@ def make_park(**fields) -> Park:
         "code": f"park{n}",
         "region": "321300",
     }
-    return Park.objects.create(**{**defaults, **fields})
+    data = {**defaults, **fields}
+    # The sort key the services keep, so that lists sort factory rows as in production.
+    return Park.objects.create(name_pinyin=pinyin_sort_key(data["name"]), **data)
 
 
 def make_alliance(parks, **fields) -> Alliance:
+    name = fields.pop("name", unique("联盟"))
     alliance = Alliance.objects.create(
-        name=fields.pop("name", unique("联盟")), lead_park=parks[0], **fields
+        name=name, name_pinyin=pinyin_sort_key(name), lead_park=parks[0], **fields
     )
     alliance.members.set(parks)
     return alliance
 
 
 def make_user(role: str | None = None, *, park=None, alliance=None, **fields) -> User:
+    username = fields.pop("username", unique("user"))
     user = User.objects.create_user(
-        username=fields.pop("username", unique("user")), password=PASSWORD, **fields
+        username=username,
+        password=PASSWORD,
+        name_pinyin=pinyin_sort_key(fields.get("full_name") or username),
+        **fields,
     )
     if role is not None:
         grant(user, role, park=park, alliance=alliance)
@@ -120,7 +128,10 @@ def make_contact(park, **fields) -> Contact:
 
 def make_unit(park, **fields) -> PromotionUnit:
     defaults = {"code": unique("U"), "name": unique("招商分局"), "kind": PromotionUnit.Kind.BUREAU}
-    return PromotionUnit.objects.create(park=park, **{**defaults, **fields})
+    data = {**defaults, **fields}
+    return PromotionUnit.objects.create(
+        park=park, name_pinyin=pinyin_sort_key(data["name"]), **data
+    )
 
 
 def make_override(park, **fields):

@@ -31,6 +31,12 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return full, initials
 
 
+def pinyin_sort_key(name: str) -> str:
+    """The key that sorts ``name`` by pinyin (排序按拼音): 阿 < 北 < 长 < 张,
+    which code-point order gets wrong; stored as ``name_pinyin`` on named records."""
+    return pinyin_keys(name)[0]
+
+
 def format_money(amount: Decimal | int | None) -> str:
     """Yuan shown as users expect: 亿元 from 1e8, 万元 from 1e4, else 元."""
     if amount is None:

@@ -37,10 +37,8 @@ def _park(spec: dict) -> Park:
     park = Park.objects.filter(code=spec["code"]).first()
     fields = {k: v for k, v in spec.items() if k != "code"}
     if park is None:
-        return core_services.object_create(
-            model=Park, actor=SYSTEM, fields={"code": spec["code"], **fields}
-        )
-    return core_services.object_update(obj=park, actor=SYSTEM, fields=fields)
+        return core_services.park_create(actor=SYSTEM, code=spec["code"], **fields)
+    return core_services.park_update(park=park, actor=SYSTEM, **fields)
 
 
 def _industries(park: Park, tree) -> dict[str, Industry]:
@@ -196,11 +194,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     alliance = Alliance.objects.filter(name=data.ALLIANCE_NAME).first()
     members = list(parks.values())
     if alliance is None:
-        alliance = core_services.object_create(
-            model=Alliance,
-            actor=SYSTEM,
-            fields={"name": data.ALLIANCE_NAME, "lead_park": main},
-            many={"members": members},
+        alliance = core_services.alliance_create(
+            actor=SYSTEM, name=data.ALLIANCE_NAME, lead_park=main, members=members
         )
 
     industries = _industries(main, data.INDUSTRIES)

@@ -24,6 +24,8 @@ class PromotionUnit(ParkScopedModel):
 
     code = CodeField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
+    # 排序按拼音: the name column sorts by this key, set by the services from the name.
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",

@@ -5,7 +5,8 @@ from parkops.promotion.models import PromotionUnit
 
 
 class PromotionUnitTable(BaseTable):
-    name = tables.Column(linkify=True)
+    # 排序按拼音 when sorted by name; the list itself opens in code order.
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
 
     class Meta(BaseTable.Meta):
         model = PromotionUnit

@@ -67,6 +67,7 @@ PARKS = register(
             Column("shares_figures_with_alliance", "向联盟共享分项数据", kind=BOOL),
         ],
         filterset_class=ParkFilterSet,
+        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
     )
 )
 
@@ -88,6 +89,7 @@ ALLIANCES = register(
         ],
         select_related=("lead_park",),
         filterset_class=AllianceFilterSet,
+        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
     )
 )
 
