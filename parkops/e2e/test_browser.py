@@ -3,6 +3,7 @@ opens an enterprise, in Debian's Chromium."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from parkops.demo.data import DEMO_PASSWORD
 
@@ -36,9 +37,11 @@ def test_search_by_pinyin_initials_and_open_the_enterprise(page):
     page.goto("/enterprises/")
     page.fill("input[name=q]", "jckj")
     page.keyboard.press("Enter")
+    # The unfiltered first page may hold the same link (names sort by pinyin):
+    # wait for the filtered table, not just for the link.
+    expect(page.locator("table tbody tr")).to_have_count(1)
     link = page.get_by_role("link", name="聚成科技（宿迁）有限公司")
-    link.wait_for()
-    assert page.locator("table tbody tr").count() == 1
+    assert link.count() == 1
     link.click()
     page.wait_for_url("**/enterprises/*/")
     assert page.locator("h2.page-title").inner_text() == "聚成科技（宿迁）有限公司"
@@ -130,5 +133,5 @@ def test_membership_form_lists_the_units_of_the_chosen_park_only(page):
     )
     with page.expect_response(lambda response: "park=" in response.url):
         page.select_option("#id_park", label="吴中宿城工业园")
-    page.wait_for_function("document.querySelectorAll('#id_promotion_unit option').length === 1")
+    expect(page.locator("#id_promotion_unit option")).to_have_count(1)
     assert page.csp_violations == []

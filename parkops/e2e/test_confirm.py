@@ -85,7 +85,7 @@ def test_revoking_a_role_asks_first_and_cancelling_keeps_the_role(page):  # noqa
     page.get_by_role("button", name="撤销", exact=True).click()
     page.wait_for_timeout(300)
     assert len(asked) == 1
-    assert asked[0].startswith("确定撤销 partner 的角色“招商人员”？")
+    assert asked[0].startswith("确定撤销 陈伙伴 在“吴中宿城工业园”的角色“招商人员”？")
     assert Membership.objects.filter(pk=membership.pk).exists()
 
     asked = answer_next_question(page, accept=True)
