@@ -79,6 +79,15 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # done by restrict() in ScopedMixin, so this only narrows further.
         queryset = super().get_queryset()
         park_id = getattr(self.request.user, "active_park_id", None)
+        # A link may name the park (the report card's drill-down of another of the
+        # user's parks): one of the user's own parks, else the switcher's choice.
+        named = self.request.GET.get("park")
+        if named:
+            own = permissions.user_park_ids(self.request.user)
+            park_id = (
+                Park.objects.filter(code=named, pk__in=own).values_list("pk", flat=True).first()
+            )
+            park_id = park_id or getattr(self.request.user, "active_park_id", None)
         if park_id is not None and hasattr(self.model, "park_id"):
             queryset = queryset.filter(park_id=park_id)
         return queryset
