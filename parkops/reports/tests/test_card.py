@@ -105,3 +105,23 @@ def test_card_page_with_a_bad_period_says_so(client, demo):
     response = client.get(reverse("reports:card"), {"period": "23-H1"})
     assert response.status_code == 200
     assert "2023-H1" in response.context["error"]
+
+
+def test_drill_down_of_another_own_park_lists_that_parks_records(client, demo):
+    leader = User.objects.get(username="leader")  # works in sszy (active) and wzsc
+    sign_in(client, leader)
+    response = client.get(reverse("reports:card"), {"park": "wzsc", "period": "2023-H1"})
+    item = next(
+        i for i in response.context["card"].figures if i.figure.key == "enterprises.registered"
+    )
+    assert "park=wzsc" in item.result.url
+    listed = client.get(item.result.url).context["table"].data
+    assert sorted(row.pk for row in listed) == sorted(item.result.record_ids)
+    assert {row.park.code for row in listed} == {"wzsc"}
+
+
+def test_a_list_link_naming_a_foreign_park_shows_no_foreign_rows(client, demo):
+    outsider = make_user(Role.PARK_LEADER, park=Park.objects.get(code="wzsc"))
+    sign_in(client, outsider)
+    listed = client.get(reverse("enterprises:enterprise_list"), {"park": "sszy"})
+    assert {row.park.code for row in listed.context["table"].data} == {"wzsc"}
