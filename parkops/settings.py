@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "parkops.enterprises",
     "parkops.promotion",
     "parkops.workdays",
+    "parkops.reports",
     "parkops.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("enterprises/", include("parkops.enterprises.urls")),
     path("promotion/", include("parkops.promotion.urls")),
     path("calendar/", include("parkops.workdays.urls")),
+    path("reports/", include("parkops.reports.urls")),
     path("exchange/", include("parkops.core.exchange.urls")),
     path("api/", api.urls),
 ]

@@ -36,6 +36,21 @@ def active_park(user) -> Park | None:
     return Park.objects.filter(pk=park_id).first() if park_id else None
 
 
+def list_park_id(request) -> int | None:
+    """Whose rows a list (and its export) shows: the park a link names with
+    ``?park=<code>`` if it is one of the user's own parks (the report card's
+    drill-down of another of them), else the park switcher's choice. Scoping is
+    ``restrict()``'s; this only narrows."""
+    user = request.user
+    named = request.GET.get("park")
+    if named:
+        own = permissions.user_park_ids(user)
+        chosen = Park.objects.filter(code=named, pk__in=own).values_list("pk", flat=True).first()
+        if chosen is not None:
+            return chosen
+    return getattr(user, "active_park_id", None)
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Pages of one model: every queryset starts from ``restrict(user, view)``."""
 
@@ -78,7 +93,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # The park switcher chooses whose rows a list shows; scoping itself is
         # done by restrict() in ScopedMixin, so this only narrows further.
         queryset = super().get_queryset()
-        park_id = getattr(self.request.user, "active_park_id", None)
+        park_id = list_park_id(self.request)
         if park_id is not None and hasattr(self.model, "park_id"):
             queryset = queryset.filter(park_id=park_id)
         return queryset

@@ -35,6 +35,11 @@ class NavSection:
 
 NAVIGATION = (
     NavSection(
+        _("Reports"),
+        # Shown to whoever reads a park's enterprises: the card's first figures.
+        (NavItem("reports:card", "report-analytics", "enterprises.Enterprise", _("Report card")),),
+    ),
+    NavSection(
         _("Enterprises"),
         (NavItem("enterprises:enterprise_list", "building", "enterprises.Enterprise"),),
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.db import transaction
@@ -123,11 +124,45 @@ def _enterprise_specs(rng: random.Random, count: int, *, named: bool) -> list[di
     return specs
 
 
+# 列统入规 per half year in the demo's main park: 2023-H1 against 2022-H1 is
+# six against four (+50%); the rest entered statistics in other half years.
+ENTERED_STATISTICS = ((2023, 1, 6), (2022, 1, 4))
+
+
+def _demo_dates(park: Park, specs: list[dict]) -> list[tuple]:
+    """(settled_on, above_scale_since) per spec, the same on every run: settled
+    enterprises settled between 2012 and 2023, above-scale ones entered statistics
+    later, ``ENTERED_STATISTICS`` of them in the report card's half years."""
+    rng = random.Random(f"{park.code}-dates")  # apart from the names' random stream
+    quota = [(year, half) for year, half, count in ENTERED_STATISTICS for _ in range(count)]
+    if park.code != data.MAIN_PARK["code"]:
+        quota = []
+    dates = []
+    for spec in specs:
+        if spec["status"] != "settled":
+            dates.append((None, None))
+            continue
+        since = None
+        if spec["above_scale"]:
+            if quota:
+                year, half = quota.pop(0)
+                month = rng.randint(6 * half - 5, 6 * half)
+            else:
+                year, month = rng.choice([*range(2016, 2022), 2022, 2023]), 12
+            since = datetime.date(year, month, rng.randint(1, 28))
+            settled = datetime.date(rng.randint(2012, year - 1), rng.randint(1, 12), 1)
+        else:
+            settled = datetime.date(rng.randint(2012, 2023), rng.randint(1, 12), rng.randint(1, 28))
+        dates.append((settled, since))
+    return dates
+
+
 def _enterprises(
     park: Park, industries, rng: random.Random, count: int, commissioner, *, named=False
 ) -> int:
     created = 0
-    for spec in _enterprise_specs(rng, count, named=named):
+    specs = _enterprise_specs(rng, count, named=named)
+    for spec, (settled_on, since) in zip(specs, _demo_dates(park, specs), strict=True):
         uscc = demo_uscc(rng, spec["region"])
         fields = {
             "name": spec["name"],
@@ -135,7 +170,9 @@ def _enterprises(
             "registered_region": spec["region"],
             "industry": industries.get(spec["segment"]),
             "status": spec["status"],
+            "settled_on": settled_on,
             "above_scale": spec["above_scale"],
+            "above_scale_since": since,
             "commissioner": commissioner if spec["status"] == "settled" else None,
         }
         existing = Enterprise.objects.unscoped().filter(park=park, name=spec["name"]).first()

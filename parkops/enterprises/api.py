@@ -35,6 +35,7 @@ class EnterpriseOut(Schema):
     registered_region: str
     industry_id: int | None
     status: str
+    settled_on: datetime.date | None
     above_scale: bool
     above_scale_since: datetime.date | None
     commissioner_id: int | None
@@ -59,6 +60,7 @@ class EnterpriseIn(Schema):
     registered_region: str = ""
     industry_id: int | None = None
     status: Enterprise.Status = Enterprise.Status.SETTLED
+    settled_on: datetime.date | None = None
     above_scale: bool = False
     above_scale_since: datetime.date | None = None
     commissioner_id: int | None = None
@@ -71,6 +73,7 @@ class EnterprisePatch(Schema):
     registered_region: str | None = None
     industry_id: int | None = None
     status: Enterprise.Status | None = None
+    settled_on: datetime.date | None = None
     above_scale: bool | None = None
     above_scale_since: datetime.date | None = None
     commissioner_id: int | None = None

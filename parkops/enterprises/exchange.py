@@ -64,6 +64,7 @@ ENTERPRISES = register(
                 ),
                 example="NE-NM-D",
             ),
+            Column("settled_on", "入园日期", kind=DATE, synonyms=("入驻日期",), example=""),
             Column(
                 "above_scale", "是否规上", kind=BOOL, synonyms=("规上", "规上企业"), example="否"
             ),

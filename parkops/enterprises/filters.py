@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.filters import ScopedFilterSet, YesNoAllWidget
+from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.selectors import enterprise_search
@@ -12,10 +12,29 @@ class EnterpriseFilterSet(ScopedFilterSet):
         queryset=Industry.objects.all(), label=_("industry")
     )
     above_scale = django_filters.BooleanFilter(label=_("above-scale"), widget=YesNoAllWidget)
+    # Date bounds, inclusive: the report card's drill-down links use them to list
+    # exactly the enterprises a figure counted (STYLE.md rule 5).
+    settled_on_before = DateFilter(
+        field_name="settled_on", lookup_expr="lte", label=_("settled on or before")
+    )
+    above_scale_since_after = DateFilter(
+        field_name="above_scale_since", lookup_expr="gte", label=_("above-scale on or after")
+    )
+    above_scale_since_before = DateFilter(
+        field_name="above_scale_since", lookup_expr="lte", label=_("above-scale on or before")
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "status", "industry", "above_scale"]
+        fields = [
+            "q",
+            "status",
+            "industry",
+            "above_scale",
+            "settled_on_before",
+            "above_scale_since_after",
+            "above_scale_since_before",
+        ]
 
     def search(self, queryset, name, value):
         return enterprise_search(queryset, value)

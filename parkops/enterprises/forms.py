@@ -17,12 +17,14 @@ class EnterpriseForm(ScopedModelForm):
             "status",
             "registered_region",
             "industry",
+            "settled_on",
             "above_scale",
             "above_scale_since",
             "commissioner",
         ]
         widgets = {
             "former_names": forms.Textarea(attrs={"rows": 2}),
+            "settled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "above_scale_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 

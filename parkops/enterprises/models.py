@@ -55,6 +55,9 @@ class Enterprise(ParkScopedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SETTLED
     )
+    # 入园日期: the day the enterprise settled in the park, which report-card
+    # figures count by (the record's own creation time is when someone typed it in).
+    settled_on = models.DateField(_("settled in the park on"), null=True, blank=True)
     above_scale = models.BooleanField(_("above-scale"), default=False)
     above_scale_since = models.DateField(_("above-scale since"), null=True, blank=True)
     commissioner = models.ForeignKey(
@@ -74,7 +77,7 @@ class Enterprise(ParkScopedModel):
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
     # Name, credit code, industry and commissioner are business data.
-    audit_public_fields = ("status", "above_scale", "above_scale_since")
+    audit_public_fields = ("status", "settled_on", "above_scale", "above_scale_since")
 
     class Meta:
         ordering = ["park", "name"]

@@ -18,6 +18,7 @@ ENTERPRISE_FIELDS = (
     "registered_region",
     "industry",
     "status",
+    "settled_on",
     "above_scale",
     "above_scale_since",
     "commissioner",

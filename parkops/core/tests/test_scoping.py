@@ -42,6 +42,7 @@ class Endpoint:
     park_rows: bool = True  # False for parks and alliances, which are not park data
     text: Callable = str
     args: tuple = ()  # URL arguments before the object id (e.g. the register)
+    query: Callable | None = None  # the object named in the query string, not the path
 
 
 def _self(park):
@@ -73,6 +74,10 @@ def _content(response) -> str:
         sheet = load_workbook(io.BytesIO(data)).active
         return " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row)
     return response.content.decode()
+
+
+def _card_query(park) -> str:
+    return f"park={park.code}&period=2023-H1"
 
 
 def _alliance_of(park):
@@ -120,6 +125,8 @@ ENDPOINTS = [
     Endpoint("api:calendar_override_detail", make_override, api=True, text=lambda o: o.note),
     Endpoint("api:import_batch_list", _batch, "list", api=True, text=lambda b: b.file_name),
     Endpoint("api:import_batch_detail", _batch, api=True, text=lambda b: b.file_name),
+    Endpoint("reports:card", _self, text=lambda p: p.name, query=_card_query),
+    Endpoint("api:report_card", _self, api=True, text=lambda p: p.name, query=_card_query),
 ]
 
 # Paths that expose no park-scoped object by id, each with where it is tested.
@@ -224,6 +231,8 @@ def _request(client, endpoint: Endpoint, user, obj):
 
 
 def _path(endpoint: Endpoint, obj):
+    if endpoint.query is not None:
+        return f"{reverse(endpoint.name)}?{endpoint.query(obj)}"
     if endpoint.kind in ("list", "export"):
         return reverse(endpoint.name, args=endpoint.args)
     if endpoint.api and endpoint.method == "patch":

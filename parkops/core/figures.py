@@ -1,0 +1,166 @@
+"""The figures registry: every report-card number, declared once by its app.
+
+An app declares its figures in its own ``figures.py`` (the way ``exchange.py``
+declares registers) by calling ``register(Figure(...))``; the registry finds
+those modules by autodiscovery on first use, so ``core`` imports no leaf app.
+A figure's ``compute(parks=..., period=...)`` is a selector returning a
+``FigureResult``: the value (``Decimal``, or ``None`` with the reason), the
+comparison value where one applies, a plain-language note of how it was
+computed and the ids of the records behind it with the URL of the register's
+list filtered to exactly those records (STYLE.md rule 5).
+
+Values are kept exact; ``format_figure`` rounds once, half up, at display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkops.core.periods import Period
+
+
+class Section(models.TextChoices):
+    """The report card's sections, in the article's order."""
+
+    PROJECTS = "projects", gettext_lazy("Project delivery")
+    ENTERPRISES = "enterprises", gettext_lazy("Enterprise cultivation and the economy")
+    INNOVATION = "innovation", gettext_lazy("Science and technology innovation")
+    ALLIANCE = "alliance", gettext_lazy("Linked development")
+    BUSINESS = "business", gettext_lazy("Business environment")
+    CITY = "city", gettext_lazy("Industry and city integration")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", gettext_lazy("count")
+    YUAN = "yuan", gettext_lazy("yuan")
+    PERCENT = "percent", gettext_lazy("percent")
+    PP = "pp", gettext_lazy("percentage points")
+    PEOPLE = "people", gettext_lazy("people")
+    MU = "mu", gettext_lazy("mu")
+
+
+class Kind(models.TextChoices):
+    COUNTED = "counted", gettext_lazy("counted within the period")
+    AS_OF = "as_of", gettext_lazy("as of the period's last day")
+    YOY_PCT = "yoy_pct", gettext_lazy("year-on-year change, %")
+    CHANGE_PP = "change_pp", gettext_lazy("change in percentage points")
+    PLAN_SHARE = "plan_share", gettext_lazy("share of the plan")
+
+
+# Kinds whose value is the number of records linked: the registry test checks it.
+COUNTING_KINDS = frozenset({Kind.COUNTED, Kind.AS_OF})
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    """One figure for a set of parks and a period."""
+
+    value: Decimal | None
+    note: str  # how it was computed, in plain language
+    record_ids: tuple[int, ...] = ()
+    url: str | None = None  # the register's list, filtered to exactly ``record_ids``
+    comparison_value: Decimal | None = None
+    reason: str = ""  # why there is no value (e.g. 上年同期为零)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A report-card figure: what it is, how it reads and how it is computed."""
+
+    key: str  # stable: ``<area>.<name>``, ``_yoy_pct`` / ``_pp_`` for changes
+    section: Section
+    label: str  # lazy gettext: Chinese by default, English in ``en``
+    unit: Unit
+    kind: Kind
+    sentence: str  # lazy gettext with ``{value}``, in the article's style
+    compute: Callable[..., FigureResult]  # (*, parks, period) -> FigureResult
+    model: str  # ``app_label.ModelName`` of the records: who may read them may see it
+    precision: int = 0  # decimals shown
+
+    @property
+    def comparison_precision(self) -> int:
+        """A YoY figure's comparison is last year's count or amount, not a percentage."""
+        return 0 if self.kind == Kind.YOY_PCT and self.unit == Unit.PERCENT else self.precision
+
+    def result(self, *, parks, period: Period) -> FigureResult:
+        return self.compute(parks=list(parks), period=period)
+
+    def text(self, result: FigureResult) -> str:
+        """The figure's sentence with its displayed value, or the reason there is none."""
+        if result.value is None:
+            return f"{self.label}：{result.reason or _('no value')}"
+        return str(self.sentence).format(value=format_figure(result.value, self.precision))
+
+
+_REGISTRY: dict[str, Figure] = {}
+_discovered = False
+
+
+class DuplicateFigure(RuntimeError):
+    """Two declarations of one key: keys are stable names, so this is a bug."""
+
+
+def register(figure: Figure) -> Figure:
+    """Add ``figure`` to the registry; a key may be declared once."""
+    if figure.key in _REGISTRY and _REGISTRY[figure.key] is not figure:
+        raise DuplicateFigure(figure.key)
+    _REGISTRY[figure.key] = figure
+    return figure
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("figures")
+        _discovered = True
+
+
+def all_figures() -> list[Figure]:
+    """Every declared figure, by section (the article's order), then by key."""
+    _discover()
+    order = {section: index for index, section in enumerate(Section)}
+    return sorted(_REGISTRY.values(), key=lambda f: (order[f.section], f.key))
+
+
+def get_figure(key: str) -> Figure | None:
+    _discover()
+    return _REGISTRY.get(key)
+
+
+def format_figure(value: Decimal | None, precision: int = 0) -> str:
+    """``value`` rounded half up to ``precision`` decimals (2.345 → 2.35), the
+    statistics office's rule, never the banker's rounding of ``round()``."""
+    if value is None:
+        return ""
+    exponent = Decimal(1).scaleb(-precision)
+    return str(Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
+
+
+def yoy_pct(current: Decimal | int, base: Decimal | int | None) -> tuple[Decimal | None, str]:
+    """Year-on-year growth in percent, exact; ``(None, reason)`` against a zero or
+    missing base (上年同期为零 / 无上年同期数), never infinity."""
+    if base is None:
+        return None, _("no figure for the same period last year")
+    base = Decimal(base)
+    if base == 0:
+        return None, _("the same period last year was zero")
+    return (Decimal(current) - base) / base * 100, ""
+
+
+def list_url(url_name: str, params: dict, *, parks: Iterable) -> str:
+    """The list page ``url_name`` with ``params``, naming the park when there is one."""
+    parks = list(parks)
+    query = dict(params)
+    if len(parks) == 1:
+        query = {"park": parks[0].code, **query}
+    return f"{reverse(url_name)}?{urlencode(query)}"

@@ -1,0 +1,173 @@
+"""Report-card figures from the enterprise register (企业培育与经济运行)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkops.core.figures import (
+    Figure,
+    FigureResult,
+    Kind,
+    Section,
+    Unit,
+    list_url,
+    register,
+    yoy_pct,
+)
+from parkops.enterprises.models import Enterprise
+
+LIST = "enterprises:enterprise_list"
+MODEL = "enterprises.Enterprise"
+
+
+def _ids(queryset) -> tuple[int, ...]:
+    return tuple(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+def _in_parks(parks):
+    # Unscoped on purpose: the caller (the report card) decided the user may read
+    # these parks' enterprises; a figure is the same number whoever asks.
+    return Enterprise.objects.unscoped().filter(park__in=parks)
+
+
+def registered(*, parks, period) -> FigureResult:
+    """Enterprises settled in the parks on or before the period's last day."""
+    ids = _ids(
+        _in_parks(parks).filter(status=Enterprise.Status.SETTLED, settled_on__lte=period.last_day)
+    )
+    return FigureResult(
+        value=Decimal(len(ids)),
+        note=_(
+            "Enterprises with status “settled in the park” whose settlement date is on or "
+            "before %(day)s; enterprises without a settlement date are not counted."
+        )
+        % {"day": period.last_day.isoformat()},
+        record_ids=ids,
+        url=list_url(
+            LIST, {"status": "settled", "settled_on_before": period.last_day}, parks=parks
+        ),
+    )
+
+
+def above_scale(*, parks, period) -> FigureResult:
+    """Above-scale enterprises (规上企业) as of the period's last day."""
+    ids = _ids(_in_parks(parks).filter(above_scale=True, above_scale_since__lte=period.last_day))
+    return FigureResult(
+        value=Decimal(len(ids)),
+        note=_("Enterprises marked above-scale whose above-scale date is on or before %(day)s.")
+        % {"day": period.last_day.isoformat()},
+        record_ids=ids,
+        url=list_url(
+            LIST,
+            {"above_scale": "true", "above_scale_since_before": period.last_day},
+            parks=parks,
+        ),
+    )
+
+
+def _entered(parks, period):
+    return _in_parks(parks).filter(above_scale=True).filter(period.dates_q("above_scale_since"))
+
+
+def _entered_url(parks, period) -> str:
+    return list_url(
+        LIST,
+        {
+            "above_scale": "true",
+            "above_scale_since_after": period.first_day,
+            "above_scale_since_before": period.last_day,
+        },
+        parks=parks,
+    )
+
+
+def entered_statistics(*, parks, period) -> FigureResult:
+    """Enterprises that entered statistics as above-scale (列统入规) in the period."""
+    ids = _ids(_entered(parks, period))
+    return FigureResult(
+        value=Decimal(len(ids)),
+        note=_("Enterprises whose above-scale date falls between %(first)s and %(last)s.")
+        % {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()},
+        record_ids=ids,
+        url=_entered_url(parks, period),
+    )
+
+
+def entered_statistics_yoy(*, parks, period) -> FigureResult:
+    """Growth of 列统入规 enterprises against the same period last year, in percent."""
+    ids = _ids(_entered(parks, period))
+    base = _entered(parks, period.comparison).count()
+    value, reason = yoy_pct(len(ids), base)
+    return FigureResult(
+        value=value,
+        comparison_value=Decimal(base),
+        reason=reason,
+        note=_(
+            "(%(current)d − %(base)d) ÷ %(base)d × 100: enterprises that entered statistics "
+            "in %(period)s against %(comparison)s."
+        )
+        % {
+            "current": len(ids),
+            "base": base,
+            "period": period.code,
+            "comparison": period.comparison.code,
+        },
+        record_ids=ids,
+        url=_entered_url(parks, period),
+    )
+
+
+SECTION = Section.ENTERPRISES
+
+register(
+    Figure(
+        key="enterprises.registered",
+        section=SECTION,
+        label=gettext_lazy("Enterprises settled in the park"),
+        unit=Unit.COUNT,
+        kind=Kind.AS_OF,
+        sentence=gettext_lazy("{value} enterprises settled in the park"),
+        compute=registered,
+        model=MODEL,
+    )
+)
+register(
+    Figure(
+        key="enterprises.above_scale",
+        section=SECTION,
+        label=gettext_lazy("Above-scale enterprises"),
+        unit=Unit.COUNT,
+        kind=Kind.AS_OF,
+        sentence=gettext_lazy("{value} above-scale enterprises"),
+        compute=above_scale,
+        model=MODEL,
+    )
+)
+register(
+    Figure(
+        key="enterprises.entered_statistics_new",
+        section=SECTION,
+        label=gettext_lazy("Enterprises newly entered into statistics"),
+        unit=Unit.COUNT,
+        kind=Kind.COUNTED,
+        sentence=gettext_lazy("{value} enterprises newly entered into statistics"),
+        compute=entered_statistics,
+        model=MODEL,
+    )
+)
+register(
+    Figure(
+        key="enterprises.entered_statistics_new_yoy_pct",
+        section=SECTION,
+        label=gettext_lazy("Enterprises newly entered into statistics, year on year"),
+        unit=Unit.PERCENT,
+        kind=Kind.YOY_PCT,
+        sentence=gettext_lazy("Enterprises newly entered into statistics up {value}% year on year"),
+        compute=entered_statistics_yoy,
+        model=MODEL,
+        precision=1,
+    )
+)
