@@ -84,6 +84,9 @@ class Figure:
     compute: Callable[..., FigureResult]  # (*, parks, period) -> FigureResult
     model: str  # ``app_label.ModelName`` of the records: who may read them may see it
     precision: int = 0  # decimals shown
+    # For a change that can fall: the sentence when the value is negative, with the
+    # value shown without its sign (同比下降20.0%, not 同比增长-20.0%).
+    sentence_down: str | None = None
 
     @property
     def comparison_precision(self) -> int:
@@ -97,6 +100,10 @@ class Figure:
         """The figure's sentence with its displayed value, or the reason there is none."""
         if result.value is None:
             return f"{self.label}：{result.reason or _('no value')}"
+        if result.value < 0 and self.sentence_down is not None:
+            return str(self.sentence_down).format(
+                value=format_figure(-result.value, self.precision)
+            )
         return str(self.sentence).format(value=format_figure(result.value, self.precision))
 
 

@@ -166,6 +166,9 @@ register(
         unit=Unit.PERCENT,
         kind=Kind.YOY_PCT,
         sentence=gettext_lazy("Enterprises newly entered into statistics up {value}% year on year"),
+        sentence_down=gettext_lazy(
+            "Enterprises newly entered into statistics down {value}% year on year"
+        ),
         compute=entered_statistics_yoy,
         model=MODEL,
         precision=1,

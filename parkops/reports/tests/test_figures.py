@@ -62,6 +62,17 @@ def test_yoy_against_a_zero_base_has_no_value_and_says_why(db):
     assert result.reason == "上年同期为零"
 
 
+def test_a_fall_year_on_year_reads_下降_not_增长_minus(db):
+    park = make_park()
+    for day in (datetime.date(2022, 3, 1), datetime.date(2022, 4, 1)):
+        make_enterprise(park, above_scale=True, above_scale_since=day)
+    make_enterprise(park, above_scale=True, above_scale_since=datetime.date(2023, 3, 1))
+    figure = next(f for f in all_figures() if f.key == "enterprises.entered_statistics_new_yoy_pct")
+    result = entered_statistics_yoy(parks=[park], period=H1)
+    assert result.value == Decimal(-50)
+    assert figure.text(result) == "新增列统入规企业数量同比下降50.0%"
+
+
 def test_yoy_without_a_base_has_no_value():
     assert yoy_pct(5, None)[0] is None
 
