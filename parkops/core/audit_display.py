@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from parkops.core import permissions
-from parkops.core.models import AuditEntry
+from parkops.core.models import IMPORT_COUNT, AuditEntry
+from parkops.core.text import format_cst
 
 NAME = "__str__"  # in ``audit_public_fields``: the object's name may be shown
 MASK = "***"  # a hidden value in the API's raw before/after
@@ -282,6 +282,11 @@ class AuditReader:
                 named = fields.get(value)
                 if named is not None:
                     return str(named.verbose_name)
+            # Registers, import counts and lock times read the same whether the
+            # entry stores them as an event detail or as a field (ImportBatch.register).
+            shown = _event_text(key, value)
+            if shown is not None:
+                return shown
             return self._text(value, model_field, entry)
 
         automatic = automatic_keys(model) if model is not None else frozenset()
@@ -330,7 +335,7 @@ class AuditReader:
             if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
                 moment = parse_datetime(value)
                 if moment is not None:
-                    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i:s")
+                    return format_cst(moment)
         if isinstance(value, dict | list):
             return json.dumps(value, ensure_ascii=False)
         return str(value)
@@ -351,3 +356,37 @@ class AuditReader:
 def audit_entry_display(*, entry: AuditEntry, user) -> EntryDisplay:
     """One entry as ``user`` may see it (see ``AuditReader`` for many)."""
     return AuditReader(user).display(entry)
+
+
+# The import counts as the batch page names them (新建 / 更新 / 未变 / 错误).
+_COUNT_LABELS = {
+    "create": ("created", IMPORT_COUNT),
+    "update": ("updated", IMPORT_COUNT),
+    "unchanged": ("unchanged", IMPORT_COUNT),
+    "error": ("rows with errors", None),
+}
+
+
+def _event_text(key: str, value) -> str | None:
+    """An event detail as the rest of the application shows it, or None to show
+    it as stored: registers by their names, import counts by their labels, times
+    in the one format (China time)."""
+    if key == "register" and isinstance(value, str):
+        from parkops.core.exchange.spec import get_spec
+
+        try:
+            return str(get_spec(value).title)
+        except KeyError:
+            return value  # a register removed since: its key is all that is left
+    if key == "counts" and isinstance(value, dict):
+        parts = []
+        for count_key, number in value.items():
+            label, context = _COUNT_LABELS.get(count_key, (count_key, None))
+            shown = pgettext(context, label) if context else _(label)
+            parts.append(f"{shown} {number}")
+        return "，".join(parts)
+    if key == "until" and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return format_cst(moment)
+    return None

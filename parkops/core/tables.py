@@ -57,7 +57,7 @@ class AuditEntryTable(BaseTable):
     """Entries as ``AuditReader`` shows them to the reader: names for people,
     objects whose names are confidential hidden, the fields that changed."""
 
-    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
+    time = ChinaTimeColumn(linkify=True)
     actor_name = tables.Column(verbose_name=_("actor"), empty_values=())
     object_type = tables.Column(verbose_name=_("object type"))
     # Not sortable: the order of confidential names would hint at them.

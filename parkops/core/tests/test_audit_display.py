@@ -280,6 +280,35 @@ def test_auditor_does_not_read_the_search_typed_into_an_export():
     assert "保密科技有限公司" in {c.key: c.after for c in leader.changes}["filters"]
 
 
+def test_an_import_entry_names_its_register_and_counts_as_the_batch_page_does():
+    with transaction.atomic():
+        entry = audit.record(
+            actor=SYSTEM,
+            action=AuditEntry.Action.IMPORT,
+            object_type="core.importbatch",
+            after={
+                "register": "enterprises",
+                "counts": {"create": 1, "update": 0, "unchanged": 2, "error": 0},
+            },
+        )
+    shown = AuditReader(make_user(Role.AUDIT_ADMIN)).display(entry)
+    after = {c.key: c.after for c in shown.changes}
+    assert after["register"] == "企业"
+    assert after["counts"] == "新建 1，更新 0，未变 2，有错误的行 0"
+
+
+def test_a_lock_entry_says_until_when_in_the_one_format():
+    with transaction.atomic():
+        entry = audit.record(
+            actor=None,
+            action=AuditEntry.Action.LOCKOUT,
+            object_type="accounts.lockout",
+            after={"kind": "username", "until": "2026-03-02T05:43:12.345678+08:00"},
+        )
+    shown = AuditReader(make_user(Role.AUDIT_ADMIN)).display(entry)
+    assert {c.key: c.after for c in shown.changes}["until"] == "2026-03-02 05:43"
+
+
 def test_an_entry_of_a_removed_model_shows_its_type_and_hides_its_values():
     with transaction.atomic():
         entry = audit.record(
