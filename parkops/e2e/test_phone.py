@@ -72,6 +72,20 @@ def test_the_user_list_is_not_wider_than_a_phone(phone):
     assert scroll_width == viewport
 
 
+def test_the_security_administrators_pages_are_not_wider_than_a_phone(phone):
+    from parkops.accounts.models import User
+
+    log_in(phone, "secadmin")
+    promoter = User.objects.get(username="promoter")
+    pages = [*menu_links(phone), f"/accounts/users/{promoter.pk}/", "/accounts/tokens/"]
+    too_wide = {}
+    for path in pages:
+        scroll_width, viewport = overflow(phone, path)
+        if scroll_width != viewport:
+            too_wide[path] = scroll_width
+    assert too_wide == {}, f"wider than {PHONE['width']} px: {too_wide}"
+
+
 def test_filters_fold_behind_a_button_on_a_phone(phone):
     log_in(phone, "leader")
     phone.goto("/enterprises/")

@@ -143,3 +143,11 @@ def test_the_interface_addresses_the_user_politely():
     po = Path(settings.BASE_DIR, "parkops/locale/zh_Hans/LC_MESSAGES/django.po").read_text()
     translations = re.findall(r'^msgstr "(.*)"$', po, re.M)
     assert not [line for line in translations if "你" in line]
+    # Nor a 你 written straight into a template or the code.
+    sources = [
+        path
+        for pattern in ("**/*.html", "**/*.py")
+        for path in Path(settings.BASE_DIR, "parkops").glob(pattern)
+        if "test" not in path.name
+    ]
+    assert not [path for path in sources if "你" in path.read_text(encoding="utf-8")]
