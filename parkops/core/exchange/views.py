@@ -242,6 +242,10 @@ class BatchListView(generic.ObjectListView):
     template_name = "exchange/batch_list.html"
     exchange_key = "import-batches"
 
+    def get_queryset(self):
+        # The table names each batch's actor and park: fetched with the rows.
+        return super().get_queryset().select_related("actor", "park")
+
     def get_table_class(self):
         from parkops.core.tables import ImportBatchTable
 

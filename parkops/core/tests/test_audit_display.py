@@ -485,3 +485,35 @@ def test_a_revealed_phone_reads_字段_电话(client):
     cells = _cells(client.get(reverse("core:audit_detail", args=[entry.pk])))
     row = cells.index("字段")
     assert cells[row : row + 3] == ["字段", "—", "电话"]
+
+
+def test_the_import_batch_list_query_count_does_not_grow_with_batches(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parkops.core.models import ImportBatch
+
+    park = make_park()
+    leader = make_user(Role.PARK_LEADER, park=park)
+    sign_in(client, leader)
+
+    def batch():
+        ImportBatch.objects.create(
+            park=park,
+            register="enterprises",
+            actor=make_user(),
+            file_name="a.xlsx",
+            sha256="0" * 64,
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("exchange:batch_list")).status_code == 200
+        return len(captured)
+
+    batch()
+    queries()  # the session's first page records the session: not part of the list
+    one = queries()
+    for _ in range(4):
+        batch()
+    assert queries() == one
