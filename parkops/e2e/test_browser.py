@@ -2,34 +2,12 @@
 opens an enterprise, in Debian's Chromium."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from parkops.demo.data import DEMO_PASSWORD
+from parkops.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(browser, live_server):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda msg: "Content Security Policy" in msg.text and page.csp_violations.append(msg.text),
-    )
-    yield page
-    context.close()
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_search_by_pinyin_initials_and_open_the_enterprise(page):

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from parkops.e2e.test_browser import log_in, page  # noqa: F401 - the fixture
+from parkops.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_revealed_phone_can_be_hidden_again(page):  # noqa: F811
+def test_a_revealed_phone_can_be_hidden_again(page):
     log_in(page, "service")
     page.goto("/enterprises/?q=聚成科技")
     page.get_by_role("link", name="聚成科技（宿迁）有限公司").click()
@@ -27,7 +27,7 @@ def test_a_revealed_phone_can_be_hidden_again(page):  # noqa: F811
     assert page.csp_violations == []
 
 
-def test_the_first_tab_offers_to_skip_the_menu(page):  # noqa: F811
+def test_the_first_tab_offers_to_skip_the_menu(page):
     log_in(page, "leader")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="跳到正文")

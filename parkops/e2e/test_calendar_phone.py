@@ -3,38 +3,27 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from parkops.core.models import Park
 from parkops.core.testing import make_override
 from parkops.core.tests.test_workdays import UNCOVERED
-from parkops.demo.data import DEMO_PASSWORD
+from parkops.e2e.helpers import PHONE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
 @pytest.fixture
-def phone(browser, live_server, settings):
+def phone(phone_context, settings):
     # The demo's park administrator signs in without an authenticator app.
     settings.DEMO_MODE = True
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     park = Park.objects.get(code="sszy")
     make_override(park, date=datetime.date(UNCOVERED, 1, 1), note="元旦")
     make_override(park, date=datetime.date(UNCOVERED, 2, 20), kind="workday", note="调休上班")
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "parkadmin")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-    yield page
-    context.close()
+    page = phone_context.new_page()
+    log_in(page, "parkadmin")
+    return page
 
 
 @pytest.mark.parametrize("month", ["2023-10", f"{UNCOVERED}-01"])

@@ -10,7 +10,7 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import ImportBatch, Park
 from parkops.core.testing import random_uscc, xlsx_bytes
-from parkops.e2e.test_browser import log_in, page  # noqa: F401  (the fixture)
+from parkops.e2e.helpers import log_in
 from parkops.enterprises.models import Enterprise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ HEADER = [
 ]
 
 
-def answer_next_question(page, accept: bool) -> list[str]:  # noqa: F811
+def answer_next_question(page, accept: bool) -> list[str]:
     """Answer the next confirm dialog; returns the list its text is appended to."""
     asked = []
 
@@ -38,7 +38,7 @@ def answer_next_question(page, accept: bool) -> list[str]:  # noqa: F811
     return asked
 
 
-def test_undoing_an_import_asks_first_and_cancelling_keeps_its_records(page):  # noqa: F811
+def test_undoing_an_import_asks_first_and_cancelling_keeps_its_records(page):
     stats = User.objects.get(username="stats")
     rows = [HEADER] + [
         [f"宿迁确认测试{i}有限公司", random_uscc(), "在园企业", "321300", "", "否", ""]
@@ -75,7 +75,7 @@ def test_undoing_an_import_asks_first_and_cancelling_keeps_its_records(page):  #
     assert not Enterprise.objects.unscoped().filter(name__startswith="宿迁确认测试").exists()
 
 
-def test_revoking_a_role_asks_first_and_cancelling_keeps_the_role(page):  # noqa: F811
+def test_revoking_a_role_asks_first_and_cancelling_keeps_the_role(page):
     partner = User.objects.get(username="partner")
     membership = Membership.objects.get(user=partner)
     log_in(page, "secadmin")

@@ -2,32 +2,15 @@
 screen; tables scroll inside their cards and filters fold behind a button."""
 
 import pytest
-from django.core.management import call_command
 
-from parkops.demo.data import DEMO_PASSWORD
+from parkops.e2e.helpers import PHONE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
-def phone(browser, live_server):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+def phone(phone_context):
+    return phone_context.new_page()
 
 
 def menu_links(page) -> list[str]:

@@ -2,12 +2,12 @@
 
 import pytest
 
-from parkops.e2e.test_browser import log_in, page  # noqa: F401 - the fixture
+from parkops.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_clicks_a_figure_through_to_its_records(page, settings):  # noqa: F811
+def test_leader_clicks_a_figure_through_to_its_records(page, settings):
     settings.DEMO_MODE = True  # the demo's leader signs in without an authenticator app
     log_in(page, "leader")
     page.get_by_role("link", name="成绩单").first.click()
