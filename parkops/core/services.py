@@ -9,6 +9,7 @@ object.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -61,13 +62,26 @@ def _check_owned_fields(actor, obj: models.Model, before: models.Model | None) -
 
 
 def object_create(
-    *, model, actor, park=None, fields: dict, many: dict | None = None
+    *,
+    model,
+    actor,
+    park=None,
+    fields: dict,
+    many: dict | None = None,
+    check: Callable | None = None,
 ) -> models.Model:
-    """Create ``model`` in ``park`` from ``fields``: validated, scoped, audited."""
+    """Create ``model`` in ``park`` from ``fields``: validated, scoped, audited.
+
+    ``check(obj, None)``, if given, enforces the app's rules that need other
+    objects (a commissioner's role, a member's park): it runs after the
+    permission check and before ``full_clean()``, and raises ``ValidationError``.
+    """
     require(actor, model, permissions.ADD, park)
     with transaction.atomic():
         obj = model(**fields) if park is None else model(park=park, **fields)
         _check_owned_fields(actor, obj, None)
+        if check is not None:
+            check(obj, None)
         obj.full_clean()
         obj.save()
         _set_many(obj, many)
@@ -85,8 +99,13 @@ def object_update(
     fields: dict,
     many: dict | None = None,
     action: str = AuditEntry.Action.UPDATE,
+    check: Callable | None = None,
 ) -> models.Model:
-    """Apply ``fields`` to ``obj``: validated, scoped, audited; a no-op is not audited."""
+    """Apply ``fields`` to ``obj``: validated, scoped, audited; a no-op is not audited.
+
+    ``check(obj, before)`` as for ``object_create``; ``before`` is the object as
+    stored, so a rule can hold only for values that change.
+    """
     model = type(obj)
     with transaction.atomic():
         current = (
@@ -102,6 +121,8 @@ def object_update(
         for name, value in fields.items():
             setattr(current, name, value)
         _check_owned_fields(actor, current, unchanged)
+        if check is not None:
+            check(current, unchanged)
         current.full_clean()
         current.save()
         _set_many(current, many)
