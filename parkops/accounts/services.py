@@ -190,7 +190,6 @@ def membership_grant(
     actor,
     park=None,
     alliance=None,
-    promotion_unit=None,
     can_view_personal_data: bool = False,
 ) -> Membership:
     """Give ``user`` a role. 三员分立: the three administrator roles exclude each other,
@@ -224,7 +223,6 @@ def membership_grant(
             role=role,
             park=park,
             alliance=alliance,
-            promotion_unit=promotion_unit,
             can_view_personal_data=can_view_personal_data,
         )
         membership.full_clean()

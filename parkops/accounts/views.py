@@ -315,19 +315,14 @@ def user_detail(request, pk):
     me = request.user
     context = {
         "target": target,
-        "memberships": Membership.objects.filter(user=target).select_related(
-            "park", "alliance", "promotion_unit"
-        ),
+        "memberships": Membership.objects.filter(user=target).select_related("park", "alliance"),
         "sessions": UserSession.objects.filter(user=target, ended_at__isnull=True),
         "has_2fa": django_otp.user_has_device(target),
         "can_manage_accounts": permissions.has_global(me, User, permissions.CHANGE),
         "can_manage_roles": permissions.has_global(me, Membership, permissions.ADD)
         and me.pk != target.pk,
         "can_manage_sessions": permissions.has_global(me, UserSession, permissions.CHANGE),
-        # ?park= (sent by the park select, or typed) narrows the unit choices.
-        "membership_form": MembershipForm(
-            initial={"park": request.GET.get("park")}, units_url=request.path
-        ),
+        "membership_form": MembershipForm(),
         "is_self": me.pk == target.pk,
     }
     return render(request, "accounts/user_detail.html", context)
