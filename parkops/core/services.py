@@ -11,18 +11,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
 from parkops.core.models import AuditEntry
-
-
-def require(actor, model, action: str, park=None) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` may do ``action`` on ``model``."""
-    if not permissions.can(actor, model, action, park):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
@@ -34,7 +28,7 @@ def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
         del actor._parkops_park_ids
     in_scope = model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
     if not in_scope:
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
 
 
 def _set_many(obj: models.Model, many: dict | None) -> None:
@@ -76,7 +70,7 @@ def object_create(
     objects (a commissioner's role, a member's park): it runs after the
     permission check and before ``full_clean()``, and raises ``ValidationError``.
     """
-    require(actor, model, permissions.ADD, park)
+    permissions.require(actor, model, permissions.ADD, park)
     with transaction.atomic():
         obj = model(**fields) if park is None else model(park=park, **fields)
         _check_owned_fields(actor, obj, None)
@@ -115,7 +109,7 @@ def object_update(
             .first()
         )
         if current is None:
-            raise PermissionDenied(_("You do not have permission to do this."))
+            permissions.deny()
         before = audit.snapshot(current)
         unchanged = copy.copy(current)
         for name, value in fields.items():
@@ -156,13 +150,15 @@ def industry_update(*, industry, actor, **fields):
 
     data = {name: value for name, value in fields.items() if name in INDUSTRY_FIELDS}
     with transaction.atomic():
-        level_before = Industry.unguarded.filter(pk=industry.pk).values_list("level", flat=True)[0]
+        level_before = (
+            Industry.objects.unscoped().filter(pk=industry.pk).values_list("level", flat=True)[0]
+        )
         updated = object_update(obj=industry, actor=actor, fields=data)
         if updated.level != level_before:
-            below = list(Industry.unguarded.filter(parent=updated))
+            below = list(Industry.objects.unscoped().filter(parent=updated))
             while below:
                 moved = [object_update(obj=child, actor=actor, fields={}) for child in below]
-                below = list(Industry.unguarded.filter(parent__in=moved))
+                below = list(Industry.objects.unscoped().filter(parent__in=moved))
     return updated
 
 
@@ -193,7 +189,7 @@ def park_create(*, actor, **fields):
     from parkops.core.models import Park
 
     if not permissions.has_global(actor, Park, permissions.ADD):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
     data = {name: value for name, value in fields.items() if name in PARK_FIELDS}
     return object_create(model=Park, actor=actor, fields=with_sort_key(data))
 

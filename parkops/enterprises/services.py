@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -80,9 +80,7 @@ def contact_phone_reveal(*, contact: Contact, actor) -> str:
     """The full phone number, for a user allowed to see personal data; each view
     is recorded in the audit trail."""
     if not permissions.can_view_personal_data(actor, contact.park_id):
-        raise PermissionDenied(
-            _("Seeing full personal numbers needs the personal-data permission.")
-        )
+        permissions.deny(_("Seeing full personal numbers needs the personal-data permission."))
     with transaction.atomic():
         audit.record(
             actor=actor,
