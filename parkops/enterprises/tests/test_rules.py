@@ -1,8 +1,10 @@
-"""The commissioner rule, enforced in the write path: an enterprise's commissioner
-(服务专员) is a service officer of the enterprise's park. The service refuses
-anyone else, and so do the page and the API, which only narrow the choices.
+"""Rules of the enterprise register, enforced in the write path and refused,
+with their Chinese message and nothing changed, through the service, the page,
+the API and (where the column is importable) an import.
 
-The import cannot name a commissioner (the register has no such column).
+An enterprise's commissioner (服务专员) is a service officer of the enterprise's
+park; the import cannot name a commissioner (the register has no such column).
+An enterprise's industry is one of its park's.
 """
 
 import pytest
@@ -12,7 +14,14 @@ from django.utils import translation
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_enterprise, make_park, make_token, make_user, sign_in
+from parkops.core.testing import (
+    make_enterprise,
+    make_industry,
+    make_park,
+    make_token,
+    make_user,
+    sign_in,
+)
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
 
@@ -121,3 +130,82 @@ def test_the_api_refuses_it_with_the_same_message(client, park, officer, enterpr
     assert response.status_code == 422
     assert response.json()["errors"] == {"commissioner": [REFUSED]}
     assert state(enterprise) == before
+
+
+# An enterprise's industry is one of its park's industries (Enterprise.clean):
+# the service refuses another park's; the page and the API only offer, and
+# resolve, the park's own, and the import finds no such code in the park.
+INDUSTRY_REFUSED = "请选择本园区的产业。"
+
+
+def industry_state(enterprise):
+    stored = Enterprise.objects.unscoped().get(pk=enterprise.pk)
+    return stored.industry_id, AuditEntry.objects.count()
+
+
+def test_the_service_refuses_another_parks_industry(officer, enterprise):
+    foreign = make_industry(make_park())
+    before = industry_state(enterprise)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        services.enterprise_update(enterprise=enterprise, actor=officer, industry=foreign)
+    assert refused.value.message_dict == {"industry": [INDUSTRY_REFUSED]}
+    assert industry_state(enterprise) == before
+
+
+def test_the_page_refuses_another_parks_industry(client, officer, enterprise):
+    foreign = make_industry(make_park())
+    sign_in(client, officer)
+    before = industry_state(enterprise)
+    response = client.post(
+        reverse("enterprises:enterprise_edit", args=[enterprise.pk]),
+        {
+            "name": enterprise.name,
+            "uscc": enterprise.uscc,
+            "status": enterprise.status,
+            "industry": foreign.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["industry"] == [
+        "选择一个有效的选项： 该选择不在可用的选项中。"
+    ]
+    assert industry_state(enterprise) == before
+
+
+def test_the_api_refuses_another_parks_industry(client, officer, enterprise):
+    foreign = make_industry(make_park())
+    before = industry_state(enterprise)
+    response = client.patch(
+        reverse("api:enterprise_detail", args=[enterprise.pk]),
+        {"industry_id": foreign.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {make_token(officer)}",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"industry_id": ["本园区没有该记录。"]}
+    assert industry_state(enterprise) == before
+
+
+def test_the_import_refuses_another_parks_industry(park, officer, enterprise):
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+    from parkops.core.testing import xlsx_bytes
+
+    make_industry(make_park(), code="FOREIGN")
+    before = industry_state(enterprise)
+    rows = [
+        ["企业名称", "统一社会信用代码", "状态", "产业"],
+        [enterprise.name, enterprise.uscc, "在园企业", "FOREIGN"],
+    ]
+    with translation.override("zh-hans"):
+        outcome = run_import(
+            spec=get_spec("enterprises"),
+            actor=officer,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="企业.xlsx",
+            commit=True,
+        )
+    assert [(p.column, p.message) for p in outcome.problems] == [("D", "本园区没有产业“FOREIGN”。")]
+    assert outcome.batch is None
+    assert industry_state(enterprise) == before

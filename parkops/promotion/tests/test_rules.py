@@ -1,9 +1,9 @@
-"""Who may head and join a promotion unit, enforced in the write path: the
-promotion officers of the unit's park. The service refuses anyone else; the
-page only narrows the choices and refuses in the same words.
+"""Rules of the promotion structure, enforced in the write path and refused,
+with their Chinese message and nothing changed, through the service, the page
+and (where the column is importable) an import. The API is read-only for units.
 
-Neither the API (read-only for units) nor the import (no head or member
-columns) can set them.
+Who may head and join a unit: the promotion officers of the unit's park (the
+import has no head or member columns). A unit's parent is a unit of its park.
 """
 
 import pytest
@@ -122,3 +122,62 @@ def test_the_page_refuses_them_with_the_same_messages(client, park, admin, unit)
     errors = response.context["form"].errors
     assert (errors["head"], errors["members"]) == ([HEAD_REFUSED], [MEMBERS_REFUSED])
     assert state(unit) == before
+
+
+# A unit's parent is a unit of the same park (PromotionUnit.clean): the service
+# refuses another park's, the page only offers the park's own, and the import
+# finds no such code in the park.
+PARENT_REFUSED = "请选择本园区的招商单元。"
+
+
+def parent_state(unit):
+    stored = PromotionUnit.objects.unscoped().get(pk=unit.pk)
+    return stored.parent_id, AuditEntry.objects.count()
+
+
+def test_the_service_refuses_a_parent_unit_of_another_park(admin, unit):
+    foreign = make_unit(make_park())
+    before = parent_state(unit)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        services.unit_update(unit=unit, actor=admin, parent=foreign)
+    assert refused.value.message_dict == {"parent": [PARENT_REFUSED]}
+    assert parent_state(unit) == before
+
+
+def test_the_page_refuses_a_parent_unit_of_another_park(client, admin, unit):
+    foreign = make_unit(make_park())
+    sign_in(client, admin)
+    before = parent_state(unit)
+    response = client.post(
+        reverse("promotion:unit_edit", args=[unit.pk]),
+        {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": foreign.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["parent"] == [
+        "选择一个有效的选项： 该选择不在可用的选项中。"
+    ]
+    assert parent_state(unit) == before
+
+
+def test_the_import_refuses_a_parent_unit_of_another_park(park, admin, unit):
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+    from parkops.core.testing import xlsx_bytes
+
+    make_unit(make_park(), code="FOREIGN")
+    before = parent_state(unit)
+    rows = [["代码", "名称", "类型", "上级单元"], [unit.code, unit.name, "专业招商分局", "FOREIGN"]]
+    with translation.override("zh-hans"):
+        outcome = run_import(
+            spec=get_spec("promotion-units"),
+            actor=admin,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="招商单元.xlsx",
+            commit=True,
+        )
+    assert [(p.column, p.message) for p in outcome.problems] == [
+        ("D", "本园区没有上级单元“FOREIGN”。")
+    ]
+    assert outcome.batch is None
+    assert parent_state(unit) == before
