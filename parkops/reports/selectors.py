@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parkops.core import audit, permissions
 from parkops.core.figures import Figure, FigureResult, all_figures, format_figure, get_figure
 from parkops.core.models import Park
-from parkops.core.periods import CHINA, Period, PeriodKind, parse_period
+from parkops.core.periods import CHINA, FIRST_YEAR, Period, PeriodKind, parse_period
 
 
 @dataclass(frozen=True)
@@ -162,14 +162,36 @@ def default_period(today: datetime.date | None = None) -> Period:
     return Period.of(PeriodKind.HALF, today).previous
 
 
-def period_choices(today: datetime.date | None = None, *, years: int = 4) -> list[Period]:
-    """Recent finished periods to choose from: half years, quarters and years of
-    the last ``years`` years, newest first."""
-    today = today or timezone.now().astimezone(CHINA).date()
-    choices = []
-    for kind in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.YEAR):
-        period = Period.of(kind, today).previous
-        while period.year > today.year - years:
-            choices.append(period)
-            period = period.previous
-    return sorted(choices, key=lambda p: (p.last_day, -p.first_day.toordinal()), reverse=True)
+# Without records to go by, the choices reach back this far (the comparison
+# years of the first half-year reports).
+EARLIEST_CHOICE_YEAR = 2020
+# The kinds offered in the period list, each year in this order; single months
+# (2023-M06) stay reachable by URL: the statistics office reports 1–N月累计.
+_KIND_ORDER = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.YTD)
+
+
+def period_groups(*, first_year: int, today: datetime.date) -> list[tuple[int, list[Period]]]:
+    """The periods offered on the card, by year (newest first): each year's whole
+    year, halves, quarters and 1–N月累计 (N up to 11: 1–12月 is the year), as
+    far as they have begun by ``today``; a period under way is offered too and
+    the card says it is not over."""
+    groups = []
+    for year in range(today.year, max(first_year, FIRST_YEAR) - 1, -1):
+        periods = [
+            Period(kind, year, number)
+            for kind in _KIND_ORDER
+            for number in range(1, {"year": 1, "half": 2, "quarter": 4, "ytd": 11}[kind] + 1)
+        ]
+        periods = [period for period in periods if period.first_day <= today]
+        periods.sort(key=lambda p: (-p.last_month, _KIND_ORDER.index(p.kind)))
+        groups.append((year, periods))
+    return groups
+
+
+def period_state(period: Period, today: datetime.date) -> str:
+    """``"future"`` (not begun), ``"running"`` (not over: figures as of today) or ``"ended"``."""
+    if today < period.first_day:
+        return "future"
+    if today <= period.last_day:
+        return "running"
+    return "ended"
