@@ -39,6 +39,7 @@ class EnterpriseOut(Schema):
     settled_on: datetime.date | None
     above_scale: bool
     above_scale_since: datetime.date | None
+    above_scale_until: datetime.date | None
     commissioner_id: int | None
 
 
@@ -64,6 +65,7 @@ class EnterpriseIn(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool = False
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 
@@ -77,6 +79,7 @@ class EnterprisePatch(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool | None = None
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 

@@ -67,7 +67,7 @@ def export(request, register, fmt="xlsx"):
     queryset = spec.model.objects.restrict(request.user, permissions.VIEW).select_related(
         *spec.select_related
     )
-    park_id = generic.list_park_id(request)
+    park_id = generic.list_park_id(request, spec.filterset_class)
     if park_id is not None and spec.park_scoped:
         queryset = queryset.filter(park_id=park_id)
     if spec.filterset_class is not None:
