@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
 from parkops.core import permissions
@@ -151,8 +150,7 @@ class AuditEntryOut(Schema):
 
 
 def _audit_admins_only(request):
-    if not permissions.can(user_of(request), AuditEntry, permissions.VIEW):
-        raise PermissionDenied
+    permissions.require(user_of(request), AuditEntry, permissions.VIEW)
 
 
 # The audit trail, read-only (no write routes exist), for the audit administrator.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -102,10 +102,8 @@ class ScopedMixin(LoginRequiredMixin):
     required_action = permissions.VIEW
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can(
-            request.user, self.model, self.required_action
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            permissions.require(request.user, self.model, self.required_action)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -226,7 +224,7 @@ class ObjectEditView(ScopedMixin, FormView):
             self.park = active_park(request.user)
             allowed = permissions.can(request.user, self.model, permissions.ADD, self.park)
         if not allowed:
-            raise PermissionDenied
+            permissions.deny()
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

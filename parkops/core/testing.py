@@ -92,10 +92,8 @@ def sign_in(client, user) -> None:
         session.save()
 
 
-def grant(user, role: str, *, park=None, alliance=None, unit=None) -> Membership:
-    return Membership.objects.create(
-        user=user, role=role, park=park, alliance=alliance, promotion_unit=unit
-    )
+def grant(user, role: str, *, park=None, alliance=None) -> Membership:
+    return Membership.objects.create(user=user, role=role, park=park, alliance=alliance)
 
 
 def make_token(user, *, read_only: bool = False) -> str:

@@ -1,12 +1,13 @@
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from parkops.accounts.selectors import users_with_role
+from parkops.accounts.models import User
 from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
-from parkops.core.permissions import Role
 from parkops.core.text import mask_phone
 from parkops.enterprises import services
 from parkops.enterprises.filters import EnterpriseFilterSet
@@ -84,24 +85,20 @@ class EnterprisePatch(Schema):
 
 def _fields(request, data: dict, park) -> dict:
     """Body values with foreign-key ids resolved inside the user's scope."""
-    from django.core.exceptions import ValidationError
-
     fields = dict(data)
     if "industry_id" in fields:
         fields["industry"] = resolve_related(
             request, Industry, fields.pop("industry_id"), park=park, field="industry_id"
         )
     if "commissioner_id" in fields:
+        # Any account may be named here; the service decides who may be
+        # commissioner, with the same message as on the page.
         commissioner_id = fields.pop("commissioner_id")
         commissioner = None
         if commissioner_id is not None:
-            commissioner = (
-                users_with_role(role=Role.SERVICE_OFFICER, park=park)
-                .filter(pk=commissioner_id)
-                .first()
-            )
+            commissioner = User.objects.filter(pk=commissioner_id).first()
             if commissioner is None:
-                raise ValidationError({"commissioner_id": ["Not a service officer of this park."]})
+                raise ValidationError({"commissioner_id": [_("No such record in this park.")]})
         fields["commissioner"] = commissioner
     return fields
 

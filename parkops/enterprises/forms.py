@@ -33,11 +33,15 @@ class EnterpriseForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["uscc"].widget.attrs["autocomplete"] = "off"
-        # Commissioners are the park's service officers.
+        # Commissioners are the park's service officers: the service enforces
+        # it; the form only offers them, and refuses others in the same words.
         from parkops.accounts.selectors import users_with_role
 
         self.fields["commissioner"].queryset = users_with_role(
             role=Role.SERVICE_OFFICER, park=self.park
+        )
+        self.fields["commissioner"].error_messages["invalid_choice"] = _(
+            "The commissioner must be a service officer of this park."
         )
         # Fields another office owns are shown but cannot be changed here; the
         # form says who keeps them, so that the user knows whom to ask.

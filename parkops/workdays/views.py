@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,8 +33,9 @@ WEEKDAY_NAMES = [
 def calendar_month(request):
     """A month of the active park's calendar, with its overrides."""
     park = generic.active_park(request.user)
-    if park is None or not permissions.can(request.user, CalendarOverride, permissions.VIEW, park):
-        raise PermissionDenied
+    if park is None:
+        permissions.deny()
+    permissions.require(request.user, CalendarOverride, permissions.VIEW, park)
     year, month, month_error = selectors.parse_month(request.GET.get("month"))
     calendar = selectors.working_calendar(park=park)
     can_edit = permissions.can(request.user, CalendarOverride, permissions.ADD, park)
@@ -79,7 +80,7 @@ class CalendarOverrideEditView(generic.ObjectEditView):
 @require_POST
 def override_delete(request, pk):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     override = generic.get_scoped_or_404(CalendarOverride, request.user, pk)
     back = override.get_absolute_url()
     services.override_delete(override=override, actor=request.user)
@@ -91,10 +92,10 @@ def override_delete(request, pk):
 
 def _active_park_or_403(request):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     park = generic.active_park(request.user)
     if park is None:
-        raise PermissionDenied
+        permissions.deny()
     return park
 
 

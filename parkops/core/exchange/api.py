@@ -121,9 +121,7 @@ def import_commit(request, register_key: str, payload: CommitIn):
 
 def _batches_visible(request):
     if not permissions.can(user_of(request), ImportBatch, permissions.VIEW):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+        permissions.deny()
 
 
 add_read_routes(

@@ -15,7 +15,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -357,7 +357,7 @@ def run_import(
         permissions.can(actor, spec.model, permissions.ADD, park)
         or permissions.can(actor, spec.model, permissions.CHANGE, park)
     ):
-        raise PermissionDenied(_("You may not import into this register."))
+        permissions.deny(_("You may not import into this register."))
     try:
         if isinstance(table, FileError):
             raise table

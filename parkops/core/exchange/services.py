@@ -7,7 +7,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
@@ -46,7 +46,7 @@ def upload_hold(*, data: bytes, file_name: str, user, park, register: str) -> st
 def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
     """The held file and its details, only for the user who uploaded it."""
     if not token.replace("-", "").replace("_", "").isalnum():
-        raise PermissionDenied
+        permissions.deny()
     folder = upload_dir()
     try:
         meta = json.loads((folder / f"{token}.json").read_text())
@@ -54,7 +54,7 @@ def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
     except FileNotFoundError as error:
         raise ValidationError(_("The uploaded file has expired; upload it again.")) from error
     if meta["user"] != user.pk or meta["register"] != register:
-        raise PermissionDenied
+        permissions.deny()
     return data, meta
 
 
@@ -102,7 +102,7 @@ def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
     # Undo deletes what the import created: only the person who imported may do
     # it (no role deletes register rows otherwise).
     if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
-        raise PermissionDenied(_("Only the person who imported a file may undo it."))
+        permissions.deny(_("Only the person who imported a file may undo it."))
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
@@ -147,7 +147,7 @@ def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
 def _delete_created(obj, actor, row: int) -> None:
     """Delete what an import created, unless other records depend on it by now."""
     if not permissions.can(actor, type(obj), permissions.ADD, obj.park_id):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny(_("You do not have permission to do this."))
     collector = Collector(using="default")
     try:
         collector.collect([obj])
@@ -163,4 +163,4 @@ def _delete_created(obj, actor, row: int) -> None:
             _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
         )
     audit.record(actor=actor, action=AuditEntry.Action.DELETE, obj=obj, before=audit.snapshot(obj))
-    type(obj).unguarded.filter(pk=obj.pk).delete()
+    type(obj).objects.unscoped().filter(pk=obj.pk).delete()

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -52,7 +52,7 @@ def _download(data: bytes, filename: str) -> HttpResponse:
 def template(request, register):
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
-        raise PermissionDenied
+        permissions.deny()
     park = generic.active_park(request.user)
     data = writers.template_workbook(spec, user=request.user, park=park)
     return _download(data, f"{spec.title}-导入模板.xlsx")
@@ -63,7 +63,7 @@ def export(request, register, fmt="xlsx"):
     """The list page's current view (same filters, same scope) as .xlsx or CSV."""
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
-        raise PermissionDenied
+        permissions.deny()
     queryset = spec.model.objects.restrict(request.user, permissions.VIEW).select_related(
         *spec.select_related
     )
@@ -95,7 +95,7 @@ def import_upload(request, register):
     if not spec.importable:
         raise Http404
     if park is None or not permissions.can(request.user, spec.model, permissions.ADD, park):
-        raise PermissionDenied
+        permissions.deny()
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"spec": spec, "form": form, "park": park}
     if request.method == "POST" and form.is_valid():
@@ -183,7 +183,7 @@ def import_errors(request, register, token):
     data, meta = services.upload_load(token=token, user=request.user, register=register)
     park = generic.active_park(request.user)
     if park is None or park.pk != meta["park"]:
-        raise PermissionDenied
+        permissions.deny()
     outcome = run_import(
         spec=spec, actor=request.user, park=park, data=data, file_name=meta["file"], commit=False
     )
@@ -215,7 +215,7 @@ def job_commit(request, pk):
     """Commit what a background preview showed, in the background too."""
     preview = generic.get_scoped_or_404(ImportJob, request.user, pk)
     if preview.actor_id != request.user.pk or not (preview.result or {}).get("ok"):
-        raise PermissionDenied
+        permissions.deny()
     # A second click (or a reload that re-posts) shows the commit already under way.
     started = (
         ImportJob.objects.restrict(request.user)

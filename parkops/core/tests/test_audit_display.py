@@ -260,7 +260,7 @@ def test_the_object_links_only_where_it_exists_and_the_reader_may_open_it(rename
     leader = make_user(Role.PARK_LEADER, park=enterprise.park)
     assert AuditReader(leader).object_url(entry) == enterprise.get_absolute_url()
     assert AuditReader(make_user(Role.AUDIT_ADMIN)).object_url(entry) is None
-    Enterprise.unguarded.filter(pk=enterprise.pk).delete()
+    Enterprise.objects.unscoped().filter(pk=enterprise.pk).delete()
     assert AuditReader(leader).object_url(entry) is None
 
 

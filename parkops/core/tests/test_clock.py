@@ -49,8 +49,8 @@ def batch(park, officer):
         file_name="企业.xlsx",
         commit=True,
     )
-    ImportBatch.unguarded.filter(pk=outcome.batch.pk).update(created_at=UTC_INSTANT)
-    return ImportBatch.unguarded.get(pk=outcome.batch.pk)
+    ImportBatch.objects.unscoped().filter(pk=outcome.batch.pk).update(created_at=UTC_INSTANT)
+    return ImportBatch.objects.unscoped().get(pk=outcome.batch.pk)
 
 
 def test_a_utc_time_is_shown_as_china_time_in_one_format():

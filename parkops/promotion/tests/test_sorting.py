@@ -60,7 +60,7 @@ def test_the_data_migration_gives_existing_units_the_services_key(client, admin)
     from django.apps import apps
 
     migration = importlib.import_module("parkops.promotion.migrations.0004_name_pinyin")
-    PromotionUnit.unguarded.update(name_pinyin="")
+    PromotionUnit.objects.unscoped().update(name_pinyin="")
     migration.fill_name_pinyin(apps, None)
     sign_in(client, admin)
     assert listed(client, sort="name") == UNITS
