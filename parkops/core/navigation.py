@@ -45,7 +45,7 @@ NAVIGATION = (
     ),
     NavSection(
         _("Investment promotion"),
-        (NavItem("promotion:unit_list", "sitemap", "promotion.PromotionUnit"),),
+        (NavItem("promotion:promotionunit_list", "sitemap", "promotion.PromotionUnit"),),
     ),
     NavSection(
         _("Park"),
@@ -54,12 +54,12 @@ NAVIGATION = (
             NavItem("core:alliance_list", "affiliate", "core.Alliance"),
             NavItem("core:industry_list", "hierarchy", "core.Industry"),
             NavItem(
-                "workdays:calendar",
+                "workdays:calendaroverride_list",
                 "calendar",
                 "workdays.CalendarOverride",
                 label=_("Working-day calendar"),
             ),
-            NavItem("exchange:batch_list", "file-import", "core.ImportBatch"),
+            NavItem("exchange:importbatch_list", "file-import", "core.ImportBatch"),
         ),
     ),
     NavSection(
@@ -68,7 +68,7 @@ NAVIGATION = (
             # These two pages have their own templates; their headings say the same.
             NavItem("accounts:user_list", "users", "accounts.User", _("Users")),
             NavItem("accounts:lockout_list", "lock", "accounts.Lockout", _("Locked sign-ins")),
-            NavItem("core:audit_list", "file-search", "core.AuditEntry"),
+            NavItem("core:auditentry_list", "file-search", "core.AuditEntry"),
         ),
     ),
 )

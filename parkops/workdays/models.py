@@ -40,7 +40,7 @@ class CalendarOverride(ParkScopedModel):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.date:%Y-%m}"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.date:%Y-%m}"
 
     @property
     def working(self) -> bool:
@@ -76,4 +76,4 @@ class CalendarYear(ParkScopedModel):
         return str(self.year)
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.year}-01"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.year}-01"

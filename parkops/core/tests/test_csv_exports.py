@@ -63,7 +63,7 @@ def test_the_audit_log_exports_as_csv(client):
             )
     stored = list(AuditEntry.objects.values_list("object_repr", flat=True))
     sign_in(client, make_user(Role.AUDIT_ADMIN))
-    rows = csv_of(client.get(reverse("core:audit_export_csv")))
+    rows = csv_of(client.get(reverse("core:auditentry_export_csv")))
     assert_guarded(rows, stored)
     # The export itself is audited, as the .xlsx one is.
     assert AuditEntry.objects.filter(action="export", object_repr__endswith=".csv").exists()
@@ -83,7 +83,7 @@ def test_the_list_pages_offer_csv_beside_excel(client):
     assert reverse("exchange:export_csv", args=["enterprises"]) in page
     sign_in(client, make_user(Role.AUDIT_ADMIN))
     assert (
-        reverse("core:audit_export_csv") in client.get(reverse("core:audit_list")).content.decode()
+        reverse("core:auditentry_export_csv") in client.get(reverse("core:auditentry_list")).content.decode()
     )
     sign_in(client, make_user(Role.SECURITY_ADMIN))
     page = client.get(reverse("accounts:user_list")).content.decode()

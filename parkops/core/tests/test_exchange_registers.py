@@ -145,7 +145,7 @@ def test_list_pages_offer_export_and_import(client):
     park = make_park()
     admin = make_user(Role.PARK_ADMIN, park=park)
     sign_in(client, admin)
-    page = client.get(reverse("promotion:unit_list")).content.decode()
+    page = client.get(reverse("promotion:promotionunit_list")).content.decode()
     assert reverse("exchange:export", args=["promotion-units"]) in page
     assert reverse("exchange:import", args=["promotion-units"]) in page
 
@@ -154,7 +154,7 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
     """Undo restores from snapshots, which hold personal numbers only masked."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from parkops.core.exchange.spec import Column, RegisterSpec, register
+    from parkops.core.exchange.spec import Column, RegisterSpec, declare
     from parkops.enterprises.models import Contact
 
     spec = RegisterSpec(
@@ -166,7 +166,7 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
         create=lambda **values: None,
     )
     with pytest.raises(ImproperlyConfigured, match="phone"):
-        register(spec)
+        declare(spec)
     assert "contacts-test" not in {s.key for s in all_specs()}
 
 

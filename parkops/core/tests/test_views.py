@@ -74,7 +74,7 @@ class TestParkSwitch:
         sign_in(client, user)
         client.post(reverse("core:park_switch"), {"park": park_b.pk})
         client.post(
-            reverse("enterprises:enterprise_create"), {"name": "乙园企业", "status": "prospect"}
+            reverse("enterprises:enterprise_add"), {"name": "乙园企业", "status": "prospect"}
         )
         from parkops.enterprises.models import Enterprise
 
@@ -109,7 +109,7 @@ class TestSecurityHeaders:
             reverse("core:home"),
             reverse("enterprises:enterprise_list"),
             enterprise.get_absolute_url(),
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
         ):
             html = client.get(url).content.decode()
             inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)

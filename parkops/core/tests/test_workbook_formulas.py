@@ -200,7 +200,7 @@ def test_audit_log_export_writes_stored_text_as_text(client):
     # The audit trail itself writes a tab or CR as an escape (\\t): check what it stored.
     stored = list(AuditEntry.objects.values_list("object_repr", flat=True))
     sign_in(client, make_user(Role.AUDIT_ADMIN))
-    response = client.get(reverse("core:audit_export"))
+    response = client.get(reverse("core:auditentry_export"))
     assert response.status_code == 200
     assert_payloads_are_text(workbook_of(response), stored)
 

@@ -425,7 +425,7 @@ def test_only_the_importer_may_undo(client, park, officer):
     with pytest.raises(PermissionDenied):
         exchange_services.import_undo(batch=outcome.batch, actor=colleague)
     sign_in(client, colleague)
-    assert client.post(reverse("exchange:batch_undo", args=[outcome.batch.pk])).status_code == 403
+    assert client.post(reverse("exchange:importbatch_undo", args=[outcome.batch.pk])).status_code == 403
     assert Enterprise.objects.unscoped().count() == 1
 
 
@@ -472,7 +472,7 @@ def test_upload_preview_then_commit_through_the_pages(client, park, officer):
     assert Enterprise.objects.unscoped().count() == 2
     batch = ImportBatch.objects.unscoped().get()
     assert client.get(batch.get_absolute_url()).status_code == 200
-    client.post(reverse("exchange:batch_undo", args=[batch.pk]))
+    client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
     assert Enterprise.objects.unscoped().count() == 0
 
 

@@ -44,9 +44,9 @@ def test_preview_then_commit_then_undo(client, auth):
     assert commit.status_code == 200
     batch_id = commit.json()["batch_id"]
     assert Enterprise.objects.unscoped().count() == 1
-    listed = client.get(reverse("api:import_batch_list"), **auth).json()["items"]
+    listed = client.get(reverse("api:importbatch_list"), **auth).json()["items"]
     assert [b["id"] for b in listed] == [batch_id]
-    undo = client.post(reverse("api:import_batch_undo", args=[batch_id]), **auth)
+    undo = client.post(reverse("api:importbatch_undo", args=[batch_id]), **auth)
     assert undo.status_code == 200 and undo.json()["status"] == "undone"
     assert not Enterprise.objects.unscoped().exists()
 

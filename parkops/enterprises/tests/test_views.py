@@ -37,7 +37,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         writer_role=Role.SERVICE_OFFICER,
         list_url="enterprises:enterprise_list",
         detail_url="enterprises:enterprise_detail",
-        create_url="enterprises:enterprise_create",
+        create_url="enterprises:enterprise_add",
         edit_url="enterprises:enterprise_edit",
         api_list="api:enterprise_list",
         api_detail="api:enterprise_detail",
@@ -71,7 +71,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         typed = "  " + code.lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "uscc": typed},
         )
         self.assertEqual(response.status_code, 302)
@@ -80,7 +80,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
     def test_duplicate_credit_code_in_the_same_park_is_refused(self):
         sign_in(self.client, self.writer)
         data = {**enterprise_form(self.park_a), "uscc": self.own.uscc}
-        response = self.client.post(reverse("enterprises:enterprise_create"), data)
+        response = self.client.post(reverse("enterprises:enterprise_add"), data)
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors)
 
@@ -88,7 +88,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         foreign_industry = make_industry(self.park_b, name="外园产业")
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "industry": foreign_industry.pk},
         )
         self.assertEqual(response.status_code, 200)
@@ -107,7 +107,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         stranger = make_user(Role.SERVICE_OFFICER, park=self.park_b)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "commissioner": stranger.pk},
         )
         self.assertEqual(response.status_code, 200)

@@ -27,12 +27,12 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         make=make_unit,
         reader_role=Role.PROMOTION_OFFICER,
         writer_role=Role.PARK_ADMIN,
-        list_url="promotion:unit_list",
-        detail_url="promotion:unit_detail",
-        create_url="promotion:unit_create",
-        edit_url="promotion:unit_edit",
-        api_list="api:unit_list",
-        api_detail="api:unit_detail",
+        list_url="promotion:promotionunit_list",
+        detail_url="promotion:promotionunit_detail",
+        create_url="promotion:promotionunit_add",
+        edit_url="promotion:promotionunit_edit",
+        api_list="api:promotionunit_list",
+        api_detail="api:promotionunit_detail",
         form_data=unit_form,
         invalid_form_data=unit_form_without_kind,
     )
@@ -41,7 +41,7 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         officer = make_user(Role.PROMOTION_OFFICER, park=self.park_a)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "members": [officer.pk]},
         )
         self.assertEqual(response.status_code, 302)
@@ -53,7 +53,7 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         stranger = make_user(Role.PROMOTION_OFFICER, park=self.park_b)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "members": [stranger.pk]},
         )
         self.assertEqual(response.status_code, 200)
@@ -63,7 +63,7 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         child = make_unit(self.park_a, parent=self.own)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "parent": child.pk},
         )
         self.assertEqual(response.status_code, 200)

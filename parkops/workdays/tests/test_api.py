@@ -170,7 +170,7 @@ class OverrideApiTests(TestCase):
         make_override(park, date=datetime.date(2026, 10, 1))
         make_override(other, date=datetime.date(2027, 10, 2))
         response = self.client.get(
-            reverse("api:calendar_override_list"),
+            reverse("api:calendaroverride_list"),
             {"year": 2027},
             HTTP_AUTHORIZATION=f"Bearer {make_token(officer)}",
         )
