@@ -25,7 +25,9 @@ urlpatterns = [
         views.membership_revoke,
         name="membership_revoke",
     ),
-    path("users/<int:pk>/sessions/<int:session_pk>/end/", views.session_end, name="usersession_end"),
+    path(
+        "users/<int:pk>/sessions/<int:session_pk>/end/", views.session_end, name="usersession_end"
+    ),
     path("users/<int:pk>/2fa-reset/", views.otp_reset, name="otp_reset"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
     path("lockouts/<int:pk>/lift/", views.lockout_lift, name="lockout_lift"),

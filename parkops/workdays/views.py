@@ -111,7 +111,9 @@ def year_confirm(request, year):
             _("%(year)d is confirmed as entered in full: its deadlines are no longer provisional.")
             % {"year": year},
         )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )
 
 
 @require_POST
@@ -124,4 +126,6 @@ def year_reopen(request, year):
         _("The confirmation for %(year)d was withdrawn: its deadlines are provisional again.")
         % {"year": year},
     )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )

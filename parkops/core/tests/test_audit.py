@@ -184,7 +184,10 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
 
 @pytest.mark.parametrize(
     ("name", "path"),
-    [("core:auditentry_export", "/audit/export.xlsx"), ("core:auditentry_export_csv", "/audit/export.csv")],
+    [
+        ("core:auditentry_export", "/audit/export.xlsx"),
+        ("core:auditentry_export_csv", "/audit/export.csv"),
+    ],
 )
 def test_export_refused_to_other_roles_and_the_refusal_is_audited(client, name, path):
     park = make_park()

@@ -246,7 +246,9 @@ def test_filter_by_object_type_offers_chinese_names_and_narrows_the_list(client,
         user=make_user(), role=Role.PARK_LEADER, park=make_park(), actor=SYSTEM
     )
     _auditor(client)
-    response = client.get(reverse("core:auditentry_list"), {"object_type": "enterprises.enterprise"})
+    response = client.get(
+        reverse("core:auditentry_list"), {"object_type": "enterprises.enterprise"}
+    )
     assert '<option value="enterprises.enterprise" selected>企业</option>' in (
         response.content.decode()
     )

@@ -105,7 +105,9 @@ def test_revoking_an_api_token_asks_first(client, target):
     sign_in(client, target)
     token = ApiToken.objects.get(user=target)
     asked = question(
-        client, reverse("accounts:apitoken_list"), reverse("accounts:apitoken_revoke", args=[token.pk])
+        client,
+        reverse("accounts:apitoken_list"),
+        reverse("accounts:apitoken_revoke", args=[token.pk]),
     )
     assert asked == "确定吊销 API 令牌 test？使用它的程序将立即被拒绝。"
 

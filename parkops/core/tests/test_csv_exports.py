@@ -83,7 +83,8 @@ def test_the_list_pages_offer_csv_beside_excel(client):
     assert reverse("exchange:export_csv", args=["enterprises"]) in page
     sign_in(client, make_user(Role.AUDIT_ADMIN))
     assert (
-        reverse("core:auditentry_export_csv") in client.get(reverse("core:auditentry_list")).content.decode()
+        reverse("core:auditentry_export_csv")
+        in client.get(reverse("core:auditentry_list")).content.decode()
     )
     sign_in(client, make_user(Role.SECURITY_ADMIN))
     page = client.get(reverse("accounts:user_list")).content.decode()

@@ -425,7 +425,10 @@ def test_only_the_importer_may_undo(client, park, officer):
     with pytest.raises(PermissionDenied):
         exchange_services.import_undo(batch=outcome.batch, actor=colleague)
     sign_in(client, colleague)
-    assert client.post(reverse("exchange:importbatch_undo", args=[outcome.batch.pk])).status_code == 403
+    assert (
+        client.post(reverse("exchange:importbatch_undo", args=[outcome.batch.pk])).status_code
+        == 403
+    )
     assert Enterprise.objects.unscoped().count() == 1
 
 
