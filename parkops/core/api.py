@@ -50,9 +50,7 @@ class IndustryOut(Schema):
     parent_id: int | None
 
 
-add_read_routes(
-    router, path="/parks", model=Park, filterset_class=ParkFilterSet, schema=ParkOut
-)
+add_read_routes(router, path="/parks", model=Park, filterset_class=ParkFilterSet, schema=ParkOut)
 add_read_routes(
     router,
     path="/alliances",
