@@ -465,7 +465,7 @@ class TestSeparationOfDuties:
         assert AuditEntry.objects.filter(object_type="accounts.membership").count() == 2
 
     def test_membership_form_offers_only_the_units_of_the_park_being_granted(self, client):
-        from parkops.core.testing import make_unit
+        from parkops.promotion.testing import make_unit
 
         park, other = make_park(), make_park()
         own_unit = make_unit(park, name="本园招商一局")
@@ -480,7 +480,7 @@ class TestSeparationOfDuties:
         assert secret_unit.name not in html
 
     def test_granting_a_unit_of_another_park_is_refused_on_the_unit(self, client):
-        from parkops.core.testing import make_unit
+        from parkops.promotion.testing import make_unit
 
         park, other = make_park(), make_park()
         foreign_unit = make_unit(other)
@@ -502,7 +502,7 @@ class TestSeparationOfDuties:
         assert not Membership.objects.filter(user=user).exists()
 
     def test_security_admin_grants_a_unit_of_the_park_being_granted(self, client):
-        from parkops.core.testing import make_unit
+        from parkops.promotion.testing import make_unit
 
         park = make_park()
         unit = make_unit(park)

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import audit_entries, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import audit_entries, make_park, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

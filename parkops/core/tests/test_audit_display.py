@@ -20,16 +20,10 @@ from parkops.core import audit
 from parkops.core.audit_display import MASK, AuditReader, public_fields
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import (
-    audit_entries,
-    make_park,
-    make_token,
-    make_user,
-    random_uscc,
-    sign_in,
-)
+from parkops.core.testing import audit_entries, make_park, make_token, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +469,7 @@ def test_a_creation_shows_nothing_before_not_保密(client, renamed):
 
 
 def test_a_revealed_phone_reads_字段_电话(client):
-    from parkops.core.testing import make_contact
+    from parkops.enterprises.testing import make_contact
 
     park = make_park()
     contact = make_contact(park, phone="13815270001")

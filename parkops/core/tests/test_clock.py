@@ -15,8 +15,9 @@ from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import excel_value
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, random_uscc, sign_in, xlsx_bytes
+from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
 from parkops.core.text import format_cst, format_cst_date
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -12,17 +12,9 @@ from parkops.accounts.models import ApiToken
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_contact,
-    make_enterprise,
-    make_override,
-    make_park,
-    make_token,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_contact, make_enterprise, random_uscc
+from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
 

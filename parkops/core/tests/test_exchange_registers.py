@@ -11,17 +11,10 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
 from parkops.core.models import Industry
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_unit,
-    make_user,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +39,8 @@ def _enterprises(park):
 
 
 def _overrides(park):
-    from parkops.core.testing import make_override
     from parkops.workdays.models import CalendarOverride
+    from parkops.workdays.testing import make_override
 
     make_override(park)
     make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")

@@ -12,19 +12,11 @@ from openpyxl import load_workbook
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_unit,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 

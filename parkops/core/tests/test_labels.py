@@ -12,15 +12,9 @@ from django.urls import reverse
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_enterprise,
-    make_park,
-    make_unit,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_enterprise, random_uscc
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from parkops.core import audit
 from parkops.core.filters import AuditEntryFilterSet, ImportBatchFilterSet, IndustryFilterSet
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.filters import PromotionUnitFilterSet
 from parkops.workdays.filters import CalendarOverrideFilterSet
 

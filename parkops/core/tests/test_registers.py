@@ -7,7 +7,7 @@ from django.utils import translation
 from parkops.core.models import Industry, Park
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    Register,
+    INDUSTRY,
     WritableRegisterTestCase,
     audit_entries,
     make_industry,
@@ -17,29 +17,8 @@ from parkops.core.testing import (
 )
 
 
-def industry_form(park):
-    return {"code": "EI-NEW", "name": "人工智能"}
-
-
-def industry_form_without_name(park):
-    return {"code": "EI-NEW", "name": ""}, "name"
-
-
 class IndustryRegisterTests(WritableRegisterTestCase):
-    register = Register(
-        model=Industry,
-        make=make_industry,
-        reader_role=Role.PROMOTION_OFFICER,
-        writer_role=Role.PARK_ADMIN,
-        list_url="core:industry_list",
-        detail_url="core:industry_detail",
-        create_url="core:industry_add",
-        edit_url="core:industry_edit",
-        api_list="api:industry_list",
-        api_detail="api:industry_detail",
-        form_data=industry_form,
-        invalid_form_data=industry_form_without_name,
-    )
+    declaration = INDUSTRY
 
     def test_level_follows_from_the_parent(self):
         chain = make_industry(self.park_a, parent=self.own, level=Industry.Level.CHAIN)

@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
 from parkops.core.permissions import Role
-from parkops.core.testing import grant, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import grant, make_park, make_user, sign_in
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

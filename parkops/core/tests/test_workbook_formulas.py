@@ -21,19 +21,12 @@ from parkops.core.exchange.spec import REF, all_specs
 from parkops.core.exports import QUOTED_PREFIXES, append_row, new_workbook
 from parkops.core.models import AuditEntry, ImportBatch, Industry
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import (
-    grant,
-    make_alliance,
-    make_enterprise,
-    make_industry,
-    make_override,
-    make_park,
-    make_unit,
-    make_user,
-    sign_in,
-)
+from parkops.core.testing import grant, make_alliance, make_industry, make_park, make_user, sign_in
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.testing import make_unit
+from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
 

@@ -19,17 +19,10 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 
 pytestmark = pytest.mark.django_db
 HEADER = [

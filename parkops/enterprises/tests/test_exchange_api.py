@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, random_uscc, xlsx_bytes
+from parkops.core.testing import make_park, make_token, make_user, xlsx_bytes
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "状态"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 from parkops.accounts.models import Membership
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_contact, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
+from parkops.enterprises.testing import make_contact, make_enterprise
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"

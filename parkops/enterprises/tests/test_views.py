@@ -3,47 +3,18 @@ from django.urls import reverse
 
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    Register,
     WritableRegisterTestCase,
-    make_enterprise,
     make_industry,
     make_park,
     make_user,
-    random_uscc,
     sign_in,
 )
 from parkops.enterprises.models import Enterprise
-
-
-def enterprise_form(park):
-    return {
-        "name": "宿迁新型显示技术有限公司",
-        "uscc": random_uscc(),
-        "status": Enterprise.Status.SETTLED,
-        "registered_region": "321300",
-        "former_names": "",
-    }
-
-
-def enterprise_form_with_bad_uscc(park):
-    return {**enterprise_form(park), "uscc": "91321300MA1MXXXXX0"}, "uscc"
+from parkops.enterprises.testing import ENTERPRISE, enterprise_form, make_enterprise, random_uscc
 
 
 class EnterpriseRegisterTests(WritableRegisterTestCase):
-    register = Register(
-        model=Enterprise,
-        make=make_enterprise,
-        reader_role=Role.PROJECT_OFFICER,
-        writer_role=Role.SERVICE_OFFICER,
-        list_url="enterprises:enterprise_list",
-        detail_url="enterprises:enterprise_detail",
-        create_url="enterprises:enterprise_add",
-        edit_url="enterprises:enterprise_edit",
-        api_list="api:enterprise_list",
-        api_detail="api:enterprise_detail",
-        form_data=enterprise_form,
-        invalid_form_data=enterprise_form_with_bad_uscc,
-    )
+    declaration = ENTERPRISE
 
     def test_search_by_pinyin_initials_finds_the_enterprise(self):
         wanted = make_enterprise(self.park_a, name="苏州宿迁电子有限公司")
@@ -95,7 +66,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         self.assertIn("industry", response.context["form"].errors)
 
     def test_contact_phone_is_masked_on_the_detail_page(self):
-        from parkops.core.testing import make_contact
+        from parkops.enterprises.testing import make_contact
 
         make_contact(self.park_a, enterprise=self.own, phone="13812341234")
         sign_in(self.client, self.reader)

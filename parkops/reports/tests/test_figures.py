@@ -9,9 +9,10 @@ from parkops.accounts.models import User
 from parkops.core.figures import COUNTING_KINDS, Section, Unit, all_figures, format_figure, yoy_pct
 from parkops.core.models import Park
 from parkops.core.periods import Period
-from parkops.core.testing import make_enterprise, make_park, sign_in
+from parkops.core.testing import make_park, sign_in
 from parkops.demo.loader import load_demo
 from parkops.enterprises.figures import entered_statistics_yoy
+from parkops.enterprises.testing import make_enterprise
 
 H1 = Period.parse("2023-H1")
 

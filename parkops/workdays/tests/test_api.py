@@ -7,17 +7,10 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_alliance,
-    make_override,
-    make_park,
-    make_token,
-    make_user,
-    sign_in,
-)
+from parkops.core.testing import grant, make_alliance, make_park, make_token, make_user, sign_in
 from parkops.core.tests.test_workdays import UNCOVERED, a_monday
 from parkops.workdays import services
+from parkops.workdays.testing import make_override
 
 
 def make_park_admin(park):

@@ -13,7 +13,6 @@ from parkops.core.testing import (
     audit_entries,
     grant,
     make_alliance,
-    make_override,
     make_park,
     make_user,
     sign_in,
@@ -22,6 +21,7 @@ from parkops.core.testing import (
 from parkops.core.tests.test_workdays import UNCOVERED
 from parkops.workdays import selectors, services
 from parkops.workdays.models import CalendarOverride, CalendarYear
+from parkops.workdays.testing import make_override
 
 CALENDAR = reverse("workdays:calendaroverride_list")
 
