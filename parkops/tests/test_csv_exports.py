@@ -18,7 +18,7 @@ from parkops.core.exports import QUOTED_PREFIXES, csv_field
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import make_park, make_user, sign_in
-from parkops.core.tests.test_workbook_formulas import PAYLOADS, POPULATE
+from parkops.tests.test_workbook_formulas import PAYLOADS, POPULATE
 
 pytestmark = pytest.mark.django_db
 BOM = b"\xef\xbb\xbf"
