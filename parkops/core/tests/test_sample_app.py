@@ -100,4 +100,3 @@ def test_an_undeclared_endpoint_fails_the_coverage_test():
         test_scoping.uncovered(test_scoping.ENDPOINTS, test_scoping.EXEMPT, test_scoping.EXPOSED)
         == []
     )
-
