@@ -18,7 +18,7 @@ from parkops.core.exports import QUOTED_PREFIXES, csv_field
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import make_park, make_user, sign_in
-from parkops.tests.test_workbook_formulas import PAYLOADS, POPULATE
+from parkops.tests.test_workbook_formulas import PAYLOADS, populate
 
 pytestmark = pytest.mark.django_db
 BOM = b"\xef\xbb\xbf"
@@ -45,7 +45,7 @@ def assert_guarded(rows: list[list[str]], payloads=PAYLOADS) -> None:
 def test_every_register_exports_as_csv_with_bom_and_guarded_formulas(client, register):
     park = make_park()
     leader = make_user(Role.PARK_LEADER, park=park)
-    POPULATE[register](park, leader)
+    populate(register, park, leader)
     sign_in(client, leader)
     response = client.get(reverse("exchange:export_csv", args=[register]))
     assert response["Content-Disposition"].endswith(".csv")
