@@ -10,7 +10,6 @@ from parkops.core.figures import COUNTING_KINDS, Section, Unit, all_figures, for
 from parkops.core.models import Park
 from parkops.core.periods import Period
 from parkops.core.testing import make_park, sign_in
-from parkops.demo.loader import load_demo
 from parkops.enterprises.figures import entered_statistics_yoy
 from parkops.enterprises.testing import make_enterprise
 
@@ -18,8 +17,7 @@ H1 = Period.parse("2023-H1")
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_loaded, db):
     return Park.objects.get(code="sszy")
 
 
