@@ -38,6 +38,7 @@ class EnterpriseOut(Schema):
     settled_on: datetime.date | None
     above_scale: bool
     above_scale_since: datetime.date | None
+    above_scale_until: datetime.date | None
     commissioner_id: int | None
 
 
@@ -63,6 +64,7 @@ class EnterpriseIn(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool = False
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 
@@ -76,6 +78,7 @@ class EnterprisePatch(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool | None = None
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 

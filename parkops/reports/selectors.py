@@ -96,11 +96,16 @@ def card_park(*, user, code: str | None) -> Park:
 
 
 def parse_keys(text: str | None) -> list[Figure] | None:
-    """The figures named in ``text`` (``a,b``), None for all; unknown keys are a
-    ValidationError on ``keys`` naming them."""
-    if not text or not text.strip():
+    """The figures named in ``text`` (``a,b``), None (all) when ``text`` is None;
+    unknown keys, or a ``keys`` that names none (``keys=``, ``keys=,``), are a
+    ValidationError on ``keys``."""
+    if text is None:
         return None
     keys = [key.strip() for key in text.split(",") if key.strip()]
+    if not keys:
+        raise ValidationError(
+            {"keys": _("Name at least one figure in keys, or leave keys out for every figure.")}
+        )
     unknown = [key for key in keys if get_figure(key) is None]
     if unknown:
         raise ValidationError(
@@ -125,9 +130,27 @@ def report_card(*, user, park: Park, period: Period, figures: list[Figure] | Non
     )
 
 
-def card_for_request(*, user, park_code: str | None, period_text: str | None, keys: str | None):
+def card_for_request(
+    *,
+    user,
+    park_code: str | None,
+    period_text: str | None,
+    keys: str | None,
+    defaults: bool = True,
+):
     """Parse the request's park, period and keys, then compute the card:
-    ``Http404`` for a park not the user's, ``ValidationError`` for a bad period or key."""
+    ``Http404`` for a park not the user's, ``ValidationError`` for a bad period or key.
+    The page falls back to the active park and the last half year (``defaults``);
+    the API does not guess: there a missing or empty park or period is a
+    ValidationError naming it."""
+    if not defaults:
+        missing = {}
+        if not (park_code or "").strip():
+            missing["park"] = [_("Say which park: park=<park code>.")]
+        if not (period_text or "").strip():
+            missing["period"] = [_("Say which period: period=2023-H1, for example.")]
+        if missing:
+            raise ValidationError(missing)
     park = card_park(user=user, code=park_code)
     period = parse_period(period_text) if period_text else default_period()
     return report_card(user=user, park=park, period=period, figures=parse_keys(keys))

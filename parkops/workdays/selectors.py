@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +26,8 @@ from parkops.core.workdays import (
 from parkops.workdays.models import CalendarOverride, CalendarYear
 
 MAX_WORKING_DAYS = 1000
+# A time of day, then a space, then an offset: "10:00 08:00" was "10:00+08:00".
+_SPACE_FOR_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 MAX_WORKING_HOURS = 10000
 
 
@@ -171,9 +174,12 @@ def _amount(raw: str | None, *, field: str, limit: int) -> Decimal | None:
 
 
 def parse_moment(raw: str | None, *, field: str = "start") -> datetime.datetime:
-    """An ISO 8601 date-time; without an offset it is taken as China time."""
+    """An ISO 8601 date-time; without an offset it is taken as China time. A
+    space before the offset is read as "+": that is what an unencoded "+08:00"
+    in a query string arrives as."""
+    text = _SPACE_FOR_PLUS.sub(r"\1+\2", str(raw or "").strip())
     try:
-        moment = datetime.datetime.fromisoformat(str(raw or "").strip())
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
             {field: [_("Give a date and time like 2023-09-28T10:00+08:00.")]}

@@ -123,3 +123,44 @@ def test_a_list_link_naming_a_foreign_park_shows_no_foreign_rows(client, demo):
     sign_in(client, outsider)
     listed = client.get(reverse("enterprises:enterprise_list"), {"park": "sszy"})
     assert {row.park.code for row in listed.context["table"].data} == {"wzsc"}
+
+
+def test_a_1992_period_is_a_400_not_a_server_error(client, demo):
+    # Its comparison would be in 1991, before China time was UTC+8 all year.
+    response = _get(client, User.objects.get(username="leader"), park="sszy", period="1992-H1")
+    assert response.status_code == 400
+    assert "1993" in response.json()["errors"]["period"][0]
+    sign_in(client, User.objects.get(username="leader"))
+    page = client.get(reverse("reports:card"), {"period": "1992"})
+    assert page.status_code == 200
+    assert "1993" in page.context["error"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "reason"),
+    [
+        ({"park": "", "period": "2023-H1"}, "park", "请指明园区"),
+        ({"period": "2023-H1"}, "park", "请指明园区"),
+        ({"park": "sszy", "period": ""}, "period", "请指明报告期"),
+        ({"park": "sszy"}, "period", "请指明报告期"),
+        ({"park": "sszy", "period": "2023-H1", "keys": ","}, "keys", "至少写一个指标"),
+        ({"park": "sszy", "period": "2023-H1", "keys": ""}, "keys", "至少写一个指标"),
+    ],
+)
+def test_a_missing_or_empty_parameter_is_a_400_saying_which(client, demo, params, field, reason):
+    response = _get(client, User.objects.get(username="leader"), **params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "请求无效。"
+    assert reason in body["errors"][field][0]
+
+
+def test_the_card_api_answers_without_deprecated_returns(client, demo):
+    import warnings
+
+    leader = User.objects.get(username="leader")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _get(client, leader, park="sszy", period="2023-H1").status_code == 200
+        assert _get(client, leader, park="sszy", period="2023-H3").status_code == 400
+    assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]
