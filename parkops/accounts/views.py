@@ -209,7 +209,7 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
-    return redirect("accounts:token_list")
+    return redirect("accounts:apitoken_list")
 
 
 # ------------------------------------------------------ administrators' pages

@@ -49,13 +49,10 @@ class IndustryOut(Schema):
     parent_id: int | None
 
 
-add_read_routes(
-    router, path="/parks", name="park", model=Park, filterset_class=ParkFilterSet, schema=ParkOut
-)
+add_read_routes(router, path="/parks", model=Park, filterset_class=ParkFilterSet, schema=ParkOut)
 add_read_routes(
     router,
     path="/alliances",
-    name="alliance",
     model=Alliance,
     filterset_class=AllianceFilterSet,
     schema=AllianceOut,
@@ -64,7 +61,6 @@ add_read_routes(
 add_read_routes(
     router,
     path="/industries",
-    name="industry",
     model=Industry,
     filterset_class=IndustryFilterSet,
     schema=IndustryOut,
@@ -157,7 +153,6 @@ def _audit_admins_only(request):
 add_read_routes(
     router,
     path="/audit-entries",
-    name="audit",
     model=AuditEntry,
     filterset_class=AuditEntryFilterSet,
     schema=AuditEntryOut,

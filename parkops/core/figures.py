@@ -1,7 +1,7 @@
 """The figures registry: every report-card number, declared once by its app.
 
 An app declares its figures in its own ``figures.py`` (the way ``exchange.py``
-declares registers) by calling ``register(Figure(...))``; the registry finds
+declares registers) by calling ``declare(Figure(...))``; the registry finds
 those modules by autodiscovery on first use, so ``core`` imports no leaf app.
 A figure's ``compute(parks=..., period=...)`` is a selector returning a
 ``FigureResult``: the value (``Decimal``, or ``None`` with the reason), the
@@ -126,7 +126,7 @@ class DuplicateFigure(RuntimeError):
     """Two declarations of one key: keys are stable names, so this is a bug."""
 
 
-def register(figure: Figure) -> Figure:
+def declare(figure: Figure) -> Figure:
     """Add ``figure`` to the registry; a key may be declared once."""
     if figure.key in _REGISTRY and _REGISTRY[figure.key] is not figure:
         raise DuplicateFigure(figure.key)

@@ -348,7 +348,7 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("core:audit_detail", args=[self.pk])
+        return reverse("core:auditentry_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
@@ -424,7 +424,7 @@ class ImportBatch(ParkScopedModel):
         return f"{self.file_name}（{format_cst(self.created_at)}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:batch_detail", args=[self.pk])
+        return reverse("exchange:importbatch_detail", args=[self.pk])
 
     @property
     def register_title(self) -> str:
@@ -531,4 +531,4 @@ class ImportJob(ParkScopedModel):
         return f"{self.file_name} {self.get_mode_display()} {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:job_detail", args=[self.pk])
+        return reverse("exchange:importjob_detail", args=[self.pk])

@@ -53,7 +53,7 @@ class ParkListView(generic.ObjectListView):
     model = Park
     table_class = ParkTable
     filterset_class = ParkFilterSet
-    create_url_name = "core:park_create"
+    create_url_name = "core:park_add"
     exchange_key = "parks"
 
 
@@ -111,7 +111,7 @@ class IndustryListView(generic.ObjectListView):
     table_class = IndustryTable
     filterset_class = IndustryFilterSet
     select_related = ("parent",)
-    create_url_name = "core:industry_create"
+    create_url_name = "core:industry_add"
     exchange_key = "industries"
 
 
@@ -146,7 +146,7 @@ class AuditEntryListView(generic.ObjectListView):
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
     select_related = ("park", "actor")
-    export_url_name = "core:audit_export"
+    export_url_name = "core:auditentry_export"
 
     def get_table_kwargs(self):
         return {"reader": AuditReader(self.request.user)}

@@ -72,7 +72,8 @@ def test_api_docs_page_lists_the_endpoints_offline(page):
 
 
 def test_import_a_spreadsheet_preview_fix_and_commit(page, tmp_path):
-    from parkops.core.testing import random_uscc, xlsx_bytes
+    from parkops.core.testing import xlsx_bytes
+    from parkops.enterprises.testing import random_uscc
 
     header = ["企业名称", "统一社会信用代码", "状态"]
     bad = tmp_path / "企业-有错.xlsx"

@@ -106,7 +106,6 @@ def _fields(request, data: dict, park) -> dict:
 add_read_routes(
     router,
     path="/enterprises",
-    name="enterprise",
     model=Enterprise,
     filterset_class=EnterpriseFilterSet,
     schema=EnterpriseOut,
@@ -114,7 +113,7 @@ add_read_routes(
 )
 
 
-@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_create")
+@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_add")
 def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     target = resolve_park(request, park, Enterprise)
     enterprise = services.enterprise_create(
@@ -123,7 +122,7 @@ def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     return Status(201, enterprise)
 
 
-@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_update")
+@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_edit")
 def enterprise_update(request, pk: int, payload: EnterprisePatch):
     enterprise = get_scoped(Enterprise, request, pk)
     # Seeing an enterprise is not editing it: the service refuses if not allowed.

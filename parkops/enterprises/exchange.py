@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, register
+from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, declare
 from parkops.core.models import Industry
 from parkops.enterprises import services
 from parkops.enterprises.filters import EnterpriseFilterSet
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import normalise
 
-ENTERPRISES = register(
+ENTERPRISES = declare(
     RegisterSpec(
         key="enterprises",
         model=Enterprise,

@@ -13,8 +13,8 @@ from parkops.core.figures import (
     Kind,
     Section,
     Unit,
+    declare,
     list_url,
-    register,
     yoy_pct,
 )
 from parkops.enterprises.models import Enterprise
@@ -148,7 +148,7 @@ def entered_statistics_yoy(*, parks, period) -> FigureResult:
 
 SECTION = Section.ENTERPRISES
 
-register(
+declare(
     Figure(
         key="enterprises.registered",
         section=SECTION,
@@ -160,7 +160,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.above_scale",
         section=SECTION,
@@ -172,7 +172,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.entered_statistics_new",
         section=SECTION,
@@ -184,7 +184,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.entered_statistics_new_yoy_pct",
         section=SECTION,

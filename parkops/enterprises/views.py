@@ -17,7 +17,7 @@ class EnterpriseListView(generic.ObjectListView):
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilterSet
     select_related = ("industry", "commissioner")
-    create_url_name = "enterprises:enterprise_create"
+    create_url_name = "enterprises:enterprise_add"
     exchange_key = "enterprises"
 
 

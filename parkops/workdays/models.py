@@ -71,7 +71,7 @@ class CalendarOverride(ParkScopedModel):
             raise ValidationError({"date": outside_calendar_years(years)}, code="out_of_range")
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.date:%Y-%m}"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.date:%Y-%m}"
 
     @property
     def working(self) -> bool:
@@ -107,4 +107,4 @@ class CalendarYear(ParkScopedModel):
         return str(self.year)
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.year}-01"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.year}-01"

@@ -68,7 +68,7 @@ def calendar_month(request):
 class CalendarOverrideEditView(generic.ObjectEditView):
     model = CalendarOverride
     form_class = CalendarOverrideForm
-    list_url_name = "workdays:calendar"
+    list_url_name = "workdays:calendaroverride_list"
 
     def create(self, form, park):
         return services.override_create(park=park, actor=self.request.user, **form.cleaned_data)
@@ -113,7 +113,9 @@ def year_confirm(request, year):
             _("%(year)d is confirmed as entered in full: its deadlines are no longer provisional.")
             % {"year": year},
         )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendar')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )
 
 
 @require_POST
@@ -126,4 +128,6 @@ def year_reopen(request, year):
         _("The confirmation for %(year)d was withdrawn: its deadlines are provisional again.")
         % {"year": year},
     )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendar')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )

@@ -127,7 +127,6 @@ def _batches_visible(request):
 add_read_routes(
     router,
     path="/import-batches",
-    name="import_batch",
     model=ImportBatch,
     filterset_class=ImportBatchFilterSet,
     schema=ImportBatchOut,
@@ -135,7 +134,12 @@ add_read_routes(
 )
 
 
-@router.post("/import-batches/{pk}/undo", response=ImportBatchOut, operation_id="import_batch_undo")
+@router.post(
+    "/import-batches/{pk}/undo",
+    response=ImportBatchOut,
+    operation_id="importbatch_undo",
+    url_name="importbatch_undo",
+)
 def import_batch_undo(request, pk: int):
     """Undo a whole batch while none of its records changed since (422 otherwise)."""
     batch = get_scoped(ImportBatch, request, pk)

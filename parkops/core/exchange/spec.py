@@ -1,7 +1,7 @@
 """How a register describes itself to the exchange framework.
 
 An app's ``exchange.py`` builds one ``RegisterSpec`` per register and calls
-``register(spec)``; templates, imports, exports, the pages and the API all read
+``declare(spec)``; templates, imports, exports, the pages and the API all read
 from it. Columns say how to read and write a value; the spec says how rows are
 matched (natural key) and which services create and update objects.
 """
@@ -150,7 +150,7 @@ class RegisterSpec:
 _REGISTRY: dict[str, RegisterSpec] = {}
 
 
-def register(spec: RegisterSpec) -> RegisterSpec:
+def declare(spec: RegisterSpec) -> RegisterSpec:
     if spec.importable:
         _refuse_encrypted_columns(spec)
     _REGISTRY[spec.key] = spec

@@ -19,17 +19,10 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 
 pytestmark = pytest.mark.django_db
 HEADER = [
@@ -453,7 +446,10 @@ def test_only_the_importer_may_undo(client, park, officer):
     with pytest.raises(PermissionDenied):
         exchange_services.import_undo(batch=outcome.batch, actor=colleague)
     sign_in(client, colleague)
-    assert client.post(reverse("exchange:batch_undo", args=[outcome.batch.pk])).status_code == 403
+    assert (
+        client.post(reverse("exchange:importbatch_undo", args=[outcome.batch.pk])).status_code
+        == 403
+    )
     assert Enterprise.objects.unscoped().count() == 1
 
 
@@ -500,7 +496,7 @@ def test_upload_preview_then_commit_through_the_pages(client, park, officer):
     assert Enterprise.objects.unscoped().count() == 2
     batch = ImportBatch.objects.unscoped().get()
     assert client.get(batch.get_absolute_url()).status_code == 200
-    client.post(reverse("exchange:batch_undo", args=[batch.pk]))
+    client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
     assert Enterprise.objects.unscoped().count() == 0
 
 

@@ -67,8 +67,8 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.result["counts"]["create"] == 60
     assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
-    response = client.post(reverse("exchange:job_commit", args=[job.pk]))
-    again = client.post(reverse("exchange:job_commit", args=[job.pk]))  # a double click
+    response = client.post(reverse("exchange:importjob_commit", args=[job.pk]))
+    again = client.post(reverse("exchange:importjob_commit", args=[job.pk]))  # a double click
     commit_job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.COMMIT)
     assert again["Location"] == response["Location"] == commit_job.get_absolute_url()
     work()
@@ -86,7 +86,7 @@ def test_a_bad_row_in_a_large_file_saves_nothing(client, officer):
     job = ImportJob.objects.unscoped().get()
     assert not job.result["ok"]
     assert job.result["problems"][0]["row"] == 46
-    assert client.post(reverse("exchange:job_commit", args=[job.pk])).status_code == 403
+    assert client.post(reverse("exchange:importjob_commit", args=[job.pk])).status_code == 403
     assert not Enterprise.objects.unscoped().exists()
 
 

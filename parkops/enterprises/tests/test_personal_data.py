@@ -10,9 +10,10 @@ from parkops.accounts.models import Membership
 from parkops.core import crypto
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_contact, make_park, make_token, make_user, sign_in
+from parkops.core.testing import make_park, make_token, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Contact
+from parkops.enterprises.testing import make_contact
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"

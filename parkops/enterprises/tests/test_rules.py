@@ -14,16 +14,10 @@ from django.utils import translation
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_token,
-    make_user,
-    sign_in,
-)
+from parkops.core.testing import make_industry, make_park, make_token, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 REFUSED = "服务专员须为本园区的企业服务专员。"

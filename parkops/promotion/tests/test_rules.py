@@ -13,9 +13,10 @@ from django.utils import translation
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_unit, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.promotion import services
 from parkops.promotion.models import PromotionUnit, PromotionUnitMember
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 HEAD_REFUSED = "负责人须为本单元所在园区的招商人员。"
@@ -109,7 +110,7 @@ def test_the_page_refuses_them_with_the_same_messages(client, park, admin, unit)
     sign_in(client, admin)
     before = state(unit)
     response = client.post(
-        reverse("promotion:unit_edit", args=[unit.pk]),
+        reverse("promotion:promotionunit_edit", args=[unit.pk]),
         {
             "code": unit.code,
             "name": unit.name,
@@ -149,7 +150,7 @@ def test_the_page_refuses_a_parent_unit_of_another_park(client, admin, unit):
     sign_in(client, admin)
     before = parent_state(unit)
     response = client.post(
-        reverse("promotion:unit_edit", args=[unit.pk]),
+        reverse("promotion:promotionunit_edit", args=[unit.pk]),
         {"code": unit.code, "name": unit.name, "kind": unit.kind, "parent": foreign.pk},
     )
     assert response.status_code == 200

@@ -29,7 +29,7 @@ def admin():
 
 
 def listed(client, **params) -> list[str]:
-    response = client.get(reverse("promotion:unit_list"), params)
+    response = client.get(reverse("promotion:promotionunit_list"), params)
     assert response.status_code == 200
     return [row.record.name for row in response.context["table"].page.object_list]
 

@@ -7,14 +7,12 @@ from parkops.accounts.models import User
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
 from parkops.core.testing import make_alliance, make_token, make_user, sign_in
-from parkops.demo.loader import load_demo
 
 URL = "/api/reports/card"
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_loaded, db):
     return Park.objects.get(code="sszy")
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from parkops.core.models import AuditEntry
 from parkops.core.periods import CHINA, Period, PeriodKind
 from parkops.core.permissions import Role
-from parkops.core.testing import grant, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import grant, make_park, make_user, sign_in
+from parkops.enterprises.testing import make_enterprise
 from parkops.reports import selectors
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_a_park_of_the_users_own_is_listed_and_exported(client, parks, leader):
 def test_the_audit_logs_own_park_filter_is_not_taken_for_a_park_code(client, parks):
     home, _second = parks
     sign_in(client, make_user(Role.AUDIT_ADMIN))
-    response = client.get(reverse("core:audit_list"), {"park": home.pk})
+    response = client.get(reverse("core:auditentry_list"), {"park": home.pk})
     assert response.status_code == 200
 
 

@@ -25,10 +25,10 @@ from parkops.core.figures import (
 from parkops.core.models import Park
 from parkops.core.periods import Period
 from parkops.core.permissions import Role
-from parkops.core.testing import make_enterprise, make_park, make_user, sign_in
-from parkops.demo.loader import load_demo
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.enterprises.figures import above_scale, entered_statistics, entered_statistics_yoy
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
 from parkops.reports.selectors import CardFigure
 
 H1 = Period.parse("2023-H1")
@@ -43,8 +43,7 @@ def settled(park, **fields):
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_loaded, db):
     return Park.objects.get(code="sszy")
 
 

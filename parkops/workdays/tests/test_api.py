@@ -7,17 +7,10 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_alliance,
-    make_override,
-    make_park,
-    make_token,
-    make_user,
-    sign_in,
-)
+from parkops.core.testing import grant, make_alliance, make_park, make_token, make_user, sign_in
 from parkops.core.tests.test_workdays import UNCOVERED, a_monday
 from parkops.workdays import services
+from parkops.workdays.testing import make_override
 
 
 def make_park_admin(park):
@@ -181,7 +174,7 @@ class OverrideApiTests(TestCase):
         make_override(park, date=datetime.date(2026, 10, 1))
         make_override(other, date=datetime.date(2027, 10, 2))
         response = self.client.get(
-            reverse("api:calendar_override_list"),
+            reverse("api:calendaroverride_list"),
             {"year": 2027},
             HTTP_AUTHORIZATION=f"Bearer {make_token(officer)}",
         )

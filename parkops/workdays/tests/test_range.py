@@ -11,16 +11,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from parkops.core.permissions import Role
-from parkops.core.testing import make_override, make_park, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
 from parkops.core.tests.test_workdays import UNCOVERED
 from parkops.core.workdays import china_now
 from parkops.workdays import services
 from parkops.workdays.models import CalendarOverride
+from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
 
-CALENDAR = reverse("workdays:calendar")
-NEW = reverse("workdays:override_create")
+CALENDAR = reverse("workdays:calendaroverride_list")
+NEW = reverse("workdays:calendaroverride_add")
 THIS_YEAR = china_now().year
 LAST = THIS_YEAR + 5  # the last year the calendar keeps
 

@@ -20,16 +20,10 @@ from parkops.core import audit
 from parkops.core.audit_display import MASK, AuditReader, public_fields
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import (
-    audit_entries,
-    make_park,
-    make_token,
-    make_user,
-    random_uscc,
-    sign_in,
-)
+from parkops.core.testing import audit_entries, make_park, make_token, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +74,8 @@ def test_auditor_reads_no_enterprise_name_or_credit_code_on_the_audit_pages(clie
     _auditor(client)
     update = audit_entries(enterprise, action="update").get()
     pages = [
-        client.get(reverse("core:audit_list")),
-        client.get(reverse("core:audit_detail", args=[update.pk])),
+        client.get(reverse("core:auditentry_list")),
+        client.get(reverse("core:auditentry_detail", args=[update.pk])),
     ]
     for page in pages:
         assert page.status_code == 200
@@ -94,7 +88,7 @@ def test_auditor_sees_which_fields_changed_and_the_values_of_public_ones(client,
     enterprise, _uscc = renamed
     _auditor(client)
     update = audit_entries(enterprise, action="update").get()
-    html = client.get(reverse("core:audit_detail", args=[update.pk])).content.decode()
+    html = client.get(reverse("core:auditentry_detail", args=[update.pk])).content.decode()
     assert "名称" in html  # the name changed: said, but not to what
     assert "保密" in html
     assert "目标企业" in html and "在园企业" in html  # status: public, shown by its label
@@ -104,9 +98,9 @@ def test_auditor_reads_no_enterprise_name_or_credit_code_in_the_api(client, rena
     enterprise, uscc = renamed
     auditor = make_user(Role.AUDIT_ADMIN)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(auditor)}"}
-    listed = client.get(reverse("api:audit_list"), **headers)
+    listed = client.get(reverse("api:auditentry_list"), **headers)
     update = audit_entries(enterprise, action="update").get()
-    detail = client.get(reverse("api:audit_detail", args=[update.pk]), **headers)
+    detail = client.get(reverse("api:auditentry_detail", args=[update.pk]), **headers)
     for response in (listed, detail):
         assert response.status_code == 200
         body = json.dumps(response.json(), ensure_ascii=False)
@@ -121,7 +115,7 @@ def test_auditor_reads_no_enterprise_name_or_credit_code_in_the_api(client, rena
 def test_auditor_export_holds_no_enterprise_name_or_credit_code(client, renamed):
     _enterprise, uscc = renamed
     _auditor(client)
-    response = client.get(reverse("core:audit_export"))
+    response = client.get(reverse("core:auditentry_export"))
     assert response.status_code == 200
     text = _export_text(response)
     for secret in _secrets(uscc):
@@ -134,8 +128,8 @@ def test_page_api_and_export_hide_the_same_fields(client, renamed):
     auditor = _auditor(client)
     update = audit_entries(enterprise, action="update").get()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(auditor)}"}
-    api = client.get(reverse("api:audit_detail", args=[update.pk]), **headers).json()
-    page = client.get(reverse("core:audit_detail", args=[update.pk])).context["shown"]
+    api = client.get(reverse("api:auditentry_detail", args=[update.pk]), **headers).json()
+    page = client.get(reverse("core:auditentry_detail", args=[update.pk])).context["shown"]
     assert [(c["key"], c["hidden"]) for c in api["changes"]] == [
         (c.key, c.hidden) for c in page.changes
     ]
@@ -177,7 +171,7 @@ def test_the_audit_log_names_object_types_in_chinese(client, renamed):
         user=member, role=Role.PARK_LEADER, park=make_park(), actor=admin
     )
     _auditor(client)
-    cells = _cells(client.get(reverse("core:audit_list")))
+    cells = _cells(client.get(reverse("core:auditentry_list")))
     assert "企业" in cells and "角色授权" in cells
     assert not any("enterprises." in cell or "accounts." in cell for cell in cells)
 
@@ -190,7 +184,7 @@ def test_two_factor_devices_are_named_in_chinese(client):
     with transaction.atomic():
         audit.record(actor=user, action=AuditEntry.Action.OTP_ENROL, obj=device)
     _auditor(client)
-    cells = _cells(client.get(reverse("core:audit_list")))
+    cells = _cells(client.get(reverse("core:auditentry_list")))
     assert "两步验证设备" in cells
     assert not any("otp_totp" in cell for cell in cells)
 
@@ -203,10 +197,10 @@ def test_operations_read_新建_修改_删除(client, renamed):
     )
     account_services.membership_revoke(membership=membership, actor=admin)
     auditor = _auditor(client)
-    cells = _cells(client.get(reverse("core:audit_list")))
+    cells = _cells(client.get(reverse("core:auditentry_list")))
     assert {"新建", "修改", "删除"} <= set(cells)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(auditor)}"}
-    items = client.get(reverse("api:audit_list"), **headers).json()["items"]
+    items = client.get(reverse("api:auditentry_list"), **headers).json()["items"]
     assert {"新建", "修改", "删除"} <= {item["action_name"] for item in items}
 
 
@@ -219,7 +213,7 @@ def test_field_names_are_verbose_names_and_values_read_as_elsewhere(client):
     )
     _auditor(client)
     entry = audit_entries(membership, action="create").get()
-    cells = _cells(client.get(reverse("core:audit_detail", args=[entry.pk])))
+    cells = _cells(client.get(reverse("core:auditentry_detail", args=[entry.pk])))
     assert {"角色", "园区", "可查看个人信息"} <= set(cells)
     assert not {"park_id", "role", "can_view_personal_data"} & set(cells)
     assert {"园区领导", "宿迁经开区", "否"} <= set(cells)
@@ -246,7 +240,9 @@ def test_filter_by_object_type_offers_chinese_names_and_narrows_the_list(client,
         user=make_user(), role=Role.PARK_LEADER, park=make_park(), actor=SYSTEM
     )
     _auditor(client)
-    response = client.get(reverse("core:audit_list"), {"object_type": "enterprises.enterprise"})
+    response = client.get(
+        reverse("core:auditentry_list"), {"object_type": "enterprises.enterprise"}
+    )
     assert '<option value="enterprises.enterprise" selected>企业</option>' in (
         response.content.decode()
     )
@@ -334,7 +330,7 @@ def test_import_batches_name_and_filter_their_register_in_chinese(client):
             park=park, register=register, actor=make_user(), file_name="a.xlsx", sha256="0" * 64
         )
     sign_in(client, make_user(Role.PARK_LEADER, park=park))
-    response = client.get(reverse("exchange:batch_list"), {"register_key": "enterprises"})
+    response = client.get(reverse("exchange:importbatch_list"), {"register_key": "enterprises"})
     assert '<option value="enterprises" selected>企业</option>' in response.content.decode()
     cells = _cells(response)
     assert "企业" in cells and "招商体系" not in cells and "enterprises" not in cells
@@ -351,7 +347,7 @@ def test_audit_list_query_count_does_not_grow_with_entries(client):
 
     grant_in_a_new_park()
     _auditor(client)
-    url = reverse("core:audit_list")
+    url = reverse("core:auditentry_list")
     client.get(url)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
@@ -383,7 +379,7 @@ def test_auditor_reads_which_calendar_day_an_override_changed_but_not_its_note()
 
 def test_the_password_change_operation_reads_修改密码_not_a_field_label(client):
     _auditor(client)
-    html = client.get(reverse("core:audit_list")).content.decode()
+    html = client.get(reverse("core:auditentry_list")).content.decode()
     assert '<option value="password_change">修改密码</option>' in html
 
 
@@ -467,13 +463,13 @@ def test_a_creation_shows_nothing_before_not_保密(client, renamed):
     shown = AuditReader(make_user(Role.AUDIT_ADMIN)).display(created)
     name = next(change for change in shown.changes if change.key == "name")
     assert (name.before, name.after, name.hidden) == ("—", "保密", True)
-    cells = _cells(client.get(reverse("core:audit_detail", args=[created.pk])))
+    cells = _cells(client.get(reverse("core:auditentry_detail", args=[created.pk])))
     row = cells.index("名称")
     assert cells[row : row + 3] == ["名称", "—", "保密"]
 
 
 def test_a_revealed_phone_reads_字段_电话(client):
-    from parkops.core.testing import make_contact
+    from parkops.enterprises.testing import make_contact
 
     park = make_park()
     contact = make_contact(park, phone="13815270001")
@@ -482,7 +478,7 @@ def test_a_revealed_phone_reads_字段_电话(client):
     services.contact_phone_reveal(contact=contact, actor=reader)
     _auditor(client)
     entry = AuditEntry.objects.get(action="view_personal")
-    cells = _cells(client.get(reverse("core:audit_detail", args=[entry.pk])))
+    cells = _cells(client.get(reverse("core:auditentry_detail", args=[entry.pk])))
     row = cells.index("字段")
     assert cells[row : row + 3] == ["字段", "—", "电话"]
 
@@ -508,7 +504,7 @@ def test_the_import_batch_list_query_count_does_not_grow_with_batches(client):
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("exchange:batch_list")).status_code == 200
+            assert client.get(reverse("exchange:importbatch_list")).status_code == 200
         return len(captured)
 
     batch()

@@ -12,17 +12,9 @@ from parkops.accounts.models import ApiToken
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_contact,
-    make_enterprise,
-    make_override,
-    make_park,
-    make_token,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_contact, make_enterprise, random_uscc
+from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +97,9 @@ def test_revoking_an_api_token_asks_first(client, target):
     sign_in(client, target)
     token = ApiToken.objects.get(user=target)
     asked = question(
-        client, reverse("accounts:token_list"), reverse("accounts:token_revoke", args=[token.pk])
+        client,
+        reverse("accounts:apitoken_list"),
+        reverse("accounts:apitoken_revoke", args=[token.pk]),
     )
     assert asked == "确定吊销 API 令牌 test？使用它的程序将立即被拒绝。"
 
@@ -138,7 +132,7 @@ def test_undoing_an_import_asks_first_counting_the_records(client, park):
     ).batch
     sign_in(client, officer)
     asked = question(
-        client, batch.get_absolute_url(), reverse("exchange:batch_undo", args=[batch.pk])
+        client, batch.get_absolute_url(), reverse("exchange:importbatch_undo", args=[batch.pk])
     )
     assert asked.startswith("确定撤销此次导入？将删除本次新建的 12 条记录")
 
@@ -149,7 +143,7 @@ def test_deleting_a_calendar_override_asks_first_naming_the_day(client, park):
     sign_in(client, admin)
     asked = question(
         client,
-        reverse("workdays:calendar"),
-        reverse("workdays:override_delete", args=[override.pk]),
+        reverse("workdays:calendaroverride_list"),
+        reverse("workdays:calendaroverride_delete", args=[override.pk]),
     )
     assert asked.startswith(f"确定删除 {override.date:%Y-%m-%d} 的调整（")

@@ -18,7 +18,7 @@ from parkops.core.exports import QUOTED_PREFIXES, csv_field
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import make_park, make_user, sign_in
-from parkops.core.tests.test_workbook_formulas import PAYLOADS, POPULATE
+from parkops.tests.test_workbook_formulas import PAYLOADS, populate
 
 pytestmark = pytest.mark.django_db
 BOM = b"\xef\xbb\xbf"
@@ -45,7 +45,7 @@ def assert_guarded(rows: list[list[str]], payloads=PAYLOADS) -> None:
 def test_every_register_exports_as_csv_with_bom_and_guarded_formulas(client, register):
     park = make_park()
     leader = make_user(Role.PARK_LEADER, park=park)
-    POPULATE[register](park, leader)
+    populate(register, park, leader)
     sign_in(client, leader)
     response = client.get(reverse("exchange:export_csv", args=[register]))
     assert response["Content-Disposition"].endswith(".csv")
@@ -63,7 +63,7 @@ def test_the_audit_log_exports_as_csv(client):
             )
     stored = list(AuditEntry.objects.values_list("object_repr", flat=True))
     sign_in(client, make_user(Role.AUDIT_ADMIN))
-    rows = csv_of(client.get(reverse("core:audit_export_csv")))
+    rows = csv_of(client.get(reverse("core:auditentry_export_csv")))
     assert_guarded(rows, stored)
     # The export itself is audited, as the .xlsx one is.
     assert AuditEntry.objects.filter(action="export", object_repr__endswith=".csv").exists()
@@ -83,7 +83,8 @@ def test_the_list_pages_offer_csv_beside_excel(client):
     assert reverse("exchange:export_csv", args=["enterprises"]) in page
     sign_in(client, make_user(Role.AUDIT_ADMIN))
     assert (
-        reverse("core:audit_export_csv") in client.get(reverse("core:audit_list")).content.decode()
+        reverse("core:auditentry_export_csv")
+        in client.get(reverse("core:auditentry_list")).content.decode()
     )
     sign_in(client, make_user(Role.SECURITY_ADMIN))
     page = client.get(reverse("accounts:user_list")).content.decode()

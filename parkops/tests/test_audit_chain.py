@@ -573,8 +573,9 @@ def test_a_preview_neither_keeps_its_writes_nor_locks_the_chain():
     from parkops.core.exchange.importer import run_import
     from parkops.core.exchange.spec import get_spec
     from parkops.core.permissions import Role
-    from parkops.core.testing import make_user, random_uscc, xlsx_bytes
+    from parkops.core.testing import make_user, xlsx_bytes
     from parkops.enterprises.models import Enterprise
+    from parkops.enterprises.testing import random_uscc
 
     park = make_park()
     officer = make_user(Role.STATISTICS_OFFICER, park=park)

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import audit_entries, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import audit_entries, make_park, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_request_id_and_client_ip_are_recorded(client):
     enterprise = make_enterprise(park)
     sign_in(client, officer)
     client.post(
-        reverse("enterprises:contact_create", args=[enterprise.pk]),
+        reverse("enterprises:contact_add", args=[enterprise.pk]),
         {"name": "李四", "phone": "13900001111"},
         REMOTE_ADDR="10.1.2.3",
     )
@@ -92,16 +93,16 @@ def test_audit_list_is_for_the_audit_admin_only(client):
     auditor = make_user(Role.AUDIT_ADMIN)
     sign_in(client, auditor)
     entry = audit_entries(created).get()
-    response = client.get(reverse("core:audit_list"))
+    response = client.get(reverse("core:auditentry_list"))
     assert response.status_code == 200
     assert entry.get_absolute_url() in response.content.decode()
-    assert client.get(reverse("core:audit_detail", args=[entry.pk])).status_code == 200
+    assert client.get(reverse("core:auditentry_detail", args=[entry.pk])).status_code == 200
 
     for role, where in ((Role.PARK_LEADER, park), (Role.SYSTEM_ADMIN, None)):
         other = make_user(role, park=where)
         sign_in(client, other)
-        assert client.get(reverse("core:audit_list")).status_code == 403
-        assert client.get(reverse("core:audit_detail", args=[entry.pk])).status_code == 403
+        assert client.get(reverse("core:auditentry_list")).status_code == 403
+        assert client.get(reverse("core:auditentry_detail", args=[entry.pk])).status_code == 403
 
 
 def test_audit_admin_cannot_open_business_pages(client):
@@ -115,9 +116,9 @@ def test_audit_list_filters_by_action(client):
     park = park_create(actor=SYSTEM, name="甲园区", short_name="甲", code="jia", region="321300")
     sign_in(client, make_user(Role.AUDIT_ADMIN))
     row = f"#{park.pk} 甲园区"  # the object column (the park filter lists every park)
-    response = client.get(reverse("core:audit_list"), {"action": "login"})
+    response = client.get(reverse("core:auditentry_list"), {"action": "login"})
     assert row not in response.content.decode()
-    response = client.get(reverse("core:audit_list"), {"action": "create"})
+    response = client.get(reverse("core:auditentry_list"), {"action": "create"})
     assert row in response.content.decode()
 
 
@@ -126,7 +127,7 @@ def test_every_enterprise_write_path_is_audited(client):
     officer = make_user(Role.SERVICE_OFFICER, park=park)
     sign_in(client, officer)
     client.post(
-        reverse("enterprises:enterprise_create"),
+        reverse("enterprises:enterprise_add"),
         {"name": "新企业有限公司", "status": "prospect"},
     )
     enterprise = Enterprise.objects.unscoped().get(name="新企业有限公司")
@@ -143,18 +144,18 @@ def test_audit_api_is_read_only_and_for_the_audit_admin(client):
     auditor = make_user(Role.AUDIT_ADMIN)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(auditor)}"}
     response = client.get(
-        reverse("api:audit_list"), {"object_type": "enterprises.enterprise"}, **headers
+        reverse("api:auditentry_list"), {"object_type": "enterprises.enterprise"}, **headers
     )
     assert response.status_code == 200
     assert response.json()["items"][0]["object_id"] == str(created.pk)
     entry_id = response.json()["items"][0]["id"]
-    detail = reverse("api:audit_detail", args=[entry_id])
+    detail = reverse("api:auditentry_detail", args=[entry_id])
     assert client.get(detail, **headers).json()["after"]["status"] == "prospect"
-    assert client.post(reverse("api:audit_list"), {}, **headers).status_code == 405
+    assert client.post(reverse("api:auditentry_list"), {}, **headers).status_code == 405
     assert client.delete(detail, **headers).status_code == 405
     leader = make_user(Role.PARK_LEADER, park=park)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(leader)}"}
-    assert client.get(reverse("api:audit_list"), **headers).status_code == 403
+    assert client.get(reverse("api:auditentry_list"), **headers).status_code == 403
     assert client.get(detail, **headers).status_code == 403
 
 
@@ -169,7 +170,7 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
     park_create(actor=SYSTEM, name="普通园区", short_name="乙", code="b", region="321300")
     auditor = make_user(Role.AUDIT_ADMIN)
     sign_in(client, auditor)
-    response = client.get(reverse("core:audit_export"), {"action": "create"})
+    response = client.get(reverse("core:auditentry_export"), {"action": "create"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -184,7 +185,10 @@ def test_audit_admin_exports_the_filtered_log_and_the_export_is_audited(client):
 
 @pytest.mark.parametrize(
     ("name", "path"),
-    [("core:audit_export", "/audit/export.xlsx"), ("core:audit_export_csv", "/audit/export.csv")],
+    [
+        ("core:auditentry_export", "/audit/export.xlsx"),
+        ("core:auditentry_export_csv", "/audit/export.csv"),
+    ],
 )
 def test_export_refused_to_other_roles_and_the_refusal_is_audited(client, name, path):
     park = make_park()
@@ -200,7 +204,7 @@ def test_api_refusal_is_audited_with_the_token_owner(client):
     from parkops.core.testing import make_token
 
     leader = make_user(Role.PARK_LEADER, park=make_park())
-    client.get(reverse("api:audit_list"), HTTP_AUTHORIZATION=f"Bearer {make_token(leader)}")
+    client.get(reverse("api:auditentry_list"), HTTP_AUTHORIZATION=f"Bearer {make_token(leader)}")
     assert AuditEntry.objects.get(action="denied").actor == leader
 
 

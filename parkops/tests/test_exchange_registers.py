@@ -11,17 +11,10 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
 from parkops.core.models import Industry
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_unit,
-    make_user,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +39,8 @@ def _enterprises(park):
 
 
 def _overrides(park):
-    from parkops.core.testing import make_override
     from parkops.workdays.models import CalendarOverride
+    from parkops.workdays.testing import make_override
 
     make_override(park)
     make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")
@@ -145,7 +138,7 @@ def test_list_pages_offer_export_and_import(client):
     park = make_park()
     admin = make_user(Role.PARK_ADMIN, park=park)
     sign_in(client, admin)
-    page = client.get(reverse("promotion:unit_list")).content.decode()
+    page = client.get(reverse("promotion:promotionunit_list")).content.decode()
     assert reverse("exchange:export", args=["promotion-units"]) in page
     assert reverse("exchange:import", args=["promotion-units"]) in page
 
@@ -154,7 +147,7 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
     """Undo restores from snapshots, which hold personal numbers only masked."""
     from django.core.exceptions import ImproperlyConfigured
 
-    from parkops.core.exchange.spec import Column, RegisterSpec, register
+    from parkops.core.exchange.spec import Column, RegisterSpec, declare
     from parkops.enterprises.models import Contact
 
     spec = RegisterSpec(
@@ -166,7 +159,7 @@ def test_a_register_importing_encrypted_numbers_is_refused_at_startup():
         create=lambda **values: None,
     )
     with pytest.raises(ImproperlyConfigured, match="phone"):
-        register(spec)
+        declare(spec)
     assert "contacts-test" not in {s.key for s in all_specs()}
 
 

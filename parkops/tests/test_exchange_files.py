@@ -26,16 +26,15 @@ from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    make_enterprise,
     make_industry,
     make_park,
     make_token,
     make_user,
-    random_uscc,
     sign_in,
     xlsx_bytes,
 )
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 
 pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "状态", "产业"]

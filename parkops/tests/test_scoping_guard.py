@@ -6,8 +6,9 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 
 from parkops.core.permissions import Role
 from parkops.core.scoping import ScopeError
-from parkops.core.testing import grant, make_contact, make_enterprise, make_park, make_user
+from parkops.core.testing import grant, make_park, make_user
 from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises.testing import make_contact, make_enterprise
 
 pytestmark = pytest.mark.django_db
 

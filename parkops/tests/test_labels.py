@@ -12,15 +12,9 @@ from django.urls import reverse
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    make_enterprise,
-    make_park,
-    make_unit,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
+from parkops.enterprises.testing import make_enterprise, random_uscc
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +65,7 @@ def test_the_import_counts_read_new_updated_unchanged(client, officer, batch):
 
 def test_the_batch_list_counts_read_new_updated_unchanged(client, officer, batch):
     sign_in(client, officer)
-    html = client.get(reverse("exchange:batch_list")).content.decode()
+    html = client.get(reverse("exchange:importbatch_list")).content.decode()
     headers = re.findall(r"<th[^>]*>\s*(?:<a[^>]*>)?\s*([^<]+?)\s*(?:</a>)?\s*</th>", html)
     assert {"新建", "更新", "未变"} <= set(headers)
     assert "创建时间" not in headers
@@ -88,16 +82,16 @@ def test_the_register_reads_its_name_not_its_key(client, officer, batch):
     sign_in(client, officer)
     detail = client.get(batch.get_absolute_url()).content.decode()
     assert _dd(detail, "台账") == "企业"
-    listed = client.get(reverse("exchange:batch_list")).content.decode()
+    listed = client.get(reverse("exchange:importbatch_list")).content.decode()
     cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", listed.split("<tbody")[1])
     assert "企业" in cells and "enterprises" not in cells
 
 
 def test_the_batch_list_filters_by_register_name(client, officer, batch):
     sign_in(client, officer)
-    html = client.get(reverse("exchange:batch_list")).content.decode()
+    html = client.get(reverse("exchange:importbatch_list")).content.decode()
     assert '<option value="enterprises">企业</option>' in html
-    filtered = client.get(reverse("exchange:batch_list"), {"register_key": "industries"})
+    filtered = client.get(reverse("exchange:importbatch_list"), {"register_key": "industries"})
     assert batch.file_name not in filtered.content.decode().split('id="object-table"')[1]
 
 

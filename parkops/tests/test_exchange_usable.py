@@ -12,19 +12,11 @@ from openpyxl import load_workbook
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_enterprise,
-    make_industry,
-    make_park,
-    make_unit,
-    make_user,
-    random_uscc,
-    sign_in,
-    xlsx_bytes,
-)
+from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +151,7 @@ def test_a_batch_row_links_to_its_record_by_name(client):
     batch = _import("enterprises", park, user, xlsx_bytes(rows)).batch
     created = Enterprise.objects.restrict(user).get(name="宿迁丙有限公司")
     sign_in(client, user)
-    response = client.get(reverse("exchange:batch_detail", args=[batch.pk]))
+    response = client.get(reverse("exchange:importbatch_detail", args=[batch.pk]))
     assert f'<a href="{created.get_absolute_url()}">宿迁丙有限公司</a>' in response.content.decode()
 
 
@@ -174,11 +166,11 @@ def test_a_batch_page_reads_its_records_in_a_fixed_number_of_queries(client):
         return _import("enterprises", park, user, xlsx_bytes([header, *rows])).batch
 
     small, large = batch_of(1), batch_of(6)
-    client.get(reverse("exchange:batch_detail", args=[small.pk]))  # warm caches
+    client.get(reverse("exchange:importbatch_detail", args=[small.pk]))  # warm caches
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("exchange:batch_detail", args=[small.pk]))
+        client.get(reverse("exchange:importbatch_detail", args=[small.pk]))
     with CaptureQueriesContext(connection) as six:
-        response = client.get(reverse("exchange:batch_detail", args=[large.pk]))
+        response = client.get(reverse("exchange:importbatch_detail", args=[large.pk]))
     assert response.content.decode().count('<a href="/enterprises/') == 6
     assert len(one) == len(six)
 
@@ -192,6 +184,6 @@ def test_an_undone_batch_says_its_records_are_gone(client):
     batch = _import("enterprises", park, user, xlsx_bytes(rows)).batch
     services.import_undo(batch=batch, actor=user)
     sign_in(client, user)
-    html = client.get(reverse("exchange:batch_detail", args=[batch.pk])).content.decode()
+    html = client.get(reverse("exchange:importbatch_detail", args=[batch.pk])).content.decode()
     assert "宿迁丁有限公司" not in html
     assert "已不存在或无权查看" in html

@@ -72,7 +72,7 @@ def test_service_accepts_letters_digits_dot_underscore_and_hyphen(what):
 def test_industry_page_form_refuses_a_formula_code_in_chinese(client):
     park = make_park()
     sign_in(client, make_user(Role.PARK_ADMIN, park=park))
-    response = client.post(reverse("core:industry_create"), {"code": "=1+2", "name": "电子信息"})
+    response = client.post(reverse("core:industry_add"), {"code": "=1+2", "name": "电子信息"})
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == [MESSAGE]
     assert not Industry.objects.unscoped().exists()
@@ -82,7 +82,7 @@ def test_unit_page_form_refuses_a_formula_code_in_chinese(client):
     park = make_park()
     sign_in(client, make_user(Role.PARK_ADMIN, park=park))
     data = {"code": "@SUM(1)", "name": "招商办", "kind": PromotionUnit.Kind.OFFICE}
-    response = client.post(reverse("promotion:unit_create"), data)
+    response = client.post(reverse("promotion:promotionunit_add"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == [MESSAGE]
     assert not PromotionUnit.objects.unscoped().exists()
@@ -91,7 +91,7 @@ def test_unit_page_form_refuses_a_formula_code_in_chinese(client):
 def test_park_page_form_refuses_a_formula_code_in_chinese(client):
     sign_in(client, make_user(Role.SYSTEM_ADMIN))
     data = {"name": "新园区", "short_name": "新园", "code": "+cmd", "region": "321300"}
-    response = client.post(reverse("core:park_create"), data)
+    response = client.post(reverse("core:park_add"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["code"] == [MESSAGE]
     assert not Park.objects.filter(name="新园区").exists()

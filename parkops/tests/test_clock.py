@@ -15,8 +15,9 @@ from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import excel_value
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, random_uscc, sign_in, xlsx_bytes
+from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
 from parkops.core.text import format_cst, format_cst_date
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_the_batch_page_shows_one_time(client, officer, batch):
 @override_settings(TIME_ZONE="UTC")
 def test_the_batch_list_shows_china_time(client, officer, batch):
     sign_in(client, officer)
-    html = client.get(reverse("exchange:batch_list")).content.decode()
+    html = client.get(reverse("exchange:importbatch_list")).content.decode()
     assert CHINA_SHOWN in html
     assert "21:43" not in html
 
@@ -101,7 +102,7 @@ def test_an_exported_cell_is_china_time_whatever_the_server_zone():
 @override_settings(TIME_ZONE="UTC")
 def test_the_apis_datetimes_carry_plus_eight_hours(client, officer, batch):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(officer)}"}
-    body = client.get(reverse("api:import_batch_detail", args=[batch.pk]), **auth).json()
+    body = client.get(reverse("api:importbatch_detail", args=[batch.pk]), **auth).json()
     assert body["created_at"] == "2026-03-02T05:43:00+08:00"
     assert body["undone_at"] is None
 

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from parkops.core import services
 from parkops.core.models import Alliance, Park
 from parkops.core.permissions import SYSTEM, Role
-from parkops.core.testing import make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

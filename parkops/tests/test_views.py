@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
 from parkops.core.permissions import Role
-from parkops.core.testing import grant, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import grant, make_park, make_user, sign_in
+from parkops.enterprises.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ class TestParkSwitch:
         sign_in(client, user)
         client.post(reverse("core:park_switch"), {"park": park_b.pk})
         client.post(
-            reverse("enterprises:enterprise_create"), {"name": "乙园企业", "status": "prospect"}
+            reverse("enterprises:enterprise_add"), {"name": "乙园企业", "status": "prospect"}
         )
         from parkops.enterprises.models import Enterprise
 
@@ -109,7 +110,7 @@ class TestSecurityHeaders:
             reverse("core:home"),
             reverse("enterprises:enterprise_list"),
             enterprise.get_absolute_url(),
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
         ):
             html = client.get(url).content.decode()
             inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)

@@ -11,8 +11,9 @@ from parkops.core import audit
 from parkops.core.filters import AuditEntryFilterSet, ImportBatchFilterSet, IndustryFilterSet
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.filters import PromotionUnitFilterSet
 from parkops.workdays.filters import CalendarOverrideFilterSet
 
@@ -27,7 +28,7 @@ def _auditor(client):
 
 def test_a_wrong_date_in_the_audit_filter_says_so_in_place(client):
     _auditor(client)
-    response = client.get(reverse("core:audit_list"), {"since": "2023-13-45"}, **HTMX)
+    response = client.get(reverse("core:auditentry_list"), {"since": "2023-13-45"}, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     # The message comes with the table htmx swaps in, and beside the field itself.
@@ -39,7 +40,7 @@ def test_a_wrong_date_in_the_audit_filter_says_so_in_place(client):
 
 def test_a_wrong_date_shows_beside_its_field_after_a_reload_too(client):
     _auditor(client)
-    response = client.get(reverse("core:audit_list"), {"until": "昨天"})
+    response = client.get(reverse("core:auditentry_list"), {"until": "昨天"})
     assert response.status_code == 200
     assert "“昨天”不是日期" in response.content.decode()
     assert 'hx-swap-oob="true"' not in response.content.decode()
@@ -54,7 +55,7 @@ def test_a_date_filter_accepts_the_ways_people_write_dates(client, typed):
         audit.record(actor=None, action=AuditEntry.Action.LOGIN, object_repr="on the day")
     with audit.chain_held():
         audit.record(actor=None, action=AuditEntry.Action.LOGIN, object_repr="later")
-    response = client.get(reverse("core:audit_list"), {"since": typed, "until": typed})
+    response = client.get(reverse("core:auditentry_list"), {"since": typed, "until": typed})
     assert response.status_code == 200
     assert response.context["filter"].errors == {}
     assert [entry.object_repr for entry in response.context["filter"].qs] == ["on the day"]
@@ -93,7 +94,7 @@ def test_an_empty_register_says_no_records_yet_and_offers_new_to_a_writer(client
     html = response.content.decode()
     assert 'data-empty="no-records"' in html
     assert "暂无记录。" in html
-    assert html.count(f'href="{reverse("enterprises:enterprise_create")}"') == 2  # header, empty
+    assert html.count(f'href="{reverse("enterprises:enterprise_add")}"') == 2  # header, empty
 
 
 def test_an_empty_register_offers_no_new_to_a_reader(client):
@@ -102,7 +103,7 @@ def test_an_empty_register_offers_no_new_to_a_reader(client):
     response = client.get(reverse("enterprises:enterprise_list"))
     html = response.content.decode()
     assert 'data-empty="no-records"' in html
-    assert reverse("enterprises:enterprise_create") not in html
+    assert reverse("enterprises:enterprise_add") not in html
 
 
 def test_a_filtered_out_list_offers_to_clear_the_filters(client):
