@@ -5,17 +5,11 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
-from parkops.core import permissions
+from parkops.core import permissions, selectors
 from parkops.core.api_base import user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.audit_display import AuditReader, EntryDisplay
-from parkops.core.filters import (
-    AllianceFilterSet,
-    AuditEntryFilterSet,
-    IndustryFilterSet,
-    ParkFilterSet,
-)
-from parkops.core.models import Alliance, AuditEntry, Industry, Park
+from parkops.core.models import AuditEntry
 
 router = Router(tags=["core"])
 
@@ -50,15 +44,12 @@ class IndustryOut(Schema):
     parent_id: int | None
 
 
-add_read_routes(
-    router, path="/parks", name="park", model=Park, filterset_class=ParkFilterSet, schema=ParkOut
-)
+add_read_routes(router, path="/parks", name="park", selector=selectors.park_list, schema=ParkOut)
 add_read_routes(
     router,
     path="/alliances",
     name="alliance",
-    model=Alliance,
-    filterset_class=AllianceFilterSet,
+    selector=selectors.alliance_list,
     schema=AllianceOut,
     prefetch_related=("members",),
 )
@@ -66,8 +57,7 @@ add_read_routes(
     router,
     path="/industries",
     name="industry",
-    model=Industry,
-    filterset_class=IndustryFilterSet,
+    selector=selectors.industry_list,
     schema=IndustryOut,
 )
 
@@ -160,9 +150,7 @@ add_read_routes(
     router,
     path="/audit-entries",
     name="audit",
-    model=AuditEntry,
-    filterset_class=AuditEntryFilterSet,
+    selector=selectors.audit_entry_list,
     schema=AuditEntryOut,
-    select_related=("actor",),
     guard=_audit_admins_only,
 )

@@ -8,9 +8,8 @@ from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.core.permissions import Role
 from parkops.core.text import mask_phone
-from parkops.enterprises import services
-from parkops.enterprises.filters import EnterpriseFilterSet
-from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises import selectors, services
+from parkops.enterprises.models import Enterprise
 
 router = Router(tags=["enterprises"])
 
@@ -47,8 +46,7 @@ class EnterpriseDetailOut(EnterpriseOut):
     @staticmethod
     def resolve_contacts(obj, context) -> list:
         """Only for roles that may read contacts (the pages hide them likewise)."""
-        user = user_of(context["request"])
-        return list(Contact.objects.restrict(user).filter(park_id=obj.park_id, enterprise=obj))
+        return list(selectors.contact_list(user=user_of(context["request"]), enterprise=obj))
 
 
 class EnterpriseIn(Schema):
@@ -107,8 +105,7 @@ add_read_routes(
     router,
     path="/enterprises",
     name="enterprise",
-    model=Enterprise,
-    filterset_class=EnterpriseFilterSet,
+    selector=selectors.enterprise_list,
     schema=EnterpriseOut,
     detail_schema=EnterpriseDetailOut,
 )

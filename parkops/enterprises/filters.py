@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
-from parkops.enterprises.selectors import enterprise_search
 
 
 class EnterpriseFilterSet(ScopedFilterSet):
@@ -37,4 +36,7 @@ class EnterpriseFilterSet(ScopedFilterSet):
         ]
 
     def search(self, queryset, name, value):
+        # Imported here: the selectors module declares its list with this FilterSet.
+        from parkops.enterprises.selectors import enterprise_search
+
         return enterprise_search(queryset, value)
