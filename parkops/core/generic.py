@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -114,6 +114,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             cls.filterset_class = selector.filterset_class
 
     def get_queryset(self):
+        if self.selector is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no selector (<entity>_list).")
         return list_rows(self.selector, self.request)
 
     def get(self, request, *args, **kwargs):
