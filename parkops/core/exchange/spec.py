@@ -144,10 +144,6 @@ class RegisterSpec:
         """Export-only registers (parks, alliances, import batches) have no services."""
         return self.create is not None
 
-    @property
-    def park_scoped(self) -> bool:
-        return any(f.name == "park" for f in self.model._meta.fields)
-
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
