@@ -150,6 +150,7 @@ FIELD_OWNERS: dict[str, dict[str, frozenset[str]]] = {
     ENTERPRISE: {
         "above_scale": frozenset({Role.STATISTICS_OFFICER}),
         "above_scale_since": frozenset({Role.STATISTICS_OFFICER}),
+        "above_scale_until": frozenset({Role.STATISTICS_OFFICER}),
         "commissioner": frozenset({Role.SERVICE_OFFICER}),
     },
 }

@@ -141,7 +141,8 @@ def make_override(park, **fields):
     from parkops.workdays.models import CalendarOverride
 
     defaults = {
-        "date": datetime.date(2030, 1, 1) + datetime.timedelta(days=next(_sequence)),
+        # Within the years the calendar keeps (workdays.models.calendar_years).
+        "date": datetime.date(2028, 1, 1) + datetime.timedelta(days=next(_sequence) % 1461),
         "kind": CalendarOverride.Kind.HOLIDAY,
         "note": unique("调休说明"),
     }

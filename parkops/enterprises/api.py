@@ -37,6 +37,7 @@ class EnterpriseOut(Schema):
     settled_on: datetime.date | None
     above_scale: bool
     above_scale_since: datetime.date | None
+    above_scale_until: datetime.date | None
     commissioner_id: int | None
 
 
@@ -61,6 +62,7 @@ class EnterpriseIn(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool = False
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 
@@ -74,6 +76,7 @@ class EnterprisePatch(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool | None = None
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 

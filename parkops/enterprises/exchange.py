@@ -72,6 +72,13 @@ ENTERPRISES = register(
                 "above_scale_since", "入规日期", kind=DATE, synonyms=("列统入规日期",), example=""
             ),
             Column(
+                "above_scale_until",
+                "规上截止日期",
+                kind=DATE,
+                help=_("For an enterprise that dropped out of above-scale: the last day it was."),
+                example="",
+            ),
+            Column(
                 "former_names",
                 "曾用名",
                 help=_("Several names separated by line breaks."),

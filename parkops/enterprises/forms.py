@@ -20,12 +20,14 @@ class EnterpriseForm(ScopedModelForm):
             "settled_on",
             "above_scale",
             "above_scale_since",
+            "above_scale_until",
             "commissioner",
         ]
         widgets = {
             "former_names": forms.Textarea(attrs={"rows": 2}),
             "settled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "above_scale_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "above_scale_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
 
+from django.db.models import Min, Q, QuerySet
+
+from parkops.core import permissions
 from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import pinyin_keys
 from parkops.enterprises.filters import EnterpriseFilterSet
@@ -53,3 +56,10 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
         if full:
             condition |= Q(name_pinyin__contains=full)
     return queryset.filter(condition)
+
+
+def earliest_settled_on(*, user, park) -> datetime.date | None:
+    """The first settlement date among ``park``'s enterprises ``user`` may read:
+    how far back the park's figures have anything to count."""
+    queryset = Enterprise.objects.restrict(user, permissions.VIEW).filter(park=park)
+    return queryset.aggregate(first=Min("settled_on"))["first"]

@@ -21,6 +21,7 @@ ENTERPRISE_FIELDS = (
     "settled_on",
     "above_scale",
     "above_scale_since",
+    "above_scale_until",
     "commissioner",
 )
 CONTACT_FIELDS = ("name", "title", "phone", "email")

@@ -10,9 +10,13 @@ from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions, services
 from parkops.core.models import AuditEntry
-from parkops.core.periods import FIRST_YEAR, LAST_YEAR
 from parkops.core.workdays import library_covers
-from parkops.workdays.models import CalendarOverride, CalendarYear
+from parkops.workdays.models import (
+    CalendarOverride,
+    CalendarYear,
+    calendar_years,
+    outside_calendar_years,
+)
 
 OVERRIDE_FIELDS = ("date", "kind", "note")
 
@@ -76,13 +80,9 @@ def year_confirm(*, park, year: int, actor) -> CalendarYear:
     """Record that ``park``'s administrator has entered the State Council's whole
     arrangement for ``year``: its deadlines stop being provisional. Audited."""
     services.require(actor, CalendarYear, permissions.ADD, park)
-    if not FIRST_YEAR <= year < LAST_YEAR:
-        raise ValidationError(
-            {
-                "year": _("Give a year from %(first)d to %(last)d.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR - 1}
-            }
-        )
+    years = calendar_years()
+    if year not in years:
+        raise ValidationError({"year": outside_calendar_years(years)})
     if library_covers(year):
         raise ValidationError(
             {

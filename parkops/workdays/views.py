@@ -35,7 +35,7 @@ def calendar_month(request):
     park = generic.active_park(request.user)
     if park is None or not permissions.can(request.user, CalendarOverride, permissions.VIEW, park):
         raise PermissionDenied
-    year, month = selectors.parse_month(request.GET.get("month"))
+    year, month, month_error = selectors.parse_month(request.GET.get("month"))
     calendar = selectors.working_calendar(park=park)
     can_edit = permissions.can(request.user, CalendarOverride, permissions.ADD, park)
     missing_year = selectors.next_year_missing(park=park) if can_edit else None
@@ -48,6 +48,7 @@ def calendar_month(request):
     context = {
         "park": park,
         "grid": selectors.month_grid(calendar=calendar, year=year, month=month),
+        "month_error": month_error,
         "overrides": overrides,
         # Named in the question before confirming the year: 0 says nothing was entered.
         "year_overrides": sum(override.date.year == year for override in overrides),

@@ -210,3 +210,68 @@ def test_openapi_schema_and_docs_are_served(client, officer):
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_dropping_out_of_above_scale_keeps_its_start_and_records_its_end(client, officer):
+    """Past report cards count an enterprise that was above-scale then: unticking
+    above-scale must not erase the day it became so (review of #12)."""
+    import datetime
+
+    enterprise = make_enterprise(
+        officer.park,
+        settled_on=datetime.date(2020, 1, 1),
+        above_scale=True,
+        above_scale_since=datetime.date(2022, 3, 1),
+    )
+    statistics = make_user(Role.STATISTICS_OFFICER, park=officer.park)
+    url = reverse("api:enterprise_detail", args=[enterprise.pk])
+    response = client.patch(
+        url, {"above_scale": False}, content_type="application/json", **auth(statistics)
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"above_scale_until"}
+    body = {"above_scale": False, "above_scale_until": "2024-12-31"}
+    response = client.patch(url, body, content_type="application/json", **auth(statistics))
+    assert response.status_code == 200, response.content
+    assert response.json()["above_scale_since"] == "2022-03-01"
+    assert response.json()["above_scale_until"] == "2024-12-31"
+    enterprise.refresh_from_db()
+    assert (enterprise.above_scale, enterprise.above_scale_since) == (
+        False,
+        datetime.date(2022, 3, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"status": "prospect", "uscc": "", "above_scale": True}, "above_scale"),
+        (
+            {
+                "above_scale": True,
+                "above_scale_since": "2022-03-01",
+                "above_scale_until": "2023-12-31",
+            },
+            "above_scale_until",
+        ),
+        (
+            {
+                "above_scale": False,
+                "above_scale_since": "2023-03-01",
+                "above_scale_until": "2022-12-31",
+            },
+            "above_scale_until",
+        ),
+        ({"above_scale": False, "above_scale_until": "2022-12-31"}, "above_scale_since"),
+    ],
+)
+def test_above_scale_dates_must_describe_one_settled_enterprises_spell(
+    client, officer, fields, field
+):
+    statistics = make_user(Role.STATISTICS_OFFICER, park=officer.park)
+    body = {"name": "规上检查有限公司", "uscc": random_uscc(), **fields}
+    response = client.post(
+        reverse("api:enterprise_list"), body, content_type="application/json", **auth(statistics)
+    )
+    assert response.status_code == 422, response.content
+    assert field in response.json()["errors"]

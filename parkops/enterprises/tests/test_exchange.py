@@ -209,6 +209,34 @@ def test_export_then_reimport_leaves_every_row_unchanged(client, park, officer):
     assert len(outcome.rows) == 7
 
 
+def test_an_enterprise_that_dropped_out_of_above_scale_round_trips_with_both_dates(
+    client, park, officer
+):
+    dropped = make_enterprise(
+        park,
+        name="退规有限公司",
+        settled_on=datetime.date(2020, 1, 1),
+        above_scale_since=datetime.date(2021, 6, 30),
+        above_scale_until=datetime.date(2023, 12, 31),
+    )
+    sign_in(client, officer)
+    response = client.get(reverse("exchange:export", args=["enterprises"]))
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [cell.value for cell in sheet[1]]
+    assert "规上截止日期" in header
+    Enterprise.objects.unscoped().filter(pk=dropped.pk).update(
+        above_scale_since=None, above_scale_until=None
+    )
+    outcome = run(park, officer, data, name="导出.xlsx")
+    assert outcome.ok, outcome.problems
+    dropped.refresh_from_db()
+    assert (dropped.above_scale_since, dropped.above_scale_until) == (
+        datetime.date(2021, 6, 30),
+        datetime.date(2023, 12, 31),
+    )
+
+
 def test_export_is_the_lists_filtered_view_scoped_and_audited(client, park, officer):
     make_enterprise(park, name="=cmd|'/c calc'!A1")
     make_enterprise(park, name="规上甲有限公司", above_scale=True)

@@ -122,4 +122,5 @@ def test_fields_owned_by_another_office_are_shown_but_locked_in_the_form(client)
     page = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk]))
     form = page.context["form"]
     assert form.fields["above_scale"].disabled and form.fields["above_scale_since"].disabled
+    assert form.fields["above_scale_until"].disabled
     assert not form.fields["commissioner"].disabled  # the service staff's own field

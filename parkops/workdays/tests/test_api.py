@@ -51,6 +51,17 @@ class DeadlineApiTests(TestCase):
         response = self.get(self.officer, start="2023-06-09T16:00", working_hours="3.5")
         self.assertEqual(response.json()["deadline"], "2023-06-12T11:00:00+08:00")
 
+    def test_a_start_pasted_unencoded_keeps_its_offset(self):
+        # In a query string "+" decodes to a space: ?start=2023-09-28T10:00+08:00.
+        response = self.client.get(
+            f"{DEADLINE}?start=2023-09-28T10:00+08:00&working_days=2",
+            HTTP_AUTHORIZATION=f"Bearer {make_token(self.officer)}",
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["start"], "2023-09-28T10:00:00+08:00")
+        self.assertEqual(body["deadline"], "2023-10-08T10:00:00+08:00")
+
     def test_a_start_in_utc_is_converted_to_china_time(self):
         response = self.get(self.officer, start="2023-09-28T02:00:00Z", working_days="2")
         body = response.json()

@@ -70,8 +70,8 @@ class CalendarPageTests(TestCase):
         self.assertIn('data-warning="provisional"', html)
         self.assertIn("data-provisional", html)
 
-    def test_an_override_shows_on_its_day_and_ends_the_provisional_warning(self):
-        # An override alone no longer ends it: confirming the whole year does.
+    def test_an_override_shows_on_its_day_and_the_warning_stays_until_the_year_is_confirmed(self):
+        # An override alone does not end the provisional warning: confirming the whole year does.
         make_override(self.park, date=datetime.date(UNCOVERED, 3, 2), note="园区运动会")
         html = self.page(self.officer, f"{UNCOVERED}-03")
         self.assertIn(f'data-date="{UNCOVERED}-03-02" data-kind="override_holiday"', html)
