@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from parkops.accounts.filters import UserFilterSet
 from parkops.accounts.models import Lockout, Membership, User
 from parkops.core import permissions
+from parkops.core.selectors import list_selector, scoped_list
 
 
 def users_with_role(*, role: str, park) -> QuerySet:
@@ -25,28 +27,36 @@ def inactive_days() -> int:
     return settings.INACTIVE_ACCOUNT_DAYS
 
 
-def inactive_users() -> QuerySet:
+def inactive_condition() -> Q:
     """Active accounts unused for INACTIVE_ACCOUNT_DAYS (never used counts from creation)."""
     cutoff = timezone.now() - datetime.timedelta(days=settings.INACTIVE_ACCOUNT_DAYS)
-    return User.objects.filter(is_active=True).filter(
+    return Q(is_active=True) & (
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
 
 
-def user_list(*, query: str = "", status: str = "") -> QuerySet:
+def inactive_users() -> QuerySet:
+    """Active accounts unused for INACTIVE_ACCOUNT_DAYS (never used counts from creation)."""
+    return User.objects.filter(inactive_condition())
+
+
+@list_selector(model=User, filterset_class=UserFilterSet)
+def user_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The accounts, for administrators who may view them (none for anyone else),
+    with their roles, by the pinyin of the name the list shows (阿 < 北 < 长 < 张).
+    Accounts belong to no park: ``park_id`` narrows nothing."""
+    allowed = permissions.has_global(user, User, permissions.VIEW)
     memberships = Prefetch(
         "memberships", queryset=Membership.objects.select_related("park", "alliance")
     )
-    # 排序按拼音: by the pinyin of the name the list shows (阿 < 北 < 长 < 张).
-    ordering = ("name_pinyin", "full_name", "username")
-    users = User.objects.prefetch_related(memberships).order_by(*ordering)
-    if status == "inactive":
-        users = inactive_users().prefetch_related(memberships).order_by(*ordering)
-    elif status == "disabled":
-        users = users.filter(is_active=False)
-    if query:
-        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
-    return users
+    return scoped_list(
+        User,
+        user=user,
+        filters=filters,
+        filterset_class=UserFilterSet,
+        queryset=(User.objects.all() if allowed else User.objects.none()),
+        ordering=("name_pinyin", "full_name", "username"),
+    ).prefetch_related(memberships)
 
 
 def lockouts_active() -> QuerySet:

@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,10 +32,8 @@ from parkops.accounts.forms import (
 )
 from parkops.accounts.models import ApiToken, Lockout, Membership, User, UserSession
 from parkops.core import audit, permissions
-from parkops.core.exports import list_export
-from parkops.core.generic import apply_validation_error, next_url
+from parkops.core.generic import apply_validation_error, list_rows, next_url
 from parkops.core.models import AuditEntry
-from parkops.core.text import today_cst
 
 OTP_PENDING_KEY = "parkops_otp_pending"
 OTP_PENDING_SECONDS = 300
@@ -216,9 +213,7 @@ def token_revoke(request, pk):
 @login_required
 def user_list(request):
     permissions.require(request.user, User, permissions.VIEW)
-    users = selectors.user_list(
-        query=request.GET.get("q", ""), status=request.GET.get("status", "")
-    )
+    users = list_rows(selectors.user_list, request)
     page = Paginator(users, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
@@ -232,49 +227,14 @@ def user_list(request):
     return render(request, "accounts/user_list.html", context)
 
 
-def membership_label(membership) -> str:
-    """The role with the full name of its park or alliance, for account reviews."""
-    where = membership.park or membership.alliance
-    role = membership.get_role_display()
-    return f"{role}（{where}）" if where else str(role)
-
-
 @login_required
 def user_export(request, fmt="xlsx"):
     """The account list as filtered on the page, for periodic account reviews."""
+    from parkops.accounts.exchange import USERS
+    from parkops.core.exchange.views import export_response
+
     permissions.require(request.user, User, permissions.VIEW)
-    filters = {key: request.GET.get(key, "") for key in ("q", "status")}
-    users = selectors.user_list(query=filters["q"], status=filters["status"])
-    rows = (
-        [
-            user.username,
-            user.full_name,
-            "、".join(membership_label(m) for m in user.memberships.all()),
-            user.last_login,
-            user.password_changed_at,
-            pgettext("account status", "active") if user.is_active else _("Disabled"),
-        ]
-        for user in users.iterator(chunk_size=500)
-    )
-    headers = [
-        _("Username"),
-        _("full name"),
-        _("Roles"),
-        _("last login"),
-        _("password changed"),
-        _("status"),
-    ]
-    return list_export(
-        fmt=fmt,
-        actor=request.user,
-        name=f"用户清单-{today_cst():%Y%m%d}",
-        sheet_title=_("Users"),
-        headers=[str(h) for h in headers],
-        rows=rows,
-        what=permissions.USER,
-        filters={key: value for key, value in filters.items() if value},
-        widths=[18, 16, 60, 20, 20, 10],
-    )
+    return export_response(request, USERS, fmt=fmt)
 
 
 @login_required

@@ -4,17 +4,11 @@ import datetime
 
 from ninja import Router, Schema
 
-from parkops.core import permissions
+from parkops.core import permissions, selectors
 from parkops.core.api_base import user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.audit_display import AuditReader, EntryDisplay
-from parkops.core.filters import (
-    AllianceFilterSet,
-    AuditEntryFilterSet,
-    IndustryFilterSet,
-    ParkFilterSet,
-)
-from parkops.core.models import Alliance, AuditEntry, Industry, Park
+from parkops.core.models import AuditEntry
 
 router = Router(tags=["core"])
 
@@ -49,20 +43,18 @@ class IndustryOut(Schema):
     parent_id: int | None
 
 
-add_read_routes(router, path="/parks", model=Park, filterset_class=ParkFilterSet, schema=ParkOut)
+add_read_routes(router, path="/parks", selector=selectors.park_list, schema=ParkOut)
 add_read_routes(
     router,
     path="/alliances",
-    model=Alliance,
-    filterset_class=AllianceFilterSet,
+    selector=selectors.alliance_list,
     schema=AllianceOut,
     prefetch_related=("members",),
 )
 add_read_routes(
     router,
     path="/industries",
-    model=Industry,
-    filterset_class=IndustryFilterSet,
+    selector=selectors.industry_list,
     schema=IndustryOut,
 )
 
@@ -153,9 +145,7 @@ def _audit_admins_only(request):
 add_read_routes(
     router,
     path="/audit-entries",
-    model=AuditEntry,
-    filterset_class=AuditEntryFilterSet,
+    selector=selectors.audit_entry_list,
     schema=AuditEntryOut,
-    select_related=("actor",),
     guard=_audit_admins_only,
 )

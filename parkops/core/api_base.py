@@ -152,26 +152,3 @@ def filter_schema(filterset_class) -> type[Schema]:
     API filters with the same FilterSet as the list page and documents it."""
     fields = dict.fromkeys(filterset_class.base_filters, (Optional[str], None))  # noqa: UP045
     return create_model(f"{filterset_class.__name__}Query", __base__=Schema, **fields)
-
-
-def filtered(request, model, filterset_class, filters: Schema, *, select_related=()):
-    """The user's rows of ``model`` narrowed by the FilterSet; bad filters are a 422."""
-    queryset = model.objects.restrict(user_of(request), permissions.VIEW)
-    if select_related:
-        queryset = queryset.select_related(*select_related)
-    data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-    filterset = filterset_class(data, queryset=queryset, request=_RequestWithUser(request))
-    if not filterset.is_valid():
-        raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})
-    return filterset.qs
-
-
-class _RequestWithUser:
-    """FilterSets read ``request.user``; under token auth the user is ``request.auth``."""
-
-    def __init__(self, request):
-        self._request = request
-        self.user = user_of(request)
-
-    def __getattr__(self, name):
-        return getattr(self._request, name)

@@ -7,34 +7,37 @@ definition time, so this module must not use postponed annotations.
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from parkops.core.api_base import filter_schema, filtered, get_scoped
+from parkops.core.api_base import filter_schema, get_scoped, user_of
 
 
 def add_read_routes(
     router: Router,
     *,
     path: str,
-    model,
-    filterset_class,
+    selector,
     schema,
     detail_schema=None,
-    select_related: tuple[str, ...] = (),
     prefetch_related: tuple[str, ...] = (),
     guard=None,
 ) -> None:
     """Add ``GET path`` (operation ``<model>_list``) and ``GET path/{pk}``
-    (``<model>_detail``), both scoped by ``restrict`` and filtered by the same
-    FilterSet as the list page. ``guard(request)`` may raise before listing.
+    (``<model>_detail``), both scoped by ``restrict``. The list is ``selector``'s
+    (the app's ``<entity>_list``: the rows, filters and order of the list page and
+    the export), over all the user's parks; filters that do not validate are a 422.
+    ``prefetch_related`` fetches what ``schema`` reads of each row.
+    ``guard(request)`` may raise before listing.
 
     Operation ids (and URL names under ``api:``) are the model's name and the
     action, as the pages' URL names are, so tests derive them from the model."""
+    model = selector.model
     name = model._meta.model_name
-    query_schema = filter_schema(filterset_class)
+    query_schema = filter_schema(selector.filterset_class)
 
     def list_view(request, filters: query_schema = Query(...)):  # type: ignore[valid-type]
         if guard is not None:
             guard(request)
-        queryset = filtered(request, model, filterset_class, filters, select_related=select_related)
+        data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
+        queryset = selector(user=user_of(request), filters=data)
         return queryset.prefetch_related(*prefetch_related) if prefetch_related else queryset
 
     def detail_view(request, pk: int):
@@ -43,6 +46,7 @@ def add_read_routes(
         return get_scoped(model, request, pk)
 
     list_view.__name__ = f"{name}_list"
+    list_view.selector = selector  # how the shared tests find the list's selector
     detail_view.__name__ = f"{name}_detail"
     router.get(path, response=list[schema], operation_id=f"{name}_list", url_name=f"{name}_list")(
         paginate(PageNumberPagination)(list_view)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -56,6 +56,17 @@ def list_park_id(request, filterset_class=None) -> int | None:
             raise Http404
         return chosen
     return getattr(user, "active_park_id", None)
+
+
+def list_rows(selector, request):
+    """The rows a list page and its export show: ``selector`` (an app's
+    ``<entity>_list``) for the request's user, filters and park (``list_park_id``).
+    Filters that do not validate show no rows; the page says why beside them."""
+    park_id = list_park_id(request, selector.filterset_class)
+    try:
+        return selector(user=request.user, filters=request.GET, park_id=park_id)
+    except ValidationError:
+        return selector(user=request.user, park_id=park_id).none()
 
 
 # The report card adds these to a figure's drill-down link, so that the list can
@@ -122,22 +133,40 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
-    """A filtered, sorted, paginated table of the user's rows."""
+    """A filtered, sorted, paginated table of the user's rows.
+
+    A subclass names its ``selector``, the app's ``<entity>_list``: the rows
+    (scope, park, filters, order) are the selector's, the same the API list and
+    the export read; the model and FilterSet are taken from it.
+    """
 
     template_name = "core/object_list.html"
     paginate_by = 25
+    selector = None
     create_url_name: str | None = None
     export_url_name: str | None = None
     exchange_key: str | None = None  # the register's spreadsheet spec, if any
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        selector = cls.__dict__.get("selector")
+        if selector is not None:
+            cls.selector = staticmethod(selector)
+            cls.model = selector.model
+            cls.filterset_class = selector.filterset_class
+
     def get_queryset(self):
-        # The park switcher chooses whose rows a list shows; scoping itself is
-        # done by restrict() in ScopedMixin, so this only narrows further.
-        queryset = super().get_queryset()
-        park_id = list_park_id(self.request, self.filterset_class)
-        if park_id is not None and hasattr(self.model, "park_id"):
-            queryset = queryset.filter(park_id=park_id)
-        return queryset
+        if self.selector is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no selector (<entity>_list).")
+        return list_rows(self.selector, self.request)
+
+    def get(self, request, *args, **kwargs):
+        # The FilterSet only draws the filter form and its errors; the rows are
+        # the selector's (FilterView would filter them a second time).
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.get_queryset()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
 
     def paginate_queryset(self, queryset, page_size):
         """Page ``page`` of ``queryset``; past the end shows the last page and a

@@ -1,10 +1,20 @@
-"""Reads of core data: the home page's live counts."""
+"""Reads of core data: the home page's live counts; the list selectors of core
+registers and ``scoped_list``, the one way every register's list is read."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
 
 from parkops.core import permissions
+from parkops.core.filters import (
+    AllianceFilterSet,
+    AuditEntryFilterSet,
+    ImportBatchFilterSet,
+    IndustryFilterSet,
+    ParkFilterSet,
+)
+from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 
 
 def park_counts(*, user) -> list[dict]:
@@ -56,3 +66,130 @@ def import_batch_items(*, batch, user, limit: int = 500) -> list[tuple[object, o
         visible = model.objects.restrict(user, permissions.VIEW).filter(park=batch.park_id)
         records = {str(obj.pk): obj for obj in visible.filter(pk__in=sorted(ids, key=int))}
     return [(item, records.get(item.object_id)) for item in items]
+
+
+# ------------------------------------------------------------------ list reads
+class _FilterRequest:
+    """What a FilterSet reads of a request: the user, whose scope its choices follow."""
+
+    def __init__(self, user):
+        self.user = user
+
+
+def list_selector(*, model, filterset_class):
+    """Declare ``<entity>_list`` as the one read behind ``model``'s list page, API
+    list and export; the consumers take the model and the filters from it."""
+
+    def declare(function):
+        function.model = model
+        function.filterset_class = filterset_class
+        return function
+
+    return declare
+
+
+def is_park_scoped(model) -> bool:
+    """Do ``model``'s rows belong to one park each (so a list may narrow to one)?"""
+    return any(field.name == "park" for field in model._meta.fields)
+
+
+def scoped_list(
+    model,
+    *,
+    user,
+    filters,
+    filterset_class,
+    park_id: int | None = None,
+    queryset=None,
+    select_related: tuple[str, ...] = (),
+    ordering: tuple[str, ...] = (),
+):
+    """``model``'s rows ``user`` may view, in ``park_id`` only if given (the park
+    the list shows, see ``core.generic.list_park_id``), narrowed by the FilterSet
+    with ``filters`` and sorted by ``ordering`` (else the model's order).
+
+    ``queryset`` replaces ``restrict(user, view)`` for registers that belong to no
+    park (users), whose selector decides who sees them. Filters that do not
+    validate raise ``ValidationError`` by field: the API answers 422, the page and
+    its export show no rows and the page says why.
+    """
+    if queryset is None:
+        queryset = model.objects.restrict(user, permissions.VIEW)
+    if park_id is not None and is_park_scoped(model):
+        queryset = queryset.filter(park_id=park_id)
+    filterset = filterset_class(
+        filters if filters is not None else {}, queryset=queryset, request=_FilterRequest(user)
+    )
+    if not filterset.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})
+    queryset = filterset.qs
+    if select_related:
+        queryset = queryset.select_related(*select_related)
+    return queryset.order_by(*ordering) if ordering else queryset
+
+
+@list_selector(model=Park, filterset_class=ParkFilterSet)
+def park_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The parks ``user`` may view, by the pinyin of their names (排序按拼音)."""
+    return scoped_list(
+        Park,
+        user=user,
+        filters=filters,
+        filterset_class=ParkFilterSet,
+        park_id=park_id,
+        ordering=("name_pinyin", "name", "pk"),
+    )
+
+
+@list_selector(model=Alliance, filterset_class=AllianceFilterSet)
+def alliance_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The alliances ``user`` may view, with their lead parks, by pinyin."""
+    return scoped_list(
+        Alliance,
+        user=user,
+        filters=filters,
+        filterset_class=AllianceFilterSet,
+        park_id=park_id,
+        select_related=("lead_park",),
+        ordering=("name_pinyin", "name", "pk"),
+    )
+
+
+@list_selector(model=Industry, filterset_class=IndustryFilterSet)
+def industry_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The industries ``user`` may view, with their parents, by park and code."""
+    return scoped_list(
+        Industry,
+        user=user,
+        filters=filters,
+        filterset_class=IndustryFilterSet,
+        park_id=park_id,
+        select_related=("parent",),
+    )
+
+
+@list_selector(model=ImportBatch, filterset_class=ImportBatchFilterSet)
+def import_batch_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The import batches ``user`` may view, newest first, with actor and park."""
+    return scoped_list(
+        ImportBatch,
+        user=user,
+        filters=filters,
+        filterset_class=ImportBatchFilterSet,
+        park_id=park_id,
+        select_related=("actor", "park"),
+    )
+
+
+@list_selector(model=AuditEntry, filterset_class=AuditEntryFilterSet)
+def audit_entry_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The audit entries ``user`` may read (the audit administrator), newest first.
+    What of each entry the reader may see is ``AuditReader``'s to say."""
+    return scoped_list(
+        AuditEntry,
+        user=user,
+        filters=filters,
+        filterset_class=AuditEntryFilterSet,
+        park_id=park_id,
+        select_related=("park", "actor"),
+    )

@@ -2,20 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
 from parkops.core import generic, permissions, selectors, services
 from parkops.core.audit_display import AuditReader
-from parkops.core.exports import list_export
-from parkops.core.filters import (
-    AllianceFilterSet,
-    AuditEntryFilterSet,
-    IndustryFilterSet,
-    ParkFilterSet,
-)
 from parkops.core.forms import IndustryForm, ParkForm
 from parkops.core.models import Alliance, AuditEntry, Industry, Park
 from parkops.core.tables import AllianceTable, AuditEntryTable, IndustryTable, ParkTable
@@ -50,9 +41,8 @@ def park_switch(request):
 
 
 class ParkListView(generic.ObjectListView):
-    model = Park
+    selector = selectors.park_list
     table_class = ParkTable
-    filterset_class = ParkFilterSet
     create_url_name = "core:park_add"
     exchange_key = "parks"
 
@@ -88,10 +78,8 @@ class ParkDetailView(generic.ObjectDetailView):
 
 
 class AllianceListView(generic.ObjectListView):
-    model = Alliance
+    selector = selectors.alliance_list
     table_class = AllianceTable
-    filterset_class = AllianceFilterSet
-    select_related = ("lead_park",)
     exchange_key = "alliances"
 
 
@@ -107,10 +95,8 @@ class AllianceDetailView(generic.ObjectDetailView):
 
 
 class IndustryListView(generic.ObjectListView):
-    model = Industry
+    selector = selectors.industry_list
     table_class = IndustryTable
-    filterset_class = IndustryFilterSet
-    select_related = ("parent",)
     create_url_name = "core:industry_add"
     exchange_key = "industries"
 
@@ -142,10 +128,8 @@ class IndustryEditView(generic.ObjectEditView):
 
 
 class AuditEntryListView(generic.ObjectListView):
-    model = AuditEntry
+    selector = selectors.audit_entry_list
     table_class = AuditEntryTable
-    filterset_class = AuditEntryFilterSet
-    select_related = ("park", "actor")
     export_url_name = "core:auditentry_export"
 
     def get_table_kwargs(self):
@@ -156,54 +140,10 @@ class AuditEntryListView(generic.ObjectListView):
 def audit_export(request, fmt="xlsx"):
     """The audit log as the list shows it (same filters, same masking), for the
     audit administrator."""
-    permissions.require(request.user, AuditEntry, permissions.VIEW)
-    queryset = AuditEntry.objects.restrict(request.user).select_related("park", "actor")
-    filterset = AuditEntryFilterSet(request.GET, queryset=queryset, request=request)
-    filters = {k: v for k, v in request.GET.items() if v}
-    reader = AuditReader(request.user)
-    rows = (
-        [
-            entry.seq,
-            entry.time,
-            shown.actor_name,
-            shown.action_name,
-            shown.object_type_name,
-            entry.object_id,
-            shown.object_name,
-            str(entry.park or ""),
-            entry.client_ip or "",
-            entry.request_id,
-            shown.changes_text(),
-            entry.hash,
-        ]
-        for entry in filterset.qs.iterator(chunk_size=2000)
-        for shown in [reader.display(entry)]
-    )
-    headers = [
-        _("sequence"),
-        _("time"),
-        _("actor"),
-        _("action"),
-        _("object type"),
-        _("object id"),
-        _("object"),
-        _("park"),
-        _("client IP"),
-        _("request id"),
-        _("Changes"),
-        "SHA-256",
-    ]
-    return list_export(
-        fmt=fmt,
-        actor=request.user,
-        name=f"审计日志-{timezone.localdate():%Y%m%d}",
-        sheet_title=_("Audit log"),
-        headers=[str(h) for h in headers],
-        rows=rows,
-        what="core.auditentry",
-        filters=filters,
-        widths=[8, 20, 14, 14, 22, 10, 30, 18, 16, 38, 60, 66],
-    )
+    from parkops.core.exchange.registers import AUDIT_LOG
+    from parkops.core.exchange.views import export_response
+
+    return export_response(request, AUDIT_LOG, fmt=fmt)
 
 
 class AuditEntryDetailView(generic.ObjectDetailView):

@@ -9,9 +9,8 @@ from parkops.core.api_base import get_scoped, resolve_park, resolve_related, use
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.core.text import mask_phone
-from parkops.enterprises import services
-from parkops.enterprises.filters import EnterpriseFilterSet
-from parkops.enterprises.models import Contact, Enterprise
+from parkops.enterprises import selectors, services
+from parkops.enterprises.models import Enterprise
 
 router = Router(tags=["enterprises"])
 
@@ -49,8 +48,7 @@ class EnterpriseDetailOut(EnterpriseOut):
     @staticmethod
     def resolve_contacts(obj, context) -> list:
         """Only for roles that may read contacts (the pages hide them likewise)."""
-        user = user_of(context["request"])
-        return list(Contact.objects.restrict(user).filter(park_id=obj.park_id, enterprise=obj))
+        return list(selectors.contact_list(user=user_of(context["request"]), enterprise=obj))
 
 
 class EnterpriseIn(Schema):
@@ -106,8 +104,7 @@ def _fields(request, data: dict, park) -> dict:
 add_read_routes(
     router,
     path="/enterprises",
-    model=Enterprise,
-    filterset_class=EnterpriseFilterSet,
+    selector=selectors.enterprise_list,
     schema=EnterpriseOut,
     detail_schema=EnterpriseDetailOut,
 )

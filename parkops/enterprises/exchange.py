@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, declare
 from parkops.core.models import Industry
 from parkops.enterprises import services
-from parkops.enterprises.filters import EnterpriseFilterSet
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.selectors import enterprise_list
 from parkops.enterprises.uscc import normalise
 
 ENTERPRISES = declare(
@@ -92,8 +92,7 @@ ENTERPRISES = declare(
             enterprise=obj, actor=actor, **values
         ),
         select_related=("industry",),
-        filterset_class=EnterpriseFilterSet,
-        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
+        selector=enterprise_list,
         extra={"normalise_key": normalise, "fallback_key": "name"},
     )
 )

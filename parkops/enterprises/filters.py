@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
-from parkops.enterprises.selectors import enterprise_search
 
 
 class EnterpriseFilterSet(ScopedFilterSet):
@@ -43,4 +42,7 @@ class EnterpriseFilterSet(ScopedFilterSet):
         return queryset.filter(Enterprise.above_scale_on_q(value))
 
     def search(self, queryset, name, value):
+        # Imported here: the selectors module declares its list with this FilterSet.
+        from parkops.enterprises.selectors import enterprise_search
+
         return enterprise_search(queryset, value)

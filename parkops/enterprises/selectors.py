@@ -7,9 +7,32 @@ import datetime
 from django.db.models import Min, Q, QuerySet
 
 from parkops.core import permissions
+from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import pinyin_keys
-from parkops.enterprises.models import Enterprise
+from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import normalise
+
+
+@list_selector(model=Enterprise, filterset_class=EnterpriseFilterSet)
+def enterprise_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The enterprises ``user`` may view, with industry and commissioner, by the
+    pinyin of their names (排序按拼音)."""
+    return scoped_list(
+        Enterprise,
+        user=user,
+        filters=filters,
+        filterset_class=EnterpriseFilterSet,
+        park_id=park_id,
+        select_related=("industry", "commissioner"),
+        ordering=("name_pinyin", "name", "pk"),
+    )
+
+
+def contact_list(*, user, enterprise) -> QuerySet:
+    """``enterprise``'s contacts, for roles that may read contacts (none otherwise):
+    the detail page and the API show the same."""
+    return Contact.objects.restrict(user).filter(park_id=enterprise.park_id, enterprise=enterprise)
 
 
 def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:

@@ -5,18 +5,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkops.core import generic, permissions
-from parkops.enterprises import services
-from parkops.enterprises.filters import EnterpriseFilterSet
+from parkops.enterprises import selectors, services
 from parkops.enterprises.forms import ContactForm, EnterpriseForm
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.tables import EnterpriseTable
 
 
 class EnterpriseListView(generic.ObjectListView):
-    model = Enterprise
+    selector = selectors.enterprise_list
     table_class = EnterpriseTable
-    filterset_class = EnterpriseFilterSet
-    select_related = ("industry", "commissioner")
     create_url_name = "enterprises:enterprise_add"
     exchange_key = "enterprises"
 
@@ -30,7 +27,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["contacts"] = Contact.objects.restrict(user).filter(enterprise=self.object)
+        context["contacts"] = selectors.contact_list(user=user, enterprise=self.object)
         context["can_add_contact"] = permissions.can(
             user, Contact, permissions.ADD, self.object.park_id
         )

@@ -1,8 +1,7 @@
 from ninja import Router, Schema
 
 from parkops.core.api_routes import add_read_routes
-from parkops.promotion.filters import PromotionUnitFilterSet
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.selectors import promotion_unit_list
 
 router = Router(tags=["promotion"])
 
@@ -20,7 +19,6 @@ class PromotionUnitOut(Schema):
 add_read_routes(
     router,
     path="/promotion-units",
-    model=PromotionUnit,
-    filterset_class=PromotionUnitFilterSet,
+    selector=promotion_unit_list,
     schema=PromotionUnitOut,
 )

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkops.core.exchange.spec import CHOICE, REF, Column, RegisterSpec, declare
 from parkops.promotion import services
-from parkops.promotion.filters import PromotionUnitFilterSet
 from parkops.promotion.models import PromotionUnit
+from parkops.promotion.selectors import promotion_unit_list
 
 UNITS = declare(
     RegisterSpec(
@@ -58,6 +58,6 @@ UNITS = declare(
             unit=obj, actor=actor, **values
         ),
         select_related=("parent",),
-        filterset_class=PromotionUnitFilterSet,
+        selector=promotion_unit_list,
     )
 )

@@ -1,16 +1,13 @@
 from parkops.core import generic
-from parkops.promotion import services
-from parkops.promotion.filters import PromotionUnitFilterSet
+from parkops.promotion import selectors, services
 from parkops.promotion.forms import PromotionUnitForm
 from parkops.promotion.models import PromotionUnit
 from parkops.promotion.tables import PromotionUnitTable
 
 
 class PromotionUnitListView(generic.ObjectListView):
-    model = PromotionUnit
+    selector = selectors.promotion_unit_list
     table_class = PromotionUnitTable
-    filterset_class = PromotionUnitFilterSet
-    select_related = ("parent", "head")
     create_url_name = "promotion:promotionunit_add"
     exchange_key = "promotion-units"
 

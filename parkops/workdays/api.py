@@ -8,8 +8,6 @@ from parkops.core.api_base import user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.periods import CHINA
 from parkops.workdays import selectors
-from parkops.workdays.filters import CalendarOverrideFilterSet
-from parkops.workdays.models import CalendarOverride
 
 router = Router(tags=["calendar"])
 
@@ -33,8 +31,7 @@ class DeadlineOut(Schema):
 add_read_routes(
     router,
     path="/calendar/overrides",
-    model=CalendarOverride,
-    filterset_class=CalendarOverrideFilterSet,
+    selector=selectors.calendar_override_list,
     schema=CalendarOverrideOut,
 )
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkops.core.exchange.spec import CHOICE, DATE, Column, RegisterSpec, declare
 from parkops.workdays import services
-from parkops.workdays.filters import CalendarOverrideFilterSet
 from parkops.workdays.models import CalendarOverride
+from parkops.workdays.selectors import calendar_override_list
 
 OVERRIDES = declare(
     RegisterSpec(
@@ -39,7 +39,7 @@ OVERRIDES = declare(
         update=lambda obj, *, actor, **values: services.override_update(
             override=obj, actor=actor, **values
         ),
-        filterset_class=CalendarOverrideFilterSet,
+        selector=calendar_override_list,
         # The importer matches keys as text: a date cell and a stored date both
         # become "2027-10-01".
         extra={"normalise_key": str},

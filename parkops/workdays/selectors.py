@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
 from parkops.core.models import Park
 from parkops.core.periods import CHINA
+from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.workdays import (
     Day,
     Deadline,
@@ -23,6 +25,7 @@ from parkops.core.workdays import (
     china_now,
     library_covers,
 )
+from parkops.workdays.filters import CalendarOverrideFilterSet
 from parkops.workdays.models import CalendarOverride, CalendarYear, calendar_years
 
 MAX_WORKING_DAYS = 1000
@@ -87,13 +90,18 @@ def deadline_park(*, user, code: str | None) -> Park | None:
     return Park.objects.filter(pk=active).first() if active else None
 
 
-def override_list(*, user, park, since_year: int | None = None):
-    """``park``'s overrides the user may see, by date (from ``since_year`` on, if given:
-    the current and coming years are the ones an administrator maintains)."""
-    queryset = CalendarOverride.objects.restrict(user, permissions.VIEW).filter(park=park)
-    if since_year is not None:
-        queryset = queryset.filter(date__gte=datetime.date(since_year, 1, 1))
-    return queryset.order_by("date")
+@list_selector(model=CalendarOverride, filterset_class=CalendarOverrideFilterSet)
+def calendar_override_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The calendar overrides ``user`` may see, by park and date: the calendar
+    page (its park's, from its year on), the API list and the export."""
+    return scoped_list(
+        CalendarOverride,
+        user=user,
+        filters=filters,
+        filterset_class=CalendarOverrideFilterSet,
+        park_id=park_id,
+        ordering=("park", "date"),
+    )
 
 
 @dataclass(frozen=True)

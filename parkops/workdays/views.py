@@ -40,7 +40,12 @@ def calendar_month(request):
     calendar = selectors.working_calendar(park=park)
     can_edit = permissions.can(request.user, CalendarOverride, permissions.ADD, park)
     missing_year = selectors.next_year_missing(park=park) if can_edit else None
-    overrides = list(selectors.override_list(user=request.user, park=park, since_year=year))
+    # The current and coming years are the ones an administrator maintains.
+    overrides = list(
+        selectors.calendar_override_list(
+            user=request.user, filters={"date_from": f"{year}-01-01"}, park_id=park.pk
+        )
+    )
     context = {
         "park": park,
         "grid": selectors.month_grid(calendar=calendar, year=year, month=month),

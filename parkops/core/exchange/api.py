@@ -14,8 +14,8 @@ from parkops.core.api_routes import add_read_routes
 from parkops.core.exchange import services
 from parkops.core.exchange.importer import Outcome, run_import
 from parkops.core.exchange.spec import get_spec
-from parkops.core.filters import ImportBatchFilterSet
 from parkops.core.models import ImportBatch
+from parkops.core.selectors import import_batch_list
 
 router = Router(tags=["imports"])
 
@@ -127,8 +127,7 @@ def _batches_visible(request):
 add_read_routes(
     router,
     path="/import-batches",
-    model=ImportBatch,
-    filterset_class=ImportBatchFilterSet,
+    selector=import_batch_list,
     schema=ImportBatchOut,
     guard=_batches_visible,
 )

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from parkops.core import services
 from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, declare
-from parkops.core.filters import (
-    AllianceFilterSet,
-    ImportBatchFilterSet,
-    IndustryFilterSet,
-    ParkFilterSet,
+from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.selectors import (
+    alliance_list,
+    audit_entry_list,
+    import_batch_list,
+    industry_list,
+    park_list,
 )
-from parkops.core.models import Alliance, ImportBatch, Industry, Park
 
 INDUSTRIES = declare(
     RegisterSpec(
@@ -47,7 +48,7 @@ INDUSTRIES = declare(
             industry=obj, actor=actor, **values
         ),
         select_related=("parent",),
-        filterset_class=IndustryFilterSet,
+        selector=industry_list,
     )
 )
 
@@ -66,8 +67,7 @@ PARKS = declare(
             Column("region_name", "行政区划", width=28),
             Column("shares_figures_with_alliance", "向联盟共享分项数据", kind=BOOL),
         ],
-        filterset_class=ParkFilterSet,
-        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
+        selector=park_list,
     )
 )
 
@@ -87,9 +87,7 @@ ALLIANCES = declare(
                 width=80,
             ),
         ],
-        select_related=("lead_park",),
-        filterset_class=AllianceFilterSet,
-        ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
+        selector=alliance_list,
     )
 )
 
@@ -110,7 +108,46 @@ IMPORT_BATCHES = declare(
             Column("status", "状态", kind=CHOICE, choices=ImportBatch.Status),
             Column("sha256", "SHA-256", width=66),
         ],
-        select_related=("actor",),
-        filterset_class=ImportBatchFilterSet,
+        selector=import_batch_list,
     )
+)
+
+
+def _as_read_by(user):
+    """Each entry with what ``user`` may see of it (``AuditReader``): the export
+    masks exactly as the audit pages and the API do."""
+    from parkops.core.audit_display import AuditReader
+
+    reader = AuditReader(user)
+    return lambda entry: (entry, reader.display(entry))
+
+
+# The audit log, export only. Not in the registry: it is no park's register and
+# its export has its own address beside the list (``core:auditentry_export``).
+AUDIT_LOG = RegisterSpec(
+    key="audit-entries",
+    model=AuditEntry,
+    title=_("Audit log"),
+    natural_key="seq",
+    columns=[
+        Column("seq", _("sequence"), export=lambda row: row[0].seq, width=8),
+        Column("time", _("time"), export=lambda row: row[0].time, width=20),
+        Column("actor", _("actor"), export=lambda row: row[1].actor_name, width=14),
+        Column("action", _("action"), export=lambda row: row[1].action_name, width=14),
+        Column(
+            "object_type",
+            _("object type"),
+            export=lambda row: row[1].object_type_name,
+            width=22,
+        ),
+        Column("object_id", _("object id"), export=lambda row: row[0].object_id, width=10),
+        Column("object_repr", _("object"), export=lambda row: row[1].object_name, width=30),
+        Column("park", _("park"), export=lambda row: str(row[0].park or ""), width=18),
+        Column("client_ip", _("client IP"), export=lambda row: row[0].client_ip or "", width=16),
+        Column("request_id", _("request id"), export=lambda row: row[0].request_id, width=38),
+        Column("changes", _("Changes"), export=lambda row: row[1].changes_text(), width=60),
+        Column("hash", "SHA-256", export=lambda row: row[0].hash, width=66),
+    ],
+    selector=audit_entry_list,
+    row_for=_as_read_by,
 )

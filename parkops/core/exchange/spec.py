@@ -127,21 +127,22 @@ class RegisterSpec:
     natural_key: str
     create: Callable[..., models.Model] | None = None  # create(park=, actor=, **values)
     update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
+    # What the importer fetches with the records a file's rows match.
     select_related: tuple[str, ...] = ()
-    filterset_class: Any = None
-    # The export's row order, when the model's own is not how people read it
-    # (names by pinyin); empty keeps the model's ordering.
-    ordering: tuple[str, ...] = ()
+    # The app's ``<entity>_list``: the rows (scope, park, filters, order) the
+    # export writes are those the list page and the API list show.
+    selector: Callable[..., Any] | None = None
+    # For registers whose columns show each row as its reader may see it (the
+    # audit log): ``row_for(user)`` maps a row to what the columns read.
+    row_for: Callable[[Any], Callable[[Any], Any]] | None = None
+    # The export's file name, when not the title (用户清单, titled 用户).
+    file_title: Any = None
     extra: dict = field(default_factory=dict)
 
     @property
     def importable(self) -> bool:
         """Export-only registers (parks, alliances, import batches) have no services."""
         return self.create is not None
-
-    @property
-    def park_scoped(self) -> bool:
-        return any(f.name == "park" for f in self.model._meta.fields)
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -153,6 +154,8 @@ _REGISTRY: dict[str, RegisterSpec] = {}
 def declare(spec: RegisterSpec) -> RegisterSpec:
     if spec.importable:
         _refuse_encrypted_columns(spec)
+    if spec.selector is None:
+        raise ImproperlyConfigured(f"Register {spec.key!r} names no selector (its <entity>_list).")
     _REGISTRY[spec.key] = spec
     return spec
 

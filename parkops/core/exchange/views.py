@@ -23,6 +23,7 @@ from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import list_export
 from parkops.core.models import ImportBatch, ImportJob
+from parkops.core.selectors import import_batch_list
 from parkops.core.text import today_cst
 
 
@@ -61,26 +62,29 @@ def template(request, register):
 @login_required
 def export(request, register, fmt="xlsx"):
     """The list page's current view (same filters, same scope) as .xlsx or CSV."""
-    spec = _spec(register)
-    if not permissions.can(request.user, spec.model, permissions.VIEW):
+    return export_response(request, _spec(register), fmt=fmt)
+
+
+def export_response(request, spec, *, fmt="xlsx"):
+    """``spec``'s export of the rows its list page shows the request's user: the
+    same selector, filters and park (``generic.list_rows``), as .xlsx or CSV,
+    recorded in the audit trail. Registers with an address of their own (the
+    audit log, users) export through here too."""
+    # A role held without a park (accounts, the audit log) answers without
+    # listing the parks.
+    user = request.user
+    if not (
+        permissions.has_global(user, spec.model, permissions.VIEW)
+        or permissions.can(user, spec.model, permissions.VIEW)
+    ):
         permissions.deny()
-    queryset = spec.model.objects.restrict(request.user, permissions.VIEW).select_related(
-        *spec.select_related
-    )
-    park_id = generic.list_park_id(request, spec.filterset_class)
-    if park_id is not None and spec.park_scoped:
-        queryset = queryset.filter(park_id=park_id)
-    if spec.filterset_class is not None:
-        queryset = spec.filterset_class(request.GET, queryset=queryset, request=request).qs
-    if spec.ordering:
-        queryset = queryset.order_by(*spec.ordering)
     return list_export(
         fmt=fmt,
         actor=request.user,
-        name=f"{spec.title}-{today_cst():%Y%m%d}",
+        name=f"{spec.file_title or spec.title}-{today_cst():%Y%m%d}",
         sheet_title=str(spec.title),
         headers=writers.export_headers(spec),
-        rows=writers.export_rows(spec, queryset),
+        rows=writers.export_rows(spec, generic.list_rows(spec.selector, request), request.user),
         what=spec.model._meta.label_lower,
         filters={k: v for k, v in request.GET.items() if v},
         widths=[column.width for column in spec.columns],
@@ -238,23 +242,14 @@ def job_commit(request, pk):
 
 
 class BatchListView(generic.ObjectListView):
-    model = ImportBatch
+    selector = import_batch_list
     template_name = "exchange/batch_list.html"
     exchange_key = "import-batches"
-
-    def get_queryset(self):
-        # The table names each batch's actor and park: fetched with the rows.
-        return super().get_queryset().select_related("actor", "park")
 
     def get_table_class(self):
         from parkops.core.tables import ImportBatchTable
 
         return ImportBatchTable
-
-    def get_filterset_class(self):
-        from parkops.core.filters import ImportBatchFilterSet
-
-        return ImportBatchFilterSet
 
 
 class BatchDetailView(generic.ObjectDetailView):

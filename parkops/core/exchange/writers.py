@@ -128,9 +128,13 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
     return buffer.getvalue()
 
 
-def export_rows(spec: RegisterSpec, queryset):
+def export_rows(spec: RegisterSpec, queryset, user):
+    """Each row of ``queryset`` as ``spec``'s columns write it for ``user`` (what a
+    column reads is ``spec.row_for(user)``'s, when the register masks for its reader)."""
+    shown = spec.row_for(user) if spec.row_for is not None else None
     for obj in queryset.iterator(chunk_size=2000):
-        yield [column.export_value(obj) for column in spec.columns]
+        row = shown(obj) if shown is not None else obj
+        yield [column.export_value(row) for column in spec.columns]
 
 
 def export_headers(spec: RegisterSpec) -> list[str]:

@@ -15,6 +15,7 @@ from parkops.api import api
 from parkops.core.exchange.spec import all_specs
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import PARK_ROLES, Role
+from parkops.core.selectors import is_park_scoped
 from parkops.core.testing import (
     Endpoint,
     declarations,
@@ -73,7 +74,7 @@ def derived_endpoints(exposed: set[str]) -> list[Endpoint]:
                 )
     for spec in all_specs():
         d = declared.get(spec.model)
-        if d is not None and spec.park_scoped:
+        if d is not None and is_park_scoped(spec.model):
             for name in ("exchange:export", "exchange:export_csv"):
                 endpoints.append(Endpoint(name, d.make, "export", text=d.text_of, args=(spec.key,)))
     return endpoints + extra_endpoints()

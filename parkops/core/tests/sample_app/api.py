@@ -1,8 +1,7 @@
 from ninja import Router, Schema
 
 from parkops.core.api_routes import add_read_routes
-from parkops.core.tests.sample_app.models import Widget
-from parkops.core.tests.sample_app.views import WidgetFilterSet
+from parkops.core.tests.sample_app.selectors import widget_list
 
 router = Router(tags=["sample"])
 
@@ -13,6 +12,4 @@ class WidgetOut(Schema):
     name: str
 
 
-add_read_routes(
-    router, path="/widgets", model=Widget, filterset_class=WidgetFilterSet, schema=WidgetOut
-)
+add_read_routes(router, path="/widgets", selector=widget_list, schema=WidgetOut)

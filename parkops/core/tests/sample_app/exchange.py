@@ -1,6 +1,6 @@
 from parkops.core.exchange.spec import Column, RegisterSpec, declare
 from parkops.core.tests.sample_app.models import Widget
-from parkops.core.tests.sample_app.views import WidgetFilterSet
+from parkops.core.tests.sample_app.selectors import widget_list
 
 WIDGETS = declare(
     RegisterSpec(
@@ -9,6 +9,6 @@ WIDGETS = declare(
         title=Widget._meta.verbose_name_plural,
         natural_key="name",
         columns=[Column("name", "名称", required=True)],
-        filterset_class=WidgetFilterSet,
+        selector=widget_list,
     )
 )

@@ -1,18 +1,9 @@
 import django_tables2 as tables
 
 from parkops.core import generic
-from parkops.core.filters import ScopedFilterSet
 from parkops.core.tables import BaseTable
 from parkops.core.tests.sample_app.models import Widget
-
-
-class WidgetFilterSet(ScopedFilterSet):
-    class Meta:
-        model = Widget
-        fields = ["q"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value)
+from parkops.core.tests.sample_app.selectors import widget_list
 
 
 class WidgetTable(BaseTable):
@@ -24,9 +15,8 @@ class WidgetTable(BaseTable):
 
 
 class WidgetListView(generic.ObjectListView):
-    model = Widget
+    selector = widget_list
     table_class = WidgetTable
-    filterset_class = WidgetFilterSet
     exchange_key = "widgets"
 
 
