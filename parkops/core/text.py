@@ -4,11 +4,13 @@ times as users see them (China Standard Time)."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg as _segment
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -21,13 +23,24 @@ def mask_phone(value: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of ``name`` in lower case, for search (szyy → 苏州...)."""
-    syllables = lazy_pinyin(name or "", errors="default")
-    full = _NON_ALNUM.sub("", "".join(syllables).lower())
-    initials = _NON_ALNUM.sub(
-        "", "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")).lower()
+@functools.lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> tuple[str, str]:
+    return (
+        "".join(lazy_pinyin(word, errors="default")),
+        "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")),
     )
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of ``name`` in lower case, for search (szyy → 苏州...).
+
+    pypinyin reads a name word by word (its phrase dictionary decides 重庆 →
+    chongqing); each word's reading is kept, so an import of thousands of
+    names that share words (有限公司, 科技, 宿迁) reads each word once.
+    """
+    words = [_word_pinyin(word) for word in _segment(name or "")]
+    full = _NON_ALNUM.sub("", "".join(word[0] for word in words).lower())
+    initials = _NON_ALNUM.sub("", "".join(word[1] for word in words).lower())
     return full, initials
 
 

@@ -84,6 +84,7 @@ ENTERPRISES = register(
         update=lambda obj, *, actor, **values: services.enterprise_update(
             enterprise=obj, actor=actor, **values
         ),
+        prepare=services.enterprise_fields,
         select_related=("industry",),
         filterset_class=EnterpriseFilterSet,
         ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them
