@@ -75,6 +75,34 @@ def job_start(*, token: str, actor, park, register: str, file_name: str, mode: s
     return job
 
 
+def job_commit(*, preview: ImportJob, actor) -> ImportJob:
+    """Queue the commit of what a background preview showed; a second request
+    (a double click, a reload) gets the commit already under way."""
+    from django.core.exceptions import PermissionDenied
+
+    if preview.actor_id != actor.pk or preview.mode != ImportJob.Mode.PREVIEW:
+        raise PermissionDenied
+    if not (preview.result or {}).get("ok"):
+        raise PermissionDenied
+    started = (
+        ImportJob.objects.restrict(actor)
+        .filter(park=preview.park, token=preview.token, mode=ImportJob.Mode.COMMIT)
+        .exclude(status=ImportJob.Status.FAILED)
+        .first()
+    )
+    if started is not None:
+        return started
+    return job_start(
+        token=preview.token,
+        actor=actor,
+        park=preview.park,
+        register=preview.register,
+        file_name=preview.file_name,
+        mode=ImportJob.Mode.COMMIT,
+        rows=preview.total_rows,
+    )
+
+
 @task()
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)

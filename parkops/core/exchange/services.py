@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from parkops.core import audit, permissions
 from parkops.core.exchange import bulk
 from parkops.core.exchange.importer import Outcome, bulk_capable, run_import
+from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
-from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
 from parkops.core.services import object_update
 
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -69,6 +71,60 @@ def purge_stale_uploads() -> None:
     for path in upload_dir().iterdir():
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+@dataclass
+class Preview:
+    """What an upload gave: the preview itself (``outcome``, with the ``token``
+    that commits it), or the background ``job`` that is making it."""
+
+    outcome: Outcome | None = None
+    token: str | None = None
+    job: ImportJob | None = None
+
+
+def import_preview(*, spec, actor, park, data: bytes, file_name: str) -> Preview:
+    """Preview an upload for pages and the API alike: now, or, above
+    PARKOPS_IMPORT_BACKGROUND_ROWS rows, as a background job (the file is read
+    once either way); a file that can be committed is held for the commit."""
+    from parkops.core.exchange import jobs
+
+    # Read once: the rows decide between a preview now and one in the
+    # background, and the same rows (or the refusal) make this preview.
+    try:
+        table = read_table(data, file_name)
+        rows = len(table.rows)
+    except FileError as error:
+        table, rows = error, 0
+    if rows > settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+        token = upload_hold(
+            data=data, file_name=file_name, user=actor, park=park, register=spec.key
+        )
+        job = jobs.job_start(
+            token=token,
+            actor=actor,
+            park=park,
+            register=spec.key,
+            file_name=file_name,
+            mode=ImportJob.Mode.PREVIEW,
+            rows=rows,
+        )
+        return Preview(job=job, token=token)
+    outcome = run_import(
+        spec=spec,
+        actor=actor,
+        park=park,
+        data=data,
+        file_name=file_name,
+        commit=False,
+        table=table,
+    )
+    token = None
+    if not outcome.file_errors:
+        token = upload_hold(
+            data=data, file_name=file_name, user=actor, park=park, register=spec.key
+        )
+    return Preview(outcome=outcome, token=token)
 
 
 def import_commit(*, token: str, actor, register: str) -> Outcome:

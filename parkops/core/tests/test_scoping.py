@@ -176,6 +176,8 @@ EXEMPT = {
     "api:import_preview": "no id; park parameter checked (enterprises test_exchange_api)",
     "api:import_commit": "the uploader's own held file only (enterprises test_exchange_api)",
     "api:import_batch_undo": "POST on a scoped batch (enterprises test_exchange_api)",
+    "api:import_job_detail": "the uploader's own job only (enterprises test_exchange_api)",
+    "api:import_job_commit": "the uploader's own job only (enterprises test_exchange_api)",
     "workdays:override_create": "no id; creates in the active park (workdays test_views)",
     "workdays:year_confirm": "no id; acts on the active park only (workdays test_views)",
     "workdays:year_reopen": "no id; acts on the active park only (workdays test_views)",
