@@ -473,6 +473,7 @@ class ImportJob(ParkScopedModel):
     class Mode(models.TextChoices):
         PREVIEW = "preview", _("preview")
         COMMIT = "commit", _("commit")
+        UNDO = "undo", _("undo")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

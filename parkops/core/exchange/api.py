@@ -186,8 +186,18 @@ add_read_routes(
 )
 
 
-@router.post("/import-batches/{pk}/undo", response=ImportBatchOut, operation_id="import_batch_undo")
+@router.post(
+    "/import-batches/{pk}/undo",
+    response={200: ImportBatchOut, 202: ImportJobOut},
+    operation_id="import_batch_undo",
+)
 def import_batch_undo(request, pk: int):
-    """Undo a whole batch while none of its records changed since (422 otherwise)."""
+    """Undo a whole batch while none of its records changed since (422 otherwise).
+
+    A batch above the background threshold is undone by a background job: the
+    answer is 202 with the job, to poll at ``/import-jobs/{id}``."""
     batch = get_scoped(ImportBatch, request, pk)
-    return services.import_undo(batch=batch, actor=user_of(request))
+    batch, job = services.undo_request(batch=batch, actor=user_of(request))
+    if job is not None:
+        return Status(202, _job_out(job))
+    return batch

@@ -56,8 +56,10 @@ def outcome_summary(outcome: Outcome) -> dict:
     }
 
 
-def job_start(*, token: str, actor, park, register: str, file_name: str, mode: str, rows: int):
-    """Queue a background preview or commit of a held upload."""
+def job_start(
+    *, token: str, actor, park, register: str, file_name: str, mode: str, rows: int, batch=None
+):
+    """Queue a background preview or commit of a held upload, or the undo of ``batch``."""
     with transaction.atomic():
         job = ImportJob.objects.create(
             park=park,
@@ -67,6 +69,7 @@ def job_start(*, token: str, actor, park, register: str, file_name: str, mode: s
             file_name=file_name[:255],
             mode=mode,
             total_rows=rows,
+            batch=batch,
         )
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, after={"mode": mode})
         # The database backend stores the task in this same transaction: the job
@@ -107,6 +110,9 @@ def job_commit(*, preview: ImportJob, actor) -> ImportJob:
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)
     ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    if job.mode == ImportJob.Mode.UNDO:
+        _run_undo(job)
+        return
     try:
         data, meta = services.upload_load(token=job.token, user=job.actor, register=job.register)
         outcome = run_import(
@@ -125,6 +131,33 @@ def run_job(job_id: int) -> None:
             result=outcome_summary(outcome),
             batch=outcome.batch,
             finished_at=timezone.now(),
+        )
+    except Exception as error:
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            result={"error": str(error)[:500]},
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        _progress_path(job.pk).unlink(missing_ok=True)
+
+
+def _run_undo(job: ImportJob) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        try:
+            services.import_undo(
+                batch=job.batch,
+                actor=job.actor,
+                progress=lambda done, total: write_progress(job.pk, done, total),
+            )
+            result = {"ok": True, "file_errors": []}
+        except ValidationError as error:  # a record changed since: refused, nothing undone
+            result = {"ok": False, "file_errors": error.messages}
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, result=result, finished_at=timezone.now()
         )
     except Exception as error:
         ImportJob.objects.unscoped().filter(pk=job.pk).update(

@@ -151,15 +151,52 @@ def _restorable(before: dict, model) -> dict:
     return {k: v for k, v in before.items() if k not in ("id", "park_id") and k not in many}
 
 
+def _refuse_undo(batch: ImportBatch, actor) -> None:
+    # Undo deletes what the import created: only the person who imported may do
+    # it (no role deletes register rows otherwise).
+    if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
+        raise PermissionDenied(_("Only the person who imported a file may undo it."))
+    if batch.status == ImportBatch.Status.UNDONE:
+        raise ValidationError(_("This import was already undone."))
+
+
+def undo_request(*, batch: ImportBatch, actor) -> tuple[ImportBatch, ImportJob | None]:
+    """Undo ``batch`` now, or, above PARKOPS_IMPORT_BACKGROUND_ROWS rows, as a
+    background job with progress like an import's (pages and API alike).
+    Returns the batch and the job, if one was started (or is already running)."""
+    from parkops.core.exchange import jobs
+
+    _refuse_undo(batch, actor)
+    rows = batch.created_count + batch.updated_count
+    if rows <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+        return import_undo(batch=batch, actor=actor), None
+    running = (
+        ImportJob.objects.restrict(actor)
+        .filter(park=batch.park, batch=batch, mode=ImportJob.Mode.UNDO)
+        .exclude(status=ImportJob.Status.FAILED)
+        .first()
+    )
+    if running is not None:
+        return batch, running
+    job = jobs.job_start(
+        token="",
+        actor=actor,
+        park=batch.park,
+        register=batch.register,
+        file_name=batch.file_name,
+        mode=ImportJob.Mode.UNDO,
+        rows=rows,
+        batch=batch,
+    )
+    return batch, job
+
+
 def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     """Undo a whole batch, if none of its objects changed since; otherwise refuse,
     naming the rows whose objects changed. ``progress(done, total)`` as for an import."""
     spec = get_spec(batch.register)
     model = spec.model
-    # Undo deletes what the import created: only the person who imported may do
-    # it (no role deletes register rows otherwise).
-    if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
-        raise PermissionDenied(_("Only the person who imported a file may undo it."))
+    _refuse_undo(batch, actor)
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:

@@ -223,7 +223,9 @@ class BatchDetailView(generic.ObjectDetailView):
 def batch_undo(request, pk):
     batch = generic.get_scoped_or_404(ImportBatch, request.user, pk)
     try:
-        services.import_undo(batch=batch, actor=request.user)
+        batch, job = services.undo_request(batch=batch, actor=request.user)
+        if job is not None:
+            return redirect(job.get_absolute_url())
         messages.success(request, _("The import was undone."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

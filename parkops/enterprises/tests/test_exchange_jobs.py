@@ -171,6 +171,63 @@ def test_someone_elses_job_is_not_found_through_the_api(client, officer):
     assert not ImportJob.objects.unscoped().filter(mode=ImportJob.Mode.COMMIT).exists()
 
 
+def committed(officer, n):
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+
+    park = officer.memberships.get().park
+    outcome = run_import(
+        spec=get_spec("enterprises"),
+        actor=officer,
+        park=park,
+        data=xlsx_bytes(rows(n)),
+        file_name="大文件.xlsx",
+        commit=True,
+    )
+    return outcome.batch
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_large_import_is_undone_in_the_background_with_progress(client, officer, monkeypatch):
+    batch = committed(officer, 60)
+    seen = []
+    monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
+    response = client.post(reverse("exchange:batch_undo", args=[batch.pk]))
+    job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.UNDO)
+    assert response["Location"] == job.get_absolute_url() and job.batch == batch
+    assert Enterprise.objects.unscoped().count() == 60  # nothing undone inside the request
+    again = client.post(reverse("exchange:batch_undo", args=[batch.pk]))  # a double click
+    assert again["Location"] == job.get_absolute_url()
+    work()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["ok"]
+    assert seen[0] == 0 and seen[-1] == 60
+    assert not Enterprise.objects.unscoped().exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="undone"' in page and "every 2s" not in page
+    deletions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE, object_type="enterprises.enterprise"
+    )
+    assert deletions.count() == 60  # one audit entry per row undone
+    assert audit.audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_large_undo_through_the_api_answers_with_its_job(client, officer):
+    batch = committed(officer, 60)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(officer)}"}
+    answer = client.post(reverse("api:import_batch_undo", args=[batch.pk]), **auth)
+    assert answer.status_code == 202 and answer.json()["mode"] == "undo"
+    work()
+    polled = client.get(reverse("api:import_job_detail", args=[answer.json()["id"]]), **auth)
+    assert polled.json()["status"] == "done" and polled.json()["result"]["ok"]
+    assert not Enterprise.objects.unscoped().exists()
+
+
 @pytest.mark.slow_import
 @pytest.mark.django_db(transaction=True)
 @override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=5000)
