@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from parkops.core import audit_guard, audit_seal
+from parkops.core.inserts import insert_many
 from parkops.core.models import AuditChainHead, AuditEntry
 
 logger = logging.getLogger("parkops.audit")
@@ -363,7 +364,7 @@ def append_many(entries: list[AuditEntry]) -> None:
         if every and entry.seq % every == 0:
             seq, sealed = entry.seq, entry.hash
             transaction.on_commit(lambda s=seq, h=sealed: write_anchor(s, h), robust=True)
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    insert_many(AuditEntry, entries)
     if held is None:
         _save_head(head)
 

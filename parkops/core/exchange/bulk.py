@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
+from parkops.core.inserts import insert_many
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 
 BATCH_ROWS = 1000
@@ -140,7 +141,8 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             raise PermissionDenied(_("You do not have permission to do this."))
     for write in chunk:
         write.after = audit.snapshot(write.obj)
-    ImportItem.objects.bulk_create(
+    insert_many(
+        ImportItem,
         [
             ImportItem(
                 park=park,
@@ -153,7 +155,6 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             )
             for w in chunk
         ],
-        batch_size=500,
     )
     audit.append_many(
         [

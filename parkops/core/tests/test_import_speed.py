@@ -17,7 +17,7 @@ def test_the_speed_command_prints_its_table_and_leaves_no_enterprises():
     call_command("import_speed", rows=30, stdout=out)
     table = out.getvalue()
     assert "30 rows" in table
-    for step in ("bare read (python-calamine)", "preview", "commit", "undo", "peak memory"):
+    for step in ("bare read (python-calamine)", "preview", "commit", "undo", "peak MB"):
         assert step in table
     assert ImportBatch.objects.unscoped().get().status == ImportBatch.Status.UNDONE
     assert not Enterprise.objects.unscoped().exists()  # the undo removed them
