@@ -131,16 +131,32 @@ def import_commit(*, token: str, actor, register: str) -> Outcome:
     """Commit a held upload (all rows or none); the held file is deleted on success."""
     from parkops.core.models import Park
 
-    data, meta = upload_load(token=token, user=actor, register=register)
+    held, claimed = upload_dir() / f"{token}.bin", upload_dir() / f"{token}.committing"
+    try:
+        data, meta = upload_load(token=token, user=actor, register=register)
+    except ValidationError:
+        if claimed.exists():  # the token's form was checked by upload_load
+            raise ValidationError(_("This file is being imported already.")) from None
+        raise
     park = Park.objects.get(pk=meta["park"])
-    outcome = run_import(
-        spec=get_spec(register),
-        actor=actor,
-        park=park,
-        data=data,
-        file_name=meta["file"],
-        commit=True,
-    )
+    # The commit claims the held file: a second commit of it (a double click)
+    # is refused instead of running beside the first, which no lock serialises
+    # now that a commit writes in short batches.
+    try:
+        held.rename(claimed)
+    except FileNotFoundError as error:
+        raise ValidationError(_("This file is being imported already.")) from error
+    try:
+        outcome = run_import(
+            spec=get_spec(register),
+            actor=actor,
+            park=park,
+            data=data,
+            file_name=meta["file"],
+            commit=True,
+        )
+    finally:
+        claimed.rename(held)
     if outcome.batch is not None:
         upload_discard(token)
     return outcome

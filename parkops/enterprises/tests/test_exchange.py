@@ -508,3 +508,30 @@ def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):
     response = client.post(reverse("exchange:import_commit", args=["enterprises", token]))
     assert response.status_code == 403
     assert Enterprise.objects.unscoped().count() == 0
+
+
+def test_a_second_commit_of_a_held_file_while_the_first_runs_is_refused(
+    park, officer, monkeypatch
+):
+    from parkops.core.exchange import services as held
+
+    token = held.upload_hold(
+        data=xlsx_bytes(good_rows(3)),
+        file_name="企业.xlsx",
+        user=officer,
+        park=park,
+        register="enterprises",
+    )
+    second = []
+    real_run = held.run_import
+
+    def first_commit(**kwargs):  # a double click arrives while the first commit writes
+        with pytest.raises(ValidationError) as refused:
+            held.import_commit(token=token, actor=officer, register="enterprises")
+        second.append(refused.value.messages)
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(held, "run_import", first_commit)
+    outcome = held.import_commit(token=token, actor=officer, register="enterprises")
+    assert outcome.batch is not None and outcome.batch.created_count == 3
+    assert second == [["This file is being imported already."]]

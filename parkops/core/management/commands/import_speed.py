@@ -26,23 +26,19 @@ HEADER = ["企业名称", "统一社会信用代码", "状态", "注册地行政
 
 
 def workbook(rows: int) -> bytes:
-    from openpyxl import Workbook
-
+    from parkops.core.exports import new_workbook, write_cell
     from parkops.enterprises.uscc import make_uscc
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("企业")
-    sheet.append(HEADER)
-    for i in range(rows):
-        sheet.append(
-            [
-                f"测速企业{i}号科技有限公司",
-                make_uscc(f"91321300{i:09d}"),
-                "在园企业",
-                "321300",
-                "否",
-            ]
-        )
+    book = new_workbook()
+    sheet = book.active
+    sheet.title = "企业"
+    lines = [HEADER] + [
+        [f"测速企业{i}号科技有限公司", make_uscc(f"91321300{i:09d}"), "在园企业", "321300", "否"]
+        for i in range(rows)
+    ]
+    for row, values in enumerate(lines, start=1):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet.cell(row=row, column=column), value)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
