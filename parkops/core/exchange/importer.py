@@ -1,10 +1,15 @@
 """Import: read, match, validate through the register's services, preview or commit.
 
-Preview and commit are the same code: the whole file is applied inside one
-transaction, row by row through the register's services (so every rule a form
-enforces applies to a spreadsheet too), and then rolled back for a preview or
-when any row failed. What the preview shows is exactly what the commit does,
-and a commit writes all rows or none.
+Preview and commit are the same code, so what the preview shows is exactly what
+the commit does, and a commit writes all rows or none. Two ways to run it:
+
+- a register with ``RegisterSpec.prepare`` (its services add nothing to the
+  shared write path but preparing the fields) is validated row by row as
+  unsaved objects, with no writes and no per-row queries, and committed in
+  short batches (``exchange.bulk``): nobody waits for the import;
+- any other register (promotion units, whose rows may name a parent row above
+  them) is applied inside one transaction, row by row through its services,
+  and rolled back for a preview or when any row failed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Large imports in the background (django-tasks, database backend).
 
-Above PARKOPS_IMPORT_BACKGROUND_ROWS rows, the preview and the commit run as
-tasks picked up by `manage.py db_worker`; the page follows the job's progress
-and survives a reload. The commit is still one transaction: all rows or none.
+Above PARKOPS_IMPORT_BACKGROUND_ROWS rows, the preview, the commit and the
+undo run as tasks picked up by `manage.py run_worker`; the page (or an API
+client) follows the job's progress, which survives a reload. The commit is
+still all rows or none (``exchange.bulk``).
 """
 
 from __future__ import annotations
