@@ -510,9 +510,7 @@ def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):
     assert Enterprise.objects.unscoped().count() == 0
 
 
-def test_a_second_commit_of_a_held_file_while_the_first_runs_is_refused(
-    park, officer, monkeypatch
-):
+def test_a_second_commit_of_a_held_file_while_the_first_runs_is_refused(park, officer, monkeypatch):
     from parkops.core.exchange import services as held
 
     token = held.upload_hold(
