@@ -162,6 +162,7 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
                 actor=actor,
                 action=AuditEntry.Action.CREATE if w.action == CREATE else AuditEntry.Action.UPDATE,
                 obj=w.obj,
+                park=park,
                 before=w.before,
                 after=w.after,
             )
@@ -245,7 +246,11 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None) -> None:
         updated = [w for w in writes if w.action == UPDATE]
         entries = [
             audit.build_entry(
-                actor=actor, action=AuditEntry.Action.DELETE, obj=w.obj, before=w.after
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                obj=w.obj,
+                park=batch.park,
+                before=w.after,
             )
             for w in created
         ]
@@ -263,6 +268,7 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None) -> None:
                         actor=actor,
                         action=AuditEntry.Action.UPDATE,
                         obj=obj,
+                        park=batch.park,
                         before=w.after,
                         after=audit.snapshot(obj),
                     )
