@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg as _segment
+from pypinyin.constants import RE_HANS as _HAN_RUN
+from pypinyin.seg.simpleseg import simple_seg as _split_runs
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -24,23 +25,26 @@ def mask_phone(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _word_pinyin(word: str) -> tuple[str, str]:
+def _run_pinyin(run: str) -> tuple[str, str]:
     return (
-        "".join(lazy_pinyin(word, errors="default")),
-        "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")),
+        "".join(lazy_pinyin(run, errors="default")),
+        "".join(lazy_pinyin(run, style=Style.FIRST_LETTER, errors="default")),
     )
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of ``name`` in lower case, for search (szyy → 苏州...).
 
-    pypinyin reads a name word by word (its phrase dictionary decides 重庆 →
-    chongqing); each word's reading is kept, so an import of thousands of
-    names that share words (有限公司, 科技, 宿迁) reads each word once.
+    pypinyin reads a name run by run of Chinese characters (its phrase
+    dictionary then decides 重庆 → chongqing within the run) and keeps
+    anything else as written; each run's reading is kept, so an import of
+    thousands of names that share runs (科技有限公司) reads each run once.
     """
-    words = [_word_pinyin(word) for word in _segment(name or "")]
-    full = _NON_ALNUM.sub("", "".join(word[0] for word in words).lower())
-    initials = _NON_ALNUM.sub("", "".join(word[1] for word in words).lower())
+    runs = [
+        _run_pinyin(run) if _HAN_RUN.match(run) else (run, run) for run in _split_runs(name or "")
+    ]
+    full = _NON_ALNUM.sub("", "".join(run[0] for run in runs).lower())
+    initials = _NON_ALNUM.sub("", "".join(run[1] for run in runs).lower())
     return full, initials
 
 
