@@ -235,9 +235,10 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None) -> None:
     they changed, one audit entry per row, and mark ``batch`` undone.
 
     One transaction, unlike a commit: an undo half done could be neither
-    finished nor redone. Its statements are few and large (20,000 rows in
-    about a second on SQLite), and the audit chain's head is locked only for
-    the last step."""
+    finished nor redone. Its statements are few and large (a bulk delete, a
+    bulk update, the entries inserted at once), and the audit chain's head is
+    locked only for the last step; on SQLite other writers wait for the whole
+    transaction (see scripts/import_speed.py for its time)."""
     model = spec.model
     if progress is not None:
         progress(0, len(writes))
