@@ -42,7 +42,7 @@ from parkops.core import audit, permissions
 from parkops.core.inserts import insert_many
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 
-BATCH_ROWS = 1000
+BATCH_ROWS = 500  # about half a second of writing on this 2-core machine
 CREATE, UPDATE = "create", "update"
 
 
@@ -215,7 +215,8 @@ def commit(
                 progress(len(written), len(writes))
     except (DatabaseError, ValidationError, PermissionDenied) as error:
         if batch is not None and written:
-            reverse(spec=spec, actor=actor, batch=batch, writes=written)
+            # What this commit wrote is reversed whatever happened to it since.
+            reverse(spec=spec, actor=actor, batch=batch, writes=written, verify=False)
         elif batch is not None:
             with transaction.atomic():
                 ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
@@ -230,50 +231,77 @@ def _restorable(before: dict, model) -> dict:
     return {k: v for k, v in before.items() if k not in ("id", "park_id") and k not in many}
 
 
-def reverse(*, spec, actor, batch, writes: list[Write], progress=None) -> None:
+def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=True) -> None:
     """Undo ``writes`` in one transaction: delete what they created, put back what
     they changed, one audit entry per row, and mark ``batch`` undone.
 
     One transaction, unlike a commit: an undo half done could be neither
-    finished nor redone. Its statements are few and large (a bulk delete, a
-    bulk update, the entries inserted at once), and the audit chain's head is
-    locked only for the last step; on SQLite other writers wait for the whole
-    transaction (see scripts/import_speed.py for its time)."""
+    finished nor redone. Everything that can be is prepared before it (the
+    audit entries included); inside it, the batch and its records are locked
+    and, if ``verify``, checked to be still as the import left them (else
+    nothing is undone), then reversed with a few large statements; the audit
+    chain's head is locked only for the last step. On SQLite other writers
+    wait for this transaction (scripts/import_speed.py times it)."""
     model = spec.model
     if progress is not None:
         progress(0, len(writes))
-    with transaction.atomic():
-        created = [w for w in writes if w.action == CREATE]
-        updated = [w for w in writes if w.action == UPDATE]
-        entries = [
+    created = [w for w in writes if w.action == CREATE]
+    updated = [w for w in writes if w.action == UPDATE]
+    entries = [
+        audit.build_entry(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=w.obj,
+            park=batch.park,
+            before=w.after,
+        )
+        for w in created
+    ]
+    restored = []
+    for w in updated:
+        obj = copy.copy(w.obj)
+        for attname, value in _restorable(w.before, model).items():
+            setattr(obj, attname, value)
+        restored.append(obj)
+        entries.append(
             audit.build_entry(
                 actor=actor,
-                action=AuditEntry.Action.DELETE,
-                obj=w.obj,
+                action=AuditEntry.Action.UPDATE,
+                obj=obj,
                 park=batch.park,
                 before=w.after,
+                after=audit.snapshot(obj),
             )
-            for w in created
-        ]
-        if created:
-            model.unguarded.filter(pk__in=[w.obj.pk for w in created]).delete()
-        if updated:
-            restored = []
-            for w in updated:
-                obj = copy.copy(w.obj)
-                for attname, value in _restorable(w.before, model).items():
-                    setattr(obj, attname, value)
-                restored.append(obj)
-                entries.append(
-                    audit.build_entry(
-                        actor=actor,
-                        action=AuditEntry.Action.UPDATE,
-                        obj=obj,
-                        park=batch.park,
-                        before=w.after,
-                        after=audit.snapshot(obj),
-                    )
+        )
+    with transaction.atomic():
+        if verify:
+            still = ImportBatch.objects.unscoped().select_for_update().filter(pk=batch.pk)
+            if not still.filter(status=ImportBatch.Status.COMMITTED).exists():
+                raise ValidationError(_("This import was already undone."))
+            now = {
+                obj.pk: obj
+                for obj in model.unguarded.select_for_update().filter(
+                    pk__in=[w.obj.pk for w in writes]
                 )
+            }
+            changed = sorted(
+                w.row
+                for w in writes
+                if w.obj.pk not in now or audit.snapshot(now[w.obj.pk]) != w.after
+            )
+            if changed:
+                raise ValidationError(
+                    _("Cannot undo: the records of rows %(rows)s changed after the import.")
+                    % {"rows": "、".join(map(str, changed))}
+                )
+        # Deleted without Django's collector, which would load every record again
+        # to look for dependants: the check before found none, and one added since
+        # makes the database refuse the delete (foreign keys), undoing nothing.
+        ids = [w.obj.pk for w in created]
+        for start in range(0, len(ids), BATCH_ROWS):
+            doomed = model.unguarded.filter(pk__in=ids[start : start + BATCH_ROWS])
+            doomed._raw_delete(doomed.db)
+        if updated:
             names = {name for w in updated for name in _restorable(w.before, model)}
             fields = [f.name for f in model._meta.concrete_fields if f.attname in names]
             model.unguarded.bulk_update(restored, fields, batch_size=250)

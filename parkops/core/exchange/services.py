@@ -213,6 +213,9 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     spec = get_spec(batch.register)
     model = spec.model
     _refuse_undo(batch, actor)
+    if bulk_capable(spec):
+        _undo_in_bulk(spec, actor, batch, progress)
+        return batch
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
@@ -235,9 +238,6 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
                 _("Cannot undo: the records of rows %(rows)s changed after the import.")
                 % {"rows": "、".join(map(str, changed))}
             )
-        if bulk_capable(spec):
-            _undo_in_bulk(spec, actor, batch, items, objects, progress)
-            return batch
         with audit.chain_held():
             for item in reversed(items):
                 obj = objects[item.object_id]
@@ -257,10 +257,29 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     return batch
 
 
-def _undo_in_bulk(spec, actor, batch, items, objects, progress) -> None:
-    """The undo of a bulk-capable register: the dependants of every created record
-    looked up at once, then one transaction of bulk deletes and updates with
-    one audit entry per row, appended to the chain in one step."""
+def _undo_in_bulk(spec, actor, batch, progress) -> None:
+    """The undo of a bulk-capable register: every check read first, outside any
+    transaction (the dependants of all created records looked up at once), then
+    one short transaction that re-checks the records under lock and reverses
+    them in bulk, with one audit entry per row appended in one step."""
+    model = spec.model
+    items = list(ImportItem.objects.unscoped().filter(park=batch.park, batch=batch))
+    objects = {
+        str(obj.pk): obj
+        for obj in model.objects.restrict(actor, permissions.VIEW).filter(
+            park=batch.park, pk__in=[item.object_id for item in items]
+        )
+    }
+    changed = sorted(
+        item.row
+        for item in items
+        if item.object_id not in objects or audit.snapshot(objects[item.object_id]) != item.after
+    )
+    if changed:
+        raise ValidationError(
+            _("Cannot undo: the records of rows %(rows)s changed after the import.")
+            % {"rows": "、".join(map(str, changed))}
+        )
     created = [objects[item.object_id] for item in items if item.action == "create"]
     if created and not permissions.can(actor, spec.model, permissions.ADD, batch.park_id):
         raise PermissionDenied(_("You do not have permission to do this."))
