@@ -48,6 +48,27 @@ def _audit_trail_for_tests(django_test_environment, tmp_path_factory):
     BaseDatabaseOperations.execute_sql_flush = original
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for a whole test module, and what ``load_demo``
+    printed; rolled back when the module is done.
+
+    Each test still runs in its own savepoint inside this transaction (pytest-django's
+    ``db``), so what one test changes is gone before the next. Not for modules whose
+    tests need real commits (``transactional_db``, ``live_server``).
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    out = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 def pytest_collection_modifyitems(config, items):
     """The 50,000-row import runs once, on the PostgreSQL leg (or when asked with -m)."""
     if "slow_import" in (config.getoption("-m") or ""):

@@ -181,6 +181,11 @@ PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS"
 PARKOPS_AUDIT_MAC = os.environ.get("PARKOPS_AUDIT_MAC", "hmac-sha256")
 if PARKOPS_AUDIT_MAC not in ("hmac-sha256", "hmac-sm3"):
     raise ImproperlyConfigured("PARKOPS_AUDIT_MAC must be hmac-sha256 or hmac-sm3.")
+# Personal data at rest: "aes-256-gcm" or "sm4-gcm" (国密 SM4) for new values; stored
+# values name their cipher and keep decrypting after a change (parkops/core/crypto.py).
+PARKOPS_DATA_CIPHER = os.environ.get("PARKOPS_DATA_CIPHER", "aes-256-gcm")
+if PARKOPS_DATA_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    raise ImproperlyConfigured("PARKOPS_DATA_CIPHER must be aes-256-gcm or sm4-gcm.")
 # Anchors: the chain head, MAC'd, appended here (and logged) by `anchor_audit` and
 # automatically every N entries (0: only by the command). Ship the file elsewhere.
 PARKOPS_AUDIT_ANCHOR_FILE = Path(

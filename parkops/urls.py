@@ -1,15 +1,13 @@
 from django.urls import include, path
 
 from parkops.api import api
+from parkops.core.registry import app_url_patterns
 
+# Each app's pages come from its own urls.py at the prefix its AppConfig names.
 urlpatterns = [
     path("", include("parkops.core.urls")),
-    path("accounts/", include("parkops.accounts.urls")),
-    path("enterprises/", include("parkops.enterprises.urls")),
-    path("promotion/", include("parkops.promotion.urls")),
-    path("calendar/", include("parkops.workdays.urls")),
-    path("reports/", include("parkops.reports.urls")),
     path("exchange/", include("parkops.core.exchange.urls")),
+    *app_url_patterns(),
     path("api/", api.urls),
 ]
 

@@ -6,3 +6,4 @@ class AccountsConfig(AppConfig):
     name = "parkops.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+    url_prefix = "accounts/"

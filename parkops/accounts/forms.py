@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from parkops.accounts import selectors, services
+from parkops.accounts import services
 from parkops.accounts.models import Membership, User
 from parkops.core import audit
 from parkops.core.forms import prompt_empty_choices, style_widgets
@@ -76,34 +76,22 @@ class UserCreateForm(forms.ModelForm):
 
 
 class MembershipForm(forms.ModelForm):
-    """Grant a role; park, alliance and unit as the role needs (checked by the model).
+    """Grant a role; park or alliance as the role needs (checked by the model).
 
-    Units are offered only for the park chosen (submitted, or ``initial``); with
-    ``units_url``, choosing a park fetches that page and swaps in its unit list.
+    Which promotion unit an officer works in is kept on the unit (its members),
+    by the park administrator, not here.
     """
 
     class Meta:
         model = Membership
-        fields = ["role", "park", "alliance", "promotion_unit", "can_view_personal_data"]
+        fields = ["role", "park", "alliance", "can_view_personal_data"]
 
-    def __init__(self, *args, units_url: str = "", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = Park.objects.order_by("id")
         self.fields["alliance"].queryset = Alliance.objects.order_by("id")
-        park_id = self.data.get("park") if self.is_bound else self.initial.get("park")
-        self.fields["promotion_unit"].queryset = selectors.membership_unit_choices(park_id=park_id)
         # No role is preselected: a grant made without choosing one must fail, not
         # quietly become the first (and widest) role in the list.
         self.fields["role"].choices = [("", ""), *Role.choices]
-        if units_url:
-            self.fields["park"].widget.attrs.update(
-                {
-                    "hx-get": units_url,
-                    "hx-trigger": "change",
-                    "hx-target": "#id_promotion_unit",
-                    "hx-select": "#id_promotion_unit",
-                    "hx-swap": "outerHTML",
-                }
-            )
         style_widgets(self.fields)
         prompt_empty_choices(self.fields)

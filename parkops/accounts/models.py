@@ -80,14 +80,6 @@ class Membership(models.Model):
         related_name="+",
         verbose_name=_("alliance"),
     )
-    promotion_unit = models.ForeignKey(
-        "promotion.PromotionUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("promotion unit"),
-    )
     # ROLES.md: full personal numbers need this on top of the role.
     can_view_personal_data = models.BooleanField(_("may view personal data"), default=False)
 
@@ -98,7 +90,6 @@ class Membership(models.Model):
         "role",
         "park",
         "alliance",
-        "promotion_unit",
         "can_view_personal_data",
     )
 
@@ -131,9 +122,8 @@ class Membership(models.Model):
 
     @property
     def scope_label(self) -> str:
-        """Where the role holds, as users name it: 苏宿工业园区 · 电子信息产业招商分局."""
-        where = str(self.park or self.alliance or _("all parks"))
-        return f"{where} · {self.promotion_unit}" if self.promotion_unit_id else where
+        """Where the role holds, as users name it: 苏宿工业园区."""
+        return str(self.park or self.alliance or _("all parks"))
 
     @property
     def role_label(self) -> str:
@@ -152,15 +142,6 @@ class Membership(models.Model):
             raise ValidationError({"alliance": _("This role is held in one alliance.")})
         if self.role in GLOBAL_ROLES and (self.park_id or self.alliance_id):
             raise ValidationError({"role": _("This role is held without park or alliance.")})
-        if self.promotion_unit_id is not None:
-            if self.role != Role.PROMOTION_OFFICER:
-                raise ValidationError(
-                    {"promotion_unit": _("Only promotion officers belong to a unit.")}
-                )
-            if self.promotion_unit.park_id != self.park_id:
-                raise ValidationError(
-                    {"promotion_unit": _("The unit must belong to the membership's park.")}
-                )
 
 
 def hash_token(key: str) -> str:

@@ -21,21 +21,6 @@ def users_with_role(*, role: str, park) -> QuerySet:
     )
 
 
-def membership_unit_choices(*, park_id) -> QuerySet:
-    """The promotion units a membership in ``park_id`` may name: that park's only.
-
-    The security administrator reads no business data, and some parks keep their
-    units' names to themselves, so no other park's unit is ever listed.
-    """
-    from parkops.promotion.models import PromotionUnit
-
-    units = PromotionUnit.objects.unscoped()
-    try:
-        return units.filter(park_id=int(park_id)).order_by("code")
-    except (TypeError, ValueError):
-        return units.none()
-
-
 def inactive_days() -> int:
     return settings.INACTIVE_ACCOUNT_DAYS
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -46,15 +46,6 @@ DENIED = "denied"
 
 def _refusal(field: str, message) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=DENIED)})
-
-
-def _deny():
-    raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _require_global(actor, model, action: str) -> None:
-    if not permissions.has_global(actor, model, action):
-        _deny()
 
 
 def _user_snapshot(user: User) -> dict:
@@ -95,7 +86,7 @@ def user_create(
 ) -> User:
     """Create an account. One created by an administrator must change its password
     at first sign-in; ``actor`` is ``permissions.SYSTEM`` for commands."""
-    _require_global(actor, User, permissions.ADD)
+    permissions.require(actor, User, permissions.ADD)
     with transaction.atomic():
         user = User(
             username=username,
@@ -113,7 +104,7 @@ def user_create(
 
 def user_set_active(*, user: User, active: bool, actor) -> User:
     """Disable (ending every session) or re-enable an account."""
-    _require_global(actor, User, permissions.CHANGE)
+    permissions.require(actor, User, permissions.CHANGE)
     if actor.pk is not None and actor.pk == user.pk:
         raise _refusal("user", _("You cannot disable your own account."))
     with transaction.atomic():
@@ -141,7 +132,7 @@ def temporary_password() -> str:
 
 def password_reset(*, user: User, actor) -> str:
     """Give ``user`` a temporary password (returned once) to change at next sign-in."""
-    _require_global(actor, User, permissions.CHANGE)
+    permissions.require(actor, User, permissions.CHANGE)
     password = temporary_password()
     with transaction.atomic():
         _set_password(user, password)
@@ -190,12 +181,11 @@ def membership_grant(
     actor,
     park=None,
     alliance=None,
-    promotion_unit=None,
     can_view_personal_data: bool = False,
 ) -> Membership:
     """Give ``user`` a role. 三员分立: the three administrator roles exclude each other,
     and nobody changes their own roles."""
-    _require_global(actor, Membership, permissions.ADD)
+    permissions.require(actor, Membership, permissions.ADD)
     if actor.pk is not None and actor.pk == user.pk:
         raise _refusal("user", _("Nobody may change their own roles."))
     with transaction.atomic():
@@ -224,7 +214,6 @@ def membership_grant(
             role=role,
             park=park,
             alliance=alliance,
-            promotion_unit=promotion_unit,
             can_view_personal_data=can_view_personal_data,
         )
         membership.full_clean()
@@ -241,7 +230,7 @@ def membership_grant(
 
 
 def membership_revoke(*, membership: Membership, actor) -> None:
-    _require_global(actor, Membership, permissions.DELETE)
+    permissions.require(actor, Membership, permissions.DELETE)
     if actor.pk is not None and actor.pk == membership.user_id:
         raise _refusal("user", _("Nobody may change their own roles."))
     with transaction.atomic():
@@ -507,7 +496,7 @@ def login_code_check(*, user: User, token: str, ip: str | None):
 
 
 def lockout_lift(*, lockout: Lockout, actor) -> Lockout:
-    _require_global(actor, Lockout, permissions.CHANGE)
+    permissions.require(actor, Lockout, permissions.CHANGE)
     with transaction.atomic():
         lockout.lifted_at = timezone.now()
         lockout.lifted_by = actor
@@ -562,7 +551,7 @@ def _end_sessions(user: User, *, reason: str, actor, keep_sid: str | None = None
 def session_end(*, user_session: UserSession, actor, reason: str = "ended_by_admin") -> None:
     """End a session now; its next request is signed out."""
     if actor.pk != user_session.user_id:
-        _require_global(actor, UserSession, permissions.CHANGE)
+        permissions.require(actor, UserSession, permissions.CHANGE)
     with transaction.atomic():
         if user_session.ended_at is None:
             user_session.ended_at = timezone.now()
@@ -621,7 +610,7 @@ def otp_reset(*, user: User, actor) -> None:
     """Remove a user's two-factor devices so that they enrol again."""
     from django_otp import devices_for_user
 
-    _require_global(actor, UserSession, permissions.CHANGE)
+    permissions.require(actor, UserSession, permissions.CHANGE)
     if actor.pk == user.pk:
         raise _refusal("user", _("Ask another security administrator."))
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +37,6 @@ from parkops.core.exports import list_export
 from parkops.core.generic import apply_validation_error, next_url
 from parkops.core.models import AuditEntry
 from parkops.core.text import today_cst
-from parkops.core.views import record_denied
 
 OTP_PENDING_KEY = "parkops_otp_pending"
 OTP_PENDING_SECONDS = 300
@@ -210,20 +209,13 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
-    return redirect("accounts:token_list")
+    return redirect("accounts:apitoken_list")
 
 
 # ------------------------------------------------------ administrators' pages
-def _require(request, model, action):
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    if not permissions.has_global(request.user, model, action):
-        raise PermissionDenied
-
-
 @login_required
 def user_list(request):
-    _require(request, User, permissions.VIEW)
+    permissions.require(request.user, User, permissions.VIEW)
     users = selectors.user_list(
         query=request.GET.get("q", ""), status=request.GET.get("status", "")
     )
@@ -250,7 +242,7 @@ def membership_label(membership) -> str:
 @login_required
 def user_export(request, fmt="xlsx"):
     """The account list as filtered on the page, for periodic account reviews."""
-    _require(request, User, permissions.VIEW)
+    permissions.require(request.user, User, permissions.VIEW)
     filters = {key: request.GET.get(key, "") for key in ("q", "status")}
     users = selectors.user_list(query=filters["q"], status=filters["status"])
     rows = (
@@ -287,7 +279,7 @@ def user_export(request, fmt="xlsx"):
 
 @login_required
 def user_create(request):
-    _require(request, User, permissions.ADD)
+    permissions.require(request.user, User, permissions.ADD)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = services.temporary_password()
@@ -310,24 +302,19 @@ def user_create(request):
 
 @login_required
 def user_detail(request, pk):
-    _require(request, User, permissions.VIEW)
+    permissions.require(request.user, User, permissions.VIEW)
     target = get_object_or_404(User, pk=pk)
     me = request.user
     context = {
         "target": target,
-        "memberships": Membership.objects.filter(user=target).select_related(
-            "park", "alliance", "promotion_unit"
-        ),
+        "memberships": Membership.objects.filter(user=target).select_related("park", "alliance"),
         "sessions": UserSession.objects.filter(user=target, ended_at__isnull=True),
         "has_2fa": django_otp.user_has_device(target),
         "can_manage_accounts": permissions.has_global(me, User, permissions.CHANGE),
         "can_manage_roles": permissions.has_global(me, Membership, permissions.ADD)
         and me.pk != target.pk,
         "can_manage_sessions": permissions.has_global(me, UserSession, permissions.CHANGE),
-        # ?park= (sent by the park select, or typed) narrows the unit choices.
-        "membership_form": MembershipForm(
-            initial={"park": request.GET.get("park")}, units_url=request.path
-        ),
+        "membership_form": MembershipForm(),
         "is_self": me.pk == target.pk,
     }
     return render(request, "accounts/user_detail.html", context)
@@ -348,7 +335,7 @@ def _admin_action(request, pk, action, success: str):
         action(target)
     except ValidationError as error:
         if _is_refusal(error):
-            record_denied(request)  # ROLES.md: every denied attempt is audited
+            audit.record_denied(request)  # ROLES.md: every denied attempt is audited
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
@@ -428,14 +415,14 @@ def otp_reset(request, pk):
 
 @login_required
 def lockout_list(request):
-    _require(request, Lockout, permissions.VIEW)
+    permissions.require(request.user, Lockout, permissions.VIEW)
     return render(request, "accounts/lockout_list.html", {"lockouts": selectors.lockouts_active()})
 
 
 @require_POST
 @login_required
 def lockout_lift(request, pk):
-    _require(request, Lockout, permissions.CHANGE)
+    permissions.require(request.user, Lockout, permissions.CHANGE)
     lockout = get_object_or_404(Lockout, pk=pk)
     services.lockout_lift(lockout=lockout, actor=request.user)
     messages.success(request, _("Lock on %(key)s lifted.") % {"key": lockout.key})

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
 from parkops.core import permissions
@@ -50,13 +49,10 @@ class IndustryOut(Schema):
     parent_id: int | None
 
 
-add_read_routes(
-    router, path="/parks", name="park", model=Park, filterset_class=ParkFilterSet, schema=ParkOut
-)
+add_read_routes(router, path="/parks", model=Park, filterset_class=ParkFilterSet, schema=ParkOut)
 add_read_routes(
     router,
     path="/alliances",
-    name="alliance",
     model=Alliance,
     filterset_class=AllianceFilterSet,
     schema=AllianceOut,
@@ -65,7 +61,6 @@ add_read_routes(
 add_read_routes(
     router,
     path="/industries",
-    name="industry",
     model=Industry,
     filterset_class=IndustryFilterSet,
     schema=IndustryOut,
@@ -151,15 +146,13 @@ class AuditEntryOut(Schema):
 
 
 def _audit_admins_only(request):
-    if not permissions.can(user_of(request), AuditEntry, permissions.VIEW):
-        raise PermissionDenied
+    permissions.require(user_of(request), AuditEntry, permissions.VIEW)
 
 
 # The audit trail, read-only (no write routes exist), for the audit administrator.
 add_read_routes(
     router,
     path="/audit-entries",
-    name="audit",
     model=AuditEntry,
     filterset_class=AuditEntryFilterSet,
     schema=AuditEntryOut,

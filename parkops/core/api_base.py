@@ -43,7 +43,7 @@ class TokenAuth(HttpBearer):
         translation.activate(user.language)
         request.LANGUAGE_CODE = translation.get_language()
         if user.api_token.read_only and request.method not in SAFE_METHODS:
-            raise PermissionDenied(_("This API token is read-only."))
+            permissions.deny(_("This API token is read-only."))
         return user
 
 
@@ -97,7 +97,7 @@ def create_api(**kwargs) -> NinjaAPI:
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc):
-        from parkops.core.views import record_denied
+        from parkops.core.audit import record_denied
 
         record_denied(request, actor=getattr(request, "auth", None))
         detail = str(exc) or _("You do not have permission to do this.")
@@ -133,7 +133,7 @@ def resolve_park(request, park_id: int | None, model) -> Park:
             raise ValidationError({"park": [_("Say which park (query parameter park).")]})
         park_id = next(iter(allowed))
     if park_id not in allowed:
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
     return Park.objects.get(pk=park_id)
 
 

@@ -14,7 +14,6 @@ def add_read_routes(
     router: Router,
     *,
     path: str,
-    name: str,
     model,
     filterset_class,
     schema,
@@ -23,9 +22,13 @@ def add_read_routes(
     prefetch_related: tuple[str, ...] = (),
     guard=None,
 ) -> None:
-    """Add ``GET path`` (operation ``<name>_list``) and ``GET path/{pk}``
-    (``<name>_detail``), both scoped by ``restrict`` and filtered by the same
-    FilterSet as the list page. ``guard(request)`` may raise before listing."""
+    """Add ``GET path`` (operation ``<model>_list``) and ``GET path/{pk}``
+    (``<model>_detail``), both scoped by ``restrict`` and filtered by the same
+    FilterSet as the list page. ``guard(request)`` may raise before listing.
+
+    Operation ids (and URL names under ``api:``) are the model's name and the
+    action, as the pages' URL names are, so tests derive them from the model."""
+    name = model._meta.model_name
     query_schema = filter_schema(filterset_class)
 
     def list_view(request, filters: query_schema = Query(...)):  # type: ignore[valid-type]

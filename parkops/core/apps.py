@@ -33,6 +33,8 @@ class CoreConfig(AppConfig):
     name = "parkops.core"
     label = "core"
     verbose_name = _("core")
+    # Its pages are mounted by parkops/urls.py itself; two routers, not one api.py.
+    api_routers = ("parkops.core.api.router", "parkops.core.exchange.api.router")
 
     def ready(self):
         import parkops.core.exchange.registers  # noqa: F401 - registers the spreadsheet specs

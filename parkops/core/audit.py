@@ -196,6 +196,20 @@ def build_entry(
     return entry
 
 
+def record_denied(request, actor=None) -> None:
+    """ROLES.md: every denied attempt is audited. Records a refused request (a
+    403 from ``permissions.deny()``, or a rule refusal such as separation of
+    duties) by its method and path, for the acting user or token owner."""
+    user = actor or getattr(request, "user", None)
+    with transaction.atomic():
+        record(
+            actor=user if user is not None and user.is_authenticated else None,
+            action=AuditEntry.Action.DENIED,
+            object_type="path",
+            object_repr=f"{request.method} {request.path}"[:200],
+        )
+
+
 def record_out_of_scope(model, pk, actor) -> None:
     """ROLES.md: every denied attempt is audited. Asking for a record that exists
     but lies outside the user's scope (another park's id) is such an attempt;

@@ -10,7 +10,7 @@ from parkops.core import crypto
 
 
 class EncryptedCharField(models.TextField):
-    """Text encrypted at rest (AES-GCM, see ``core.crypto``); "" is stored as "".
+    """Text encrypted at rest (AES-256-GCM or SM4-GCM, see ``core.crypto``); "" is stored as "".
 
     Not searchable or sortable in the database, by design: personal numbers are
     looked at one by one, never queried.

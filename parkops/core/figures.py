@@ -1,7 +1,7 @@
 """The figures registry: every report-card number, declared once by its app.
 
 An app declares its figures in its own ``figures.py`` (the way ``exchange.py``
-declares registers) by calling ``register(Figure(...))``; the registry finds
+declares registers) by calling ``declare(Figure(...))``; the registry finds
 those modules by autodiscovery on first use, so ``core`` imports no leaf app.
 A figure's ``compute(parks=..., period=...)`` is a selector returning a
 ``FigureResult``: the value (``Decimal``, or ``None`` with the reason), the
@@ -87,6 +87,11 @@ class Figure:
     # For a change that can fall: the sentence when the value is negative, with the
     # value shown without its sign (同比下降20.0%, not 同比增长-20.0%).
     sentence_down: str | None = None
+    # For a change: the sentence when the value shown rounds to zero (与上年同期持平).
+    sentence_flat: str | None = None
+    # Place within the section: figures of equal ``order`` keep the order in which
+    # they were declared (an app's ``figures.py`` declares them as the article prints them).
+    order: int = 0
 
     @property
     def comparison_precision(self) -> int:
@@ -97,14 +102,20 @@ class Figure:
         return self.compute(parks=list(parks), period=period)
 
     def text(self, result: FigureResult) -> str:
-        """The figure's sentence with its displayed value, or the reason there is none."""
+        """The figure's sentence with its displayed value, or the reason there is none.
+        Rising, falling or level is read from the value as displayed: −0.04 shown at
+        one decimal is 0.0, which is level, not 下降0.0%."""
         if result.value is None:
-            return f"{self.label}：{result.reason or _('no value')}"
-        if result.value < 0 and self.sentence_down is not None:
-            return str(self.sentence_down).format(
-                value=format_figure(-result.value, self.precision)
-            )
-        return str(self.sentence).format(value=format_figure(result.value, self.precision))
+            return _("%(label)s: %(reason)s") % {
+                "label": self.label,
+                "reason": result.reason or _("no value"),
+            }
+        shown = Decimal(format_figure(result.value, self.precision))
+        if shown == 0 and self.sentence_flat is not None:
+            return str(self.sentence_flat)
+        if shown < 0 and self.sentence_down is not None:
+            return str(self.sentence_down).format(value=format_figure(-shown, self.precision))
+        return str(self.sentence).format(value=format_figure(shown, self.precision))
 
 
 _REGISTRY: dict[str, Figure] = {}
@@ -115,7 +126,7 @@ class DuplicateFigure(RuntimeError):
     """Two declarations of one key: keys are stable names, so this is a bug."""
 
 
-def register(figure: Figure) -> Figure:
+def declare(figure: Figure) -> Figure:
     """Add ``figure`` to the registry; a key may be declared once."""
     if figure.key in _REGISTRY and _REGISTRY[figure.key] is not figure:
         raise DuplicateFigure(figure.key)
@@ -133,10 +144,12 @@ def _discover() -> None:
 
 
 def all_figures() -> list[Figure]:
-    """Every declared figure, by section (the article's order), then by key."""
+    """Every declared figure as the article prints them: by section (in the order
+    of ``Section``), then by ``order``, then in the order they were declared."""
     _discover()
-    order = {section: index for index, section in enumerate(Section)}
-    return sorted(_REGISTRY.values(), key=lambda f: (order[f.section], f.key))
+    sections = {section: index for index, section in enumerate(Section)}
+    # ``sorted`` is stable and the registry keeps insertion order: ties stay declared order.
+    return sorted(_REGISTRY.values(), key=lambda f: (sections[f.section], f.order))
 
 
 def get_figure(key: str) -> Figure | None:
@@ -146,11 +159,15 @@ def get_figure(key: str) -> Figure | None:
 
 def format_figure(value: Decimal | None, precision: int = 0) -> str:
     """``value`` rounded half up to ``precision`` decimals (2.345 → 2.35), the
-    statistics office's rule, never the banker's rounding of ``round()``."""
+    statistics office's rule, never the banker's rounding of ``round()``. A value
+    that rounds to zero is shown as 0, never −0 (−0.04 → 0.0)."""
     if value is None:
         return ""
     exponent = Decimal(1).scaleb(-precision)
-    return str(Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
+    shown = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = shown.copy_abs()
+    return str(shown)
 
 
 def yoy_pct(current: Decimal | int, base: Decimal | int | None) -> tuple[Decimal | None, str]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -36,19 +36,62 @@ def active_park(user) -> Park | None:
     return Park.objects.filter(pk=park_id).first() if park_id else None
 
 
-def list_park_id(request) -> int | None:
+def list_park_id(request, filterset_class=None) -> int | None:
     """Whose rows a list (and its export) shows: the park a link names with
-    ``?park=<code>`` if it is one of the user's own parks (the report card's
-    drill-down of another of them), else the park switcher's choice. Scoping is
+    ``?park=<code>`` (the report card's drill-down of another of the user's
+    parks), else the park switcher's choice. A code naming no park of the user's
+    is a 404, as on the card: showing the active park's rows instead would pass
+    them off as the named park's. A list whose filters have a ``park`` of their
+    own (the audit log) leaves the parameter to them. Scoping is
     ``restrict()``'s; this only narrows."""
     user = request.user
     named = request.GET.get("park")
-    if named:
+    if named and "park" not in getattr(filterset_class, "base_filters", {}):
         own = permissions.user_park_ids(user)
         chosen = Park.objects.filter(code=named, pk__in=own).values_list("pk", flat=True).first()
-        if chosen is not None:
-            return chosen
+        if chosen is None:
+            existing = Park.objects.filter(code=named).values_list("pk", flat=True).first()
+            if existing is not None:
+                audit.record_out_of_scope(Park, existing, user)
+            raise Http404
+        return chosen
     return getattr(user, "active_park_id", None)
+
+
+# The report card adds these to a figure's drill-down link, so that the list can
+# say where it came from; the filter form carries them (and ``park``) along.
+CARD_PARAMS = ("card_period", "card_figure")
+
+
+def list_origin(request, filterset_class=None) -> dict | None:
+    """The banner of a list narrowed by a link rather than by the park switcher:
+    which park's records it shows (when that is not the active park) and, from
+    the report card, which figure and period, with the way back to that card."""
+    from django.urls import reverse
+
+    from parkops.core.figures import get_figure
+    from parkops.core.periods import Period, PeriodError
+
+    if not request.GET.get("park") or "park" in getattr(filterset_class, "base_filters", {}):
+        return None
+    park_id = list_park_id(request, filterset_class)
+    try:
+        period = Period.parse(request.GET.get("card_period") or "")
+    except PeriodError:
+        period = None
+    if park_id == getattr(request.user, "active_park_id", None) and period is None:
+        return None
+    park = Park.objects.get(pk=park_id)
+    card = {"park": park.code, **({"period": period.code} if period else {})}
+    return {
+        "park": park,
+        "period": period,
+        "figure": get_figure(request.GET.get("card_figure") or "") if period else None,
+        "card_url": f"{reverse('reports:card')}?{urlencode(card)}",
+        "kept": [
+            (name, request.GET[name]) for name in ("park", *CARD_PARAMS) if request.GET.get(name)
+        ],
+    }
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -59,10 +102,8 @@ class ScopedMixin(LoginRequiredMixin):
     required_action = permissions.VIEW
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can(
-            request.user, self.model, self.required_action
-        ):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            permissions.require(request.user, self.model, self.required_action)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -93,7 +134,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # The park switcher chooses whose rows a list shows; scoping itself is
         # done by restrict() in ScopedMixin, so this only narrows further.
         queryset = super().get_queryset()
-        park_id = list_park_id(self.request)
+        park_id = list_park_id(self.request, self.filterset_class)
         if park_id is not None and hasattr(self.model, "park_id"):
             queryset = queryset.filter(park_id=park_id)
         return queryset
@@ -130,6 +171,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context["export_csv_url_name"] = self.export_url_name and f"{self.export_url_name}_csv"
         context["exchange_key"] = self.exchange_key
         context["filters_active"] = self.filters_active()
+        context["list_origin"] = list_origin(self.request, self.filterset_class)
         if self.exchange_key:
             from parkops.core.exchange.spec import get_spec
 
@@ -182,7 +224,7 @@ class ObjectEditView(ScopedMixin, FormView):
             self.park = active_park(request.user)
             allowed = permissions.can(request.user, self.model, permissions.ADD, self.park)
         if not allowed:
-            raise PermissionDenied
+            permissions.deny()
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

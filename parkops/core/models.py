@@ -124,7 +124,12 @@ def tree_ancestors(model, parent_id) -> list[int]:
     ids: list[int] = []
     while parent_id is not None and parent_id not in ids:
         ids.append(parent_id)
-        parent_id = model.unguarded.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        parent_id = (
+            model.objects.unscoped()
+            .filter(pk=parent_id)
+            .values_list("parent_id", flat=True)
+            .first()
+        )
     return ids
 
 
@@ -179,7 +184,10 @@ class Industry(ParkScopedModel):
         else:
             ancestors = tree_ancestors(type(self), self.parent_id)
             parent_park, parent_level = (
-                type(self).unguarded.filter(pk=self.parent_id).values_list("park_id", "level")[0]
+                type(self)
+                .objects.unscoped()
+                .filter(pk=self.parent_id)
+                .values_list("park_id", "level")[0]
             )
             if self.park_id and parent_park != self.park_id:
                 raise ValidationError({"parent": _("Choose an industry of this park.")})
@@ -199,7 +207,10 @@ class Industry(ParkScopedModel):
         height, level_ids = 0, [self.pk]
         while True:
             level_ids = list(
-                type(self).unguarded.filter(parent_id__in=level_ids).values_list("pk", flat=True)
+                type(self)
+                .objects.unscoped()
+                .filter(parent_id__in=level_ids)
+                .values_list("pk", flat=True)
             )
             if not level_ids:
                 return height
@@ -337,7 +348,7 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("core:audit_detail", args=[self.pk])
+        return reverse("core:auditentry_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
@@ -413,7 +424,7 @@ class ImportBatch(ParkScopedModel):
         return f"{self.file_name}（{format_cst(self.created_at)}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:batch_detail", args=[self.pk])
+        return reverse("exchange:importbatch_detail", args=[self.pk])
 
     @property
     def register_title(self) -> str:
@@ -521,4 +532,4 @@ class ImportJob(ParkScopedModel):
         return f"{self.file_name} {self.get_mode_display()} {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:job_detail", args=[self.pk])
+        return reverse("exchange:importjob_detail", args=[self.pk])

@@ -1,10 +1,12 @@
-"""The left navigation, by domain, showing only what the user may open."""
+"""The left navigation, by domain, showing only what the user may open, and the
+home page's counts: each app declares its own in its ``navigation.py``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -33,50 +35,102 @@ class NavSection:
     items: tuple[NavItem, ...]
 
 
-NAVIGATION = (
-    NavSection(
-        _("Reports"),
-        # Shown to whoever reads a park's enterprises: the card's first figures.
-        (NavItem("reports:card", "report-analytics", "enterprises.Enterprise", _("Report card")),),
-    ),
-    NavSection(
-        _("Enterprises"),
-        (NavItem("enterprises:enterprise_list", "building", "enterprises.Enterprise"),),
-    ),
-    NavSection(
-        _("Investment promotion"),
-        (NavItem("promotion:unit_list", "sitemap", "promotion.PromotionUnit"),),
-    ),
-    NavSection(
-        _("Park"),
-        (
-            NavItem("core:park_list", "map-pin", "core.Park"),
-            NavItem("core:alliance_list", "affiliate", "core.Alliance"),
-            NavItem("core:industry_list", "hierarchy", "core.Industry"),
-            NavItem(
-                "workdays:calendar",
-                "calendar",
-                "workdays.CalendarOverride",
-                label=_("Working-day calendar"),
-            ),
-            NavItem("exchange:batch_list", "file-import", "core.ImportBatch"),
-        ),
-    ),
-    NavSection(
-        _("Administration"),
-        (
-            # These two pages have their own templates; their headings say the same.
-            NavItem("accounts:user_list", "users", "accounts.User", _("Users")),
-            NavItem("accounts:lockout_list", "lock", "accounts.Lockout", _("Locked sign-ins")),
-            NavItem("core:audit_list", "file-search", "core.AuditEntry"),
-        ),
-    ),
+@dataclass(frozen=True)
+class HomeCount:
+    """One count on each park's home card: the rows of ``model`` the user may read
+    in that park, narrowed by ``filters``, linked to the model's list page with
+    ``query`` (its URL name follows from the model: ``<app>:<model>_list``)."""
+
+    key: str
+    model: str  # app_label.ModelName: its view permission shows the count
+    label: str | None = None  # the model's plural name unless told otherwise
+    filters: dict = field(default_factory=dict)
+    query: str = ""
+    order: int = 100
+
+    @property
+    def title(self) -> str:
+        if self.label is not None:
+            return self.label
+        return capfirst(apps.get_model(self.model)._meta.verbose_name_plural)
+
+    @property
+    def url(self) -> str:
+        opts = apps.get_model(self.model)._meta
+        url = reverse(f"{opts.app_label}:{opts.model_name}_list")
+        return f"{url}?{self.query}" if self.query else url
+
+
+# Declared by each app's ``navigation.py`` (core's below), found on first use.
+_SECTIONS: dict[str, tuple[int, str]] = {}
+_ITEMS: dict[str, tuple[str, int, NavItem]] = {}
+_HOME_COUNTS: dict[str, HomeCount] = {}
+_discovered = False
+
+
+def declare_section(key: str, label: str, *, order: int) -> None:
+    """A menu section, placed by ``order`` among the others."""
+    _SECTIONS[key] = (order, label)
+
+
+def declare_item(section: str, item: NavItem, *, order: int = 100) -> NavItem:
+    """A menu entry in ``section`` (declared by any app), placed by ``order``."""
+    _ITEMS[item.url_name] = (section, order, item)
+    return item
+
+
+def declare_home_count(count: HomeCount) -> HomeCount:
+    _HOME_COUNTS[count.key] = count
+    return count
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("navigation")
+        _discovered = True
+
+
+def navigation() -> list[NavSection]:
+    """Every declared section with its items, each in declared order."""
+    _discover()
+    sections = []
+    for key, (_order, label) in sorted(_SECTIONS.items(), key=lambda kv: kv[1][0]):
+        entries = sorted(
+            (order, n, item)
+            for n, (section, order, item) in enumerate(_ITEMS.values())
+            if section == key
+        )
+        sections.append(NavSection(label, tuple(item for _o, _n, item in entries)))
+    return sections
+
+
+def home_counts() -> list[HomeCount]:
+    _discover()
+    return sorted(_HOME_COUNTS.values(), key=lambda count: count.order)
+
+
+REPORTS, PARK, ADMINISTRATION = "reports", "park", "administration"
+declare_section(REPORTS, _("Reports"), order=10)
+declare_section(PARK, _("Park"), order=80)
+declare_section(ADMINISTRATION, _("Administration"), order=90)
+declare_item(PARK, NavItem("core:park_list", "map-pin", "core.Park"), order=10)
+declare_item(PARK, NavItem("core:alliance_list", "affiliate", "core.Alliance"), order=20)
+declare_item(PARK, NavItem("core:industry_list", "hierarchy", "core.Industry"), order=30)
+declare_item(
+    PARK, NavItem("exchange:importbatch_list", "file-import", "core.ImportBatch"), order=90
 )
+declare_item(
+    ADMINISTRATION, NavItem("core:auditentry_list", "file-search", "core.AuditEntry"), order=90
+)
+declare_home_count(HomeCount("industries", "core.Industry", order=90))
 
 
 def visible_navigation(user) -> list[tuple[str, list[NavItem]]]:
     sections = []
-    for section in NAVIGATION:
+    for section in navigation():
         items = [
             item
             for item in section.items

@@ -36,7 +36,21 @@ CHINA = ZoneInfo("Asia/Shanghai")
 # China last observed daylight saving time in 1991: from 1992 on China time is
 # UTC+8 the whole year, so a period's boundaries are whole days at +08:00.
 FIRST_YEAR, LAST_YEAR = 1992, 2999
-ACCEPTED_FORMS = "2023, 2023-H1, 2023-H2, 2023-Q1 … 2023-Q4, 2023-06 (1–6月累计), 2023-M06"
+# A period may be parsed from the year after: every figure compares with the same
+# period of the year before (``comparison``), and 1991 had daylight saving time.
+FIRST_REPORTING_YEAR = FIRST_YEAR + 1
+
+
+def accepted_forms() -> str:
+    """The forms a period may be written in, for error messages (in the user's language)."""
+    forms = _("%(year)s, %(halves)s, %(quarters)s, %(ytd)s (months 1–6, year to date), %(month)s")
+    return forms % {
+        "year": "2023",
+        "halves": "2023-H1, 2023-H2",
+        "quarters": "2023-Q1 … 2023-Q4",
+        "ytd": "2023-06",
+        "month": "2023-M06",
+    }
 
 
 class PeriodKind(StrEnum):
@@ -74,7 +88,18 @@ class PeriodError(ValidationError):
 def _refuse(text: str):
     return PeriodError(
         _("“%(value)s” is not a reporting period. Write one of: %(forms)s.")
-        % {"value": text, "forms": ACCEPTED_FORMS},
+        % {"value": text, "forms": accepted_forms()},
+        code="invalid_period",
+    )
+
+
+def _refuse_early(text: str):
+    return PeriodError(
+        _(
+            "“%(value)s” is too early: reporting periods begin in %(first)d, as each is "
+            "compared with the same period a year before. Write one of: %(forms)s."
+        )
+        % {"value": text, "first": FIRST_REPORTING_YEAR, "forms": accepted_forms()},
         code="invalid_period",
     )
 
@@ -98,13 +123,17 @@ class Period:
     # ------------------------------------------------------------ construction
     @classmethod
     def parse(cls, text: str) -> Period:
-        """The period ``text`` names; ``PeriodError`` (a ValidationError) otherwise."""
+        """The period ``text`` names; ``PeriodError`` (a ValidationError) otherwise.
+        Periods of ``FIRST_YEAR`` are refused: they exist only as the comparison of
+        the year after (their own comparison would be in 1991)."""
         raw = str(text or "")
         match = _PATTERN.match(raw.strip().upper())
         if match is None:
             raise _refuse(raw)
         year = int(match["year"])
-        if not FIRST_YEAR <= year <= LAST_YEAR:
+        if year < FIRST_REPORTING_YEAR:
+            raise _refuse_early(raw)
+        if year > LAST_YEAR:
             raise _refuse(raw)
         if match["half"]:
             kind, number = PeriodKind.HALF, int(match["half"][1])

@@ -11,6 +11,9 @@ consumer for row scoping.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +153,7 @@ FIELD_OWNERS: dict[str, dict[str, frozenset[str]]] = {
     ENTERPRISE: {
         "above_scale": frozenset({Role.STATISTICS_OFFICER}),
         "above_scale_since": frozenset({Role.STATISTICS_OFFICER}),
+        "above_scale_until": frozenset({Role.STATISTICS_OFFICER}),
         "commissioner": frozenset({Role.SERVICE_OFFICER}),
     },
 }
@@ -304,6 +308,27 @@ def can(user, model, action: str, park=None) -> bool:
     if park is None:
         return bool(park_ids) or has_global(user, model, action)
     return getattr(park, "pk", park) in park_ids
+
+
+def deny(message=None) -> NoReturn:
+    """Refuse: the one way ParkOps says "you may not do this" (a 403).
+
+    Raises ``PermissionDenied`` with a translated message (the generic one, or
+    ``message``). Pages answer it with the 403 page, the API with a JSON 403,
+    and both record the attempt in the audit trail (``audit.record_denied``).
+    A record outside the user's scope is not refused but not found (404, by
+    ``generic.get_scoped_or_404``), so that "not yours" and "doesn't exist" read
+    the same; input that breaks a business rule is a ``ValidationError``.
+    """
+    raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def require(user, model, action: str, park=None) -> None:
+    """Return if ``user`` may ``action`` on ``model`` in ``park`` (in some park,
+    or globally, if None); otherwise ``deny()``. Views, the API and services
+    all check permission with this."""
+    if not can(user, model, action, park):
+        deny()
 
 
 def user_park_ids(user) -> set[int]:

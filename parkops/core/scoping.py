@@ -2,8 +2,10 @@
 
 Every park-scoped model uses ``ParkScopedManager``. Its querysets refuse to run
 until they have been scoped, either by ``restrict(user, action)`` (the normal
-path for pages, the API, exports and search) or by ``unscoped()`` (management
-commands, demo data and tests, which say so explicitly). A query that forgot
+path for pages, the API, exports and search) or by ``unscoped()``, the one way
+to bypass scoping: for code that acts for no particular user (management
+commands, demo data, tests) or that checks a rule across parks (a tree's
+ancestors, uniqueness in a park), and says so explicitly. A query that forgot
 its scope raises ``ScopeError`` instead of silently returning every park's rows.
 
 The scope lives on the SQL query itself, so an unscoped query refuses to compile
@@ -216,16 +218,19 @@ class ParkScopedManager(models.Manager.from_queryset(ParkScopedQuerySet)):
         return self.get_queryset().restrict(user, action)
 
     def unscoped(self) -> ParkScopedQuerySet:
+        """All parks' rows: the one way project code bypasses scoping."""
         return self.get_queryset().unscoped()
 
 
-class UnguardedManager(ParkScopedManager):
-    """The default manager: plain for Django's machinery, scoped for related access.
+class DjangoDefaultManager(ParkScopedManager):
+    """The default manager, for Django's machinery only: plain on the model,
+    scoped for related access.
 
     Django uses the default manager for its own queries (unique and constraint
     checks, form choices) and derives related managers from its class. Used on
-    the model it returns a plain queryset, as before; as a related manager it
-    behaves like ``ParkScopedManager``.
+    the model it returns a plain queryset; as a related manager it behaves like
+    ``ParkScopedManager``. Project code never uses it (a test checks): it calls
+    ``objects.restrict()`` or, to bypass scoping, ``objects.unscoped()``.
     """
 
     def get_queryset(self):
@@ -250,7 +255,8 @@ class ParkScopedModel(models.Model):
     # the default manager, which is the first one declared: plain on the model,
     # scoped as related managers. Forward relations and deletion use the base
     # manager, a plain one. Project code uses ``objects``, which is guarded.
-    unguarded = UnguardedManager()
+    # (The name is recorded in every park-scoped model's migrations.)
+    unguarded = DjangoDefaultManager()
     objects = ParkScopedManager()
 
     class Meta:

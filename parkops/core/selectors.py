@@ -8,36 +8,30 @@ from parkops.core import permissions
 
 
 def park_counts(*, user) -> list[dict]:
-    """For each park the user works in: enterprise, prospect, unit and industry counts.
+    """For each park the user works in: the home-page counts apps declare
+    (``core.navigation.HomeCount``), each from a register the user may read.
 
-    A fixed number of queries whatever the number of parks. Counts come only from
-    registers the user may read.
+    A row is ``{"park", "is_active", "counts": [(HomeCount, n), ...], <key>: n}``.
+    One query per count whatever the number of parks.
     """
-    from parkops.core.models import Industry, Park
-    from parkops.enterprises.models import Enterprise
-    from parkops.promotion.models import PromotionUnit
+    from django.apps import apps
+
+    from parkops.core.models import Park
+    from parkops.core.navigation import home_counts
 
     parks = list(Park.objects.filter(id__in=sorted(permissions.user_park_ids(user))))
     active = getattr(user, "active_park_id", None)
-    rows = {park.pk: {"park": park, "is_active": park.pk == active} for park in parks}
+    rows = {park.pk: {"park": park, "is_active": park.pk == active, "counts": []} for park in parks}
 
-    def tally(queryset, key, **filters):
-        for row in rows.values():
-            row[key] = 0
-        counted = queryset.filter(**filters).values("park").annotate(n=Count("id"))
-        for row in counted:
-            if row["park"] in rows:
-                rows[row["park"]][key] = row["n"]
-
-    if permissions.can(user, Enterprise, permissions.VIEW):
-        enterprises = Enterprise.objects.restrict(user).order_by()
-        tally(enterprises, "settled", status=Enterprise.Status.SETTLED)
-        tally(enterprises, "prospects", status=Enterprise.Status.PROSPECT)
-        tally(enterprises, "above_scale", above_scale=True)
-    if permissions.can(user, PromotionUnit, permissions.VIEW):
-        tally(PromotionUnit.objects.restrict(user).order_by(), "units")
-    if permissions.can(user, Industry, permissions.VIEW):
-        tally(Industry.objects.restrict(user).order_by(), "industries")
+    for count in home_counts():
+        model = apps.get_model(count.model)
+        if not permissions.can(user, model, permissions.VIEW):
+            continue
+        queryset = model.objects.restrict(user).order_by().filter(**count.filters)
+        tallied = dict(queryset.values_list("park").annotate(n=Count("id")))
+        for park_id, row in rows.items():
+            row[count.key] = tallied.get(park_id, 0)
+            row["counts"].append((count, row[count.key]))
     return [rows[park.pk] for park in parks]
 
 

@@ -9,19 +9,14 @@ object.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
 from parkops.core.models import AuditEntry
-
-
-def require(actor, model, action: str, park=None) -> None:
-    """Raise ``PermissionDenied`` unless ``actor`` may do ``action`` on ``model``."""
-    if not permissions.can(actor, model, action, park):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
@@ -33,7 +28,7 @@ def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
         del actor._parkops_park_ids
     in_scope = model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
     if not in_scope:
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
 
 
 def _set_many(obj: models.Model, many: dict | None) -> None:
@@ -61,13 +56,26 @@ def _check_owned_fields(actor, obj: models.Model, before: models.Model | None) -
 
 
 def object_create(
-    *, model, actor, park=None, fields: dict, many: dict | None = None
+    *,
+    model,
+    actor,
+    park=None,
+    fields: dict,
+    many: dict | None = None,
+    check: Callable | None = None,
 ) -> models.Model:
-    """Create ``model`` in ``park`` from ``fields``: validated, scoped, audited."""
-    require(actor, model, permissions.ADD, park)
+    """Create ``model`` in ``park`` from ``fields``: validated, scoped, audited.
+
+    ``check(obj, None)``, if given, enforces the app's rules that need other
+    objects (a commissioner's role, a member's park): it runs after the
+    permission check and before ``full_clean()``, and raises ``ValidationError``.
+    """
+    permissions.require(actor, model, permissions.ADD, park)
     with transaction.atomic():
         obj = model(**fields) if park is None else model(park=park, **fields)
         _check_owned_fields(actor, obj, None)
+        if check is not None:
+            check(obj, None)
         obj.full_clean()
         obj.save()
         _set_many(obj, many)
@@ -85,8 +93,13 @@ def object_update(
     fields: dict,
     many: dict | None = None,
     action: str = AuditEntry.Action.UPDATE,
+    check: Callable | None = None,
 ) -> models.Model:
-    """Apply ``fields`` to ``obj``: validated, scoped, audited; a no-op is not audited."""
+    """Apply ``fields`` to ``obj``: validated, scoped, audited; a no-op is not audited.
+
+    ``check(obj, before)`` as for ``object_create``; ``before`` is the object as
+    stored, so a rule can hold only for values that change.
+    """
     model = type(obj)
     with transaction.atomic():
         current = (
@@ -96,12 +109,14 @@ def object_update(
             .first()
         )
         if current is None:
-            raise PermissionDenied(_("You do not have permission to do this."))
+            permissions.deny()
         before = audit.snapshot(current)
         unchanged = copy.copy(current)
         for name, value in fields.items():
             setattr(current, name, value)
         _check_owned_fields(actor, current, unchanged)
+        if check is not None:
+            check(current, unchanged)
         current.full_clean()
         current.save()
         _set_many(current, many)
@@ -135,13 +150,15 @@ def industry_update(*, industry, actor, **fields):
 
     data = {name: value for name, value in fields.items() if name in INDUSTRY_FIELDS}
     with transaction.atomic():
-        level_before = Industry.unguarded.filter(pk=industry.pk).values_list("level", flat=True)[0]
+        level_before = (
+            Industry.objects.unscoped().filter(pk=industry.pk).values_list("level", flat=True)[0]
+        )
         updated = object_update(obj=industry, actor=actor, fields=data)
         if updated.level != level_before:
-            below = list(Industry.unguarded.filter(parent=updated))
+            below = list(Industry.objects.unscoped().filter(parent=updated))
             while below:
                 moved = [object_update(obj=child, actor=actor, fields={}) for child in below]
-                below = list(Industry.unguarded.filter(parent__in=moved))
+                below = list(Industry.objects.unscoped().filter(parent__in=moved))
     return updated
 
 
@@ -172,7 +189,7 @@ def park_create(*, actor, **fields):
     from parkops.core.models import Park
 
     if not permissions.has_global(actor, Park, permissions.ADD):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
     data = {name: value for name, value in fields.items() if name in PARK_FIELDS}
     return object_create(model=Park, actor=actor, fields=with_sort_key(data))
 

@@ -1,7 +1,6 @@
 """Core pages: home, parks, alliances, industries, the audit log, the park switcher."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +44,7 @@ def park_switch(request):
     except ValueError:
         park_id = None
     if park_id not in permissions.user_park_ids(request.user):
-        raise PermissionDenied
+        permissions.deny()
     request.session[ACTIVE_PARK_SESSION_KEY] = park_id
     return redirect(generic.next_url(request, "/"))
 
@@ -54,7 +53,7 @@ class ParkListView(generic.ObjectListView):
     model = Park
     table_class = ParkTable
     filterset_class = ParkFilterSet
-    create_url_name = "core:park_create"
+    create_url_name = "core:park_add"
     exchange_key = "parks"
 
 
@@ -112,7 +111,7 @@ class IndustryListView(generic.ObjectListView):
     table_class = IndustryTable
     filterset_class = IndustryFilterSet
     select_related = ("parent",)
-    create_url_name = "core:industry_create"
+    create_url_name = "core:industry_add"
     exchange_key = "industries"
 
 
@@ -147,7 +146,7 @@ class AuditEntryListView(generic.ObjectListView):
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
     select_related = ("park", "actor")
-    export_url_name = "core:audit_export"
+    export_url_name = "core:auditentry_export"
 
     def get_table_kwargs(self):
         return {"reader": AuditReader(self.request.user)}
@@ -157,8 +156,7 @@ class AuditEntryListView(generic.ObjectListView):
 def audit_export(request, fmt="xlsx"):
     """The audit log as the list shows it (same filters, same masking), for the
     audit administrator."""
-    if not permissions.can(request.user, AuditEntry, permissions.VIEW):
-        raise PermissionDenied
+    permissions.require(request.user, AuditEntry, permissions.VIEW)
     queryset = AuditEntry.objects.restrict(request.user).select_related("park", "actor")
     filterset = AuditEntryFilterSet(request.GET, queryset=queryset, request=request)
     filters = {k: v for k, v in request.GET.items() if v}
@@ -235,23 +233,10 @@ def error_405(request, response):
 
 def error_403(request, exception):
     # Every refusal is evidence (等保2.0: audit of access-control events).
-    record_denied(request)
-    return render(request, "403.html", status=403)
-
-
-def record_denied(request, actor=None) -> None:
-    from django.db import transaction
-
     from parkops.core import audit
 
-    user = actor or getattr(request, "user", None)
-    with transaction.atomic():
-        audit.record(
-            actor=user if user is not None and user.is_authenticated else None,
-            action=AuditEntry.Action.DENIED,
-            object_type="path",
-            object_repr=f"{request.method} {request.path}"[:200],
-        )
+    audit.record_denied(request)
+    return render(request, "403.html", status=403)
 
 
 def error_500(request):

@@ -198,7 +198,7 @@ def _user(username: str, full_name: str) -> User:
     return user
 
 
-def _grant(user, role, *, park=None, alliance=None, unit=None) -> None:
+def _grant(user, role, *, park=None, alliance=None) -> None:
     held = Membership.objects.filter(user=user, role=role, park=park, alliance=alliance)
     if not held.exists():
         account_services.membership_grant(
@@ -206,7 +206,6 @@ def _grant(user, role, *, park=None, alliance=None, unit=None) -> None:
             role=role,
             park=park,
             alliance=alliance,
-            promotion_unit=unit,
             actor=SYSTEM,
             can_view_personal_data=user.username in data.PERSONAL_DATA_USERS and park is not None,
         )
@@ -242,7 +241,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     users = {}
     printed = []
-    for username, full_name, role, where, unit_code in data.DEMO_USERS:
+    for username, full_name, role, where, _unit_code in data.DEMO_USERS:
         user = _user(username, full_name)
         users[username] = user
         if where == "alliance":
@@ -250,18 +249,22 @@ def load_demo() -> list[tuple[str, str, str]]:
         elif where is None:
             _grant(user, role)
         else:
-            _grant(user, role, park=parks[where], unit=units.get(unit_code) if unit_code else None)
+            _grant(user, role, park=parks[where])
         printed.append((username, full_name, role))
     for username, role, where in data.EXTRA_MEMBERSHIPS:
         _grant(users[username], role, park=parks[where])
 
-    unit = units["FJ-EI"]
-    if not unit.members.filter(pk=users["promoter"].pk).exists():
-        promotion_services.unit_update(
+    # Officers work in a unit as its members (PromotionUnitMember); the first
+    # named for a unit heads it.
+    for username, _full_name, _role, _where, unit_code in data.DEMO_USERS:
+        unit = units.get(unit_code) if unit_code else None
+        if unit is None or unit.members.filter(pk=users[username].pk).exists():
+            continue
+        units[unit_code] = promotion_services.unit_update(
             unit=unit,
             actor=SYSTEM,
-            members=[*unit.members.all(), users["promoter"]],
-            head=users["promoter"],
+            members=[*unit.members.all(), users[username]],
+            head=unit.head or users[username],
         )
 
     rng = random.Random(20230630)  # fixed seed: the same data on every run

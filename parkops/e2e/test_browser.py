@@ -4,7 +4,6 @@ opens an enterprise, in Debian's Chromium."""
 import pytest
 from playwright.sync_api import expect
 
-from parkops.demo.data import DEMO_PASSWORD
 from parkops.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +72,8 @@ def test_api_docs_page_lists_the_endpoints_offline(page):
 
 
 def test_import_a_spreadsheet_preview_fix_and_commit(page, tmp_path):
-    from parkops.core.testing import random_uscc, xlsx_bytes
+    from parkops.core.testing import xlsx_bytes
+    from parkops.enterprises.testing import random_uscc
 
     header = ["企业名称", "统一社会信用代码", "状态"]
     bad = tmp_path / "企业-有错.xlsx"
@@ -93,23 +93,4 @@ def test_import_a_spreadsheet_preview_fix_and_commit(page, tmp_path):
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url("**/exchange/batches/*/")
     assert "新建 1 条" in page.content()
-    assert page.csp_violations == []
-
-
-def test_membership_form_lists_the_units_of_the_chosen_park_only(page):
-    from parkops.accounts.models import User
-
-    newcomer = User.objects.create_user(username="newcomer", password=DEMO_PASSWORD)
-    log_in(page, "secadmin")
-    page.goto(f"/accounts/users/{newcomer.pk}/")
-    units = page.locator("#id_promotion_unit option")
-    assert units.all_inner_texts() == ["请选择"]
-    with page.expect_response(lambda response: "park=" in response.url):
-        page.select_option("#id_park", label="苏宿工业园区")
-    page.locator("#id_promotion_unit option", has_text="电子信息产业招商分局").wait_for(
-        state="attached"
-    )
-    with page.expect_response(lambda response: "park=" in response.url):
-        page.select_option("#id_park", label="吴中宿城工业园")
-    expect(page.locator("#id_promotion_unit option")).to_have_count(1)
     assert page.csp_violations == []

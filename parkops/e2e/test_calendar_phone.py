@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from parkops.core.models import Park
-from parkops.core.testing import make_override
 from parkops.core.tests.test_workdays import UNCOVERED
 from parkops.e2e.helpers import PHONE, log_in
+from parkops.workdays.testing import make_override
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

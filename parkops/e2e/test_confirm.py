@@ -9,9 +9,10 @@ from parkops.accounts.models import Membership, User
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import ImportBatch, Park
-from parkops.core.testing import random_uscc, xlsx_bytes
+from parkops.core.testing import xlsx_bytes
 from parkops.e2e.helpers import log_in
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

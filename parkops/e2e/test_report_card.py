@@ -19,3 +19,25 @@ def test_leader_clicks_a_figure_through_to_its_records(page, settings):
     page.wait_for_url("**/enterprises/?**")
     assert page.locator("table tbody tr").count() == 6
     assert page.csp_violations == []
+
+
+def test_the_card_reads_on_a_phone(phone_context, settings):
+    # 390 px: the sentences keep the width (the method goes under them, not
+    # beside them) and a value stays on one line with its unit.
+    settings.DEMO_MODE = True
+    page = phone_context.new_page()
+    log_in(page, "leader")
+    page.goto("/reports/card/?park=sszy&period=2023-H1")
+    row = page.locator("[data-figure='enterprises.entered_statistics_new_yoy_pct']")
+    count_lines = (
+        "c => { const r = document.createRange(); r.selectNodeContents(c);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    sentence = row.locator("td").first
+    assert sentence.evaluate("c => c.getBoundingClientRect().width") >= 150
+    assert "同比增长50.0%" in sentence.inner_text()
+    value = row.locator("td").nth(1)
+    assert "50.0" in value.inner_text()
+    assert value.evaluate(count_lines) == 1, value.inner_text()
+    # How it is computed is still there to read, under the sentence.
+    assert row.locator("[data-note=phone]").is_visible()

@@ -1,12 +1,13 @@
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from parkops.accounts.selectors import users_with_role
+from parkops.accounts.models import User
 from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
-from parkops.core.permissions import Role
 from parkops.core.text import mask_phone
 from parkops.enterprises import services
 from parkops.enterprises.filters import EnterpriseFilterSet
@@ -38,6 +39,7 @@ class EnterpriseOut(Schema):
     settled_on: datetime.date | None
     above_scale: bool
     above_scale_since: datetime.date | None
+    above_scale_until: datetime.date | None
     commissioner_id: int | None
 
 
@@ -63,6 +65,7 @@ class EnterpriseIn(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool = False
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 
@@ -76,29 +79,26 @@ class EnterprisePatch(Schema):
     settled_on: datetime.date | None = None
     above_scale: bool | None = None
     above_scale_since: datetime.date | None = None
+    above_scale_until: datetime.date | None = None
     commissioner_id: int | None = None
 
 
 def _fields(request, data: dict, park) -> dict:
     """Body values with foreign-key ids resolved inside the user's scope."""
-    from django.core.exceptions import ValidationError
-
     fields = dict(data)
     if "industry_id" in fields:
         fields["industry"] = resolve_related(
             request, Industry, fields.pop("industry_id"), park=park, field="industry_id"
         )
     if "commissioner_id" in fields:
+        # Any account may be named here; the service decides who may be
+        # commissioner, with the same message as on the page.
         commissioner_id = fields.pop("commissioner_id")
         commissioner = None
         if commissioner_id is not None:
-            commissioner = (
-                users_with_role(role=Role.SERVICE_OFFICER, park=park)
-                .filter(pk=commissioner_id)
-                .first()
-            )
+            commissioner = User.objects.filter(pk=commissioner_id).first()
             if commissioner is None:
-                raise ValidationError({"commissioner_id": ["Not a service officer of this park."]})
+                raise ValidationError({"commissioner_id": [_("No such record in this park.")]})
         fields["commissioner"] = commissioner
     return fields
 
@@ -106,7 +106,6 @@ def _fields(request, data: dict, park) -> dict:
 add_read_routes(
     router,
     path="/enterprises",
-    name="enterprise",
     model=Enterprise,
     filterset_class=EnterpriseFilterSet,
     schema=EnterpriseOut,
@@ -114,7 +113,7 @@ add_read_routes(
 )
 
 
-@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_create")
+@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_add")
 def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     target = resolve_park(request, park, Enterprise)
     enterprise = services.enterprise_create(
@@ -123,7 +122,7 @@ def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     return Status(201, enterprise)
 
 
-@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_update")
+@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_edit")
 def enterprise_update(request, pk: int, payload: EnterprisePatch):
     enterprise = get_scoped(Enterprise, request, pk)
     # Seeing an enterprise is not editing it: the service refuses if not allowed.

@@ -6,6 +6,7 @@ class EnterprisesConfig(AppConfig):
     name = "parkops.enterprises"
     label = "enterprises"
     verbose_name = _("enterprises")
+    url_prefix = "enterprises/"
 
     def ready(self):
         from parkops.enterprises import exchange  # noqa: F401 - registers the spreadsheet specs

@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, register
+from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, declare
 from parkops.core.models import Industry
 from parkops.enterprises import services
 from parkops.enterprises.filters import EnterpriseFilterSet
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import normalise
 
-ENTERPRISES = register(
+ENTERPRISES = declare(
     RegisterSpec(
         key="enterprises",
         model=Enterprise,
@@ -72,6 +72,13 @@ ENTERPRISES = register(
                 "above_scale_since", "入规日期", kind=DATE, synonyms=("列统入规日期",), example=""
             ),
             Column(
+                "above_scale_until",
+                "规上截止日期",
+                kind=DATE,
+                help=_("For an enterprise that dropped out of above-scale: the last day it was."),
+                example="",
+            ),
+            Column(
                 "former_names",
                 "曾用名",
                 help=_("Several names separated by line breaks."),
@@ -85,6 +92,7 @@ ENTERPRISES = register(
             enterprise=obj, actor=actor, **values
         ),
         prepare=services.enterprise_fields,
+        check=services.enterprise_check,
         select_related=("industry",),
         filterset_class=EnterpriseFilterSet,
         ordering=("name_pinyin", "name", "pk"),  # 排序按拼音, as the list sorts them

@@ -13,8 +13,8 @@ from parkops.core.figures import (
     Kind,
     Section,
     Unit,
+    declare,
     list_url,
-    register,
     yoy_pct,
 )
 from parkops.enterprises.models import Enterprise
@@ -33,11 +33,19 @@ def _in_parks(parks):
     return Enterprise.objects.unscoped().filter(park__in=parks)
 
 
+def _settled_by(parks, day):
+    """Enterprises settled in the parks on or before ``day``: only they are the
+    park's enterprises on that day (a prospect, or a firm that came later, is not)."""
+    return _in_parks(parks).filter(status=Enterprise.Status.SETTLED, settled_on__lte=day)
+
+
+def _settled_params(day) -> dict:
+    return {"status": Enterprise.Status.SETTLED.value, "settled_on_before": day}
+
+
 def registered(*, parks, period) -> FigureResult:
     """Enterprises settled in the parks on or before the period's last day."""
-    ids = _ids(
-        _in_parks(parks).filter(status=Enterprise.Status.SETTLED, settled_on__lte=period.last_day)
-    )
+    ids = _ids(_settled_by(parks, period.last_day))
     return FigureResult(
         value=Decimal(len(ids)),
         note=_(
@@ -46,37 +54,38 @@ def registered(*, parks, period) -> FigureResult:
         )
         % {"day": period.last_day.isoformat()},
         record_ids=ids,
-        url=list_url(
-            LIST, {"status": "settled", "settled_on_before": period.last_day}, parks=parks
-        ),
+        url=list_url(LIST, _settled_params(period.last_day), parks=parks),
     )
 
 
 def above_scale(*, parks, period) -> FigureResult:
-    """Above-scale enterprises (规上企业) as of the period's last day."""
-    ids = _ids(_in_parks(parks).filter(above_scale=True, above_scale_since__lte=period.last_day))
+    """Above-scale enterprises (规上企业) as of the period's last day: settled in the
+    park by then and above-scale on that day, whether or not they still are."""
+    day = period.last_day
+    ids = _ids(_settled_by(parks, day).filter(Enterprise.above_scale_on_q(day)))
     return FigureResult(
         value=Decimal(len(ids)),
-        note=_("Enterprises marked above-scale whose above-scale date is on or before %(day)s.")
-        % {"day": period.last_day.isoformat()},
+        note=_(
+            "Enterprises settled in the park on or before %(day)s that were above-scale on "
+            "%(day)s: above-scale since that day or earlier, and not dropped out before it."
+        )
+        % {"day": day.isoformat()},
         record_ids=ids,
-        url=list_url(
-            LIST,
-            {"above_scale": "true", "above_scale_since_before": period.last_day},
-            parks=parks,
-        ),
+        url=list_url(LIST, {**_settled_params(day), "above_scale_on": day}, parks=parks),
     )
 
 
 def _entered(parks, period):
-    return _in_parks(parks).filter(above_scale=True).filter(period.dates_q("above_scale_since"))
+    # Entering statistics is history: an enterprise that has dropped out since still
+    # entered in this period, so ``above_scale`` (today's status) is not asked.
+    return _settled_by(parks, period.last_day).filter(period.dates_q("above_scale_since"))
 
 
 def _entered_url(parks, period) -> str:
     return list_url(
         LIST,
         {
-            "above_scale": "true",
+            **_settled_params(period.last_day),
             "above_scale_since_after": period.first_day,
             "above_scale_since_before": period.last_day,
         },
@@ -89,7 +98,10 @@ def entered_statistics(*, parks, period) -> FigureResult:
     ids = _ids(_entered(parks, period))
     return FigureResult(
         value=Decimal(len(ids)),
-        note=_("Enterprises whose above-scale date falls between %(first)s and %(last)s.")
+        note=_(
+            "Enterprises settled in the park whose above-scale date falls between %(first)s "
+            "and %(last)s."
+        )
         % {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()},
         record_ids=ids,
         url=_entered_url(parks, period),
@@ -101,20 +113,34 @@ def entered_statistics_yoy(*, parks, period) -> FigureResult:
     ids = _ids(_entered(parks, period))
     base = _entered(parks, period.comparison).count()
     value, reason = yoy_pct(len(ids), base)
+    values = {
+        "current": len(ids),
+        "base": base,
+        "period": period.code,
+        "comparison": period.comparison.code,
+    }
+    if base == 0:
+        # No formula: it would divide by zero.
+        note = (
+            _(
+                "%(current)d enterprises entered statistics in %(period)s and none in "
+                "%(comparison)s: there is no growth rate against zero."
+            )
+            % values
+        )
+    else:
+        note = (
+            _(
+                "(%(current)d − %(base)d) ÷ %(base)d × 100: enterprises that entered "
+                "statistics in %(period)s against %(comparison)s."
+            )
+            % values
+        )
     return FigureResult(
         value=value,
         comparison_value=Decimal(base),
         reason=reason,
-        note=_(
-            "(%(current)d − %(base)d) ÷ %(base)d × 100: enterprises that entered statistics "
-            "in %(period)s against %(comparison)s."
-        )
-        % {
-            "current": len(ids),
-            "base": base,
-            "period": period.code,
-            "comparison": period.comparison.code,
-        },
+        note=note,
         record_ids=ids,
         url=_entered_url(parks, period),
     )
@@ -122,7 +148,7 @@ def entered_statistics_yoy(*, parks, period) -> FigureResult:
 
 SECTION = Section.ENTERPRISES
 
-register(
+declare(
     Figure(
         key="enterprises.registered",
         section=SECTION,
@@ -134,7 +160,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.above_scale",
         section=SECTION,
@@ -146,7 +172,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.entered_statistics_new",
         section=SECTION,
@@ -158,7 +184,7 @@ register(
         model=MODEL,
     )
 )
-register(
+declare(
     Figure(
         key="enterprises.entered_statistics_new_yoy_pct",
         section=SECTION,
@@ -168,6 +194,9 @@ register(
         sentence=gettext_lazy("Enterprises newly entered into statistics up {value}% year on year"),
         sentence_down=gettext_lazy(
             "Enterprises newly entered into statistics down {value}% year on year"
+        ),
+        sentence_flat=gettext_lazy(
+            "Enterprises newly entered into statistics level with the same period last year"
         ),
         compute=entered_statistics_yoy,
         model=MODEL,

@@ -23,6 +23,8 @@ class EnterpriseFilterSet(ScopedFilterSet):
     above_scale_since_before = DateFilter(
         field_name="above_scale_since", lookup_expr="lte", label=_("above-scale on or before")
     )
+    # Above-scale on that day, including enterprises that have dropped out since.
+    above_scale_on = DateFilter(method="filter_above_scale_on", label=_("above-scale on"))
 
     class Meta:
         model = Enterprise
@@ -34,7 +36,11 @@ class EnterpriseFilterSet(ScopedFilterSet):
             "settled_on_before",
             "above_scale_since_after",
             "above_scale_since_before",
+            "above_scale_on",
         ]
+
+    def filter_above_scale_on(self, queryset, name, value):
+        return queryset.filter(Enterprise.above_scale_on_q(value))
 
     def search(self, queryset, name, value):
         return enterprise_search(queryset, value)

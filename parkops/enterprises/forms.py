@@ -20,22 +20,28 @@ class EnterpriseForm(ScopedModelForm):
             "settled_on",
             "above_scale",
             "above_scale_since",
+            "above_scale_until",
             "commissioner",
         ]
         widgets = {
             "former_names": forms.Textarea(attrs={"rows": 2}),
             "settled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "above_scale_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "above_scale_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["uscc"].widget.attrs["autocomplete"] = "off"
-        # Commissioners are the park's service officers.
+        # Commissioners are the park's service officers: the service enforces
+        # it; the form only offers them, and refuses others in the same words.
         from parkops.accounts.selectors import users_with_role
 
         self.fields["commissioner"].queryset = users_with_role(
             role=Role.SERVICE_OFFICER, park=self.park
+        )
+        self.fields["commissioner"].error_messages["invalid_choice"] = _(
+            "The commissioner must be a service officer of this park."
         )
         # Fields another office owns are shown but cannot be changed here; the
         # form says who keeps them, so that the user knows whom to ask.

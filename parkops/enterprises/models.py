@@ -60,6 +60,15 @@ class Enterprise(ParkScopedModel):
     settled_on = models.DateField(_("settled in the park on"), null=True, blank=True)
     above_scale = models.BooleanField(_("above-scale"), default=False)
     above_scale_since = models.DateField(_("above-scale since"), null=True, blank=True)
+    # The last day an enterprise that dropped out of above-scale (退规) counted as
+    # above-scale. Kept with ``above_scale_since`` so that past report cards count it
+    # as they did: above-scale on day D means since <= D and (no end or D <= until).
+    above_scale_until = models.DateField(
+        _("above-scale until"),
+        null=True,
+        blank=True,
+        help_text=_("For an enterprise no longer above-scale: the last day it was."),
+    )
     commissioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -77,7 +86,13 @@ class Enterprise(ParkScopedModel):
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
     # Name, credit code, industry and commissioner are business data.
-    audit_public_fields = ("status", "settled_on", "above_scale", "above_scale_since")
+    audit_public_fields = (
+        "status",
+        "settled_on",
+        "above_scale",
+        "above_scale_since",
+        "above_scale_until",
+    )
 
     class Meta:
         ordering = ["park", "name"]
@@ -111,12 +126,41 @@ class Enterprise(ParkScopedModel):
     def former_name_list(self) -> list[str]:
         return [line for line in self.former_names.splitlines() if line.strip()]
 
+    @staticmethod
+    def above_scale_on_q(day) -> models.Q:
+        """``Q`` for enterprises above-scale on ``day``: from ``above_scale_since``
+        through ``above_scale_until`` (open while it is still above-scale)."""
+        return models.Q(above_scale_since__lte=day) & (
+            models.Q(above_scale_until__isnull=True, above_scale=True)
+            | models.Q(above_scale_until__gte=day)
+        )
+
+    def _above_scale_errors(self) -> dict:
+        """Above-scale is a settled enterprise's status, with the days it held it."""
+        errors = {}
+        since, until = self.above_scale_since, self.above_scale_until
+        if self.above_scale and self.status != self.Status.SETTLED:
+            errors["above_scale"] = _("Only an enterprise settled in the park can be above-scale.")
+        if self.above_scale and until:
+            errors["above_scale_until"] = _(
+                "An above-scale enterprise has no end date: clear it, or untick above-scale."
+            )
+        elif since and not self.above_scale and not until:
+            # Unticking above-scale keeps its start: the end is what is new.
+            errors["above_scale_until"] = _(
+                "Give the last day this enterprise was above-scale (its history is kept)."
+            )
+        if until and not since:
+            errors["above_scale_since"] = _("Give the day it became above-scale too.")
+        elif since and until and until < since:
+            errors["above_scale_until"] = _("The end cannot be before the start.")
+        return errors
+
     def clean(self) -> None:
         errors = {}
         if self.status == self.Status.SETTLED and not self.uscc:
             errors["uscc"] = _("An enterprise settled in the park needs its credit code.")
-        if self.above_scale_since and not self.above_scale:
-            errors["above_scale_since"] = _("Only an above-scale enterprise has this date.")
+        errors.update(self._above_scale_errors())
         if self.industry_id and self.park_id and self.industry.park_id != self.park_id:
             errors["industry"] = _("Choose an industry of this park.")
         if errors:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
 
+from django.db.models import Min, Q, QuerySet
+
+from parkops.core import permissions
 from parkops.core.text import pinyin_keys
+from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import normalise
 
 
@@ -29,3 +33,10 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
         if full:
             condition |= Q(name_pinyin__contains=full)
     return queryset.filter(condition)
+
+
+def earliest_settled_on(*, user, park) -> datetime.date | None:
+    """The first settlement date among ``park``'s enterprises ``user`` may read:
+    how far back the park's figures have anything to count."""
+    queryset = Enterprise.objects.restrict(user, permissions.VIEW).filter(park=park)
+    return queryset.aggregate(first=Min("settled_on"))["first"]

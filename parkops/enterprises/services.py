@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parkops.accounts.selectors import users_with_role
 from parkops.core import audit, permissions, services
 from parkops.core.models import AuditEntry
+from parkops.core.permissions import Role
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import normalise
 
@@ -21,6 +23,7 @@ ENTERPRISE_FIELDS = (
     "settled_on",
     "above_scale",
     "above_scale_since",
+    "above_scale_until",
     "commissioner",
 )
 CONTACT_FIELDS = ("name", "title", "phone", "email")
@@ -45,24 +48,47 @@ def enterprise_fields(fields: dict) -> dict:
     return data
 
 
+def _check_commissioner(enterprise: Enterprise, before: Enterprise | None) -> None:
+    """ROLES.md: an enterprise's commissioner (服务专员) is a service officer of
+    the enterprise's park. Checked when the commissioner is set or changed, so
+    that a commissioner who has since left does not block other edits."""
+    commissioner_id = enterprise.commissioner_id
+    unchanged = before is not None and before.commissioner_id == commissioner_id
+    if commissioner_id is None or unchanged:
+        return
+    officers = users_with_role(role=Role.SERVICE_OFFICER, park=enterprise.park_id)
+    if not officers.filter(pk=commissioner_id).exists():
+        raise ValidationError(
+            {"commissioner": _("The commissioner must be a service officer of this park.")}
+        )
+
+
+# The rule the services add to the shared write path (imports apply it too).
+enterprise_check = _check_commissioner
+
+
 def enterprise_create(*, park, actor, **fields) -> Enterprise:
     """Register an enterprise (or prospect) in ``park``."""
     return services.object_create(
-        model=Enterprise, park=park, actor=actor, fields=enterprise_fields(fields)
+        model=Enterprise,
+        park=park,
+        actor=actor,
+        fields=enterprise_fields(fields),
+        check=_check_commissioner,
     )
 
 
 def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
-    return services.object_update(obj=enterprise, actor=actor, fields=enterprise_fields(fields))
+    return services.object_update(
+        obj=enterprise, actor=actor, fields=enterprise_fields(fields), check=_check_commissioner
+    )
 
 
 def contact_phone_reveal(*, contact: Contact, actor) -> str:
     """The full phone number, for a user allowed to see personal data; each view
     is recorded in the audit trail."""
     if not permissions.can_view_personal_data(actor, contact.park_id):
-        raise PermissionDenied(
-            _("Seeing full personal numbers needs the personal-data permission.")
-        )
+        permissions.deny(_("Seeing full personal numbers needs the personal-data permission."))
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ class EnterpriseListView(generic.ObjectListView):
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilterSet
     select_related = ("industry", "commissioner")
-    create_url_name = "enterprises:enterprise_create"
+    create_url_name = "enterprises:enterprise_add"
     exchange_key = "enterprises"
 
 
@@ -61,7 +61,7 @@ class EnterpriseEditView(generic.ObjectEditView):
 @require_POST
 def contact_create(request, pk):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     enterprise = generic.get_scoped_or_404(Enterprise, request.user, pk)
     form = ContactForm(request.POST, user=request.user, park=enterprise.park)
     if form.is_valid():
@@ -81,7 +81,7 @@ def contact_phone(request, pk):
     """The full phone number as an htmx fragment, for users allowed personal data,
     with a link to hide it again (``?hide=1``: the masked number, nothing revealed)."""
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     contact = generic.get_scoped_or_404(Contact, request.user, pk)
     context = {
         "contact": contact,
@@ -96,7 +96,7 @@ def contact_phone(request, pk):
 @require_POST
 def contact_anonymise(request, pk):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     contact = generic.get_scoped_or_404(Contact, request.user, pk)
     services.contact_anonymise(contact=contact, actor=request.user)
     messages.success(request, _("The contact's personal data was erased."))

@@ -20,7 +20,6 @@ class PromotionUnitOut(Schema):
 add_read_routes(
     router,
     path="/promotion-units",
-    name="unit",
     model=PromotionUnit,
     filterset_class=PromotionUnitFilterSet,
     schema=PromotionUnitOut,

@@ -6,6 +6,7 @@ class PromotionConfig(AppConfig):
     name = "parkops.promotion"
     label = "promotion"
     verbose_name = _("promotion")
+    url_prefix = "promotion/"
 
     def ready(self):
         import parkops.promotion.exchange  # noqa: F401 - registers the spreadsheet specs

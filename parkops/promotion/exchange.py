@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.exchange.spec import CHOICE, REF, Column, RegisterSpec, register
+from parkops.core.exchange.spec import CHOICE, REF, Column, RegisterSpec, declare
 from parkops.promotion import services
 from parkops.promotion.filters import PromotionUnitFilterSet
 from parkops.promotion.models import PromotionUnit
 
-UNITS = register(
+UNITS = declare(
     RegisterSpec(
         key="promotion-units",
         model=PromotionUnit,

@@ -74,7 +74,7 @@ class PromotionUnit(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("promotion:unit_detail", args=[self.pk])
+        return reverse("promotion:promotionunit_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.parent_id is None:

@@ -4,8 +4,8 @@ from parkops.promotion import views
 
 app_name = "promotion"
 urlpatterns = [
-    path("units/", views.PromotionUnitListView.as_view(), name="unit_list"),
-    path("units/new/", views.PromotionUnitEditView.as_view(), name="unit_create"),
-    path("units/<int:pk>/", views.PromotionUnitDetailView.as_view(), name="unit_detail"),
-    path("units/<int:pk>/edit/", views.PromotionUnitEditView.as_view(), name="unit_edit"),
+    path("units/", views.PromotionUnitListView.as_view(), name="promotionunit_list"),
+    path("units/new/", views.PromotionUnitEditView.as_view(), name="promotionunit_add"),
+    path("units/<int:pk>/", views.PromotionUnitDetailView.as_view(), name="promotionunit_detail"),
+    path("units/<int:pk>/edit/", views.PromotionUnitEditView.as_view(), name="promotionunit_edit"),
 ]

@@ -11,7 +11,7 @@ class PromotionUnitListView(generic.ObjectListView):
     table_class = PromotionUnitTable
     filterset_class = PromotionUnitFilterSet
     select_related = ("parent", "head")
-    create_url_name = "promotion:unit_create"
+    create_url_name = "promotion:promotionunit_add"
     exchange_key = "promotion-units"
 
 
@@ -19,7 +19,7 @@ class PromotionUnitDetailView(generic.ObjectDetailView):
     model = PromotionUnit
     template_name = "promotion/promotionunit_detail.html"
     select_related = ("parent", "head", "park")
-    edit_url_name = "promotion:unit_edit"
+    edit_url_name = "promotion:promotionunit_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,7 +33,7 @@ class PromotionUnitDetailView(generic.ObjectDetailView):
 class PromotionUnitEditView(generic.ObjectEditView):
     model = PromotionUnit
     form_class = PromotionUnitForm
-    list_url_name = "promotion:unit_list"
+    list_url_name = "promotion:promotionunit_list"
 
     def create(self, form, park):
         return services.unit_create(park=park, actor=self.request.user, **form.cleaned_data)

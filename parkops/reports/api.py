@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from parkops.core.api_base import ErrorOut, user_of
 from parkops.reports import selectors
@@ -67,8 +67,9 @@ def _period(period) -> dict:
 )
 def report_card(
     request,
-    park: str,
-    period: str,
+    # Optional here so that a missing one is our 400 with the reason, not ninja's 422.
+    park: str | None = None,
+    period: str | None = None,
     # Not named ``keys``: ninja merges the query into a dict through ``.keys()``.
     figure_keys: str | None = Query(None, alias="keys"),
 ):
@@ -76,33 +77,42 @@ def report_card(
     ``2023-Q2`` …), optionally only the figures in ``keys`` (comma-separated).
     ``value`` is a number: yuan for money, percent for ``_pct`` keys, points
     for ``_pp_`` keys, rounded half up as displayed; null when there is none,
-    with the reason in ``sentence`` and ``note``. 404 for a park that is not
-    the caller's; 400 for an unknown period or key."""
+    with the reason in ``sentence`` and ``note``. ``park`` and ``period`` are
+    required (unlike the page, the API does not default them). 404 for a park
+    that is not the caller's; 400 for a missing park or period, an unknown
+    period or key, or a ``keys`` naming no figure."""
     try:
         card = selectors.card_for_request(
-            user=user_of(request), park_code=park, period_text=period, keys=figure_keys
+            user=user_of(request),
+            park_code=park,
+            period_text=period,
+            keys=figure_keys,
+            defaults=False,
         )
     except ValidationError as error:
         errors = {name: list(messages) for name, messages in error.message_dict.items()}
-        return 400, {"detail": _("The request is not valid."), "errors": errors}
-    return 200, {
-        "park": {"code": card.park.code, "name": card.park.name},
-        "period": _period(card.period),
-        "comparison_period": _period(card.period.comparison),
-        "generated_at": card.generated_at,
-        "figures": [
-            {
-                "key": item.figure.key,
-                "section": item.figure.section.value,
-                "section_label": str(item.figure.section.label),
-                "label": str(item.figure.label),
-                "value": item.number(item.result.value),
-                "unit": item.figure.unit.value,
-                "comparison_value": item.number_comparison,
-                "sentence": item.sentence,
-                "note": " ".join(filter(None, [item.result.reason, item.result.note])),
-                "records": {"count": item.count, "url": item.result.url},
-            }
-            for item in card.figures
-        ],
-    }
+        return Status(400, {"detail": _("The request is not valid."), "errors": errors})
+    return Status(
+        200,
+        {
+            "park": {"code": card.park.code, "name": card.park.name},
+            "period": _period(card.period),
+            "comparison_period": _period(card.period.comparison),
+            "generated_at": card.generated_at,
+            "figures": [
+                {
+                    "key": item.figure.key,
+                    "section": item.figure.section.value,
+                    "section_label": str(item.figure.section.label),
+                    "label": str(item.figure.label),
+                    "value": item.number(item.result.value),
+                    "unit": item.figure.unit.value,
+                    "comparison_value": item.number_comparison,
+                    "sentence": item.sentence,
+                    "note": " ".join(filter(None, [item.result.reason, item.result.note])),
+                    "records": {"count": item.count, "url": item.result.url},
+                }
+                for item in card.figures
+            ],
+        },
+    )

@@ -6,3 +6,4 @@ class ReportsConfig(AppConfig):
     name = "parkops.reports"
     label = "reports"
     verbose_name = _("report card")
+    url_prefix = "reports/"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parkops.core import audit, permissions
 from parkops.core.figures import Figure, FigureResult, all_figures, format_figure, get_figure
 from parkops.core.models import Park
-from parkops.core.periods import CHINA, Period, PeriodKind, parse_period
+from parkops.core.periods import CHINA, FIRST_YEAR, Period, PeriodKind, parse_period
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,16 @@ def card_park(*, user, code: str | None) -> Park:
 
 
 def parse_keys(text: str | None) -> list[Figure] | None:
-    """The figures named in ``text`` (``a,b``), None for all; unknown keys are a
-    ValidationError on ``keys`` naming them."""
-    if not text or not text.strip():
+    """The figures named in ``text`` (``a,b``), None (all) when ``text`` is None;
+    unknown keys, or a ``keys`` that names none (``keys=``, ``keys=,``), are a
+    ValidationError on ``keys``."""
+    if text is None:
         return None
     keys = [key.strip() for key in text.split(",") if key.strip()]
+    if not keys:
+        raise ValidationError(
+            {"keys": _("Name at least one figure in keys, or leave keys out for every figure.")}
+        )
     unknown = [key for key in keys if get_figure(key) is None]
     if unknown:
         raise ValidationError(
@@ -125,9 +130,27 @@ def report_card(*, user, park: Park, period: Period, figures: list[Figure] | Non
     )
 
 
-def card_for_request(*, user, park_code: str | None, period_text: str | None, keys: str | None):
+def card_for_request(
+    *,
+    user,
+    park_code: str | None,
+    period_text: str | None,
+    keys: str | None,
+    defaults: bool = True,
+):
     """Parse the request's park, period and keys, then compute the card:
-    ``Http404`` for a park not the user's, ``ValidationError`` for a bad period or key."""
+    ``Http404`` for a park not the user's, ``ValidationError`` for a bad period or key.
+    The page falls back to the active park and the last half year (``defaults``);
+    the API does not guess: there a missing or empty park or period is a
+    ValidationError naming it."""
+    if not defaults:
+        missing = {}
+        if not (park_code or "").strip():
+            missing["park"] = [_("Say which park: park=<park code>.")]
+        if not (period_text or "").strip():
+            missing["period"] = [_("Say which period: period=2023-H1, for example.")]
+        if missing:
+            raise ValidationError(missing)
     park = card_park(user=user, code=park_code)
     period = parse_period(period_text) if period_text else default_period()
     return report_card(user=user, park=park, period=period, figures=parse_keys(keys))
@@ -139,14 +162,36 @@ def default_period(today: datetime.date | None = None) -> Period:
     return Period.of(PeriodKind.HALF, today).previous
 
 
-def period_choices(today: datetime.date | None = None, *, years: int = 4) -> list[Period]:
-    """Recent finished periods to choose from: half years, quarters and years of
-    the last ``years`` years, newest first."""
-    today = today or timezone.now().astimezone(CHINA).date()
-    choices = []
-    for kind in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.YEAR):
-        period = Period.of(kind, today).previous
-        while period.year > today.year - years:
-            choices.append(period)
-            period = period.previous
-    return sorted(choices, key=lambda p: (p.last_day, -p.first_day.toordinal()), reverse=True)
+# Without records to go by, the choices reach back this far (the comparison
+# years of the first half-year reports).
+EARLIEST_CHOICE_YEAR = 2020
+# The kinds offered in the period list, each year in this order; single months
+# (2023-M06) stay reachable by URL: the statistics office reports 1–N月累计.
+_KIND_ORDER = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.YTD)
+
+
+def period_groups(*, first_year: int, today: datetime.date) -> list[tuple[int, list[Period]]]:
+    """The periods offered on the card, by year (newest first): each year's whole
+    year, halves, quarters and 1–N月累计 (N up to 11: 1–12月 is the year), as
+    far as they have begun by ``today``; a period under way is offered too and
+    the card says it is not over."""
+    groups = []
+    for year in range(today.year, max(first_year, FIRST_YEAR) - 1, -1):
+        periods = [
+            Period(kind, year, number)
+            for kind in _KIND_ORDER
+            for number in range(1, {"year": 1, "half": 2, "quarter": 4, "ytd": 11}[kind] + 1)
+        ]
+        periods = [period for period in periods if period.first_day <= today]
+        periods.sort(key=lambda p: (-p.last_month, _KIND_ORDER.index(p.kind)))
+        groups.append((year, periods))
+    return groups
+
+
+def period_state(period: Period, today: datetime.date) -> str:
+    """``"future"`` (not begun), ``"running"`` (not over: figures as of today) or ``"ended"``."""
+    if today < period.first_day:
+        return "future"
+    if today <= period.last_day:
+        return "running"
+    return "ended"

@@ -33,7 +33,6 @@ class DeadlineOut(Schema):
 add_read_routes(
     router,
     path="/calendar/overrides",
-    name="calendar_override",
     model=CalendarOverride,
     filterset_class=CalendarOverrideFilterSet,
     schema=CalendarOverrideOut,

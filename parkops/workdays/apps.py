@@ -7,6 +7,7 @@ class WorkdaysConfig(AppConfig):
     name = "parkops.workdays"
     label = "workdays"
     verbose_name = _("working-day calendar")
+    url_prefix = "calendar/"
 
     def ready(self):
         import parkops.workdays.exchange  # noqa: F401 - registers the spreadsheet spec

@@ -3,12 +3,12 @@ State Council's notice for next year) is entered at once."""
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.exchange.spec import CHOICE, DATE, Column, RegisterSpec, register
+from parkops.core.exchange.spec import CHOICE, DATE, Column, RegisterSpec, declare
 from parkops.workdays import services
 from parkops.workdays.filters import CalendarOverrideFilterSet
 from parkops.workdays.models import CalendarOverride
 
-OVERRIDES = register(
+OVERRIDES = declare(
     RegisterSpec(
         key="calendar-overrides",
         model=CalendarOverride,

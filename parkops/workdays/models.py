@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parkops.core.periods import FIRST_YEAR
 from parkops.core.scoping import ParkScopedModel
+from parkops.core.workdays import china_now
+
+# How far ahead a park may enter its calendar: the State Council publishes the
+# next year's arrangement in November; a few years more leave room for dates
+# known early (a park's anniversary), not for typing slips such as 2200.
+YEARS_AHEAD = 5
+
+
+def calendar_years(today=None) -> range:
+    """The years the calendar can be kept for: from the first year of the
+    reporting periods (``core.periods.FIRST_YEAR``) to ``YEARS_AHEAD`` years after
+    this one (China time)."""
+    year = (today or china_now().date()).year
+    return range(FIRST_YEAR, year + YEARS_AHEAD + 1)
+
+
+def outside_calendar_years(years: range) -> str:
+    return _("The calendar covers the years %(first)d to %(last)d.") % {
+        "first": years[0],
+        "last": years[-1],
+    }
 
 
 class CalendarOverride(ParkScopedModel):
@@ -39,8 +62,16 @@ class CalendarOverride(ParkScopedModel):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        super().clean()
+        # A day outside these years could be saved but never shown again: the
+        # calendar page does not open its month.
+        years = calendar_years()
+        if self.date is not None and self.date.year not in years:
+            raise ValidationError({"date": outside_calendar_years(years)}, code="out_of_range")
+
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.date:%Y-%m}"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.date:%Y-%m}"
 
     @property
     def working(self) -> bool:
@@ -76,4 +107,4 @@ class CalendarYear(ParkScopedModel):
         return str(self.year)
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('workdays:calendar')}?month={self.year}-01"
+        return f"{reverse('workdays:calendaroverride_list')}?month={self.year}-01"

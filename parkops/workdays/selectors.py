@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
 from parkops.core.models import Park
-from parkops.core.periods import CHINA, FIRST_YEAR, LAST_YEAR
+from parkops.core.periods import CHINA
 from parkops.core.workdays import (
     Day,
     Deadline,
@@ -22,9 +23,11 @@ from parkops.core.workdays import (
     china_now,
     library_covers,
 )
-from parkops.workdays.models import CalendarOverride, CalendarYear
+from parkops.workdays.models import CalendarOverride, CalendarYear, calendar_years
 
 MAX_WORKING_DAYS = 1000
+# A time of day, then a space, then an offset: "10:00 08:00" was "10:00+08:00".
+_SPACE_FOR_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 MAX_WORKING_HOURS = 10000
 
 
@@ -119,17 +122,33 @@ def month_grid(*, calendar: WorkingCalendar, year: int, month: int) -> MonthGrid
     return MonthGrid(year, month, weeks, previous, following, not calendar.covers(year))
 
 
-def parse_month(text: str | None, *, today: datetime.date | None = None) -> tuple[int, int]:
-    """``YYYY-MM`` as (year, month); anything else is this month (China time)."""
+def parse_month(
+    text: str | None, *, today: datetime.date | None = None
+) -> tuple[int, int, str | None]:
+    """``YYYY-MM`` as (year, month, None); without a month, this month (China
+    time); anything else, or a month outside ``calendar_years``, is this month
+    with the reason the text was not used, for the page to say."""
     today = today or china_now().date()
+    if not text:
+        return today.year, today.month, None
     try:
-        year, month = (int(part) for part in str(text or "").split("-"))
+        year, month = (int(part) for part in str(text).split("-"))
         datetime.date(year, month, 1)
     except (TypeError, ValueError):
-        return today.year, today.month
-    if not FIRST_YEAR <= year <= LAST_YEAR - 1:
-        return today.year, today.month
-    return year, month
+        return (
+            today.year,
+            today.month,
+            _("“%(text)s” was not understood as a month; write it like 2027-01.") % {"text": text},
+        )
+    years = calendar_years(today)
+    if year not in years:
+        return (
+            today.year,
+            today.month,
+            _("%(text)s is outside the calendar, which covers the years %(first)d to %(last)d.")
+            % {"text": text, "first": years[0], "last": years[-1]},
+        )
+    return year, month, None
 
 
 def next_year_missing(*, park, today: datetime.date | None = None) -> int | None:
@@ -171,9 +190,12 @@ def _amount(raw: str | None, *, field: str, limit: int) -> Decimal | None:
 
 
 def parse_moment(raw: str | None, *, field: str = "start") -> datetime.datetime:
-    """An ISO 8601 date-time; without an offset it is taken as China time."""
+    """An ISO 8601 date-time; without an offset it is taken as China time. A
+    space before the offset is read as "+": that is what an unencoded "+08:00"
+    in a query string arrives as."""
+    text = _SPACE_FOR_PLUS.sub(r"\1+\2", str(raw or "").strip())
     try:
-        moment = datetime.datetime.fromisoformat(str(raw or "").strip())
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
             {field: [_("Give a date and time like 2023-09-28T10:00+08:00.")]}

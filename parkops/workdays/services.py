@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions, services
 from parkops.core.models import AuditEntry
-from parkops.core.periods import FIRST_YEAR, LAST_YEAR
 from parkops.core.workdays import library_covers
-from parkops.workdays.models import CalendarOverride, CalendarYear
+from parkops.workdays.models import (
+    CalendarOverride,
+    CalendarYear,
+    calendar_years,
+    outside_calendar_years,
+)
 
 OVERRIDE_FIELDS = ("date", "kind", "note")
 
@@ -37,7 +41,7 @@ def _refuse_second_override(*, park, date, exclude_pk=None) -> None:
 def override_create(*, park, actor, **fields) -> CalendarOverride:
     """Add an override to ``park``'s calendar: park administrators only, audited."""
     data = {name: value for name, value in fields.items() if name in OVERRIDE_FIELDS}
-    services.require(actor, CalendarOverride, permissions.ADD, park)
+    permissions.require(actor, CalendarOverride, permissions.ADD, park)
     with transaction.atomic():
         _refuse_second_override(park=park, date=data.get("date"))
         return services.object_create(model=CalendarOverride, park=park, actor=actor, fields=data)
@@ -46,7 +50,7 @@ def override_create(*, park, actor, **fields) -> CalendarOverride:
 def override_update(*, override: CalendarOverride, actor, **fields) -> CalendarOverride:
     """Change an override (its day, kind or note); audited with before and after."""
     data = {name: value for name, value in fields.items() if name in OVERRIDE_FIELDS}
-    services.require(actor, CalendarOverride, permissions.CHANGE, override.park_id)
+    permissions.require(actor, CalendarOverride, permissions.CHANGE, override.park_id)
     with transaction.atomic():
         _refuse_second_override(park=override.park, date=data.get("date"), exclude_pk=override.pk)
         return services.object_update(obj=override, actor=actor, fields=data)
@@ -62,27 +66,23 @@ def override_delete(*, override: CalendarOverride, actor) -> None:
             .first()
         )
         if current is None:
-            raise PermissionDenied(_("You do not have permission to do this."))
+            permissions.deny()
         audit.record(
             actor=actor,
             action=AuditEntry.Action.DELETE,
             obj=current,
             before=audit.snapshot(current),
         )
-        CalendarOverride.unguarded.filter(pk=current.pk).delete()
+        CalendarOverride.objects.unscoped().filter(pk=current.pk).delete()
 
 
 def year_confirm(*, park, year: int, actor) -> CalendarYear:
     """Record that ``park``'s administrator has entered the State Council's whole
     arrangement for ``year``: its deadlines stop being provisional. Audited."""
-    services.require(actor, CalendarYear, permissions.ADD, park)
-    if not FIRST_YEAR <= year < LAST_YEAR:
-        raise ValidationError(
-            {
-                "year": _("Give a year from %(first)d to %(last)d.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR - 1}
-            }
-        )
+    permissions.require(actor, CalendarYear, permissions.ADD, park)
+    years = calendar_years()
+    if year not in years:
+        raise ValidationError({"year": outside_calendar_years(years)})
     if library_covers(year):
         raise ValidationError(
             {
@@ -107,7 +107,7 @@ def year_reopen(*, park, year: int, actor) -> None:
     """Withdraw the statement that ``year`` is entered in full: its days counted
     Monday to Friday are provisional again. Audited; a no-op if there is none."""
     with transaction.atomic():
-        services.require(actor, CalendarYear, permissions.DELETE, park)
+        permissions.require(actor, CalendarYear, permissions.DELETE, park)
         current = (
             CalendarYear.objects.restrict(actor, permissions.DELETE)
             .select_for_update()
@@ -122,4 +122,4 @@ def year_reopen(*, park, year: int, actor) -> None:
             obj=current,
             before=audit.snapshot(current),
         )
-        CalendarYear.unguarded.filter(pk=current.pk).delete()
+        CalendarYear.objects.unscoped().filter(pk=current.pk).delete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,9 +33,10 @@ WEEKDAY_NAMES = [
 def calendar_month(request):
     """A month of the active park's calendar, with its overrides."""
     park = generic.active_park(request.user)
-    if park is None or not permissions.can(request.user, CalendarOverride, permissions.VIEW, park):
-        raise PermissionDenied
-    year, month = selectors.parse_month(request.GET.get("month"))
+    if park is None:
+        permissions.deny()
+    permissions.require(request.user, CalendarOverride, permissions.VIEW, park)
+    year, month, month_error = selectors.parse_month(request.GET.get("month"))
     calendar = selectors.working_calendar(park=park)
     can_edit = permissions.can(request.user, CalendarOverride, permissions.ADD, park)
     missing_year = selectors.next_year_missing(park=park) if can_edit else None
@@ -43,6 +44,7 @@ def calendar_month(request):
     context = {
         "park": park,
         "grid": selectors.month_grid(calendar=calendar, year=year, month=month),
+        "month_error": month_error,
         "overrides": overrides,
         # Named in the question before confirming the year: 0 says nothing was entered.
         "year_overrides": sum(override.date.year == year for override in overrides),
@@ -66,7 +68,7 @@ def calendar_month(request):
 class CalendarOverrideEditView(generic.ObjectEditView):
     model = CalendarOverride
     form_class = CalendarOverrideForm
-    list_url_name = "workdays:calendar"
+    list_url_name = "workdays:calendaroverride_list"
 
     def create(self, form, park):
         return services.override_create(park=park, actor=self.request.user, **form.cleaned_data)
@@ -78,7 +80,7 @@ class CalendarOverrideEditView(generic.ObjectEditView):
 @require_POST
 def override_delete(request, pk):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     override = generic.get_scoped_or_404(CalendarOverride, request.user, pk)
     back = override.get_absolute_url()
     services.override_delete(override=override, actor=request.user)
@@ -90,10 +92,10 @@ def override_delete(request, pk):
 
 def _active_park_or_403(request):
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        permissions.deny()
     park = generic.active_park(request.user)
     if park is None:
-        raise PermissionDenied
+        permissions.deny()
     return park
 
 
@@ -111,7 +113,9 @@ def year_confirm(request, year):
             _("%(year)d is confirmed as entered in full: its deadlines are no longer provisional.")
             % {"year": year},
         )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendar')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )
 
 
 @require_POST
@@ -124,4 +128,6 @@ def year_reopen(request, year):
         _("The confirmation for %(year)d was withdrawn: its deadlines are provisional again.")
         % {"year": year},
     )
-    return redirect(generic.next_url(request, f"{reverse('workdays:calendar')}?month={year}-01"))
+    return redirect(
+        generic.next_url(request, f"{reverse('workdays:calendaroverride_list')}?month={year}-01")
+    )

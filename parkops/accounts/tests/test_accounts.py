@@ -111,12 +111,12 @@ class TestTokens:
     def test_token_is_stored_hashed_and_shown_once(self, client):
         user = make_user(Role.PARK_LEADER, park=make_park())
         sign_in(client, user)
-        response = client.post(reverse("accounts:token_list"), {"name": "数据中台"})
+        response = client.post(reverse("accounts:apitoken_list"), {"name": "数据中台"})
         key = response.context["new_key"]
         assert key.startswith("pk_")
         token = ApiToken.objects.get(user=user)
         assert key not in token.key_hash
-        assert key not in client.get(reverse("accounts:token_list")).content.decode()
+        assert key not in client.get(reverse("accounts:apitoken_list")).content.decode()
         assert AuditEntry.objects.filter(action="token_create", actor=user).exists()
 
     def test_revoked_token_no_longer_authenticates(self, client):
@@ -125,7 +125,7 @@ class TestTokens:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
         assert client.get(reverse("api:park_list"), **headers).status_code == 200
         sign_in(client, user)
-        client.post(reverse("accounts:token_revoke", args=[_token.pk]))
+        client.post(reverse("accounts:apitoken_revoke", args=[_token.pk]))
         client.logout()
         assert client.get(reverse("api:park_list"), **headers).status_code == 401
 
@@ -145,7 +145,7 @@ class TestTokens:
         owner = make_user()
         token, _key = services.api_token_create(user=owner, name="t", actor=owner)
         sign_in(client, make_user())
-        response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+        response = client.post(reverse("accounts:apitoken_revoke", args=[token.pk]))
         assert response.status_code == 404
         token.refresh_from_db()
         assert token.revoked_at is None

@@ -138,14 +138,22 @@ def _own_job(request, pk: int):
     return job
 
 
-@router.get("/import-jobs/{pk}", response=ImportJobOut, operation_id="import_job_detail")
+@router.get(
+    "/import-jobs/{pk}",
+    response=ImportJobOut,
+    operation_id="importjob_detail",
+    url_name="importjob_detail",
+)
 def import_job_detail(request, pk: int):
     """A background job of the caller's: its progress, then its result."""
     return _job_out(_own_job(request, pk))
 
 
 @router.post(
-    "/import-jobs/{pk}/commit", response={202: ImportJobOut}, operation_id="import_job_commit"
+    "/import-jobs/{pk}/commit",
+    response={202: ImportJobOut},
+    operation_id="importjob_commit",
+    url_name="importjob_commit",
 )
 def import_job_commit(request, pk: int):
     """Commit what a background preview showed, in the background too (a second
@@ -170,15 +178,12 @@ def import_commit(request, register_key: str, payload: CommitIn):
 
 def _batches_visible(request):
     if not permissions.can(user_of(request), ImportBatch, permissions.VIEW):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+        permissions.deny()
 
 
 add_read_routes(
     router,
     path="/import-batches",
-    name="import_batch",
     model=ImportBatch,
     filterset_class=ImportBatchFilterSet,
     schema=ImportBatchOut,
@@ -189,7 +194,8 @@ add_read_routes(
 @router.post(
     "/import-batches/{pk}/undo",
     response={200: ImportBatchOut, 202: ImportJobOut},
-    operation_id="import_batch_undo",
+    operation_id="importbatch_undo",
+    url_name="importbatch_undo",
 )
 def import_batch_undo(request, pk: int):
     """Undo a whole batch while none of its records changed since (422 otherwise).

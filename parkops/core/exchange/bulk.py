@@ -74,14 +74,16 @@ def build(spec, park, current, fields: dict) -> models.Model:
     return obj
 
 
-def validate(actor, obj, current, exclude) -> ValidationError | None:
+def validate(actor, obj, current, exclude, rule=None) -> ValidationError | None:
     """What ``object_create`` / ``object_update`` would refuse in ``obj``, all at
-    once, without the queries of unique and foreign-key checks."""
+    once, without the queries of unique and foreign-key checks (``rule``: the
+    register's ``check``, as the services pass it)."""
     from parkops.core.services import _check_owned_fields
 
     errors: dict[str, list] = {}
     for check in (
         lambda: _check_owned_fields(actor, obj, current),
+        lambda: rule(obj, current) if rule is not None else None,
         lambda: obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False),
     ):
         try:
@@ -138,7 +140,7 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
     for action, writes in ((permissions.ADD, creates), (permissions.CHANGE, updates)):
         ids = [w.obj.pk for w in writes]
         if ids and model.objects.restrict(actor, action).filter(pk__in=ids).count() != len(ids):
-            raise PermissionDenied(_("You do not have permission to do this."))
+            permissions.deny()
     for write in chunk:
         write.after = audit.snapshot(write.obj)
     insert_many(
@@ -280,7 +282,7 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=Tr
                 raise ValidationError(_("This import was already undone."))
             now = {
                 obj.pk: obj
-                for obj in model.unguarded.select_for_update().filter(
+                for obj in model.objects.unscoped().select_for_update().filter(
                     pk__in=[w.obj.pk for w in writes]
                 )
             }
@@ -299,12 +301,12 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=Tr
         # makes the database refuse the delete (foreign keys), undoing nothing.
         ids = [w.obj.pk for w in created]
         for start in range(0, len(ids), BATCH_ROWS):
-            doomed = model.unguarded.filter(pk__in=ids[start : start + BATCH_ROWS])
+            doomed = model.objects.unscoped().filter(pk__in=ids[start : start + BATCH_ROWS])
             doomed._raw_delete(doomed.db)
         if updated:
             names = {name for w in updated for name in _restorable(w.before, model)}
             fields = [f.name for f in model._meta.concrete_fields if f.attname in names]
-            model.unguarded.bulk_update(restored, fields, batch_size=250)
+            model.objects.unscoped().bulk_update(restored, fields, batch_size=250)
         audit.append_many(entries)
         ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
             status=ImportBatch.Status.UNDONE, undone_at=timezone.now()

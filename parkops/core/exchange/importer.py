@@ -20,7 +20,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -363,7 +363,7 @@ def run_import(
         permissions.can(actor, spec.model, permissions.ADD, park)
         or permissions.can(actor, spec.model, permissions.CHANGE, park)
     ):
-        raise PermissionDenied(_("You may not import into this register."))
+        permissions.deny(_("You may not import into this register."))
     try:
         if isinstance(table, FileError):
             raise table
@@ -561,7 +561,7 @@ def _run_bulk(
             key = f"{fallback}:{v.text(values.get(fallback))}"
         current = existing.get(key)
         if not (may_add if current is None else may_change):
-            raise PermissionDenied(_("You do not have permission to do this."))
+            permissions.deny()
         # A column that could not be read keeps the record's value (or the
         # default), and its own problem: nothing more is said about it.
         spoiled = {problem.column for problem in problems}
@@ -574,7 +574,7 @@ def _run_bulk(
         )
         obj = bulk.build(spec, park, current, fields)
         skip = relations + [name for name, letter in key_of_column.items() if letter in spoiled]
-        error = bulk.validate(actor, obj, current, skip)
+        error = bulk.validate(actor, obj, current, skip, spec.check)
         if error is not None:
             result.problems.extend(
                 _new_problems(_problems_from(error, spec, layout, row), problems)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from parkops.core import audit
+from parkops.core import audit, permissions
 from parkops.core.exchange import services
 from parkops.core.exchange.importer import Outcome, run_import
 from parkops.core.exchange.spec import get_spec
@@ -82,12 +82,10 @@ def job_start(
 def job_commit(*, preview: ImportJob, actor) -> ImportJob:
     """Queue the commit of what a background preview showed; a second request
     (a double click, a reload) gets the commit already under way."""
-    from django.core.exceptions import PermissionDenied
-
     if preview.actor_id != actor.pk or preview.mode != ImportJob.Mode.PREVIEW:
-        raise PermissionDenied
+        permissions.deny()
     if not (preview.result or {}).get("ok"):
-        raise PermissionDenied
+        permissions.deny()
     started = (
         ImportJob.objects.restrict(actor)
         .filter(park=preview.park, token=preview.token, mode=ImportJob.Mode.COMMIT)

@@ -7,7 +7,7 @@ export's file name and an import batch's 台账 call it what the menu calls it."
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import services
-from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, register
+from parkops.core.exchange.spec import BOOL, CHOICE, DATE, REF, Column, RegisterSpec, declare
 from parkops.core.filters import (
     AllianceFilterSet,
     ImportBatchFilterSet,
@@ -16,7 +16,7 @@ from parkops.core.filters import (
 )
 from parkops.core.models import Alliance, ImportBatch, Industry, Park
 
-INDUSTRIES = register(
+INDUSTRIES = declare(
     RegisterSpec(
         key="industries",
         model=Industry,
@@ -52,7 +52,7 @@ INDUSTRIES = register(
 )
 
 
-PARKS = register(
+PARKS = declare(
     RegisterSpec(
         key="parks",
         model=Park,
@@ -71,7 +71,7 @@ PARKS = register(
     )
 )
 
-ALLIANCES = register(
+ALLIANCES = declare(
     RegisterSpec(
         key="alliances",
         model=Alliance,
@@ -93,7 +93,7 @@ ALLIANCES = register(
     )
 )
 
-IMPORT_BATCHES = register(
+IMPORT_BATCHES = declare(
     RegisterSpec(
         key="import-batches",
         model=ImportBatch,

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
@@ -49,7 +49,7 @@ def upload_hold(*, data: bytes, file_name: str, user, park, register: str) -> st
 def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
     """The held file and its details, only for the user who uploaded it."""
     if not token.replace("-", "").replace("_", "").isalnum():
-        raise PermissionDenied
+        permissions.deny()
     folder = upload_dir()
     try:
         meta = json.loads((folder / f"{token}.json").read_text())
@@ -57,7 +57,7 @@ def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
     except FileNotFoundError as error:
         raise ValidationError(_("The uploaded file has expired; upload it again.")) from error
     if meta["user"] != user.pk or meta["register"] != register:
-        raise PermissionDenied
+        permissions.deny()
     return data, meta
 
 
@@ -171,7 +171,7 @@ def _refuse_undo(batch: ImportBatch, actor) -> None:
     # Undo deletes what the import created: only the person who imported may do
     # it (no role deletes register rows otherwise).
     if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
-        raise PermissionDenied(_("Only the person who imported a file may undo it."))
+        permissions.deny(_("Only the person who imported a file may undo it."))
     if batch.status == ImportBatch.Status.UNDONE:
         raise ValidationError(_("This import was already undone."))
 
@@ -282,7 +282,7 @@ def _undo_in_bulk(spec, actor, batch, progress) -> None:
         )
     created = [objects[item.object_id] for item in items if item.action == "create"]
     if created and not permissions.can(actor, spec.model, permissions.ADD, batch.park_id):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny()
     collector = Collector(using="default")
     try:
         collector.collect(created)
@@ -326,7 +326,7 @@ def _check_deletable(obj, row: int) -> None:
 def _delete_created(obj, actor, row: int) -> None:
     """Delete what an import created, unless other records depend on it by now."""
     if not permissions.can(actor, type(obj), permissions.ADD, obj.park_id):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        permissions.deny(_("You do not have permission to do this."))
     collector = Collector(using="default")
     try:
         collector.collect([obj])
@@ -342,4 +342,4 @@ def _delete_created(obj, actor, row: int) -> None:
             _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
         )
     audit.record(actor=actor, action=AuditEntry.Action.DELETE, obj=obj, before=audit.snapshot(obj))
-    type(obj).unguarded.filter(pk=obj.pk).delete()
+    type(obj).objects.unscoped().filter(pk=obj.pk).delete()

@@ -1,7 +1,7 @@
 """How a register describes itself to the exchange framework.
 
 An app's ``exchange.py`` builds one ``RegisterSpec`` per register and calls
-``register(spec)``; templates, imports, exports, the pages and the API all read
+``declare(spec)``; templates, imports, exports, the pages and the API all read
 from it. Columns say how to read and write a value; the spec says how rows are
 matched (natural key) and which services create and update objects.
 """
@@ -143,6 +143,9 @@ class RegisterSpec:
     # shared write path but this: rows are then validated unsaved and written
     # in bulk (exchange.bulk), each still audited.
     prepare: Callable[[dict], dict] | None = None
+    # check(obj, before): the rule the services pass to object_create/update as
+    # ``check=``, applied to each unsaved row of a bulk import too.
+    check: Callable[..., None] | None = None
     select_related: tuple[str, ...] = ()
     filterset_class: Any = None
     # The export's row order, when the model's own is not how people read it
@@ -166,7 +169,7 @@ class RegisterSpec:
 _REGISTRY: dict[str, RegisterSpec] = {}
 
 
-def register(spec: RegisterSpec) -> RegisterSpec:
+def declare(spec: RegisterSpec) -> RegisterSpec:
     if spec.importable:
         _refuse_encrypted_columns(spec)
     _REGISTRY[spec.key] = spec

@@ -4,11 +4,11 @@ from parkops.core.exchange import views
 
 app_name = "exchange"
 urlpatterns = [
-    path("batches/", views.BatchListView.as_view(), name="batch_list"),
-    path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch_detail"),
-    path("batches/<int:pk>/undo/", views.batch_undo, name="batch_undo"),
-    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
-    path("jobs/<int:pk>/commit/", views.job_commit, name="job_commit"),
+    path("batches/", views.BatchListView.as_view(), name="importbatch_list"),
+    path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="importbatch_detail"),
+    path("batches/<int:pk>/undo/", views.batch_undo, name="importbatch_undo"),
+    path("jobs/<int:pk>/", views.job_detail, name="importjob_detail"),
+    path("jobs/<int:pk>/commit/", views.job_commit, name="importjob_commit"),
     path("<slug:register>/template.xlsx", views.template, name="template"),
     path("<slug:register>/export.xlsx", views.export, name="export"),
     path("<slug:register>/export.csv", views.export, {"fmt": "csv"}, name="export_csv"),

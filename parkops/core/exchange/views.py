@@ -8,7 +8,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ def _download(data: bytes, filename: str) -> HttpResponse:
 def template(request, register):
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
-        raise PermissionDenied
+        permissions.deny()
     park = generic.active_park(request.user)
     data = writers.template_workbook(spec, user=request.user, park=park)
     return _download(data, f"{spec.title}-导入模板.xlsx")
@@ -61,11 +61,11 @@ def export(request, register, fmt="xlsx"):
     """The list page's current view (same filters, same scope) as .xlsx or CSV."""
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
-        raise PermissionDenied
+        permissions.deny()
     queryset = spec.model.objects.restrict(request.user, permissions.VIEW).select_related(
         *spec.select_related
     )
-    park_id = generic.list_park_id(request)
+    park_id = generic.list_park_id(request, spec.filterset_class)
     if park_id is not None and spec.park_scoped:
         queryset = queryset.filter(park_id=park_id)
     if spec.filterset_class is not None:
@@ -93,7 +93,7 @@ def import_upload(request, register):
     if not spec.importable:
         raise Http404
     if park is None or not permissions.can(request.user, spec.model, permissions.ADD, park):
-        raise PermissionDenied
+        permissions.deny()
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"spec": spec, "form": form, "park": park}
     if request.method == "POST" and form.is_valid():
@@ -150,7 +150,7 @@ def import_errors(request, register, token):
     data, meta = services.upload_load(token=token, user=request.user, register=register)
     park = generic.active_park(request.user)
     if park is None or park.pk != meta["park"]:
-        raise PermissionDenied
+        permissions.deny()
     outcome = run_import(
         spec=spec, actor=request.user, park=park, data=data, file_name=meta["file"], commit=False
     )

@@ -115,7 +115,7 @@ def test_no_permission_page_sends_the_user_to_the_security_administrator(client)
 @pytest.mark.parametrize("debug", [False, True])
 def test_opening_a_post_only_address_shows_the_products_405_page(client, leader, debug):
     with override_settings(DEBUG=debug):
-        response = client.get(reverse("exchange:batch_undo", args=[1]))
+        response = client.get(reverse("exchange:importbatch_undo", args=[1]))
     assert response.status_code == 405
     assert response["Allow"] == "POST"
     html = response.content.decode()

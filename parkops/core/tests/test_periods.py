@@ -5,11 +5,13 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from django.utils import translation
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from parkops.core.periods import (
     CHINA,
+    FIRST_REPORTING_YEAR,
     FIRST_YEAR,
     LAST_YEAR,
     Period,
@@ -83,15 +85,52 @@ periods = st.builds(
         kind, year, n % {"year": 1, "half": 2, "quarter": 4}.get(kind, 12) + 1
     ),
     st.sampled_from(list(PeriodKind)),
-    st.integers(FIRST_YEAR + 1, LAST_YEAR),
+    # FIRST_YEAR included: its periods exist (as the comparison of the year after)
+    # but are refused as a reporting period.
+    st.integers(FIRST_YEAR, LAST_YEAR),
     st.integers(0, 11),
 )
+FIRST_H1 = Period(PeriodKind.HALF, FIRST_YEAR, 1)
+FIRST_REPORTED_Q1 = Period(PeriodKind.QUARTER, FIRST_REPORTING_YEAR, 1)
 
 
 @given(periods)
-def test_code_round_trips(period):
+@example(FIRST_H1)
+@example(FIRST_REPORTED_Q1)
+def test_code_round_trips_from_the_first_reporting_year(period):
+    if period.year < FIRST_REPORTING_YEAR:
+        with pytest.raises(PeriodError) as caught:
+            Period.parse(period.code)
+        assert str(FIRST_REPORTING_YEAR) in caught.value.messages[0]
+        assert "2023-H1" in caught.value.messages[0]
+        return
     assert Period.parse(period.code) == period
     assert Period.parse(period.code.lower()) == period
+
+
+@given(periods)
+@example(FIRST_H1)
+@example(FIRST_REPORTED_Q1)
+@example(Period(PeriodKind.YTD, FIRST_REPORTING_YEAR, 1))
+def test_every_period_that_parses_has_a_comparison_and_a_previous_period(period):
+    # The report card computes both for the period asked for: neither may fail.
+    try:
+        parsed = Period.parse(period.code)
+    except PeriodError:
+        assert period.year < FIRST_REPORTING_YEAR
+        return
+    assert parsed.comparison.year == parsed.year - 1
+    assert parsed.previous.end <= parsed.end
+
+
+def test_accepted_forms_are_written_in_the_users_language():
+    with translation.override("en"), pytest.raises(PeriodError) as caught:
+        Period.parse("2023-H3")
+    assert "year to date" in caught.value.messages[0]
+    assert "月" not in caught.value.messages[0]
+    with translation.override("zh-hans"), pytest.raises(PeriodError) as caught:
+        Period.parse("2023-H3")
+    assert "2023-06（1—6月累计）" in caught.value.messages[0]
 
 
 @given(periods)
@@ -102,7 +141,7 @@ def test_a_period_ends_where_the_day_after_its_last_day_begins(period):
     assert period.contains(period.start) and not period.contains(period.end)
 
 
-@given(periods)
+@given(periods.filter(lambda period: period.year >= FIRST_REPORTING_YEAR))
 def test_previous_is_adjacent_and_of_the_same_kind(period):
     previous = period.previous
     assert previous.kind == period.kind

@@ -7,7 +7,7 @@ from django.utils import translation
 from parkops.core.models import Industry, Park
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    Register,
+    INDUSTRY,
     WritableRegisterTestCase,
     audit_entries,
     make_industry,
@@ -17,35 +17,14 @@ from parkops.core.testing import (
 )
 
 
-def industry_form(park):
-    return {"code": "EI-NEW", "name": "人工智能"}
-
-
-def industry_form_without_name(park):
-    return {"code": "EI-NEW", "name": ""}, "name"
-
-
 class IndustryRegisterTests(WritableRegisterTestCase):
-    register = Register(
-        model=Industry,
-        make=make_industry,
-        reader_role=Role.PROMOTION_OFFICER,
-        writer_role=Role.PARK_ADMIN,
-        list_url="core:industry_list",
-        detail_url="core:industry_detail",
-        create_url="core:industry_create",
-        edit_url="core:industry_edit",
-        api_list="api:industry_list",
-        api_detail="api:industry_detail",
-        form_data=industry_form,
-        invalid_form_data=industry_form_without_name,
-    )
+    declaration = INDUSTRY
 
     def test_level_follows_from_the_parent(self):
         chain = make_industry(self.park_a, parent=self.own, level=Industry.Level.CHAIN)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("core:industry_create"),
+            reverse("core:industry_add"),
             {"code": "SEG-1", "name": "芯片设计", "parent": chain.pk},
         )
         self.assertEqual(response.status_code, 302)
@@ -56,7 +35,7 @@ class IndustryRegisterTests(WritableRegisterTestCase):
         segment = make_industry(self.park_a, level=Industry.Level.SEGMENT)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("core:industry_create"), {"code": "X-1", "name": "更细", "parent": segment.pk}
+            reverse("core:industry_add"), {"code": "X-1", "name": "更细", "parent": segment.pk}
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("parent", response.context["form"].errors)
@@ -73,7 +52,7 @@ class ParkSettingsTests(TestCase):
         admin = make_user(Role.SYSTEM_ADMIN)
         sign_in(self.client, admin)
         data = {"name": "新园区", "short_name": "新园", "code": "xin", "region": "321300"}
-        response = self.client.post(reverse("core:park_create"), data)
+        response = self.client.post(reverse("core:park_add"), data)
         self.assertEqual(response.status_code, 302)
         park = Park.objects.get(code="xin")
         self.assertTrue(audit_entries(park, action="create").exists())
@@ -81,7 +60,7 @@ class ParkSettingsTests(TestCase):
     def test_unknown_region_code_is_refused(self):
         sign_in(self.client, make_user(Role.SYSTEM_ADMIN))
         data = {"name": "错园区", "short_name": "错", "code": "cuo", "region": "999999"}
-        response = self.client.post(reverse("core:park_create"), data)
+        response = self.client.post(reverse("core:park_add"), data)
         self.assertIn("region", response.context["form"].errors)
 
     def test_park_admin_changes_only_the_sharing_setting(self):

@@ -221,12 +221,3 @@ def test_office_hours_are_configurable(settings):
 def test_malformed_office_hours_are_refused(text):
     with pytest.raises(ValueError):
         parse_office_hours(text)
-
-
-def test_the_system_check_reports_malformed_office_hours(settings):
-    from parkops.workdays.apps import check_office_hours
-
-    settings.PARKOPS_OFFICE_HOURS = "nine to five"
-    assert [error.id for error in check_office_hours()] == ["workdays.E001"]
-    settings.PARKOPS_OFFICE_HOURS = "09:00-12:00,13:30-17:30"
-    assert check_office_hours() == []

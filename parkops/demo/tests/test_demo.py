@@ -13,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(capsys):
-    call_command("load_demo")
-    return capsys.readouterr().out
+def demo(demo_loaded, db):
+    return demo_loaded
 
 
 def test_demo_has_the_14312_promotion_structure(demo):

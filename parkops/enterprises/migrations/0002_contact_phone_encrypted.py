@@ -11,7 +11,7 @@ def encrypt_existing(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT id, phone FROM enterprises_contact WHERE phone <> ''")
         for pk, phone in cursor.fetchall():
-            if not phone.startswith(crypto.PREFIX):
+            if not crypto.is_encrypted(phone):
                 cursor.execute(
                     "UPDATE enterprises_contact SET phone = %s WHERE id = %s",
                     [crypto.encrypt(phone), pk],

@@ -6,15 +6,14 @@ from parkops.core.permissions import Role
 from parkops.core.testing import (
     audit_entries,
     grant,
-    make_enterprise,
     make_industry,
     make_park,
     make_token,
     make_user,
-    random_uscc,
     sign_in,
 )
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise, random_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +166,7 @@ def test_bad_filter_value_is_a_field_error(client, officer):
 
 
 def test_contact_phone_is_masked_in_the_api(client, officer):
-    from parkops.core.testing import make_contact
+    from parkops.enterprises.testing import make_contact
 
     contact = make_contact(officer.park, phone="13812341234")
     response = client.get(
@@ -178,7 +177,7 @@ def test_contact_phone_is_masked_in_the_api(client, officer):
 
 
 def test_roles_that_may_not_read_contacts_get_none_through_the_api(client, officer):
-    from parkops.core.testing import make_contact
+    from parkops.enterprises.testing import make_contact
 
     contact = make_contact(officer.park)
     finance = make_user(Role.FINANCE_OFFICER, park=officer.park)
@@ -205,8 +204,73 @@ def test_session_auth_write_needs_csrf(officer):
 def test_openapi_schema_and_docs_are_served(client, officer):
     schema = client.get("/api/openapi.json").json()
     operation_ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
-    assert {"enterprise_list", "enterprise_create", "park_list", "unit_list"} <= operation_ids
+    assert {"enterprise_list", "enterprise_add", "park_list", "promotionunit_list"} <= operation_ids
     sign_in(client, officer)
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_dropping_out_of_above_scale_keeps_its_start_and_records_its_end(client, officer):
+    """Past report cards count an enterprise that was above-scale then: unticking
+    above-scale must not erase the day it became so (review of #12)."""
+    import datetime
+
+    enterprise = make_enterprise(
+        officer.park,
+        settled_on=datetime.date(2020, 1, 1),
+        above_scale=True,
+        above_scale_since=datetime.date(2022, 3, 1),
+    )
+    statistics = make_user(Role.STATISTICS_OFFICER, park=officer.park)
+    url = reverse("api:enterprise_detail", args=[enterprise.pk])
+    response = client.patch(
+        url, {"above_scale": False}, content_type="application/json", **auth(statistics)
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"above_scale_until"}
+    body = {"above_scale": False, "above_scale_until": "2024-12-31"}
+    response = client.patch(url, body, content_type="application/json", **auth(statistics))
+    assert response.status_code == 200, response.content
+    assert response.json()["above_scale_since"] == "2022-03-01"
+    assert response.json()["above_scale_until"] == "2024-12-31"
+    enterprise.refresh_from_db()
+    assert (enterprise.above_scale, enterprise.above_scale_since) == (
+        False,
+        datetime.date(2022, 3, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"status": "prospect", "uscc": "", "above_scale": True}, "above_scale"),
+        (
+            {
+                "above_scale": True,
+                "above_scale_since": "2022-03-01",
+                "above_scale_until": "2023-12-31",
+            },
+            "above_scale_until",
+        ),
+        (
+            {
+                "above_scale": False,
+                "above_scale_since": "2023-03-01",
+                "above_scale_until": "2022-12-31",
+            },
+            "above_scale_until",
+        ),
+        ({"above_scale": False, "above_scale_until": "2022-12-31"}, "above_scale_since"),
+    ],
+)
+def test_above_scale_dates_must_describe_one_settled_enterprises_spell(
+    client, officer, fields, field
+):
+    statistics = make_user(Role.STATISTICS_OFFICER, park=officer.park)
+    body = {"name": "规上检查有限公司", "uscc": random_uscc(), **fields}
+    response = client.post(
+        reverse("api:enterprise_list"), body, content_type="application/json", **auth(statistics)
+    )
+    assert response.status_code == 422, response.content
+    assert field in response.json()["errors"]

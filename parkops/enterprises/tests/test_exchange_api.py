@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, random_uscc, xlsx_bytes
+from parkops.core.testing import make_park, make_token, make_user, xlsx_bytes
 from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "状态"]
@@ -44,9 +45,9 @@ def test_preview_then_commit_then_undo(client, auth):
     assert commit.status_code == 200
     batch_id = commit.json()["batch_id"]
     assert Enterprise.objects.unscoped().count() == 1
-    listed = client.get(reverse("api:import_batch_list"), **auth).json()["items"]
+    listed = client.get(reverse("api:importbatch_list"), **auth).json()["items"]
     assert [b["id"] for b in listed] == [batch_id]
-    undo = client.post(reverse("api:import_batch_undo", args=[batch_id]), **auth)
+    undo = client.post(reverse("api:importbatch_undo", args=[batch_id]), **auth)
     assert undo.status_code == 200 and undo.json()["status"] == "undone"
     assert not Enterprise.objects.unscoped().exists()
 

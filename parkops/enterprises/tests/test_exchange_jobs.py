@@ -67,8 +67,8 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.result["counts"]["create"] == 60
     assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
-    response = client.post(reverse("exchange:job_commit", args=[job.pk]))
-    again = client.post(reverse("exchange:job_commit", args=[job.pk]))  # a double click
+    response = client.post(reverse("exchange:importjob_commit", args=[job.pk]))
+    again = client.post(reverse("exchange:importjob_commit", args=[job.pk]))  # a double click
     commit_job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.COMMIT)
     assert again["Location"] == response["Location"] == commit_job.get_absolute_url()
     work()
@@ -86,7 +86,7 @@ def test_a_bad_row_in_a_large_file_saves_nothing(client, officer):
     job = ImportJob.objects.unscoped().get()
     assert not job.result["ok"]
     assert job.result["problems"][0]["row"] == 46
-    assert client.post(reverse("exchange:job_commit", args=[job.pk])).status_code == 403
+    assert client.post(reverse("exchange:importjob_commit", args=[job.pk])).status_code == 403
     assert not Enterprise.objects.unscoped().exists()
 
 
@@ -142,13 +142,13 @@ def test_a_large_file_sent_to_the_api_goes_to_the_background_like_the_page(clien
     job = ImportJob.objects.unscoped().get()
     assert answer.json()["id"] == job.pk and answer.json()["status"] == "queued"
     work()
-    polled = client.get(reverse("api:import_job_detail", args=[job.pk]), **auth).json()
+    polled = client.get(reverse("api:importjob_detail", args=[job.pk]), **auth).json()
     assert polled["status"] == "done" and polled["result"]["counts"]["create"] == 60
     assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
-    commit = client.post(reverse("api:import_job_commit", args=[job.pk]), **auth)
+    commit = client.post(reverse("api:importjob_commit", args=[job.pk]), **auth)
     assert commit.status_code == 202 and commit.json()["mode"] == "commit"
     work()
-    done = client.get(reverse("api:import_job_detail", args=[commit.json()["id"]]), **auth).json()
+    done = client.get(reverse("api:importjob_detail", args=[commit.json()["id"]]), **auth).json()
     assert done["batch_id"] == ImportBatch.objects.unscoped().get().pk
     assert Enterprise.objects.unscoped().count() == 60
 
@@ -166,8 +166,8 @@ def test_someone_elses_job_is_not_found_through_the_api(client, officer):
     )
     colleague = make_user(Role.STATISTICS_OFFICER, park=park)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(colleague)}"}
-    assert client.get(reverse("api:import_job_detail", args=[job.pk]), **auth).status_code == 404
-    assert client.post(reverse("api:import_job_commit", args=[job.pk]), **auth).status_code == 404
+    assert client.get(reverse("api:importjob_detail", args=[job.pk]), **auth).status_code == 404
+    assert client.post(reverse("api:importjob_commit", args=[job.pk]), **auth).status_code == 404
     assert not ImportJob.objects.unscoped().filter(mode=ImportJob.Mode.COMMIT).exists()
 
 
@@ -193,11 +193,11 @@ def test_a_large_import_is_undone_in_the_background_with_progress(client, office
     batch = committed(officer, 60)
     seen = []
     monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
-    response = client.post(reverse("exchange:batch_undo", args=[batch.pk]))
+    response = client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
     job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.UNDO)
     assert response["Location"] == job.get_absolute_url() and job.batch == batch
     assert Enterprise.objects.unscoped().count() == 60  # nothing undone inside the request
-    again = client.post(reverse("exchange:batch_undo", args=[batch.pk]))  # a double click
+    again = client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))  # a double click
     assert again["Location"] == job.get_absolute_url()
     work()
     job.refresh_from_db()
@@ -220,10 +220,10 @@ def test_a_large_import_is_undone_in_the_background_with_progress(client, office
 def test_a_large_undo_through_the_api_answers_with_its_job(client, officer):
     batch = committed(officer, 60)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(officer)}"}
-    answer = client.post(reverse("api:import_batch_undo", args=[batch.pk]), **auth)
+    answer = client.post(reverse("api:importbatch_undo", args=[batch.pk]), **auth)
     assert answer.status_code == 202 and answer.json()["mode"] == "undo"
     work()
-    polled = client.get(reverse("api:import_job_detail", args=[answer.json()["id"]]), **auth)
+    polled = client.get(reverse("api:importjob_detail", args=[answer.json()["id"]]), **auth)
     assert polled.json()["status"] == "done" and polled.json()["result"]["ok"]
     assert not Enterprise.objects.unscoped().exists()
 

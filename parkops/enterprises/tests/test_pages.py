@@ -9,7 +9,8 @@ from django.urls import reverse
 from parkops.accounts.models import Membership
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_contact, make_enterprise, make_park, make_user, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
+from parkops.enterprises.testing import make_contact, make_enterprise
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
@@ -54,13 +55,13 @@ def test_the_owner_of_a_field_gets_no_such_note(client, park):
 
 
 def test_selects_ask_to_choose_instead_of_showing_dashes(client, promotion_officer):
-    html = client.get(reverse("enterprises:enterprise_create")).content.decode()
+    html = client.get(reverse("enterprises:enterprise_add")).content.decode()
     assert '<option value="" selected>请选择</option>' in html
     assert "---------" not in html
 
 
 def test_required_fields_are_marked(client, promotion_officer):
-    html = client.get(reverse("enterprises:enterprise_create")).content.decode()
+    html = client.get(reverse("enterprises:enterprise_add")).content.decode()
     assert '<label class="form-label required" for="id_name">' in html
     assert '<label class="form-label" for="id_former_names">' in html
 

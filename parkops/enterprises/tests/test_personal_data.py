@@ -10,9 +10,10 @@ from parkops.accounts.models import Membership
 from parkops.core import crypto
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import make_contact, make_park, make_token, make_user, sign_in
+from parkops.core.testing import make_park, make_token, make_user, sign_in
 from parkops.enterprises import services
 from parkops.enterprises.models import Contact
+from parkops.enterprises.testing import make_contact
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
@@ -39,7 +40,7 @@ def test_database_column_holds_no_plaintext(contact):
         cursor.execute("SELECT phone FROM enterprises_contact WHERE id = %s", [contact.pk])
         stored = cursor.fetchone()[0]
     assert PHONE not in stored and "5678" not in stored
-    assert stored.startswith("v1:")
+    assert stored.startswith("v2:aes-256-gcm:")
     assert Contact.objects.unscoped().get(pk=contact.pk).phone == PHONE
 
 
@@ -141,3 +142,18 @@ def test_invalid_phone_is_refused_with_a_field_error(park, typed):
             enterprise=make_contact(park).enterprise, actor=officer(park), name="赵六", phone=typed
         )
     assert "phone" in caught.value.message_dict
+
+
+def test_switching_the_setting_keeps_old_rows_readable(settings):
+    park = make_park()
+    settings.PARKOPS_DATA_CIPHER = crypto.AES_GCM
+    old = make_contact(park, phone=PHONE)
+    settings.PARKOPS_DATA_CIPHER = crypto.SM4_GCM
+    new = make_contact(park, phone="13800000000")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, phone FROM enterprises_contact ORDER BY id")
+        stored = dict(cursor.fetchall())
+    assert crypto.cipher_of(stored[old.pk]) == crypto.AES_GCM
+    assert crypto.cipher_of(stored[new.pk]) == crypto.SM4_GCM
+    phones = dict(Contact.objects.unscoped().values_list("pk", "phone"))
+    assert phones == {old.pk: PHONE, new.pk: "13800000000"}

@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_user, random_uscc, sign_in
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.enterprises import services
+from parkops.enterprises.testing import random_uscc
 
 pytestmark = pytest.mark.django_db
 

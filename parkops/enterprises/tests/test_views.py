@@ -3,47 +3,18 @@ from django.urls import reverse
 
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    Register,
     WritableRegisterTestCase,
-    make_enterprise,
     make_industry,
     make_park,
     make_user,
-    random_uscc,
     sign_in,
 )
 from parkops.enterprises.models import Enterprise
-
-
-def enterprise_form(park):
-    return {
-        "name": "宿迁新型显示技术有限公司",
-        "uscc": random_uscc(),
-        "status": Enterprise.Status.SETTLED,
-        "registered_region": "321300",
-        "former_names": "",
-    }
-
-
-def enterprise_form_with_bad_uscc(park):
-    return {**enterprise_form(park), "uscc": "91321300MA1MXXXXX0"}, "uscc"
+from parkops.enterprises.testing import ENTERPRISE, enterprise_form, make_enterprise, random_uscc
 
 
 class EnterpriseRegisterTests(WritableRegisterTestCase):
-    register = Register(
-        model=Enterprise,
-        make=make_enterprise,
-        reader_role=Role.PROJECT_OFFICER,
-        writer_role=Role.SERVICE_OFFICER,
-        list_url="enterprises:enterprise_list",
-        detail_url="enterprises:enterprise_detail",
-        create_url="enterprises:enterprise_create",
-        edit_url="enterprises:enterprise_edit",
-        api_list="api:enterprise_list",
-        api_detail="api:enterprise_detail",
-        form_data=enterprise_form,
-        invalid_form_data=enterprise_form_with_bad_uscc,
-    )
+    declaration = ENTERPRISE
 
     def test_search_by_pinyin_initials_finds_the_enterprise(self):
         wanted = make_enterprise(self.park_a, name="苏州宿迁电子有限公司")
@@ -71,7 +42,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         typed = "  " + code.lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "uscc": typed},
         )
         self.assertEqual(response.status_code, 302)
@@ -80,7 +51,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
     def test_duplicate_credit_code_in_the_same_park_is_refused(self):
         sign_in(self.client, self.writer)
         data = {**enterprise_form(self.park_a), "uscc": self.own.uscc}
-        response = self.client.post(reverse("enterprises:enterprise_create"), data)
+        response = self.client.post(reverse("enterprises:enterprise_add"), data)
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors)
 
@@ -88,14 +59,14 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         foreign_industry = make_industry(self.park_b, name="外园产业")
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "industry": foreign_industry.pk},
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("industry", response.context["form"].errors)
 
     def test_contact_phone_is_masked_on_the_detail_page(self):
-        from parkops.core.testing import make_contact
+        from parkops.enterprises.testing import make_contact
 
         make_contact(self.park_a, enterprise=self.own, phone="13812341234")
         sign_in(self.client, self.reader)
@@ -107,7 +78,7 @@ class EnterpriseRegisterTests(WritableRegisterTestCase):
         stranger = make_user(Role.SERVICE_OFFICER, park=self.park_b)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("enterprises:enterprise_create"),
+            reverse("enterprises:enterprise_add"),
             {**enterprise_form(self.park_a), "commissioner": stranger.pk},
         )
         self.assertEqual(response.status_code, 200)
@@ -122,4 +93,5 @@ def test_fields_owned_by_another_office_are_shown_but_locked_in_the_form(client)
     page = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk]))
     form = page.context["form"]
     assert form.fields["above_scale"].disabled and form.fields["above_scale_since"].disabled
+    assert form.fields["above_scale_until"].disabled
     assert not form.fields["commissioner"].disabled  # the service staff's own field

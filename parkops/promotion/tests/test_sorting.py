@@ -29,7 +29,7 @@ def admin():
 
 
 def listed(client, **params) -> list[str]:
-    response = client.get(reverse("promotion:unit_list"), params)
+    response = client.get(reverse("promotion:promotionunit_list"), params)
     assert response.status_code == 200
     return [row.record.name for row in response.context["table"].page.object_list]
 
@@ -60,7 +60,7 @@ def test_the_data_migration_gives_existing_units_the_services_key(client, admin)
     from django.apps import apps
 
     migration = importlib.import_module("parkops.promotion.migrations.0004_name_pinyin")
-    PromotionUnit.unguarded.update(name_pinyin="")
+    PromotionUnit.objects.unscoped().update(name_pinyin="")
     migration.fill_name_pinyin(apps, None)
     sign_in(client, admin)
     assert listed(client, sort="name") == UNITS

@@ -2,46 +2,18 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    Register,
-    WritableRegisterTestCase,
-    audit_entries,
-    make_unit,
-    make_user,
-    sign_in,
-)
-from parkops.promotion.models import PromotionUnit
-
-
-def unit_form(park):
-    return {"code": "FJ-X", "name": "新兴产业招商分局", "kind": PromotionUnit.Kind.BUREAU}
-
-
-def unit_form_without_kind(park):
-    return {"code": "FJ-Y", "name": "某分局", "kind": ""}, "kind"
+from parkops.core.testing import WritableRegisterTestCase, audit_entries, make_user, sign_in
+from parkops.promotion.testing import UNIT, make_unit, unit_form
 
 
 class PromotionUnitRegisterTests(WritableRegisterTestCase):
-    register = Register(
-        model=PromotionUnit,
-        make=make_unit,
-        reader_role=Role.PROMOTION_OFFICER,
-        writer_role=Role.PARK_ADMIN,
-        list_url="promotion:unit_list",
-        detail_url="promotion:unit_detail",
-        create_url="promotion:unit_create",
-        edit_url="promotion:unit_edit",
-        api_list="api:unit_list",
-        api_detail="api:unit_detail",
-        form_data=unit_form,
-        invalid_form_data=unit_form_without_kind,
-    )
+    declaration = UNIT
 
     def test_members_are_saved_with_the_units_park_and_audited(self):
         officer = make_user(Role.PROMOTION_OFFICER, park=self.park_a)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "members": [officer.pk]},
         )
         self.assertEqual(response.status_code, 302)
@@ -53,7 +25,7 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         stranger = make_user(Role.PROMOTION_OFFICER, park=self.park_b)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "members": [stranger.pk]},
         )
         self.assertEqual(response.status_code, 200)
@@ -63,7 +35,7 @@ class PromotionUnitRegisterTests(WritableRegisterTestCase):
         child = make_unit(self.park_a, parent=self.own)
         sign_in(self.client, self.writer)
         response = self.client.post(
-            reverse("promotion:unit_edit", args=[self.own.pk]),
+            reverse("promotion:promotionunit_edit", args=[self.own.pk]),
             {**unit_form(self.park_a), "parent": child.pk},
         )
         self.assertEqual(response.status_code, 200)

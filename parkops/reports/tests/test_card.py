@@ -7,14 +7,12 @@ from parkops.accounts.models import User
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
 from parkops.core.testing import make_alliance, make_token, make_user, sign_in
-from parkops.demo.loader import load_demo
 
 URL = "/api/reports/card"
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_loaded, db):
     return Park.objects.get(code="sszy")
 
 
@@ -95,8 +93,10 @@ def test_card_page_shows_the_figures_and_links_to_exactly_the_counted_records(cl
     item = next(i for i in card.figures if i.figure.key == "enterprises.entered_statistics_new")
     page = response.content.decode()
     assert "新增列统入规企业6家" in page
-    assert f'href="{item.result.url}"'.replace("&", "&amp;") in page
-    listed = client.get(item.result.url).context["table"].data
+    # The link names the card it came from, so that the list can say so.
+    drill = f"{item.result.url}&card_period=2023-H1&card_figure={item.figure.key}"
+    assert f'href="{drill}"'.replace("&", "&amp;") in page
+    listed = client.get(drill).context["table"].data
     assert sorted(row.pk for row in listed) == sorted(item.result.record_ids)
 
 
@@ -120,8 +120,50 @@ def test_drill_down_of_another_own_park_lists_that_parks_records(client, demo):
     assert {row.park.code for row in listed} == {"wzsc"}
 
 
-def test_a_list_link_naming_a_foreign_park_shows_no_foreign_rows(client, demo):
+def test_a_list_link_naming_a_foreign_park_is_404(client, demo):
+    # Not the user's own park's rows instead: they would pass for sszy's.
     outsider = make_user(Role.PARK_LEADER, park=Park.objects.get(code="wzsc"))
     sign_in(client, outsider)
-    listed = client.get(reverse("enterprises:enterprise_list"), {"park": "sszy"})
-    assert {row.park.code for row in listed.context["table"].data} == {"wzsc"}
+    response = client.get(reverse("enterprises:enterprise_list"), {"park": "sszy"})
+    assert response.status_code == 404
+
+
+def test_a_1992_period_is_a_400_not_a_server_error(client, demo):
+    # Its comparison would be in 1991, before China time was UTC+8 all year.
+    response = _get(client, User.objects.get(username="leader"), park="sszy", period="1992-H1")
+    assert response.status_code == 400
+    assert "1993" in response.json()["errors"]["period"][0]
+    sign_in(client, User.objects.get(username="leader"))
+    page = client.get(reverse("reports:card"), {"period": "1992"})
+    assert page.status_code == 200
+    assert "1993" in page.context["error"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "reason"),
+    [
+        ({"park": "", "period": "2023-H1"}, "park", "请指明园区"),
+        ({"period": "2023-H1"}, "park", "请指明园区"),
+        ({"park": "sszy", "period": ""}, "period", "请指明报告期"),
+        ({"park": "sszy"}, "period", "请指明报告期"),
+        ({"park": "sszy", "period": "2023-H1", "keys": ","}, "keys", "至少写一个指标"),
+        ({"park": "sszy", "period": "2023-H1", "keys": ""}, "keys", "至少写一个指标"),
+    ],
+)
+def test_a_missing_or_empty_parameter_is_a_400_saying_which(client, demo, params, field, reason):
+    response = _get(client, User.objects.get(username="leader"), **params)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "请求无效。"
+    assert reason in body["errors"][field][0]
+
+
+def test_the_card_api_answers_without_deprecated_returns(client, demo):
+    import warnings
+
+    leader = User.objects.get(username="leader")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _get(client, leader, park="sszy", period="2023-H1").status_code == 200
+        assert _get(client, leader, park="sszy", period="2023-H3").status_code == 400
+    assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]

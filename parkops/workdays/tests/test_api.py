@@ -7,17 +7,10 @@ from django.urls import reverse
 
 from parkops.core.models import AuditEntry, Park
 from parkops.core.permissions import Role
-from parkops.core.testing import (
-    grant,
-    make_alliance,
-    make_override,
-    make_park,
-    make_token,
-    make_user,
-    sign_in,
-)
+from parkops.core.testing import grant, make_alliance, make_park, make_token, make_user, sign_in
 from parkops.core.tests.test_workdays import UNCOVERED, a_monday
 from parkops.workdays import services
+from parkops.workdays.testing import make_override
 
 
 def make_park_admin(park):
@@ -50,6 +43,17 @@ class DeadlineApiTests(TestCase):
     def test_a_start_without_offset_is_china_time_and_hours_are_accepted(self):
         response = self.get(self.officer, start="2023-06-09T16:00", working_hours="3.5")
         self.assertEqual(response.json()["deadline"], "2023-06-12T11:00:00+08:00")
+
+    def test_a_start_pasted_unencoded_keeps_its_offset(self):
+        # In a query string "+" decodes to a space: ?start=2023-09-28T10:00+08:00.
+        response = self.client.get(
+            f"{DEADLINE}?start=2023-09-28T10:00+08:00&working_days=2",
+            HTTP_AUTHORIZATION=f"Bearer {make_token(self.officer)}",
+        )
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["start"], "2023-09-28T10:00:00+08:00")
+        self.assertEqual(body["deadline"], "2023-10-08T10:00:00+08:00")
 
     def test_a_start_in_utc_is_converted_to_china_time(self):
         response = self.get(self.officer, start="2023-09-28T02:00:00Z", working_days="2")
@@ -170,7 +174,7 @@ class OverrideApiTests(TestCase):
         make_override(park, date=datetime.date(2026, 10, 1))
         make_override(other, date=datetime.date(2027, 10, 2))
         response = self.client.get(
-            reverse("api:calendar_override_list"),
+            reverse("api:calendaroverride_list"),
             {"year": 2027},
             HTTP_AUTHORIZATION=f"Bearer {make_token(officer)}",
         )

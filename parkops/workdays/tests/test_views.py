@@ -13,7 +13,6 @@ from parkops.core.testing import (
     audit_entries,
     grant,
     make_alliance,
-    make_override,
     make_park,
     make_user,
     sign_in,
@@ -22,8 +21,9 @@ from parkops.core.testing import (
 from parkops.core.tests.test_workdays import UNCOVERED
 from parkops.workdays import selectors, services
 from parkops.workdays.models import CalendarOverride, CalendarYear
+from parkops.workdays.testing import make_override
 
-CALENDAR = reverse("workdays:calendar")
+CALENDAR = reverse("workdays:calendaroverride_list")
 
 
 def in_november_before(year):
@@ -70,8 +70,8 @@ class CalendarPageTests(TestCase):
         self.assertIn('data-warning="provisional"', html)
         self.assertIn("data-provisional", html)
 
-    def test_an_override_shows_on_its_day_and_ends_the_provisional_warning(self):
-        # An override alone no longer ends it: confirming the whole year does.
+    def test_an_override_shows_on_its_day_and_the_warning_stays_until_the_year_is_confirmed(self):
+        # An override alone does not end the provisional warning: confirming the whole year does.
         make_override(self.park, date=datetime.date(UNCOVERED, 3, 2), note="园区运动会")
         html = self.page(self.officer, f"{UNCOVERED}-03")
         self.assertIn(f'data-date="{UNCOVERED}-03-02" data-kind="override_holiday"', html)
@@ -95,7 +95,7 @@ class CalendarPageTests(TestCase):
 
     def test_the_administrator_confirms_a_year_from_the_calendar_page(self):
         html = self.page(self.admin, f"{UNCOVERED}-01")
-        confirm = reverse("workdays:year_confirm", args=[UNCOVERED])
+        confirm = reverse("workdays:calendaryear_confirm", args=[UNCOVERED])
         self.assertIn(f'action="{confirm}"', html)
         response = self.client.post(confirm, {"next": f"{CALENDAR}?month={UNCOVERED}-01"})
         self.assertEqual(response.status_code, 302)
@@ -111,7 +111,7 @@ class CalendarPageTests(TestCase):
     def test_the_administrator_withdraws_the_confirmation_and_it_is_audited(self):
         entered = services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
         sign_in(self.client, self.admin)
-        response = self.client.post(reverse("workdays:year_reopen", args=[UNCOVERED]))
+        response = self.client.post(reverse("workdays:calendaryear_reopen", args=[UNCOVERED]))
         self.assertEqual(response.status_code, 302)
         self.assertFalse(CalendarYear.objects.unscoped().filter(park=self.park).exists())
         self.assertTrue(audit_entries(entered, action=AuditEntry.Action.DELETE).exists())
@@ -121,11 +121,11 @@ class CalendarPageTests(TestCase):
         sign_in(self.client, self.officer)
         html = self.client.get(CALENDAR, {"month": f"{UNCOVERED}-01"}).content.decode()
         self.assertNotIn('data-action="year-confirm"', html)
-        confirm = reverse("workdays:year_confirm", args=[UNCOVERED])
+        confirm = reverse("workdays:calendaryear_confirm", args=[UNCOVERED])
         self.assertEqual(self.client.post(confirm).status_code, 403)
         self.assertFalse(CalendarYear.objects.unscoped().exists())
         services.year_confirm(park=self.park, year=UNCOVERED, actor=self.admin)
-        reopen = reverse("workdays:year_reopen", args=[UNCOVERED])
+        reopen = reverse("workdays:calendaryear_reopen", args=[UNCOVERED])
         self.assertEqual(self.client.post(reopen).status_code, 403)
         self.assertTrue(CalendarYear.objects.unscoped().exists())
 
@@ -187,8 +187,8 @@ class CalendarPageTests(TestCase):
     def test_other_park_roles_read_the_calendar_without_edit_controls(self):
         override = make_override(self.park, date=datetime.date(2023, 10, 9))
         html = self.page(self.officer, "2023-10")
-        self.assertNotIn(reverse("workdays:override_create"), html)
-        self.assertNotIn(reverse("workdays:override_edit", args=[override.pk]), html)
+        self.assertNotIn(reverse("workdays:calendaroverride_add"), html)
+        self.assertNotIn(reverse("workdays:calendaroverride_edit", args=[override.pk]), html)
         self.assertNotIn('data-notice="calendar-next-year"', html)
 
     def test_roles_without_a_park_are_refused(self):
@@ -217,7 +217,7 @@ class OverrideEditTests(TestCase):
     def test_park_admin_adds_an_override_and_it_is_audited(self):
         sign_in(self.client, self.admin)
         response = self.client.post(
-            reverse("workdays:override_create"),
+            reverse("workdays:calendaroverride_add"),
             {"date": "2027-10-01", "kind": "holiday", "note": "国庆节"},
         )
         self.assertEqual(response.status_code, 302)
@@ -232,7 +232,7 @@ class OverrideEditTests(TestCase):
         override = make_override(self.park, date=datetime.date(2027, 10, 1), note="国庆")
         sign_in(self.client, self.admin)
         response = self.client.post(
-            reverse("workdays:override_edit", args=[override.pk]),
+            reverse("workdays:calendaroverride_edit", args=[override.pk]),
             {"date": "2027-10-01", "kind": "holiday", "note": "国庆节"},
         )
         self.assertEqual(response.status_code, 302)
@@ -242,7 +242,7 @@ class OverrideEditTests(TestCase):
     def test_park_admin_deletes_an_override_and_it_is_audited(self):
         override = make_override(self.park)
         sign_in(self.client, self.admin)
-        response = self.client.post(reverse("workdays:override_delete", args=[override.pk]))
+        response = self.client.post(reverse("workdays:calendaroverride_delete", args=[override.pk]))
         self.assertEqual(response.status_code, 302)
         self.assertFalse(CalendarOverride.objects.unscoped().filter(pk=override.pk).exists())
         entry = audit_entries(override, action=AuditEntry.Action.DELETE).get()
@@ -253,7 +253,7 @@ class OverrideEditTests(TestCase):
         sign_in(self.client, self.admin)
         before = AuditEntry.objects.count()
         response = self.client.post(
-            reverse("workdays:override_create"),
+            reverse("workdays:calendaroverride_add"),
             {"date": "2027-10-01", "kind": "workday", "note": ""},
         )
         self.assertEqual(response.status_code, 200)
@@ -275,10 +275,10 @@ class OverrideEditTests(TestCase):
     def test_a_leader_may_read_but_not_add_change_or_delete(self):
         override = make_override(self.park)
         sign_in(self.client, self.leader)
-        self.assertEqual(self.client.get(reverse("workdays:override_create")).status_code, 403)
-        edit = reverse("workdays:override_edit", args=[override.pk])
+        self.assertEqual(self.client.get(reverse("workdays:calendaroverride_add")).status_code, 403)
+        edit = reverse("workdays:calendaroverride_edit", args=[override.pk])
         self.assertEqual(self.client.get(edit).status_code, 403)
-        delete = reverse("workdays:override_delete", args=[override.pk])
+        delete = reverse("workdays:calendaroverride_delete", args=[override.pk])
         self.assertEqual(self.client.post(delete).status_code, 403)
         self.assertTrue(CalendarOverride.objects.unscoped().filter(pk=override.pk).exists())
         self.assertTrue(audit_entries(action=AuditEntry.Action.DENIED, actor=self.leader).exists())
@@ -288,7 +288,7 @@ class OverrideEditTests(TestCase):
         stranger = make_user(Role.PARK_ADMIN, park=make_park())
         sign_in(self.client, stranger)
         response = self.client.post(
-            reverse("workdays:override_edit", args=[override.pk]),
+            reverse("workdays:calendaroverride_edit", args=[override.pk]),
             {"date": "2027-10-01", "kind": "workday", "note": "改"},
         )
         self.assertEqual(response.status_code, 404)
@@ -300,7 +300,7 @@ class OverrideEditTests(TestCase):
         sign_in(self.client, self.admin)
         self.client.post(reverse("core:park_switch"), {"park": second.pk})
         self.client.post(
-            reverse("workdays:override_create"), {"date": "2027-05-06", "kind": "holiday"}
+            reverse("workdays:calendaroverride_add"), {"date": "2027-05-06", "kind": "holiday"}
         )
         self.assertEqual(CalendarOverride.objects.unscoped().get().park, second)
 
@@ -347,7 +347,7 @@ class OverrideImportTests(TestCase):
         sign_in(self.client, admin)
         html = self.client.get(CALENDAR, {"month": f"{UNCOVERED}-10"}).content.decode()
         self.assertIn('data-action="year-confirm"', html)
-        self.client.post(reverse("workdays:year_confirm", args=[UNCOVERED]))
+        self.client.post(reverse("workdays:calendaryear_confirm", args=[UNCOVERED]))
         calendar = selectors.working_calendar(park=park)
         self.assertFalse(calendar.day(datetime.date(UNCOVERED, 3, 1)).provisional)
 

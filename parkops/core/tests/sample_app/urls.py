@@ -1,0 +1,9 @@
+from django.urls import path
+
+from parkops.core.tests.sample_app import views
+
+app_name = "sample"
+urlpatterns = [
+    path("", views.WidgetListView.as_view(), name="widget_list"),
+    path("<int:pk>/", views.WidgetDetailView.as_view(), name="widget_detail"),
+]

@@ -1,0 +1,70 @@
+"""Arrows point toward ``core``: no module under parkops/core imports a leaf app.
+
+Leaf apps reach core through registries (menu, home counts, URLs, API routers,
+figures, spreadsheet registers, test declarations); if core imported one, a new
+app could not be added without editing core, and two leaf apps could not be
+removed independently. ``accounts`` is part of the platform, not a leaf.
+"""
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+from parkops.core.registry import project_apps
+
+PLATFORM = {"parkops.core", "parkops.accounts"}
+
+
+def leaf_apps() -> set[str]:
+    return {config.name for config in project_apps() if config.name not in PLATFORM} - {
+        name for name in (c.name for c in project_apps()) if name.startswith("parkops.core.")
+    }
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module an import statement in ``source`` names, at any depth."""
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return modules
+
+
+def leaf_imports(root: Path, leaves: set[str]) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        hits = {
+            module
+            for module in imported_modules(path.read_text())
+            if any(module == leaf or module.startswith(f"{leaf}.") for leaf in leaves)
+        }
+        # ``from a.b import c`` names a.b and a.b.c: report the statement's module once.
+        for module in sorted(hits):
+            if not any(module.startswith(f"{other}.") for other in hits):
+                found.append(f"{path.relative_to(root.parent.parent)}: {module}")
+    return found
+
+
+def test_core_imports_no_leaf_app():
+    core = Path(settings.BASE_DIR, "parkops", "core")
+    assert leaf_apps() >= {"parkops.enterprises", "parkops.promotion", "parkops.workdays"}
+    offenders = leaf_imports(core, leaf_apps())
+    assert not offenders, "core imports leaf apps:\n" + "\n".join(offenders)
+
+
+def test_the_check_sees_an_import_hidden_inside_a_function(tmp_path):
+    package = tmp_path / "parkops" / "core"
+    package.mkdir(parents=True)
+    (package / "hidden.py").write_text(
+        "def f():\n    from parkops.enterprises.models import Enterprise\n    return Enterprise\n"
+    )
+    (package / "plain.py").write_text("from parkops import promotion\n")
+    found = leaf_imports(package, {"parkops.enterprises", "parkops.promotion"})
+    assert found == [
+        "parkops/core/hidden.py: parkops.enterprises.models",
+        "parkops/core/plain.py: parkops.promotion",
+    ]
