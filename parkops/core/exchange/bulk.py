@@ -282,9 +282,9 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=Tr
                 raise ValidationError(_("This import was already undone."))
             now = {
                 obj.pk: obj
-                for obj in model.objects.unscoped().select_for_update().filter(
-                    pk__in=[w.obj.pk for w in writes]
-                )
+                for obj in model.objects.unscoped()
+                .select_for_update()
+                .filter(pk__in=[w.obj.pk for w in writes])
             }
             changed = sorted(
                 w.row
