@@ -559,6 +559,8 @@ declare_endpoints(
         "api:auditentry_detail": "not park data; audit administrators only (test_audit)",
         "exchange:importjob_detail": "the uploader's own job only (test_exchange_jobs)",
         "exchange:importjob_commit": "the uploader's own job only (test_exchange_jobs)",
+        "api:importjob_detail": "the uploader's own job only (test_exchange_jobs)",
+        "api:importjob_commit": "the uploader's own job only (test_exchange_jobs)",
         "exchange:template": "the active park's own choices only (test_exchange)",
         "exchange:import": "imports into the active park only (test_exchange)",
         "exchange:import_commit": "the uploader's own held file only (test_exchange)",
