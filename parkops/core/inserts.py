@@ -26,3 +26,23 @@ def insert_many(model, objs) -> None:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+
+def insert_exact(model, objs) -> None:
+    """INSERT ``objs`` exactly as they are, their ids and timestamps included
+    (no ``pre_save``: an ``auto_now_add`` field keeps its value). For putting
+    back records that were deleted, as an undo that had to be reversed does."""
+    connection = connections[router.db_for_write(model)]
+    fields = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    rows = [
+        [f.get_db_prep_save(f.value_from_object(obj), connection) for f in fields] for obj in objs
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)

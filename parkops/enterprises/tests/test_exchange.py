@@ -594,3 +594,52 @@ def test_a_batch_failing_after_others_were_written_reverses_them_all(park, offic
     deleted = AuditEntry.objects.filter(action="delete", object_type="enterprises.enterprise")
     assert created.count() == 4 + 1 and deleted.count() == 4  # two batches, and the colleague's
     assert audit.audit_verify().ok
+
+
+def test_an_undo_batch_failing_after_others_were_undone_puts_them_back(park, officer, monkeypatch):
+    """An undo runs in short batches, newest rows first; when a later batch
+    fails (here a colleague edits row 2's record after the undo's checks
+    passed), the batches already undone are put back: the same records with
+    the same ids and values, the updated one with the import's values again,
+    each row audited, and the import still stands, undoable."""
+    from parkops.core import audit
+    from parkops.core.exchange import bulk
+
+    existing = make_enterprise(park, name="原名有限公司")
+    rows = [*good_rows(6), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]
+    batch = run(park, officer, xlsx_bytes(rows)).batch
+    as_imported = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().all()
+    }
+    assert len(as_imported) == 7
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+    first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")  # row 2, undone last
+
+    def colleague_meanwhile(done, total):
+        if done == 2:
+            services.enterprise_update(enterprise=first, actor=officer, name="同事改过有限公司")
+
+    before_undo = AuditEntry.objects.count()
+    with pytest.raises(ValidationError, match="nothing was undone"):
+        exchange_services.import_undo(batch=batch, actor=officer, progress=colleague_meanwhile)
+    first.refresh_from_db()
+    assert first.name == "同事改过有限公司"
+    now = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().exclude(pk=first.pk)
+    }
+    assert now == {pk: state for pk, state in as_imported.items() if pk != first.pk}
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    new = AuditEntry.objects.filter(object_type="enterprises.enterprise").order_by("seq")
+    new = list(new.filter(seq__gt=before_undo).values_list("action", flat=True))
+    # Batches [8, 7] and [6, 5] undone (one an update), the colleague's edit,
+    # the batch [4, 3] undone, then the three put back: 6 rows each way.
+    assert new.count("delete") == 5 and new.count("create") == 5
+    assert new.count("update") == 1 + 1 + 1
+    assert audit.audit_verify().ok
+    # The import is still whole apart from the colleague's row: undoing it is
+    # refused for that row alone, and nothing else changed.
+    with pytest.raises(ValidationError, match="rows 2 changed"):
+        exchange_services.import_undo(batch=batch, actor=officer)
