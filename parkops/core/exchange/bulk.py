@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
-from parkops.core.inserts import insert_exact, insert_many
+from parkops.core.inserts import insert_exact, insert_many, insert_returning
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 
 BATCH_ROWS = 500  # about half a second of writing on this 2-core machine
@@ -134,7 +134,8 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             [w.obj for w in updates], fields, batch_size=250
         )
     if creates:
-        model.objects.bulk_create([w.obj for w in creates], batch_size=250)
+        for start in range(0, len(creates), 250):
+            insert_returning(model, [w.obj for w in creates[start : start + 250]])
     # The scope re-check of the services, once per batch: every row lies where
     # the actor may write it.
     for action, writes in ((permissions.ADD, creates), (permissions.CHANGE, updates)):

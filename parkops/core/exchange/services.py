@@ -6,6 +6,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -260,19 +261,22 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
 def _item_chunks(spec, batch, ids: list[int]):
     """The import's items with the ids ``ids``, ``BATCH_ROWS`` at a time, as the
     ``Write``s to reverse (their records stand in by id: each batch locks and
-    reads its own)."""
+    reads its own; items are read as values, not model instances)."""
     pk = spec.model._meta.pk
     for start in range(0, len(ids), bulk.BATCH_ROWS):
         items = ImportItem.objects.unscoped().filter(pk__in=ids[start : start + bulk.BATCH_ROWS])
         yield [
             bulk.Write(
-                row=item.row,
-                action=item.action,
-                obj=spec.model(pk=pk.to_python(item.object_id)),
-                before=item.before,
-                after=item.after,
+                row=row,
+                action=action,
+                obj=SimpleNamespace(pk=pk.to_python(object_id)),
+                before=before,
+                after=after,
             )
-            for item in sorted(items, key=lambda item: -item.row)
+            for row, action, object_id, before, after in sorted(
+                items.values_list("row", "action", "object_id", "before", "after"),
+                key=lambda item: -item[0],
+            )
         ]
 
 
