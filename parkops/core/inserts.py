@@ -78,3 +78,31 @@ def insert_returning(model, objs) -> None:
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def insert_values(model, rows: list[dict]) -> None:
+    """INSERT ``rows`` (each a dict of attribute name → value; a field left out
+    gets its default) with one ``executemany``, without building a model
+    instance per row: for the many small records of a bulk write (an import's
+    items) whose ids are not wanted back. Values are prepared by their fields
+    (``get_db_prep_save``) as a save would."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    prepared = [
+        [
+            f.get_db_prep_save(row.get(f.attname, defaults.get(f.attname)), connection)
+            for f in fields
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
