@@ -2,16 +2,16 @@
 
 A colleague signs in and edits an enterprise through the API while a large
 import is half way through its preview, half way through its commit, and half
-way through its undo.
-Everything runs against a live server whose request threads have their own
-database connections, as in production, and the import runs in a thread of
-its own as the background worker would. Before, the preview held SQLite's
-write lock and the commit the audit chain's head from start to end, and the
-undo both in one transaction: the colleague's requests failed with "database is locked" (SQLite) or waited for
-the whole commit (PostgreSQL). Here the import is held still at its midpoint
-until the colleague's requests have been answered, so that they can only
-succeed if the import holds no lock there; each request gives up after 30 s,
-so the test is bounded either way.
+way through its undo. Everything runs against a live server whose request
+threads have their own database connections, as in production, and the import
+runs in a thread of its own as the background worker would. Before, the
+preview held SQLite's write lock and the commit the audit chain's head from
+start to end, and the undo both in one transaction: the colleague's requests
+failed with "database is locked" (SQLite) or waited for the whole commit
+(PostgreSQL). Here the import is held still at its midpoint until the
+colleague's requests have been answered, so that they can only succeed if the
+import holds no lock there; each request gives up after 30 s, so the test is
+bounded either way.
 """
 
 import http.client
