@@ -145,6 +145,9 @@ class Endpoint:
     query: Callable | None = None  # the object named in the query string, not the path
     data: Callable | None = None  # (park) -> the body of a write
     detail_name: str = ""  # for an API write: the route that names the object
+    # (park, user) -> an object ``user`` may act on, where ``make``'s is no one's
+    # they could (a batch is undone only by whoever imported it)
+    make_own: Callable | None = None
 
     @property
     def id(self) -> str:
@@ -502,11 +505,11 @@ def alliance_of(park) -> Alliance:
     return make_alliance([park])
 
 
-def make_batch(park):
+def make_batch(park, actor=None):
     return ImportBatch.objects.create(
         park=park,
         register="industries",
-        actor=make_user(),
+        actor=actor or make_user(),
         file_name=f"{park.code}.xlsx",
         sha256="0" * 64,
     )
@@ -542,7 +545,15 @@ declare(
         make=make_batch,
         namespace="exchange",
         text_of=_file_name,
-        endpoints=(Endpoint("exchange:importbatch_undo", make_batch, "post", method="post"),),
+        endpoints=(
+            Endpoint(
+                "exchange:importbatch_undo",
+                make_batch,
+                "post",
+                method="post",
+                make_own=lambda park, user: make_batch(park, actor=user),
+            ),
+        ),
         exempt={"api:importbatch_undo": "POST on a scoped batch (enterprises test_exchange_api)"},
     )
 )
