@@ -312,6 +312,13 @@ class RegisterTestCase(TestCase):
         response = self.client.get(self.url(self.declaration.list_url))
         self.assertEqual(response.status_code, 403)
 
+    def test_detail_without_role_is_404_and_audited(self):
+        # Lists say "not for you" (403); one object reads as "doesn't exist".
+        sign_in(self.client, self.nobody)
+        response = self.client.get(self.url(self.declaration.detail_url, self.own))
+        self.assertEqual(response.status_code, 404)
+        self.assertTrue(audit_entries(self.own, action=AuditEntry.Action.DENIED).exists())
+
     def test_anonymous_is_sent_to_login(self):
         response = self.client.get(self.url(self.declaration.list_url))
         self.assertEqual(response.status_code, 302)
@@ -348,6 +355,13 @@ class RegisterTestCase(TestCase):
             reverse(self.declaration.api_detail, args=[self.foreign.pk]), self.reader
         )
         self.assertEqual(response.status_code, 404)
+
+    def test_api_list_without_role_is_403_and_detail_404(self):
+        self.assertEqual(
+            self.api_get(reverse(self.declaration.api_list), self.nobody).status_code, 403
+        )
+        detail = reverse(self.declaration.api_detail, args=[self.own.pk])
+        self.assertEqual(self.api_get(detail, self.nobody).status_code, 404)
 
     def test_api_without_credentials_is_401(self):
         response = self.client.get(reverse(self.declaration.api_list))
