@@ -20,3 +20,13 @@ def promotion_unit_list(*, user, filters=None, park_id=None) -> QuerySet:
         park_id=park_id,
         select_related=("parent", "head"),
     )
+
+
+def promotion_unit_children(*, user, unit) -> QuerySet:
+    """The units directly under ``unit`` that ``user`` may view."""
+    return PromotionUnit.objects.restrict(user).filter(parent=unit)
+
+
+def promotion_unit_members(*, unit) -> QuerySet:
+    """The members of ``unit``, by user name."""
+    return unit.members.order_by("username")

@@ -8,7 +8,6 @@ from parkops.promotion.tables import PromotionUnitTable
 class PromotionUnitListView(generic.ObjectListView):
     selector = selectors.promotion_unit_list
     table_class = PromotionUnitTable
-    create_url_name = "promotion:promotionunit_add"
     exchange_key = "promotion-units"
 
 
@@ -16,21 +15,19 @@ class PromotionUnitDetailView(generic.ObjectDetailView):
     model = PromotionUnit
     template_name = "promotion/promotionunit_detail.html"
     select_related = ("parent", "head", "park")
-    edit_url_name = "promotion:promotionunit_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["children"] = PromotionUnit.objects.restrict(self.request.user).filter(
-            parent=self.object
+        context["children"] = selectors.promotion_unit_children(
+            user=self.request.user, unit=self.object
         )
-        context["members"] = self.object.members.order_by("username")
+        context["members"] = selectors.promotion_unit_members(unit=self.object)
         return context
 
 
 class PromotionUnitEditView(generic.ObjectEditView):
     model = PromotionUnit
     form_class = PromotionUnitForm
-    list_url_name = "promotion:promotionunit_list"
 
     def create(self, form, park):
         return services.unit_create(park=park, actor=self.request.user, **form.cleaned_data)

@@ -192,6 +192,7 @@ def job_commit(request, pk):
 class BatchListView(generic.ObjectListView):
     selector = import_batch_list
     template_name = "exchange/batch_list.html"
+    url_namespace = "exchange"
     exchange_key = "import-batches"
 
     def get_table_class(self):
@@ -203,6 +204,7 @@ class BatchListView(generic.ObjectListView):
 class BatchDetailView(generic.ObjectDetailView):
     model = ImportBatch
     template_name = "exchange/batch_detail.html"
+    url_namespace = "exchange"
     select_related = ("actor", "park")
 
     def get_context_data(self, **kwargs):
