@@ -20,8 +20,8 @@ what those services would do row by row, set-based:
 
 All or nothing: if a batch fails (a concurrent write took a credit code, a
 record to update changed since it was read), the batches already written are
-reversed in one transaction, exactly as an undo of the import reverses them,
-each reversal audited, and the batch is marked undone; the outcome reports that
+reversed exactly as an undo of the import reverses them (``reverse``: short
+transactions too, each reversal audited), and the batch is marked undone; the outcome reports that
 nothing was imported. Between the first batch and the last, other users may see
 the file's first rows (for the seconds the commit takes).
 """
@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
-from parkops.core.inserts import insert_many
+from parkops.core.inserts import insert_exact, insert_returning, insert_values
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 
 BATCH_ROWS = 500  # about half a second of writing on this 2-core machine
@@ -134,7 +134,8 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             [w.obj for w in updates], fields, batch_size=250
         )
     if creates:
-        model.objects.bulk_create([w.obj for w in creates], batch_size=250)
+        for start in range(0, len(creates), 250):
+            insert_returning(model, [w.obj for w in creates[start : start + 250]])
     # The scope re-check of the services, once per batch: every row lies where
     # the actor may write it.
     for action, writes in ((permissions.ADD, creates), (permissions.CHANGE, updates)):
@@ -143,18 +144,18 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             permissions.deny()
     for write in chunk:
         write.after = audit.snapshot(write.obj)
-    insert_many(
+    insert_values(
         ImportItem,
         [
-            ImportItem(
-                park=park,
-                batch=batch,
-                row=w.row,
-                action=w.action,
-                object_id=str(w.obj.pk),
-                before=w.before,
-                after=w.after,
-            )
+            {
+                "park_id": park.pk,
+                "batch_id": batch.pk,
+                "row": w.row,
+                "action": w.action,
+                "object_id": str(w.obj.pk),
+                "before": w.before,
+                "after": w.after,
+            }
             for w in chunk
         ],
     )
@@ -171,6 +172,11 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
             for w in chunk
         ]
     )
+
+
+def _chunks(writes: list[Write]):
+    for start in range(0, len(writes), BATCH_ROWS):
+        yield writes[start : start + BATCH_ROWS]
 
 
 def commit(
@@ -218,7 +224,14 @@ def commit(
     except (DatabaseError, ValidationError, PermissionDenied) as error:
         if batch is not None and written:
             # What this commit wrote is reversed whatever happened to it since.
-            reverse(spec=spec, actor=actor, batch=batch, writes=written, verify=False)
+            reverse(
+                spec=spec,
+                actor=actor,
+                batch=batch,
+                chunks=_chunks(written[::-1]),
+                total=len(written),
+                verify=False,
+            )
         elif batch is not None:
             with transaction.atomic():
                 ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
@@ -233,62 +246,50 @@ def _restorable(before: dict, model) -> dict:
     return {k: v for k, v in before.items() if k not in ("id", "park_id") and k not in many}
 
 
-def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=True) -> None:
-    """Undo ``writes`` in one transaction: delete what they created, put back what
-    they changed, one audit entry per row, and mark ``batch`` undone.
+class UndoFailed(Exception):
+    """A batch of an undo failed; the batches undone before it were put back."""
 
-    One transaction, unlike a commit: an undo half done could be neither
-    finished nor redone. Everything that can be is prepared before it (the
-    audit entries included); inside it, the batch and its records are locked
-    and, if ``verify``, checked to be still as the import left them (else
-    nothing is undone), then reversed with a few large statements; the audit
-    chain's head is locked only for the last step. On SQLite other writers
-    wait for this transaction (scripts/import_speed.py times it)."""
+
+class UndoIncomplete(Exception):
+    """A batch of an undo failed and the batches undone before it could not all
+    be put back (someone wrote in between): ``rows`` stay undone."""
+
+    def __init__(self, error, rows):
+        super().__init__(str(error))
+        self.rows = rows
+
+
+@dataclass
+class _Undone:
+    """One batch of an undo as it was done: the records as they were before it
+    (model instances, loaded under lock) and the values it put back."""
+
+    rows: list[int]
+    created: list  # records deleted
+    updated: list  # (record as it was, record as restored)
+
+
+def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: bool, total):
+    """Reverse one batch of rows in its own short transaction: lock its records,
+    check them (if ``verify``) to be still as the import left them, delete what
+    the import created, put back what it changed, one audit entry per row.
+    ``last``: also mark ``batch`` undone, audited. Returns what was done."""
     model = spec.model
-    if progress is not None:
-        progress(0, len(writes))
-    created = [w for w in writes if w.action == CREATE]
-    updated = [w for w in writes if w.action == UPDATE]
-    entries = [
-        audit.build_entry(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=w.obj,
-            park=batch.park,
-            before=w.after,
-        )
-        for w in created
-    ]
-    restored = []
-    for w in updated:
-        obj = copy.copy(w.obj)
-        for attname, value in _restorable(w.before, model).items():
-            setattr(obj, attname, value)
-        restored.append(obj)
-        entries.append(
-            audit.build_entry(
-                actor=actor,
-                action=AuditEntry.Action.UPDATE,
-                obj=obj,
-                park=batch.park,
-                before=w.after,
-                after=audit.snapshot(obj),
-            )
-        )
     with transaction.atomic():
         if verify:
             still = ImportBatch.objects.unscoped().select_for_update().filter(pk=batch.pk)
             if not still.filter(status=ImportBatch.Status.COMMITTED).exists():
                 raise ValidationError(_("This import was already undone."))
-            now = {
-                obj.pk: obj
-                for obj in model.objects.unscoped()
-                .select_for_update()
-                .filter(pk__in=[w.obj.pk for w in writes])
-            }
+        now = {
+            obj.pk: obj
+            for obj in model.objects.unscoped()
+            .select_for_update()
+            .filter(pk__in=[w.obj.pk for w in chunk])
+        }
+        if verify:
             changed = sorted(
                 w.row
-                for w in writes
+                for w in chunk
                 if w.obj.pk not in now or audit.snapshot(now[w.obj.pk]) != w.after
             )
             if changed:
@@ -296,27 +297,156 @@ def reverse(*, spec, actor, batch, writes: list[Write], progress=None, verify=Tr
                     _("Cannot undo: the records of rows %(rows)s changed after the import.")
                     % {"rows": "、".join(map(str, changed))}
                 )
+        done = _Undone(rows=[w.row for w in chunk if w.obj.pk in now], created=[], updated=[])
+        entries = []
+        for w in chunk:
+            current = now.get(w.obj.pk)
+            if current is None:  # gone already (only when not verifying)
+                continue
+            if w.action == CREATE:
+                done.created.append(current)
+                entries.append(
+                    audit.build_entry(
+                        actor=actor,
+                        action=AuditEntry.Action.DELETE,
+                        obj=current,
+                        park=batch.park,
+                        before=w.after,
+                    )
+                )
+            else:
+                restored = copy.copy(current)
+                for attname, value in _restorable(w.before, model).items():
+                    setattr(restored, attname, value)
+                done.updated.append((current, restored))
+                entries.append(
+                    audit.build_entry(
+                        actor=actor,
+                        action=AuditEntry.Action.UPDATE,
+                        obj=restored,
+                        park=batch.park,
+                        before=w.after,
+                        after=audit.snapshot(restored),
+                    )
+                )
         # Deleted without Django's collector, which would load every record again
         # to look for dependants: the check before found none, and one added since
-        # makes the database refuse the delete (foreign keys), undoing nothing.
-        ids = [w.obj.pk for w in created]
-        for start in range(0, len(ids), BATCH_ROWS):
-            doomed = model.objects.unscoped().filter(pk__in=ids[start : start + BATCH_ROWS])
+        # makes the database refuse the delete (foreign keys), failing the batch.
+        if done.created:
+            doomed = model.objects.unscoped().filter(pk__in=[obj.pk for obj in done.created])
             doomed._raw_delete(doomed.db)
-        if updated:
-            names = {name for w in updated for name in _restorable(w.before, model)}
+        if done.updated:
+            names = {
+                name for w in chunk if w.action == UPDATE for name in _restorable(w.before, model)
+            }
             fields = [f.name for f in model._meta.concrete_fields if f.attname in names]
-            model.objects.unscoped().bulk_update(restored, fields, batch_size=250)
+            model.objects.unscoped().bulk_update(
+                [restored for _current, restored in done.updated], fields, batch_size=250
+            )
         audit.append_many(entries)
-        ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
-            status=ImportBatch.Status.UNDONE, undone_at=timezone.now()
+        if last:
+            ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
+                status=ImportBatch.Status.UNDONE, undone_at=timezone.now()
+            )
+            batch.status = ImportBatch.Status.UNDONE
+            audit.record(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                obj=batch,
+                after={"undone": True, "items": total},
+            )
+    return done
+
+
+def _put_back(spec, actor, batch, done: _Undone) -> None:
+    """Re-apply one batch of an undo that had to be reversed, in one short
+    transaction: the deleted records come back as they were (same ids, same
+    values), the restored ones get the import's values again, if nobody changed
+    them meanwhile; one audit entry per row."""
+    model = spec.model
+    with transaction.atomic():
+        if done.updated:
+            locked = {
+                obj.pk: obj
+                for obj in model.objects.unscoped()
+                .select_for_update()
+                .filter(pk__in=[current.pk for current, _restored in done.updated])
+            }
+            for _current, restored in done.updated:
+                now = locked.get(restored.pk)
+                if now is None or audit.snapshot(now) != audit.snapshot(restored):
+                    raise ValidationError(_("A record was changed by someone else meanwhile."))
+        insert_exact(model, done.created)
+        if done.updated:
+            fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model.objects.unscoped().bulk_update(
+                [current for current, _restored in done.updated], fields, batch_size=250
+            )
+        audit.append_many(
+            [
+                audit.build_entry(
+                    actor=actor,
+                    action=AuditEntry.Action.CREATE,
+                    obj=obj,
+                    park=batch.park,
+                    after=audit.snapshot(obj),
+                )
+                for obj in done.created
+            ]
+            + [
+                audit.build_entry(
+                    actor=actor,
+                    action=AuditEntry.Action.UPDATE,
+                    obj=current,
+                    park=batch.park,
+                    before=audit.snapshot(restored),
+                    after=audit.snapshot(current),
+                )
+                for current, restored in done.updated
+            ]
         )
-        batch.status = ImportBatch.Status.UNDONE
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=batch,
-            after={"undone": True, "items": len(writes)},
-        )
+
+
+def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=True) -> None:
+    """Undo an import's rows, given as ``chunks`` (lists of ``Write``, read one
+    at a time: the whole batch is never in memory), in short transactions like
+    the commit's: other users' writes wait for one batch at most.
+
+    Each batch locks its records and, if ``verify``, checks them to be still as
+    the import left them; then deletes what the import created and puts back
+    what it changed, one audit entry per row; the last batch marks ``batch``
+    undone. All or nothing: if a batch fails (a record changed or gained a
+    dependant meanwhile), the batches undone before it are put back, newest
+    first, each row audited again, and ``UndoFailed`` is raised: the import
+    stands as it was. If even that cannot be done (someone wrote over a row in
+    between), ``UndoIncomplete`` names the rows that stay undone."""
     if progress is not None:
-        progress(len(writes), len(writes))
+        progress(0, total)
+    undone: list[_Undone] = []
+    count = 0
+    try:
+        iterator = iter(chunks)
+        pending = next(iterator, None)
+        while pending is not None:
+            following = next(iterator, None)
+            undone.append(
+                _reverse_chunk(
+                    spec, actor, batch, pending, verify, last=following is None, total=total
+                )
+            )
+            count += len(pending)
+            pending = following
+            if progress is not None:
+                progress(count, total)
+        if not undone:  # an import that wrote no rows
+            _reverse_chunk(spec, actor, batch, [], verify, last=True, total=total)
+    except (DatabaseError, ValidationError) as error:
+        left = []
+        for done in reversed(undone):
+            try:
+                _put_back(spec, actor, batch, done)
+            except (DatabaseError, ValidationError):
+                left.extend(done.rows)
+        if left:
+            raise UndoIncomplete(error, sorted(left)) from error
+        raise UndoFailed(error) from error

@@ -6,6 +6,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -257,55 +258,112 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     return batch
 
 
+def _item_chunks(spec, batch, ids: list[int]):
+    """The import's items with the ids ``ids``, ``BATCH_ROWS`` at a time, as the
+    ``Write``s to reverse (their records stand in by id: each batch locks and
+    reads its own; items are read as values, not model instances)."""
+    pk = spec.model._meta.pk
+    for start in range(0, len(ids), bulk.BATCH_ROWS):
+        items = ImportItem.objects.unscoped().filter(pk__in=ids[start : start + bulk.BATCH_ROWS])
+        yield [
+            bulk.Write(
+                row=row,
+                action=action,
+                obj=SimpleNamespace(pk=pk.to_python(object_id)),
+                before=before,
+                after=after,
+            )
+            for row, action, object_id, before, after in sorted(
+                items.values_list("row", "action", "object_id", "before", "after"),
+                key=lambda item: -item[0],
+            )
+        ]
+
+
 def _undo_in_bulk(spec, actor, batch, progress) -> None:
-    """The undo of a bulk-capable register: every check read first, outside any
-    transaction (the dependants of all created records looked up at once), then
-    one short transaction that re-checks the records under lock and reverses
-    them in bulk, with one audit entry per row appended in one step."""
+    """The undo of a bulk-capable register, in short transactions like the
+    commit (``bulk.reverse``). Every check is read first, outside any
+    transaction, a batch of rows at a time: a record changed since the import
+    or used by other records now refuses the undo before anything is written.
+    One undo of a batch at a time (a claim file, as for a commit)."""
     model = spec.model
-    items = list(ImportItem.objects.unscoped().filter(park=batch.park, batch=batch))
-    objects = {
-        str(obj.pk): obj
-        for obj in model.objects.restrict(actor, permissions.VIEW).filter(
-            park=batch.park, pk__in=[item.object_id for item in items]
-        )
-    }
-    changed = sorted(
-        item.row
-        for item in items
-        if item.object_id not in objects or audit.snapshot(objects[item.object_id]) != item.after
+    ids = list(
+        ImportItem.objects.unscoped()
+        .filter(park=batch.park, batch=batch)
+        .order_by("-row")
+        .values_list("pk", flat=True)
     )
+    creates = ImportItem.objects.unscoped().filter(park=batch.park, batch=batch, action="create")
+    if not permissions.can(actor, model, permissions.ADD, batch.park_id) and creates.exists():
+        permissions.deny()
+    changed: list[int] = []
+    for chunk in _item_chunks(spec, batch, ids):
+        objects = {
+            obj.pk: obj
+            for obj in model.objects.restrict(actor, permissions.VIEW).filter(
+                park=batch.park, pk__in=[w.obj.pk for w in chunk]
+            )
+        }
+        changed.extend(
+            w.row
+            for w in chunk
+            if w.obj.pk not in objects or audit.snapshot(objects[w.obj.pk]) != w.after
+        )
+        if changed:
+            continue
+        created = [objects[w.obj.pk] for w in chunk if w.action == "create"]
+        if created and _blocked(created):
+            # Rare: find the rows to name, one record at a time.
+            for w in chunk:
+                if w.action == "create":
+                    _check_deletable(objects[w.obj.pk], w.row)
     if changed:
         raise ValidationError(
             _("Cannot undo: the records of rows %(rows)s changed after the import.")
-            % {"rows": "、".join(map(str, changed))}
+            % {"rows": "、".join(map(str, sorted(changed)))}
         )
-    created = [objects[item.object_id] for item in items if item.action == "create"]
-    if created and not permissions.can(actor, spec.model, permissions.ADD, batch.park_id):
-        permissions.deny()
+    claim = upload_dir() / f"undo-{batch.pk}.claim"
+    try:
+        claim.touch(exist_ok=False)
+    except FileExistsError as error:
+        raise ValidationError(_("This import is being undone already.")) from error
+    try:
+        bulk.reverse(
+            spec=spec,
+            actor=actor,
+            batch=batch,
+            chunks=_item_chunks(spec, batch, ids),
+            total=len(ids),
+            progress=progress,
+        )
+    except bulk.UndoFailed as failure:
+        error = failure.__cause__
+        detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        raise ValidationError(
+            _("The undo failed while writing and was reversed; nothing was undone. %(detail)s")
+            % {"detail": detail}
+        ) from failure
+    except bulk.UndoIncomplete as failure:
+        raise ValidationError(
+            _(
+                "The undo failed while writing, and the rows %(rows)s could not be put "
+                "back because they were changed meanwhile: they stay undone."
+            )
+            % {"rows": "、".join(map(str, failure.rows))}
+        ) from failure
+    finally:
+        claim.unlink(missing_ok=True)
+
+
+def _blocked(created) -> bool:
+    """Do other records depend on any of ``created`` now?"""
     collector = Collector(using="default")
     try:
         collector.collect(created)
-        dependants = sum(len(objs) for objs in collector.data.values()) - len(created)
-        blocked = dependants or any(qs.exists() for qs in collector.fast_deletes)
     except ProtectedError:
-        blocked = True
-    if blocked:
-        # Rare: find the rows to name, one record at a time.
-        for item in items:
-            if item.action == "create":
-                _check_deletable(objects[item.object_id], item.row)
-    writes = [
-        bulk.Write(
-            row=item.row,
-            action=item.action,
-            obj=objects[item.object_id],
-            before=item.before,
-            after=item.after,
-        )
-        for item in items
-    ]
-    bulk.reverse(spec=spec, actor=actor, batch=batch, writes=writes, progress=progress)
+        return True
+    dependants = sum(len(objs) for objs in collector.data.values()) - len(created)
+    return bool(dependants) or any(qs.exists() for qs in collector.fast_deletes)
 
 
 def _check_deletable(obj, row: int) -> None:

@@ -594,3 +594,132 @@ def test_a_batch_failing_after_others_were_written_reverses_them_all(park, offic
     deleted = AuditEntry.objects.filter(action="delete", object_type="enterprises.enterprise")
     assert created.count() == 4 + 1 and deleted.count() == 4  # two batches, and the colleague's
     assert audit.audit_verify().ok
+
+
+def test_an_undo_batch_failing_after_others_were_undone_puts_them_back(park, officer, monkeypatch):
+    """An undo runs in short batches, newest rows first; when a later batch
+    fails (here a colleague edits row 2's record after the undo's checks
+    passed), the batches already undone are put back: the same records with
+    the same ids and values, the updated one with the import's values again,
+    each row audited, and the import still stands, undoable."""
+    from parkops.core import audit
+    from parkops.core.exchange import bulk
+
+    existing = make_enterprise(park, name="原名有限公司")
+    rows = [*good_rows(6), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]
+    batch = run(park, officer, xlsx_bytes(rows)).batch
+    as_imported = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().all()
+    }
+    assert len(as_imported) == 7
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+    first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")  # row 2, undone last
+
+    def colleague_meanwhile(done, total):
+        if done == 2:
+            services.enterprise_update(enterprise=first, actor=officer, name="同事改过有限公司")
+
+    before_undo = AuditEntry.objects.count()
+    with pytest.raises(ValidationError, match="nothing was undone"):
+        exchange_services.import_undo(batch=batch, actor=officer, progress=colleague_meanwhile)
+    first.refresh_from_db()
+    assert first.name == "同事改过有限公司"
+    now = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().exclude(pk=first.pk)
+    }
+    assert now == {pk: state for pk, state in as_imported.items() if pk != first.pk}
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    new = AuditEntry.objects.filter(object_type="enterprises.enterprise").order_by("seq")
+    new = list(new.filter(seq__gt=before_undo).values_list("action", flat=True))
+    # Batches [8, 7] and [6, 5] undone (one an update), the colleague's edit,
+    # the batch [4, 3] undone, then the three put back: 6 rows each way.
+    assert new.count("delete") == 5 and new.count("create") == 5
+    assert new.count("update") == 1 + 1 + 1
+    assert audit.audit_verify().ok
+    # The import is still whole apart from the colleague's row: undoing it is
+    # refused for that row alone, and nothing else changed.
+    with pytest.raises(ValidationError, match="rows 2 changed"):
+        exchange_services.import_undo(batch=batch, actor=officer)
+
+
+def _undo_with_a_colleague(park, officer, monkeypatch, meanwhile):
+    """Import 6 new rows and one update (row 8), then undo them in batches of 2
+    rows, newest first ([8, 7], [6, 5], [4, 3], [2]), calling ``meanwhile``
+    once the first batch is undone. Returns the batch, the records as the
+    import left them, and the undo's error."""
+    from parkops.core import audit
+    from parkops.core.exchange import bulk
+
+    existing = make_enterprise(park, name="原名有限公司")
+    rows = [*good_rows(6), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]
+    batch = run(park, officer, xlsx_bytes(rows)).batch
+    as_imported = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().all()
+    }
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+
+    def progress(done, total):
+        if done == 2:
+            meanwhile()
+
+    with pytest.raises(ValidationError) as refused:
+        exchange_services.import_undo(batch=batch, actor=officer, progress=progress)
+    return batch, as_imported, refused.value
+
+
+# Committed transactions: the database checks foreign keys when a batch commits.
+@pytest.mark.django_db(transaction=True)
+def test_an_undo_batch_refused_by_the_database_puts_the_others_back(park, officer, monkeypatch):
+    """A colleague adds a contact to row 2's record after the undo's checks:
+    the database refuses to delete it, and the batches undone before are put
+    back, so the import stands exactly as it was, audited."""
+    from parkops.core import audit
+
+    service = make_user(Role.SERVICE_OFFICER, park=park)
+
+    def add_contact():
+        first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")
+        services.contact_create(enterprise=first, actor=service, name="李四", phone="13812345678")
+
+    batch, as_imported, error = _undo_with_a_colleague(park, officer, monkeypatch, add_contact)
+    assert "nothing was undone" in error.messages[0]
+    now = {
+        e.pk: (audit.snapshot(e), e.created_at, e.updated_at)
+        for e in Enterprise.objects.unscoped().all()
+    }
+    assert now == as_imported
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Enterprise.objects.unscoped().get(name="宿迁导入0有限公司").contacts.count() == 1
+    assert audit.audit_verify().ok
+
+
+# Committed transactions: the database checks foreign keys when a batch commits.
+@pytest.mark.django_db(transaction=True)
+def test_an_undo_that_cannot_put_a_batch_back_names_its_rows(park, officer, monkeypatch):
+    """If a record the undo already restored is edited by a colleague before a
+    later batch fails, putting it back would overwrite the colleague's edit:
+    that batch stays undone and the message names its rows."""
+    from parkops.core import audit
+
+    service = make_user(Role.SERVICE_OFFICER, park=park)
+
+    def edit_and_add_contact():
+        restored = Enterprise.objects.unscoped().get(name="原名有限公司")  # row 8, undone
+        services.enterprise_update(enterprise=restored, actor=officer, name="同事改过有限公司")
+        first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")
+        services.contact_create(enterprise=first, actor=service, name="李四", phone="13812345678")
+
+    _batch, as_imported, error = _undo_with_a_colleague(
+        park, officer, monkeypatch, edit_and_add_contact
+    )
+    assert "7、8" in error.messages[0] and "stay undone" in error.messages[0]
+    assert Enterprise.objects.unscoped().get(pk__in=as_imported, name="同事改过有限公司")
+    names = set(Enterprise.objects.unscoped().values_list("name", flat=True))
+    assert {f"宿迁导入{i}有限公司" for i in range(5)} <= names  # rows 2-6 put back
+    assert "宿迁导入5有限公司" not in names  # row 7 stays undone
+    assert audit.audit_verify().ok

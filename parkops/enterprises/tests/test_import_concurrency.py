@@ -1,16 +1,17 @@
 """Nobody waits for an import (issue #11).
 
 A colleague signs in and edits an enterprise through the API while a large
-import is half way through its preview, and again half way through its commit.
-Everything runs against a live server whose request threads have their own
-database connections, as in production, and the import runs in a thread of
-its own as the background worker would. Before, the preview held SQLite's
-write lock and the commit the audit chain's head from start to end: the
-colleague's requests failed with "database is locked" (SQLite) or waited for
-the whole commit (PostgreSQL). Here the import is held still at its midpoint
-until the colleague's requests have been answered, so that they can only
-succeed if the import holds no lock there; each request gives up after 30 s,
-so the test is bounded either way.
+import is half way through its preview, half way through its commit, and half
+way through its undo. Everything runs against a live server whose request
+threads have their own database connections, as in production, and the import
+runs in a thread of its own as the background worker would. Before, the
+preview held SQLite's write lock and the commit the audit chain's head from
+start to end, and the undo both in one transaction: the colleague's requests
+failed with "database is locked" (SQLite) or waited for the whole commit
+(PostgreSQL). Here the import is held still at its midpoint until the
+colleague's requests have been answered, so that they can only succeed if the
+import holds no lock there; each request gives up after 30 s, so the test is
+bounded either way.
 """
 
 import http.client
@@ -27,6 +28,7 @@ from django.test.testcases import LiveServerThread
 from parkops.core import audit
 from parkops.core.exchange import bulk, importer
 from parkops.core.exchange.importer import run_import
+from parkops.core.exchange.services import import_undo
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
@@ -129,10 +131,11 @@ def workbook() -> bytes:
     return xlsx_bytes([header, *rows])
 
 
-@pytest.mark.parametrize("commit", [False, True], ids=["preview", "commit"])
-def test_a_colleague_signs_in_and_edits_while_an_import_runs(server, monkeypatch, commit):
+@pytest.mark.parametrize("step", ["preview", "commit", "undo"])
+def test_a_colleague_signs_in_and_edits_while_an_import_runs(server, monkeypatch, step):
     # Small steps, so that 200 rows have a middle: progress every 50 rows, and
-    # a commit in batches of 50.
+    # a commit and an undo in batches of 50.
+    commit = step != "preview"
     monkeypatch.setattr(importer, "PROGRESS_EVERY", 50)
     monkeypatch.setattr(bulk, "BATCH_ROWS", 50)
     park = make_park()
@@ -148,7 +151,7 @@ def test_a_colleague_signs_in_and_edits_while_an_import_runs(server, monkeypatch
     outcome = {}
 
     def progress(done, total):
-        # The commit reports after each batch, the preview every 50 rows: stop
+        # The commit and the undo report after each batch, the preview every 50 rows: stop
         # once, half way, until the colleague has been answered.
         if not midway.is_set() and total // 2 <= done < total:
             midway.set()
@@ -172,8 +175,10 @@ def test_a_colleague_signs_in_and_edits_while_an_import_runs(server, monkeypatch
                 data=data,
                 file_name="大文件.xlsx",
                 commit=commit,
-                progress=progress,
+                progress=None if step == "undo" else progress,
             )
+            if step == "undo":  # the import's undo, held half way
+                import_undo(batch=outcome["result"].batch, actor=officer, progress=progress)
         finally:
             connections.close_all()
 
@@ -192,6 +197,8 @@ def test_a_colleague_signs_in_and_edits_while_an_import_runs(server, monkeypatch
     theirs.refresh_from_db()
     assert theirs.name == "同事改过的企业"
     imported = Enterprise.objects.unscoped().filter(name__startswith="并发导入").count()
-    assert imported == (ROWS if commit else 0)
+    assert imported == (ROWS if step == "commit" else 0)
     assert ImportBatch.objects.unscoped().exists() == commit
+    if step == "undo":
+        assert ImportBatch.objects.unscoped().get().status == ImportBatch.Status.UNDONE
     assert audit.audit_verify().ok
