@@ -48,7 +48,7 @@ def _set_many(obj: models.Model, many: dict | None) -> None:
 def _set_through(obj: models.Model, name: str, values, defaults: dict) -> None:
     field = obj._meta.get_field(name)
     through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_name()
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     rows = through._base_manager.filter(**{source: obj.pk})
     wanted = {getattr(value, "pk", value) for value in values}
     have = set(rows.values_list(target, flat=True))

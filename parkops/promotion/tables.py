@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core.regions import region_name
 from parkops.core.tables import BaseTable
 from parkops.promotion.models import Institution, PromotionUnit, Visit
 
@@ -17,6 +18,9 @@ class PromotionUnitTable(BaseTable):
 
 class InstitutionTable(BaseTable):
     name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
+
+    def render_region(self, value):
+        return region_name(value) or value
 
     class Meta(BaseTable.Meta):
         model = Institution

@@ -291,3 +291,23 @@ def test_a_new_visit_form_starts_with_today_the_officers_unit_and_the_officer(
     form = client.get(reverse("promotion:visit_add")).context["form"]
     assert form.initial["unit"] == unit.pk
     assert form.initial["staff"] == [officer.pk]
+
+
+def test_an_institutions_industries_are_set_and_changed_within_its_park(park, officer):
+    from django.core.exceptions import ValidationError
+
+    from parkops.core.testing import make_industry
+    from parkops.promotion.selectors import institution_industries
+
+    chips, solar = make_industry(park), make_industry(park)
+    institution = services.institution_create(
+        park=park, actor=officer, name="江苏省测试协会", kind="association", industries=[chips]
+    )
+    services.institution_update(institution=institution, actor=officer, industries=[solar])
+    shown = institution_industries(user=officer, institution=institution)
+    assert list(shown) == [solar]
+    with pytest.raises(ValidationError) as caught:
+        services.institution_update(
+            institution=institution, actor=officer, industries=[make_industry(make_park())]
+        )
+    assert "industries" in caught.value.message_dict
