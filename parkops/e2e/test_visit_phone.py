@@ -22,7 +22,7 @@ def test_an_officer_logs_a_visit_on_a_phone(phone_context):
     page.fill("input[name=purpose]", "手机登记：扩产项目对接")
     page.fill("input[name=next_step]", "报送扩产方案")
     page.fill("input[name=next_step_working_days]", "3")
-    page.click("button[type=submit]")
+    page.click("form.card button[type=submit]")
     page.wait_for_url("**/promotion/visits/*/")
     assert "手机登记：扩产项目对接" in page.content()
     visit = Visit.objects.unscoped().get(purpose="手机登记：扩产项目对接")
