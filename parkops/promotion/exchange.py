@@ -94,9 +94,14 @@ def _staff_named(park, text):
     return found
 
 
-def _visit_values(park, values: dict) -> dict:
-    if "staff" in values:
-        values = {**values, "staff": _staff_named(park, values["staff"])}
+def _visit_values(park, values: dict, actor=None) -> dict:
+    """The row's values with its staff as users; an empty staff cell on a new
+    row means the officer importing the file made the visit."""
+    if values.get("staff"):
+        return {**values, "staff": _staff_named(park, values["staff"])}
+    values = {name: value for name, value in values.items() if name != "staff"}
+    if actor is not None:
+        values["staff"] = [actor]
     return values
 
 
@@ -190,11 +195,12 @@ VISITS = declare(
             Column(
                 "staff",
                 "拜访人员",
-                required=True,
                 synonyms=("人员", "参加人员"),
-                help=_("Promotion officers of the park, by name, separated by 、."),
+                help=_(
+                    "Promotion officers of the park, by name, separated by 、; "
+                    "left empty on a new visit, the officer importing the file."
+                ),
                 export=_staff_label,
-                example="王招商",
             ),
             Column(
                 "enterprise",
@@ -205,6 +211,7 @@ VISITS = declare(
                 synonyms=("企业", "企业名称"),
                 help=_("Fill in either the enterprise or the institution, not both."),
                 export=lambda visit: _party_label(visit.enterprise),
+                example="宿迁示例科技有限公司",
                 width=30,
             ),
             Column(
@@ -232,7 +239,7 @@ VISITS = declare(
             Column("next_step_due", "下一步完成时限", kind=DATE, synonyms=("完成时限",)),
         ],
         create=lambda *, park, actor, **values: services.visit_create(
-            park=park, actor=actor, **_visit_values(park, values)
+            park=park, actor=actor, **_visit_values(park, values, actor)
         ),
         update=lambda obj, *, actor, **values: services.visit_update(
             visit=obj, actor=actor, **_visit_values(obj.park, values)

@@ -32,8 +32,8 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
-from parkops.promotion.models import PromotionUnit
-from parkops.promotion.testing import make_unit
+from parkops.promotion.models import Institution, PromotionUnit
+from parkops.promotion.testing import make_institution, make_unit
 from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,8 @@ def test_error_report_of_a_csv_with_control_characters_is_still_written(client):
 REF_MAKERS = {
     Industry: lambda park, code: make_industry(park, code=code, name=code),
     PromotionUnit: lambda park, code: make_unit(park, code=code, name=code),
+    Enterprise: lambda park, code: make_enterprise(park, name=code, uscc=code),
+    Institution: lambda park, code: make_institution(park, name=code),
 }
 
 

@@ -311,3 +311,18 @@ def test_an_institutions_industries_are_set_and_changed_within_its_park(park, of
             institution=institution, actor=officer, industries=[make_industry(make_park())]
         )
     assert "industries" in caught.value.message_dict
+
+
+def test_an_imported_visit_without_staff_is_the_importing_officers(park, officer, unit):
+    enterprise = make_enterprise(park, name="宿迁导入三号有限公司")
+    header = ["拜访日期", "招商单元", "拜访企业", "拜访事由"]
+    outcome = run_import(
+        spec=get_spec("visits"),
+        actor=officer,
+        park=park,
+        data=xlsx_bytes([header, ["2023-03-02", unit.code, enterprise.name, "对接"]]),
+        file_name="拜访.xlsx",
+        commit=True,
+    )
+    assert outcome.ok, outcome.problems
+    assert list(Visit.objects.unscoped().get(park=park).staff.all()) == [officer]
