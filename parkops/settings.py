@@ -291,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 # Background work (large imports) through django-tasks with its database
-# backend: no extra server; `manage.py db_worker` runs the queue (make run/serve
+# backend: no extra server; `manage.py run_worker` runs the queue (make run/serve
 # start it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PARKOPS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARKOPS_IMPORT_BACKGROUND_ROWS", 5000))

@@ -6,14 +6,12 @@ import time
 import django_otp
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -31,8 +29,9 @@ from parkops.accounts.forms import (
     UserCreateForm,
 )
 from parkops.accounts.models import ApiToken, Lockout, Membership, User, UserSession
-from parkops.core import audit, permissions
-from parkops.core.generic import apply_validation_error, list_rows, next_url
+from parkops.accounts.tables import UserTable
+from parkops.core import audit, generic, permissions
+from parkops.core.generic import apply_validation_error, next_url
 from parkops.core.models import AuditEntry
 
 OTP_PENDING_KEY = "parkops_otp_pending"
@@ -210,21 +209,18 @@ def token_revoke(request, pk):
 
 
 # ------------------------------------------------------ administrators' pages
-@login_required
-def user_list(request):
-    permissions.require(request.user, User, permissions.VIEW)
-    users = list_rows(selectors.user_list, request)
-    page = Paginator(users, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "users": page.object_list,
-        "q": request.GET.get("q", ""),
-        "status": request.GET.get("status", ""),
-        "filters_active": sum(1 for key in ("q", "status") if request.GET.get(key)),
-        "can_add": permissions.has_global(request.user, User, permissions.ADD),
-        "inactive_days": selectors.inactive_days(),
-    }
-    return render(request, "accounts/user_list.html", context)
+class UserListView(generic.ObjectListView):
+    """The accounts, for the system and security administrators: filters, sorting,
+    pages and exports as every register's list."""
+
+    selector = selectors.user_list
+    table_class = UserTable
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Accounts belong to no park: adding one is a role held without a park.
+        context["can_add"] = permissions.has_global(self.request.user, User, permissions.ADD)
+        return context
 
 
 @login_required

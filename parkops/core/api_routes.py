@@ -7,6 +7,7 @@ definition time, so this module must not use postponed annotations.
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from parkops.core import permissions
 from parkops.core.api_base import filter_schema, get_scoped, user_of
 
 
@@ -18,14 +19,16 @@ def add_read_routes(
     schema,
     detail_schema=None,
     prefetch_related: tuple[str, ...] = (),
-    guard=None,
 ) -> None:
     """Add ``GET path`` (operation ``<model>_list``) and ``GET path/{pk}``
     (``<model>_detail``), both scoped by ``restrict``. The list is ``selector``'s
     (the app's ``<entity>_list``: the rows, filters and order of the list page and
     the export), over all the user's parks; filters that do not validate are a 422.
     ``prefetch_related`` fetches what ``schema`` reads of each row.
-    ``guard(request)`` may raise before listing.
+
+    As on the pages: the list is a 403 for a user who may view the model
+    nowhere, and an object outside the user's scope is a 404 (audited), whether
+    they may view the model elsewhere or nowhere.
 
     Operation ids (and URL names under ``api:``) are the model's name and the
     action, as the pages' URL names are, so tests derive them from the model."""
@@ -34,15 +37,12 @@ def add_read_routes(
     query_schema = filter_schema(selector.filterset_class)
 
     def list_view(request, filters: query_schema = Query(...)):  # type: ignore[valid-type]
-        if guard is not None:
-            guard(request)
+        permissions.require(user_of(request), model, permissions.VIEW)
         data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
         queryset = selector(user=user_of(request), filters=data)
         return queryset.prefetch_related(*prefetch_related) if prefetch_related else queryset
 
     def detail_view(request, pk: int):
-        if guard is not None:
-            guard(request)
         return get_scoped(model, request, pk)
 
     list_view.__name__ = f"{name}_list"

@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from parkops.core import audit_guard, audit_seal
+from parkops.core.inserts import insert_many
 from parkops.core.models import AuditChainHead, AuditEntry
 
 logger = logging.getLogger("parkops.audit")
@@ -138,6 +139,36 @@ def record(
     """Append one audit entry. Must run inside the transaction of the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change")
+    entry = build_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        park=park,
+        before=before,
+        after=after,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+    )
+    if not _rolling_back.get():
+        _append(entry)
+    return entry
+
+
+def build_entry(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    park=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEntry:
+    """The entry ``record`` would append, not yet linked to the chain nor saved
+    (``append_many`` links and saves many at once)."""
     context = _context.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -162,8 +193,6 @@ def record(
         request_id=context.request_id,
         client_ip=_canonical_ip(context.client_ip),
     )
-    if not _rolling_back.get():
-        _append(entry)
     return entry
 
 
@@ -324,6 +353,34 @@ def _append(entry: AuditEntry) -> None:
         # After commit only: an anchor must never name an entry that was rolled back.
         seq, sealed = entry.seq, entry.hash
         transaction.on_commit(lambda: write_anchor(seq, sealed), robust=True)
+
+
+def append_many(entries: list[AuditEntry]) -> None:
+    """Link ``entries`` to the chain in order, seal them and save them in one step.
+
+    For a bulk write (an import's rows): the head is locked once, the entries
+    are inserted together and the head written back once, so the lock that
+    every other audited write waits for is held only for this short step.
+    Must run inside the transaction of the change, like ``record``.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.append_many() must run inside the transaction of the change")
+    if not entries or _rolling_back.get():
+        return
+    held = _held_head.get()
+    head = held or _lock_head()
+    every = settings.PARKOPS_AUDIT_ANCHOR_EVERY
+    for entry in entries:
+        entry.seq = head.last_seq + 1
+        entry.prev_hash = head.last_hash
+        entry.hash = entry_seal(entry)
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        if every and entry.seq % every == 0:
+            seq, sealed = entry.seq, entry.hash
+            transaction.on_commit(lambda s=seq, h=sealed: write_anchor(s, h), robust=True)
+    insert_many(AuditEntry, entries)
+    if held is None:
+        _save_head(head)
 
 
 @contextlib.contextmanager

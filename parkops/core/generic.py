@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -56,6 +57,38 @@ def list_park_id(request, filterset_class=None) -> int | None:
             raise Http404
         return chosen
     return getattr(user, "active_park_id", None)
+
+
+def served_url_names(patterns=None, namespace: str = "") -> frozenset[str]:
+    """Every namespaced URL name the project serves (``core:park_list`` ...)."""
+    if patterns is None:
+        return _served_url_names(get_resolver(get_urlconf()))
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= served_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return frozenset(names)
+
+
+_SERVED: dict[int, frozenset[str]] = {}
+
+
+def _served_url_names(resolver) -> frozenset[str]:
+    # One walk per URLconf (a test that swaps ROOT_URLCONF gets a new resolver).
+    key = id(resolver)
+    if key not in _SERVED:
+        _SERVED[key] = served_url_names(resolver.url_patterns)
+    return _SERVED[key]
+
+
+def model_url_name(model, action: str, *, namespace: str | None = None) -> str | None:
+    """``<app>:<model>_<action>``, the name of ``model``'s ``action`` page, if the
+    project serves one (else None: a register without an add page, say)."""
+    name = f"{namespace or model._meta.app_label}:{model._meta.model_name}_{action}"
+    return name if name in served_url_names() else None
 
 
 def list_rows(selector, request):
@@ -110,12 +143,22 @@ class ScopedMixin(LoginRequiredMixin):
 
     model = None
     select_related: tuple[str, ...] = ()
-    required_action = permissions.VIEW
+    # The model's page URL names follow from it (``<app>:<model>_<action>``,
+    # ``model_url_name``); a register served under another namespace names it,
+    # and one whose page for an action has another name lists it in
+    # ``url_names`` (action -> name, or None for no such page).
+    url_namespace: str | None = None
+    url_names: dict[str, str | None] = {}
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            permissions.require(request.user, self.model, self.required_action)
-        return super().dispatch(request, *args, **kwargs)
+    def url_name(self, action: str) -> str | None:
+        """The URL name of this model's ``action`` page, or None if it has none."""
+        if action in self.url_names:
+            return self.url_names[action]
+        return model_url_name(self.model, action, namespace=self.url_namespace)
+
+    def list_url(self) -> str | None:
+        name = self.url_name("list")
+        return reverse(name) if name else None
 
     def get_queryset(self):
         queryset = self.model.objects.restrict(self.request.user, permissions.VIEW)
@@ -126,6 +169,7 @@ class ScopedMixin(LoginRequiredMixin):
         meta = self.model._meta
         context["model_name"] = meta.verbose_name
         context["model_name_plural"] = meta.verbose_name_plural
+        context["list_url"] = self.list_url()
         context["can_add"] = permissions.can(
             self.request.user, self.model, permissions.ADD, active_park(self.request.user)
         )
@@ -143,8 +187,6 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "core/object_list.html"
     paginate_by = 25
     selector = None
-    create_url_name: str | None = None
-    export_url_name: str | None = None
     exchange_key: str | None = None  # the register's spreadsheet spec, if any
 
     def __init_subclass__(cls, **kwargs):
@@ -154,6 +196,13 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             cls.selector = staticmethod(selector)
             cls.model = selector.model
             cls.filterset_class = selector.filterset_class
+
+    def dispatch(self, request, *args, **kwargs):
+        # A list is refused (403) to a user who may view the model nowhere; one
+        # of their own rows is not found (404) by the detail pages instead.
+        if request.user.is_authenticated:
+            permissions.require(request.user, self.model, permissions.VIEW)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         if self.selector is None:
@@ -194,10 +243,12 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["create_url_name"] = self.create_url_name
-        context["export_url_name"] = self.export_url_name
-        # Every export comes as CSV too, at the same name with "_csv".
-        context["export_csv_url_name"] = self.export_url_name and f"{self.export_url_name}_csv"
+        context["create_url_name"] = self.url_name("add")
+        # A register of the exchange exports there (``exchange_key``); one with
+        # an export of its own (the audit log) serves ``<model>_export`` and,
+        # as CSV, ``<model>_export_csv``.
+        context["export_url_name"] = self.url_name("export")
+        context["export_csv_url_name"] = self.url_name("export_csv")
         context["exchange_key"] = self.exchange_key
         context["filters_active"] = self.filters_active()
         context["list_origin"] = list_origin(self.request, self.filterset_class)
@@ -209,9 +260,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
-    """One object; "not yours" and "doesn't exist" are the same 404."""
-
-    edit_url_name: str | None = None
+    """One object; "not yours" and "doesn't exist" are the same 404, also for a
+    user who may view the model nowhere (the attempt is audited)."""
 
     def get_object(self, queryset=None):
         try:
@@ -222,8 +272,8 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["edit_url_name"] = self.edit_url_name
-        context["can_change"] = bool(self.edit_url_name) and permissions.can(
+        context["edit_url_name"] = edit = self.url_name("edit")
+        context["can_change"] = bool(edit) and permissions.can(
             self.request.user, self.model, permissions.CHANGE, park_of(self.object)
         )
         return context
@@ -237,8 +287,6 @@ class ObjectEditView(ScopedMixin, FormView):
     """
 
     template_name = "core/object_form.html"
-    detail_url_name: str = ""
-    list_url_name: str = ""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -269,11 +317,6 @@ class ObjectEditView(ScopedMixin, FormView):
         context["object"] = self.object
         context["cancel_url"] = self.object.get_absolute_url() if self.object else self.list_url()
         return context
-
-    def list_url(self):
-        from django.urls import reverse
-
-        return reverse(self.list_url_name)
 
     def form_valid(self, form):
         try:

@@ -484,6 +484,7 @@ class ImportJob(ParkScopedModel):
     class Mode(models.TextChoices):
         PREVIEW = "preview", _("preview")
         COMMIT = "commit", _("commit")
+        UNDO = "undo", _("undo")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

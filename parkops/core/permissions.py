@@ -346,7 +346,9 @@ def deny(message=None) -> NoReturn:
     and both record the attempt in the audit trail (``audit.record_denied``).
     A record outside the user's scope is not refused but not found (404, by
     ``generic.get_scoped_or_404``), so that "not yours" and "doesn't exist" read
-    the same; input that breaks a business rule is a ``ValidationError``.
+    the same, even for a user who may view the model in no park; a list or an
+    export of such a model is refused (403). Input that breaks a business rule
+    is a ``ValidationError``.
     """
     raise PermissionDenied(message or _("You do not have permission to do this."))
 

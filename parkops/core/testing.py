@@ -145,6 +145,9 @@ class Endpoint:
     query: Callable | None = None  # the object named in the query string, not the path
     data: Callable | None = None  # (park) -> the body of a write
     detail_name: str = ""  # for an API write: the route that names the object
+    # (park, user) -> an object ``user`` may act on, where ``make``'s is no one's
+    # they could (a batch is undone only by whoever imported it)
+    make_own: Callable | None = None
 
     @property
     def id(self) -> str:
@@ -309,6 +312,13 @@ class RegisterTestCase(TestCase):
         response = self.client.get(self.url(self.declaration.list_url))
         self.assertEqual(response.status_code, 403)
 
+    def test_detail_without_role_is_404_and_audited(self):
+        # Lists say "not for you" (403); one object reads as "doesn't exist".
+        sign_in(self.client, self.nobody)
+        response = self.client.get(self.url(self.declaration.detail_url, self.own))
+        self.assertEqual(response.status_code, 404)
+        self.assertTrue(audit_entries(self.own, action=AuditEntry.Action.DENIED).exists())
+
     def test_anonymous_is_sent_to_login(self):
         response = self.client.get(self.url(self.declaration.list_url))
         self.assertEqual(response.status_code, 302)
@@ -345,6 +355,13 @@ class RegisterTestCase(TestCase):
             reverse(self.declaration.api_detail, args=[self.foreign.pk]), self.reader
         )
         self.assertEqual(response.status_code, 404)
+
+    def test_api_list_without_role_is_403_and_detail_404(self):
+        self.assertEqual(
+            self.api_get(reverse(self.declaration.api_list), self.nobody).status_code, 403
+        )
+        detail = reverse(self.declaration.api_detail, args=[self.own.pk])
+        self.assertEqual(self.api_get(detail, self.nobody).status_code, 404)
 
     def test_api_without_credentials_is_401(self):
         response = self.client.get(reverse(self.declaration.api_list))
@@ -502,11 +519,11 @@ def alliance_of(park) -> Alliance:
     return make_alliance([park])
 
 
-def make_batch(park):
+def make_batch(park, actor=None):
     return ImportBatch.objects.create(
         park=park,
         register="industries",
-        actor=make_user(),
+        actor=actor or make_user(),
         file_name=f"{park.code}.xlsx",
         sha256="0" * 64,
     )
@@ -542,7 +559,15 @@ declare(
         make=make_batch,
         namespace="exchange",
         text_of=_file_name,
-        endpoints=(Endpoint("exchange:importbatch_undo", make_batch, "post", method="post"),),
+        endpoints=(
+            Endpoint(
+                "exchange:importbatch_undo",
+                make_batch,
+                "post",
+                method="post",
+                make_own=lambda park, user: make_batch(park, actor=user),
+            ),
+        ),
         exempt={"api:importbatch_undo": "POST on a scoped batch (enterprises test_exchange_api)"},
     )
 )
@@ -559,6 +584,8 @@ declare_endpoints(
         "api:auditentry_detail": "not park data; audit administrators only (test_audit)",
         "exchange:importjob_detail": "the uploader's own job only (test_exchange_jobs)",
         "exchange:importjob_commit": "the uploader's own job only (test_exchange_jobs)",
+        "api:importjob_detail": "the uploader's own job only (test_exchange_jobs)",
+        "api:importjob_commit": "the uploader's own job only (test_exchange_jobs)",
         "exchange:template": "the active park's own choices only (test_exchange)",
         "exchange:import": "imports into the active park only (test_exchange)",
         "exchange:import_commit": "the uploader's own held file only (test_exchange)",

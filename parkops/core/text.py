@@ -4,11 +4,14 @@ times as users see them (China Standard Time)."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import RE_HANS as _HAN_RUN
+from pypinyin.seg.simpleseg import simple_seg as _split_runs
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
 
@@ -21,13 +24,27 @@ def mask_phone(value: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of ``name`` in lower case, for search (szyy → 苏州...)."""
-    syllables = lazy_pinyin(name or "", errors="default")
-    full = _NON_ALNUM.sub("", "".join(syllables).lower())
-    initials = _NON_ALNUM.sub(
-        "", "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")).lower()
+@functools.lru_cache(maxsize=65536)
+def _run_pinyin(run: str) -> tuple[str, str]:
+    return (
+        "".join(lazy_pinyin(run, errors="default")),
+        "".join(lazy_pinyin(run, style=Style.FIRST_LETTER, errors="default")),
     )
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of ``name`` in lower case, for search (szyy → 苏州...).
+
+    pypinyin reads a name run by run of Chinese characters (its phrase
+    dictionary then decides 重庆 → chongqing within the run) and keeps
+    anything else as written; each run's reading is kept, so an import of
+    thousands of names that share runs (科技有限公司) reads each run once.
+    """
+    runs = [
+        _run_pinyin(run) if _HAN_RUN.match(run) else (run, run) for run in _split_runs(name or "")
+    ]
+    full = _NON_ALNUM.sub("", "".join(run[0] for run in runs).lower())
+    initials = _NON_ALNUM.sub("", "".join(run[1] for run in runs).lower())
     return full, initials
 
 

@@ -43,14 +43,12 @@ def park_switch(request):
 class ParkListView(generic.ObjectListView):
     selector = selectors.park_list
     table_class = ParkTable
-    create_url_name = "core:park_add"
     exchange_key = "parks"
 
 
 class ParkEditView(generic.ObjectEditView):
     model = Park
     form_class = ParkForm
-    list_url_name = "core:park_list"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -67,13 +65,10 @@ class ParkEditView(generic.ObjectEditView):
 class ParkDetailView(generic.ObjectDetailView):
     model = Park
     template_name = "core/park_detail.html"
-    edit_url_name = "core:park_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["alliances"] = Alliance.objects.restrict(self.request.user).filter(
-            members=self.object
-        )
+        context["alliances"] = selectors.park_alliances(user=self.request.user, park=self.object)
         return context
 
 
@@ -90,14 +85,13 @@ class AllianceDetailView(generic.ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["member_parks"] = self.object.members.order_by("id")
+        context["member_parks"] = selectors.alliance_members(alliance=self.object)
         return context
 
 
 class IndustryListView(generic.ObjectListView):
     selector = selectors.industry_list
     table_class = IndustryTable
-    create_url_name = "core:industry_add"
     exchange_key = "industries"
 
 
@@ -105,12 +99,11 @@ class IndustryDetailView(generic.ObjectDetailView):
     model = Industry
     template_name = "core/industry_detail.html"
     select_related = ("parent", "park")
-    edit_url_name = "core:industry_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["children"] = Industry.objects.restrict(self.request.user).filter(
-            parent=self.object
+        context["children"] = selectors.industry_children(
+            user=self.request.user, industry=self.object
         )
         return context
 
@@ -118,7 +111,6 @@ class IndustryDetailView(generic.ObjectDetailView):
 class IndustryEditView(generic.ObjectEditView):
     model = Industry
     form_class = IndustryForm
-    list_url_name = "core:industry_list"
 
     def create(self, form, park):
         return services.industry_create(park=park, actor=self.request.user, **form.cleaned_data)
@@ -130,7 +122,6 @@ class IndustryEditView(generic.ObjectEditView):
 class AuditEntryListView(generic.ObjectListView):
     selector = selectors.audit_entry_list
     table_class = AuditEntryTable
-    export_url_name = "core:auditentry_export"
 
     def get_table_kwargs(self):
         return {"reader": AuditReader(self.request.user)}

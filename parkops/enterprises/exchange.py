@@ -91,6 +91,8 @@ ENTERPRISES = declare(
         update=lambda obj, *, actor, **values: services.enterprise_update(
             enterprise=obj, actor=actor, **values
         ),
+        prepare=services.enterprise_fields,
+        check=services.enterprise_check,
         select_related=("industry",),
         selector=enterprise_list,
         extra={"normalise_key": normalise, "fallback_key": "name"},

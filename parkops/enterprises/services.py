@@ -29,8 +29,11 @@ ENTERPRISE_FIELDS = (
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 
 
-def _prepared(fields: dict) -> dict:
-    """Only the allowed fields, with the credit code normalised and search keys set."""
+def enterprise_fields(fields: dict) -> dict:
+    """Only the allowed fields, with the credit code normalised and search keys set.
+
+    All that the create and update services add to the shared write path: the
+    import of many rows prepares them with this and writes them in bulk."""
     from parkops.core.text import pinyin_keys
 
     data = {name: value for name, value in fields.items() if name in ENTERPRISE_FIELDS}
@@ -60,20 +63,24 @@ def _check_commissioner(enterprise: Enterprise, before: Enterprise | None) -> No
         )
 
 
+# The rule the services add to the shared write path (imports apply it too).
+enterprise_check = _check_commissioner
+
+
 def enterprise_create(*, park, actor, **fields) -> Enterprise:
     """Register an enterprise (or prospect) in ``park``."""
     return services.object_create(
         model=Enterprise,
         park=park,
         actor=actor,
-        fields=_prepared(fields),
+        fields=enterprise_fields(fields),
         check=_check_commissioner,
     )
 
 
 def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
     return services.object_update(
-        obj=enterprise, actor=actor, fields=_prepared(fields), check=_check_commissioner
+        obj=enterprise, actor=actor, fields=enterprise_fields(fields), check=_check_commissioner
     )
 
 

@@ -14,7 +14,6 @@ from parkops.enterprises.tables import EnterpriseTable
 class EnterpriseListView(generic.ObjectListView):
     selector = selectors.enterprise_list
     table_class = EnterpriseTable
-    create_url_name = "enterprises:enterprise_add"
     exchange_key = "enterprises"
 
 
@@ -22,7 +21,6 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     model = Enterprise
     template_name = "enterprises/enterprise_detail.html"
     select_related = ("industry", "commissioner", "park")
-    edit_url_name = "enterprises:enterprise_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -44,7 +42,6 @@ class EnterpriseDetailView(generic.ObjectDetailView):
 class EnterpriseEditView(generic.ObjectEditView):
     model = Enterprise
     form_class = EnterpriseForm
-    list_url_name = "enterprises:enterprise_list"
 
     def create(self, form, park):
         return services.enterprise_create(park=park, actor=self.request.user, **form.cleaned_data)

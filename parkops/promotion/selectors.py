@@ -30,6 +30,16 @@ def promotion_unit_list(*, user, filters=None, park_id=None) -> QuerySet:
     )
 
 
+def promotion_unit_children(*, user, unit) -> QuerySet:
+    """The units directly under ``unit`` that ``user`` may view."""
+    return PromotionUnit.objects.restrict(user).filter(parent=unit)
+
+
+def promotion_unit_members(*, unit) -> QuerySet:
+    """The members of ``unit``, by user name."""
+    return unit.members.order_by("username")
+
+
 def promotion_structure(*, user, park_id) -> list[dict]:
     """``park_id``'s units as a tree (office → bureaus, centres, teams), each node
     ``{"unit", "members", "children"}``, roots and children in code order. Two

@@ -21,7 +21,6 @@ from parkops.promotion.tables import InstitutionTable, PromotionUnitTable, Visit
 class PromotionUnitListView(generic.ObjectListView):
     selector = selectors.promotion_unit_list
     table_class = PromotionUnitTable
-    create_url_name = "promotion:promotionunit_add"
     exchange_key = "promotion-units"
 
 
@@ -49,21 +48,19 @@ class PromotionUnitDetailView(generic.ObjectDetailView):
     model = PromotionUnit
     template_name = "promotion/promotionunit_detail.html"
     select_related = ("parent", "head", "park")
-    edit_url_name = "promotion:promotionunit_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["children"] = PromotionUnit.objects.restrict(self.request.user).filter(
-            parent=self.object
+        context["children"] = selectors.promotion_unit_children(
+            user=self.request.user, unit=self.object
         )
-        context["members"] = self.object.members.order_by("username")
+        context["members"] = selectors.promotion_unit_members(unit=self.object)
         return context
 
 
 class PromotionUnitEditView(generic.ObjectEditView):
     model = PromotionUnit
     form_class = PromotionUnitForm
-    list_url_name = "promotion:promotionunit_list"
 
     def create(self, form, park):
         return services.unit_create(park=park, actor=self.request.user, **form.cleaned_data)
@@ -76,7 +73,6 @@ class PromotionUnitEditView(generic.ObjectEditView):
 class InstitutionListView(generic.ObjectListView):
     selector = selectors.institution_list
     table_class = InstitutionTable
-    create_url_name = "promotion:institution_add"
     exchange_key = "institutions"
 
 
@@ -84,7 +80,6 @@ class InstitutionDetailView(generic.ObjectDetailView):
     model = Institution
     template_name = "promotion/institution_detail.html"
     select_related = ("park",)
-    edit_url_name = "promotion:institution_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -105,7 +100,6 @@ class InstitutionDetailView(generic.ObjectDetailView):
 class InstitutionEditView(generic.ObjectEditView):
     model = Institution
     form_class = InstitutionForm
-    list_url_name = "promotion:institution_list"
 
     def create(self, form, park):
         return services.institution_create(park=park, actor=self.request.user, **form.cleaned_data)
@@ -159,7 +153,6 @@ def institution_contact_phone(request, pk):
 class VisitListView(generic.ObjectListView):
     selector = selectors.visit_list
     table_class = VisitTable
-    create_url_name = "promotion:visit_add"
     exchange_key = "visits"
 
 
@@ -167,7 +160,6 @@ class VisitDetailView(generic.ObjectDetailView):
     model = Visit
     template_name = "promotion/visit_detail.html"
     select_related = ("unit", "enterprise", "institution", "next_step_owner", "park")
-    edit_url_name = "promotion:visit_edit"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,7 +170,6 @@ class VisitDetailView(generic.ObjectDetailView):
 class VisitEditView(generic.ObjectEditView):
     model = Visit
     form_class = VisitForm
-    list_url_name = "promotion:visit_list"
 
     def create(self, form, park):
         return services.visit_create(park=park, actor=self.request.user, **form.cleaned_data)

@@ -173,7 +173,7 @@ def test_a_sheet_of_formatted_empty_rows_is_not_counted_against_the_limit(park, 
 
 
 def test_the_import_page_reads_an_upload_once(client, park, officer, monkeypatch):
-    from parkops.core.exchange import importer, views
+    from parkops.core.exchange import importer, services
 
     calls = []
 
@@ -181,7 +181,7 @@ def test_the_import_page_reads_an_upload_once(client, park, officer, monkeypatch
         calls.append(name)
         return read_table(data, name)
 
-    monkeypatch.setattr(views, "read_table", counted)
+    monkeypatch.setattr(services, "read_table", counted)
     monkeypatch.setattr(importer, "read_table", counted)
     response = page_preview(client, officer, xlsx_bytes(rows(2)), "企业.xlsx")
     assert response.context["outcome"].counts["create"] == 2

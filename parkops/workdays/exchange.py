@@ -39,6 +39,11 @@ OVERRIDES = declare(
         update=lambda obj, *, actor, **values: services.override_update(
             override=obj, actor=actor, **values
         ),
+        # The services add one rule to the shared write path, one override per
+        # day, which the import settles by matching rows by day.
+        prepare=lambda values: {
+            name: value for name, value in values.items() if name in services.OVERRIDE_FIELDS
+        },
         selector=calendar_override_list,
         # The importer matches keys as text: a date cell and a stored date both
         # become "2027-10-01".

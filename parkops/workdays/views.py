@@ -73,7 +73,6 @@ def calendar_month(request):
 class CalendarOverrideEditView(generic.ObjectEditView):
     model = CalendarOverride
     form_class = CalendarOverrideForm
-    list_url_name = "workdays:calendaroverride_list"
 
     def create(self, form, park):
         return services.override_create(park=park, actor=self.request.user, **form.cleaned_data)

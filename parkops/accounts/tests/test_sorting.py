@@ -37,7 +37,8 @@ def ours(names):
 def listed(client, **params) -> list[str]:
     response = client.get(reverse("accounts:user_list"), params)
     assert response.status_code == 200
-    return [user.full_name or user.username for user in response.context["users"]]
+    rows = response.context["table"].page.object_list
+    return [row.record.full_name or row.record.username for row in rows]
 
 
 def test_users_sort_by_pinyin_of_their_names_in_the_list(client, admin):

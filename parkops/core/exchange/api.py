@@ -8,13 +8,12 @@ from django.http import Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from parkops.core import permissions
 from parkops.core.api_base import get_scoped, resolve_park, user_of
 from parkops.core.api_routes import add_read_routes
-from parkops.core.exchange import services
-from parkops.core.exchange.importer import Outcome, run_import
+from parkops.core.exchange import jobs, services
+from parkops.core.exchange.importer import Outcome
 from parkops.core.exchange.spec import get_spec
-from parkops.core.models import ImportBatch
+from parkops.core.models import ImportBatch, ImportJob
 from parkops.core.selectors import import_batch_list
 
 router = Router(tags=["imports"])
@@ -80,29 +79,86 @@ def _spec(register: str):
         raise Http404 from error
 
 
-@router.post("/imports/{register_key}/preview", response=ImportOut, operation_id="import_preview")
+class ImportJobOut(Schema):
+    """A background preview, commit or undo; poll it until ``status`` is done."""
+
+    id: int
+    mode: str
+    status: str
+    token: str | None = None
+    done: int
+    total: int
+    result: dict | None = None  # the preview's or commit's outcome, when done
+    batch_id: int | None = None
+
+
+def _job_out(job) -> dict:
+    done, total = jobs.read_progress(job)
+    return {
+        "id": job.pk,
+        "mode": job.mode,
+        "status": job.status,
+        "token": job.token or None,
+        "done": done,
+        "total": total,
+        "result": job.result,
+        "batch_id": job.batch_id,
+    }
+
+
+@router.post(
+    "/imports/{register_key}/preview",
+    response={200: ImportOut, 202: ImportJobOut},
+    operation_id="import_preview",
+)
 def import_preview(
     request, register_key: str, file: UploadedFile = File(...), park: int | None = None
 ):
-    """Upload a spreadsheet; nothing is saved. Commit the returned token when ``ok``."""
-    register = register_key
-    spec = _spec(register)
+    """Upload a spreadsheet; nothing is saved. Commit the returned token when ``ok``.
+
+    A file above the background threshold (as on the import page) is previewed
+    by a background job instead: the answer is 202 with the job, to poll at
+    ``/import-jobs/{id}`` and, once its result is ``ok``, to commit there.
+    """
+    spec = _spec(register_key)
     target = resolve_park(request, park, spec.model)
-    data = file.read()
-    outcome = run_import(
-        spec=spec,
-        actor=user_of(request),
-        park=target,
-        data=data,
-        file_name=file.name,
-        commit=False,
+    preview = services.import_preview(
+        spec=spec, actor=user_of(request), park=target, data=file.read(), file_name=file.name
     )
-    token = None
-    if not outcome.file_errors:
-        token = services.upload_hold(
-            data=data, file_name=file.name, user=user_of(request), park=target, register=register
-        )
-    return _out(outcome, token)
+    if preview.job is not None:
+        return Status(202, _job_out(preview.job))
+    return _out(preview.outcome, preview.token)
+
+
+def _own_job(request, pk: int):
+    job = get_scoped(ImportJob, request, pk)
+    if job.actor_id != user_of(request).pk:
+        raise Http404
+    return job
+
+
+@router.get(
+    "/import-jobs/{pk}",
+    response=ImportJobOut,
+    operation_id="importjob_detail",
+    url_name="importjob_detail",
+)
+def import_job_detail(request, pk: int):
+    """A background job of the caller's: its progress, then its result."""
+    return _job_out(_own_job(request, pk))
+
+
+@router.post(
+    "/import-jobs/{pk}/commit",
+    response={202: ImportJobOut},
+    operation_id="importjob_commit",
+    url_name="importjob_commit",
+)
+def import_job_commit(request, pk: int):
+    """Commit what a background preview showed, in the background too (a second
+    call answers with the commit already under way)."""
+    job = jobs.job_commit(preview=_own_job(request, pk), actor=user_of(request))
+    return Status(202, _job_out(job))
 
 
 @router.post(
@@ -119,27 +175,27 @@ def import_commit(request, register_key: str, payload: CommitIn):
     return Status(200 if outcome.batch else 422, _out(outcome, payload.token))
 
 
-def _batches_visible(request):
-    if not permissions.can(user_of(request), ImportBatch, permissions.VIEW):
-        permissions.deny()
-
-
 add_read_routes(
     router,
     path="/import-batches",
     selector=import_batch_list,
     schema=ImportBatchOut,
-    guard=_batches_visible,
 )
 
 
 @router.post(
     "/import-batches/{pk}/undo",
-    response=ImportBatchOut,
+    response={200: ImportBatchOut, 202: ImportJobOut},
     operation_id="importbatch_undo",
     url_name="importbatch_undo",
 )
 def import_batch_undo(request, pk: int):
-    """Undo a whole batch while none of its records changed since (422 otherwise)."""
+    """Undo a whole batch while none of its records changed since (422 otherwise).
+
+    A batch above the background threshold is undone by a background job: the
+    answer is 202 with the job, to poll at ``/import-jobs/{id}``."""
     batch = get_scoped(ImportBatch, request, pk)
-    return services.import_undo(batch=batch, actor=user_of(request))
+    batch, job = services.undo_request(batch=batch, actor=user_of(request))
+    if job is not None:
+        return Status(202, _job_out(job))
+    return batch

@@ -1,10 +1,15 @@
 """Import: read, match, validate through the register's services, preview or commit.
 
-Preview and commit are the same code: the whole file is applied inside one
-transaction, row by row through the register's services (so every rule a form
-enforces applies to a spreadsheet too), and then rolled back for a preview or
-when any row failed. What the preview shows is exactly what the commit does,
-and a commit writes all rows or none.
+Preview and commit are the same code, so what the preview shows is exactly what
+the commit does, and a commit writes all rows or none. Two ways to run it:
+
+- a register with ``RegisterSpec.prepare`` (its services add nothing to the
+  shared write path but preparing the fields) is validated row by row as
+  unsaved objects, with no writes and no per-row queries, and committed in
+  short batches (``exchange.bulk``): nobody waits for the import;
+- any other register (promotion units, whose rows may name a parent row above
+  them) is applied inside one transaction, row by row through its services,
+  and rolled back for a preview or when any row failed.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from parkops.core import audit, permissions
+from parkops.core.exchange import bulk
 from parkops.core.exchange import refs as ref_cells
 from parkops.core.exchange import values as v
 from parkops.core.exchange.headers import header_key, unit_in_header
@@ -414,6 +420,22 @@ def run_import(
             first_row_of_key.setdefault(match_key, row)
         parsed.append((row, key, values, problems))
 
+    if bulk_capable(spec):
+        return _run_bulk(
+            spec,
+            actor,
+            park,
+            parsed,
+            layout,
+            outcome,
+            normalise,
+            fallback,
+            commit,
+            progress,
+            data,
+            file_name,
+            started,
+        )
     done: dict[str, object] = {}
     try:
         with _import_transaction(commit):
@@ -480,6 +502,121 @@ def run_import(
             )
     except _Abort:
         pass
+    return outcome
+
+
+def bulk_capable(spec) -> bool:
+    # A register whose rows may name other rows of the same file (a unit's parent
+    # listed above it) needs each parent saved before its child: row by row.
+    return spec.prepare is not None and not any(
+        column.kind == REF and column.ref_model is spec.model for column in spec.columns
+    )
+
+
+def _new_problems(found: list[Problem], known: list[Problem]) -> list[Problem]:
+    """Of ``found``, those not already said by ``known`` (a column that already
+    has a problem keeps only its first)."""
+    spoiled = {problem.column for problem in known}
+    messages = {problem.message for problem in known}
+    return [
+        problem
+        for problem in found
+        if (problem.column and problem.column not in spoiled)
+        or (not problem.column and problem.message not in messages)
+    ]
+
+
+def _run_bulk(
+    spec,
+    actor,
+    park,
+    parsed,
+    layout,
+    outcome,
+    normalise,
+    fallback,
+    commit,
+    progress,
+    data,
+    file_name,
+    started,
+) -> Outcome:
+    """The import of a bulk-capable register (``exchange.bulk``): validation with
+    no writes and no per-row queries; a commit in short batches."""
+    model = spec.model
+    may_add = permissions.can(actor, model, permissions.ADD, park)
+    may_change = permissions.can(actor, model, permissions.CHANGE, park)
+    # Outside any transaction: a preview takes no lock at all.
+    existing = _existing_records(spec, actor, park, parsed, normalise, fallback)
+    key_of_column = {column.key: column_letter(i) for i, column in layout.columns.items()}
+    relations = bulk.relation_names(model)
+    writes: list[bulk.Write] = []
+    total = len(parsed)
+    for done_rows, (row, key, values, problems) in enumerate(parsed):
+        if progress is not None and done_rows % PROGRESS_EVERY == 0:
+            progress(done_rows, total)
+        result = RowResult(row=row, action=ERROR, key=key, problems=problems)
+        outcome.rows.append(result)
+        if not key and fallback:
+            key = f"{fallback}:{v.text(values.get(fallback))}"
+        current = existing.get(key)
+        if not (may_add if current is None else may_change):
+            permissions.deny()
+        # A column that could not be read keeps the record's value (or the
+        # default), and its own problem: nothing more is said about it.
+        spoiled = {problem.column for problem in problems}
+        fields = spec.prepare(
+            {
+                name: value
+                for name, value in values.items()
+                if key_of_column.get(name) not in spoiled
+            }
+        )
+        obj = bulk.build(spec, park, current, fields)
+        skip = relations + [name for name, letter in key_of_column.items() if letter in spoiled]
+        error = bulk.validate(actor, obj, current, skip, spec.check)
+        if error is not None:
+            result.problems.extend(
+                _new_problems(_problems_from(error, spec, layout, row), problems)
+            )
+        if result.problems:
+            continue
+        if current is None:
+            result.action = CREATE
+            writes.append(bulk.Write(row=row, action=CREATE, obj=obj, before=None))
+            continue
+        before = audit.snapshot(current)
+        if audit.snapshot(obj) == before:
+            result.action = UNCHANGED
+            continue
+        result.action = UPDATE
+        writes.append(bulk.Write(row=row, action=UPDATE, obj=obj, before=before))
+    if progress is not None:
+        progress(total, total)
+    if not (commit and outcome.ok):
+        return outcome
+    try:
+        outcome.batch = bulk.commit(
+            spec=spec,
+            actor=actor,
+            park=park,
+            writes=writes,
+            counts=outcome.counts,
+            file_name=file_name,
+            data=data,
+            started=started,
+            progress=progress,
+        )
+    except bulk.CommitFailed as failure:
+        error = failure.__cause__
+        detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        outcome.file_errors.append(
+            _(
+                "The import failed while writing and was rolled back; nothing was "
+                "imported. %(detail)s"
+            )
+            % {"detail": detail}
+        )
     return outcome
 
 

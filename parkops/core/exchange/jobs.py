@@ -1,8 +1,9 @@
 """Large imports in the background (django-tasks, database backend).
 
-Above PARKOPS_IMPORT_BACKGROUND_ROWS rows, the preview and the commit run as
-tasks picked up by `manage.py db_worker`; the page follows the job's progress
-and survives a reload. The commit is still one transaction: all rows or none.
+Above PARKOPS_IMPORT_BACKGROUND_ROWS rows, the preview, the commit and the
+undo run as tasks picked up by `manage.py run_worker`; the page (or an API
+client) follows the job's progress, which survives a reload. The commit is
+still all rows or none (``exchange.bulk``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from parkops.core import audit
+from parkops.core import audit, permissions
 from parkops.core.exchange import services
 from parkops.core.exchange.importer import Outcome, run_import
 from parkops.core.exchange.spec import get_spec
@@ -56,8 +57,10 @@ def outcome_summary(outcome: Outcome) -> dict:
     }
 
 
-def job_start(*, token: str, actor, park, register: str, file_name: str, mode: str, rows: int):
-    """Queue a background preview or commit of a held upload."""
+def job_start(
+    *, token: str, actor, park, register: str, file_name: str, mode: str, rows: int, batch=None
+):
+    """Queue a background preview or commit of a held upload, or the undo of ``batch``."""
     with transaction.atomic():
         job = ImportJob.objects.create(
             park=park,
@@ -67,6 +70,7 @@ def job_start(*, token: str, actor, park, register: str, file_name: str, mode: s
             file_name=file_name[:255],
             mode=mode,
             total_rows=rows,
+            batch=batch,
         )
         audit.record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, after={"mode": mode})
         # The database backend stores the task in this same transaction: the job
@@ -75,10 +79,39 @@ def job_start(*, token: str, actor, park, register: str, file_name: str, mode: s
     return job
 
 
+def job_commit(*, preview: ImportJob, actor) -> ImportJob:
+    """Queue the commit of what a background preview showed; a second request
+    (a double click, a reload) gets the commit already under way."""
+    if preview.actor_id != actor.pk or preview.mode != ImportJob.Mode.PREVIEW:
+        permissions.deny()
+    if not (preview.result or {}).get("ok"):
+        permissions.deny()
+    started = (
+        ImportJob.objects.restrict(actor)
+        .filter(park=preview.park, token=preview.token, mode=ImportJob.Mode.COMMIT)
+        .exclude(status=ImportJob.Status.FAILED)
+        .first()
+    )
+    if started is not None:
+        return started
+    return job_start(
+        token=preview.token,
+        actor=actor,
+        park=preview.park,
+        register=preview.register,
+        file_name=preview.file_name,
+        mode=ImportJob.Mode.COMMIT,
+        rows=preview.total_rows,
+    )
+
+
 @task()
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)
     ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    if job.mode == ImportJob.Mode.UNDO:
+        _run_undo(job)
+        return
     try:
         data, meta = services.upload_load(token=job.token, user=job.actor, register=job.register)
         outcome = run_import(
@@ -97,6 +130,33 @@ def run_job(job_id: int) -> None:
             result=outcome_summary(outcome),
             batch=outcome.batch,
             finished_at=timezone.now(),
+        )
+    except Exception as error:
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            result={"error": str(error)[:500]},
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        _progress_path(job.pk).unlink(missing_ok=True)
+
+
+def _run_undo(job: ImportJob) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        try:
+            services.import_undo(
+                batch=job.batch,
+                actor=job.actor,
+                progress=lambda done, total: write_progress(job.pk, done, total),
+            )
+            result = {"ok": True, "file_errors": []}
+        except ValidationError as error:  # a record changed since: refused, nothing undone
+            result = {"ok": False, "file_errors": error.messages}
+        ImportJob.objects.unscoped().filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE, result=result, finished_at=timezone.now()
         )
     except Exception as error:
         ImportJob.objects.unscoped().filter(pk=job.pk).update(

@@ -83,7 +83,7 @@ ALLIANCES = declare(
             Column(
                 "members",
                 "成员园区",
-                export=lambda a: "、".join(p.name for p in a.members.order_by("id")),
+                export=lambda a: "、".join(p.name for p in a.members.all()),
                 width=80,
             ),
         ],

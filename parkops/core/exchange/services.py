@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
-from parkops.core.exchange.importer import Outcome, run_import
+from parkops.core.exchange import bulk
+from parkops.core.exchange.importer import Outcome, bulk_capable, run_import
+from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
-from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
 from parkops.core.services import object_update
 
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -70,20 +73,90 @@ def purge_stale_uploads() -> None:
             path.unlink(missing_ok=True)
 
 
+@dataclass
+class Preview:
+    """What an upload gave: the preview itself (``outcome``, with the ``token``
+    that commits it), or the background ``job`` that is making it."""
+
+    outcome: Outcome | None = None
+    token: str | None = None
+    job: ImportJob | None = None
+
+
+def import_preview(*, spec, actor, park, data: bytes, file_name: str) -> Preview:
+    """Preview an upload for pages and the API alike: now, or, above
+    PARKOPS_IMPORT_BACKGROUND_ROWS rows, as a background job (the file is read
+    once either way); a file that can be committed is held for the commit."""
+    from parkops.core.exchange import jobs
+
+    # Read once: the rows decide between a preview now and one in the
+    # background, and the same rows (or the refusal) make this preview.
+    try:
+        table = read_table(data, file_name)
+        rows = len(table.rows)
+    except FileError as error:
+        table, rows = error, 0
+    if rows > settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+        token = upload_hold(
+            data=data, file_name=file_name, user=actor, park=park, register=spec.key
+        )
+        job = jobs.job_start(
+            token=token,
+            actor=actor,
+            park=park,
+            register=spec.key,
+            file_name=file_name,
+            mode=ImportJob.Mode.PREVIEW,
+            rows=rows,
+        )
+        return Preview(job=job, token=token)
+    outcome = run_import(
+        spec=spec,
+        actor=actor,
+        park=park,
+        data=data,
+        file_name=file_name,
+        commit=False,
+        table=table,
+    )
+    token = None
+    if not outcome.file_errors:
+        token = upload_hold(
+            data=data, file_name=file_name, user=actor, park=park, register=spec.key
+        )
+    return Preview(outcome=outcome, token=token)
+
+
 def import_commit(*, token: str, actor, register: str) -> Outcome:
     """Commit a held upload (all rows or none); the held file is deleted on success."""
     from parkops.core.models import Park
 
-    data, meta = upload_load(token=token, user=actor, register=register)
+    held, claimed = upload_dir() / f"{token}.bin", upload_dir() / f"{token}.committing"
+    try:
+        data, meta = upload_load(token=token, user=actor, register=register)
+    except ValidationError:
+        if claimed.exists():  # the token's form was checked by upload_load
+            raise ValidationError(_("This file is being imported already.")) from None
+        raise
     park = Park.objects.get(pk=meta["park"])
-    outcome = run_import(
-        spec=get_spec(register),
-        actor=actor,
-        park=park,
-        data=data,
-        file_name=meta["file"],
-        commit=True,
-    )
+    # The commit claims the held file: a second commit of it (a double click)
+    # is refused instead of running beside the first, which no lock serialises
+    # now that a commit writes in short batches.
+    try:
+        held.rename(claimed)
+    except FileNotFoundError as error:
+        raise ValidationError(_("This file is being imported already.")) from error
+    try:
+        outcome = run_import(
+            spec=get_spec(register),
+            actor=actor,
+            park=park,
+            data=data,
+            file_name=meta["file"],
+            commit=True,
+        )
+    finally:
+        claimed.rename(held)
     if outcome.batch is not None:
         upload_discard(token)
     return outcome
@@ -94,15 +167,55 @@ def _restorable(before: dict, model) -> dict:
     return {k: v for k, v in before.items() if k not in ("id", "park_id") and k not in many}
 
 
-def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
-    """Undo a whole batch, if none of its objects changed since; otherwise refuse,
-    naming the rows whose objects changed."""
-    spec = get_spec(batch.register)
-    model = spec.model
+def _refuse_undo(batch: ImportBatch, actor) -> None:
     # Undo deletes what the import created: only the person who imported may do
     # it (no role deletes register rows otherwise).
     if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
         permissions.deny(_("Only the person who imported a file may undo it."))
+    if batch.status == ImportBatch.Status.UNDONE:
+        raise ValidationError(_("This import was already undone."))
+
+
+def undo_request(*, batch: ImportBatch, actor) -> tuple[ImportBatch, ImportJob | None]:
+    """Undo ``batch`` now, or, above PARKOPS_IMPORT_BACKGROUND_ROWS rows, as a
+    background job with progress like an import's (pages and API alike).
+    Returns the batch and the job, if one was started (or is already running)."""
+    from parkops.core.exchange import jobs
+
+    _refuse_undo(batch, actor)
+    rows = batch.created_count + batch.updated_count
+    if rows <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+        return import_undo(batch=batch, actor=actor), None
+    running = (
+        ImportJob.objects.restrict(actor)
+        .filter(park=batch.park, batch=batch, mode=ImportJob.Mode.UNDO)
+        .exclude(status=ImportJob.Status.FAILED)
+        .first()
+    )
+    if running is not None:
+        return batch, running
+    job = jobs.job_start(
+        token="",
+        actor=actor,
+        park=batch.park,
+        register=batch.register,
+        file_name=batch.file_name,
+        mode=ImportJob.Mode.UNDO,
+        rows=rows,
+        batch=batch,
+    )
+    return batch, job
+
+
+def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
+    """Undo a whole batch, if none of its objects changed since; otherwise refuse,
+    naming the rows whose objects changed. ``progress(done, total)`` as for an import."""
+    spec = get_spec(batch.register)
+    model = spec.model
+    _refuse_undo(batch, actor)
+    if bulk_capable(spec):
+        _undo_in_bulk(spec, actor, batch, progress)
+        return batch
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
@@ -142,6 +255,72 @@ def import_undo(*, batch: ImportBatch, actor) -> ImportBatch:
                 after={"undone": True, "items": len(items)},
             )
     return batch
+
+
+def _undo_in_bulk(spec, actor, batch, progress) -> None:
+    """The undo of a bulk-capable register: every check read first, outside any
+    transaction (the dependants of all created records looked up at once), then
+    one short transaction that re-checks the records under lock and reverses
+    them in bulk, with one audit entry per row appended in one step."""
+    model = spec.model
+    items = list(ImportItem.objects.unscoped().filter(park=batch.park, batch=batch))
+    objects = {
+        str(obj.pk): obj
+        for obj in model.objects.restrict(actor, permissions.VIEW).filter(
+            park=batch.park, pk__in=[item.object_id for item in items]
+        )
+    }
+    changed = sorted(
+        item.row
+        for item in items
+        if item.object_id not in objects or audit.snapshot(objects[item.object_id]) != item.after
+    )
+    if changed:
+        raise ValidationError(
+            _("Cannot undo: the records of rows %(rows)s changed after the import.")
+            % {"rows": "、".join(map(str, changed))}
+        )
+    created = [objects[item.object_id] for item in items if item.action == "create"]
+    if created and not permissions.can(actor, spec.model, permissions.ADD, batch.park_id):
+        permissions.deny()
+    collector = Collector(using="default")
+    try:
+        collector.collect(created)
+        dependants = sum(len(objs) for objs in collector.data.values()) - len(created)
+        blocked = dependants or any(qs.exists() for qs in collector.fast_deletes)
+    except ProtectedError:
+        blocked = True
+    if blocked:
+        # Rare: find the rows to name, one record at a time.
+        for item in items:
+            if item.action == "create":
+                _check_deletable(objects[item.object_id], item.row)
+    writes = [
+        bulk.Write(
+            row=item.row,
+            action=item.action,
+            obj=objects[item.object_id],
+            before=item.before,
+            after=item.after,
+        )
+        for item in items
+    ]
+    bulk.reverse(spec=spec, actor=actor, batch=batch, writes=writes, progress=progress)
+
+
+def _check_deletable(obj, row: int) -> None:
+    collector = Collector(using="default")
+    try:
+        collector.collect([obj])
+    except ProtectedError as error:
+        raise ValidationError(
+            _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
+        ) from error
+    dependants = sum(len(objs) for objs in collector.data.values()) - 1
+    if dependants or any(qs.exists() for qs in collector.fast_deletes):
+        raise ValidationError(
+            _("Cannot undo: row %(row)d's record is used by other records now.") % {"row": row}
+        )
 
 
 def _delete_created(obj, actor, row: int) -> None:

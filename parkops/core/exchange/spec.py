@@ -8,6 +8,7 @@ matched (natural key) and which services create and update objects.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,25 +96,36 @@ class Column:
         raise ValueError(f"column {self.key}: kind {self.kind} is resolved by the importer")
 
     def _parse_choice(self, raw):
-        from django.conf import settings
-        from django.utils import translation
         from django.utils.translation import gettext as _
 
         typed = v.code(raw)
         if not typed:
             return ""
-        for value, label in self.choices.choices:
-            # A Chinese sheet must import for an English-speaking user and back.
-            names = {str(value)} | {word for word, code in self.choice_aliases if code == value}
-            for code, _name in settings.LANGUAGES:
-                with translation.override(code):
-                    names.add(str(label))
-            if typed in names:
-                return value
+        found = _choice_words(self.choices, self.choice_aliases).get(typed)
+        if found is not None:
+            return found
         allowed = "、".join(str(label) for _value, label in self.choices.choices)
         raise v.CellError(
             _("“%(value)s” is not one of: %(allowed)s.") % {"value": typed, "allowed": allowed}
         )
+
+
+@functools.cache
+def _choice_words(choices, aliases) -> dict[str, str]:
+    """Every word a cell may hold for each choice → its value: the value itself,
+    the aliases, and the label in every language (a Chinese sheet must import
+    for an English-speaking user and back). Read once per process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    words: dict[str, str] = {}
+    for value, label in reversed(choices.choices):  # the first choice wins a clash
+        names = {str(value)} | {word for word, code in aliases if code == value}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                names.add(str(label))
+        words.update(dict.fromkeys(names, value))
+    return words
 
 
 @dataclass
@@ -127,6 +139,13 @@ class RegisterSpec:
     natural_key: str
     create: Callable[..., models.Model] | None = None  # create(park=, actor=, **values)
     update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
+    # prepare(values) -> model fields, when create and update add nothing to the
+    # shared write path but this: rows are then validated unsaved and written
+    # in bulk (exchange.bulk), each still audited.
+    prepare: Callable[[dict], dict] | None = None
+    # check(obj, before): the rule the services pass to object_create/update as
+    # ``check=``, applied to each unsaved row of a bulk import too.
+    check: Callable[..., None] | None = None
     # What the importer fetches with the records a file's rows match.
     select_related: tuple[str, ...] = ()
     # The app's ``<entity>_list``: the rows (scope, park, filters, order) the

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 from parkops.core import generic, permissions
 from parkops.core.exchange import jobs, services, writers
 from parkops.core.exchange.importer import run_import
-from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.exports import list_export
 from parkops.core.models import ImportBatch, ImportJob
@@ -104,43 +102,12 @@ def import_upload(request, register):
     context = {"spec": spec, "form": form, "park": park}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        # Read once: the rows decide between a preview now and one in the
-        # background, and the same rows (or the refusal) make this preview.
-        try:
-            table = read_table(data, upload.name)
-            rows = len(table.rows)
-        except FileError as error:
-            table, rows = error, 0
-        if rows > settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
-            token = services.upload_hold(
-                data=data, file_name=upload.name, user=request.user, park=park, register=register
-            )
-            job = jobs.job_start(
-                token=token,
-                actor=request.user,
-                park=park,
-                register=register,
-                file_name=upload.name,
-                mode=ImportJob.Mode.PREVIEW,
-                rows=rows,
-            )
-            return redirect(job.get_absolute_url())
-        outcome = run_import(
-            spec=spec,
-            actor=request.user,
-            park=park,
-            data=data,
-            file_name=upload.name,
-            commit=False,
-            table=table,
+        preview = services.import_preview(
+            spec=spec, actor=request.user, park=park, data=upload.read(), file_name=upload.name
         )
-        token = None
-        if not outcome.file_errors:
-            token = services.upload_hold(
-                data=data, file_name=upload.name, user=request.user, park=park, register=register
-            )
-        context.update({"outcome": outcome, "token": token})
+        if preview.job is not None:
+            return redirect(preview.job.get_absolute_url())
+        context.update({"outcome": preview.outcome, "token": preview.token})
     return render(request, "exchange/import.html", context)
 
 
@@ -218,32 +185,14 @@ def job_detail(request, pk):
 def job_commit(request, pk):
     """Commit what a background preview showed, in the background too."""
     preview = generic.get_scoped_or_404(ImportJob, request.user, pk)
-    if preview.actor_id != request.user.pk or not (preview.result or {}).get("ok"):
-        permissions.deny()
-    # A second click (or a reload that re-posts) shows the commit already under way.
-    started = (
-        ImportJob.objects.restrict(request.user)
-        .filter(park=preview.park, token=preview.token, mode=ImportJob.Mode.COMMIT)
-        .exclude(status=ImportJob.Status.FAILED)
-        .first()
-    )
-    if started is not None:
-        return redirect(started.get_absolute_url())
-    job = jobs.job_start(
-        token=preview.token,
-        actor=request.user,
-        park=preview.park,
-        register=preview.register,
-        file_name=preview.file_name,
-        mode=ImportJob.Mode.COMMIT,
-        rows=preview.total_rows,
-    )
+    job = jobs.job_commit(preview=preview, actor=request.user)
     return redirect(job.get_absolute_url())
 
 
 class BatchListView(generic.ObjectListView):
     selector = import_batch_list
     template_name = "exchange/batch_list.html"
+    url_namespace = "exchange"
     exchange_key = "import-batches"
 
     def get_table_class(self):
@@ -255,6 +204,7 @@ class BatchListView(generic.ObjectListView):
 class BatchDetailView(generic.ObjectDetailView):
     model = ImportBatch
     template_name = "exchange/batch_detail.html"
+    url_namespace = "exchange"
     select_related = ("actor", "park")
 
     def get_context_data(self, **kwargs):
@@ -270,7 +220,9 @@ class BatchDetailView(generic.ObjectDetailView):
 def batch_undo(request, pk):
     batch = generic.get_scoped_or_404(ImportBatch, request.user, pk)
     try:
-        services.import_undo(batch=batch, actor=request.user)
+        batch, job = services.undo_request(batch=batch, actor=request.user)
+        if job is not None:
+            return redirect(job.get_absolute_url())
         messages.success(request, _("The import was undone."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -100,3 +100,18 @@ def test_an_undeclared_endpoint_fails_the_coverage_test():
         test_scoping.uncovered(test_scoping.ENDPOINTS, test_scoping.EXEMPT, test_scoping.EXPOSED)
         == []
     )
+
+
+def test_the_sample_pages_find_their_addresses_from_the_model(client, park, leader):
+    """Its views name no URL: the detail page links back to the list by the
+    model's ``sample:widget_list``, and offers no edit page, since it has none."""
+    from parkops.core.generic import model_url_name
+    from parkops.core.tests.sample_app.models import Widget
+
+    assert model_url_name(Widget, "list") == "sample:widget_list"
+    assert model_url_name(Widget, "edit") is None
+    widget = make_widget(park)
+    sign_in(client, leader)
+    page = client.get(reverse("sample:widget_detail", args=[widget.pk])).content.decode()
+    assert f'href="{reverse("sample:widget_list")}"' in page
+    assert "ti-edit" not in page

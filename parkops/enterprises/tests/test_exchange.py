@@ -532,3 +532,65 @@ def test_someone_elses_held_upload_cannot_be_committed(client, park, officer):
     response = client.post(reverse("exchange:import_commit", args=["enterprises", token]))
     assert response.status_code == 403
     assert Enterprise.objects.unscoped().count() == 0
+
+
+def test_a_second_commit_of_a_held_file_while_the_first_runs_is_refused(park, officer, monkeypatch):
+    from parkops.core.exchange import services as held
+
+    token = held.upload_hold(
+        data=xlsx_bytes(good_rows(3)),
+        file_name="企业.xlsx",
+        user=officer,
+        park=park,
+        register="enterprises",
+    )
+    second = []
+    real_run = held.run_import
+
+    def first_commit(**kwargs):  # a double click arrives while the first commit writes
+        with pytest.raises(ValidationError) as refused:
+            held.import_commit(token=token, actor=officer, register="enterprises")
+        second.append(refused.value.messages)
+        return real_run(**kwargs)
+
+    monkeypatch.setattr(held, "run_import", first_commit)
+    outcome = held.import_commit(token=token, actor=officer, register="enterprises")
+    assert outcome.batch is not None and outcome.batch.created_count == 3
+    assert second == [["This file is being imported already."]]
+
+
+def test_a_batch_failing_after_others_were_written_reverses_them_all(park, officer, monkeypatch):
+    """A commit writes in short batches; when a later one fails (here a colleague
+    registers row 5's credit code meanwhile), the batches already written are
+    reversed, each row's reversal audited, and nothing counts as imported."""
+    from parkops.core import audit
+    from parkops.core.exchange import bulk
+
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+    rows = good_rows(6)
+    taken = rows[5][1]
+
+    def colleague_meanwhile(done, total):
+        if done == 2 and not Enterprise.objects.unscoped().filter(uscc=taken).exists():
+            services.enterprise_create(
+                park=park, actor=officer, name="同事登记的企业", uscc=taken, status="settled"
+            )
+
+    outcome = run_import(
+        spec=get_spec("enterprises"),
+        actor=officer,
+        park=park,
+        data=xlsx_bytes(rows),
+        file_name="企业.xlsx",
+        commit=True,
+        progress=colleague_meanwhile,
+    )
+    assert outcome.batch is None
+    assert "nothing was imported" in outcome.file_errors[0]
+    assert list(Enterprise.objects.unscoped().values_list("name", flat=True)) == ["同事登记的企业"]
+    batch = ImportBatch.objects.unscoped().get()
+    assert batch.status == ImportBatch.Status.UNDONE
+    created = AuditEntry.objects.filter(action="create", object_type="enterprises.enterprise")
+    deleted = AuditEntry.objects.filter(action="delete", object_type="enterprises.enterprise")
+    assert created.count() == 4 + 1 and deleted.count() == 4  # two batches, and the colleague's
+    assert audit.audit_verify().ok

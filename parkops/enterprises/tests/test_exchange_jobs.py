@@ -11,7 +11,7 @@ from parkops.core import audit
 from parkops.core.exchange import jobs
 from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import make_uscc
 
@@ -126,6 +126,106 @@ def test_someone_elses_job_is_not_found(client, officer):
     )
     sign_in(client, make_user(Role.STATISTICS_OFFICER, park=park))
     assert client.get(job.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_large_file_sent_to_the_api_goes_to_the_background_like_the_page(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(officer)}"}
+    file = SimpleUploadedFile("大文件.xlsx", xlsx_bytes(rows(60)))
+    answer = client.post(
+        reverse("api:import_preview", args=["enterprises"]), {"file": file}, **auth
+    )
+    assert answer.status_code == 202
+    job = ImportJob.objects.unscoped().get()
+    assert answer.json()["id"] == job.pk and answer.json()["status"] == "queued"
+    work()
+    polled = client.get(reverse("api:importjob_detail", args=[job.pk]), **auth).json()
+    assert polled["status"] == "done" and polled["result"]["counts"]["create"] == 60
+    assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
+    commit = client.post(reverse("api:importjob_commit", args=[job.pk]), **auth)
+    assert commit.status_code == 202 and commit.json()["mode"] == "commit"
+    work()
+    done = client.get(reverse("api:importjob_detail", args=[commit.json()["id"]]), **auth).json()
+    assert done["batch_id"] == ImportBatch.objects.unscoped().get().pk
+    assert Enterprise.objects.unscoped().count() == 60
+
+
+def test_someone_elses_job_is_not_found_through_the_api(client, officer):
+    park = officer.memberships.get().park
+    job = ImportJob.objects.create(
+        park=park,
+        register="enterprises",
+        actor=officer,
+        token="t",
+        file_name="x.xlsx",
+        mode=ImportJob.Mode.PREVIEW,
+        result={"ok": True},
+    )
+    colleague = make_user(Role.STATISTICS_OFFICER, park=park)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(colleague)}"}
+    assert client.get(reverse("api:importjob_detail", args=[job.pk]), **auth).status_code == 404
+    assert client.post(reverse("api:importjob_commit", args=[job.pk]), **auth).status_code == 404
+    assert not ImportJob.objects.unscoped().filter(mode=ImportJob.Mode.COMMIT).exists()
+
+
+def committed(officer, n):
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+
+    park = officer.memberships.get().park
+    outcome = run_import(
+        spec=get_spec("enterprises"),
+        actor=officer,
+        park=park,
+        data=xlsx_bytes(rows(n)),
+        file_name="大文件.xlsx",
+        commit=True,
+    )
+    return outcome.batch
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_large_import_is_undone_in_the_background_with_progress(client, officer, monkeypatch):
+    batch = committed(officer, 60)
+    seen = []
+    monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
+    response = client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
+    job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.UNDO)
+    assert response["Location"] == job.get_absolute_url() and job.batch == batch
+    assert Enterprise.objects.unscoped().count() == 60  # nothing undone inside the request
+    again = client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))  # a double click
+    assert again["Location"] == job.get_absolute_url()
+    work()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["ok"]
+    assert seen[0] == 0 and seen[-1] == 60
+    assert not Enterprise.objects.unscoped().exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="undone"' in page and "every 2s" not in page
+    deletions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE, object_type="enterprises.enterprise"
+    )
+    assert deletions.count() == 60  # one audit entry per row undone
+    assert audit.audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_a_large_undo_through_the_api_answers_with_its_job(client, officer):
+    batch = committed(officer, 60)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(officer)}"}
+    answer = client.post(reverse("api:importbatch_undo", args=[batch.pk]), **auth)
+    assert answer.status_code == 202 and answer.json()["mode"] == "undo"
+    work()
+    polled = client.get(reverse("api:importjob_detail", args=[answer.json()["id"]]), **auth)
+    assert polled.json()["status"] == "done" and polled.json()["result"]["ok"]
+    assert not Enterprise.objects.unscoped().exists()
 
 
 @pytest.mark.slow_import

@@ -1,0 +1,183 @@
+"""Measure the enterprise import against the bare read of the same file.
+
+    manage.py import_speed --rows 20000
+
+Builds a workbook of valid enterprise rows, then in one run times: the bare
+python-calamine read, a preview, a commit and an undo, each as the background
+job runs it, on the configured database, in a park of its own (created for the
+run; its enterprises are removed again by the undo). Prints one table: wall
+and CPU seconds, rows per second (wall and CPU), the factor against the bare
+read's CPU time, and each step's peak memory (RSS of a child process forked
+for the step, as a fresh worker would run it; ``--no-fork`` runs them here).
+``scripts/import_speed.py`` runs it on a scratch SQLite or PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import resource
+import time
+
+from django.core.management.base import BaseCommand
+
+HEADER = ["企业名称", "统一社会信用代码", "状态", "注册地行政区划代码", "是否规上"]
+
+
+def workbook(rows: int) -> bytes:
+    from parkops.core.exports import new_workbook, write_cell
+    from parkops.enterprises.uscc import make_uscc
+
+    book = new_workbook()
+    sheet = book.active
+    sheet.title = "企业"
+    lines = [HEADER] + [
+        [f"测速企业{i}号科技有限公司", make_uscc(f"91321300{i:09d}"), "在园企业", "321300", "否"]
+        for i in range(rows)
+    ]
+    for row, values in enumerate(lines, start=1):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet.cell(row=row, column=column), value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def measured(function, forked: bool):
+    """(result, wall s, CPU s, peak MB) of ``function()``.
+
+    ``forked``: run it in a child process, so that its peak memory is its own
+    (the process's peak RSS cannot be reset between steps) and a worker's
+    fresh start is what is measured; the result comes back through a pipe."""
+    if not forked:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = function()
+        return result, time.perf_counter() - wall, time.process_time() - cpu, peak_mb()
+    from django.db import connections
+
+    connections.close_all()  # the child opens its own
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        os.close(read)
+        status = 0
+        try:
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = function()
+            payload = (result, time.perf_counter() - wall, time.process_time() - cpu)
+        except BaseException as error:  # reported by the parent
+            payload, status = (repr(error), 0.0, 0.0), 1
+        with os.fdopen(write, "wb") as out:
+            pickle.dump(payload, out)
+        connections.close_all()
+        os._exit(status)
+    os.close(write)
+    with os.fdopen(read, "rb") as incoming:
+        result, wall, cpu = pickle.load(incoming)  # noqa: S301 - from our own child
+    _pid, status, usage = os.wait4(child, 0)
+    if status != 0:
+        raise RuntimeError(f"step failed in the child process: {result}")
+    return result, wall, cpu, usage.ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Time the enterprise import (preview, commit, undo) against the bare file read."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=20000)
+        parser.add_argument(
+            "--no-fork",
+            action="store_true",
+            help="Run every step in this process (peak memory is then the run's, not the step's).",
+        )
+
+    def handle(self, *, rows: int, no_fork: bool, **options):
+        from django.db import connection
+        from python_calamine import CalamineWorkbook
+
+        from parkops.accounts.models import Membership, User
+        from parkops.core.exchange import jobs, services
+        from parkops.core.exchange.importer import run_import
+        from parkops.core.exchange.spec import get_spec
+        from parkops.core.models import ImportBatch, Park
+        from parkops.core.permissions import Role
+
+        # A test database inside a transaction, or in memory, is this process's alone.
+        forked = (
+            not no_fork
+            and hasattr(os, "fork")
+            and not connection.in_atomic_block
+            and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        )
+        data = workbook(rows)
+        stamp = f"{time.time_ns() % 10**9}"
+        park = Park.objects.create(
+            name=f"测速园区{stamp}", short_name=f"测{stamp}", code=f"speed{stamp}", region="321300"
+        )
+        user = User.objects.create_user(username=f"speed{stamp}", password=None)
+        Membership.objects.create(user=user, role=Role.STATISTICS_OFFICER, park=park)
+        spec = get_spec("enterprises")
+        timings = []
+
+        def bare_read():
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            return len(book.get_sheet_by_index(0).to_python())
+
+        def importing(commit):
+            def run():
+                outcome = run_import(
+                    spec=spec,
+                    actor=user,
+                    park=park,
+                    data=data,
+                    file_name="测速.xlsx",
+                    commit=commit,
+                    progress=lambda done, total: jobs.write_progress(0, done, total),
+                )
+                problems = outcome.file_errors or [vars(p) for p in outcome.problems[:3]]
+                return outcome.ok, outcome.batch.pk if outcome.batch else None, problems
+
+            return run
+
+        def undo():
+            batch = ImportBatch.objects.unscoped().get(park=park)
+            services.import_undo(
+                batch=batch,
+                actor=user,
+                progress=lambda done, total: jobs.write_progress(0, done, total),
+            )
+            return ImportBatch.objects.unscoped().get(pk=batch.pk).status
+
+        def step(label, function):
+            result, wall, cpu, peak = measured(function, forked)
+            timings.append((label, wall, cpu, peak))
+            return result
+
+        baseline = peak_mb()
+        step("bare read (python-calamine)", bare_read)
+        ok, _batch, problems = step("preview", importing(False))
+        assert ok, problems
+        ok, batch, problems = step("commit", importing(True))
+        assert ok and batch is not None, problems
+        assert step("undo", undo) == ImportBatch.Status.UNDONE
+        (services.upload_dir() / "job-0.progress").unlink(missing_ok=True)
+
+        bare_cpu = timings[0][2] or 1e-9
+        where = "each step in a fresh child process" if forked else "all steps in one process"
+        lines = [
+            f"Enterprise import, {rows} rows, {len(data) // 1024} KB, {connection.vendor} "
+            f"({where}; this process before the steps: {baseline:.0f} MB)",
+            f"{'step':<30}{'wall s':>9}{'CPU s':>9}{'rows/s':>9}{'rows/CPU-s':>12}"
+            f"{'x bare CPU':>12}{'peak MB':>9}",
+        ]
+        for label, wall, cpu, peak in timings:
+            lines.append(
+                f"{label:<30}{wall:>9.2f}{cpu:>9.2f}{rows / max(wall, 1e-9):>9.0f}"
+                f"{rows / max(cpu, 1e-9):>12.0f}{cpu / bare_cpu:>12.1f}{peak:>9.0f}"
+            )
+        self.stdout.write("\n".join(lines))
