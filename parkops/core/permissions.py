@@ -69,6 +69,10 @@ AUDIT_ENTRY = "core.auditentry"
 IMPORT_BATCH = "core.importbatch"
 IMPORT_JOB = "core.importjob"
 UNIT = "promotion.promotionunit"
+INSTITUTION = "promotion.institution"
+INSTITUTION_CONTACT = "promotion.institutioncontact"
+INSTITUTION_INDUSTRY = "promotion.institutionindustry"
+VISIT = "promotion.visit"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -90,9 +94,33 @@ _PARK_READER = {
     CALENDAR_YEAR: READ,
 }
 
+# Promotion records (visits, institutions): the park leader reads everything of
+# the park; other roles' work does not need them (least privilege).
+_PROMOTION_READ = {
+    INSTITUTION: READ,
+    INSTITUTION_CONTACT: READ,
+    INSTITUTION_INDUSTRY: READ,
+    VISIT: READ,
+}
+
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
-    Role.PARK_LEADER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ, ALLIANCE: READ},
-    Role.PROMOTION_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
+    Role.PARK_LEADER: {
+        **_PARK_READER,
+        ENTERPRISE: READ,
+        CONTACT: READ,
+        ALLIANCE: READ,
+        **_PROMOTION_READ,
+    },
+    # ROLES.md: promotion officers write visits and institutions of their park.
+    Role.PROMOTION_OFFICER: {
+        **_PARK_READER,
+        ENTERPRISE: WRITE,
+        CONTACT: WRITE,
+        INSTITUTION: WRITE,
+        INSTITUTION_CONTACT: WRITE,
+        INSTITUTION_INDUSTRY: WRITE,
+        VISIT: WRITE,
+    },
     Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},

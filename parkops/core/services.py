@@ -37,7 +37,26 @@ def _set_many(obj: models.Model, many: dict | None) -> None:
     for name, values in (many or {}).items():
         related = getattr(obj, name)
         through_has_park = any(f.name == "park" for f in related.through._meta.fields)
+        if hasattr(related.model.objects, "unscoped"):
+            # A park-scoped target (an institution's industries): the related
+            # manager's own reads would run unscoped, so write the table directly.
+            _set_through(obj, name, values, defaults if through_has_park else {})
+            continue
         related.set(values, through_defaults=defaults if through_has_park else None)
+
+
+def _set_through(obj: models.Model, name: str, values, defaults: dict) -> None:
+    field = obj._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    rows = through._base_manager.filter(**{source: obj.pk})
+    wanted = {getattr(value, "pk", value) for value in values}
+    have = set(rows.values_list(target, flat=True))
+    rows.filter(**{f"{target}__in": have - wanted}).delete()
+    through._base_manager.bulk_create(
+        through(**{f"{source}_id": obj.pk, f"{target}_id": pk, **defaults})
+        for pk in sorted(wanted - have)
+    )
 
 
 def _check_owned_fields(actor, obj: models.Model, before: models.Model | None) -> None:

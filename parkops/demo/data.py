@@ -162,3 +162,107 @@ CONTACTS = [
 ]
 # Demo users who may see full personal numbers (ROLES.md: on top of the role).
 PERSONAL_DATA_USERS = ["leader", "service"]
+
+# ------------------------------------------------------------------ promotion
+# The article (§1): "累计拜访企业300余家，对接各类行业机构30余家" in H1 2023.
+# The demo reproduces MECHANISMS.md's figure table with these exact values.
+VISITED_ENTERPRISES_2023_H1 = 312
+ENGAGED_INSTITUTIONS_2023_H1 = 34
+# The same half of 2022, for comparison.
+VISITED_ENTERPRISES_2022_H1 = 188
+ENGAGED_INSTITUTIONS_2022_H1 = 21
+
+# Promotion officers who log the visits: (username, full name, park, unit code).
+# Partner parks get one promotion office each, headed by their officer.
+PROMOTION_STAFF = [
+    ("zs_ei2", "许电子", "sszy", "FJ-EI"),
+    ("zs_pm", "何精机", "sszy", "FJ-PM"),
+    ("zs_ne", "吕新材", "sszy", "FJ-NE"),
+    ("zs_ms", "施服务", "sszy", "FJ-MS"),
+    ("zs_sh", "张沪", "sszy", "ZX-SH"),
+    ("zs_sz", "孔深", "sszy", "ZX-SZ"),
+    ("zs_suz", "曹苏", "sszy", "ZX-SUZ"),
+    ("zs_ksgx", "严昆沭", "ksgx", "ZSJ"),
+    ("zs_wjsy", "华吴江", "wjsy", "ZSJ"),
+    ("zs_cssh", "金常熟", "cssh", "ZSJ"),
+    ("zs_zjgsy", "魏张家港", "zjgsy", "ZSJ"),
+    ("partner", "陈伙伴", "wzsc", "ZSJ"),
+]
+PARTNER_OFFICE = ("ZSJ", "招商局")
+
+# Where prospects courted by visits come from (none of NAME_HEADS: names stay
+# apart from the settled enterprises').
+TARGET_CITIES = [
+    ("上海", "310115"),
+    ("深圳", "440305"),
+    ("无锡", "320214"),
+    ("南京", "320115"),
+    ("杭州", "330106"),
+    ("合肥", "340104"),
+    ("东莞", "441900"),
+    ("宁波", "330212"),
+    ("常州", "320411"),
+    ("嘉兴", "330402"),
+    ("广州", "440106"),
+    ("厦门", "350203"),
+]
+TARGET_FORMS = ["有限公司", "股份有限公司", "集团有限公司"]
+
+# Institutions (行业机构): (name, kind, region code). Invented but realistic.
+INSTITUTIONS = [
+    ("江苏省半导体行业协会", "association", "320100"),
+    ("苏州市集成电路行业协会", "association", "320500"),
+    ("上海市电子元件行业协会", "association", "310000"),
+    ("深圳市新型显示产业协会", "association", "440300"),
+    ("江苏省机械行业协会", "association", "320100"),
+    ("苏州市机器人产业协会", "association", "320500"),
+    ("江苏省光伏产业协会", "association", "320100"),
+    ("江苏省储能行业协会", "association", "320100"),
+    ("中国超硬材料行业协会", "association", "410100"),
+    ("江苏省新材料产业协会", "association", "320100"),
+    ("苏州市宿迁商会", "chamber", "320500"),
+    ("上海市江苏商会", "chamber", "310000"),
+    ("深圳市江苏商会", "chamber", "440300"),
+    ("中国日本商会", "chamber", "110000"),
+    ("新加坡中华总商会", "chamber", ""),
+    ("昆山台商协会", "chamber", "320583"),
+    ("苏州工业园区企业发展服务中心", "intermediary", "320500"),
+    ("仲量联行（苏州）产业地产顾问", "intermediary", "320500"),
+    ("世邦魏理仕苏州分公司", "intermediary", "320500"),
+    ("戴德梁行江苏工业地产部", "intermediary", "320100"),
+    ("江苏省技术产权交易所", "intermediary", "320100"),
+    ("南京大学苏州校区产业研究院", "research", "320500"),
+    ("苏州大学技术转移中心", "research", "320500"),
+    ("中科院苏州纳米技术与纳米仿生研究所", "research", "320500"),
+    ("东南大学无锡分校", "research", "320200"),
+    ("江苏省产业技术研究院", "research", "320100"),
+    ("上海交通大学先进产业技术研究院", "research", "310000"),
+    ("苏州市商务局", "government", "320500"),
+    ("苏州工业园区投资促进委员会", "government", "320500"),
+    ("江苏省商务厅外资处", "government", "320100"),
+    ("日本贸易振兴机构上海代表处", "government", "310000"),
+    ("新加坡经济发展局上海办事处", "government", "310000"),
+    ("元禾控股", "fund", "320500"),
+    ("苏州创新投资集团", "fund", "320500"),
+    ("江苏高投集团", "fund", "320100"),
+    ("深创投华东基金", "fund", "440300"),
+    ("国投创合基金", "fund", "110000"),
+    ("宿迁产业发展基金", "fund", "321300"),
+    ("毅达资本", "fund", "320100"),
+    ("中金资本长三角基金", "fund", "310000"),
+]
+VISIT_PURPOSES = [
+    "产业链招商对接",
+    "项目投资意向洽谈",
+    "考察企业生产经营情况",
+    "介绍园区政策与载体",
+    "商谈扩产项目选址",
+    "回访在谈项目进展",
+]
+VISIT_OUTCOMES = [
+    "企业有在苏北布局产能意向，约定再次对接",
+    "已提供园区载体资料，企业内部评估中",
+    "初步达成合作意向",
+    "暂无投资计划，保持联系",
+    "推荐上下游配套企业两家",
+]

@@ -1,7 +1,17 @@
-from ninja import Router, Schema
+import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from parkops.accounts.models import User
+from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes
-from parkops.promotion.selectors import promotion_unit_list
+from parkops.core.models import Industry
+from parkops.core.text import mask_phone
+from parkops.enterprises.models import Enterprise
+from parkops.promotion import selectors, services
+from parkops.promotion.models import Institution, PromotionUnit, Visit
 
 router = Router(tags=["promotion"])
 
@@ -19,6 +29,212 @@ class PromotionUnitOut(Schema):
 add_read_routes(
     router,
     path="/promotion-units",
-    selector=promotion_unit_list,
+    selector=selectors.promotion_unit_list,
     schema=PromotionUnitOut,
 )
+
+
+# ------------------------------------------------------------------ institutions
+class InstitutionContactOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone_masked: str
+
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:
+        return mask_phone(obj.phone)
+
+
+class InstitutionOut(Schema):
+    id: int
+    park_id: int
+    name: str
+    kind: str
+    region: str
+    notes: str
+
+
+class InstitutionDetailOut(InstitutionOut):
+    industry_ids: list[int]
+    contacts: list[InstitutionContactOut]
+
+    @staticmethod
+    def resolve_industry_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        industries = selectors.institution_industries(user=user, institution=obj)
+        return sorted(industries.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_contacts(obj, context) -> list:
+        user = user_of(context["request"])
+        return list(selectors.institution_contact_list(user=user, institution=obj))
+
+
+class InstitutionIn(Schema):
+    name: str
+    kind: Institution.Kind
+    region: str = ""
+    notes: str = ""
+    industry_ids: list[int] = []
+
+
+class InstitutionPatch(Schema):
+    name: str | None = None
+    kind: Institution.Kind | None = None
+    region: str | None = None
+    notes: str | None = None
+    industry_ids: list[int] | None = None
+
+
+def _institution_fields(request, data: dict, park) -> dict:
+    fields = dict(data)
+    if "industry_ids" in fields:
+        ids = fields.pop("industry_ids") or []
+        fields["industries"] = [
+            resolve_related(request, Industry, pk, park=park, field="industry_ids") for pk in ids
+        ]
+    return fields
+
+
+add_read_routes(
+    router,
+    path="/institutions",
+    selector=selectors.institution_list,
+    schema=InstitutionOut,
+    detail_schema=InstitutionDetailOut,
+)
+
+
+@router.post("/institutions", response={201: InstitutionDetailOut}, operation_id="institution_add")
+def institution_create(request, payload: InstitutionIn, park: int | None = None):
+    target = resolve_park(request, park, Institution)
+    institution = services.institution_create(
+        park=target, actor=request.auth, **_institution_fields(request, payload.dict(), target)
+    )
+    return Status(201, institution)
+
+
+@router.patch("/institutions/{pk}", response=InstitutionDetailOut, operation_id="institution_edit")
+def institution_update(request, pk: int, payload: InstitutionPatch):
+    institution = get_scoped(Institution, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.institution_update(
+        institution=institution,
+        actor=request.auth,
+        **_institution_fields(request, data, institution.park),
+    )
+
+
+# ------------------------------------------------------------------------ visits
+class VisitOut(Schema):
+    id: int
+    park_id: int
+    date: datetime.date
+    unit_id: int
+    enterprise_id: int | None
+    institution_id: int | None
+    city: str
+    country: str
+    purpose: str
+    outcome: str
+    next_step: str
+    next_step_due: datetime.date | None
+    next_step_owner_id: int | None
+
+
+class VisitDetailOut(VisitOut):
+    staff_ids: list[int]
+
+    @staticmethod
+    def resolve_staff_ids(obj) -> list[int]:
+        return sorted(user.pk for user in obj.staff.all())
+
+
+class VisitIn(Schema):
+    date: datetime.date
+    unit_id: int
+    staff_ids: list[int]
+    enterprise_id: int | None = None
+    institution_id: int | None = None
+    city: str = ""
+    country: str = "中国"
+    purpose: str
+    outcome: str = ""
+    next_step: str = ""
+    next_step_due: datetime.date | None = None
+    next_step_working_days: int | None = None
+    next_step_owner_id: int | None = None
+
+
+class VisitPatch(Schema):
+    date: datetime.date | None = None
+    unit_id: int | None = None
+    staff_ids: list[int] | None = None
+    enterprise_id: int | None = None
+    institution_id: int | None = None
+    city: str | None = None
+    country: str | None = None
+    purpose: str | None = None
+    outcome: str | None = None
+    next_step: str | None = None
+    next_step_due: datetime.date | None = None
+    next_step_working_days: int | None = None
+    next_step_owner_id: int | None = None
+
+
+def _users(ids, field: str) -> list:
+    # Any account may be named; the service decides who may be on a visit,
+    # with the same message as on the page.
+    found = list(User.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({field: [_("No such record in this park.")]})
+    return found
+
+
+def _visit_fields(request, data: dict, park) -> dict:
+    fields = dict(data)
+    for name, model in (
+        ("unit", PromotionUnit),
+        ("enterprise", Enterprise),
+        ("institution", Institution),
+    ):
+        if f"{name}_id" in fields:
+            fields[name] = resolve_related(
+                request, model, fields.pop(f"{name}_id"), park=park, field=f"{name}_id"
+            )
+    if "staff_ids" in fields:
+        fields["staff"] = _users(fields.pop("staff_ids") or [], "staff_ids")
+    if "next_step_owner_id" in fields:
+        owner_id = fields.pop("next_step_owner_id")
+        fields["next_step_owner"] = (
+            _users([owner_id], "next_step_owner_id")[0] if owner_id is not None else None
+        )
+    return fields
+
+
+add_read_routes(
+    router,
+    path="/visits",
+    selector=selectors.visit_list,
+    schema=VisitOut,
+    detail_schema=VisitDetailOut,
+)
+
+
+@router.post("/visits", response={201: VisitDetailOut}, operation_id="visit_add")
+def visit_create(request, payload: VisitIn, park: int | None = None):
+    target = resolve_park(request, park, Visit)
+    visit = services.visit_create(
+        park=target, actor=request.auth, **_visit_fields(request, payload.dict(), target)
+    )
+    return Status(201, visit)
+
+
+@router.patch("/visits/{pk}", response=VisitDetailOut, operation_id="visit_edit")
+def visit_update(request, pk: int, payload: VisitPatch):
+    visit = get_scoped(Visit, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.visit_update(
+        visit=visit, actor=request.auth, **_visit_fields(request, data, visit.park)
+    )

@@ -1,7 +1,9 @@
-from django.db.models import Q
+import django_filters
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from parkops.core.filters import ScopedFilterSet
-from parkops.promotion.models import PromotionUnit
+from parkops.core.filters import DateFilter, ScopedFilterSet
+from parkops.promotion.models import Institution, PromotionUnit, Visit
 
 
 class PromotionUnitFilterSet(ScopedFilterSet):
@@ -11,3 +13,55 @@ class PromotionUnitFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class InstitutionFilterSet(ScopedFilterSet):
+    class Meta:
+        model = Institution
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(notes__icontains=value))
+
+
+class VisitFilterSet(ScopedFilterSet):
+    PARTIES = (("enterprise", _("enterprises")), ("institution", _("institutions")))
+
+    # Inclusive date bounds: the report card's drill-down links use them.
+    date_after = DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
+    date_before = DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
+    party = django_filters.ChoiceFilter(choices=PARTIES, method="filter_party", label=_("visited"))
+    # One visit per enterprise (or institution), its first within the other
+    # filters: the records behind "distinct enterprises visited" (拜访企业N家).
+    first_per = django_filters.ChoiceFilter(
+        choices=PARTIES, method="filter_first_per", label=_("first visit to each")
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["q", "unit", "party", "date_after", "date_before", "first_per"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(enterprise__name__icontains=value)
+            | Q(institution__name__icontains=value)
+            | Q(purpose__icontains=value)
+            | Q(city__icontains=value)
+        )
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_first_per(self, queryset, name, value):
+        # Applied last (``filter_queryset``), so "first" is within the other filters.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        party = self.form.cleaned_data.get("first_per")
+        if party:
+            first = (
+                queryset.filter(**{party: OuterRef(party)}).order_by("date", "pk").values("pk")[:1]
+            )
+            queryset = queryset.filter(**{f"{party}__isnull": False}).filter(pk=Subquery(first))
+        return queryset

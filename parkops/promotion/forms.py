@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parkops.accounts.selectors import users_with_role
-from parkops.core.forms import ScopedModelForm
+from parkops.core.forms import LenientDateField, ScopedModelForm
 from parkops.core.permissions import Role
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.models import Institution, InstitutionContact, PromotionUnit, Visit
 
 
 class PromotionUnitForm(ScopedModelForm):
@@ -30,3 +31,82 @@ class PromotionUnitForm(ScopedModelForm):
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
                 pk=self.instance.pk
             )
+
+
+class InstitutionForm(ScopedModelForm):
+    class Meta:
+        model = Institution
+        fields = ["name", "kind", "region", "industries", "notes"]
+        widgets = {
+            "industries": forms.SelectMultiple(attrs={"size": 6}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class InstitutionContactForm(ScopedModelForm):
+    class Meta:
+        model = InstitutionContact
+        fields = ["name", "title", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+
+class VisitForm(ScopedModelForm):
+    """Quick entry of a visit, usable on a phone: today, the officer's own unit
+    and the officer as staff are filled in for a new visit."""
+
+    next_step_working_days = forms.IntegerField(
+        label=_lazy("next step due in working days"),
+        required=False,
+        min_value=1,
+        max_value=250,
+        help_text=_lazy("Instead of a date: counted in the park's working days."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "date",
+            "unit",
+            "staff",
+            "enterprise",
+            "institution",
+            "city",
+            "country",
+            "purpose",
+            "outcome",
+            "next_step",
+            "next_step_due",
+            "next_step_working_days",
+            "next_step_owner",
+        ]
+        field_classes = {"date": LenientDateField, "next_step_due": LenientDateField}
+        widgets = {
+            "staff": forms.SelectMultiple(attrs={"size": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = users_with_role(role=Role.PROMOTION_OFFICER, park=self.park)
+        self.fields["staff"].queryset = officers
+        self.fields["next_step_owner"].queryset = officers
+        self.fields["staff"].error_messages["invalid_choice"] = _(
+            "Visit staff must be promotion officers of this park."
+        )
+        self.fields["next_step_owner"].error_messages["invalid_choice"] = _(
+            "The next step's owner must be a promotion officer of this park."
+        )
+        # Either party: the service refuses both or neither, in one message.
+        self.fields["enterprise"].required = False
+        self.fields["institution"].required = False
+        if self.instance.pk is None and not self.is_bound:
+            from parkops.core.text import today_cst
+
+            self.initial.setdefault("date", today_cst())
+            self.initial.setdefault("staff", [self.user.pk])
+            from parkops.promotion.selectors import own_unit_id
+
+            own = own_unit_id(user=self.user, park=self.park)
+            if own is not None and self.fields["unit"].queryset.filter(pk=own).exists():
+                self.initial.setdefault("unit", own)

@@ -1,4 +1,4 @@
-"""The promotion structure in the menu and on the home cards."""
+"""Investment promotion in the menu and on the home cards."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,16 @@ from parkops.core.navigation import (
 )
 
 declare_section("promotion", _("Investment promotion"), order=30)
+declare_item("promotion", NavItem("promotion:visit_list", "walk", "promotion.Visit"))
+declare_item(
+    "promotion", NavItem("promotion:institution_list", "building-bank", "promotion.Institution")
+)
+declare_item(
+    "promotion",
+    NavItem(
+        "promotion:structure", "hierarchy-2", "promotion.PromotionUnit", _("Promotion structure")
+    ),
+)
 declare_item(
     "promotion", NavItem("promotion:promotionunit_list", "sitemap", "promotion.PromotionUnit")
 )

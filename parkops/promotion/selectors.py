@@ -1,12 +1,20 @@
-"""Reads on the promotion structure."""
+"""Reads on the promotion structure, institutions and visits."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from parkops.core.models import Industry
 from parkops.core.selectors import list_selector, scoped_list
-from parkops.promotion.filters import PromotionUnitFilterSet
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.filters import InstitutionFilterSet, PromotionUnitFilterSet, VisitFilterSet
+from parkops.promotion.models import (
+    Institution,
+    InstitutionContact,
+    InstitutionIndustry,
+    PromotionUnit,
+    PromotionUnitMember,
+    Visit,
+)
 
 
 @list_selector(model=PromotionUnit, filterset_class=PromotionUnitFilterSet)
@@ -30,3 +38,107 @@ def promotion_unit_children(*, user, unit) -> QuerySet:
 def promotion_unit_members(*, unit) -> QuerySet:
     """The members of ``unit``, by user name."""
     return unit.members.order_by("username")
+
+
+def promotion_structure(*, user, park_id) -> list[dict]:
+    """``park_id``'s units as a tree (office → bureaus, centres, teams), each node
+    ``{"unit", "members", "children"}``, roots and children in code order. Two
+    queries whatever the size: the units, then their members."""
+    units = list(
+        PromotionUnit.objects.restrict(user)
+        .filter(park_id=park_id)
+        .select_related("head")
+        .prefetch_related("members")
+        .order_by("code")
+    )
+    nodes = {
+        unit.pk: {
+            "unit": unit,
+            "members": sorted(unit.members.all(), key=lambda u: u.username),
+            "children": [],
+        }
+        for unit in units
+    }
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent["children"] if parent else roots).append(nodes[unit.pk])
+    return roots
+
+
+def own_unit_id(*, user, park) -> int | None:
+    """The first unit (by code) of ``park`` that ``user`` is a member of: a new
+    visit's unit unless they choose another."""
+    # The user's own memberships, whichever role they hold: unscoped on purpose.
+    rows = PromotionUnitMember.objects.unscoped().filter(park=park, user=user)
+    return rows.order_by("unit__code").values_list("unit_id", flat=True).first()
+
+
+@list_selector(model=Institution, filterset_class=InstitutionFilterSet)
+def institution_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The institutions ``user`` may view, by the pinyin of their names (排序按拼音)."""
+    return scoped_list(
+        Institution,
+        user=user,
+        filters=filters,
+        filterset_class=InstitutionFilterSet,
+        park_id=park_id,
+        ordering=("name_pinyin", "name", "pk"),
+    )
+
+
+def institution_contact_list(*, user, institution) -> QuerySet:
+    """``institution``'s contacts, for roles that may read them (none otherwise)."""
+    return InstitutionContact.objects.restrict(user).filter(
+        park_id=institution.park_id, institution=institution
+    )
+
+
+def institution_industries(*, user, institution) -> QuerySet:
+    """The industries ``institution`` covers, as ``user`` may read them, by code."""
+    links = InstitutionIndustry.objects.restrict(user).filter(
+        park_id=institution.park_id, institution=institution
+    )
+    return (
+        Industry.objects.restrict(user)
+        .filter(park_id=institution.park_id, pk__in=links.values("industry_id"))
+        .order_by("code")
+    )
+
+
+def institution_visits(*, user, institution) -> QuerySet:
+    """The engagement history: the visits to ``institution`` ``user`` may view."""
+    return (
+        Visit.objects.restrict(user)
+        .filter(park_id=institution.park_id, institution=institution)
+        .select_related("unit")
+        .order_by("-date", "-pk")
+    )
+
+
+@list_selector(model=Visit, filterset_class=VisitFilterSet)
+def visit_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The visits ``user`` may view, newest first, with unit and party visited."""
+    return scoped_list(
+        Visit,
+        user=user,
+        filters=filters,
+        filterset_class=VisitFilterSet,
+        park_id=park_id,
+        select_related=("unit", "enterprise", "institution", "next_step_owner"),
+        ordering=("-date", "-pk"),
+    )
+
+
+def first_visits(visits, party: str) -> tuple[int, ...]:
+    """Ids of the first visit (by date, then id) to each distinct ``party``
+    (``"enterprise"`` or ``"institution"``) among ``visits``: one per party, so
+    two visits to one enterprise count once. The visit list's ``first_per``
+    filter lists the same records."""
+    seen, ids = set(), []
+    rows = visits.filter(**{f"{party}__isnull": False}).order_by("date", "pk")
+    for pk, party_id in rows.values_list("pk", f"{party}_id"):
+        if party_id not in seen:
+            seen.add(party_id)
+            ids.append(pk)
+    return tuple(sorted(ids))

@@ -1,4 +1,6 @@
-"""Writes on the promotion structure."""
+"""Writes on the promotion structure, institutions and visits."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -6,7 +8,14 @@ from django.utils.translation import gettext as _
 from parkops.accounts.selectors import users_with_role
 from parkops.core import services
 from parkops.core.permissions import Role
-from parkops.promotion.models import PromotionUnit, PromotionUnitMember
+from parkops.promotion.models import (
+    Institution,
+    InstitutionContact,
+    PromotionUnit,
+    PromotionUnitMember,
+    Visit,
+    VisitStaff,
+)
 
 UNIT_FIELDS = ("code", "name", "kind", "parent", "head")
 
@@ -56,4 +65,187 @@ def unit_update(*, unit: PromotionUnit, actor, members=None, **fields) -> Promot
     many = None if members is None else {"members": members}
     return services.object_update(
         obj=unit, actor=actor, fields=data, many=many, check=_staff_check(members)
+    )
+
+
+# ------------------------------------------------------------------ institutions
+INSTITUTION_FIELDS = ("name", "kind", "region", "notes")
+INSTITUTION_CONTACT_FIELDS = ("name", "title", "phone", "email")
+
+
+def _industries_check(industries):
+    """An institution's industries are industries of its own park."""
+
+    def check(institution: Institution, before: Institution | None) -> None:
+        if industries and any(
+            getattr(i, "park_id", None) != institution.park_id for i in industries
+        ):
+            raise ValidationError({"industries": _("Choose industries of this park.")})
+
+    return check
+
+
+def _institution_data(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in INSTITUTION_FIELDS}
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+    return services.with_sort_key(data)
+
+
+def institution_create(*, park, actor, industries=(), **fields) -> Institution:
+    """Register an institution (行业机构) the park works with."""
+    industries = list(industries or ())
+    return services.object_create(
+        model=Institution,
+        park=park,
+        actor=actor,
+        fields=_institution_data(fields),
+        many={"industries": industries},
+        check=_industries_check(industries),
+    )
+
+
+def institution_update(*, institution: Institution, actor, industries=None, **fields):
+    many = None if industries is None else {"industries": list(industries)}
+    return services.object_update(
+        obj=institution,
+        actor=actor,
+        fields=_institution_data(fields),
+        many=many,
+        check=_industries_check(list(industries or ())),
+    )
+
+
+def institution_contact_create(*, institution: Institution, actor, **fields):
+    data = {n: v for n, v in fields.items() if n in INSTITUTION_CONTACT_FIELDS}
+    return services.object_create(
+        model=InstitutionContact,
+        park=institution.park,
+        actor=actor,
+        fields={"institution": institution, **data},
+    )
+
+
+def institution_contact_phone_reveal(*, contact: InstitutionContact, actor) -> str:
+    """The full phone number, for a user allowed to see personal data; each view
+    is recorded in the audit trail (ROLES.md: personal data is masked for all)."""
+    from django.db import transaction
+
+    from parkops.core import audit, permissions
+    from parkops.core.models import AuditEntry
+
+    if not permissions.can_view_personal_data(actor, contact.park_id):
+        permissions.deny(_("Seeing full personal numbers needs the personal-data permission."))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.VIEW_PERSONAL,
+            obj=contact,
+            after={"field": "phone"},
+        )
+    return contact.phone
+
+
+# ------------------------------------------------------------------------ visits
+VISIT_FIELDS = (
+    "ref",
+    "date",
+    "unit",
+    "enterprise",
+    "institution",
+    "city",
+    "country",
+    "purpose",
+    "outcome",
+    "next_step",
+    "next_step_due",
+    "next_step_owner",
+)
+
+
+def due_after_working_days(*, park, on: datetime.date, days: int) -> datetime.date:
+    """The day ``days`` working days after ``on`` (the park's calendar: State
+    Council holidays and make-up working days, and the park's overrides)."""
+    from parkops.core.periods import CHINA
+    from parkops.workdays.selectors import working_calendar
+
+    # From the close of the visit day: one working day is the next working day.
+    start = datetime.datetime.combine(on, datetime.time(23, 59, 59), tzinfo=CHINA)
+    return working_calendar(park=park).add_working_days(start, days).at.date()
+
+
+def _visit_check(staff):
+    """The rules of a visit that need other objects: it is to exactly one party
+    (enterprise or institution), and its staff and the next step's owner are
+    promotion officers of the visit's park (checked for people being added, so
+    that someone who has since left does not block other edits)."""
+
+    def check(visit: Visit, before: Visit | None) -> None:
+        errors = {}
+        if bool(visit.enterprise_id) == bool(visit.institution_id):
+            errors["enterprise"] = _(
+                "A visit is to one enterprise or one institution: name exactly one."
+            )
+        officers = users_with_role(role=Role.PROMOTION_OFFICER, park=visit.park_id)
+        if staff is not None:
+            wanted = {getattr(user, "pk", user) for user in staff}
+            if before is None and not wanted:
+                errors["staff"] = _("Name who made the visit.")
+            if before is not None:
+                wanted -= set(
+                    VisitStaff.objects.unscoped()
+                    .filter(park=visit.park_id, visit_id=visit.pk)
+                    .values_list("user_id", flat=True)
+                )
+            if wanted and officers.filter(pk__in=wanted).count() != len(wanted):
+                errors["staff"] = _("Visit staff must be promotion officers of this park.")
+        owner_changed = before is None or before.next_step_owner_id != visit.next_step_owner_id
+        if (
+            owner_changed
+            and visit.next_step_owner_id
+            and not officers.filter(pk=visit.next_step_owner_id).exists()
+        ):
+            errors["next_step_owner"] = _(
+                "The next step's owner must be a promotion officer of this park."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    return check
+
+
+def _visit_data(park, fields: dict, next_step_working_days, date=None) -> dict:
+    data = {n: v for n, v in fields.items() if n in VISIT_FIELDS}
+    if next_step_working_days:
+        on = data.get("date") or date
+        if on is not None:
+            data["next_step_due"] = due_after_working_days(
+                park=park, on=on, days=int(next_step_working_days)
+            )
+    return data
+
+
+def visit_create(*, park, actor, staff=(), next_step_working_days=None, **fields) -> Visit:
+    """Log a visit. ``next_step_working_days`` sets the next step's due date that
+    many working days after the visit (instead of a date)."""
+    staff = list(staff or ())
+    return services.object_create(
+        model=Visit,
+        park=park,
+        actor=actor,
+        fields=_visit_data(park, fields, next_step_working_days),
+        many={"staff": staff},
+        check=_visit_check(staff),
+    )
+
+
+def visit_update(*, visit: Visit, actor, staff=None, next_step_working_days=None, **fields):
+    data = _visit_data(visit.park, fields, next_step_working_days, date=visit.date)
+    many = None if staff is None else {"staff": list(staff)}
+    return services.object_update(
+        obj=visit,
+        actor=actor,
+        fields=data,
+        many=many,
+        check=_visit_check(None if staff is None else list(staff)),
     )

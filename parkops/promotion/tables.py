@@ -1,7 +1,9 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
+from parkops.core.regions import region_name
 from parkops.core.tables import BaseTable
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.models import Institution, PromotionUnit, Visit
 
 
 class PromotionUnitTable(BaseTable):
@@ -12,3 +14,29 @@ class PromotionUnitTable(BaseTable):
         model = PromotionUnit
         fields = ("code", "name", "kind", "parent", "head")
         order_by = ("code",)
+
+
+class InstitutionTable(BaseTable):
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
+
+    def render_region(self, value):
+        return region_name(value) or value
+
+    class Meta(BaseTable.Meta):
+        model = Institution
+        fields = ("name", "kind", "region")
+        order_by = ("name",)
+
+
+class VisitTable(BaseTable):
+    date = tables.Column(linkify=True)
+    visited = tables.Column(
+        verbose_name=_("visited"),
+        accessor="visited",
+        order_by=("enterprise__name_pinyin", "institution__name_pinyin"),
+    )
+
+    class Meta(BaseTable.Meta):
+        model = Visit
+        fields = ("date", "visited", "unit", "city", "purpose", "next_step_due")
+        order_by = ("-date",)

@@ -1,11 +1,20 @@
-"""Promotion-unit factories and the unit register's test declaration."""
+"""Promotion factories and the test declarations of its registers."""
 
 from __future__ import annotations
 
+import datetime
+
 from parkops.core.permissions import Role
-from parkops.core.testing import Declaration, declare, unique
+from parkops.core.testing import Declaration, Endpoint, declare, make_user, unique
 from parkops.core.text import pinyin_sort_key
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.models import (
+    Institution,
+    InstitutionContact,
+    PromotionUnit,
+    PromotionUnitMember,
+    Visit,
+    VisitStaff,
+)
 
 
 def make_unit(park, **fields) -> PromotionUnit:
@@ -14,6 +23,14 @@ def make_unit(park, **fields) -> PromotionUnit:
     return PromotionUnit.objects.create(
         park=park, name_pinyin=pinyin_sort_key(data["name"]), **data
     )
+
+
+def make_officer(park, unit=None):
+    """A promotion officer of ``park``, member of ``unit`` if given."""
+    officer = make_user(Role.PROMOTION_OFFICER, park=park)
+    if unit is not None:
+        PromotionUnitMember.objects.create(park=park, unit=unit, user=officer)
+    return officer
 
 
 def unit_form(park) -> dict:
@@ -33,7 +50,141 @@ UNIT = declare(
         form_data=unit_form,
         invalid_form_data=unit_form_without_kind,
         exempt={
-            "promotion:promotionunit_add": "no id; creates in the active park (promotion tests)"
+            "promotion:promotionunit_add": "no id; creates in the active park (promotion tests)",
+            "promotion:structure": "no id; the active park's units only (test_structure)",
+        },
+    )
+)
+
+
+# ------------------------------------------------------------------ institutions
+def make_institution(park, **fields) -> Institution:
+    name = fields.pop("name", unique("江苏省测试产业协会"))
+    defaults = {"kind": Institution.Kind.ASSOCIATION, "region": "320100"}
+    return Institution.objects.create(
+        park=park, name=name, name_pinyin=pinyin_sort_key(name), **{**defaults, **fields}
+    )
+
+
+def make_institution_contact(park, **fields) -> InstitutionContact:
+    institution = fields.pop("institution", None) or make_institution(park)
+    defaults = {"name": "李四", "phone": "13912345678"}
+    return InstitutionContact.objects.create(
+        park=park, institution=institution, **{**defaults, **fields}
+    )
+
+
+def institution_form(park) -> dict:
+    return {
+        "name": "苏州市集成电路行业协会",
+        "kind": Institution.Kind.ASSOCIATION,
+        "region": "320500",
+    }
+
+
+def institution_form_without_kind(park) -> tuple[dict, str]:
+    return {**institution_form(park), "kind": ""}, "kind"
+
+
+def institution_api_create(park) -> dict:
+    return {"name": "宿迁市新能源商会", "kind": "chamber", "region": "321300"}
+
+
+INSTITUTION = declare(
+    Declaration(
+        model=Institution,
+        make=make_institution,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROMOTION_OFFICER,
+        form_data=institution_form,
+        invalid_form_data=institution_form_without_kind,
+        api_create=institution_api_create,
+        api_update={"name": "江苏省改名产业协会", "notes": "已对接两次"},
+        endpoints=(
+            Endpoint("promotion:institutioncontact_add", make_institution, "post", method="post"),
+            Endpoint(
+                "promotion:institutioncontact_phone",
+                make_institution_contact,
+                "post",
+                text=lambda contact: contact.phone,
+            ),
+        ),
+        exempt={
+            "promotion:institution_add": "no id; creates in the active park (register tests)",
+            "api:institution_add": "no id; park parameter checked (promotion test_api)",
+        },
+    )
+)
+
+
+# ------------------------------------------------------------------------ visits
+def make_visit(park, **fields) -> Visit:
+    """A visit to a new enterprise of ``park`` (unless told otherwise) by a new
+    promotion officer of a new unit."""
+    from parkops.enterprises.testing import make_enterprise
+
+    staff = fields.pop("staff", None)
+    unit = fields.pop("unit", None) or make_unit(park)
+    if "institution" not in fields and "enterprise" not in fields:
+        fields["enterprise"] = make_enterprise(park)
+    defaults = {"date": datetime.date(2023, 5, 16), "purpose": unique("项目对接洽谈")}
+    visit = Visit.objects.create(park=park, unit=unit, **{**defaults, **fields})
+    for user in staff if staff is not None else [make_officer(park, unit)]:
+        VisitStaff.objects.create(park=park, visit=visit, user=user)
+    return visit
+
+
+def _purpose(visit) -> str:
+    return visit.purpose
+
+
+def visit_form(park) -> dict:
+    from parkops.enterprises.testing import make_enterprise
+
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    return {
+        "date": "2023-05-16",
+        "unit": unit.pk,
+        "staff": [officer.pk],
+        "enterprise": make_enterprise(park).pk,
+        "purpose": "洽谈扩产项目",
+        "country": "中国",
+    }
+
+
+def visit_form_with_both_parties(park) -> tuple[dict, str]:
+    return {**visit_form(park), "institution": make_institution(park).pk}, "enterprise"
+
+
+def visit_api_create(park) -> dict:
+    from parkops.enterprises.testing import make_enterprise
+
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    return {
+        "date": "2023-05-16",
+        "unit_id": unit.pk,
+        "staff_ids": [officer.pk],
+        "enterprise_id": make_enterprise(park).pk,
+        "purpose": "接口登记的拜访",
+    }
+
+
+VISIT = declare(
+    Declaration(
+        model=Visit,
+        make=make_visit,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROMOTION_OFFICER,
+        form_data=visit_form,
+        invalid_form_data=visit_form_with_both_parties,
+        api_create=visit_api_create,
+        api_update={"purpose": "改过的拜访事由", "outcome": "达成初步意向"},
+        text_of=_purpose,
+        exempt={
+            "promotion:visit_add": "no id; creates in the active park (register tests)",
+            "api:visit_add": "no id; park parameter checked (promotion test_api)",
         },
     )
 )

@@ -1,14 +1,47 @@
-from parkops.core import generic
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from parkops.core import generic, permissions
 from parkops.promotion import selectors, services
-from parkops.promotion.forms import PromotionUnitForm
-from parkops.promotion.models import PromotionUnit
-from parkops.promotion.tables import PromotionUnitTable
+from parkops.promotion.forms import (
+    InstitutionContactForm,
+    InstitutionForm,
+    PromotionUnitForm,
+    VisitForm,
+)
+from parkops.promotion.models import Institution, InstitutionContact, PromotionUnit, Visit
+from parkops.promotion.tables import InstitutionTable, PromotionUnitTable, VisitTable
 
 
 class PromotionUnitListView(generic.ObjectListView):
     selector = selectors.promotion_unit_list
     table_class = PromotionUnitTable
     exchange_key = "promotion-units"
+
+
+class PromotionStructureView(LoginRequiredMixin, TemplateView):
+    """The active park's promotion structure as a tree, with heads and members."""
+
+    template_name = "promotion/structure.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(request.user, PromotionUnit, permissions.VIEW)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        park = generic.active_park(self.request.user)
+        context["park"] = park
+        context["tree"] = selectors.promotion_structure(
+            user=self.request.user, park_id=park.pk if park else None
+        )
+        return context
 
 
 class PromotionUnitDetailView(generic.ObjectDetailView):
@@ -34,3 +67,112 @@ class PromotionUnitEditView(generic.ObjectEditView):
 
     def update(self, obj, form):
         return services.unit_update(unit=obj, actor=self.request.user, **form.cleaned_data)
+
+
+# ------------------------------------------------------------------ institutions
+class InstitutionListView(generic.ObjectListView):
+    selector = selectors.institution_list
+    table_class = InstitutionTable
+    exchange_key = "institutions"
+
+
+class InstitutionDetailView(generic.ObjectDetailView):
+    model = Institution
+    template_name = "promotion/institution_detail.html"
+    select_related = ("park",)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, institution = self.request.user, self.object
+        context["industries"] = selectors.institution_industries(user=user, institution=institution)
+        context["contacts"] = selectors.institution_contact_list(user=user, institution=institution)
+        context["visits"] = selectors.institution_visits(user=user, institution=institution)
+        context["can_add_contact"] = permissions.can(
+            user, InstitutionContact, permissions.ADD, institution.park_id
+        )
+        context["contact_form"] = InstitutionContactForm(user=user, park=institution.park)
+        context["can_view_personal_data"] = permissions.can_view_personal_data(
+            user, institution.park_id
+        )
+        return context
+
+
+class InstitutionEditView(generic.ObjectEditView):
+    model = Institution
+    form_class = InstitutionForm
+
+    def create(self, form, park):
+        return services.institution_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.institution_update(
+            institution=obj, actor=self.request.user, **form.cleaned_data
+        )
+
+
+@require_POST
+def institution_contact_create(request, pk):
+    if not request.user.is_authenticated:
+        permissions.deny()
+    institution = generic.get_scoped_or_404(Institution, request.user, pk)
+    form = InstitutionContactForm(request.POST, user=request.user, park=institution.park)
+    if form.is_valid():
+        try:
+            services.institution_contact_create(
+                institution=institution, actor=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Contact added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    return redirect(institution.get_absolute_url())
+
+
+def institution_contact_phone(request, pk):
+    """The full phone number as an htmx fragment, for users allowed personal data
+    (``?hide=1``: the masked number again, nothing revealed)."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    contact = generic.get_scoped_or_404(InstitutionContact, request.user, pk)
+    context = {
+        "contact": contact,
+        "can_view_personal_data": permissions.can_view_personal_data(request.user, contact.park_id),
+        "revealed": "hide" not in request.GET,
+    }
+    if context["revealed"]:
+        context["phone"] = services.institution_contact_phone_reveal(
+            contact=contact, actor=request.user
+        )
+    return render(request, "promotion/partials/phone.html", context)
+
+
+# ------------------------------------------------------------------------ visits
+class VisitListView(generic.ObjectListView):
+    selector = selectors.visit_list
+    table_class = VisitTable
+    exchange_key = "visits"
+
+
+class VisitDetailView(generic.ObjectDetailView):
+    model = Visit
+    template_name = "promotion/visit_detail.html"
+    select_related = ("unit", "enterprise", "institution", "next_step_owner", "park")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["staff"] = self.object.staff.order_by("username")
+        return context
+
+
+class VisitEditView(generic.ObjectEditView):
+    model = Visit
+    form_class = VisitForm
+
+    def create(self, form, park):
+        return services.visit_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.visit_update(visit=obj, actor=self.request.user, **form.cleaned_data)

@@ -46,8 +46,25 @@ def _overrides(park):
     make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")
 
 
+def _institutions(park):
+    from parkops.promotion.testing import make_institution
+
+    make_institution(park, name="江苏省测试行业协会")
+    make_institution(park, name="测试投资基金", kind="fund", region="", notes="两行\n备注")
+
+
+def _visits(park):
+    from parkops.promotion.testing import make_institution, make_visit
+
+    make_visit(park, ref="BF-1", city="苏州市", outcome="有意向")
+    make_visit(park, ref="BF-2", institution=make_institution(park), next_step="再访")
+    make_visit(park, ref="BF-3", enterprise=make_enterprise(park, uscc="", status="prospect"))
+
+
 POPULATE = {
     "enterprises": _enterprises,
+    "institutions": _institutions,
+    "visits": _visits,
     "promotion-units": _units,
     "industries": _industries,
     "calendar-overrides": _overrides,

@@ -28,7 +28,18 @@ def _writer(park):
     user = make_user(Role.STATISTICS_OFFICER, park=park)
     grant(user, Role.SERVICE_OFFICER, park=park)
     grant(user, Role.PARK_ADMIN, park=park)
+    grant(user, Role.PROMOTION_OFFICER, park=park)
     return user
+
+
+def _visit_prerequisites(park):
+    # A visit is by a unit to an enterprise: a park without them has no visits.
+    make_unit(park, code="FJ-EI", name="电子信息产业招商分局")
+    make_enterprise(park, name="宿迁示例科技有限公司")
+
+
+# What a register's rows cannot exist without, made even in a "new" park.
+PREREQUISITES = {"visits": _visit_prerequisites}
 
 
 def _import(key, park, actor, data, commit=True):
@@ -45,6 +56,8 @@ def test_the_template_downloaded_unchanged_imports_without_error(client, key, po
         make_industry(park, code="EI", name="电子信息")
         make_industry(park, code="NE", name="新能源新材料")
         make_unit(park, code="ZSB", name="招商办", kind=PromotionUnit.Kind.OFFICE)
+    if key in PREREQUISITES:
+        PREREQUISITES[key](park)
     user = _writer(park)
     sign_in(client, user)
     template = client.get(reverse("exchange:template", args=[key]))

@@ -32,8 +32,8 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
-from parkops.promotion.models import PromotionUnit
-from parkops.promotion.testing import make_unit
+from parkops.promotion.models import Institution, PromotionUnit
+from parkops.promotion.testing import make_institution, make_unit
 from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,9 @@ def test_error_report_of_a_csv_with_control_characters_is_still_written(client):
 REF_MAKERS = {
     Industry: lambda park, code: make_industry(park, code=code, name=code),
     PromotionUnit: lambda park, code: make_unit(park, code=code, name=code),
+    # A credit code holds 18 characters: the payload cut to fit is still a formula.
+    Enterprise: lambda park, code: make_enterprise(park, name=code, uscc=code[:18]),
+    Institution: lambda park, code: make_institution(park, name=code),
 }
 
 
@@ -141,15 +144,19 @@ def test_template_option_lists_hold_stored_codes_as_text(client, spec):
     option sheet; there they are text."""
     park = make_park()
     user = make_user(Role.PARK_LEADER, park=park)
-    ref_models = {column.ref_model for column in spec.columns if column.kind == REF}
-    for model in ref_models:
-        for payload in PAYLOADS:
-            REF_MAKERS[model](park, payload)
+    from parkops.core.exchange.refs import label
+
+    expected = []
+    for column in spec.columns:
+        if column.kind == REF:
+            for payload in PAYLOADS:
+                made = REF_MAKERS[column.ref_model](park, payload)
+                expected.append(label(made, column.ref_field))
     sign_in(client, user)
     response = client.get(reverse("exchange:template", args=[spec.key]))
     assert response.status_code == 200
     workbook = workbook_of(response)
-    assert_payloads_are_text(workbook, [f"{payload} ({payload})" for payload in PAYLOADS])
+    assert_payloads_are_text(workbook, expected)
 
 
 # ---------------------------------------------------------------------- exports

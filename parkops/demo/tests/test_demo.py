@@ -83,3 +83,35 @@ def test_named_enterprises_are_only_in_the_main_park(demo):
 def test_demo_accounts_are_marked_and_need_no_password_change(demo):
     user = User.objects.get(username="leader")
     assert user.is_demo and not user.must_change_password
+
+
+def test_demo_reproduces_the_articles_promotion_figures(demo):
+    from parkops.core.figures import get_figure
+    from parkops.core.periods import Period
+    from parkops.demo import data
+
+    park = Park.objects.get(code="sszy")
+    h1 = {
+        key: get_figure(key).result(parks=[park], period=Period.parse("2023-H1")).value
+        for key in ("promotion.enterprises_visited", "promotion.institutions_engaged")
+    }
+    # MECHANISMS.md: 300 < v < 400 and 30 < v < 40; the demo's exact values.
+    assert h1 == {
+        "promotion.enterprises_visited": data.VISITED_ENTERPRISES_2023_H1,
+        "promotion.institutions_engaged": data.ENGAGED_INSTITUTIONS_2023_H1,
+    }
+    assert 300 < h1["promotion.enterprises_visited"] < 400
+    assert 30 < h1["promotion.institutions_engaged"] < 40
+    base = get_figure("promotion.enterprises_visited").result(
+        parks=[park], period=Period.parse("2022-H1")
+    )
+    assert base.value == data.VISITED_ENTERPRISES_2022_H1
+
+
+def test_loading_the_demo_twice_adds_no_visits(demo):
+    from parkops.demo.loader import load_demo
+    from parkops.promotion.models import Institution, Visit
+
+    before = Visit.objects.unscoped().count(), Institution.objects.unscoped().count()
+    load_demo()
+    assert (Visit.objects.unscoped().count(), Institution.objects.unscoped().count()) == before
