@@ -124,6 +124,9 @@ def sqlite_candidates(needles: dict[str, str]) -> str | None:
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:
+    """After ``migrate`` on SQLite: the triggers back if a table rebuild dropped
+    them. (PostgreSQL keeps its indexes through an ALTER TABLE.)"""
     from django.db import connections
 
-    ensure(connections[using])
+    if connections[using].vendor == "sqlite":
+        ensure(connections[using])
