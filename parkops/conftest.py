@@ -69,16 +69,20 @@ def demo_loaded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+SLOW_MARKERS = ("slow_import", "slow_export")
+
+
 def pytest_collection_modifyitems(config, items):
-    """The 50,000-row import runs once, on the PostgreSQL leg (or when asked with -m)."""
-    if "slow_import" in (config.getoption("-m") or ""):
-        return
+    """The 50,000-row import and the 20,000-row export run once, on the PostgreSQL
+    leg (or when asked with -m)."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
-    slow = [item for item in items if "slow_import" in item.keywords]
+    asked = config.getoption("-m") or ""
+    markers = [marker for marker in SLOW_MARKERS if marker not in asked]
+    slow = [item for item in items if any(marker in item.keywords for marker in markers)]
     if slow:
         config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if "slow_import" not in item.keywords]
+        items[:] = [item for item in items if item not in slow]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -4,8 +4,9 @@ Every cell ParkOps puts in a workbook (exports, import templates and their
 option sheets, error reports) is written by ``write_cell``, which stores text
 as text, so that nothing a user typed can become a formula; every CSV field is
 written by ``csv_field``, which guards formula-like text the CSV way.
-``list_export`` streams a list to a file in either format and writes the audit
-entry (who exported which list, with which filters, how many rows).
+``list_export`` streams a list to the response in either format as it is
+written, after the audit entry (who exported which list, with which filters,
+how many rows).
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ import datetime
 import decimal
 import io
 import re
-import tempfile
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from django.db import transaction
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from parkops.core import audit, text
 from parkops.core.models import AuditEntry
@@ -160,10 +164,36 @@ def _record_export(*, actor, filename: str, what: str, filters: dict, count: int
         )
 
 
-def _download(handle, filename: str, content_type: str) -> FileResponse:
-    handle.seek(0)
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable file whose bytes are taken out as they come, so
+    that what a writer (csv, zipfile) puts in it can be sent at once."""
+
+    def __init__(self):
+        super().__init__()
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+# Rows written between two sends: small enough that the first bytes leave at
+# once and memory stays flat, large enough to send in sizeable chunks.
+STREAM_ROWS = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _streamed(chunks: Iterable[bytes], filename: str, content_type: str):
+    response = StreamingHttpResponse(
+        (chunk for chunk in chunks if chunk), content_type=content_type
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
@@ -183,9 +213,12 @@ def list_export(
     what: str,
     filters: dict,
     widths: list[int] | None = None,
-) -> FileResponse:
-    """The list as ``name``.xlsx or, ``fmt`` "csv", as ``name``.csv; the export
-    is recorded in the audit trail either way."""
+    count: int | None = None,
+) -> StreamingHttpResponse:
+    """The list as ``name``.xlsx or, ``fmt`` "csv", as ``name``.csv, streamed as
+    it is written; the export is recorded in the audit trail either way, before
+    the first byte leaves, with ``count`` rows (the rows are counted first when
+    ``count`` is not given)."""
     if fmt == "csv":
         return csv_export(
             actor=actor,
@@ -194,6 +227,7 @@ def list_export(
             rows=rows,
             what=what,
             filters=filters,
+            count=count,
         )
     return xlsx_export(
         actor=actor,
@@ -204,27 +238,96 @@ def list_export(
         what=what,
         filters=filters,
         widths=widths,
+        count=count,
     )
 
 
-def csv_export(
-    *, actor, filename: str, headers: list[str], rows: Iterable[list], what: str, filters: dict
-) -> FileResponse:
-    """Write ``rows`` to a temporary CSV file, UTF-8 with a byte-order mark (which
-    Excel and WPS on Chinese Windows need to see UTF-8) and CRLF line ends, each
-    field as ``csv_field`` writes it; record the export and return it."""
-    handle = tempfile.TemporaryFile(suffix=".csv")  # noqa: SIM115
-    writer_text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    writer = csv.writer(writer_text, lineterminator="\r\n")
+def _counted(rows: Iterable[list], count: int | None) -> tuple[Iterable[list], int]:
+    if count is not None:
+        return rows, count
+    rows = list(rows)
+    return rows, len(rows)
+
+
+def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """``headers`` and ``rows`` as CSV, UTF-8 with a byte-order mark (which Excel
+    and WPS on Chinese Windows need to see UTF-8) and CRLF line ends, each field
+    as ``csv_field`` writes it, in chunks of ``STREAM_ROWS`` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([csv_field(header) for header in headers])
-    count = 0
-    for row in rows:
+    yield buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for index, row in enumerate(rows, 1):
         writer.writerow([csv_field(value) for value in row])
-        count += 1
-    writer_text.flush()
-    writer_text.detach()
+        if index % STREAM_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_export(
+    *,
+    actor,
+    filename: str,
+    headers: list[str],
+    rows: Iterable[list],
+    what: str,
+    filters: dict,
+    count: int | None = None,
+) -> StreamingHttpResponse:
+    """Record the export, then stream ``rows`` as CSV (``csv_chunks``)."""
+    rows, count = _counted(rows, count)
     _record_export(actor=actor, filename=filename, what=what, filters=filters, count=count)
-    return _download(handle, filename, "text/csv; charset=utf-8")
+    return _streamed(csv_chunks(headers, rows), filename, "text/csv; charset=utf-8")
+
+
+def xlsx_chunks(
+    *, sheet_title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None
+) -> Iterator[bytes]:
+    """One sheet of ``headers`` and ``rows`` as an .xlsx file, produced as it is
+    written: the sheet's XML goes straight into the zip archive (openpyxl's
+    write-only sheet writing into the archive's entry rather than a temporary
+    file), the archive into a pipe emptied every ``STREAM_ROWS`` rows; the
+    workbook's other parts (styles, which the cells name as they are written)
+    follow the sheet. Cells are written by ``append_row``, as in every workbook."""
+    pipe = _Pipe()
+    # An unseekable file: zipfile writes each entry's sizes after its data.
+    archive = zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    workbook = new_workbook(write_only=True)
+    sheet = workbook.create_sheet(valid_sheet_title(sheet_title))
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or [18] * len(headers)):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet._id = 1  # what openpyxl's writer numbers it, and so its path
+    entry = archive.open(sheet.path[1:], "w", force_zip64=True)
+    sheet._writer = WorksheetWriter(sheet, out=entry)
+    sheet._writer.write_top()
+    append_row(sheet, headers, font=BOLD)
+    yield pipe.take()
+    for index, row in enumerate(rows, 1):
+        append_row(sheet, row)
+        if index % STREAM_ROWS == 0:
+            yield pipe.take()
+    sheet.close()
+    entry.close()
+    _SheetWrittenExcelWriter(workbook, archive).save()
+    yield pipe.take()
+
+
+class _SheetWrittenExcelWriter(ExcelWriter):
+    """openpyxl's workbook writer, for a write-only sheet already in the archive:
+    the sheet is listed and related, not copied in again."""
+
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
 
 
 def xlsx_export(
@@ -237,23 +340,11 @@ def xlsx_export(
     what: str,
     filters: dict,
     widths: list[int] | None = None,
-) -> FileResponse:
-    """Write ``rows`` to a temporary .xlsx file (write-only mode, constant memory),
-    record the export in the audit trail, and return it as a download."""
-    workbook = new_workbook(write_only=True)
-    sheet = workbook.create_sheet(valid_sheet_title(sheet_title))
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or [18] * len(headers)):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    append_row(sheet, headers, font=BOLD)
-    count = 0
-    for row in rows:
-        append_row(sheet, row)
-        count += 1
-    # Deleted when the response closes it; FileResponse streams it in chunks.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(handle)
+    count: int | None = None,
+) -> StreamingHttpResponse:
+    """Record the export, then stream ``rows`` as an .xlsx file (``xlsx_chunks``):
+    the first bytes leave at once, memory stays flat whatever the rows."""
+    rows, count = _counted(rows, count)
     _record_export(actor=actor, filename=filename, what=what, filters=filters, count=count)
-    return _download(
-        handle, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    chunks = xlsx_chunks(sheet_title=sheet_title, headers=headers, rows=rows, widths=widths)
+    return _streamed(chunks, filename, XLSX)

@@ -4,7 +4,7 @@ registers and ``scoped_list``, the one way every register's list is read."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parkops.core import permissions
 from parkops.core.filters import (
@@ -22,7 +22,8 @@ def park_counts(*, user) -> list[dict]:
     (``core.navigation.HomeCount``), each from a register the user may read.
 
     A row is ``{"park", "is_active", "counts": [(HomeCount, n), ...], <key>: n}``.
-    One query per count whatever the number of parks.
+    One aggregate query per model counted, whatever the number of parks and of
+    counts on it: each count is a filtered ``COUNT`` over the same scan.
     """
     from django.apps import apps
 
@@ -33,14 +34,26 @@ def park_counts(*, user) -> list[dict]:
     active = getattr(user, "active_park_id", None)
     rows = {park.pk: {"park": park, "is_active": park.pk == active, "counts": []} for park in parks}
 
-    for count in home_counts():
-        model = apps.get_model(count.model)
-        if not permissions.can(user, model, permissions.VIEW):
-            continue
-        queryset = model.objects.restrict(user).order_by().filter(**count.filters)
-        tallied = dict(queryset.values_list("park").annotate(n=Count("id")))
+    shown = [
+        count
+        for count in home_counts()
+        if permissions.can(user, apps.get_model(count.model), permissions.VIEW)
+    ]
+    tallied: dict[str, dict[int, int]] = {}
+    for label in dict.fromkeys(count.model for count in shown):
+        model = apps.get_model(label)
+        aggregates = {
+            f"n_{index}": Count("id", filter=Q(**count.filters) if count.filters else None)
+            for index, count in enumerate(shown)
+            if count.model == label
+        }
+        queryset = model.objects.restrict(user).order_by().values("park").annotate(**aggregates)
+        for row in queryset:
+            for name in aggregates:
+                tallied.setdefault(name, {})[row["park"]] = row[name]
+    for index, count in enumerate(shown):
         for park_id, row in rows.items():
-            row[count.key] = tallied.get(park_id, 0)
+            row[count.key] = tallied.get(f"n_{index}", {}).get(park_id, 0)
             row["counts"].append((count, row[count.key]))
     return [rows[park.pk] for park in parks]
 

@@ -9,4 +9,12 @@ class EnterprisesConfig(AppConfig):
     url_prefix = "enterprises/"
 
     def ready(self):
-        from parkops.enterprises import exchange  # noqa: F401 - registers the spreadsheet specs
+        from django.db.models.signals import post_migrate
+
+        from parkops.enterprises import (
+            exchange,  # noqa: F401 - registers the spreadsheet specs
+            search_index,
+        )
+
+        # Django rebuilds a SQLite table to alter it, dropping its triggers.
+        post_migrate.connect(search_index.on_post_migrate, sender=self)

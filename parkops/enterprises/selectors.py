@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connections
 from django.db.models import Min, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from parkops.core import permissions
 from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import pinyin_keys
+from parkops.enterprises import search_index
 from parkops.enterprises.filters import EnterpriseFilterSet
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import normalise
@@ -38,23 +41,35 @@ def contact_list(*, user, enterprise) -> QuerySet:
 def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     """Match name, former names, credit code, full pinyin or pinyin initials.
 
-    ``queryset`` is already scoped; search only narrows it.
+    ``queryset`` is already scoped; search only narrows it. Each term is matched
+    anywhere in its column; the indexes of ``search_index`` serve it (on SQLite
+    through the FTS table's candidates, re-checked by the same conditions, so
+    the rows are exactly those a scan finds). Below three characters no trigram
+    index narrows a search: such a query scans the scoped rows.
     """
     text = (text or "").strip()
     if not text:
         return queryset
     lowered = text.lower().replace(" ", "")
+    needles = {"name": text, "former_names": text, "uscc": normalise(text)}
     condition = (
-        Q(name__icontains=text)
-        | Q(former_names__icontains=text)
-        | Q(uscc__icontains=normalise(text))
+        Q(name__icontains=needles["name"])
+        | Q(former_names__icontains=needles["former_names"])
+        | Q(uscc__icontains=needles["uscc"])
     )
     if lowered.isascii() and lowered.isalnum():
+        needles |= {"name_initials": lowered, "name_pinyin": lowered}
         condition |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
     else:
         full, _initials = pinyin_keys(text)
         if full:
+            needles["name_pinyin"] = full
             condition |= Q(name_pinyin__contains=full)
+    if connections[queryset.db].vendor == "sqlite":
+        candidates = search_index.sqlite_candidates(needles)
+        if candidates is not None:
+            params = [f"%{needle}%" for needle in needles.values()]
+            queryset = queryset.filter(pk__in=RawSQL(candidates, params))  # noqa: S611 - parameters
     return queryset.filter(condition)
 
 

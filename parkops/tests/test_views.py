@@ -41,6 +41,26 @@ class TestHome:
             client.get(reverse("core:home"))
         assert len(one) == len(five)
 
+    def test_home_tallies_each_register_in_one_aggregate_query(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from parkops.enterprises.models import Enterprise
+
+        park = make_park()
+        make_enterprise(park, above_scale=True)
+        make_enterprise(park)
+        make_enterprise(park, status="prospect", uscc="")
+        leader = make_user(Role.PARK_LEADER, park=park)
+        sign_in(client, leader)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("core:home"))
+        table = Enterprise._meta.db_table
+        scans = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert len(scans) == 1
+        row = response.context["park_rows"][0]
+        assert (row["settled"], row["prospects"], row["above_scale"]) == (2, 1, 1)
+
     def test_anonymous_home_redirects_to_login(self, client):
         response = client.get(reverse("core:home"))
         assert response.status_code == 302

@@ -76,16 +76,19 @@ def export_response(request, spec, *, fmt="xlsx"):
         or permissions.can(user, spec.model, permissions.VIEW)
     ):
         permissions.deny()
+    queryset = generic.list_rows(spec.selector, request)
     return list_export(
         fmt=fmt,
         actor=request.user,
         name=f"{spec.file_title or spec.title}-{today_cst():%Y%m%d}",
         sheet_title=str(spec.title),
         headers=writers.export_headers(spec),
-        rows=writers.export_rows(spec, generic.list_rows(spec.selector, request), request.user),
+        rows=writers.export_rows(spec, queryset, request.user),
         what=spec.model._meta.label_lower,
         filters={k: v for k, v in request.GET.items() if v},
         widths=[column.width for column in spec.columns],
+        # Counted first: the audit entry is written before the first byte leaves.
+        count=queryset.count(),
     )
 
 

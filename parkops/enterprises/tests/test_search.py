@@ -1,0 +1,137 @@
+"""Enterprise search through its index finds exactly the rows a scan finds, and
+the index follows every way enterprises are written."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from parkops.core.testing import make_park
+from parkops.core.text import pinyin_keys
+from parkops.enterprises import search_index
+from parkops.enterprises.models import Enterprise
+from parkops.enterprises.selectors import enterprise_search
+from parkops.enterprises.testing import make_enterprise
+from parkops.enterprises.uscc import normalise
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    ("苏州宿迁电子有限公司", "宿迁电子厂\n苏宿电子"),
+    ("泗洪精密机械有限公司", ""),
+    ("骆马湖光电科技有限公司", "骆马湖光学"),
+    ("ABC Robotics 宿迁有限公司", "abc机器人"),
+    ("宿迁50%折扣贸易有限公司", ""),
+    ("沭阳_花木有限公司", "沭阳花卉"),
+]
+
+
+def scanned(queryset, text):
+    """Search as it was before the indexes: every column scanned with %x%."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    lowered = text.lower().replace(" ", "")
+    condition = (
+        Q(name__icontains=text)
+        | Q(former_names__icontains=text)
+        | Q(uscc__icontains=normalise(text))
+    )
+    if lowered.isascii() and lowered.isalnum():
+        condition |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
+    else:
+        full, _initials = pinyin_keys(text)
+        if full:
+            condition |= Q(name_pinyin__contains=full)
+    return queryset.filter(condition)
+
+
+@pytest.fixture
+def enterprises():
+    park = make_park()
+    return [make_enterprise(park, name=name, former_names=former) for name, former in NAMES]
+
+
+def queries(enterprises):
+    uscc = enterprises[0].uscc
+    return [
+        "宿迁电子",  # name
+        "苏宿电子",  # former name
+        "骆马湖光学",  # former name, not in the name
+        uscc[2:12],  # credit code
+        uscc[2:12].lower(),  # credit code, lower case
+        uscc[:10].translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}),  # full width
+        "luomahu",  # full pinyin
+        "LuoMaHu",  # full pinyin, any case
+        "szsq",  # initials
+        "sh",  # initials, two letters
+        "宿",  # one character
+        "宿迁",  # two characters
+        "abc",  # ASCII in a name, any case
+        "ROBOTICS",
+        "50%",  # a LIKE wildcard typed by the user
+        "_花木",
+        "没有这家企业",
+        "zzzzzz",
+    ]
+
+
+def test_search_finds_the_rows_a_scan_finds(enterprises):
+    everyone = Enterprise.objects.unscoped()
+    for text in queries(enterprises):
+        expected = sorted(scanned(everyone, text).values_list("pk", flat=True))
+        found = sorted(enterprise_search(everyone, text).values_list("pk", flat=True))
+        assert found == expected, text
+    # The cases above find something where they should.
+    assert enterprise_search(everyone, "苏宿电子").get() == enterprises[0]
+    assert enterprise_search(everyone, "luomahu").get() == enterprises[2]
+    assert enterprise_search(everyone, "szsq").get() == enterprises[0]
+    assert enterprise_search(everyone, enterprises[0].uscc[2:12].lower()).get() == enterprises[0]
+
+
+def test_the_index_follows_creates_updates_bulk_writes_and_deletes(enterprises):
+    everyone = Enterprise.objects.unscoped()
+    renamed = enterprises[1]
+    full, initials = pinyin_keys("洋河酒业有限公司")
+    Enterprise.objects.unscoped().filter(pk=renamed.pk).update(
+        name="洋河酒业有限公司", name_pinyin=full, name_initials=initials
+    )
+    assert list(enterprise_search(everyone, "洋河酒业")) == [
+        Enterprise.objects.unscoped().get(pk=renamed.pk)
+    ]
+    assert not enterprise_search(everyone, "泗洪精密").exists()
+    bulk = Enterprise.objects.bulk_create(
+        [Enterprise(park=renamed.park, name="批量导入企业甲", uscc="")]
+    )
+    assert enterprise_search(everyone, "批量导入").get().name == bulk[0].name
+    enterprises[2].delete()
+    assert not enterprise_search(everyone, "骆马湖").exists()
+
+
+def test_the_index_is_rebuilt_when_its_triggers_were_lost(enterprises):
+    """Django rebuilds a SQLite table to alter it, and its triggers go with it:
+    after ``migrate`` (``ensure``) the index holds what was written meanwhile."""
+    everyone = Enterprise.objects.unscoped()
+    search_index.drop()
+    make_enterprise(enterprises[0].park, name="索引重建测试有限公司")
+    search_index.ensure()
+    assert enterprise_search(everyone, "索引重建").get().name == "索引重建测试有限公司"
+    make_enterprise(enterprises[0].park, name="重建之后写入有限公司")
+    assert enterprise_search(everyone, "之后写入").exists()
+
+
+def test_the_search_uses_the_index(enterprises):
+    # A search for a former name, in Chinese: four of the five columns are matched.
+    queryset = enterprise_search(Enterprise.objects.unscoped(), "骆马湖光学")
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            for column in ("name", "former_names", "uscc", "name_pinyin"):
+                assert f"Bitmap Index Scan on enterprise_trgm_{column}" in plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "VIRTUAL TABLE INDEX" in plan
+            assert search_index.FTS in plan
