@@ -5,8 +5,12 @@ fails the run: in CI every leg must really run.
 """
 
 import os
+import sqlite3
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
+from django.test.testcases import LiveServerThread
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -121,3 +125,39 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def threaded_server(transactional_db, tmp_path, settings):
+    """The base URL of a live server for this test alone.
+
+    pytest-django's ``live_server`` hands an in-memory SQLite database's single
+    connection to every request thread, which would make parallel requests
+    share one transaction; here SQLite is copied to a file first, so that each
+    request thread opens its own connection, as in production.
+    """
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    default = connections["default"]
+    restore = None
+    if default.vendor == "sqlite" and default.is_in_memory_db():
+        path = tmp_path / "parallel.sqlite3"
+        default.ensure_connection()
+        copy = sqlite3.connect(path)
+        default.connection.backup(copy)
+        copy.close()
+        restore = (connections.settings["default"], default)
+        connections.settings["default"] = {**restore[0], "NAME": str(path)}
+        connections["default"] = connections.create_connection("default")
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait(timeout=30)
+    if thread.error:
+        raise thread.error
+    try:
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+        if restore is not None:
+            connections["default"].close()
+            connections.settings["default"], connections["default"] = restore

@@ -9,16 +9,12 @@ multi-process server.
 import datetime
 import http.client
 import http.cookies
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode, urlsplit
 
 import django_otp
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connections
-from django.test.testcases import LiveServerThread
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -34,41 +30,10 @@ BURST = 20
 WRONG = "Wrong-guess-0000"
 
 
-# ---------------------------------------------------------------- live server
+# The live server: ``threaded_server`` in parkops/conftest.py.
 @pytest.fixture
-def server(transactional_db, tmp_path, settings):
-    """The base URL of a live server for this test alone.
-
-    pytest-django's ``live_server`` hands an in-memory SQLite database's single
-    connection to every request thread, which would make parallel requests
-    share one transaction; here SQLite is copied to a file first, so that each
-    request thread opens its own connection, as in production.
-    """
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    default = connections["default"]
-    restore = None
-    if default.vendor == "sqlite" and default.is_in_memory_db():
-        path = tmp_path / "parallel.sqlite3"
-        default.ensure_connection()
-        copy = sqlite3.connect(path)
-        default.connection.backup(copy)
-        copy.close()
-        restore = (connections.settings["default"], default)
-        connections.settings["default"] = {**restore[0], "NAME": str(path)}
-        connections["default"] = connections.create_connection("default")
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
-    if thread.error:
-        raise thread.error
-    try:
-        yield f"http://127.0.0.1:{thread.port}"
-    finally:
-        thread.terminate()
-        if restore is not None:
-            connections["default"].close()
-            connections.settings["default"], connections["default"] = restore
+def server(threaded_server):
+    return threaded_server
 
 
 class Browser:

@@ -16,14 +16,11 @@ bounded either way.
 
 import http.client
 import json
-import sqlite3
 import threading
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
-from django.test.testcases import LiveServerThread
 
 from parkops.core import audit
 from parkops.core.exchange import bulk, importer
@@ -41,34 +38,8 @@ LOGIN = "/accounts/login/"
 
 
 @pytest.fixture
-def server(transactional_db, tmp_path, settings):
-    """A live server for this test alone; SQLite's in-memory test database is
-    copied to a file, so that every thread opens its own connection."""
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    default = connections["default"]
-    restore = None
-    if default.vendor == "sqlite" and default.is_in_memory_db():
-        path = tmp_path / "concurrent.sqlite3"
-        default.ensure_connection()
-        copy = sqlite3.connect(path)
-        default.connection.backup(copy)
-        copy.close()
-        restore = (connections.settings["default"], default)
-        connections.settings["default"] = {**restore[0], "NAME": str(path)}
-        connections["default"] = connections.create_connection("default")
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
-    if thread.error:
-        raise thread.error
-    try:
-        yield f"http://127.0.0.1:{thread.port}"
-    finally:
-        thread.terminate()
-        if restore is not None:
-            connections["default"].close()
-            connections.settings["default"], connections["default"] = restore
+def server(threaded_server):
+    return threaded_server
 
 
 class Colleague:
