@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from parkops.core import audit_guard, audit_seal
+from parkops.core import audit_guard, audit_seal, scoping
 from parkops.core.inserts import insert_many
 from parkops.core.models import AuditChainHead, AuditEntry
 
@@ -117,8 +117,8 @@ def snapshot(obj: models.Model) -> dict:
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(
-                getattr(obj, field.attname)
-                .through._base_manager.filter(**{field.m2m_field_name(): obj.pk})
+                scoping.unscoped(getattr(obj, field.attname).through)
+                .filter(**{field.m2m_field_name(): obj.pk})
                 .values_list(field.m2m_reverse_name(), flat=True)
             )
     return data
@@ -215,7 +215,7 @@ def record_out_of_scope(model, pk, actor) -> None:
     but lies outside the user's scope (another park's id) is such an attempt;
     the user still gets the same 404 as for an id that does not exist."""
     try:
-        exists = model._default_manager.filter(pk=pk).exists()
+        exists = scoping.unscoped(model).filter(pk=pk).exists()
     except (ValueError, TypeError):
         return
     if exists and getattr(actor, "is_authenticated", False):

@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from parkops.core import permissions
+from parkops.core import permissions, scoping
 from parkops.core.models import IMPORT_COUNT, AuditEntry
 from parkops.core.text import format_cst
 
@@ -239,12 +239,11 @@ class AuditReader:
         model = model_of(entry.object_type)
         if model is None or not entry.object_id or not hasattr(model, "get_absolute_url"):
             return None
-        manager = model._default_manager
         try:
             if hasattr(model.objects, "restrict"):
                 found = model.objects.restrict(self.user, permissions.VIEW)
             elif permissions.can(self.user, model, permissions.VIEW):
-                found = manager.all()
+                found = scoping.unscoped(model)
             else:
                 return None
             obj = found.filter(pk=entry.object_id).first()
@@ -346,8 +345,8 @@ class AuditReader:
         if key not in self._names:
             name = None
             if self._name_visible(model, park_id):
-                # _base_manager: a display lookup for a reader already cleared above.
-                obj = model._base_manager.filter(pk=pk).first()
+                # A display lookup for a reader already cleared above.
+                obj = scoping.unscoped(model).filter(pk=pk).first()
                 name = str(obj) if obj is not None else None
             self._names[key] = name or f"#{pk}"
         return self._names[key]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from parkops.core import audit, permissions
+from parkops.core import audit, permissions, scoping
 from parkops.core.models import AuditEntry
 
 
@@ -49,11 +49,11 @@ def _set_through(obj: models.Model, name: str, values, defaults: dict) -> None:
     field = obj._meta.get_field(name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    rows = through._base_manager.filter(**{source: obj.pk})
+    rows = scoping.unscoped(through).filter(**{source: obj.pk})
     wanted = {getattr(value, "pk", value) for value in values}
     have = set(rows.values_list(target, flat=True))
     rows.filter(**{f"{target}__in": have - wanted}).delete()
-    through._base_manager.bulk_create(
+    scoping.unscoped(through).bulk_create(
         through(**{f"{source}_id": obj.pk, f"{target}_id": pk, **defaults})
         for pk in sorted(wanted - have)
     )

@@ -110,7 +110,12 @@ add_read_routes(
 )
 
 
-@router.post("/enterprises", response={201: EnterpriseDetailOut}, operation_id="enterprise_add")
+@router.post(
+    "/enterprises",
+    response={201: EnterpriseDetailOut},
+    operation_id="enterprise_add",
+    url_name="enterprise_add",
+)
 def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     target = resolve_park(request, park, Enterprise)
     enterprise = services.enterprise_create(
@@ -119,7 +124,12 @@ def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
     return Status(201, enterprise)
 
 
-@router.patch("/enterprises/{pk}", response=EnterpriseDetailOut, operation_id="enterprise_edit")
+@router.patch(
+    "/enterprises/{pk}",
+    response=EnterpriseDetailOut,
+    operation_id="enterprise_edit",
+    url_name="enterprise_edit",
+)
 def enterprise_update(request, pk: int, payload: EnterprisePatch):
     enterprise = get_scoped(Enterprise, request, pk)
     # Seeing an enterprise is not editing it: the service refuses if not allowed.

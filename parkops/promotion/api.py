@@ -106,7 +106,12 @@ add_read_routes(
 )
 
 
-@router.post("/institutions", response={201: InstitutionDetailOut}, operation_id="institution_add")
+@router.post(
+    "/institutions",
+    response={201: InstitutionDetailOut},
+    operation_id="institution_add",
+    url_name="institution_add",
+)
 def institution_create(request, payload: InstitutionIn, park: int | None = None):
     target = resolve_park(request, park, Institution)
     institution = services.institution_create(
@@ -115,7 +120,12 @@ def institution_create(request, payload: InstitutionIn, park: int | None = None)
     return Status(201, institution)
 
 
-@router.patch("/institutions/{pk}", response=InstitutionDetailOut, operation_id="institution_edit")
+@router.patch(
+    "/institutions/{pk}",
+    response=InstitutionDetailOut,
+    operation_id="institution_edit",
+    url_name="institution_edit",
+)
 def institution_update(request, pk: int, payload: InstitutionPatch):
     institution = get_scoped(Institution, request, pk)
     data = payload.dict(exclude_unset=True)
@@ -222,7 +232,9 @@ add_read_routes(
 )
 
 
-@router.post("/visits", response={201: VisitDetailOut}, operation_id="visit_add")
+@router.post(
+    "/visits", response={201: VisitDetailOut}, operation_id="visit_add", url_name="visit_add"
+)
 def visit_create(request, payload: VisitIn, park: int | None = None):
     target = resolve_park(request, park, Visit)
     visit = services.visit_create(
@@ -231,7 +243,9 @@ def visit_create(request, payload: VisitIn, park: int | None = None):
     return Status(201, visit)
 
 
-@router.patch("/visits/{pk}", response=VisitDetailOut, operation_id="visit_edit")
+@router.patch(
+    "/visits/{pk}", response=VisitDetailOut, operation_id="visit_edit", url_name="visit_edit"
+)
 def visit_update(request, pk: int, payload: VisitPatch):
     visit = get_scoped(Visit, request, pk)
     data = payload.dict(exclude_unset=True)
