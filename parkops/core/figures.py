@@ -143,6 +143,22 @@ def _discover() -> None:
         _discovered = True
 
 
+_card_page: str | None = None
+
+
+def declare_card_page(url_name: str) -> None:
+    """The page that shows the figures (the report card): lists reached from it
+    link back to it. Declared by the app that serves it, in its ``figures.py``."""
+    global _card_page
+    _card_page = url_name
+
+
+def card_page() -> str | None:
+    """The URL name of the report card page, if an installed app serves one."""
+    _discover()
+    return _card_page
+
+
 def all_figures() -> list[Figure]:
     """Every declared figure as the article prints them: by section (in the order
     of ``Section``), then by ``order``, then in the order they were declared."""

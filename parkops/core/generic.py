@@ -113,7 +113,7 @@ def list_origin(request, filterset_class=None) -> dict | None:
     the report card, which figure and period, with the way back to that card."""
     from django.urls import reverse
 
-    from parkops.core.figures import get_figure
+    from parkops.core.figures import card_page, get_figure
     from parkops.core.periods import Period, PeriodError
 
     if not request.GET.get("park") or "park" in getattr(filterset_class, "base_filters", {}):
@@ -131,7 +131,7 @@ def list_origin(request, filterset_class=None) -> dict | None:
         "park": park,
         "period": period,
         "figure": get_figure(request.GET.get("card_figure") or "") if period else None,
-        "card_url": f"{reverse('reports:card')}?{urlencode(card)}",
+        "card_url": f"{reverse(card_page())}?{urlencode(card)}" if card_page() else None,
         "kept": [
             (name, request.GET[name]) for name in ("park", *CARD_PARAMS) if request.GET.get(name)
         ],

@@ -154,3 +154,33 @@ def shell_context(request) -> dict:
         "active_park": next((p for p in parks if p.pk == active_id), None),
         "user_roles": sorted({m.get_role_display() for m in permissions.memberships(user)}),
     }
+
+
+@dataclass(frozen=True)
+class HomeNotice:
+    """A notice an app shows at the top of the home page: ``template`` rendered
+    with what ``context(request)`` returns (nothing shown when it returns None)."""
+
+    template: str
+    context: object  # Callable[[HttpRequest], dict | None]
+
+
+_HOME_NOTICES: list[HomeNotice] = []
+
+
+def declare_home_notice(notice: HomeNotice) -> HomeNotice:
+    _HOME_NOTICES.append(notice)
+    return notice
+
+
+def home_notices(request) -> list[str]:
+    """Each declared notice that has something to say, rendered."""
+    from django.template.loader import render_to_string
+
+    _discover()
+    shown = []
+    for notice in _HOME_NOTICES:
+        context = notice.context(request)
+        if context:
+            shown.append(render_to_string(notice.template, context, request=request))
+    return shown

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
-from parkops.core import generic, permissions, selectors, services
+from parkops.core import generic, navigation, permissions, selectors, services
 from parkops.core.audit_display import AuditReader
 from parkops.core.forms import IndustryForm, ParkForm
 from parkops.core.models import Alliance, AuditEntry, Industry, Park
@@ -22,7 +22,12 @@ def favicon(request):
 @login_required
 def home(request):
     return render(
-        request, "core/home.html", {"park_rows": selectors.park_counts(user=request.user)}
+        request,
+        "core/home.html",
+        {
+            "park_rows": selectors.park_counts(user=request.user),
+            "home_notices": navigation.home_notices(request),
+        },
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.navigation import PARK, NavItem, declare_item
+from parkops.core.navigation import PARK, HomeNotice, NavItem, declare_home_notice, declare_item
 
 declare_item(
     PARK,
@@ -14,3 +14,21 @@ declare_item(
     ),
     order=40,
 )
+
+
+def _next_year_notice(request) -> dict | None:
+    """For the park administrator: next year's calendar is still to be entered."""
+    from parkops.core import permissions
+    from parkops.core.generic import active_park
+    from parkops.workdays import selectors
+    from parkops.workdays.models import CalendarOverride
+
+    user = request.user
+    park = active_park(user)
+    if park is None or not permissions.can(user, CalendarOverride, permissions.ADD, park):
+        return None
+    year = selectors.next_year_missing(park=park)
+    return {"missing_year": year} if year else None
+
+
+declare_home_notice(HomeNotice("workdays/partials/next_year_notice.html", _next_year_notice))

@@ -68,3 +68,57 @@ def test_the_check_sees_an_import_hidden_inside_a_function(tmp_path):
         "parkops/core/hidden.py: parkops.enterprises.models",
         "parkops/core/plain.py: parkops.promotion",
     ]
+
+
+def leaf_names(leaves: set[str]) -> tuple[set[str], set[str]]:
+    """The leaf apps' URL namespaces (app labels) and template tag libraries."""
+    from django.apps import apps
+
+    labels, libraries = set(), set()
+    for config in apps.get_app_configs():
+        if config.name in leaves:
+            labels.add(config.label)
+            tags = Path(config.path, "templatetags")
+            libraries |= {p.stem for p in tags.glob("*.py") if p.stem != "__init__"}
+    return labels, libraries
+
+
+def leaf_references(root: Path, leaves: set[str]) -> list[str]:
+    """Core templates that load a leaf app's tags or name its URLs, and core code
+    that names a leaf app's URL in a string (``reverse("promotion:…")``)."""
+    import re
+
+    labels, libraries = leaf_names(leaves)
+    names = "|".join(map(re.escape, sorted(labels)))
+    url = re.compile(r"""['"](""" + names + r"""):\w+['"]""")
+    load = re.compile(r"{%\s*load\s+([^%]+)%}")
+    found = []
+    for path in sorted([*root.rglob("*.html"), *root.rglob("*.py")]):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(root.parent.parent)
+        found += [f"{where}: {m.group(0)}" for m in url.finditer(text)]
+        if path.suffix == ".html":
+            for m in load.finditer(text):
+                found += [f"{where}: load {lib}" for lib in m.group(1).split() if lib in libraries]
+    return found
+
+
+def test_core_names_no_leaf_url_or_template_tag():
+    core = Path(settings.BASE_DIR, "parkops", "core")
+    offenders = [
+        hit for hit in leaf_references(core, leaf_apps()) if "/tests/" not in hit.split(":")[0]
+    ]
+    assert not offenders, "core names leaf apps:\n" + "\n".join(offenders)
+
+
+def test_the_reference_check_sees_a_leaf_url_and_tag_library(tmp_path):
+    root = tmp_path / "parkops" / "core"
+    (root / "templates").mkdir(parents=True)
+    (root / "templates" / "x.html").write_text(
+        "{% load i18n workdays %}<a href=\"{% url 'reports:card' %}\">"
+    )
+    (root / "views.py").write_text("URL = reverse('promotion:visit_list')\n")
+    hits = leaf_references(root, leaf_apps())
+    assert any("load workdays" in hit for hit in hits)
+    assert any("'reports:card'" in hit for hit in hits)
+    assert any("'promotion:visit_list'" in hit for hit in hits)

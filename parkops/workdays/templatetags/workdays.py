@@ -1,24 +1,7 @@
 from django import template
 from django.utils.translation import pgettext
 
-from parkops.core import permissions
-from parkops.core.generic import active_park
-
 register = template.Library()
-
-
-@register.inclusion_tag("workdays/partials/next_year_notice.html", takes_context=True)
-def next_year_notice(context):
-    """For the park administrator: next year's calendar is still to be entered."""
-    from parkops.workdays import selectors
-    from parkops.workdays.models import CalendarOverride
-
-    user = context["request"].user
-    park = active_park(user)
-    year = None
-    if park is not None and permissions.can(user, CalendarOverride, permissions.ADD, park):
-        year = selectors.next_year_missing(park=park)
-    return {"missing_year": year}
 
 
 # Tabler badge colours per kind of day (core.workdays.DayKind).
