@@ -174,6 +174,9 @@ class Declaration:
     api_create: Callable[[Park], dict] | None = None
     api_update: dict = field(default_factory=dict)
     text_of: Callable[[Any], str] = str
+    # Fills a park with rows an export → re-import must leave unchanged (an
+    # importable register's round-trip case, parkops/tests/test_exchange_registers.py).
+    round_trip: Callable[[Park], None] | None = None
     park_rows: bool = True
     endpoints: tuple[Endpoint, ...] = ()  # its pages no standard action names
     exempt: dict[str, str] = field(default_factory=dict)  # URL name -> where it is tested
@@ -533,6 +536,12 @@ def _file_name(batch) -> str:
     return batch.file_name
 
 
+def industry_round_trip(park):
+    leading = make_industry(park, code="EI", name="电子信息")
+    chain = make_industry(park, code="EI-IC", name="集成电路", parent=leading, level=2)
+    make_industry(park, code="EI-IC-D", name="芯片设计", parent=chain, level=3)
+
+
 INDUSTRY = declare(
     Declaration(
         model=Industry,
@@ -541,6 +550,7 @@ INDUSTRY = declare(
         writer_role="park_admin",
         form_data=industry_form,
         invalid_form_data=industry_form_without_name,
+        round_trip=industry_round_trip,
         exempt={"core:industry_add": "no id; creates in the active park (core register tests)"},
     )
 )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from parkops.core.permissions import Role
-from parkops.core.testing import Declaration, Endpoint, declare, random_digits, unique
+from parkops.core.testing import (
+    Declaration,
+    Endpoint,
+    declare,
+    make_industry,
+    random_digits,
+    unique,
+)
 from parkops.core.text import pinyin_keys
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import make_uscc
@@ -44,6 +51,13 @@ def enterprise_api_create(park) -> dict:
     return {"name": "宿迁接口新建科技有限公司", "uscc": random_uscc(), "status": "prospect"}
 
 
+def enterprise_round_trip(park):
+    make_industry(park, code="NE", name="新能源新材料")
+    make_enterprise(park)
+    make_enterprise(park, above_scale=True)
+    make_enterprise(park, uscc="", status="prospect", name="境外目标企业")
+
+
 ENTERPRISE = declare(
     Declaration(
         model=Enterprise,
@@ -54,6 +68,7 @@ ENTERPRISE = declare(
         invalid_form_data=enterprise_form_with_bad_uscc,
         api_create=enterprise_api_create,
         api_update={"name": "宿迁接口改名科技有限公司", "former_names": "旧名"},
+        round_trip=enterprise_round_trip,
         endpoints=(
             Endpoint("enterprises:contact_add", make_enterprise, "post", method="post"),
             Endpoint("enterprises:contact_phone", make_contact, "post", text=lambda c: c.phone),

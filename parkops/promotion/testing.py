@@ -7,6 +7,7 @@ import datetime
 from parkops.core.permissions import Role
 from parkops.core.testing import Declaration, Endpoint, declare, make_user, unique
 from parkops.core.text import pinyin_sort_key
+from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.models import (
     Institution,
     InstitutionContact,
@@ -41,10 +42,17 @@ def unit_form_without_kind(park) -> tuple[dict, str]:
     return {"code": "FJ-Y", "name": "某分局", "kind": ""}, "kind"
 
 
+def unit_round_trip(park):
+    office = make_unit(park, code="ZSB", name="招商办", kind=PromotionUnit.Kind.OFFICE)
+    make_unit(park, parent=office)
+    make_unit(park, parent=office, kind=PromotionUnit.Kind.DEPT_TEAM)
+
+
 UNIT = declare(
     Declaration(
         model=PromotionUnit,
         make=make_unit,
+        round_trip=unit_round_trip,
         reader_role=Role.PROMOTION_OFFICER,
         writer_role=Role.PARK_ADMIN,
         form_data=unit_form,
@@ -90,10 +98,16 @@ def institution_api_create(park) -> dict:
     return {"name": "宿迁市新能源商会", "kind": "chamber", "region": "321300"}
 
 
+def institution_round_trip(park):
+    make_institution(park, name="江苏省测试行业协会")
+    make_institution(park, name="测试投资基金", kind="fund", region="", notes="两行\n备注")
+
+
 INSTITUTION = declare(
     Declaration(
         model=Institution,
         make=make_institution,
+        round_trip=institution_round_trip,
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=institution_form,
@@ -171,10 +185,17 @@ def visit_api_create(park) -> dict:
     }
 
 
+def visit_round_trip(park):
+    make_visit(park, ref="BF-1", city="苏州市", outcome="有意向")
+    make_visit(park, ref="BF-2", institution=make_institution(park), next_step="再访")
+    make_visit(park, ref="BF-3", enterprise=make_enterprise(park, uscc="", status="prospect"))
+
+
 VISIT = declare(
     Declaration(
         model=Visit,
         make=make_visit,
+        round_trip=visit_round_trip,
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=visit_form,

@@ -11,64 +11,32 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
 from parkops.core.models import Industry
 from parkops.core.permissions import Role
-from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
-from parkops.enterprises.testing import make_enterprise
-from parkops.promotion.models import PromotionUnit
+from parkops.core.testing import (
+    declarations,
+    grant,
+    make_industry,
+    make_park,
+    make_user,
+    sign_in,
+    xlsx_bytes,
+)
 from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
 
 
-def _units(park):
-    office = make_unit(park, code="ZSB", name="招商办", kind=PromotionUnit.Kind.OFFICE)
-    make_unit(park, parent=office)
-    make_unit(park, parent=office, kind=PromotionUnit.Kind.DEPT_TEAM)
+def _round_trips() -> dict:
+    """Each importable register's rows, from its model's test declaration
+    (``Declaration.round_trip`` in the app's testing.py)."""
+    declared = {d.model: d for d in declarations()}
+    return {
+        spec.key: declared[spec.model].round_trip
+        for spec in all_specs()
+        if spec.importable and spec.model in declared and declared[spec.model].round_trip
+    }
 
 
-def _industries(park):
-    leading = make_industry(park, code="EI", name="电子信息")
-    chain = make_industry(park, code="EI-IC", name="集成电路", parent=leading, level=2)
-    make_industry(park, code="EI-IC-D", name="芯片设计", parent=chain, level=3)
-
-
-def _enterprises(park):
-    make_industry(park, code="NE", name="新能源新材料")
-    make_enterprise(park)
-    make_enterprise(park, above_scale=True)
-    make_enterprise(park, uscc="", status="prospect", name="境外目标企业")
-
-
-def _overrides(park):
-    from parkops.workdays.models import CalendarOverride
-    from parkops.workdays.testing import make_override
-
-    make_override(park)
-    make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")
-
-
-def _institutions(park):
-    from parkops.promotion.testing import make_institution
-
-    make_institution(park, name="江苏省测试行业协会")
-    make_institution(park, name="测试投资基金", kind="fund", region="", notes="两行\n备注")
-
-
-def _visits(park):
-    from parkops.promotion.testing import make_institution, make_visit
-
-    make_visit(park, ref="BF-1", city="苏州市", outcome="有意向")
-    make_visit(park, ref="BF-2", institution=make_institution(park), next_step="再访")
-    make_visit(park, ref="BF-3", enterprise=make_enterprise(park, uscc="", status="prospect"))
-
-
-POPULATE = {
-    "enterprises": _enterprises,
-    "institutions": _institutions,
-    "visits": _visits,
-    "promotion-units": _units,
-    "industries": _industries,
-    "calendar-overrides": _overrides,
-}
+POPULATE = _round_trips()
 
 
 def _import(register, park, actor, rows):

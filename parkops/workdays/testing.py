@@ -19,11 +19,17 @@ def make_override(park, **fields) -> CalendarOverride:
     return CalendarOverride.objects.create(park=park, **{**defaults, **fields})
 
 
+def override_round_trip(park):
+    make_override(park)
+    make_override(park, kind=CalendarOverride.Kind.WORKDAY, note="")
+
+
 OVERRIDE = declare(
     Declaration(
         model=CalendarOverride,
         make=make_override,
         text_of=lambda override: override.note,
+        round_trip=override_round_trip,
         exempt={
             "workdays:calendaroverride_add": "no id; creates in the active park (workdays tests)",
             "workdays:calendaryear_confirm": "no id; acts on the active park only (workdays tests)",
