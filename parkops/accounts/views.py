@@ -284,7 +284,11 @@ def _is_refusal(error: ValidationError) -> bool:
 def _admin_action(request, pk, action, success: str):
     """Run ``action(target)`` for a POST from the user page; errors become messages.
 
-    The service checks the actor's permission; a refusal is a 403.
+    A user without the role gets a 403 from the service (``permissions.require``).
+    A rule that refuses the action to an administrator who has the role
+    (separation of duties, their own account) is a ``ValidationError`` coded
+    ``services.DENIED``: shown as a message on the user page, like any other
+    refused input, and audited as a denied attempt.
     """
     target = get_object_or_404(User, pk=pk)
     try:

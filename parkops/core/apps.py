@@ -37,6 +37,12 @@ class CoreConfig(AppConfig):
     api_routers = ("parkops.core.api.router", "parkops.core.exchange.api.router")
 
     def ready(self):
-        import parkops.core.exchange.registers  # noqa: F401 - registers the spreadsheet specs
+        from django.utils.module_loading import autodiscover_modules
+
+        import parkops.core.exchange.registers  # noqa: F401 - core's own registers
+
+        # Every app's exchange.py declares its registers, as figures.py and
+        # navigation.py declare theirs: an app that forgets nothing is found.
+        autodiscover_modules("exchange")
 
         post_migrate.connect(_audit_chain_ready, sender=self)

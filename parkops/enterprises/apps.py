@@ -11,10 +11,7 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from parkops.enterprises import (
-            exchange,  # noqa: F401 - registers the spreadsheet specs
-            search_index,
-        )
+        from parkops.enterprises import search_index
 
         # Django rebuilds a SQLite table to alter it, dropping its triggers.
         post_migrate.connect(search_index.on_post_migrate, sender=self)

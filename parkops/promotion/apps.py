@@ -7,6 +7,3 @@ class PromotionConfig(AppConfig):
     label = "promotion"
     verbose_name = _("promotion")
     url_prefix = "promotion/"
-
-    def ready(self):
-        import parkops.promotion.exchange  # noqa: F401 - registers the spreadsheet specs

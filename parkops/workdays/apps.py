@@ -10,8 +10,6 @@ class WorkdaysConfig(AppConfig):
     url_prefix = "calendar/"
 
     def ready(self):
-        import parkops.workdays.exchange  # noqa: F401 - registers the spreadsheet spec
-
         checks.register(check_office_hours, checks.Tags.compatibility)
 
 

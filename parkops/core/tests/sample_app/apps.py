@@ -12,7 +12,6 @@ class SampleConfig(AppConfig):
 
     def ready(self):
         from parkops.core import permissions
-        from parkops.core.tests.sample_app import exchange  # noqa: F401 - declares the register
 
         # A real app adds its lines to the central roles table; a test-only app
         # must not edit core, so it grants its one read capability here.
