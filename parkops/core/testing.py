@@ -252,20 +252,28 @@ def declaration_of(model_label: str) -> Declaration:
 class RegisterTestCase(TestCase):
     """Shared tests for a park-scoped register. Subclasses set ``declaration``.
 
-    Subclass with ``class EnterpriseRegisterTests(WritableRegisterTestCase)`` and
-    ``declaration = ENTERPRISE`` (the app's ``testing.py`` declares it); the base
-    classes themselves collect no tests. A test whose data the declaration does
-    not give (no API create, say) is not collected rather than skipped.
+    Every declared register gets them from its declaration alone
+    (``parkops/tests/test_declared_registers.py``). An app that adds tests of its
+    own on the same fixtures subclasses with ``declaration = ENTERPRISE`` and
+    ``shared = False``, so that the shared tests do not run twice. A test whose
+    data the declaration does not give (no API create, say) is not collected
+    rather than skipped.
     """
 
     declaration: Declaration
     __test__ = False
+    shared = True
     # test name -> the declaration field it needs
     needs: dict[str, str] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.__test__ = "declaration" in cls.__dict__
+        if cls.__test__ and not cls.shared:
+            for name in dir(cls):
+                inherited = name.startswith("test_") and name not in cls.__dict__
+                if inherited and getattr(cls, name).__module__ == __name__:
+                    setattr(cls, name, None)
         if cls.__test__:
             for test, needed in cls.needs.items():
                 if not getattr(cls.declaration, needed):

@@ -19,6 +19,7 @@ from parkops.core.testing import (
 
 class IndustryRegisterTests(WritableRegisterTestCase):
     declaration = INDUSTRY
+    shared = False  # the shared tests: parkops/tests/test_declared_registers.py
 
     def test_level_follows_from_the_parent(self):
         chain = make_industry(self.park_a, parent=self.own, level=Industry.Level.CHAIN)

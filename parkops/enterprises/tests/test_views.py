@@ -15,6 +15,7 @@ from parkops.enterprises.testing import ENTERPRISE, enterprise_form, make_enterp
 
 class EnterpriseRegisterTests(WritableRegisterTestCase):
     declaration = ENTERPRISE
+    shared = False  # the shared tests: parkops/tests/test_declared_registers.py
 
     def test_search_by_pinyin_initials_finds_the_enterprise(self):
         wanted = make_enterprise(self.park_a, name="苏州宿迁电子有限公司")

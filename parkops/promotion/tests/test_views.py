@@ -8,6 +8,7 @@ from parkops.promotion.testing import UNIT, make_unit, unit_form
 
 class PromotionUnitRegisterTests(WritableRegisterTestCase):
     declaration = UNIT
+    shared = False  # the shared tests: parkops/tests/test_declared_registers.py
 
     def test_members_are_saved_with_the_units_park_and_audited(self):
         officer = make_user(Role.PROMOTION_OFFICER, park=self.park_a)

@@ -12,7 +12,6 @@ from parkops.core.models import AuditEntry
 from parkops.core.periods import Period
 from parkops.core.permissions import Role
 from parkops.core.testing import (
-    WritableRegisterTestCase,
     make_park,
     make_token,
     make_user,
@@ -24,8 +23,6 @@ from parkops.promotion import services
 from parkops.promotion.figures import enterprises_visited, institutions_engaged
 from parkops.promotion.models import Visit
 from parkops.promotion.testing import (
-    INSTITUTION,
-    VISIT,
     make_institution,
     make_institution_contact,
     make_officer,
@@ -35,14 +32,6 @@ from parkops.promotion.testing import (
 
 ONE_PARTY = "拜访对象须为一家企业或一个机构，二者择一。"
 H1 = Period.parse("2023-H1")
-
-
-class InstitutionRegisterTests(WritableRegisterTestCase):
-    declaration = INSTITUTION
-
-
-class VisitRegisterTests(WritableRegisterTestCase):
-    declaration = VISIT
 
 
 @pytest.fixture
