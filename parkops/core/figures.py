@@ -15,7 +15,7 @@ Values are kept exact; ``format_figure`` rounds once, half up, at display.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -69,6 +69,7 @@ class FigureResult:
     url: str | None = None  # the register's list, filtered to exactly ``record_ids``
     comparison_value: Decimal | None = None
     reason: str = ""  # why there is no value (e.g. 上年同期为零)
+    comparison_url: str | None = None  # the comparison's records, for a counting figure
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,14 @@ class Figure:
         return 0 if self.kind == Kind.YOY_PCT and self.unit == Unit.PERCENT else self.precision
 
     def result(self, *, parks, period: Period) -> FigureResult:
-        return self.compute(parks=list(parks), period=period)
+        """The figure for ``parks`` and ``period``. A counting figure also carries
+        the same count for the comparison period (same period last year), with
+        the link to those records, as the card's 上年同期 column shows it."""
+        result = self.compute(parks=list(parks), period=period)
+        if self.kind in COUNTING_KINDS and result.comparison_value is None:
+            last_year = self.compute(parks=list(parks), period=period.comparison)
+            result = replace(result, comparison_value=last_year.value, comparison_url=last_year.url)
+        return result
 
     def text(self, result: FigureResult) -> str:
         """The figure's sentence with its displayed value, or the reason there is none.

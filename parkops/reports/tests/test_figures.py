@@ -69,6 +69,21 @@ def test_every_counting_figure_equals_the_records_its_link_lists(client, demo):
         assert listed == sorted(result.record_ids), figure.key
 
 
+def test_every_counting_figure_compares_with_the_same_period_last_year(client, demo):
+    # The card's 上年同期 column: last year's count, linked to last year's records.
+    sign_in(client, User.objects.get(username="leader"))
+    for figure in all_figures():
+        if figure.kind not in COUNTING_KINDS:
+            continue
+        result = figure.result(parks=[demo], period=H1)
+        last_year = figure.compute(parks=[demo], period=H1.comparison)
+        assert result.comparison_value == last_year.value, figure.key
+        listed = client.get(result.comparison_url).context["table"].data
+        assert sorted(row.pk for row in listed) == sorted(last_year.record_ids), figure.key
+    visited = get_figure("promotion.enterprises_visited").result(parks=[demo], period=H1)
+    assert (visited.value, visited.comparison_value) == (312, 188)
+
+
 def test_every_figure_computes_for_the_demo_park(demo):
     values = {f.key: f.result(parks=[demo], period=H1) for f in all_figures()}
     assert values["enterprises.entered_statistics_new"].value == 6
