@@ -212,6 +212,80 @@ def test_the_next_step_falls_due_n_working_days_later_across_the_national_day(pa
     assert visit.next_step_due == datetime.date(2023, 10, 8)
 
 
+BOTH_DUE = "下一步完成时限与工作日数只填一项。"
+
+
+def test_a_due_date_and_working_days_together_are_refused_not_one_dropped(park, officer, unit):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        log(
+            park,
+            officer,
+            unit,
+            enterprise=make_enterprise(park),
+            next_step="报送项目可研",
+            next_step_due=datetime.date(2023, 3, 20),
+            next_step_working_days=2,
+        )
+    assert caught.value.message_dict["next_step_due"] == [BOTH_DUE]
+    assert not Visit.objects.unscoped().exists()
+    visit = log(park, officer, unit, enterprise=make_enterprise(park))
+    with pytest.raises(ValidationError) as caught:
+        services.visit_update(
+            visit=visit,
+            actor=officer,
+            next_step_due=datetime.date(2023, 3, 20),
+            next_step_working_days=2,
+        )
+    assert caught.value.message_dict["next_step_due"] == [BOTH_DUE]
+    visit.refresh_from_db()
+    assert visit.next_step_due is None
+
+
+def test_the_page_keeps_both_due_fields_and_says_why_it_refused(client, park, officer, unit):
+    sign_in(client, officer)
+    response = client.post(
+        reverse("promotion:visit_add"),
+        {
+            "date": "2023-03-01",
+            "unit": unit.pk,
+            "staff": [officer.pk],
+            "enterprise": make_enterprise(park).pk,
+            "purpose": "对接",
+            "country": "中国",
+            "next_step": "报送项目可研",
+            "next_step_due": "2023-03-20",
+            "next_step_working_days": "2",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert BOTH_DUE in html and 'value="2023-03-20"' in html
+    assert not Visit.objects.unscoped().exists()
+
+
+def test_the_api_refuses_both_due_fields(client, park, officer, unit):
+    token = make_token(officer)
+    response = client.post(
+        reverse("api:visit_list"),
+        {
+            "date": "2023-03-01",
+            "unit_id": unit.pk,
+            "staff_ids": [officer.pk],
+            "enterprise_id": make_enterprise(park).pk,
+            "purpose": "对接",
+            "next_step_due": "2023-03-20",
+            "next_step_working_days": 2,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422, response.content
+    assert BOTH_DUE in response.content.decode()
+    assert not Visit.objects.unscoped().exists()
+
+
 # ------------------------------------------------------------ distinct counting
 def test_two_visits_to_one_enterprise_count_once(park, officer, unit):
     first, second = make_enterprise(park), make_enterprise(park)
