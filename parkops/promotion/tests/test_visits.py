@@ -212,6 +212,20 @@ def test_the_next_step_falls_due_n_working_days_later_across_the_national_day(pa
     assert visit.next_step_due == datetime.date(2023, 10, 8)
 
 
+def test_the_visit_forms_party_pickers_are_in_pinyin_order(park, officer, unit):
+    from parkops.promotion.forms import VisitForm
+
+    # Unicode order 北 < 张 < 阿; pinyin order a < bei < zhang.
+    for name in ("张家港贸易有限公司", "阿特斯有限公司", "北方华创有限公司"):
+        make_enterprise(park, name=name)
+        make_institution(park, name=name.replace("有限公司", "协会"))
+    form = VisitForm(user=officer, park=park)
+    enterprises = [label for value, label in form.fields["enterprise"].choices if value]
+    institutions = [label for value, label in form.fields["institution"].choices if value]
+    assert enterprises == ["阿特斯有限公司", "北方华创有限公司", "张家港贸易有限公司"]
+    assert institutions == ["阿特斯协会", "北方华创协会", "张家港贸易协会"]
+
+
 BOTH_DUE = "下一步完成时限与工作日数只填一项。"
 
 
