@@ -212,6 +212,44 @@ def test_the_next_step_falls_due_n_working_days_later_across_the_national_day(pa
     assert visit.next_step_due == datetime.date(2023, 10, 8)
 
 
+def test_the_visit_list_filters_by_who_visited_on_page_api_and_export(client, park, unit):
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    wang = make_officer(park, unit)
+    wang.full_name = "王招商"
+    wang.save()
+    li = make_officer(park, unit)
+    li.full_name = "李招商"
+    li.save()
+    mine = make_visit(park, unit=unit, staff=[wang], purpose="王的拜访")
+    make_visit(park, unit=unit, staff=[li], purpose="李的拜访")
+    sign_in(client, wang)
+    page = client.get(reverse("promotion:visit_list"))
+    html = page.content.decode()
+    assert "<th" in html and "拜访人员" in html and "选择拜访人员" in html
+    assert "王招商" in html and "李招商" in html
+    page = client.get(reverse("promotion:visit_list"), {"staff": wang.pk}).content.decode()
+    assert "王的拜访" in page and "李的拜访" not in page
+    assert re.search(r"<td[^>]*>\s*王招商\s*</td>", page)
+    token = make_token(wang)
+    response = client.get(
+        reverse("api:visit_list"), {"staff": wang.pk}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert [row["id"] for row in response.json()["items"]] == [mine.pk]
+    response = client.get(reverse("exchange:export", args=["visits"]), {"staff": wang.pk})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    purpose = rows[0].index("拜访事由")
+    assert [row[purpose] for row in rows[1:]] == ["王的拜访"]
+    # Someone who is no promotion officer of the park is not among the choices.
+    outsider = make_user(Role.PARK_LEADER, park=park)
+    page = client.get(reverse("promotion:visit_list"), {"staff": outsider.pk}).content.decode()
+    assert "王的拜访" not in page
+
+
 def test_the_visit_forms_party_pickers_are_in_pinyin_order(park, officer, unit):
     from parkops.promotion.forms import VisitForm
 
