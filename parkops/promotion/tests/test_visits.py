@@ -452,3 +452,24 @@ def test_an_imported_visit_without_staff_is_the_importing_officers(park, officer
     )
     assert outcome.ok, outcome.problems
     assert list(Visit.objects.unscoped().get(park=park).staff.all()) == [officer]
+
+
+def test_a_refused_institution_contact_keeps_what_was_typed_with_the_errors(client, park, officer):
+    from parkops.promotion.models import InstitutionContact
+
+    institution = make_institution(park)
+    sign_in(client, officer)
+    url = reverse("promotion:institutioncontact_add", args=[institution.pk])
+    typed = {"name": "赵联系", "title": "秘书长", "phone": "12345", "email": "不是邮箱"}
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="赵联系"' in html and 'value="秘书长"' in html and 'value="12345"' in html
+    assert 'data-field="email">' in html and institution.name in html
+    response = client.post(url, {**typed, "email": ""})
+    assert response.status_code == 200
+    assert 'data-field="phone">请输入 11 位手机号' in response.content.decode()
+    assert not InstitutionContact.objects.unscoped().exists()
+    response = client.post(url, {**typed, "email": "", "phone": "13812345678"})
+    assert response.status_code == 302
+    assert InstitutionContact.objects.unscoped().get().name == "赵联系"
