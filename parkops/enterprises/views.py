@@ -21,6 +21,8 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     model = Enterprise
     template_name = "enterprises/enterprise_detail.html"
     select_related = ("industry", "commissioner", "park")
+    # A contact form refused by ``contact_create``, shown again bound.
+    contact_form = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -29,7 +31,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
         context["can_add_contact"] = permissions.can(
             user, Contact, permissions.ADD, self.object.park_id
         )
-        context["contact_form"] = ContactForm(user=user, park=self.object.park)
+        context["contact_form"] = self.contact_form or ContactForm(user=user, park=self.object.park)
         context["can_change_contact"] = permissions.can(
             user, Contact, permissions.CHANGE, self.object.park_id
         )
@@ -61,14 +63,16 @@ def contact_create(request, pk):
     if form.is_valid():
         try:
             services.contact_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Contact added."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
-    return redirect(enterprise.get_absolute_url())
+            generic.apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect(enterprise.get_absolute_url())
+    # Refused: the page again, the form bound (what was typed, errors by field).
+    view = EnterpriseDetailView(contact_form=form)
+    view.setup(request, pk=pk)
+    view.object = enterprise
+    return view.render_to_response(view.get_context_data(object=enterprise))
 
 
 def contact_phone(request, pk):

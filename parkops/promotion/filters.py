@@ -2,8 +2,11 @@ import django_filters
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from parkops.accounts.models import User
+from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet
-from parkops.promotion.models import Institution, PromotionUnit, Visit
+from parkops.core.permissions import Role
+from parkops.promotion.models import Institution, PromotionUnit, Visit, VisitStaff
 
 
 class PromotionUnitFilterSet(ScopedFilterSet):
@@ -31,6 +34,13 @@ class VisitFilterSet(ScopedFilterSet):
     date_after = DateFilter(field_name="date", lookup_expr="gte", label=_("on or after"))
     date_before = DateFilter(field_name="date", lookup_expr="lte", label=_("on or before"))
     party = django_filters.ChoiceFilter(choices=PARTIES, method="filter_party", label=_("visited"))
+    # Who made the visit: one of the promotion officers of the parks in view.
+    staff = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(),
+        method="filter_staff",
+        label=_("staff"),
+        empty_label=_("Choose visit staff"),
+    )
     # One visit per enterprise (or institution), its first within the other
     # filters: the records behind "distinct enterprises visited" (拜访企业N家).
     first_per = django_filters.ChoiceFilter(
@@ -39,7 +49,19 @@ class VisitFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Visit
-        fields = ["q", "unit", "party", "date_after", "date_before", "first_per"]
+        fields = ["q", "unit", "staff", "party", "date_after", "date_before", "first_per"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        parks = permissions.park_ids_for(user, Visit, permissions.VIEW) if user else set()
+        self.filters["staff"].queryset = (
+            User.objects.filter(
+                memberships__role=Role.PROMOTION_OFFICER, memberships__park_id__in=parks
+            )
+            .distinct()
+            .order_by("name_pinyin", "username")
+        )
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -48,6 +70,13 @@ class VisitFilterSet(ScopedFilterSet):
             | Q(purpose__icontains=value)
             | Q(city__icontains=value)
         )
+
+    def filter_staff(self, queryset, name, value):
+        # The staff rows have no scope of their own (no role reads them apart
+        # from their visit), and a restricted query may not join them: the
+        # subquery gives only visit ids, narrowed by the visits in scope.
+        rows = VisitStaff.objects.unscoped().filter(user=value)
+        return queryset.filter(pk__in=rows.values("visit_id"))
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})

@@ -88,9 +88,14 @@ class VisitForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        officers = users_with_role(role=Role.PROMOTION_OFFICER, park=self.park)
+        # Long pickers read in pinyin order (排序按拼音), as the registers do.
+        officers = users_with_role(role=Role.PROMOTION_OFFICER, park=self.park).order_by(
+            "name_pinyin", "username"
+        )
         self.fields["staff"].queryset = officers
         self.fields["next_step_owner"].queryset = officers
+        for name in ("enterprise", "institution"):
+            self.fields[name].queryset = self.fields[name].queryset.order_by("name_pinyin", "name")
         self.fields["staff"].error_messages["invalid_choice"] = _(
             "Visit staff must be promotion officers of this park."
         )

@@ -118,7 +118,7 @@ def institution_visits(*, user, institution) -> QuerySet:
 
 @list_selector(model=Visit, filterset_class=VisitFilterSet)
 def visit_list(*, user, filters=None, park_id=None) -> QuerySet:
-    """The visits ``user`` may view, newest first, with unit and party visited."""
+    """The visits ``user`` may view, newest first, with unit, staff and party visited."""
     return scoped_list(
         Visit,
         user=user,
@@ -127,7 +127,7 @@ def visit_list(*, user, filters=None, park_id=None) -> QuerySet:
         park_id=park_id,
         select_related=("unit", "enterprise", "institution", "next_step_owner"),
         ordering=("-date", "-pk"),
-    )
+    ).prefetch_related("staff")
 
 
 def first_visits(visits, party: str) -> tuple[int, ...]:

@@ -174,14 +174,20 @@ def due_after_working_days(*, park, on: datetime.date, days: int) -> datetime.da
     return working_calendar(park=park).add_working_days(start, days).at.date()
 
 
-def _visit_check(staff):
+def _visit_check(staff, both_due=False):
     """The rules of a visit that need other objects: it is to exactly one party
     (enterprise or institution), and its staff and the next step's owner are
     promotion officers of the visit's park (checked for people being added, so
-    that someone who has since left does not block other edits)."""
+    that someone who has since left does not block other edits). ``both_due``:
+    a due date and a number of working days were both given, and one would be
+    silently dropped."""
 
     def check(visit: Visit, before: Visit | None) -> None:
         errors = {}
+        if both_due:
+            errors["next_step_due"] = _(
+                "Give either the next step's due date or its working days, not both."
+            )
         if bool(visit.enterprise_id) == bool(visit.institution_id):
             errors["enterprise"] = _(
                 "A visit is to one enterprise or one institution: name exactly one."
@@ -214,6 +220,10 @@ def _visit_check(staff):
     return check
 
 
+def _both_due(fields: dict, next_step_working_days) -> bool:
+    return bool(fields.get("next_step_due")) and bool(next_step_working_days)
+
+
 def _visit_data(park, fields: dict, next_step_working_days, date=None) -> dict:
     data = {n: v for n, v in fields.items() if n in VISIT_FIELDS}
     if next_step_working_days:
@@ -235,7 +245,7 @@ def visit_create(*, park, actor, staff=(), next_step_working_days=None, **fields
         actor=actor,
         fields=_visit_data(park, fields, next_step_working_days),
         many={"staff": staff},
-        check=_visit_check(staff),
+        check=_visit_check(staff, _both_due(fields, next_step_working_days)),
     )
 
 
@@ -247,5 +257,7 @@ def visit_update(*, visit: Visit, actor, staff=None, next_step_working_days=None
         actor=actor,
         fields=data,
         many=many,
-        check=_visit_check(None if staff is None else list(staff)),
+        check=_visit_check(
+            None if staff is None else list(staff), _both_due(fields, next_step_working_days)
+        ),
     )

@@ -35,8 +35,14 @@ class VisitTable(BaseTable):
         accessor="visited",
         order_by=("enterprise__name_pinyin", "institution__name_pinyin"),
     )
+    # Who made the visit; prefetched by ``visit_list``.
+    staff = tables.Column(verbose_name=_("staff"), accessor="pk", orderable=False)
+
+    def render_staff(self, record):
+        people = sorted(record.staff.all(), key=lambda user: (user.name_pinyin, user.username))
+        return "、".join(user.full_name or user.username for user in people)
 
     class Meta(BaseTable.Meta):
         model = Visit
-        fields = ("date", "visited", "unit", "city", "purpose", "next_step_due")
+        fields = ("date", "visited", "unit", "staff", "city", "purpose", "next_step_due")
         order_by = ("-date",)

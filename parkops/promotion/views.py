@@ -80,6 +80,8 @@ class InstitutionDetailView(generic.ObjectDetailView):
     model = Institution
     template_name = "promotion/institution_detail.html"
     select_related = ("park",)
+    # A contact form refused by ``institution_contact_create``, shown again bound.
+    contact_form = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -90,7 +92,9 @@ class InstitutionDetailView(generic.ObjectDetailView):
         context["can_add_contact"] = permissions.can(
             user, InstitutionContact, permissions.ADD, institution.park_id
         )
-        context["contact_form"] = InstitutionContactForm(user=user, park=institution.park)
+        context["contact_form"] = self.contact_form or InstitutionContactForm(
+            user=user, park=institution.park
+        )
         context["can_view_personal_data"] = permissions.can_view_personal_data(
             user, institution.park_id
         )
@@ -121,14 +125,16 @@ def institution_contact_create(request, pk):
             services.institution_contact_create(
                 institution=institution, actor=request.user, **form.cleaned_data
             )
-            messages.success(request, _("Contact added."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
-    return redirect(institution.get_absolute_url())
+            generic.apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect(institution.get_absolute_url())
+    # Refused: the page again, the form bound (what was typed, errors by field).
+    view = InstitutionDetailView(contact_form=form)
+    view.setup(request, pk=pk)
+    view.object = institution
+    return view.render_to_response(view.get_context_data(object=institution))
 
 
 def institution_contact_phone(request, pk):

@@ -333,7 +333,7 @@ def test_import_batches_name_and_filter_their_register_in_chinese(client):
     response = client.get(reverse("exchange:importbatch_list"), {"register_key": "enterprises"})
     assert '<option value="enterprises" selected>企业</option>' in response.content.decode()
     cells = _cells(response)
-    assert "企业" in cells and "招商体系" not in cells and "enterprises" not in cells
+    assert "企业" in cells and "招商单元" not in cells and "enterprises" not in cells
 
 
 def test_audit_list_query_count_does_not_grow_with_entries(client):

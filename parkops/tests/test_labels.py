@@ -126,11 +126,15 @@ def test_the_menu_heading_and_home_card_use_one_name(client, park):
     )
     menu.pop(reverse("core:home"))
     menu.pop(reverse("api:openapi-view"))
-    assert {"企业", "招商体系", "产业", "导入记录"} <= set(menu.values())
+    assert {"企业", "招商体系", "招商单元", "产业", "导入记录"} <= set(menu.values())
+    # One name names one page: the structure tree and the unit list are told apart.
+    assert len(set(menu.values())) == len(menu), menu
+    assert menu[reverse("promotion:structure")] == "招商体系"
+    assert menu[reverse("promotion:promotionunit_list")] == "招商单元"
     for url, name in menu.items():
         assert _heading(client.get(url).content.decode()) == name, url
     card_labels = re.findall(r'<dt class="col-7">([^<]+)</dt>', home)
-    assert "招商体系" in card_labels and "产业" in card_labels
+    assert "招商单元" in card_labels and "产业" in card_labels
 
 
 def test_the_interface_addresses_the_user_politely():

@@ -96,3 +96,32 @@ def test_fields_owned_by_another_office_are_shown_but_locked_in_the_form(client)
     assert form.fields["above_scale"].disabled and form.fields["above_scale_since"].disabled
     assert form.fields["above_scale_until"].disabled
     assert not form.fields["commissioner"].disabled  # the service staff's own field
+
+
+@pytest.mark.django_db
+def test_a_refused_contact_keeps_what_was_typed_with_the_errors_by_field(client):
+    from parkops.enterprises.models import Contact
+
+    park = make_park()
+    enterprise = make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    typed = {"name": "赵联系", "title": "总经理", "phone": "12345", "email": "不是邮箱"}
+    response = client.post(reverse("enterprises:contact_add", args=[enterprise.pk]), typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="赵联系"' in html and 'value="总经理"' in html and 'value="12345"' in html
+    assert 'data-field="email">' in html
+    assert enterprise.name in html
+    assert not Contact.objects.unscoped().exists()
+    # A phone only the service refuses (the form cannot tell) is shown on the field too.
+    response = client.post(
+        reverse("enterprises:contact_add", args=[enterprise.pk]), {**typed, "email": ""}
+    )
+    assert response.status_code == 200
+    assert 'data-field="phone">请输入 11 位手机号' in response.content.decode()
+    response = client.post(
+        reverse("enterprises:contact_add", args=[enterprise.pk]),
+        {**typed, "email": "", "phone": "13812345678"},
+    )
+    assert response.status_code == 302
+    assert Contact.objects.unscoped().get().name == "赵联系"

@@ -201,6 +201,132 @@ def test_the_next_step_falls_due_n_working_days_later_across_the_national_day(pa
     assert visit.next_step_due == datetime.date(2023, 10, 8)
 
 
+def test_the_visit_list_filters_by_who_visited_on_page_api_and_export(client, park, unit):
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    wang = make_officer(park, unit)
+    wang.full_name = "王招商"
+    wang.save()
+    li = make_officer(park, unit)
+    li.full_name = "李招商"
+    li.save()
+    mine = make_visit(park, unit=unit, staff=[wang], purpose="王的拜访")
+    make_visit(park, unit=unit, staff=[li], purpose="李的拜访")
+    sign_in(client, wang)
+    page = client.get(reverse("promotion:visit_list"))
+    html = page.content.decode()
+    assert "<th" in html and "拜访人员" in html and "选择拜访人员" in html
+    assert "王招商" in html and "李招商" in html
+    page = client.get(reverse("promotion:visit_list"), {"staff": wang.pk}).content.decode()
+    assert "王的拜访" in page and "李的拜访" not in page
+    assert re.search(r"<td[^>]*>\s*王招商\s*</td>", page)
+    token = make_token(wang)
+    response = client.get(
+        reverse("api:visit_list"), {"staff": wang.pk}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert [row["id"] for row in response.json()["items"]] == [mine.pk]
+    response = client.get(reverse("exchange:export", args=["visits"]), {"staff": wang.pk})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    purpose = rows[0].index("拜访事由")
+    assert [row[purpose] for row in rows[1:]] == ["王的拜访"]
+    # Someone who is no promotion officer of the park is not among the choices.
+    outsider = make_user(Role.PARK_LEADER, park=park)
+    page = client.get(reverse("promotion:visit_list"), {"staff": outsider.pk}).content.decode()
+    assert "王的拜访" not in page
+
+
+def test_the_visit_forms_party_pickers_are_in_pinyin_order(park, officer, unit):
+    from parkops.promotion.forms import VisitForm
+
+    # Unicode order 北 < 张 < 阿; pinyin order a < bei < zhang.
+    for name in ("张家港贸易有限公司", "阿特斯有限公司", "北方华创有限公司"):
+        make_enterprise(park, name=name)
+        make_institution(park, name=name.replace("有限公司", "协会"))
+    form = VisitForm(user=officer, park=park)
+    enterprises = [label for value, label in form.fields["enterprise"].choices if value]
+    institutions = [label for value, label in form.fields["institution"].choices if value]
+    assert enterprises == ["阿特斯有限公司", "北方华创有限公司", "张家港贸易有限公司"]
+    assert institutions == ["阿特斯协会", "北方华创协会", "张家港贸易协会"]
+
+
+BOTH_DUE = "下一步完成时限与工作日数只填一项。"
+
+
+def test_a_due_date_and_working_days_together_are_refused_not_one_dropped(park, officer, unit):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        log(
+            park,
+            officer,
+            unit,
+            enterprise=make_enterprise(park),
+            next_step="报送项目可研",
+            next_step_due=datetime.date(2023, 3, 20),
+            next_step_working_days=2,
+        )
+    assert caught.value.message_dict["next_step_due"] == [BOTH_DUE]
+    assert not Visit.objects.unscoped().exists()
+    visit = log(park, officer, unit, enterprise=make_enterprise(park))
+    with pytest.raises(ValidationError) as caught:
+        services.visit_update(
+            visit=visit,
+            actor=officer,
+            next_step_due=datetime.date(2023, 3, 20),
+            next_step_working_days=2,
+        )
+    assert caught.value.message_dict["next_step_due"] == [BOTH_DUE]
+    visit.refresh_from_db()
+    assert visit.next_step_due is None
+
+
+def test_the_page_keeps_both_due_fields_and_says_why_it_refused(client, park, officer, unit):
+    sign_in(client, officer)
+    response = client.post(
+        reverse("promotion:visit_add"),
+        {
+            "date": "2023-03-01",
+            "unit": unit.pk,
+            "staff": [officer.pk],
+            "enterprise": make_enterprise(park).pk,
+            "purpose": "对接",
+            "country": "中国",
+            "next_step": "报送项目可研",
+            "next_step_due": "2023-03-20",
+            "next_step_working_days": "2",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert BOTH_DUE in html and 'value="2023-03-20"' in html
+    assert not Visit.objects.unscoped().exists()
+
+
+def test_the_api_refuses_both_due_fields(client, park, officer, unit):
+    token = make_token(officer)
+    response = client.post(
+        reverse("api:visit_list"),
+        {
+            "date": "2023-03-01",
+            "unit_id": unit.pk,
+            "staff_ids": [officer.pk],
+            "enterprise_id": make_enterprise(park).pk,
+            "purpose": "对接",
+            "next_step_due": "2023-03-20",
+            "next_step_working_days": 2,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422, response.content
+    assert BOTH_DUE in response.content.decode()
+    assert not Visit.objects.unscoped().exists()
+
+
 # ------------------------------------------------------------ distinct counting
 def test_two_visits_to_one_enterprise_count_once(park, officer, unit):
     first, second = make_enterprise(park), make_enterprise(park)
@@ -315,3 +441,24 @@ def test_an_imported_visit_without_staff_is_the_importing_officers(park, officer
     )
     assert outcome.ok, outcome.problems
     assert list(Visit.objects.unscoped().get(park=park).staff.all()) == [officer]
+
+
+def test_a_refused_institution_contact_keeps_what_was_typed_with_the_errors(client, park, officer):
+    from parkops.promotion.models import InstitutionContact
+
+    institution = make_institution(park)
+    sign_in(client, officer)
+    url = reverse("promotion:institutioncontact_add", args=[institution.pk])
+    typed = {"name": "赵联系", "title": "秘书长", "phone": "12345", "email": "不是邮箱"}
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="赵联系"' in html and 'value="秘书长"' in html and 'value="12345"' in html
+    assert 'data-field="email">' in html and institution.name in html
+    response = client.post(url, {**typed, "email": ""})
+    assert response.status_code == 200
+    assert 'data-field="phone">请输入 11 位手机号' in response.content.decode()
+    assert not InstitutionContact.objects.unscoped().exists()
+    response = client.post(url, {**typed, "email": "", "phone": "13812345678"})
+    assert response.status_code == 302
+    assert InstitutionContact.objects.unscoped().get().name == "赵联系"
