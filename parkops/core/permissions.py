@@ -73,6 +73,7 @@ INSTITUTION = "promotion.institution"
 INSTITUTION_CONTACT = "promotion.institutioncontact"
 INSTITUTION_INDUSTRY = "promotion.institutionindustry"
 VISIT = "promotion.visit"
+VISIT_STAFF = "promotion.visitstaff"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -101,6 +102,7 @@ _PROMOTION_READ = {
     INSTITUTION_CONTACT: READ,
     INSTITUTION_INDUSTRY: READ,
     VISIT: READ,
+    VISIT_STAFF: READ,
 }
 
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
@@ -120,6 +122,7 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         INSTITUTION_CONTACT: WRITE,
         INSTITUTION_INDUSTRY: WRITE,
         VISIT: WRITE,
+        VISIT_STAFF: WRITE,
     },
     Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},

@@ -6,7 +6,7 @@ from parkops.accounts.models import User
 from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet
 from parkops.core.permissions import Role
-from parkops.promotion.models import Institution, PromotionUnit, Visit, VisitStaff
+from parkops.promotion.models import Institution, PromotionUnit, Visit
 
 
 class PromotionUnitFilterSet(ScopedFilterSet):
@@ -72,11 +72,8 @@ class VisitFilterSet(ScopedFilterSet):
         )
 
     def filter_staff(self, queryset, name, value):
-        # The staff rows have no scope of their own (no role reads them apart
-        # from their visit), and a restricted query may not join them: the
-        # subquery gives only visit ids, narrowed by the visits in scope.
-        rows = VisitStaff.objects.unscoped().filter(user=value)
-        return queryset.filter(pk__in=rows.values("visit_id"))
+        # One staff row per visit and person (visit_staff_unique): no duplicates.
+        return queryset.filter(staff=value)
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
