@@ -66,7 +66,7 @@ UNITS = declare(
 )
 
 
-def _staff_named(park, text):
+def _staff_named(park, text, field="staff"):
     """The park's promotion officers a cell names (full names or user names,
     separated by 、 , ， ; or spaces); an unknown name is a ValidationError."""
     from django.core.exceptions import ValidationError
@@ -86,7 +86,7 @@ def _staff_named(park, text):
         if len(match) != 1:
             raise ValidationError(
                 {
-                    "staff": _t("“%(name)s” is not one promotion officer of this park.")
+                    field: _t("“%(name)s” is not one promotion officer of this park.")
                     % {"name": name}
                 }
             )
@@ -96,7 +96,19 @@ def _staff_named(park, text):
 
 def _visit_values(park, values: dict, actor=None) -> dict:
     """The row's values with its staff as users; an empty staff cell on a new
-    row means the officer importing the file made the visit."""
+    row means the officer importing the file made the visit. The next step's
+    owner is named like the staff, one person."""
+    if "next_step_owner" in values:
+        owner = values["next_step_owner"]
+        if owner and not hasattr(owner, "pk"):
+            named = _staff_named(park, owner, field="next_step_owner")
+            if len(named) != 1:
+                from django.core.exceptions import ValidationError
+                from django.utils.translation import gettext as _t
+
+                raise ValidationError({"next_step_owner": _t("Name one person.")})
+            owner = named[0]
+        values = {**values, "next_step_owner": owner or None}
     if values.get("staff"):
         return {**values, "staff": _staff_named(park, values["staff"])}
     values = {name: value for name, value in values.items() if name != "staff"}
@@ -237,6 +249,17 @@ VISITS = declare(
             Column("outcome", "拜访成果", synonyms=("成果", "结果"), width=30),
             Column("next_step", "下一步工作", synonyms=("下一步",), width=24),
             Column("next_step_due", "下一步完成时限", kind=DATE, synonyms=("完成时限",)),
+            Column(
+                "next_step_owner",
+                "下一步责任人",
+                synonyms=("责任人",),
+                help=_("One promotion officer of the park, by name."),
+                export=lambda visit: (
+                    (visit.next_step_owner.full_name or visit.next_step_owner.username)
+                    if visit.next_step_owner
+                    else ""
+                ),
+            ),
         ],
         create=lambda *, park, actor, **values: services.visit_create(
             park=park, actor=actor, **_visit_values(park, values, actor)
@@ -244,7 +267,7 @@ VISITS = declare(
         update=lambda obj, *, actor, **values: services.visit_update(
             visit=obj, actor=actor, **_visit_values(obj.park, values)
         ),
-        select_related=("unit", "enterprise", "institution"),
+        select_related=("unit", "enterprise", "institution", "next_step_owner"),
         selector=visit_list,
     )
 )

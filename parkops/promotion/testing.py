@@ -187,7 +187,18 @@ def visit_api_create(park) -> dict:
 
 def visit_round_trip(park):
     make_visit(park, ref="BF-1", city="苏州市", outcome="有意向")
-    make_visit(park, ref="BF-2", institution=make_institution(park), next_step="再访")
+    unit = make_unit(park)
+    owner = make_officer(park, unit)
+    make_visit(
+        park,
+        ref="BF-2",
+        unit=unit,
+        staff=[owner],
+        institution=make_institution(park),
+        next_step="再访",
+        next_step_due=datetime.date(2023, 6, 1),
+        next_step_owner=owner,
+    )
     make_visit(park, ref="BF-3", enterprise=make_enterprise(park, uscc="", status="prospect"))
 
 

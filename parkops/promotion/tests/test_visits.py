@@ -145,6 +145,40 @@ def test_an_import_logs_visits_with_their_staff(park, officer, unit):
     )
 
 
+def test_the_next_steps_owner_is_exported_and_imported_by_name(park, officer, unit):
+    from parkops.core.exchange import writers
+
+    officer.full_name = "王招商"
+    officer.save()
+    enterprise = make_enterprise(park, name="宿迁导入三号有限公司")
+    header = ["拜访日期", "招商单元", "拜访企业", "拜访事由", "下一步工作", "下一步责任人"]
+    row = ["2023-03-02", unit.code, enterprise.name, "对接", "寄送资料", "王招商"]
+    spec = get_spec("visits")
+
+    def imported(rows):
+        return run_import(
+            spec=spec,
+            actor=officer,
+            park=park,
+            data=xlsx_bytes(rows),
+            file_name="拜访.xlsx",
+            commit=True,
+        )
+
+    refused = imported([header, [*row[:-1], "不存在的人"]])
+    assert not refused.ok and not Visit.objects.unscoped().filter(park=park).exists()
+    assert "下一步责任人" in str(refused.problems)
+    outcome = imported([header, row])
+    assert outcome.ok, outcome.problems
+    visit = Visit.objects.unscoped().get(park=park)
+    assert visit.next_step_owner == officer
+    exported = list(
+        writers.export_rows(spec, Visit.objects.unscoped().filter(pk=visit.pk), officer)
+    )
+    headers = [str(column.header) for column in spec.columns]
+    assert exported[0][headers.index("下一步责任人")] == "王招商"
+
+
 # ----------------------------------------------------------------------- staff
 def test_staff_must_be_promotion_officers_of_the_park(park, officer, unit):
     from django.core.exceptions import ValidationError
