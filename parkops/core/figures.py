@@ -85,6 +85,9 @@ class Figure:
     compute: Callable[..., FigureResult]  # (*, parks, period) -> FigureResult
     model: str  # ``app_label.ModelName`` of the records: who may read them may see it
     precision: int = 0  # decimals shown
+    # What a count is shown in on the card (家 for enterprises, 个 for institutions):
+    # lazy gettext in the "measure word" context; the unit's name when not given.
+    counter: str | None = None
     # For a change that can fall: the sentence when the value is negative, with the
     # value shown without its sign (同比下降20.0%, not 同比增长-20.0%).
     sentence_down: str | None = None

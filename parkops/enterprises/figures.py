@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parkops.core.figures import (
     Figure,
@@ -154,6 +154,7 @@ declare(
         section=SECTION,
         label=gettext_lazy("Enterprises settled in the park"),
         unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "enterprises"),
         kind=Kind.AS_OF,
         sentence=gettext_lazy("{value} enterprises settled in the park"),
         compute=registered,
@@ -166,6 +167,7 @@ declare(
         section=SECTION,
         label=gettext_lazy("Above-scale enterprises"),
         unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "enterprises"),
         kind=Kind.AS_OF,
         sentence=gettext_lazy("{value} above-scale enterprises"),
         compute=above_scale,
@@ -178,6 +180,7 @@ declare(
         section=SECTION,
         label=gettext_lazy("Enterprises newly entered into statistics"),
         unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "enterprises"),
         kind=Kind.COUNTED,
         sentence=gettext_lazy("{value} enterprises newly entered into statistics"),
         compute=entered_statistics,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parkops.core.figures import Figure, FigureResult, Kind, Section, Unit, declare, list_url
 from parkops.promotion.models import Visit
@@ -62,6 +62,7 @@ declare(
         section=Section.PROJECTS,
         label=gettext_lazy("Enterprises visited"),
         unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "enterprises"),
         kind=Kind.COUNTED,
         sentence=gettext_lazy("{value} enterprises visited"),
         compute=enterprises_visited,
@@ -74,6 +75,7 @@ declare(
         section=Section.PROJECTS,
         label=gettext_lazy("Industry institutions engaged"),
         unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "institutions"),
         kind=Kind.COUNTED,
         sentence=gettext_lazy("{value} industry institutions of all kinds engaged"),
         compute=institutions_engaged,

@@ -100,6 +100,22 @@ def test_card_page_shows_the_figures_and_links_to_exactly_the_counted_records(cl
     assert sorted(row.pk for row in listed) == sorted(item.result.record_ids)
 
 
+def test_card_counts_enterprises_in_家_and_institutions_in_个(client, demo):
+    import re
+
+    sign_in(client, User.objects.get(username="leader"))
+    page = client.get(reverse("reports:card"), {"park": "sszy", "period": "2023-H1"})
+    html = page.content.decode()
+
+    def unit_of(key):
+        row = re.search(rf'data-figure="{re.escape(key)}".*?</tr>', html, re.S).group(0)
+        return re.search(r'&nbsp;<span class="text-secondary">([^<]+)</span>', row).group(1)
+
+    assert unit_of("enterprises.registered") == "家"
+    assert unit_of("promotion.enterprises_visited") == "家"
+    assert unit_of("promotion.institutions_engaged") == "个"
+
+
 def test_card_page_with_a_bad_period_says_so(client, demo):
     sign_in(client, User.objects.get(username="leader"))
     response = client.get(reverse("reports:card"), {"period": "23-H1"})
