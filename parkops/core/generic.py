@@ -127,11 +127,12 @@ def list_origin(request, filterset_class=None) -> dict | None:
         return None
     park = Park.objects.get(pk=park_id)
     card = {"park": park.code, **({"period": period.code} if period else {})}
+    card_name = card_page()
     return {
         "park": park,
         "period": period,
         "figure": get_figure(request.GET.get("card_figure") or "") if period else None,
-        "card_url": f"{reverse(card_page())}?{urlencode(card)}" if card_page() else None,
+        "card_url": f"{reverse(card_name)}?{urlencode(card)}" if card_name else None,
         "kept": [
             (name, request.GET[name]) for name in ("park", *CARD_PARAMS) if request.GET.get(name)
         ],
