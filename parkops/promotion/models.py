@@ -463,7 +463,7 @@ class PromotionEvent(ParkScopedModel):
         verbose_name=_("institutions met"),
     )
     description = models.TextField(pgettext_lazy("event", "description"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("event", "outcome"), blank=True)
 
     audit_public_fields = ("kind", "start_date", "end_date", "organiser_unit")
 
