@@ -74,6 +74,11 @@ INSTITUTION_CONTACT = "promotion.institutioncontact"
 INSTITUTION_INDUSTRY = "promotion.institutionindustry"
 VISIT = "promotion.visit"
 VISIT_STAFF = "promotion.visitstaff"
+EVENT = "promotion.promotionevent"
+EVENT_STAFF = "promotion.promotioneventstaff"
+EVENT_PARK = "promotion.promotioneventpark"
+EVENT_ENTERPRISE = "promotion.promotionevententerprise"
+EVENT_INSTITUTION = "promotion.promotioneventinstitution"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -103,6 +108,11 @@ _PROMOTION_READ = {
     INSTITUTION_INDUSTRY: READ,
     VISIT: READ,
     VISIT_STAFF: READ,
+    EVENT: READ,
+    EVENT_STAFF: READ,
+    EVENT_PARK: READ,
+    EVENT_ENTERPRISE: READ,
+    EVENT_INSTITUTION: READ,
 }
 
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
@@ -123,6 +133,13 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         INSTITUTION_INDUSTRY: WRITE,
         VISIT: WRITE,
         VISIT_STAFF: WRITE,
+        # Promotion events (招商活动) and their participants, partner parks and
+        # those met: the host park's officers only (a joint event is not shared).
+        EVENT: WRITE,
+        EVENT_STAFF: WRITE,
+        EVENT_PARK: WRITE,
+        EVENT_ENTERPRISE: WRITE,
+        EVENT_INSTITUTION: WRITE,
     },
     Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},

@@ -266,3 +266,138 @@ VISIT_OUTCOMES = [
     "暂无投资计划，保持联系",
     "推荐上下游配套企业两家",
 ]
+
+# ------------------------------------------------------------ promotion events
+# 招商活动 of 苏宿工业园区: (ref, name, kind, first day, last day, city, country,
+# organising unit, participants' usernames, partner parks' codes). Invented but
+# realistic; the 6th China International Import Expo's dates are its own.
+MAIN_EVENTS = [
+    (
+        "HD-sszy-2022-01",
+        "苏宿园区新能源新材料产业（上海）招商推介会",
+        "roadshow",
+        "2022-07-15",
+        "2022-07-15",
+        "上海",
+        "中国",
+        "FJ-NE",
+        ["zs_ne", "zs_sh"],
+        [],
+    ),
+    (
+        "HD-sszy-2022-02",
+        "2022世界智能制造大会",
+        "fair",
+        "2022-12-08",
+        "2022-12-10",
+        "南京",
+        "中国",
+        "FJ-PM",
+        ["zs_pm"],
+        [],
+    ),
+    (
+        "HD-sszy-2023-01",
+        "苏宿园区电子信息产业（深圳）招商推介会",
+        "roadshow",
+        "2023-03-16",
+        "2023-03-16",
+        "深圳",
+        "中国",
+        "FJ-EI",
+        ["promoter", "zs_ei2", "zs_sz"],
+        [],
+    ),
+    (
+        "HD-sszy-2023-02",
+        "“1+5”共建园区联合招商推介会（苏州）",
+        "joint",
+        "2023-04-20",
+        "2023-04-20",
+        "苏州",
+        "中国",
+        "ZSB",
+        ["promoter", "zs_suz", "zs_ms"],
+        ["ksgx", "wjsy", "cssh", "zjgsy", "wzsc"],
+    ),
+    (
+        "HD-sszy-2023-03",
+        "赴日本、新加坡招商推介活动",
+        "overseas",
+        "2023-05-14",
+        "2023-05-21",
+        "东京、大阪、新加坡",
+        "日本、新加坡",
+        "ZSB",
+        ["promoter", "zs_ei2", "zs_ne", "zs_pm"],
+        [],
+    ),
+    (
+        "HD-sszy-2023-04",
+        "2023长三角新能源产业发展论坛",
+        "conference",
+        "2023-06-09",
+        "2023-06-10",
+        "上海",
+        "中国",
+        "FJ-NE",
+        ["zs_ne"],
+        [],
+    ),
+    (
+        "HD-sszy-2023-05",
+        "第六届中国国际进口博览会",
+        "fair",
+        "2023-11-05",
+        "2023-11-10",
+        "上海",
+        "中国",
+        "ZSB",
+        ["promoter", "zs_sh"],
+        [],
+    ),
+]
+TRIP_REF = "HD-sszy-2023-03"
+TRIP_DESCRIPTION = (
+    "园区招商代表团赴日本东京、大阪和新加坡，举办园区投资环境推介会，"
+    "走访电子信息、精密机械和新能源新材料领域企业及投资促进机构。"
+)
+TRIP_OUTCOME = "对接企业十家，其中三家有意向在园区设立生产基地，约定下半年来园考察。"
+# Enterprises met on the trip that the park had not met before: foreign
+# prospects, registered abroad (no credit code). (name, segment code)
+TRIP_PROSPECTS = [
+    ("东洋精密电子株式会社", "EI-CP-P"),
+    ("关西精工机械株式会社", "PM-HE-C"),
+    ("名古屋传动部件株式会社", "PM-PP-B"),
+    ("大阪先端材料工业株式会社", "NE-NM-P"),
+    ("新加坡星联半导体私人有限公司", "EI-IC-P"),
+    ("狮城新能源科技私人有限公司", "NE-ES-B"),
+]
+# Institutions met on the trip (of INSTITUTIONS).
+TRIP_INSTITUTIONS = [
+    "日本贸易振兴机构上海代表处",
+    "中国日本商会",
+    "新加坡经济发展局上海办事处",
+    "新加坡中华总商会",
+]
+# Visits made during the trip: (day, city, country, purpose). They go to
+# enterprises (and institutions) the park already visited in H1 2023, so the
+# report card's distinct counts stay the article's.
+TRIP_VISITS = [
+    ("2023-05-15", "东京", "日本", "拜访企业日本研发中心，洽谈在园区布局产能"),
+    ("2023-05-16", "东京", "日本", "走访企业日本合作方，推介园区产业配套"),
+    ("2023-05-18", "大阪", "日本", "拜访企业关西事业部，商谈扩产项目选址"),
+    ("2023-05-20", "新加坡", "新加坡", "拜访企业东南亚区域总部，介绍园区政策与载体"),
+]
+TRIP_INSTITUTION_VISITS = [
+    ("2023-05-17", "东京", "日本", "与投资促进机构座谈，推介园区投资环境"),
+    ("2023-05-19", "新加坡", "新加坡", "拜访投资促进机构，共建企业对接渠道"),
+]
+# Each partner park: a roadshow in its Suzhou partner's city and a fair.
+PARTNER_EVENT_CITIES = {
+    "ksgx": "昆山",
+    "wjsy": "苏州市吴江区",
+    "cssh": "常熟",
+    "zjgsy": "张家港",
+    "wzsc": "苏州市吴中区",
+}

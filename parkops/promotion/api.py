@@ -11,7 +11,7 @@ from parkops.core.models import Industry
 from parkops.core.text import mask_phone
 from parkops.enterprises.models import Enterprise
 from parkops.promotion import selectors, services
-from parkops.promotion.models import Institution, PromotionUnit, Visit
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
 
 router = Router(tags=["promotion"])
 
@@ -151,6 +151,7 @@ class VisitOut(Schema):
     next_step: str
     next_step_due: datetime.date | None
     next_step_owner_id: int | None
+    event_id: int | None
 
 
 class VisitDetailOut(VisitOut):
@@ -175,6 +176,7 @@ class VisitIn(Schema):
     next_step_due: datetime.date | None = None
     next_step_working_days: int | None = None
     next_step_owner_id: int | None = None
+    event_id: int | None = None
 
 
 class VisitPatch(Schema):
@@ -191,6 +193,7 @@ class VisitPatch(Schema):
     next_step_due: datetime.date | None = None
     next_step_working_days: int | None = None
     next_step_owner_id: int | None = None
+    event_id: int | None = None
 
 
 def _users(ids, field: str) -> list:
@@ -208,6 +211,7 @@ def _visit_fields(request, data: dict, park) -> dict:
         ("unit", PromotionUnit),
         ("enterprise", Enterprise),
         ("institution", Institution),
+        ("event", PromotionEvent),
     ):
         if f"{name}_id" in fields:
             fields[name] = resolve_related(
@@ -251,4 +255,161 @@ def visit_update(request, pk: int, payload: VisitPatch):
     data = payload.dict(exclude_unset=True)
     return services.visit_update(
         visit=visit, actor=request.auth, **_visit_fields(request, data, visit.park)
+    )
+
+
+# ---------------------------------------------------------------------- events
+class PromotionEventOut(Schema):
+    id: int
+    park_id: int
+    ref: str
+    name: str
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date
+    city: str
+    country: str
+    organiser_unit_id: int
+    description: str
+    outcome: str
+    enterprises_met: int | None = None
+
+
+class PromotionEventDetailOut(PromotionEventOut):
+    staff_ids: list[int]
+    partner_park_ids: list[int]
+    enterprise_ids: list[int]
+    institution_ids: list[int]
+    visit_ids: list[int]
+
+    @staticmethod
+    def resolve_enterprises_met(obj, context) -> int:
+        user = user_of(context["request"])
+        return selectors.event_enterprises(user=user, event=obj).count()
+
+    @staticmethod
+    def resolve_staff_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        return sorted(u.pk for u in selectors.event_staff(user=user, event=obj))
+
+    @staticmethod
+    def resolve_partner_park_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        return sorted(p.pk for p in selectors.event_partner_parks(user=user, event=obj))
+
+    @staticmethod
+    def resolve_enterprise_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        return sorted(e.pk for e in selectors.event_enterprises(user=user, event=obj))
+
+    @staticmethod
+    def resolve_institution_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        return sorted(i.pk for i in selectors.event_institutions(user=user, event=obj))
+
+    @staticmethod
+    def resolve_visit_ids(obj, context) -> list[int]:
+        user = user_of(context["request"])
+        return sorted(v.pk for v in selectors.event_visits(user=user, event=obj))
+
+
+class PromotionEventIn(Schema):
+    ref: str = ""
+    name: str
+    kind: PromotionEvent.Kind
+    start_date: datetime.date
+    end_date: datetime.date
+    city: str = ""
+    country: str = "中国"
+    organiser_unit_id: int
+    description: str = ""
+    outcome: str = ""
+    staff_ids: list[int] = []
+    partner_park_ids: list[int] = []
+    enterprise_ids: list[int] = []
+    institution_ids: list[int] = []
+
+
+class PromotionEventPatch(Schema):
+    ref: str | None = None
+    name: str | None = None
+    kind: PromotionEvent.Kind | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    city: str | None = None
+    country: str | None = None
+    organiser_unit_id: int | None = None
+    description: str | None = None
+    outcome: str | None = None
+    staff_ids: list[int] | None = None
+    partner_park_ids: list[int] | None = None
+    enterprise_ids: list[int] | None = None
+    institution_ids: list[int] | None = None
+
+
+def _event_fields(request, data: dict, park) -> dict:
+    from parkops.core.models import Park
+
+    fields = dict(data)
+    if "organiser_unit_id" in fields:
+        fields["organiser_unit"] = resolve_related(
+            request,
+            PromotionUnit,
+            fields.pop("organiser_unit_id"),
+            park=park,
+            field="organiser_unit_id",
+        )
+    for name, model in (("enterprise", Enterprise), ("institution", Institution)):
+        if f"{name}_ids" in fields:
+            fields[f"{name}s"] = [
+                resolve_related(request, model, pk, park=park, field=f"{name}_ids")
+                for pk in fields.pop(f"{name}_ids") or []
+            ]
+    if "staff_ids" in fields:
+        fields["staff"] = _users(fields.pop("staff_ids") or [], "staff_ids")
+    if "partner_park_ids" in fields:
+        # Any park may be named; the service keeps to the host park's alliance,
+        # with the same message as on the page.
+        ids = fields.pop("partner_park_ids") or []
+        parks = list(Park.objects.filter(pk__in=ids))
+        if len(parks) != len(set(ids)):
+            raise ValidationError({"partner_park_ids": [_("No such record in this park.")]})
+        fields["partner_parks"] = parks
+    return fields
+
+
+add_read_routes(
+    router,
+    path="/promotion-events",
+    selector=selectors.promotion_event_list,
+    schema=PromotionEventOut,
+    detail_schema=PromotionEventDetailOut,
+)
+
+
+@router.post(
+    "/promotion-events",
+    response={201: PromotionEventDetailOut},
+    operation_id="promotionevent_add",
+    url_name="promotionevent_add",
+)
+def promotion_event_create(request, payload: PromotionEventIn, park: int | None = None):
+    target = resolve_park(request, park, PromotionEvent)
+    event = services.event_create(
+        park=target, actor=request.auth, **_event_fields(request, payload.dict(), target)
+    )
+    return Status(201, event)
+
+
+@router.patch(
+    "/promotion-events/{pk}",
+    response=PromotionEventDetailOut,
+    operation_id="promotionevent_edit",
+    url_name="promotionevent_edit",
+)
+def promotion_event_update(request, pk: int, payload: PromotionEventPatch):
+    event = get_scoped(PromotionEvent, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.event_update(
+        event=event, actor=request.auth, **_event_fields(request, data, event.park)
     )

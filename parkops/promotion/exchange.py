@@ -1,4 +1,4 @@
-"""The promotion structure, institutions and visits in spreadsheets."""
+"""The promotion structure, institutions, visits and promotion events in spreadsheets."""
 
 import re
 
@@ -7,8 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core.exchange.spec import CHOICE, DATE, REF, Column, RegisterSpec, declare
 from parkops.enterprises.models import Enterprise
 from parkops.promotion import services
-from parkops.promotion.models import Institution, PromotionUnit, Visit
-from parkops.promotion.selectors import institution_list, promotion_unit_list, visit_list
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
+from parkops.promotion.selectors import (
+    institution_list,
+    promotion_event_list,
+    promotion_unit_list,
+    visit_list,
+)
 
 UNITS = declare(
     RegisterSpec(
@@ -126,6 +131,13 @@ def _party_label(obj) -> str:
 
 def _staff_label(visit) -> str:
     return "、".join(u.full_name or u.username for u in visit.staff.order_by("username"))
+
+
+def _event_label(event) -> str:
+    """An event as the 活动 column reads it: name with its number, or the name."""
+    if event is None:
+        return ""
+    return f"{event.name} ({event.ref})" if event.ref else event.name
 
 
 INSTITUTIONS = declare(
@@ -260,6 +272,20 @@ VISITS = declare(
                     else ""
                 ),
             ),
+            Column(
+                "event",
+                "活动",
+                kind=REF,
+                ref_model=PromotionEvent,
+                ref_field="ref",
+                synonyms=("招商活动", "所属活动"),
+                help=_(
+                    "Optional: the event or trip the visit was made during, by its "
+                    "number or name; the visit's date must be within its dates."
+                ),
+                export=lambda visit: _event_label(visit.event),
+                width=24,
+            ),
         ],
         create=lambda *, park, actor, **values: services.visit_create(
             park=park, actor=actor, **_visit_values(park, values, actor)
@@ -267,7 +293,192 @@ VISITS = declare(
         update=lambda obj, *, actor, **values: services.visit_update(
             visit=obj, actor=actor, **_visit_values(obj.park, values)
         ),
-        select_related=("unit", "enterprise", "institution", "next_step_owner"),
+        select_related=("unit", "enterprise", "institution", "next_step_owner", "event"),
         selector=visit_list,
+    )
+)
+
+
+# ---------------------------------------------------------------------- events
+# Lists of names in one cell. Company names may hold spaces and commas
+# (Pte. Ltd.), so only 、 ; and line breaks separate them.
+_LIST_SEPARATORS = re.compile(r"[、;；\n]+")
+
+
+def _names(text) -> list[str]:
+    return [n.strip() for n in _LIST_SEPARATORS.split(text or "") if n.strip()]
+
+
+def _records_named(queryset, text, field, fields=("name",)):
+    """The records of ``queryset`` a cell names, each by one of ``fields``
+    exactly; a name that fits none or several is a ValidationError."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+    from django.utils.translation import gettext as _t
+
+    found = []
+    for name in _names(text):
+        condition = Q()
+        for lookup in fields:
+            condition |= Q(**{lookup: name})
+        match = list(queryset.filter(condition).distinct()[:2])
+        if len(match) != 1:
+            raise ValidationError(
+                {field: _t("“%(name)s” names no single record of this park.") % {"name": name}}
+            )
+        found.append(match[0])
+    return found
+
+
+def _event_values(park, values: dict, actor) -> dict:
+    """The row's lists as records: participants (promotion officers, like the
+    visits' staff), partner parks (name, short name or code, among the parks of
+    the host's alliance), enterprises (name or credit code) and institutions
+    (name) of the park. An empty cell empties the list."""
+    from parkops.core import permissions
+    from parkops.core.models import Park
+    from parkops.enterprises.models import Enterprise
+
+    values = dict(values)
+    if "staff" in values and not isinstance(values["staff"], list):
+        values["staff"] = _staff_named(park, values["staff"]) if values["staff"] else []
+    if "partner_parks" in values:
+        allied = Park.objects.filter(alliances__members=park).exclude(pk=park.pk)
+        values["partner_parks"] = _records_named(
+            allied, values["partner_parks"], "partner_parks", ("name", "short_name", "code")
+        )
+    if "enterprises" in values:
+        visible = Enterprise.objects.restrict(actor, permissions.VIEW).filter(park=park)
+        values["enterprises"] = _records_named(
+            visible, values["enterprises"], "enterprises", ("name", "uscc")
+        )
+    if "institutions" in values:
+        visible = Institution.objects.restrict(actor, permissions.VIEW).filter(park=park)
+        values["institutions"] = _records_named(visible, values["institutions"], "institutions")
+    return values
+
+
+def _joined(names) -> str:
+    return "、".join(names)
+
+
+def _event_staff_label(event) -> str:
+    people = sorted(event.staff.all(), key=lambda u: (u.name_pinyin, u.username))
+    return _joined(u.full_name or u.username for u in people)
+
+
+def _event_parks_label(event) -> str:
+    return _joined(p.name for p in sorted(event.partner_parks.all(), key=lambda p: p.name_pinyin))
+
+
+def _event_enterprises_label(event) -> str:
+    return _joined(e.name for e in event.enterprises.order_by("name_pinyin", "name", "pk"))
+
+
+def _event_institutions_label(event) -> str:
+    return _joined(i.name for i in event.institutions.order_by("name_pinyin", "name", "pk"))
+
+
+EVENTS = declare(
+    RegisterSpec(
+        key="promotion-events",
+        model=PromotionEvent,
+        title=PromotionEvent._meta.verbose_name_plural,
+        natural_key="ref",
+        columns=[
+            Column(
+                "ref",
+                "编号",
+                synonyms=("活动编号", "序号"),
+                help=_("Optional: an event with the same number is updated, not added again."),
+                example="HD-2023-05",
+                fold=True,
+            ),
+            Column(
+                "name",
+                "活动名称",
+                required=True,
+                synonyms=("名称", "活动"),
+                example="赴日本、新加坡招商推介",
+                width=30,
+            ),
+            Column(
+                "kind",
+                "活动类型",
+                kind=CHOICE,
+                choices=PromotionEvent.Kind,
+                required=True,
+                synonyms=("类型",),
+                example="境外招商出访",
+            ),
+            Column(
+                "start_date",
+                "开始日期",
+                kind=DATE,
+                required=True,
+                synonyms=("开始时间",),
+                example="2023-05-14",
+            ),
+            Column(
+                "end_date",
+                "结束日期",
+                kind=DATE,
+                required=True,
+                synonyms=("结束时间",),
+                example="2023-05-21",
+            ),
+            Column("city", "城市", synonyms=("地点", "举办地"), example="东京、新加坡"),
+            Column("country", "国家", synonyms=("国家或地区",), example="日本、新加坡"),
+            Column(
+                "organiser_unit",
+                "组织单元",
+                kind=REF,
+                ref_model=PromotionUnit,
+                required=True,
+                synonyms=("招商单元", "组织单位"),
+                example="FJ-EI",
+            ),
+            Column(
+                "staff",
+                "参加人员",
+                synonyms=("人员", "出访人员"),
+                help=_("Promotion officers of the park, by name, separated by 、."),
+                export=_event_staff_label,
+            ),
+            Column(
+                "partner_parks",
+                "合作园区",
+                synonyms=("联合园区", "参与园区"),
+                help=_("Other parks of the alliance, by name, separated by 、."),
+                export=_event_parks_label,
+                width=24,
+            ),
+            Column(
+                "enterprises",
+                "对接企业",
+                synonyms=("洽谈企业", "企业"),
+                help=_("Enterprises of the park (prospects too), by name, separated by 、."),
+                export=_event_enterprises_label,
+                width=36,
+            ),
+            Column(
+                "institutions",
+                "对接机构",
+                synonyms=("机构",),
+                help=_("Institutions of the park, by name, separated by 、."),
+                export=_event_institutions_label,
+                width=30,
+            ),
+            Column("description", "活动内容", synonyms=("内容", "简介"), width=30),
+            Column("outcome", "活动成效", synonyms=("成效", "成果"), width=30),
+        ],
+        create=lambda *, park, actor, **values: services.event_create(
+            park=park, actor=actor, **_event_values(park, values, actor)
+        ),
+        update=lambda obj, *, actor, **values: services.event_update(
+            event=obj, actor=actor, **_event_values(obj.park, values, actor)
+        ),
+        select_related=("organiser_unit",),
+        selector=promotion_event_list,
     )
 )

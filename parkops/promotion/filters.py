@@ -6,7 +6,7 @@ from parkops.accounts.models import User
 from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet
 from parkops.core.permissions import Role
-from parkops.promotion.models import Institution, PromotionUnit, Visit
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
 
 
 class PromotionUnitFilterSet(ScopedFilterSet):
@@ -49,7 +49,16 @@ class VisitFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Visit
-        fields = ["q", "unit", "staff", "party", "date_after", "date_before", "first_per"]
+        fields = [
+            "q",
+            "unit",
+            "staff",
+            "party",
+            "event",
+            "date_after",
+            "date_before",
+            "first_per",
+        ]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -91,3 +100,40 @@ class VisitFilterSet(ScopedFilterSet):
             )
             queryset = queryset.filter(**{f"{party}__isnull": False}).filter(pk=Subquery(first))
         return queryset
+
+
+class PromotionEventFilterSet(ScopedFilterSet):
+    # Events overlapping the range: on or after ends no earlier, on or before
+    # starts no later (a trip 14–21 May is in "May 20 onwards").
+    date_after = DateFilter(field_name="end_date", lookup_expr="gte", label=_("on or after"))
+    date_before = DateFilter(field_name="start_date", lookup_expr="lte", label=_("on or before"))
+    place = django_filters.CharFilter(method="filter_place", label=_("country or city"))
+
+    class Meta:
+        model = PromotionEvent
+        fields = ["q", "kind", "organiser_unit", "place", "date_after", "date_before"]
+
+    def search(self, queryset, name, value):
+        """Name, places and description; latin letters also match the name's
+        pinyin or its initials (rbxjp → 日本新加坡...)."""
+        from parkops.core.text import pinyin_keys
+
+        text = value.strip()
+        condition = (
+            Q(name__icontains=text)
+            | Q(city__icontains=text)
+            | Q(country__icontains=text)
+            | Q(description__icontains=text)
+        )
+        lowered = text.lower().replace(" ", "")
+        if lowered.isascii() and lowered.isalnum():
+            condition |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
+        else:
+            full = pinyin_keys(text)[0]
+            if full:
+                condition |= Q(name_pinyin__contains=full)
+        return queryset.filter(condition)
+
+    def filter_place(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(Q(country__icontains=text) | Q(city__icontains=text))

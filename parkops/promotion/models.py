@@ -291,9 +291,20 @@ class Visit(ParkScopedModel):
         db_index=False,
         verbose_name=_("next step owner"),
     )
+    # The event or trip (招商活动) the visit was made during, if any: same park,
+    # the visit's date within the event's dates (clean).
+    event = models.ForeignKey(
+        "PromotionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        db_index=False,
+        verbose_name=_("promotion event"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    audit_public_fields = ("date", "unit")
+    audit_public_fields = ("date", "unit", "event")
 
     class Meta:
         ordering = ["park", "-date", "-pk"]
@@ -310,6 +321,7 @@ class Visit(ParkScopedModel):
             models.Index(fields=["park", "institution", "date"], name="visit_park_institution"),
             models.Index(fields=["park", "unit", "date"], name="visit_park_unit"),
             models.Index(fields=["park", "next_step_owner"], name="visit_park_owner"),
+            models.Index(fields=["park", "event", "date"], name="visit_park_event"),
         ]
 
     def __str__(self) -> str:
@@ -328,10 +340,19 @@ class Visit(ParkScopedModel):
             errors["enterprise"] = _(
                 "A visit is to one enterprise or one institution: name exactly one."
             )
-        for name in ("unit", "enterprise", "institution"):
+        for name in ("unit", "enterprise", "institution", "event"):
             related = getattr(self, name) if getattr(self, f"{name}_id") else None
             if related is not None and self.park_id and related.park_id != self.park_id:
                 errors[name] = _("Choose one of this park's records.")
+        if (
+            self.event_id
+            and self.date
+            and "event" not in errors
+            and not self.event.covers(self.date)
+        ):
+            errors["event"] = _(
+                "The visit's date is outside the event's dates (%(start)s to %(end)s)."
+            ) % {"start": self.event.start_date.isoformat(), "end": self.event.end_date.isoformat()}
         if self.next_step_due and self.date and self.next_step_due < self.date:
             errors["next_step_due"] = _("The next step cannot be due before the visit.")
         if (self.next_step_due or self.next_step_owner_id) and not self.next_step:
@@ -363,3 +384,224 @@ class VisitStaff(ParkScopedModel):
             models.UniqueConstraint(fields=["park", "visit", "user"], name="visit_staff_unique"),
         ]
         indexes = [models.Index(fields=["park", "user"], name="visit_staff_park_user")]
+
+
+class PromotionEvent(ParkScopedModel):
+    """A promotion event (招商活动) of the host park: a fair, a roadshow, an
+    overseas trip, a forum or a joint event of the alliance. Its participants,
+    partner parks, enterprises and institutions met are many-to-many rows of the
+    host park; the visits made during it point to it (``Visit.event``).
+
+    A joint event belongs to its host park alone: the partner parks are named on
+    it, but their users do not see the host's record (each park's promotion
+    work stays confidential to it)."""
+
+    class Kind(models.TextChoices):
+        FAIR = "fair", _("fair or expo")
+        ROADSHOW = "roadshow", _("roadshow")
+        OVERSEAS = "overseas", _("overseas trip")
+        CONFERENCE = "conference", _("conference or forum")
+        JOINT = "joint", _("joint alliance event")
+        OTHER = "other", _("other event")
+
+    # An optional reference (编号) a spreadsheet may carry, so that importing the
+    # same file again updates its events rather than adding them twice.
+    ref = models.CharField(_("reference"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    # 排序按拼音 and search by pinyin or its initials (rbzs → 日本招商...), set by the services.
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
+    name_initials = models.CharField(_("name initials"), max_length=100, blank=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start_date = models.DateField(pgettext_lazy("event", "start date"))
+    end_date = models.DateField(pgettext_lazy("event", "end date"))
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=60,
+        blank=True,
+        default="中国",
+        help_text=_("One or several, e.g. 日本、新加坡."),
+    )
+    organiser_unit = models.ForeignKey(
+        PromotionUnit,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
+        verbose_name=pgettext_lazy("event", "organising unit"),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="PromotionEventStaff",
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("event", "participants"),
+    )
+    partner_parks = models.ManyToManyField(
+        "core.Park",
+        through="PromotionEventPark",
+        through_fields=("event", "partner"),
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner parks"),
+        help_text=_(
+            "Other parks of the alliance taking part. The event stays this park's "
+            "record: the partner parks' users do not see it."
+        ),
+    )
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise",
+        through="PromotionEventEnterprise",
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprises met"),
+    )
+    institutions = models.ManyToManyField(
+        Institution,
+        through="PromotionEventInstitution",
+        blank=True,
+        related_name="+",
+        verbose_name=_("institutions met"),
+    )
+    description = models.TextField(pgettext_lazy("event", "description"), blank=True)
+    outcome = models.TextField(pgettext_lazy("event", "outcome"), blank=True)
+
+    audit_public_fields = ("kind", "start_date", "end_date", "organiser_unit")
+
+    class Meta:
+        ordering = ["park", "-start_date", "-pk"]
+        verbose_name = _("promotion event")
+        verbose_name_plural = _("promotion events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "ref"], condition=~models.Q(ref=""), name="event_unique_ref"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["park", "start_date"], name="event_park_start"),
+            models.Index(fields=["park", "kind", "start_date"], name="event_park_kind"),
+            models.Index(fields=["park", "organiser_unit"], name="event_park_unit"),
+            models.Index(fields=["park", "name_pinyin"], name="event_park_pinyin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("promotion:promotionevent_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The event cannot end before it starts.")
+        if self.organiser_unit_id and self.park_id and self.organiser_unit.park_id != self.park_id:
+            errors["organiser_unit"] = _("Choose one of this park's records.")
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class PromotionEventStaff(ParkScopedModel):
+    """A participant of an event: a promotion officer of the host park."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, db_index=False, verbose_name=_("promotion event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("user"),
+    )
+
+    audit_public_fields = ("event", "user")
+
+    class Meta:
+        verbose_name = _("event participant")
+        verbose_name_plural = _("event participants")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "event", "user"], name="event_staff_unique"),
+        ]
+        indexes = [models.Index(fields=["park", "user"], name="event_staff_park_user")]
+
+
+class PromotionEventPark(ParkScopedModel):
+    """A partner park of a joint event (another park of the host's alliance).
+    The row is the host park's (``park``); the partner park sees nothing of it."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, db_index=False, verbose_name=_("promotion event")
+    )
+    partner = models.ForeignKey(
+        "core.Park",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("partner park"),
+    )
+
+    audit_public_fields = ("event", "partner")
+
+    class Meta:
+        verbose_name = _("event partner park")
+        verbose_name_plural = _("event partner parks")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "event", "partner"], name="event_park_unique"),
+        ]
+        indexes = [models.Index(fields=["park", "partner"], name="event_park_park_partner")]
+
+
+class PromotionEventEnterprise(ParkScopedModel):
+    """An enterprise (settled or prospect) of the host park met at an event."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, db_index=False, verbose_name=_("promotion event")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("enterprise"),
+    )
+
+    audit_public_fields = ("event", "enterprise")
+
+    class Meta:
+        verbose_name = _("enterprise met")
+        verbose_name_plural = _("enterprises met")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "event", "enterprise"], name="event_enterprise_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "enterprise"], name="event_ent_park_ent")]
+
+
+class PromotionEventInstitution(ParkScopedModel):
+    """An institution of the host park met at an event."""
+
+    event = models.ForeignKey(
+        PromotionEvent, on_delete=models.CASCADE, db_index=False, verbose_name=_("promotion event")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("institution"),
+    )
+
+    audit_public_fields = ("event", "institution")
+
+    class Meta:
+        verbose_name = _("institution met")
+        verbose_name_plural = _("institutions met")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "event", "institution"], name="event_institution_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "institution"], name="event_inst_park_inst")]

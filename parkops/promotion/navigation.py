@@ -13,6 +13,10 @@ from parkops.core.navigation import (
 declare_section("promotion", _("Investment promotion"), order=30)
 declare_item("promotion", NavItem("promotion:visit_list", "walk", "promotion.Visit"))
 declare_item(
+    "promotion",
+    NavItem("promotion:promotionevent_list", "plane-departure", "promotion.PromotionEvent"),
+)
+declare_item(
     "promotion", NavItem("promotion:institution_list", "building-bank", "promotion.Institution")
 )
 declare_item(

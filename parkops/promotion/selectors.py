@@ -1,16 +1,28 @@
-"""Reads on the promotion structure, institutions and visits."""
+"""Reads on the promotion structure, institutions, visits and promotion events."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from parkops.core.models import Industry
+from parkops.accounts.models import User
+from parkops.core.models import Industry, Park
 from parkops.core.selectors import list_selector, scoped_list
-from parkops.promotion.filters import InstitutionFilterSet, PromotionUnitFilterSet, VisitFilterSet
+from parkops.promotion.filters import (
+    InstitutionFilterSet,
+    PromotionEventFilterSet,
+    PromotionUnitFilterSet,
+    VisitFilterSet,
+)
 from parkops.promotion.models import (
     Institution,
     InstitutionContact,
     InstitutionIndustry,
+    PromotionEvent,
+    PromotionEventEnterprise,
+    PromotionEventInstitution,
+    PromotionEventPark,
+    PromotionEventStaff,
     PromotionUnit,
     PromotionUnitMember,
     Visit,
@@ -125,7 +137,7 @@ def visit_list(*, user, filters=None, park_id=None) -> QuerySet:
         filters=filters,
         filterset_class=VisitFilterSet,
         park_id=park_id,
-        select_related=("unit", "enterprise", "institution", "next_step_owner"),
+        select_related=("unit", "enterprise", "institution", "next_step_owner", "event"),
         ordering=("-date", "-pk"),
     ).prefetch_related("staff")
 
@@ -142,3 +154,76 @@ def first_visits(visits, party: str) -> tuple[int, ...]:
             seen.add(party_id)
             ids.append(pk)
     return tuple(sorted(ids))
+
+
+# ---------------------------------------------------------------------- events
+@list_selector(model=PromotionEvent, filterset_class=PromotionEventFilterSet)
+def promotion_event_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The events ``user`` may view, latest first, with their organising unit and
+    the number of enterprises met (``enterprises_met``). A joint event is listed
+    for its host park only."""
+    met = (
+        PromotionEventEnterprise.objects.restrict(user)
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return scoped_list(
+        PromotionEvent,
+        user=user,
+        filters=filters,
+        filterset_class=PromotionEventFilterSet,
+        park_id=park_id,
+        select_related=("organiser_unit",),
+        ordering=("-start_date", "-pk"),
+    ).annotate(enterprises_met=Coalesce(Subquery(met), 0))
+
+
+def event_visits(*, user, event) -> QuerySet:
+    """The visits made during ``event`` that ``user`` may view, by date."""
+    return (
+        Visit.objects.restrict(user)
+        .filter(park_id=event.park_id, event=event)
+        .select_related("unit", "enterprise", "institution")
+        .order_by("date", "pk")
+    )
+
+
+def event_staff(*, user, event) -> QuerySet:
+    """``event``'s participants, in pinyin order."""
+    links = PromotionEventStaff.objects.restrict(user).filter(park_id=event.park_id, event=event)
+    return User.objects.filter(pk__in=links.values("user_id")).order_by("name_pinyin", "username")
+
+
+def event_partner_parks(*, user, event) -> QuerySet:
+    """The partner parks of a joint ``event`` (names only: their records stay theirs)."""
+    links = PromotionEventPark.objects.restrict(user).filter(park_id=event.park_id, event=event)
+    return Park.objects.filter(pk__in=links.values("partner_id")).order_by("name_pinyin", "pk")
+
+
+def event_enterprises(*, user, event) -> QuerySet:
+    """The enterprises met at ``event`` that ``user`` may view, by pinyin."""
+    from parkops.enterprises.models import Enterprise
+
+    links = PromotionEventEnterprise.objects.restrict(user).filter(
+        park_id=event.park_id, event=event
+    )
+    return (
+        Enterprise.objects.restrict(user)
+        .filter(park_id=event.park_id, pk__in=links.values("enterprise_id"))
+        .order_by("name_pinyin", "name", "pk")
+    )
+
+
+def event_institutions(*, user, event) -> QuerySet:
+    """The institutions met at ``event`` that ``user`` may view, by pinyin."""
+    links = PromotionEventInstitution.objects.restrict(user).filter(
+        park_id=event.park_id, event=event
+    )
+    return (
+        Institution.objects.restrict(user)
+        .filter(park_id=event.park_id, pk__in=links.values("institution_id"))
+        .order_by("name_pinyin", "name", "pk")
+    )

@@ -1,4 +1,4 @@
-"""Writes on the promotion structure, institutions and visits."""
+"""Writes on the promotion structure, institutions, visits and promotion events."""
 
 import datetime
 
@@ -8,9 +8,13 @@ from django.utils.translation import gettext as _
 from parkops.accounts.selectors import users_with_role
 from parkops.core import services
 from parkops.core.permissions import Role
+from parkops.core.text import pinyin_keys
 from parkops.promotion.models import (
     Institution,
     InstitutionContact,
+    PromotionEvent,
+    PromotionEventPark,
+    PromotionEventStaff,
     PromotionUnit,
     PromotionUnitMember,
     Visit,
@@ -160,6 +164,7 @@ VISIT_FIELDS = (
     "next_step",
     "next_step_due",
     "next_step_owner",
+    "event",
 )
 
 
@@ -260,4 +265,155 @@ def visit_update(*, visit: Visit, actor, staff=None, next_step_working_days=None
         check=_visit_check(
             None if staff is None else list(staff), _both_due(fields, next_step_working_days)
         ),
+    )
+
+
+# ---------------------------------------------------------------------- events
+EVENT_FIELDS = (
+    "ref",
+    "name",
+    "kind",
+    "start_date",
+    "end_date",
+    "city",
+    "country",
+    "organiser_unit",
+    "description",
+    "outcome",
+)
+
+
+def _ids(values) -> set:
+    return {getattr(value, "pk", value) for value in values or ()}
+
+
+def _event_check(*, staff, partner_parks, enterprises, institutions):
+    """The rules of an event that need other objects: its participants are
+    promotion officers of the host park (checked for people being added, so
+    that someone who has since left does not block other edits); its partner
+    parks are other parks of an alliance the host park belongs to; the
+    enterprises and institutions met are the host park's; and the visits
+    already made during it stay within its dates."""
+
+    def check(event: PromotionEvent, before: PromotionEvent | None) -> None:
+        from parkops.core.models import Park
+        from parkops.enterprises.models import Enterprise
+
+        errors = {}
+        if staff is not None:
+            wanted = _ids(staff)
+            if before is not None:
+                wanted -= set(
+                    PromotionEventStaff.objects.unscoped()
+                    .filter(park=event.park_id, event_id=event.pk)
+                    .values_list("user_id", flat=True)
+                )
+            officers = users_with_role(role=Role.PROMOTION_OFFICER, park=event.park_id)
+            if wanted and officers.filter(pk__in=wanted).count() != len(wanted):
+                errors["staff"] = _("Participants must be promotion officers of this park.")
+        if partner_parks is not None:
+            wanted = _ids(partner_parks)
+            if before is not None:
+                wanted -= set(
+                    PromotionEventPark.objects.unscoped()
+                    .filter(park=event.park_id, event_id=event.pk)
+                    .values_list("partner_id", flat=True)
+                )
+            if event.park_id in wanted:
+                errors["partner_parks"] = _("The host park is not its own partner park.")
+            elif wanted:
+                # Parks sharing an alliance with the host (parks are not park-scoped).
+                allied = set(
+                    Park.objects.filter(alliances__members=event.park_id).values_list(
+                        "pk", flat=True
+                    )
+                )
+                if not wanted <= allied:
+                    errors["partner_parks"] = _(
+                        "Partner parks must be other parks of this park's alliance."
+                    )
+        for name, model, values in (
+            ("enterprises", Enterprise, enterprises),
+            ("institutions", Institution, institutions),
+        ):
+            wanted = _ids(values)
+            if wanted:
+                # Across parks on purpose: a record of another park is refused here.
+                found = model.objects.unscoped().filter(pk__in=wanted, park=event.park_id)
+                if found.count() != len(wanted):
+                    errors[name] = _("Choose records of this park.")
+        if before is not None and event.start_date and event.end_date:
+            outside = (
+                Visit.objects.unscoped()
+                .filter(park=event.park_id, event_id=event.pk)
+                .exclude(date__range=(event.start_date, event.end_date))
+            )
+            if outside.exists():
+                errors["start_date"] = _(
+                    "Visits made during the event would fall outside its dates: "
+                    "change or unlink them first."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    return check
+
+
+def _event_data(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in EVENT_FIELDS}
+    for name in ("name", "ref"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    if "name" in data:
+        data["name_pinyin"], data["name_initials"] = pinyin_keys(data["name"])
+    return data
+
+
+def _event_many(**lists) -> dict | None:
+    many = {name: list(values) for name, values in lists.items() if values is not None}
+    return many or None
+
+
+def event_create(
+    *, park, actor, staff=(), partner_parks=(), enterprises=(), institutions=(), **fields
+) -> PromotionEvent:
+    """Record a promotion event (招商活动) of ``park``, the host park."""
+    lists = {
+        "staff": list(staff or ()),
+        "partner_parks": list(partner_parks or ()),
+        "enterprises": list(enterprises or ()),
+        "institutions": list(institutions or ()),
+    }
+    return services.object_create(
+        model=PromotionEvent,
+        park=park,
+        actor=actor,
+        fields=_event_data(fields),
+        many=lists,
+        check=_event_check(**lists),
+    )
+
+
+def event_update(
+    *,
+    event: PromotionEvent,
+    actor,
+    staff=None,
+    partner_parks=None,
+    enterprises=None,
+    institutions=None,
+    **fields,
+) -> PromotionEvent:
+    lists = {
+        "staff": None if staff is None else list(staff),
+        "partner_parks": None if partner_parks is None else list(partner_parks),
+        "enterprises": None if enterprises is None else list(enterprises),
+        "institutions": None if institutions is None else list(institutions),
+    }
+    return services.object_update(
+        obj=event,
+        actor=actor,
+        fields=_event_data(fields),
+        many=_event_many(**lists),
+        check=_event_check(**lists),
     )

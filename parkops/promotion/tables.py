@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkops.core.regions import region_name
 from parkops.core.tables import BaseTable
-from parkops.promotion.models import Institution, PromotionUnit, Visit
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
 
 
 class PromotionUnitTable(BaseTable):
@@ -46,3 +46,23 @@ class VisitTable(BaseTable):
         model = Visit
         fields = ("date", "visited", "unit", "staff", "city", "purpose", "next_step_due")
         order_by = ("-date",)
+
+
+class PromotionEventTable(BaseTable):
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
+    # Annotated by ``promotion_event_list``.
+    enterprises_met = tables.Column(verbose_name=_("enterprises met"), orderable=True)
+
+    class Meta(BaseTable.Meta):
+        model = PromotionEvent
+        fields = (
+            "start_date",
+            "end_date",
+            "name",
+            "kind",
+            "country",
+            "city",
+            "organiser_unit",
+            "enterprises_met",
+        )
+        order_by = ("-start_date",)

@@ -11,6 +11,11 @@ from parkops.enterprises.testing import make_enterprise
 from parkops.promotion.models import (
     Institution,
     InstitutionContact,
+    PromotionEvent,
+    PromotionEventEnterprise,
+    PromotionEventInstitution,
+    PromotionEventPark,
+    PromotionEventStaff,
     PromotionUnit,
     PromotionUnitMember,
     Visit,
@@ -217,6 +222,141 @@ VISIT = declare(
         exempt={
             "promotion:visit_add": "no id; creates in the active park (register tests)",
             "api:visit_add": "no id; park parameter checked (promotion test_api)",
+        },
+    )
+)
+
+
+# ---------------------------------------------------------------------- events
+def make_event(park, **fields) -> PromotionEvent:
+    """An event of ``park`` (the host), organised by a new unit, with a new
+    promotion officer taking part unless ``staff`` is given. ``partner_parks``,
+    ``enterprises`` and ``institutions`` are lists of records."""
+    from parkops.core.text import pinyin_keys
+
+    staff = fields.pop("staff", None)
+    partners = fields.pop("partner_parks", ())
+    enterprises = fields.pop("enterprises", ())
+    institutions = fields.pop("institutions", ())
+    unit = fields.pop("organiser_unit", None) or make_unit(park)
+    name = fields.pop("name", unique("深圳电子信息产业招商推介会"))
+    full, initials = pinyin_keys(name)
+    defaults = {
+        "kind": PromotionEvent.Kind.ROADSHOW,
+        "start_date": datetime.date(2023, 5, 14),
+        "end_date": datetime.date(2023, 5, 21),
+        "city": "深圳",
+    }
+    event = PromotionEvent.objects.create(
+        park=park,
+        organiser_unit=unit,
+        name=name,
+        name_pinyin=full,
+        name_initials=initials,
+        **{**defaults, **fields},
+    )
+    for user in staff if staff is not None else [make_officer(park, unit)]:
+        PromotionEventStaff.objects.create(park=park, event=event, user=user)
+    for partner in partners:
+        PromotionEventPark.objects.create(park=park, event=event, partner=partner)
+    for enterprise in enterprises:
+        PromotionEventEnterprise.objects.create(park=park, event=event, enterprise=enterprise)
+    for institution in institutions:
+        PromotionEventInstitution.objects.create(park=park, event=event, institution=institution)
+    return event
+
+
+def event_form(park) -> dict:
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    return {
+        "name": "赴日本新加坡招商推介",
+        "kind": PromotionEvent.Kind.OVERSEAS,
+        "start_date": "2023-05-14",
+        "end_date": "2023-05-21",
+        "city": "东京、新加坡",
+        "country": "日本、新加坡",
+        "organiser_unit": unit.pk,
+        "staff": [officer.pk],
+        "enterprises": [make_enterprise(park).pk],
+        "institutions": [make_institution(park).pk],
+    }
+
+
+def event_form_ending_before_it_starts(park) -> tuple[dict, str]:
+    return {**event_form(park), "end_date": "2023-05-01"}, "end_date"
+
+
+def event_api_create(park) -> dict:
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    return {
+        "name": "上海新能源产业招商推介会",
+        "kind": "roadshow",
+        "start_date": "2023-04-12",
+        "end_date": "2023-04-12",
+        "city": "上海",
+        "organiser_unit_id": unit.pk,
+        "staff_ids": [officer.pk],
+        "enterprise_ids": [make_enterprise(park).pk],
+    }
+
+
+def _event_name(event) -> str:
+    return event.name
+
+
+def event_round_trip(park):
+    from parkops.core.testing import make_alliance, make_park
+
+    partner = make_park(name="联动测试园区")
+    make_alliance([park, partner])
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    officer.full_name = "王出访"
+    officer.save()
+    make_event(
+        park,
+        ref="HD-1",
+        organiser_unit=unit,
+        staff=[officer],
+        kind=PromotionEvent.Kind.OVERSEAS,
+        city="东京、新加坡",
+        country="日本、新加坡",
+        enterprises=[
+            make_enterprise(park),
+            make_enterprise(park, uscc="", status="prospect", name="Example Pte. Ltd."),
+        ],
+        institutions=[make_institution(park)],
+        outcome="两行\n成效",
+    )
+    make_event(
+        park,
+        ref="HD-2",
+        organiser_unit=unit,
+        staff=[],
+        kind=PromotionEvent.Kind.JOINT,
+        partner_parks=[partner],
+        start_date=datetime.date(2023, 6, 8),
+        end_date=datetime.date(2023, 6, 8),
+    )
+
+
+EVENT = declare(
+    Declaration(
+        model=PromotionEvent,
+        make=make_event,
+        round_trip=event_round_trip,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROMOTION_OFFICER,
+        form_data=event_form,
+        invalid_form_data=event_form_ending_before_it_starts,
+        api_create=event_api_create,
+        api_update={"name": "改过名的招商推介会", "outcome": "签约意向两项"},
+        text_of=_event_name,
+        exempt={
+            "promotion:promotionevent_add": "no id; creates in the active park (register tests)",
+            "api:promotionevent_add": "no id; park parameter checked (promotion test_events)",
         },
     )
 )

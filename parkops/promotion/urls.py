@@ -35,4 +35,14 @@ urlpatterns = [
     path("visits/new/", views.VisitEditView.as_view(), name="visit_add"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
+    path("events/", views.PromotionEventListView.as_view(), name="promotionevent_list"),
+    path("events/new/", views.PromotionEventEditView.as_view(), name="promotionevent_add"),
+    path(
+        "events/<int:pk>/", views.PromotionEventDetailView.as_view(), name="promotionevent_detail"
+    ),
+    path(
+        "events/<int:pk>/edit/",
+        views.PromotionEventEditView.as_view(),
+        name="promotionevent_edit",
+    ),
 ]

@@ -11,11 +11,23 @@ from parkops.promotion import selectors, services
 from parkops.promotion.forms import (
     InstitutionContactForm,
     InstitutionForm,
+    PromotionEventForm,
     PromotionUnitForm,
     VisitForm,
 )
-from parkops.promotion.models import Institution, InstitutionContact, PromotionUnit, Visit
-from parkops.promotion.tables import InstitutionTable, PromotionUnitTable, VisitTable
+from parkops.promotion.models import (
+    Institution,
+    InstitutionContact,
+    PromotionEvent,
+    PromotionUnit,
+    Visit,
+)
+from parkops.promotion.tables import (
+    InstitutionTable,
+    PromotionEventTable,
+    PromotionUnitTable,
+    VisitTable,
+)
 
 
 class PromotionUnitListView(generic.ObjectListView):
@@ -165,7 +177,7 @@ class VisitListView(generic.ObjectListView):
 class VisitDetailView(generic.ObjectDetailView):
     model = Visit
     template_name = "promotion/visit_detail.html"
-    select_related = ("unit", "enterprise", "institution", "next_step_owner", "park")
+    select_related = ("unit", "enterprise", "institution", "next_step_owner", "event", "park")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -182,3 +194,37 @@ class VisitEditView(generic.ObjectEditView):
 
     def update(self, obj, form):
         return services.visit_update(visit=obj, actor=self.request.user, **form.cleaned_data)
+
+
+# ---------------------------------------------------------------------- events
+class PromotionEventListView(generic.ObjectListView):
+    selector = selectors.promotion_event_list
+    table_class = PromotionEventTable
+    exchange_key = "promotion-events"
+
+
+class PromotionEventDetailView(generic.ObjectDetailView):
+    model = PromotionEvent
+    template_name = "promotion/promotionevent_detail.html"
+    select_related = ("organiser_unit", "park")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, event = self.request.user, self.object
+        context["staff"] = selectors.event_staff(user=user, event=event)
+        context["partner_parks"] = selectors.event_partner_parks(user=user, event=event)
+        context["enterprises"] = selectors.event_enterprises(user=user, event=event)
+        context["institutions"] = selectors.event_institutions(user=user, event=event)
+        context["visits"] = selectors.event_visits(user=user, event=event)
+        return context
+
+
+class PromotionEventEditView(generic.ObjectEditView):
+    model = PromotionEvent
+    form_class = PromotionEventForm
+
+    def create(self, form, park):
+        return services.event_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.event_update(event=obj, actor=self.request.user, **form.cleaned_data)

@@ -32,8 +32,8 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
-from parkops.promotion.models import Institution, PromotionUnit
-from parkops.promotion.testing import make_institution, make_unit
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit
+from parkops.promotion.testing import make_event, make_institution, make_unit
 from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,7 @@ REF_MAKERS = {
     # A credit code holds 18 characters: the payload cut to fit is still a formula.
     Enterprise: lambda park, code: make_enterprise(park, name=code, uscc=code[:18]),
     Institution: lambda park, code: make_institution(park, name=code),
+    PromotionEvent: lambda park, code: make_event(park, name=code, ref=code[:30]),
 }
 
 

@@ -115,3 +115,25 @@ def test_loading_the_demo_twice_adds_no_visits(demo):
     before = Visit.objects.unscoped().count(), Institution.objects.unscoped().count()
     load_demo()
     assert (Visit.objects.unscoped().count(), Institution.objects.unscoped().count()) == before
+
+
+def test_demo_has_the_may_2023_trip_to_japan_and_singapore(demo):
+    import datetime
+
+    from parkops.promotion.models import PromotionEvent, Visit
+
+    park = Park.objects.get(code="sszy")
+    trip = PromotionEvent.objects.unscoped().get(park=park, kind="overseas")
+    assert (trip.start_date, trip.end_date) == (
+        datetime.date(2023, 5, 14),
+        datetime.date(2023, 5, 21),
+    )
+    assert trip.country == "日本、新加坡"
+    assert 8 <= trip.enterprises.count() <= 12 and trip.staff.count() >= 2
+    visits = Visit.objects.unscoped().filter(park=park, event=trip)
+    assert visits.count() >= 4
+    assert all(trip.start_date <= visit.date <= trip.end_date for visit in visits)
+    joint = PromotionEvent.objects.unscoped().get(park=park, kind="joint")
+    assert joint.partner_parks.count() == 5
+    for partner in Park.objects.exclude(pk=park.pk):
+        assert PromotionEvent.objects.unscoped().filter(park=partner).count() >= 2
