@@ -2,7 +2,7 @@
 event), corrections of an event's date and the change of first contact.
 
 Who may write what (ROLES.md):
-- a promotion officer: new leads of their own units, and projects whose first
+- a promotion officer: new leads of their park, and projects whose first
   contact or owner unit is one of their units, until signing (moves from LEAD
   and NEGOTIATING, including the signing itself);
 - a project officer: the project's stages from signing on, and its fields then;
@@ -186,7 +186,9 @@ def _record_event(*, project, actor, **fields) -> ProjectEvent:
 # -------------------------------------------------------------------- writes
 def project_create(*, park, actor, on_date: datetime.date | None = None, **fields) -> Project:
     """Record a new lead (线索): stage LEAD from ``on_date`` (default today), its
-    first contact (首招) set here for good. The owner defaults to the first contact."""
+    first contact (首招) set here for good. The owner defaults to the first contact.
+    Any promotion officer of the park records leads (ROLES.md: "leads … of own
+    park"); working on one afterwards is for its units' officers."""
     data = _fields(fields)
     data.setdefault("owner_unit", data.get("first_contact_unit"))
     if data.get("owner_unit") is None:
@@ -195,17 +197,6 @@ def project_create(*, park, actor, on_date: datetime.date | None = None, **field
         data["owner_officer"] = data.get("first_contact_officer")
     on_date = on_date or today_cst()
     _not_after_today(on_date)
-    unit = data.get("first_contact_unit")
-    if unit is not None and actor is not permissions.SYSTEM:
-        permissions.require(actor, Project, permissions.ADD, park)
-        own = selectors.own_unit_ids(actor, getattr(park, "pk", park))
-        if unit.pk not in own and getattr(data.get("owner_unit"), "pk", None) not in own:
-            permissions.deny(
-                _(
-                    "A promotion officer records leads of their own units: you are not a "
-                    "member of the first contact unit."
-                )
-            )
     with transaction.atomic():
         project = services.object_create(
             model=Project,

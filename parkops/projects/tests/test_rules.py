@@ -20,16 +20,19 @@ FIRST_CONTACT_HERE = "首招不能在此修改（项目首招负责制）：须�
 
 
 # ------------------------------------------------------------ the row rule
-def test_a_promotion_officer_records_leads_of_their_own_units_only(park, other_officer, unit):
-    with pytest.raises(PermissionDenied) as refused:
-        services.project_create(
-            park=park,
-            actor=other_officer,
-            name="某项目",
-            investor=make_enterprise(park),
-            first_contact_unit=unit,
-        )
-    assert "不是该首招单位的成员" in str(refused.value)
+def test_any_promotion_officer_records_a_lead_but_only_its_units_work_on_it(
+    park, other_officer, unit
+):
+    lead = services.project_create(
+        park=park,
+        actor=other_officer,
+        name="某项目",
+        investor=make_enterprise(park),
+        first_contact_unit=unit,
+    )
+    assert lead.stage == "lead"
+    with pytest.raises(PermissionDenied):
+        services.project_update(project=lead, actor=other_officer, notes="改")
 
 
 def test_a_new_lead_starts_at_lead_with_its_owner_the_first_contact(lead, unit, officer):
