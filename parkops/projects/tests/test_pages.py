@@ -50,6 +50,7 @@ def test_detail_tells_the_story_and_offers_only_the_allowed_next_stages(client, 
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('data-event-kind="stage"') == 2
+    assert response.context["stage_dates"] == {"lead": D(2023, 3, 1), "negotiating": D(2023, 4, 1)}
     assert [
         value for value, _label in response.context["advance_form"].fields["to_stage"].choices
     ] == [
