@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "parkops.accounts",
     "parkops.enterprises",
     "parkops.promotion",
+    "parkops.projects",
     "parkops.workdays",
     "parkops.reports",
     "parkops.demo",

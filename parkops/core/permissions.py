@@ -79,6 +79,8 @@ EVENT_STAFF = "promotion.promotioneventstaff"
 EVENT_PARK = "promotion.promotioneventpark"
 EVENT_ENTERPRISE = "promotion.promotionevententerprise"
 EVENT_INSTITUTION = "promotion.promotioneventinstitution"
+PROJECT = "projects.project"
+PROJECT_EVENT = "projects.projectevent"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -115,6 +117,14 @@ _PROMOTION_READ = {
     EVENT_INSTITUTION: READ,
 }
 
+# Projects (ROLES.md): promotion officers write leads and negotiations (the
+# services allow only their units' projects, until signing); project officers
+# the stages from signing on; the park leader reads them all and approves a
+# change of first contact, an update (CHANGE, events ADD) the services allow
+# leaders for nothing else. The finance officer reads them: their incentive
+# agreements and confidential terms are the project's.
+APPEND = frozenset({VIEW, ADD})  # a history: entries are added, never changed
+
 CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     Role.PARK_LEADER: {
         **_PARK_READER,
@@ -122,6 +132,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         CONTACT: READ,
         ALLIANCE: READ,
         **_PROMOTION_READ,
+        PROJECT: frozenset({VIEW, CHANGE}),
+        PROJECT_EVENT: APPEND,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -140,13 +152,23 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         EVENT_PARK: WRITE,
         EVENT_ENTERPRISE: WRITE,
         EVENT_INSTITUTION: WRITE,
+        PROJECT: WRITE,
+        PROJECT_EVENT: APPEND,
     },
-    Role.PROJECT_OFFICER: {**_PARK_READER, ENTERPRISE: READ, CONTACT: READ},
+    Role.PROJECT_OFFICER: {
+        **_PARK_READER,
+        ENTERPRISE: READ,
+        CONTACT: READ,
+        PROJECT: frozenset({VIEW, CHANGE}),
+        PROJECT_EVENT: APPEND,
+    },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
     Role.FINANCE_OFFICER: {
         PARK: READ,
         ENTERPRISE: READ,
+        PROJECT: READ,
+        PROJECT_EVENT: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,

@@ -39,7 +39,11 @@ def _visit_prerequisites(park):
 
 
 # What a register's rows cannot exist without, made even in a "new" park.
-PREREQUISITES = {"visits": _visit_prerequisites, "promotion-events": _visit_prerequisites}
+PREREQUISITES = {
+    "visits": _visit_prerequisites,
+    "promotion-events": _visit_prerequisites,
+    "projects": _visit_prerequisites,
+}
 
 
 def _import(key, park, actor, data, commit=True):

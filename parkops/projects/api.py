@@ -1,0 +1,246 @@
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from parkops.accounts.models import User
+from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
+from parkops.core.api_routes import add_read_routes
+from parkops.core.models import Industry
+from parkops.enterprises.models import Enterprise
+from parkops.projects import selectors, services
+from parkops.projects.models import Project, ProjectEvent, Stage
+from parkops.promotion.models import PromotionUnit, Visit
+
+router = Router(tags=["projects"])
+
+
+class ProjectOut(Schema):
+    id: int
+    park_id: int
+    ref: str
+    name: str
+    investor_id: int
+    industry_id: int | None
+    planned_investment: Decimal | None
+    planned_investment_usd: Decimal | None
+    usd_rate: Decimal | None
+    source: str
+    source_visit_id: int | None
+    origin_region: str
+    first_contact_unit_id: int
+    first_contact_officer_id: int | None
+    owner_unit_id: int | None
+    owner_officer_id: int | None
+    stage: str
+    stage_on: datetime.date
+    signed_amount: Decimal | None
+    notes: str
+
+
+class ProjectEventOut(Schema):
+    id: int
+    kind: str
+    from_stage: str
+    to_stage: str
+    on_date: datetime.date
+    recorded_by_id: int | None
+    recorded_at: datetime.datetime
+    note: str
+    reason: str
+    corrects_id: int | None
+    details: dict
+
+
+class ProjectDetailOut(ProjectOut):
+    # Confidential (ROLES.md): null for a user ``selectors.can_read_terms`` refuses.
+    terms: str | None
+    stage_dates: dict[str, datetime.date]
+    events: list[ProjectEventOut]
+
+    @staticmethod
+    def resolve_terms(obj, context) -> str | None:
+        user = user_of(context["request"])
+        return obj.terms if selectors.can_read_terms(user, obj) else None
+
+    @staticmethod
+    def resolve_stage_dates(obj, context) -> dict:
+        return selectors.stage_dates(obj, user=user_of(context["request"]))
+
+    @staticmethod
+    def resolve_events(obj, context) -> list:
+        return list(selectors.project_events(user=user_of(context["request"]), project=obj))
+
+
+class ProjectIn(Schema):
+    ref: str = ""
+    name: str
+    investor_id: int
+    industry_id: int | None = None
+    planned_investment: Decimal | None = None
+    planned_investment_usd: Decimal | None = None
+    usd_rate: Decimal | None = None
+    source: Project.Source = Project.Source.OTHER
+    source_visit_id: int | None = None
+    origin_region: str = ""
+    first_contact_unit_id: int
+    first_contact_officer_id: int | None = None
+    owner_unit_id: int | None = None
+    owner_officer_id: int | None = None
+    terms: str = ""
+    notes: str = ""
+    on_date: datetime.date | None = None
+
+
+class ProjectPatch(Schema):
+    ref: str | None = None
+    name: str | None = None
+    investor_id: int | None = None
+    industry_id: int | None = None
+    planned_investment: Decimal | None = None
+    planned_investment_usd: Decimal | None = None
+    usd_rate: Decimal | None = None
+    source: Project.Source | None = None
+    source_visit_id: int | None = None
+    origin_region: str | None = None
+    # Refused by the service when they change (项目首招负责制): named here so
+    # that a client trying gets the reason, not a silent drop.
+    first_contact_unit_id: int | None = None
+    first_contact_officer_id: int | None = None
+    owner_unit_id: int | None = None
+    owner_officer_id: int | None = None
+    terms: str | None = None
+    notes: str | None = None
+
+
+class StageIn(Schema):
+    to_stage: Stage
+    on_date: datetime.date
+    note: str = ""
+    reason: str = ""
+    signing_amount: Decimal | None = None
+
+
+class CorrectionIn(Schema):
+    on_date: datetime.date
+    reason: str
+
+
+class FirstContactIn(Schema):
+    unit_id: int
+    officer_id: int | None = None
+    reason: str
+
+
+def _user(pk, field: str):
+    # Any account may be named; the service decides who may be named, with the
+    # same message as on the page.
+    if pk is None:
+        return None
+    found = User.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: [_("No such record in this park.")]})
+    return found
+
+
+def _project_fields(request, data: dict, park) -> dict:
+    fields = dict(data)
+    for name, model in (
+        ("investor", Enterprise),
+        ("industry", Industry),
+        ("source_visit", Visit),
+        ("first_contact_unit", PromotionUnit),
+        ("owner_unit", PromotionUnit),
+    ):
+        if f"{name}_id" in fields:
+            fields[name] = resolve_related(
+                request, model, fields.pop(f"{name}_id"), park=park, field=f"{name}_id"
+            )
+    for name in ("first_contact_officer", "owner_officer"):
+        if f"{name}_id" in fields:
+            fields[name] = _user(fields.pop(f"{name}_id"), f"{name}_id")
+    return fields
+
+
+add_read_routes(
+    router,
+    path="/projects",
+    selector=selectors.project_list,
+    schema=ProjectOut,
+    detail_schema=ProjectDetailOut,
+)
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectDetailOut},
+    operation_id="project_add",
+    url_name="project_add",
+)
+def project_create(request, payload: ProjectIn, park: int | None = None):
+    target = resolve_park(request, park, Project)
+    project = services.project_create(
+        park=target, actor=request.auth, **_project_fields(request, payload.dict(), target)
+    )
+    return Status(201, project)
+
+
+@router.patch(
+    "/projects/{pk}",
+    response=ProjectDetailOut,
+    operation_id="project_edit",
+    url_name="project_edit",
+)
+def project_update(request, pk: int, payload: ProjectPatch):
+    project = get_scoped(Project, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.project_update(
+        project=project, actor=request.auth, **_project_fields(request, data, project.park)
+    )
+
+
+@router.post(
+    "/projects/{pk}/stage",
+    response=ProjectDetailOut,
+    operation_id="project_advance",
+    url_name="project_advance",
+)
+def project_advance(request, pk: int, payload: StageIn):
+    project = get_scoped(Project, request, pk)
+    return services.project_advance(project=project, actor=request.auth, **payload.dict())
+
+
+@router.post(
+    "/projects/{pk}/first-contact",
+    response=ProjectDetailOut,
+    operation_id="project_first_contact",
+    url_name="project_first_contact",
+)
+def project_first_contact(request, pk: int, payload: FirstContactIn):
+    project = get_scoped(Project, request, pk)
+    unit = resolve_related(
+        request, PromotionUnit, payload.unit_id, park=project.park, field="unit_id"
+    )
+    return services.project_first_contact_change(
+        project=project,
+        unit=unit,
+        officer=_user(payload.officer_id, "officer_id"),
+        reason=payload.reason,
+        actor=request.auth,
+    )
+
+
+@router.post(
+    "/project-events/{pk}/correction",
+    response={201: ProjectEventOut},
+    operation_id="projectevent_correct",
+    url_name="projectevent_correct",
+)
+def projectevent_correct(request, pk: int, payload: CorrectionIn):
+    event = get_scoped(ProjectEvent, request, pk)
+    correction = services.project_event_correct(
+        event=event, on_date=payload.on_date, reason=payload.reason, actor=request.auth
+    )
+    return Status(201, correction)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "parkops.projects"
+    label = "projects"
+    verbose_name = _("projects")
+    url_prefix = "projects/"

@@ -1,0 +1,143 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from parkops.accounts.selectors import users_with_role
+from parkops.core.forms import LenientDateField, ScopedModelForm, style_widgets
+from parkops.core.permissions import Role
+from parkops.core.text import today_cst
+from parkops.projects.models import Project, Stage
+
+_MONEY = {"inputmode": "decimal"}
+
+
+class ProjectForm(ScopedModelForm):
+    """A new lead, or a project's plain fields. The first contact is set on a new
+    lead only; afterwards a park leader changes it on its own page."""
+
+    on_date = LenientDateField(
+        label=_lazy("lead date"),
+        required=False,
+        help_text=_lazy("When the lead came in; today if left empty."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "ref",
+            "name",
+            "investor",
+            "industry",
+            "planned_investment",
+            "planned_investment_usd",
+            "usd_rate",
+            "source",
+            "source_visit",
+            "origin_region",
+            "first_contact_unit",
+            "first_contact_officer",
+            "owner_unit",
+            "owner_officer",
+            "terms",
+            "notes",
+        ]
+        widgets = {
+            "planned_investment": forms.TextInput(attrs=_MONEY),
+            "planned_investment_usd": forms.TextInput(attrs=_MONEY),
+            "usd_rate": forms.TextInput(attrs=_MONEY),
+            "terms": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = users_with_role(role=Role.PROMOTION_OFFICER, park=self.park).order_by(
+            "name_pinyin", "username"
+        )
+        for name in ("first_contact_officer", "owner_officer"):
+            self.fields[name].queryset = officers
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "Choose a promotion officer of this park."
+            )
+        self.fields["investor"].queryset = self.fields["investor"].queryset.order_by(
+            "name_pinyin", "name"
+        )
+        self.fields["source_visit"].queryset = self.fields["source_visit"].queryset.select_related(
+            "enterprise", "institution"
+        )
+        self.fields["owner_unit"].help_text = _("The first contact unit if left empty.")
+        if self.instance.pk:
+            # 项目首招负责制: not changeable here (services.project_update refuses it too).
+            for name in ("first_contact_unit", "first_contact_officer", "on_date"):
+                del self.fields[name]
+        elif not self.is_bound:
+            self.initial.setdefault("on_date", today_cst())
+            from parkops.promotion.selectors import own_unit_id
+
+            own = own_unit_id(user=self.user, park=self.park)
+            if own is not None:
+                self.initial.setdefault("first_contact_unit", own)
+                self.initial.setdefault("first_contact_officer", self.user.pk)
+
+
+class AdvanceForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_lazy("to stage"), choices=Stage.choices)
+    on_date = LenientDateField(label=_lazy("effective date"))
+    signing_amount = forms.DecimalField(
+        label=_lazy("signed amount (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_lazy("For a signing: the amount of the agreement."),
+        widget=forms.TextInput(attrs=_MONEY),
+    )
+    note = forms.CharField(label=_lazy("note"), required=False, max_length=2000)
+    reason = forms.CharField(
+        label=_lazy("reason"),
+        required=False,
+        max_length=2000,
+        help_text=_lazy("Needed to drop a project or put it on hold."),
+    )
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in stages]
+        self.initial.setdefault("on_date", today_cst())
+        style_widgets(self.fields)
+
+
+class CorrectionForm(forms.Form):
+    on_date = LenientDateField(label=_lazy("correct date"))
+    reason = forms.CharField(label=_lazy("reason"), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class FirstContactForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_lazy("first contact unit"), queryset=None)
+    officer = forms.ModelChoiceField(
+        label=_lazy("first contact officer"), queryset=None, required=False
+    )
+    reason = forms.CharField(
+        label=_lazy("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, project, **kwargs):
+        from parkops.core import permissions
+        from parkops.promotion.models import PromotionUnit
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            PromotionUnit.objects.restrict(user, permissions.VIEW)
+            .filter(park=project.park_id)
+            .order_by("code")
+        )
+        self.fields["officer"].queryset = users_with_role(
+            role=Role.PROMOTION_OFFICER, park=project.park_id
+        ).order_by("name_pinyin", "username")
+        self.initial.setdefault("unit", project.first_contact_unit_id)
+        self.initial.setdefault("officer", project.first_contact_officer_id)
+        style_widgets(self.fields)

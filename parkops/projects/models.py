@@ -1,0 +1,328 @@
+"""Projects (项目): leads, negotiations, signings and the stages after them.
+
+A project's history is its events (``ProjectEvent``): every stage change is a
+dated event, a wrong date is corrected by another event, and a change of first
+contact (项目首招负责制) is an event too. Nothing in the history is overwritten.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core.regions import validate_region_code
+from parkops.core.scoping import ParkScopedModel
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("lead")
+    NEGOTIATING = "negotiating", _("negotiating")
+    SIGNED = "signed", _("signed")
+    READY = "ready", _("ready to start")
+    STARTED = "started", _("started")
+    COMPLETED = "completed", _("completed")
+    PRODUCING = "producing", _("in production")
+    DROPPED = "dropped", _("dropped")
+    ON_HOLD = "on_hold", _("on hold")
+
+
+# The lifecycle in order (MECHANISMS.md §2); DROPPED and ON_HOLD stand beside it.
+LIFECYCLE = (
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.READY,
+    Stage.STARTED,
+    Stage.COMPLETED,
+    Stage.PRODUCING,
+)
+FINAL = frozenset({Stage.PRODUCING, Stage.DROPPED})
+# Stages a project may be dropped from or put on hold at.
+OPEN = frozenset(LIFECYCLE) - FINAL
+# Moves that need a reason.
+NEEDS_REASON = frozenset({Stage.DROPPED, Stage.ON_HOLD})
+
+
+def _transitions() -> frozenset[tuple[str, str]]:
+    pairs = set(itertools.pairwise(LIFECYCLE))
+    pairs |= {(stage, Stage.DROPPED) for stage in OPEN}
+    pairs |= {(stage, Stage.ON_HOLD) for stage in OPEN}
+    # From ON_HOLD: back to the stage it was held at (``resumes_to``), or dropped.
+    pairs |= {(Stage.ON_HOLD, stage) for stage in OPEN}
+    pairs.add((Stage.ON_HOLD, Stage.DROPPED))
+    return frozenset(pairs)
+
+
+# THE transition table: every (from, to) a project may move along. A move from
+# ON_HOLD is further limited to the stage the project was held at (or DROPPED):
+# ``services.allowed_next_stages`` applies both.
+TRANSITIONS = _transitions()
+
+
+class Project(ParkScopedModel):
+    """An investment project the park courts and then delivers."""
+
+    Stage = Stage
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("visit")
+        EVENT = "event", _("promotion event")
+        REFERRAL = "referral", _("referral")
+        ONLINE = "online", _("online")
+        OTHER = "other", _("other")
+
+    # An optional reference (编号): the key a spreadsheet import matches rows by.
+    ref = models.CharField(_("reference"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_pinyin = models.CharField(_("name pinyin"), max_length=400, blank=True, editable=False)
+    investor = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("investor"),
+        help_text=_("The investing enterprise: a prospect or a firm settled in the park."),
+    )
+    industry = models.ForeignKey(
+        "core.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("industry"),
+    )
+    planned_investment = models.DecimalField(
+        _("planned investment (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    # Foreign investment (外资): the amount in US dollars and the rate used, both or neither.
+    planned_investment_usd = models.DecimalField(
+        _("planned investment (US dollars)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    usd_rate = models.DecimalField(
+        _("yuan per US dollar"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.OTHER
+    )
+    source_visit = models.ForeignKey(
+        "promotion.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("source visit"),
+    )
+    origin_region = models.CharField(
+        _("origin region"),
+        max_length=6,
+        blank=True,
+        validators=[validate_region_code],
+        help_text=_("GB/T 2260 code of where the investor comes from (e.g. 320500 Suzhou)."),
+    )
+    # 项目首招负责制: set when the lead is created, changed only by
+    # ``services.project_first_contact_change`` (a park leader, with a reason).
+    first_contact_unit = models.ForeignKey(
+        "promotion.PromotionUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("first contact unit"),
+    )
+    first_contact_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("first contact officer"),
+    )
+    # Who handles the project now (the first contact unless handed over).
+    owner_unit = models.ForeignKey(
+        "promotion.PromotionUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("owner unit"),
+    )
+    owner_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("owner officer"),
+    )
+    # A denormalisation for lists and filters: the stage of the latest stage
+    # event and its date, kept equal to the events by the services (the events
+    # are the record; ``selectors.stage_dates`` reads them).
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, editable=False
+    )
+    stage_on = models.DateField(_("stage date"), editable=False)
+    # The signing (签约): the agreement's amount, recorded with the move to SIGNED.
+    signed_amount = models.DecimalField(
+        _("signed amount (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # Confidential (ROLES.md): shown only through ``selectors.terms_reader``.
+    terms = models.TextField(_("negotiation terms"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    audit_public_fields = ("stage", "stage_on", "first_contact_unit", "owner_unit")
+
+    class Meta:
+        ordering = ["park", "name_pinyin", "name", "pk"]
+        verbose_name = _("project")
+        # The list is where leads come in as well (the menu's name for it).
+        verbose_name_plural = _("leads and projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "ref"], condition=~models.Q(ref=""), name="project_unique_ref"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["park", "stage", "stage_on"], name="project_park_stage"),
+            models.Index(fields=["park", "first_contact_unit"], name="project_park_first_unit"),
+            models.Index(fields=["park", "first_contact_officer"], name="project_park_first_off"),
+            models.Index(fields=["park", "owner_unit"], name="project_park_owner_unit"),
+            models.Index(fields=["park", "owner_officer"], name="project_park_owner_off"),
+            models.Index(fields=["park", "investor"], name="project_park_investor"),
+            models.Index(fields=["park", "industry"], name="project_park_industry"),
+            models.Index(fields=["park", "source_visit"], name="project_park_visit"),
+            models.Index(fields=["park", "name_pinyin"], name="project_park_pinyin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        for name in (
+            "investor",
+            "industry",
+            "source_visit",
+            "first_contact_unit",
+            "owner_unit",
+        ):
+            related = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if related is not None and self.park_id and related.park_id != self.park_id:
+                errors[name] = _("Choose one of this park's records.")
+        if (self.planned_investment_usd is None) != (self.usd_rate is None):
+            errors["usd_rate"] = _(
+                "Give both the amount in US dollars and the rate used, or neither."
+            )
+        for name in ("planned_investment", "planned_investment_usd", "usd_rate"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                errors[name] = _("An amount cannot be negative.")
+        if self.source_visit_id and self.source != self.Source.VISIT:
+            errors["source_visit"] = _("A source visit is given only when the source is a visit.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProjectEvent(ParkScopedModel):
+    """One dated entry of a project's history: a stage change, a correction of
+    an earlier event's date, or a change of first contact. Never changed."""
+
+    class Kind(models.TextChoices):
+        STAGE = "stage", _("stage change")
+        CORRECTION = "correction", _("date correction")
+        FIRST_CONTACT = "first_contact", _("first contact change")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices, blank=True)
+    # The day the change took effect (China time), not the day it was recorded.
+    on_date = models.DateField(_("effective date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    # A CORRECTION names the event whose date it corrects.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        db_index=False,
+        verbose_name=_("corrects"),
+    )
+    # A FIRST_CONTACT event: who it was and who it is.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    audit_public_fields = ("project", "kind", "from_stage", "to_stage", "on_date", "corrects")
+
+    class Meta:
+        ordering = ["park", "project", "on_date", "pk"]
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+        indexes = [
+            models.Index(fields=["park", "project", "on_date"], name="projectevent_park_project"),
+            models.Index(fields=["park", "to_stage", "on_date"], name="projectevent_park_stage"),
+            models.Index(fields=["park", "corrects"], name="projectevent_park_corrects"),
+            models.Index(fields=["park", "recorded_by"], name="projectevent_park_recorder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on_date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.project.get_absolute_url()}#event-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            errors["project"] = _("Choose one of this park's records.")
+        if self.kind == self.Kind.CORRECTION:
+            if not self.corrects_id:
+                errors["corrects"] = _("Say which event the correction corrects.")
+            elif self.corrects.project_id != self.project_id:
+                errors["corrects"] = _("A correction corrects an event of the same project.")
+        if self.kind in (self.Kind.CORRECTION, self.Kind.FIRST_CONTACT) and not self.reason:
+            errors["reason"] = _("Give the reason.")
+        move = (self.from_stage, self.to_stage)
+        new_lead = move == ("", Stage.LEAD)  # a new lead comes from no stage
+        if self.kind == self.Kind.STAGE and move not in TRANSITIONS and not new_lead:
+            errors["to_stage"] = _("This stage change is not allowed.")
+        if errors:
+            raise ValidationError(errors)

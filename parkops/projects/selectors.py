@@ -1,0 +1,189 @@
+"""Reads on projects: the list, a project's history, the dates it reached each
+stage, the as-of rule (which stage a project was at on a given day) and who may
+read confidential negotiation terms."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.db.models import QuerySet
+
+from parkops.core import permissions
+from parkops.core.permissions import Role
+from parkops.core.selectors import list_selector, scoped_list
+from parkops.projects.filters import ProjectFilterSet
+from parkops.projects.models import Project, ProjectEvent, Stage
+
+
+@list_selector(model=Project, filterset_class=ProjectFilterSet)
+def project_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The projects ``user`` may view, by the pinyin of their names (排序按拼音)."""
+    return scoped_list(
+        Project,
+        user=user,
+        filters=filters,
+        filterset_class=ProjectFilterSet,
+        park_id=park_id,
+        select_related=("investor", "industry", "first_contact_unit", "owner_unit"),
+        ordering=("name_pinyin", "name", "pk"),
+    )
+
+
+def project_events(*, user, project) -> QuerySet:
+    """``project``'s history as ``user`` may read it, in the order it was recorded."""
+    return (
+        ProjectEvent.objects.restrict(user)
+        .filter(park_id=project.park_id, project=project)
+        .select_related("recorded_by", "corrects")
+        .order_by("recorded_at", "pk")
+    )
+
+
+# ------------------------------------------------------------------ the as-of rule
+def _events(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
+    """Stage and correction events, as tuples, for the as-of rule. Scoped to
+    ``user`` if given; otherwise unscoped over ``park_ids`` (figures, boards:
+    the caller decided the parks may be read)."""
+    if user is not None:
+        rows = ProjectEvent.objects.restrict(user)
+    else:
+        rows = ProjectEvent.objects.unscoped().filter(park__in=list(park_ids or ()))
+    if project_ids is not None:
+        rows = rows.filter(project_id__in=list(project_ids))
+    kinds = (ProjectEvent.Kind.STAGE, ProjectEvent.Kind.CORRECTION)
+    return rows.filter(kind__in=kinds).values_list(
+        "pk", "project_id", "kind", "from_stage", "to_stage", "on_date", "corrects_id"
+    )
+
+
+def effective_history(rows) -> dict[int, list[tuple[datetime.date, int, str, str]]]:
+    """Per project, its stage changes as ``(effective date, event id, from, to)``
+    in the order they happened. A stage change's effective date is its own
+    ``on_date`` unless corrected; then that of its latest correction (history
+    keeps both events; only the date counts)."""
+    stage_events, corrected = {}, {}
+    for pk, project_id, kind, from_stage, to_stage, on_date, corrects_id in sorted(rows):
+        if kind == ProjectEvent.Kind.STAGE:
+            stage_events[pk] = (project_id, on_date, from_stage, to_stage)
+        else:  # rows are in id order: the latest correction wins
+            corrected[corrects_id] = on_date
+    history: dict[int, list] = {}
+    for pk, (project_id, on_date, from_stage, to_stage) in stage_events.items():
+        history.setdefault(project_id, []).append(
+            (corrected.get(pk, on_date), pk, from_stage, to_stage)
+        )
+    for changes in history.values():
+        changes.sort(key=lambda change: change[1])  # in the order they were made
+    return history
+
+
+def stages_on(history, day: datetime.date) -> dict[int, str]:
+    """THE as-of rule: the stage each project was at on ``day`` = the stage of
+    its last stage change effective on or before ``day``. A project with none
+    (a lead recorded later) was at no stage then and is left out."""
+    result = {}
+    for project_id, changes in history.items():
+        reached = [change for change in changes if change[0] <= day]
+        if reached:
+            result[project_id] = reached[-1][3]
+    return result
+
+
+def projects_in_stage_on(*, parks, stage: str, on: datetime.date) -> tuple[int, ...]:
+    """Ids of the projects of ``parks`` that were at ``stage`` on day ``on`` (from
+    their events, corrections applied). Unscoped over ``parks``: for figures
+    and boards, whose caller decided the user may read these parks' projects."""
+    park_ids = [getattr(park, "pk", park) for park in parks]
+    current = stages_on(effective_history(_events(park_ids)), on)
+    return tuple(sorted(pk for pk, at in current.items() if at == stage))
+
+
+def project_ids_in_stage_on(*, user, stage: str, on: datetime.date) -> set[int]:
+    """Like ``projects_in_stage_on``, over the events ``user`` may read (the list filter)."""
+    current = stages_on(effective_history(_events(user=user)), on)
+    return {pk for pk, at in current.items() if at == stage}
+
+
+def stage_dates(project, *, user=None) -> dict[str, datetime.date]:
+    """The date ``project`` first reached each stage it reached (corrections
+    applied), stage → date, in lifecycle order of reaching. Read as ``user``
+    if given, else unscoped (the caller holds a project it may read)."""
+    if user is not None:
+        rows = _events(user=user, project_ids=[project.pk])
+    else:
+        rows = _events([project.park_id], project_ids=[project.pk])
+    dates: dict[str, datetime.date] = {}
+    for on_date, _pk, _from, to_stage in effective_history(rows).get(project.pk, []):
+        dates.setdefault(to_stage, on_date)
+    return dates
+
+
+def last_stage_change(project, *, user=None) -> tuple[datetime.date, int, str, str] | None:
+    """``project``'s latest stage change ``(effective date, id, from, to)``."""
+    if user is not None:
+        rows = _events(user=user, project_ids=[project.pk])
+    else:
+        rows = _events([project.park_id], project_ids=[project.pk])
+    changes = effective_history(rows).get(project.pk, [])
+    return changes[-1] if changes else None
+
+
+def held_at(project) -> str | None:
+    """The stage a project on hold (or dropped) was at when it was put on hold
+    (or dropped): where an ON_HOLD project resumes."""
+    if project.stage not in (Stage.ON_HOLD, Stage.DROPPED):
+        return None
+    rows = _events([project.park_id], project_ids=[project.pk])
+    changes = effective_history(rows).get(project.pk, [])
+    # The latest change from a lifecycle stage: X → ON_HOLD, or X → DROPPED
+    # (or X → ON_HOLD → DROPPED).
+    for _on, _pk, from_stage, _to in reversed(changes):
+        if from_stage not in (Stage.ON_HOLD, Stage.DROPPED, ""):
+            return from_stage
+    return Stage.LEAD
+
+
+# ------------------------------------------------------------ confidential terms
+TERMS_ROLES = frozenset({Role.PARK_LEADER, Role.PROJECT_OFFICER, Role.FINANCE_OFFICER})
+
+
+def own_unit_ids(user, park_id) -> set[int]:
+    """The promotion units of ``park_id`` ``user`` is a member of."""
+    from parkops.promotion.models import PromotionUnitMember
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    # The user's own memberships, whatever their role: unscoped on purpose.
+    rows = PromotionUnitMember.objects.unscoped().filter(park=park_id, user=user)
+    return set(rows.values_list("unit_id", flat=True))
+
+
+def terms_reader(user) -> Callable[[Project], bool]:
+    """THE rule for confidential negotiation terms (ROLES.md): readable by the
+    park leader, project officer and finance officer of the project's park, and
+    by a promotion officer of the park whose unit is the project's first
+    contact or owner unit. Returns ``may_read(project)``; memberships and units
+    are read once, so a list or an export asks it for each row for free."""
+    if user is permissions.SYSTEM:
+        return lambda project: True
+    memberships = permissions.memberships(user) if getattr(user, "is_active", False) else []
+    by_role = {m.park_id for m in memberships if m.role in TERMS_ROLES and m.park_id}
+    promotion = {m.park_id for m in memberships if m.role == Role.PROMOTION_OFFICER and m.park_id}
+    units: dict[int, set[int]] = {}
+
+    def may_read(project) -> bool:
+        if project.park_id in by_role:
+            return True
+        if project.park_id not in promotion:
+            return False
+        if project.park_id not in units:
+            units[project.park_id] = own_unit_ids(user, project.park_id)
+        own = units[project.park_id]
+        return project.first_contact_unit_id in own or project.owner_unit_id in own
+
+    return may_read
+
+
+def can_read_terms(user, project) -> bool:
+    return terms_reader(user)(project)

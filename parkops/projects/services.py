@@ -1,0 +1,421 @@
+"""Writes on projects: a new lead, its plain fields, its stages (each a dated
+event), corrections of an event's date and the change of first contact.
+
+Who may write what (ROLES.md):
+- a promotion officer: new leads of their park, and projects whose first
+  contact or owner unit is one of their units, until signing (moves from LEAD
+  and NEGOTIATING, including the signing itself);
+- a project officer: the project's stages from signing on, and its fields then;
+- a park leader: only the change of first contact (项目首招负责制), with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parkops.accounts.selectors import users_with_role
+from parkops.core import permissions, services
+from parkops.core.permissions import Role
+from parkops.core.text import today_cst
+from parkops.projects import selectors
+from parkops.projects.models import (
+    FINAL,
+    LIFECYCLE,
+    NEEDS_REASON,
+    TRANSITIONS,
+    Project,
+    ProjectEvent,
+    Stage,
+)
+
+PROJECT_FIELDS = (
+    "ref",
+    "name",
+    "investor",
+    "industry",
+    "planned_investment",
+    "planned_investment_usd",
+    "usd_rate",
+    "source",
+    "source_visit",
+    "origin_region",
+    "first_contact_unit",
+    "first_contact_officer",
+    "owner_unit",
+    "owner_officer",
+    "terms",
+    "notes",
+)
+FIRST_CONTACT_FIELDS = ("first_contact_unit", "first_contact_officer")
+# Before signing a project is promotion's (leads and negotiations); from signing
+# on, delivery's.
+PROMOTION_STAGES = frozenset({Stage.LEAD, Stage.NEGOTIATING})
+
+
+# ------------------------------------------------------------------ the table
+def allowed_next_stages(project) -> list[str]:
+    """The stages ``project`` may move to now: the transition table, and from
+    ON_HOLD only back to the stage it was held at (or DROPPED)."""
+    current = project.stage
+    if current in FINAL:
+        return []
+    if current == Stage.ON_HOLD:
+        return [selectors.held_at(project), Stage.DROPPED]
+    return [to for to in (*LIFECYCLE, Stage.DROPPED, Stage.ON_HOLD) if (current, to) in TRANSITIONS]
+
+
+def phase_stage(project) -> str:
+    """The lifecycle stage that decides who handles ``project``: its stage, or
+    for a project on hold or dropped the stage it was at then."""
+    if project.stage in (Stage.ON_HOLD, Stage.DROPPED):
+        return selectors.held_at(project)
+    return project.stage
+
+
+# --------------------------------------------------------------- the row rule
+def _roles_in(actor, park_id) -> set[str]:
+    if not getattr(actor, "is_active", False) or not actor.is_authenticated:
+        return set()
+    return {m.role for m in permissions.memberships(actor) if m.park_id == park_id}
+
+
+def write_refusal(actor, project, *, at_stage: str | None = None) -> str | None:
+    """Why ``actor`` may not change ``project`` (its fields, its stages) while it
+    is at ``at_stage`` (default: its phase stage), or None if they may."""
+    if actor is permissions.SYSTEM:
+        return None
+    stage = at_stage or phase_stage(project)
+    roles = _roles_in(actor, project.park_id)
+    promotion_phase = stage in PROMOTION_STAGES
+    if promotion_phase and Role.PROMOTION_OFFICER in roles:
+        units = selectors.own_unit_ids(actor, project.park_id)
+        if project.first_contact_unit_id in units or project.owner_unit_id in units:
+            return None
+        return _(
+            "Only the promotion officers of the project's first contact unit or owner unit "
+            "may change it; you are not a member of either."
+        )
+    if not promotion_phase and Role.PROJECT_OFFICER in roles:
+        return None
+    if promotion_phase and Role.PROJECT_OFFICER in roles:
+        return _(
+            "Before signing, a project is handled by the promotion officers of its units; "
+            "project officers take it over from signing on."
+        )
+    if not promotion_phase and Role.PROMOTION_OFFICER in roles:
+        return _("From signing on, a project's stages and details are the project officers'.")
+    return _(
+        "Projects are kept by the promotion officers of their units until signing and by "
+        "project officers from signing on; park leaders approve changes of first contact."
+    )
+
+
+def _require_writer(actor, project, *, at_stage=None) -> None:
+    refusal = write_refusal(actor, project, at_stage=at_stage)
+    if refusal:
+        permissions.deny(refusal)
+
+
+def may_change(user, project) -> bool:
+    """May ``user`` edit ``project``'s fields or move its stage now (pages show buttons by it)?"""
+    return permissions.can(
+        user, Project, permissions.CHANGE, project.park_id
+    ) and not write_refusal(user, project)
+
+
+def _people_check(project: Project, before: Project | None) -> None:
+    """The first contact and owner officers are promotion officers of the
+    project's park (checked for values that change)."""
+    officers = users_with_role(role=Role.PROMOTION_OFFICER, park=project.park_id)
+    errors = {}
+    for name in ("first_contact_officer", "owner_officer"):
+        value = getattr(project, f"{name}_id")
+        changed = before is None or getattr(before, f"{name}_id") != value
+        if value and changed and not officers.filter(pk=value).exists():
+            errors[name] = _("Choose a promotion officer of this park.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _not_after_today(on_date, field="on_date") -> None:
+    if on_date > today_cst():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+DECIMALS = {"planned_investment": 2, "planned_investment_usd": 2, "usd_rate": 4}
+
+
+def _decimal(value, places: int):
+    """``value`` as stored (``Decimal`` to the column's places), so that a value
+    read back from a file or the API compares equal to the stored one."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    except (ArithmeticError, ValueError):
+        return value  # full_clean says what is wrong with it
+
+
+def _fields(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in PROJECT_FIELDS}
+    for name, places in DECIMALS.items():
+        if name in data:
+            data[name] = _decimal(data[name], places)
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+    if "ref" in data:
+        data["ref"] = (data["ref"] or "").strip()
+    return services.with_sort_key(data)
+
+
+def _record_event(*, project, actor, **fields) -> ProjectEvent:
+    recorder = actor if getattr(actor, "pk", None) else None
+    return services.object_create(
+        model=ProjectEvent,
+        park=project.park,
+        actor=actor,
+        fields={"project": project, "recorded_by": recorder, **fields},
+    )
+
+
+# -------------------------------------------------------------------- writes
+def project_create(*, park, actor, on_date: datetime.date | None = None, **fields) -> Project:
+    """Record a new lead (线索): stage LEAD from ``on_date`` (default today), its
+    first contact (首招) set here for good. The owner defaults to the first contact.
+    Any promotion officer of the park records leads (ROLES.md: "leads … of own
+    park"); working on one afterwards is for its units' officers."""
+    data = _fields(fields)
+    data.setdefault("owner_unit", data.get("first_contact_unit"))
+    if data.get("owner_unit") is None:
+        data["owner_unit"] = data.get("first_contact_unit")
+    if not data.get("owner_officer") and data.get("owner_unit") == data.get("first_contact_unit"):
+        data["owner_officer"] = data.get("first_contact_officer")
+    on_date = on_date or today_cst()
+    _not_after_today(on_date)
+    with transaction.atomic():
+        project = services.object_create(
+            model=Project,
+            park=park,
+            actor=actor,
+            fields={**data, "stage": Stage.LEAD, "stage_on": on_date},
+            check=_people_check,
+        )
+        _record_event(
+            project=project,
+            actor=actor,
+            kind=ProjectEvent.Kind.STAGE,
+            from_stage="",
+            to_stage=Stage.LEAD,
+            on_date=on_date,
+        )
+    return project
+
+
+def project_update(*, project: Project, actor, **fields) -> Project:
+    """Change a project's plain fields. Its first contact is not one of them
+    (``project_first_contact_change``), nor its stage (``project_advance``)."""
+    data = _fields(fields)
+    errors = {}
+    for name in FIRST_CONTACT_FIELDS:
+        if name in data and getattr(data[name], "pk", data[name]) != getattr(project, f"{name}_id"):
+            errors[name] = _(
+                "The first contact cannot be changed here (项目首招负责制): a park leader "
+                "changes it with “Change first contact”, giving a reason."
+            )
+    if errors:
+        raise ValidationError(errors)
+    for name in FIRST_CONTACT_FIELDS:
+        data.pop(name, None)
+    _require_writer(actor, project)
+    return services.object_update(obj=project, actor=actor, fields=data, check=_people_check)
+
+
+def _locked(project, actor) -> Project:
+    current = (
+        Project.objects.restrict(actor, permissions.CHANGE)
+        .select_for_update()
+        .filter(pk=project.pk)
+        .first()
+    )
+    if current is None:
+        permissions.deny()
+    return current
+
+
+def project_advance(
+    *,
+    project: Project,
+    to_stage: str,
+    on_date: datetime.date,
+    actor,
+    note: str = "",
+    reason: str = "",
+    signing_amount: Decimal | None = None,
+) -> Project:
+    """Move ``project`` to ``to_stage`` as from ``on_date``: one dated STAGE event.
+    Refuses a move the transition table does not allow, a date before the
+    previous stage change or after today (China time), DROPPED or ON_HOLD
+    without a reason, and SIGNED without the agreement's amount."""
+    with transaction.atomic():
+        current = _locked(project, actor)
+        from_stage = current.stage
+        _require_writer(actor, current)
+        errors = {}
+        if to_stage not in allowed_next_stages(current):
+            errors["to_stage"] = _("A project at “%(from)s” cannot move to “%(to)s”.") % {
+                "from": Stage(from_stage).label,
+                "to": Stage(to_stage).label if to_stage in Stage.values else to_stage,
+            }
+        if on_date is None:
+            errors["on_date"] = _("Give the date of the change.")
+        elif on_date > today_cst():
+            errors["on_date"] = _("The date cannot be in the future.")
+        else:
+            last = selectors.last_stage_change(current)
+            if last is not None and on_date < last[0]:
+                errors["on_date"] = _(
+                    "The date cannot be before the previous stage change (%(date)s)."
+                ) % {"date": last[0].isoformat()}
+        if to_stage in NEEDS_REASON and not (reason or "").strip():
+            errors["reason"] = _("Give the reason for dropping the project or putting it on hold.")
+        fields = {"stage": to_stage, "stage_on": on_date}
+        if to_stage == Stage.SIGNED:
+            if signing_amount is None:
+                errors["signing_amount"] = _("Give the amount of the signed agreement (yuan).")
+            elif signing_amount < 0:
+                errors["signing_amount"] = _("An amount cannot be negative.")
+            fields["signed_amount"] = _decimal(signing_amount, 2)
+        if errors:
+            raise ValidationError(errors)
+        _record_event(
+            project=current,
+            actor=actor,
+            kind=ProjectEvent.Kind.STAGE,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            on_date=on_date,
+            note=(note or "").strip(),
+            reason=(reason or "").strip(),
+        )
+        return services.object_update(obj=current, actor=actor, fields=fields)
+
+
+def project_event_correct(
+    *, event: ProjectEvent, on_date: datetime.date, reason: str, actor
+) -> ProjectEvent:
+    """Correct the date of a stage change: a CORRECTION event pointing at it,
+    with the reason; the original stays in the history. The new date must keep
+    the order of the project's stage changes and not be in the future."""
+    if event.kind == ProjectEvent.Kind.CORRECTION:
+        event = event.corrects  # a correction of a correction corrects the change itself
+    with transaction.atomic():
+        project = _locked(event.project, actor)
+        _require_writer(actor, project)
+        errors = {}
+        if event.kind != ProjectEvent.Kind.STAGE:
+            errors["on_date"] = _("Only the date of a stage change can be corrected.")
+        if not (reason or "").strip():
+            errors["reason"] = _("Give the reason for the correction.")
+        if on_date is None:
+            errors["on_date"] = _("Give the correct date.")
+        elif on_date > today_cst():
+            errors["on_date"] = _("The date cannot be in the future.")
+        elif event.kind == ProjectEvent.Kind.STAGE:
+            changes = selectors.effective_history(
+                selectors._events([project.park_id], project_ids=[project.pk])
+            ).get(project.pk, [])
+            ids = [change[1] for change in changes]
+            index = ids.index(event.pk)
+            if index > 0 and on_date < changes[index - 1][0]:
+                errors["on_date"] = _(
+                    "The date cannot be before the previous stage change (%(date)s)."
+                ) % {"date": changes[index - 1][0].isoformat()}
+            elif index + 1 < len(changes) and on_date > changes[index + 1][0]:
+                errors["on_date"] = _(
+                    "The date cannot be after the next stage change (%(date)s)."
+                ) % {"date": changes[index + 1][0].isoformat()}
+            elif on_date == changes[index][0]:
+                errors["on_date"] = _("That is already the date of this change.")
+        if errors:
+            raise ValidationError(errors)
+        correction = _record_event(
+            project=project,
+            actor=actor,
+            kind=ProjectEvent.Kind.CORRECTION,
+            from_stage=event.from_stage,
+            to_stage=event.to_stage,
+            on_date=on_date,
+            reason=reason.strip(),
+            corrects=event,
+        )
+        if ids[-1] == event.pk:  # the latest change: the project's stage date follows
+            services.object_update(obj=project, actor=actor, fields={"stage_on": on_date})
+    return correction
+
+
+def _is_park_leader(actor, park_id) -> bool:
+    return actor is permissions.SYSTEM or Role.PARK_LEADER in _roles_in(actor, park_id)
+
+
+def _person(user) -> dict:
+    if user is None:
+        return {"id": None, "name": ""}
+    return {"id": user.pk, "name": user.full_name or user.username}
+
+
+def project_first_contact_change(*, project: Project, unit, officer, reason: str, actor) -> Project:
+    """Change who first brought ``project`` in (项目首招负责制): only a park
+    leader of its park, with a reason; recorded as a FIRST_CONTACT event naming
+    before and after, and in the audit trail."""
+    if not _is_park_leader(actor, project.park_id):
+        permissions.deny(
+            _(
+                "Only a park leader of the project's park may change its first contact "
+                "(项目首招负责制)."
+            )
+        )
+    with transaction.atomic():
+        current = _locked(project, actor)
+        errors = {}
+        if not (reason or "").strip():
+            errors["reason"] = _("Give the reason for changing the first contact.")
+        if unit is None:
+            errors["unit"] = _("Choose the first contact unit.")
+        elif unit.park_id != current.park_id:
+            errors["unit"] = _("Choose one of this park's records.")
+        elif unit.pk == current.first_contact_unit_id and getattr(officer, "pk", None) == (
+            current.first_contact_officer_id
+        ):
+            errors["unit"] = _("That is already the project's first contact.")
+        if errors:
+            raise ValidationError(errors)
+        before = {
+            "unit": {"id": current.first_contact_unit_id, "name": str(current.first_contact_unit)},
+            "officer": _person(current.first_contact_officer),
+        }
+        after = {"unit": {"id": unit.pk, "name": str(unit)}, "officer": _person(officer)}
+        updated = services.object_update(
+            obj=current,
+            actor=actor,
+            fields={"first_contact_unit": unit, "first_contact_officer": officer},
+            check=_people_check,
+        )
+        _record_event(
+            project=updated,
+            actor=actor,
+            kind=ProjectEvent.Kind.FIRST_CONTACT,
+            on_date=today_cst(),
+            reason=reason.strip(),
+            details={"before": before, "after": after},
+        )
+    return updated
+
+
+def may_change_first_contact(user, project) -> bool:
+    """Is ``user`` a park leader of ``project``'s park (pages show the form by it)?"""
+    return _is_park_leader(user, project.park_id)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from parkops.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project_list"),
+    path("new/", views.ProjectEditView.as_view(), name="project_add"),
+    path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
+    path("<int:pk>/stage/", views.ProjectStageView.as_view(), name="project_stage"),
+    path(
+        "<int:pk>/first-contact/",
+        views.ProjectFirstContactView.as_view(),
+        name="project_first_contact",
+    ),
+    path(
+        "events/<int:pk>/correct/",
+        views.ProjectEventCorrectView.as_view(),
+        name="projectevent_correct",
+    ),
+]
