@@ -213,10 +213,18 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         # The FilterSet only draws the filter form and its errors; the rows are
         # the selector's (FilterView would filter them a second time).
-        self.filterset = self.get_filterset(self.get_filterset_class())
         self.object_list = self.get_queryset()
+        self.filterset = self.get_filterset(self.get_filterset_class())
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
+
+    def get_filterset_kwargs(self, filterset_class):
+        # The form's FilterSet reads no rows: the selector's, read once.
+        return {
+            "data": self.request.GET or None,
+            "request": self.request,
+            "queryset": self.object_list,
+        }
 
     def get_paginate_by(self, queryset):
         # The table pages (``get_table``): the view's own paginator would count

@@ -26,10 +26,14 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django_tables2.rows import BoundRows
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PaginationBase
 
 COUNT_BOUND = 10_000
 KEYSET_FROM = 1_000  # rows; fewer than this keep numbered pages (40 pages of 25)
@@ -260,3 +264,52 @@ def _link(page: ListPage, keys, rows) -> None:
     if page.has_next:
         page.links["next"] = _params(after=encode_cursor(keys, rows[-1]))
         page.links["last"] = _params(page="last")
+
+
+# ------------------------------------------------------------------ API lists
+class ListPagination(PaginationBase):
+    """The API lists' pages: ``page`` (numbered, as before) or ``cursor`` (the
+    ``next`` of the page before: keyset, so a deep page costs what the first
+    does and rows added meanwhile are neither repeated nor skipped); ``next`` is
+    null on the last page, and for an order that is no cursor key (then page by
+    number). ``count`` (exact) is left out (null) with ``count=false``: a client
+    walking the whole list by cursor need not pay a full COUNT on every page."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int | None = Field(None, ge=1)
+        cursor: str | None = Field(None, description="The `next` of the page before.")
+        count: bool = Field(True, description="false: leave the count out (null).")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int | None
+        next: str | None
+
+    def __init__(self, page_size: int | None = None, max_page_size: int | None = None, **kwargs):
+        from django.conf import settings
+
+        self.page_size = page_size or settings.NINJA_PAGINATION_PER_PAGE
+        self.max_page_size = max_page_size or settings.NINJA_PAGINATION_MAX_LIMIT
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        size = min(pagination.page_size or self.page_size, self.max_page_size)
+        ordered = with_tie_breaker(queryset)
+        keys = keyset_keys(ordered)
+        if pagination.cursor:
+            values = _decode(keys, pagination.cursor) if keys else None
+            if not values:
+                raise HttpError(422, "cursor: not a cursor of this list (use the `next` given).")
+            window = ordered.filter(_beyond(keys, values, backwards=False))[: size + 1]
+        else:
+            offset = (pagination.page - 1) * size
+            window = ordered[offset : offset + size + 1]
+        rows = list(window)
+        more = len(rows) > size
+        rows = rows[:size]
+        return {
+            self.items_attribute: rows,
+            "count": self._items_count(ordered) if pagination.count else None,
+            "next": encode_cursor(keys, rows[-1]) if more and keys else None,
+        }
