@@ -30,9 +30,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_tables2.rows import BoundRows
 from ninja import Field, Schema
-from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
 COUNT_BOUND = 10_000
@@ -300,7 +300,9 @@ class ListPagination(PaginationBase):
         if pagination.cursor:
             values = _decode(keys, pagination.cursor) if keys else None
             if not values:
-                raise HttpError(422, "cursor: not a cursor of this list (use the `next` given).")
+                raise ValidationError(
+                    {"cursor": [_("Not a cursor of this list: use the “next” of the page before.")]}
+                )
             window = ordered.filter(_beyond(keys, values, backwards=False))[: size + 1]
         else:
             offset = (pagination.page - 1) * size
