@@ -227,8 +227,8 @@ def _keyset_page(table, queryset, keys, values, backwards, paginator, per_page) 
 def _numbered_page(table, queryset, keys, keyset, page_param, paginator, per_page) -> ListPage:
     try:
         number = max(1, int(page_param or 1))
-    except ValueError:
-        number = 1
+    except ValueError:  # "last" where no cursor serves it, or not a number
+        number = (paginator.num_pages or 1) if page_param == "last" else 1
     if paginator.num_pages is not None:
         number = min(number, paginator.num_pages)  # past the end: the last page
     start = (number - 1) * per_page
