@@ -69,16 +69,40 @@ def test_the_enterprise_list_counts_once_and_reads_nothing_twice(client, park, r
         assert len(sqls) == len(set(sqls)), params
 
 
-def test_the_enterprise_list_reads_as_many_queries_for_3_rows_as_for_60(client, park):
+def bulk_enterprises(park, n: int, start: int = 0):
+    from parkops.core.text import pinyin_keys
+
+    rows = []
+    for index in range(start, start + n):
+        name = f"批量{index:05d}有限公司"
+        full, initials = pinyin_keys(name)
+        rows.append(
+            Enterprise(
+                park=park,
+                name=name,
+                uscc=f"9132130{index:011d}",
+                name_pinyin=full,
+                name_initials=initials,
+            )
+        )
+    Enterprise.objects.unscoped().bulk_create(rows)
+
+
+def test_the_enterprise_list_reads_as_many_queries_at_10_rows_as_at_1000(client, park):
     sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
-    for _ in range(3):
-        make_enterprise(park)
+    bulk_enterprises(park, 10)
     page(client, ENTERPRISES)
     few = len(queries_of(client, ENTERPRISES))
-    for _ in range(57):
-        make_enterprise(park)
+    bulk_enterprises(park, 990, start=10)
     assert len(queries_of(client, ENTERPRISES)) == few
-    assert len(queries_of(client, ENTERPRISES, {"page": 2})) == few
+    assert len(queries_of(client, ENTERPRISES, {"page": 30})) == few
+    assert len(queries_of(client, ENTERPRISES, {"page": "last"})) == few
+    bulk_enterprises(park, 1, start=1000)  # more than 1,000: pages by cursor
+    response = page(client, ENTERPRISES, {"page": 39})
+    assert "after=" in response.context["table"].page.links["next"]
+    assert (
+        len(queries_of(client, ENTERPRISES + response.context["table"].page.links["next"])) == few
+    )
 
 
 def test_the_visit_list_counts_once_and_reads_nothing_twice(client, park):
