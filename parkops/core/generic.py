@@ -259,6 +259,11 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         table = context["table"]
         context["paginator"], context["page_obj"] = table.paginator, table.page
         context["is_paginated"] = table.page.has_other_pages()
+        # The exports take the list's filters and order, not the page shown.
+        query = self.request.GET.copy()
+        for name in ("page", *pagination.CURSOR_PARAMS):
+            query.pop(name, None)
+        context["export_query"] = query.urlencode()
         context["create_url_name"] = self.url_name("add")
         # A register of the exchange exports there (``exchange_key``); one with
         # an export of its own (the audit log) serves ``<model>_export`` and,
