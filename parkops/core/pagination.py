@@ -233,7 +233,9 @@ def _numbered_page(table, queryset, keys, keyset, page_param, paginator, per_pag
         number = min(number, paginator.num_pages)  # past the end: the last page
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
-    if not rows and start:  # past the end of a capped list: the first page
+    if not rows and start:  # past the end of a capped list: its last page
+        if keys is not None:
+            return _keyset_page(table, queryset, keys, [], True, paginator, per_page)
         number, start = 1, 0
         rows = list(queryset[: per_page + 1])
     more = len(rows) > per_page

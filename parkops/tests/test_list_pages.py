@@ -312,6 +312,9 @@ def test_a_big_list_says_how_many_only_up_to_the_bound(client, park, monkeypatch
     assert "20+" in response.content.decode()
     second = follow(client, response, "next")
     assert len(records(response)) + len(records(second)) == 30
+    # Past the end of a list whose length is not known: its last page.
+    past = records(page(client, ENTERPRISES, {"page": 9}))
+    assert past == records(page(client, ENTERPRISES, {"page": "last"})) and len(past) == 25
     # Below the bound the total is exact.
     monkeypatch.setattr(pagination, "COUNT_BOUND", 30)
     table = page(client, ENTERPRISES).context["table"]
