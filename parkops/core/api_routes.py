@@ -5,10 +5,11 @@ definition time, so this module must not use postponed annotations.
 """
 
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from parkops.core import permissions
 from parkops.core.api_base import filter_schema, get_scoped, user_of
+from parkops.core.pagination import ListPagination
 
 
 def add_read_routes(
@@ -49,7 +50,7 @@ def add_read_routes(
     list_view.selector = selector  # how the shared tests find the list's selector
     detail_view.__name__ = f"{name}_detail"
     router.get(path, response=list[schema], operation_id=f"{name}_list", url_name=f"{name}_list")(
-        paginate(PageNumberPagination)(list_view)
+        paginate(ListPagination)(list_view)
     )
     router.get(
         f"{path}/{{pk}}",

@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from parkops.core import audit, permissions
+from parkops.core import audit, pagination, permissions
 from parkops.core.models import Park
 
 
@@ -213,23 +213,35 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     def get(self, request, *args, **kwargs):
         # The FilterSet only draws the filter form and its errors; the rows are
         # the selector's (FilterView would filter them a second time).
-        self.filterset = self.get_filterset(self.get_filterset_class())
         self.object_list = self.get_queryset()
+        self.filterset = self.get_filterset(self.get_filterset_class())
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 
-    def paginate_queryset(self, queryset, page_size):
-        """Page ``page`` of ``queryset``; past the end shows the last page and a
-        non-number the first, as the table itself does, never a 404: a bookmark
-        or a link kept after rows were removed still lands somewhere useful."""
-        paginator = self.get_paginator(
-            queryset,
-            page_size,
-            orphans=self.get_paginate_orphans(),
-            allow_empty_first_page=self.get_allow_empty(),
-        )
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+    def get_filterset_kwargs(self, filterset_class):
+        # The form's FilterSet reads no rows: the selector's, read once.
+        return {
+            "data": self.request.GET or None,
+            "request": self.request,
+            "queryset": self.object_list,
+        }
+
+    def get_paginate_by(self, queryset):
+        # The table pages (``get_table``): the view's own paginator would count
+        # the rows a second time.
+        return None
+
+    def get_table(self, **kwargs):
+        """The table, sorted by the request's ``sort`` and paged by
+        ``core.pagination``: one bounded count, numbered pages for small lists,
+        cursor pages for deep ones. Past the end shows the last page and a
+        non-number the first, never a 404: a bookmark or a link kept after rows
+        were removed still lands somewhere useful."""
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)
+        pagination.paginate(table, self.request, self.paginate_by)
+        table.before_render(self.request)
+        return table
 
     def filters_active(self) -> int:
         """How many filters the request sets: an empty list then means "nothing
@@ -244,6 +256,14 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        table = context["table"]
+        context["paginator"], context["page_obj"] = table.paginator, table.page
+        context["is_paginated"] = table.page.has_other_pages()
+        # The exports take the list's filters and order, not the page shown.
+        query = self.request.GET.copy()
+        for name in ("page", *pagination.CURSOR_PARAMS):
+            query.pop(name, None)
+        context["export_query"] = query.urlencode()
         context["create_url_name"] = self.url_name("add")
         # A register of the exchange exports there (``exchange_key``); one with
         # an export of its own (the audit log) serves ``<model>_export`` and,

@@ -40,6 +40,8 @@ ROWS = (
     "signed-in hello-world",
     "enterprise list page",
     "enterprise list page, last page",
+    "enterprise list page, last page by cursor",
+    "enterprise list page, middle page by cursor",
     "API list (first page)",
     "raw-SQL floor (first page)",
     "search p95 (API list with q)",
@@ -106,6 +108,17 @@ def build(n: int, seed: int):
         # planner takes a freshly filled table for a small one.
         cursor.execute("ANALYZE")
     return park, user, key
+
+
+def middle_cursor(park) -> str:
+    """The cursor of the enterprise list's "next" link on the page in the middle."""
+    from parkops.core import pagination
+    from parkops.enterprises.models import Enterprise
+
+    ordered = Enterprise.objects.unscoped().filter(park=park)
+    ordered = pagination.with_tie_breaker(ordered.order_by("name_pinyin", "name"))
+    keys = pagination.keyset_keys(ordered)
+    return pagination.encode_cursor(keys, ordered[ordered.count() // 2])
 
 
 def timed(run, requests: int) -> list[float]:
@@ -221,6 +234,15 @@ class Command(BaseCommand):
         results["enterprise list page, last page"] = timed(
             lambda: get(signed_in, listing, page=pages), requests
         )
+        # Issue #15 item 4: "last" is the reversed order's first page; the middle
+        # page is the one after the row in the middle (a "next" link's cursor).
+        results["enterprise list page, last page by cursor"] = timed(
+            lambda: get(signed_in, listing, page="last"), requests
+        )
+        middle = middle_cursor(park)
+        results["enterprise list page, middle page by cursor"] = timed(
+            lambda: get(signed_in, listing, after=middle), requests
+        )
         results["API list (first page)"] = timed(lambda: get(api, api_list), requests)
         results["raw-SQL floor (first page)"] = timed(floor, requests)
         cycle = iter(queries * (requests // max(len(queries), 1) + 3))
@@ -278,6 +300,6 @@ class Command(BaseCommand):
             f"| search p95 (API list with q) | {p95(search) * 1000:.1f} ms "
             f"(median {statistics.median(search) * 1000:.1f} ms, {len(search)} queries) | – | – |"
         )
-        for key in ROWS[3:4] + ROWS[7:]:
+        for key in ROWS[3:6] + ROWS[9:]:
             lines.append(f"| {key} | {median_ms(key):,.1f} ms | – | – |")
         return "\n".join(lines) + "\n"

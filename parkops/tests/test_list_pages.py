@@ -1,0 +1,369 @@
+"""The shared list page (``core.generic.ObjectListView``, issue #15 items 2 and 4):
+one bounded count, the layout built once, and cursor pages for deep lists that
+neither repeat nor skip a row when rows are added between two requests."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parkops.core import pagination
+from parkops.core.permissions import Role
+from parkops.core.testing import make_park, make_user, sign_in
+from parkops.enterprises.models import Enterprise
+from parkops.enterprises.testing import make_enterprise
+from parkops.promotion.testing import make_officer, make_unit, make_visit
+
+pytestmark = pytest.mark.django_db
+
+ENTERPRISES = reverse("enterprises:enterprise_list")
+VISITS = reverse("promotion:visit_list")
+
+
+@pytest.fixture
+def park():
+    return make_park()
+
+
+def page(client, url, params=None):
+    response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response
+
+
+def records(response):
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+def follow(client, response, link):
+    """The page the ``link`` ("next", "previous", "first", "last") leads to."""
+    href = response.context["table"].page.links[link]
+    assert href in response.content.decode().replace("&amp;", "&")
+    return page(client, href if href.startswith("/") else response.request["PATH_INFO"] + href)
+
+
+def queries_of(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        page(client, url, params)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def counts(sqls):
+    return [sql for sql in sqls if re.search(r"\bCOUNT\(", sql)]
+
+
+# ------------------------------------------------------------ one count, once
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_enterprise_list_counts_once_and_reads_nothing_twice(client, park, rows):
+    for _ in range(rows):
+        make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    page(client, ENTERPRISES)  # the first request after sign-in refreshes the session
+    for params in ({}, {"page": 2}, {"sort": "uscc"}):
+        sqls = queries_of(client, ENTERPRISES, params)
+        assert len(counts(sqls)) == 1, params
+        # The layout (the user's parks, the navigation) is built once per page.
+        assert len(sqls) == len(set(sqls)), params
+
+
+def bulk_enterprises(park, n: int, start: int = 0):
+    from parkops.core.text import pinyin_keys
+
+    rows = []
+    for index in range(start, start + n):
+        name = f"批量{index:05d}有限公司"
+        full, initials = pinyin_keys(name)
+        rows.append(
+            Enterprise(
+                park=park,
+                name=name,
+                uscc=f"9132130{index:011d}",
+                name_pinyin=full,
+                name_initials=initials,
+            )
+        )
+    Enterprise.objects.unscoped().bulk_create(rows)
+
+
+def test_the_enterprise_list_reads_as_many_queries_at_10_rows_as_at_1000(client, park):
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    bulk_enterprises(park, 10)
+    page(client, ENTERPRISES)
+    few = len(queries_of(client, ENTERPRISES))
+    bulk_enterprises(park, 990, start=10)
+    assert len(queries_of(client, ENTERPRISES)) == few
+    assert len(queries_of(client, ENTERPRISES, {"page": 30})) == few
+    assert len(queries_of(client, ENTERPRISES, {"page": "last"})) == few
+    bulk_enterprises(park, 1, start=1000)  # more than 1,000: pages by cursor
+    response = page(client, ENTERPRISES, {"page": 39})
+    assert "after=" in response.context["table"].page.links["next"]
+    assert (
+        len(queries_of(client, ENTERPRISES + response.context["table"].page.links["next"])) == few
+    )
+
+
+def test_the_visit_list_counts_once_and_reads_nothing_twice(client, park):
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    for _ in range(30):
+        make_visit(park, unit=unit, staff=[officer])
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    page(client, VISITS)
+    sqls = queries_of(client, VISITS, {"page": 2})
+    assert len(counts(sqls)) == 1
+    assert len(sqls) == len(set(sqls))
+
+
+def drawn_by_django_tables2(table) -> str:
+    from django.template import Context, Template
+
+    return Template(
+        "{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>"
+        "{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>{{ cell }}</td>"
+        "{% endfor %}</tr>{% endfor %}"
+    ).render(Context({"table": table}))
+
+
+def squeeze(html: str) -> str:
+    # Rows alternate "even" and "odd" by a counter the table keeps across draws.
+    return re.sub(r'class="(even|odd)"', "", re.sub(r"\s+", " ", html)).replace(" ", "")
+
+
+def test_the_rows_are_drawn_as_before(client, park):
+    """The page draws its cells itself (``BaseTable.body_html``): each cell as
+    django-tables2's own template drew it (links, choices' labels, yes/no marks,
+    empty cells), escaped."""
+    from parkops.core.models import Industry
+
+    industry = Industry.objects.create(park=park, code="C1", name="制造<业>", level=1)
+    make_enterprise(park, name="乙示例<b>公司", above_scale=True, industry=industry)
+    make_enterprise(park, status=Enterprise.Status.PROSPECT)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    response = page(client, ENTERPRISES)
+    html = response.content.decode()
+    enterprise = Enterprise.objects.unscoped().get(name="乙示例<b>公司")
+    assert f'<a href="/enterprises/{enterprise.pk}/">乙示例&lt;b&gt;公司</a>' in html
+    assert "制造&lt;业&gt;" in html
+    table = response.context["table"]
+    assert squeeze(str(table.body_html())) == squeeze(drawn_by_django_tables2(table))
+    assert "<td>—</td>" in html  # no industry, no commissioner
+
+
+def test_every_list_draws_its_rows_as_django_tables2_does(client, park):
+    """Every list in the park leader's menu, with a few rows in each."""
+    from parkops.core.models import Industry
+    from parkops.core.navigation import visible_navigation
+    from parkops.promotion.testing import make_institution
+
+    industry = Industry.objects.create(park=park, code="C1", name="制造业", level=1)
+    make_enterprise(park, industry=industry, above_scale=True)
+    make_institution(park)
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    for _ in range(3):
+        make_visit(park, unit=unit, staff=[officer])
+    user = make_user(Role.PARK_LEADER, park=park)
+    sign_in(client, user)
+    checked = 0
+    for _label, items in visible_navigation(user):
+        for item in items:
+            response = client.get(reverse(item.url_name))
+            table = getattr(response, "context", None) and response.context.get("table")
+            if response.status_code != 200 or table is None or not hasattr(table, "body_html"):
+                continue
+            assert squeeze(str(table.body_html())) == squeeze(drawn_by_django_tables2(table)), (
+                item.url_name
+            )
+            checked += 1
+    assert checked >= 4
+
+
+# ---------------------------------------------------------------- cursor pages
+@pytest.fixture
+def deep(monkeypatch):
+    """Lists of more than a few rows count as deep (cursor pages)."""
+    monkeypatch.setattr(pagination, "KEYSET_FROM", 5)
+
+
+def test_page_two_by_cursor_follows_page_one_with_ties_in_the_sort_key(client, park, deep):
+    # 30 enterprises, one status: sorted by status, every row ties on the key.
+    made = [make_enterprise(park) for _ in range(30)]
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    first = page(client, ENTERPRISES, {"sort": "status"})
+    assert "after=" in first.context["table"].page.links["next"]
+    second = follow(client, first, "next")
+    assert len(records(first)) == 25 and len(records(second)) == 5
+    # The exports take the filters and the order, not the page.
+    assert 'export.xlsx?sort=status"' in second.content.decode()
+    shown = [e.pk for e in records(first) + records(second)]
+    assert shown == sorted(e.pk for e in made)  # ties go by id: all, once, in order
+    back = follow(client, second, "previous")
+    assert [e.pk for e in records(back)] == shown[:25]
+    assert not back.context["table"].page.has_previous
+
+
+def test_visits_on_the_same_day_page_by_cursor(client, park, deep):
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    days = [datetime.date(2024, 3, 1), datetime.date(2024, 3, 2)]
+    made = [make_visit(park, unit=unit, staff=[officer], date=days[i % 2]) for i in range(30)]
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    first = page(client, VISITS)
+    second = follow(client, first, "next")
+    shown = [v.pk for v in records(first) + records(second)]
+    expected = [v.pk for v in sorted(made, key=lambda v: (v.date, v.pk), reverse=True)]
+    assert shown == expected
+
+
+def test_a_row_added_between_two_requests_is_not_shown_twice(client, park, deep):
+    for index in range(30):
+        make_enterprise(park, name=f"宿迁{index:02d}有限公司", name_pinyin=f"suqian{index:02d}")
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    first = page(client, ENTERPRISES)
+    # A new enterprise sorts first: with OFFSET, page 2 would repeat page 1's last row.
+    make_enterprise(park, name="阿新有限公司", name_pinyin="axin")
+    second = follow(client, first, "next")
+    seen = [e.name for e in records(first)]
+    assert [e.name for e in records(second)] == [f"宿迁{i:02d}有限公司" for i in range(25, 30)]
+    assert not set(seen) & {e.name for e in records(second)}
+    # A row removed between requests does not make the next page skip one either.
+    Enterprise.objects.unscoped().filter(name="宿迁03有限公司").delete()
+    assert records(follow(client, first, "next"))[0].name == "宿迁25有限公司"
+
+
+def test_the_last_page_is_the_end_of_the_list_and_leads_back(client, park, deep):
+    for index in range(60):
+        make_enterprise(park, name=f"宿迁{index:02d}有限公司", name_pinyin=f"suqian{index:02d}")
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    last = follow(client, page(client, ENTERPRISES), "last")
+    names = [f"宿迁{i:02d}有限公司" for i in range(60)]
+    assert [e.name for e in records(last)] == names[35:]
+    assert not last.context["table"].page.has_next
+    before = follow(client, last, "previous")
+    assert [e.name for e in records(before)] == names[10:35]
+    # Back at the start, the first page is the first page (25 rows, numbered).
+    start = follow(client, before, "previous")
+    assert [e.name for e in records(start)] == names[:25]
+    assert start.context["table"].page.number == 1
+    assert not start.context["table"].page.has_previous
+
+
+def test_sorting_by_another_column_still_works_and_drops_the_cursor(client, park, deep):
+    from parkops.core.models import Industry
+
+    industries = [
+        Industry.objects.create(park=park, code=f"C{i}", name=f"产业{i}", level=1) for i in range(3)
+    ]
+    for index in range(30):
+        make_enterprise(park, industry=industries[index % 3])
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    first = page(client, ENTERPRISES)
+    after = follow(client, first, "next").request["QUERY_STRING"]
+    assert after.startswith("after=")
+    # The header's sort link leaves the cursor behind.
+    html = page(client, ENTERPRISES + "?" + after).content.decode()
+    assert 'href="?sort=industry"' in html
+    # A related column is no cursor key: its pages are numbered.
+    by_industry = page(client, ENTERPRISES, {"sort": "industry"})
+    assert by_industry.context["table"].page.links["next"] == "?sort=industry&page=2"
+    last = page(client, ENTERPRISES, {"sort": "industry", "page": "last"})
+    assert last.context["table"].page.number == 2
+    two = follow(client, by_industry, "next")
+    shown = records(by_industry) + records(two)
+    assert len({e.pk for e in shown}) == 30
+    assert [e.industry.code for e in shown] == sorted(e.industry.code for e in shown)
+    # A cursor made for another order is ignored: the first page, not an error.
+    mixed = page(client, ENTERPRISES + "?" + after + "&sort=uscc")
+    assert [e.pk for e in records(mixed)] == [
+        e.pk for e in Enterprise.objects.unscoped().order_by("uscc", "pk")[:25]
+    ]
+
+
+def test_a_malformed_cursor_shows_the_first_page(client, park, deep):
+    for _ in range(30):
+        make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    first = records(page(client, ENTERPRISES))
+    for junk in ("x", "!!!", "eyJhIjogMX0", ""):
+        assert records(page(client, ENTERPRISES, {"after": junk})) == first
+
+
+def test_small_lists_keep_numbered_pages(client, park):
+    for _ in range(30):
+        make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    response = page(client, ENTERPRISES)
+    assert response.context["table"].page.links["next"] == "?page=2"
+    assert "1–25 of 30" in response.content.decode() or "共 30 条" in response.content.decode()
+
+
+def test_a_big_list_says_how_many_only_up_to_the_bound(client, park, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 20)
+    for _ in range(30):
+        make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    response = page(client, ENTERPRISES)
+    table = response.context["table"]
+    assert (table.paginator.count, table.paginator.capped) == (20, True)
+    assert table.paginator.num_pages is None
+    assert "20+" in response.content.decode()
+    second = follow(client, response, "next")
+    assert len(records(response)) + len(records(second)) == 30
+    # Past the end of a list whose length is not known: its last page.
+    past = records(page(client, ENTERPRISES, {"page": 9}))
+    assert past == records(page(client, ENTERPRISES, {"page": "last"})) and len(past) == 25
+    # Below the bound the total is exact.
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 30)
+    table = page(client, ENTERPRISES).context["table"]
+    assert (table.paginator.count, table.paginator.capped) == (30, False)
+
+
+# ------------------------------------------------------------------- API lists
+def api_get(client, headers, **params):
+    response = client.get(reverse("api:enterprise_list"), params, **headers)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_api_list_pages_by_cursor_without_repeating_a_row_added_meanwhile(client, park):
+    from parkops.core.testing import make_token
+
+    for index in range(30):
+        make_enterprise(park, name=f"宿迁{index:02d}有限公司", name_pinyin=f"suqian{index:02d}")
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {make_token(make_user(Role.SERVICE_OFFICER, park=park))}"
+    }
+    first = api_get(client, headers, page_size=20)
+    assert first["count"] == 30 and first["next"]
+    make_enterprise(park, name="阿新有限公司", name_pinyin="axin")  # sorts first
+    second = api_get(client, headers, page_size=20, cursor=first["next"], count="false")
+    assert second["count"] is None and second["next"] is None
+    names = [item["name"] for item in first["items"] + second["items"]]
+    assert names == [f"宿迁{i:02d}有限公司" for i in range(30)]
+    # Numbered pages work as before; a cursor that is not one is a 422.
+    assert api_get(client, headers, page=2, page_size=20)["items"][0]["name"] == "宿迁19有限公司"
+    bad = client.get(reverse("api:enterprise_list"), {"cursor": "nonsense"}, **headers)
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["cursor"]
+
+
+def test_the_api_list_reads_as_many_queries_on_a_deep_page(client, park):
+    from parkops.core.testing import make_token
+
+    for _ in range(60):
+        make_enterprise(park)
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {make_token(make_user(Role.SERVICE_OFFICER, park=park))}"
+    }
+    api_get(client, headers)
+    with CaptureQueriesContext(connection) as one:
+        first = api_get(client, headers, page_size=10)
+    with CaptureQueriesContext(connection) as deep:
+        api_get(client, headers, page_size=10, cursor=first["next"])
+    assert len(deep) == len(one)
+    with CaptureQueriesContext(connection) as uncounted:
+        api_get(client, headers, page_size=10, cursor=first["next"], count="false")
+    assert len(uncounted) == len(one) - 1
+    assert not counts([query["sql"] for query in uncounted.captured_queries])
