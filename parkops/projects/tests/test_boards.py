@@ -6,12 +6,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from parkops.core.models import AuditEntry, Industry
-from parkops.core.permissions import Role
 from parkops.core.periods import Period
+from parkops.core.permissions import Role
 from parkops.core.testing import make_industry, make_park, make_user, sign_in
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects import boards, services
@@ -226,7 +228,7 @@ def test_another_parks_code_is_404_and_audited(client, park, leader, url):
 
 def _grow(park, units: int):
     chain = make_industry(park, code=f"C{units}", name=f"产业{units}")
-    for n in range(units):
+    for _n in range(units):
         unit = make_unit(park)
         segment = make_industry(park, parent=chain, level=2)
         firm = make_enterprise(park, industry=segment)
@@ -252,24 +254,18 @@ def test_the_query_count_does_not_grow_with_the_rows(
     _grow(park, 2)
     client.get(url, params)  # sessions, caches
 
-    def count():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url, params)
-            if response.streaming:
-                b"".join(response.streaming_content)
-        assert response.status_code == 200
-        return len(captured)
-
-    small = count()
-    _grow(park, 8)
-    assert Industry.objects.unscoped().filter(park=park).count() == 12
-    with django_assert_num_queries(small):
+    def fetch():
         response = client.get(url, params)
         if response.streaming:
             b"".join(response.streaming_content)
+        assert response.status_code == 200
+
+    with CaptureQueriesContext(connection) as small:
+        fetch()
+    _grow(park, 8)
+    assert Industry.objects.unscoped().filter(park=park).count() == 12
+    with django_assert_num_queries(len(small)):
+        fetch()
 
 
 def test_the_boards_link_to_each_other_and_sit_in_the_menu(client, park, leader):
