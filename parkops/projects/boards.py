@@ -203,12 +203,14 @@ def pipeline(*, user, park: Park, on: datetime.date) -> Pipeline:
     corrections applied), as ``user`` may read them. Three queries."""
     require(user, park, Project)
     at = stages_on(_history(user=user, park=park), on)
+    # The park's projects, those recorded after ``on`` left out (no stage then).
     projects = {
         project.pk: project
         for project in Project.objects.restrict(user)
-        .filter(park=park, pk__in=sorted(at))
+        .filter(park=park)
         .select_related("first_contact_unit")
         .order_by("name_pinyin", "name", "pk")
+        if project.pk in at
     }
 
     def column(stage) -> StageColumn:

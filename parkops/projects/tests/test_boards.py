@@ -288,3 +288,16 @@ def _q(query):
     from django.utils.http import urlencode
 
     return urlencode(query)
+
+
+def test_the_park_total_agrees_with_the_report_card(world, park, leader):
+    from parkops.core.figures import get_figure
+
+    table = boards.unit_performance(user=leader, park=park, period=H1)
+    card = {
+        key: get_figure(f"promotion.{key}").result(parks=[park], period=H1).value
+        for key in ("enterprises_visited", "institutions_engaged", "projects_negotiating")
+    }
+    assert table.total.cells["enterprises"].value == card["enterprises_visited"]
+    assert table.total.cells["institutions"].value == card["institutions_engaged"]
+    assert table.total.cells["negotiating"].value == card["projects_negotiating"]
