@@ -38,7 +38,14 @@ def board_park(request) -> Park:
 
 def _context(request, park, **extra) -> dict:
     parks = Park.objects.filter(pk__in=sorted(permissions.user_park_ids(request.user)))
-    return {"park": park, "parks": list(parks.order_by("pk")), **extra}
+    # The boards that count visits are offered only to those who may read them.
+    visit_boards = permissions.can(request.user, Visit, permissions.VIEW, park)
+    return {
+        "park": park,
+        "parks": list(parks.order_by("pk")),
+        "visit_boards": visit_boards,
+        **extra,
+    }
 
 
 def _error(exc: ValidationError) -> str:

@@ -212,7 +212,9 @@ def test_roles_that_read_neither_projects_nor_visits_are_refused(client, park, u
 def test_a_project_officer_sees_the_pipeline_but_not_the_visit_boards(client, park, url):
     officer = make_user(Role.PROJECT_OFFICER, park=park)
     sign_in(client, officer)
-    assert client.get(PIPELINE, {"park": park.code}).status_code == 200
+    response = client.get(PIPELINE, {"park": park.code})
+    assert response.status_code == 200
+    assert 'data-board-link="unit_performance"' not in response.content.decode()
     assert client.get(url, {"park": park.code}).status_code == 403
 
 
