@@ -1,7 +1,9 @@
+import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.filters import DateFilter, ScopedFilterSet
+from parkops.core.models import Industry
 from parkops.projects.models import Project, Stage
 
 
@@ -9,6 +11,25 @@ class ProjectFilterSet(ScopedFilterSet):
     # The report card's "projects negotiating" (储备在谈项目): the projects whose
     # stage on that day, from their events, was NEGOTIATING.
     negotiating_on = DateFilter(method="filter_negotiating_on", label=_("negotiating on"))
+    # The boards' links (projects/boards.py): the projects at a stage on a day
+    # (``negotiating_on`` for any stage; without ``as_of``, today) ...
+    at_stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, method="filter_in_filter_queryset", label=_("stage on the day")
+    )
+    as_of = DateFilter(method="filter_in_filter_queryset", label=_("on the day"))
+    # ... the projects that first reached a stage between two days (inclusive):
+    # a period's new leads (reached=lead) or signings (reached=signed) ...
+    reached = django_filters.ChoiceFilter(
+        choices=Stage.choices, method="filter_in_filter_queryset", label=_("reached stage")
+    )
+    reached_after = DateFilter(method="filter_in_filter_queryset", label=_("reached on or after"))
+    reached_before = DateFilter(method="filter_in_filter_queryset", label=_("reached on or before"))
+    # ... and those of an industry or of any industry under it (a chain's segments).
+    industry_within = django_filters.ModelChoiceFilter(
+        queryset=Industry.objects.all(),
+        method="filter_industry_within",
+        label=_("industry or below"),
+    )
 
     class Meta:
         model = Project
@@ -21,6 +42,12 @@ class ProjectFilterSet(ScopedFilterSet):
             "source",
             "investor",
             "negotiating_on",
+            "at_stage",
+            "as_of",
+            "reached",
+            "reached_after",
+            "reached_before",
+            "industry_within",
         ]
 
     def search(self, queryset, name, value):
@@ -37,3 +64,34 @@ class ProjectFilterSet(ScopedFilterSet):
         user = getattr(self.request, "user", None)
         ids = project_ids_in_stage_on(user=user, stage=Stage.NEGOTIATING, on=value)
         return queryset.filter(pk__in=sorted(ids))
+
+    def filter_in_filter_queryset(self, queryset, name, value):
+        # The boards' pairs of filters are applied together (``filter_queryset``).
+        return queryset
+
+    def filter_industry_within(self, queryset, name, value):
+        # The tree has three levels at most: the node, its children, theirs.
+        return queryset.filter(
+            Q(industry=value) | Q(industry__parent=value) | Q(industry__parent__parent=value)
+        )
+
+    def filter_queryset(self, queryset):
+        from parkops.projects import boards
+        from parkops.projects.selectors import project_ids_in_stage_on
+
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        user = getattr(self.request, "user", None)
+        if data.get("at_stage"):
+            day = data.get("as_of") or boards.today()
+            ids = project_ids_in_stage_on(user=user, stage=data["at_stage"], on=day)
+            queryset = queryset.filter(pk__in=sorted(ids))
+        if data.get("reached"):
+            ids = boards.project_ids_reached(
+                user=user,
+                stage=data["reached"],
+                first=data.get("reached_after"),
+                last=data.get("reached_before"),
+            )
+            queryset = queryset.filter(pk__in=sorted(ids))
+        return queryset

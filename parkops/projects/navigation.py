@@ -1,6 +1,27 @@
 """Projects in the menu: under investment promotion, where leads come in."""
 
+from django.utils.translation import gettext_lazy as _
+
 from parkops.core.navigation import NavItem, declare_item
 
 # Its name is the model's plural, "leads and projects" (线索与项目), as the list's heading.
 declare_item("promotion", NavItem("projects:project_list", "briefcase", "projects.Project"))
+
+# The boards (看板), after the registers of the section: the pipeline to whoever
+# reads projects; the units' performance and chain coverage, which count visits
+# too, to whoever reads visits (park leaders, promotion officers).
+declare_item(
+    "promotion",
+    NavItem("projects:pipeline", "layout-kanban", "projects.Project", _("Project pipeline")),
+    order=200,
+)
+declare_item(
+    "promotion",
+    NavItem("projects:unit_performance", "trophy", "promotion.Visit", _("Unit performance")),
+    order=210,
+)
+declare_item(
+    "promotion",
+    NavItem("projects:chain_coverage", "topology-star-3", "promotion.Visit", _("Chain coverage")),
+    order=220,
+)

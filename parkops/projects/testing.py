@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from parkops.core.permissions import Role
-from parkops.core.testing import Declaration, Endpoint, declare, unique
+from parkops.core.testing import Declaration, Endpoint, declare, declare_endpoints, unique
 from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.models import Project, ProjectEvent, Stage
@@ -138,4 +138,70 @@ PROJECT = declare(
             "api:projectevent_correct": "POST on a scoped event (projects test_api)",
         },
     )
+)
+
+
+# ------------------------------------------------------------------ the boards
+# Pages of a park, not of a model: named by ``?park=`` like the report card
+# (another park's code is a 404, audited), each showing a record made in the park.
+def _park_with_project(park):
+    make_project(park, name=unique("看板线索项目"), on=datetime.date(2023, 3, 1))
+    return park
+
+
+def _park_with_unit(park):
+    make_unit(park, name=unique("看板招商分局"))
+    return park
+
+
+def _park_with_industry(park):
+    from parkops.core.testing import make_industry
+
+    make_industry(park, name=unique("看板主导产业"))
+    return park
+
+
+def _latest_project_name(park) -> str:
+    return Project.objects.unscoped().filter(park=park).latest("pk").name
+
+
+def _latest_unit_name(park) -> str:
+    from parkops.promotion.models import PromotionUnit
+
+    return PromotionUnit.objects.unscoped().filter(park=park).latest("pk").name
+
+
+def _latest_industry_name(park) -> str:
+    from parkops.core.models import Industry
+
+    return Industry.objects.unscoped().filter(park=park).latest("pk").name
+
+
+def _board_query(park) -> str:
+    return f"park={park.code}&period=2023-H1"
+
+
+def _pipeline_query(park) -> str:
+    return f"park={park.code}&on=2023-06-30"
+
+
+declare_endpoints(
+    Endpoint(
+        "projects:pipeline", _park_with_project, text=_latest_project_name, query=_pipeline_query
+    ),
+    Endpoint(
+        "projects:unit_performance", _park_with_unit, text=_latest_unit_name, query=_board_query
+    ),
+    Endpoint(
+        "projects:unit_performance_export",
+        _park_with_unit,
+        text=_latest_unit_name,
+        query=_board_query,
+    ),
+    Endpoint(
+        "projects:chain_coverage",
+        _park_with_industry,
+        text=_latest_industry_name,
+        query=_board_query,
+    ),
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkops.projects import views
+from parkops.projects import views, views_boards
 
 app_name = "projects"
 urlpatterns = [
@@ -19,4 +19,13 @@ urlpatterns = [
         views.ProjectEventCorrectView.as_view(),
         name="projectevent_correct",
     ),
+    # The promotion boards (看板): numbers of a park, each linking to its records.
+    path("boards/pipeline/", views_boards.pipeline, name="pipeline"),
+    path("boards/units/", views_boards.unit_performance, name="unit_performance"),
+    path(
+        "boards/units/export/",
+        views_boards.unit_performance_export,
+        name="unit_performance_export",
+    ),
+    path("boards/chains/", views_boards.chain_coverage, name="chain_coverage"),
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from parkops.accounts.models import User
 from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet
+from parkops.core.models import Industry
 from parkops.core.permissions import Role
 from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
 
@@ -46,6 +47,13 @@ class VisitFilterSet(ScopedFilterSet):
     first_per = django_filters.ChoiceFilter(
         choices=PARTIES, method="filter_first_per", label=_("first visit to each")
     )
+    # Visits to enterprises of an industry or of any industry under it (a chain's
+    # segments): the chain coverage board's "targets visited" (projects/boards.py).
+    enterprise_industry = django_filters.ModelChoiceFilter(
+        queryset=Industry.objects.all(),
+        method="filter_enterprise_industry",
+        label=_("enterprise industry or below"),
+    )
 
     class Meta:
         model = Visit
@@ -58,6 +66,7 @@ class VisitFilterSet(ScopedFilterSet):
             "date_after",
             "date_before",
             "first_per",
+            "enterprise_industry",
         ]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
@@ -86,6 +95,14 @@ class VisitFilterSet(ScopedFilterSet):
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})
+
+    def filter_enterprise_industry(self, queryset, name, value):
+        # The tree has three levels at most: the node, its children, theirs.
+        return queryset.filter(
+            Q(enterprise__industry=value)
+            | Q(enterprise__industry__parent=value)
+            | Q(enterprise__industry__parent__parent=value)
+        )
 
     def filter_first_per(self, queryset, name, value):
         # Applied last (``filter_queryset``), so "first" is within the other filters.

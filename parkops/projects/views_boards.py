@@ -1,0 +1,158 @@
+"""The promotion boards (看板): the pipeline, the units' performance, chain coverage.
+
+Each is a park's page like the report card: the park the link names with
+``?park=`` (a park not the user's is a 404, the attempt audited) or the active
+park; refused (403) to a role that may not read what the board counts. A period
+or day that is not understood is said so on the page, which then shows no numbers.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from parkops.core import generic, permissions
+from parkops.core.exports import list_export
+from parkops.core.models import Industry, Park
+from parkops.core.text import today_cst
+from parkops.projects import boards
+from parkops.projects.models import Project
+from parkops.promotion.models import Visit
+
+
+def board_park(request) -> Park:
+    """The park ``?park=`` names (404 if not one of the user's, audited), else
+    the active park, else the user's first; a user of no park is refused."""
+    park_id = generic.list_park_id(request)
+    if park_id is None:
+        own = sorted(permissions.user_park_ids(request.user))
+        if not own:
+            permissions.require(request.user, Project, permissions.VIEW)
+            raise Http404
+        park_id = own[0]
+    return Park.objects.get(pk=park_id)
+
+
+def _context(request, park, **extra) -> dict:
+    parks = Park.objects.filter(pk__in=sorted(permissions.user_park_ids(request.user)))
+    # The boards that count visits are offered only to those who may read them.
+    visit_boards = permissions.can(request.user, Visit, permissions.VIEW, park)
+    return {
+        "park": park,
+        "parks": list(parks.order_by("pk")),
+        "visit_boards": visit_boards,
+        **extra,
+    }
+
+
+def _error(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+def pipeline(request):
+    """The projects of a park by the stage each was at on a day (today by default)."""
+    park = board_park(request)
+    boards.require(request.user, park, Project)
+    error, board = None, None
+    try:
+        on = boards.parse_day(request.GET.get("on"))
+    except ValidationError as exc:
+        error, on = _error(exc), boards.today()
+    else:
+        board = boards.pipeline(user=request.user, park=park, on=on)
+    context = _context(request, park, board=board, on=on, error=error, board_name="pipeline")
+    return render(request, "projects/boards/pipeline.html", context)
+
+
+def _period(request):
+    """The request's period and the error, if it was not understood."""
+    try:
+        return boards.period_from(request.GET.get("period")), None
+    except ValidationError as exc:
+        return None, _error(exc)
+
+
+@login_required
+def unit_performance(request):
+    """A park's promotion units in a period: what each did, ranked by a chosen measure."""
+    park = board_park(request)
+    boards.require(request.user, park, Visit, Project)
+    period, error = _period(request)
+    sort = request.GET.get("sort", "")
+    table = None
+    if period is not None:
+        table = boards.unit_performance(user=request.user, park=park, period=period, sort=sort)
+    context = _context(
+        request,
+        park,
+        table=table,
+        measures=boards.MEASURES,
+        period=period or boards.default_period(),
+        period_groups=boards.period_choices(period or boards.default_period()),
+        error=error,
+        board_name="unit_performance",
+    )
+    return render(request, "projects/boards/unit_performance.html", context)
+
+
+@login_required
+def unit_performance_export(request):
+    """The units' performance table as an .xlsx file: the page's numbers,
+    headers in the user's language, the export audited (who, which park and
+    period, how many rows)."""
+    park = board_park(request)
+    boards.require(request.user, park, Visit, Project)
+    period, error = _period(request)
+    if period is None:
+        context = _context(
+            request,
+            park,
+            table=None,
+            measures=boards.MEASURES,
+            period=boards.default_period(),
+            period_groups=boards.period_choices(boards.default_period()),
+            error=error,
+            board_name="unit_performance",
+        )
+        return render(request, "projects/boards/unit_performance.html", context, status=400)
+    sort = request.GET.get("sort", "")
+    table = boards.unit_performance(user=request.user, park=park, period=period, sort=sort)
+    headers, rows = boards.unit_performance_sheet(table)
+    return list_export(
+        fmt="xlsx",
+        actor=request.user,
+        name=f"{_('Unit performance')}-{park.code}-{period.code}-{today_cst():%Y%m%d}",
+        sheet_title=f"{_('Unit performance')} {period.code}",
+        headers=headers,
+        rows=rows,
+        what="projects.unit_performance",
+        filters={"park": park.code, "period": period.code, **({"sort": sort} if sort else {})},
+        widths=[8, 28, 12, *([14] * len(boards.MEASURES))],
+        count=len(rows),
+    )
+
+
+@login_required
+def chain_coverage(request):
+    """A park's industry chains in a period: targets visited, leads, negotiations, signings."""
+    park = board_park(request)
+    boards.require(request.user, park, Visit, Project, Industry)
+    period, error = _period(request)
+    coverage = None
+    if period is not None:
+        coverage = boards.chain_coverage(user=request.user, park=park, period=period)
+    context = _context(
+        request,
+        park,
+        coverage=coverage,
+        measures=boards.COVERAGE,
+        period=period or boards.default_period(),
+        period_groups=boards.period_choices(period or boards.default_period()),
+        error=error,
+        board_name="chain_coverage",
+    )
+    return render(request, "projects/boards/chain_coverage.html", context)
