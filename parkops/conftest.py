@@ -41,6 +41,8 @@ def _audit_trail_for_tests(django_test_environment, tmp_path_factory):
 
     settings.PARKOPS_AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("audit") / "no_anchors.log"
     settings.PARKOPS_AUDIT_ANCHOR_EVERY = 0
+    # Uploaded project documents go to a throwaway directory, not var/.
+    settings.PARKOPS_DOCUMENTS_DIR = tmp_path_factory.mktemp("documents")
     original = BaseDatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):

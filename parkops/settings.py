@@ -308,6 +308,11 @@ PARKOPS_TRUSTED_PROXIES = frozenset(
 # Spreadsheet uploads: larger files or longer sheets are refused before reading.
 PARKOPS_IMPORT_MAX_BYTES = int(os.environ.get("PARKOPS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 PARKOPS_IMPORT_MAX_ROWS = int(os.environ.get("PARKOPS_IMPORT_MAX_ROWS", 200_000))
+# Project documents (signed agreements): kept outside the static files and the
+# web root, never served by path (parkops/projects/documents.py); larger files
+# are refused.
+PARKOPS_DOCUMENTS_DIR = Path(os.environ.get("PARKOPS_DOCUMENTS_DIR", VAR_DIR / "documents"))
+PARKOPS_DOCUMENT_MAX_BYTES = int(os.environ.get("PARKOPS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 # Office hours on working days (comma-separated intervals): what a "working
 # day" and a working hour of a deadline mean. The default is seven hours, so

@@ -81,6 +81,8 @@ EVENT_ENTERPRISE = "promotion.promotionevententerprise"
 EVENT_INSTITUTION = "promotion.promotioneventinstitution"
 PROJECT = "projects.project"
 PROJECT_EVENT = "projects.projectevent"
+PROJECT_DOCUMENT = "projects.projectdocument"
+LEAD_POLICY = "projects.leadpolicy"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -134,6 +136,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         **_PROMOTION_READ,
         PROJECT: frozenset({VIEW, CHANGE}),
         PROJECT_EVENT: APPEND,
+        PROJECT_DOCUMENT: READ,
+        LEAD_POLICY: READ,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -154,6 +158,10 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         EVENT_INSTITUTION: WRITE,
         PROJECT: WRITE,
         PROJECT_EVENT: APPEND,
+        # Documents of a project: added and removed by whoever may change the
+        # project then (services.document_refusal); the file is never changed.
+        PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
+        LEAD_POLICY: READ,
     },
     Role.PROJECT_OFFICER: {
         **_PARK_READER,
@@ -161,6 +169,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         CONTACT: READ,
         PROJECT: frozenset({VIEW, CHANGE}),
         PROJECT_EVENT: APPEND,
+        PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
+        LEAD_POLICY: READ,
     },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
@@ -169,6 +179,7 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         ENTERPRISE: READ,
         PROJECT: READ,
         PROJECT_EVENT: READ,
+        PROJECT_DOCUMENT: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,
@@ -198,6 +209,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         # them (their deadlines follow the calendar).
         CALENDAR_OVERRIDE: MANAGE,
         CALENDAR_YEAR: frozenset({VIEW, ADD, DELETE}),
+        # The park's lead-handling deadlines (线索处理时限), one per park.
+        LEAD_POLICY: frozenset({VIEW, ADD, CHANGE}),
     },
     # Alliance roles see the member parks and the alliance's consolidated totals,
     # never a park's rows: they hold no capability on any park-scoped register.

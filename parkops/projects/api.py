@@ -2,8 +2,10 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from parkops.accounts.models import User
 from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
@@ -11,8 +13,8 @@ from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import selectors, services
-from parkops.projects.models import Project, ProjectEvent, Stage
-from parkops.promotion.models import PromotionUnit, Visit
+from parkops.projects.models import Project, ProjectDocument, ProjectEvent, Stage
+from parkops.promotion.models import PromotionEvent, PromotionUnit, Visit
 
 router = Router(tags=["projects"])
 
@@ -54,11 +56,59 @@ class ProjectEventOut(Schema):
     details: dict
 
 
+class ProjectDocumentOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    original_name: str
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_by_id: int | None
+    uploaded_at: datetime.datetime
+
+
+class LeadDeadlineOut(Schema):
+    step: str
+    due: datetime.date
+    counted_from: datetime.date
+    working_days: int
+    overdue: bool
+    overdue_days: int
+    major: bool
+    provisional: bool
+
+
 class ProjectDetailOut(ProjectOut):
     # Confidential (ROLES.md): null for a user ``selectors.can_read_terms`` refuses.
     terms: str | None
     stage_dates: dict[str, datetime.date]
     events: list[ProjectEventOut]
+    signing_event_id: int | None = None
+    # Lead handling (线索处理时限): the next step of an open lead, else null.
+    next_deadline: LeadDeadlineOut | None = None
+    # Empty for a user who may not read the terms (an agreement holds them).
+    documents: list[ProjectDocumentOut] = []
+
+    @staticmethod
+    def resolve_next_deadline(obj, context):
+        found = selectors.project_deadline(obj, user=user_of(context["request"]))
+        if found is None:
+            return None
+        return {
+            "step": str(found.step),
+            "due": found.due,
+            "counted_from": found.counted_from,
+            "working_days": found.working_days,
+            "overdue": found.overdue,
+            "overdue_days": found.overdue_days,
+            "major": found.major,
+            "provisional": found.provisional,
+        }
+
+    @staticmethod
+    def resolve_documents(obj, context) -> list:
+        return selectors.project_documents(user=user_of(context["request"]), project=obj)
 
     @staticmethod
     def resolve_terms(obj, context) -> str | None:
@@ -121,6 +171,7 @@ class StageIn(Schema):
     note: str = ""
     reason: str = ""
     signing_amount: Decimal | None = None
+    signing_event_id: int | None = None
 
 
 class CorrectionIn(Schema):
@@ -209,7 +260,13 @@ def project_update(request, pk: int, payload: ProjectPatch):
 )
 def project_advance(request, pk: int, payload: StageIn):
     project = get_scoped(Project, request, pk)
-    return services.project_advance(project=project, actor=request.auth, **payload.dict())
+    data = payload.dict()
+    event_id = data.pop("signing_event_id", None)
+    if event_id is not None:
+        data["signing_event"] = resolve_related(
+            request, PromotionEvent, event_id, park=project.park, field="signing_event_id"
+        )
+    return services.project_advance(project=project, actor=request.auth, **data)
 
 
 @router.post(
@@ -244,3 +301,68 @@ def projectevent_correct(request, pk: int, payload: CorrectionIn):
         event=event, on_date=payload.on_date, reason=payload.reason, actor=request.auth
     )
     return Status(201, correction)
+
+
+# ------------------------------------------------------------------ documents
+@router.post(
+    "/projects/{pk}/documents",
+    response={201: ProjectDocumentOut},
+    operation_id="projectdocument_add",
+    url_name="projectdocument_add",
+)
+def projectdocument_add(
+    request,
+    pk: int,
+    file: UploadedFile = File(...),
+    kind: ProjectDocument.Kind = Form(ProjectDocument.Kind.AGREEMENT),
+):
+    """Attach a document (multipart ``file``, ``kind``): PDF, Word (.docx), Excel
+    (.xlsx), JPG or PNG by its content, at most ``PARKOPS_DOCUMENT_MAX_BYTES``."""
+    project = get_scoped(Project, request, pk)
+    document = services.document_add(project=project, upload=file, kind=kind, actor=request.auth)
+    return Status(201, document)
+
+
+@router.get(
+    "/project-documents/{pk}/file",
+    operation_id="projectdocument_download",
+    url_name="projectdocument_download",
+)
+def projectdocument_download(request, pk: int):
+    """The document's file, within the caller's scope; the download is audited."""
+    document = get_scoped(ProjectDocument, request, pk)
+    handle = services.document_download(document=document, actor=request.auth)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ------------------------------------------------------- lead handling policy
+class LeadPolicyOut(Schema):
+    id: int
+    park_id: int
+    park_name: str
+
+    @staticmethod
+    def resolve_park_name(obj) -> str:
+        return obj.park.name
+
+    assign_days: int
+    assess_days: int
+    assess_major_days: int
+    feedback_days: int
+    progress_days: int
+    major_threshold: Decimal
+
+
+add_read_routes(
+    router,
+    path="/lead-policies",
+    selector=selectors.lead_policy_list,
+    schema=LeadPolicyOut,
+)

@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.filters import DateFilter, ScopedFilterSet
+from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
-from parkops.projects.models import Project, Stage
+from parkops.projects.models import LeadPolicy, Project, Stage
 
 
 class ProjectFilterSet(ScopedFilterSet):
@@ -30,6 +30,10 @@ class ProjectFilterSet(ScopedFilterSet):
         method="filter_industry_within",
         label=_("industry or below"),
     )
+    # Leads and negotiations whose next handling step is overdue today (线索处理时限).
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("handling overdue"), widget=YesNoAllWidget
+    )
 
     class Meta:
         model = Project
@@ -48,6 +52,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "reached_after",
             "reached_before",
             "industry_within",
+            "overdue",
         ]
 
     def search(self, queryset, name, value):
@@ -95,3 +100,20 @@ class ProjectFilterSet(ScopedFilterSet):
             )
             queryset = queryset.filter(pk__in=sorted(ids))
         return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        from parkops.projects.selectors import overdue_project_ids
+
+        if value is None:
+            return queryset
+        ids = sorted(overdue_project_ids(user=getattr(self.request, "user", None)))
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class LeadPolicyFilterSet(ScopedFilterSet):
+    class Meta:
+        model = LeadPolicy
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(park__name__icontains=value) | Q(park__code__icontains=value))

@@ -99,10 +99,29 @@ class AdvanceForm(forms.Form):
         max_length=2000,
         help_text=_lazy("Needed to drop a project or put it on hold."),
     )
+    signing_event = forms.ModelChoiceField(
+        label=_lazy("signing event"),
+        queryset=None,
+        required=False,
+        help_text=_lazy("For a signing at a promotion event (e.g. an investment fair)."),
+    )
 
-    def __init__(self, *args, stages=(), **kwargs):
+    def __init__(self, *args, stages=(), user=None, park=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].choices = [(s, Stage(s).label) for s in stages]
+        from parkops.core import permissions
+        from parkops.promotion.models import PromotionEvent
+
+        events = PromotionEvent.objects.none()
+        if Stage.SIGNED in stages and user is not None and park is not None:
+            events = (
+                PromotionEvent.objects.restrict(user, permissions.VIEW)
+                .filter(park=getattr(park, "pk", park))
+                .order_by("-pk")
+            )
+        self.fields["signing_event"].queryset = events
+        if Stage.SIGNED not in stages:
+            del self.fields["signing_event"]
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)
 
@@ -140,4 +159,58 @@ class FirstContactForm(forms.Form):
         ).order_by("name_pinyin", "username")
         self.initial.setdefault("unit", project.first_contact_unit_id)
         self.initial.setdefault("officer", project.first_contact_officer_id)
+        style_widgets(self.fields)
+
+
+class NoteForm(forms.Form):
+    """A lead-handling step: an assessment, the feedback given, a progress note."""
+
+    kind = forms.ChoiceField(label=_lazy("step"))
+    on_date = LenientDateField(label=_lazy("done on"))
+    note = forms.CharField(
+        label=_lazy("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from parkops.projects.models import NOTE_KINDS, ProjectEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (kind, label) for kind, label in ProjectEvent.Kind.choices if kind in NOTE_KINDS
+        ]
+        self.initial.setdefault("on_date", today_cst())
+        style_widgets(self.fields)
+
+
+class LeadPolicyForm(ScopedModelForm):
+    class Meta:
+        from parkops.projects.models import LeadPolicy
+
+        model = LeadPolicy
+        fields = [
+            "assign_days",
+            "assess_days",
+            "assess_major_days",
+            "feedback_days",
+            "progress_days",
+            "major_threshold",
+        ]
+        widgets = {"major_threshold": forms.TextInput(attrs=_MONEY)}
+
+
+class DocumentForm(forms.Form):
+    """A document to attach to a project."""
+
+    kind = forms.ChoiceField(label=_lazy("kind"))
+    file = forms.FileField(
+        label=_lazy("file"),
+        help_text=_lazy("PDF, Word (.docx), Excel (.xlsx), JPG or PNG."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from parkops.projects.models import ProjectDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ProjectDocument.Kind.choices
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
         style_widgets(self.fields)

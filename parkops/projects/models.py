@@ -8,9 +8,11 @@ contact (项目首招负责制) is an event too. Nothing in the history is overw
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +185,17 @@ class Project(ParkScopedModel):
         blank=True,
         editable=False,
     )
+    # The promotion event the agreement was signed at (在推介会上签约), if any.
+    signing_event = models.ForeignKey(
+        "promotion.PromotionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("signing event"),
+    )
     # Confidential (ROLES.md): shown only through ``selectors.terms_reader``.
     terms = models.TextField(_("negotiation terms"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -210,6 +223,7 @@ class Project(ParkScopedModel):
             models.Index(fields=["park", "industry"], name="project_park_industry"),
             models.Index(fields=["park", "source_visit"], name="project_park_visit"),
             models.Index(fields=["park", "name_pinyin"], name="project_park_pinyin"),
+            models.Index(fields=["park", "signing_event"], name="project_park_sign_event"),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +240,7 @@ class Project(ParkScopedModel):
             "source_visit",
             "first_contact_unit",
             "owner_unit",
+            "signing_event",
         ):
             related = getattr(self, name) if getattr(self, f"{name}_id") else None
             if related is not None and self.park_id and related.park_id != self.park_id:
@@ -252,6 +267,11 @@ class ProjectEvent(ParkScopedModel):
         STAGE = "stage", _("stage change")
         CORRECTION = "correction", _("date correction")
         FIRST_CONTACT = "first_contact", _("first contact change")
+        # Lead handling (线索处理时限, ``LeadPolicy``): the steps that stop a deadline.
+        ASSIGNED = "assigned", _("owner assigned")
+        ASSESSMENT = "assessment", _("assessment")
+        FEEDBACK = "feedback", _("feedback")
+        PROGRESS = "progress", _("progress note")
 
     project = models.ForeignKey(
         Project,
@@ -320,9 +340,151 @@ class ProjectEvent(ParkScopedModel):
                 errors["corrects"] = _("A correction corrects an event of the same project.")
         if self.kind in (self.Kind.CORRECTION, self.Kind.FIRST_CONTACT) and not self.reason:
             errors["reason"] = _("Give the reason.")
+        if self.kind in NOTE_KINDS and not (self.note or "").strip():
+            errors["note"] = _("Write what was done: the note cannot be empty.")
         move = (self.from_stage, self.to_stage)
         new_lead = move == ("", Stage.LEAD)  # a new lead comes from no stage
         if self.kind == self.Kind.STAGE and move not in TRANSITIONS and not new_lead:
             errors["to_stage"] = _("This stage change is not allowed.")
         if errors:
             raise ValidationError(errors)
+
+
+# The lead-handling steps recorded with a note of what was done.
+NOTE_KINDS = frozenset(
+    {ProjectEvent.Kind.ASSESSMENT, ProjectEvent.Kind.FEEDBACK, ProjectEvent.Kind.PROGRESS}
+)
+
+
+class LeadPolicy(ParkScopedModel):
+    """A park's lead-handling deadlines (线索处理时限), in working days of its
+    calendar (State Council holidays, make-up working days, its overrides).
+
+    One per park, kept by the park administrator; a park without one follows
+    ``DEFAULTS`` (one city's practice, MECHANISMS.md): an owner assigned within
+    1 working day of the lead, assessed within 3 (5 for a major lead), feedback
+    within 5, then a progress note every 10; leads of 5亿 or more are major and
+    reported to the leadership."""
+
+    DEFAULTS = {
+        "assign_days": 1,
+        "assess_days": 3,
+        "assess_major_days": 5,
+        "feedback_days": 5,
+        "progress_days": 10,
+        "major_threshold": Decimal("500000000.00"),
+    }
+
+    assign_days = models.PositiveSmallIntegerField(
+        _("owner assigned within (working days)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    assess_days = models.PositiveSmallIntegerField(
+        _("assessed within (working days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    assess_major_days = models.PositiveSmallIntegerField(
+        _("major lead assessed within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    feedback_days = models.PositiveSmallIntegerField(
+        _("feedback within (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    progress_days = models.PositiveSmallIntegerField(
+        _("progress note every (working days)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+    major_threshold = models.DecimalField(
+        _("major lead from (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("500000000.00"),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Leads of this planned investment or more are flagged for the leadership."),
+    )
+
+    audit_public_fields = (
+        "assign_days",
+        "assess_days",
+        "assess_major_days",
+        "feedback_days",
+        "progress_days",
+        "major_threshold",
+    )
+
+    class Meta:
+        ordering = ["park", "pk"]
+        verbose_name = _("lead handling deadlines")
+        verbose_name_plural = _("lead handling deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["park"], name="leadpolicy_one_per_park"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Lead handling deadlines of %(park)s") % {"park": self.park}
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:leadpolicy_detail", args=[self.pk])
+
+
+class ProjectDocument(ParkScopedModel):
+    """A document attached to a project (an agreement, a memorandum): the file
+    kept under a random name outside the web root (``documents.py``), its
+    uploaded name, size, SHA-256 and type as read from its content."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("investment agreement")
+        MOU = "mou", _("memorandum of understanding")
+        OTHER = "other", _("other document")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.AGREEMENT)
+    # The file's name in ``documents.document_storage()``: random, no extension.
+    file = models.CharField(_("stored file"), max_length=200, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_type = models.CharField(_("file type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    audit_public_fields = ("project", "kind", "original_name", "size", "sha256", "content_type")
+
+    class Meta:
+        ordering = ["park", "project", "uploaded_at", "pk"]
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+        indexes = [
+            models.Index(fields=["park", "project", "uploaded_at"], name="projectdoc_park_project"),
+            models.Index(fields=["park", "uploaded_by"], name="projectdoc_park_uploader"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('projects:project_detail', args=[self.project_id])}#document-{self.pk}"
+
+    def clean(self) -> None:
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            raise ValidationError({"project": _("Choose one of this park's records.")})

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.navigation import NavItem, declare_item
+from parkops.core.navigation import PARK, NavItem, declare_item
 
 # Its name is the model's plural, "leads and projects" (线索与项目), as the list's heading.
 declare_item("promotion", NavItem("projects:project_list", "briefcase", "projects.Project"))
@@ -24,4 +24,16 @@ declare_item(
     "promotion",
     NavItem("projects:chain_coverage", "topology-star-3", "promotion.Visit", _("Chain coverage")),
     order=220,
+)
+
+# The park's lead-handling deadlines (线索处理时限), among the park's settings.
+declare_item(
+    PARK,
+    NavItem(
+        "projects:leadpolicy_list",
+        "alarm",
+        "projects.LeadPolicy",
+        label=_("Lead handling deadlines"),
+    ),
+    order=45,
 )

@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from parkops.core import permissions
 from parkops.core.permissions import Role
 from parkops.core.selectors import list_selector, scoped_list
-from parkops.projects.filters import ProjectFilterSet
-from parkops.projects.models import Project, ProjectEvent, Stage
+from parkops.core.text import today_cst
+from parkops.projects.deadlines import LeadDates, LeadDeadline, Policy, WorkdayIndex, next_deadline
+from parkops.projects.filters import LeadPolicyFilterSet, ProjectFilterSet
+from parkops.projects.models import LeadPolicy, Project, ProjectDocument, ProjectEvent, Stage
 
 
 @list_selector(model=Project, filterset_class=ProjectFilterSet)
@@ -187,3 +190,151 @@ def terms_reader(user) -> Callable[[Project], bool]:
 
 def can_read_terms(user, project) -> bool:
     return terms_reader(user)(project)
+
+
+# ------------------------------------------------------------ lead handling
+# Stages whose leads have handling deadlines (线索处理时限).
+OPEN_LEAD_STAGES = (Stage.LEAD, Stage.NEGOTIATING)
+
+
+@list_selector(model=LeadPolicy, filterset_class=LeadPolicyFilterSet)
+def lead_policy_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The lead-handling policies ``user`` may view (one per park)."""
+    return scoped_list(
+        LeadPolicy,
+        user=user,
+        filters=filters,
+        filterset_class=LeadPolicyFilterSet,
+        park_id=park_id,
+        select_related=("park",),
+        ordering=("park__code", "pk"),
+    )
+
+
+def lead_policy(park) -> LeadPolicy:
+    """``park``'s lead-handling policy, or the defaults (unsaved) if it has none.
+    Unscoped on purpose, like the park's calendar: it applies to every deadline
+    in the park, whoever computes it."""
+    park_id = getattr(park, "pk", park)
+    found = LeadPolicy.objects.unscoped().filter(park=park_id).first()
+    return found or LeadPolicy(park_id=park_id, **LeadPolicy.DEFAULTS)
+
+
+def with_lead_dates(queryset: QuerySet, *, user=None) -> QuerySet:
+    """``queryset`` of projects with the dates of their handling steps annotated
+    (``lead_on``, ``assigned_on``, ``assessed_on``, ``feedback_on``,
+    ``progress_on``): subqueries over the events ``user`` may read, so a list's
+    deadlines cost no query per row."""
+    events = ProjectEvent.objects.restrict(user) if user is not None else None
+    if events is None:
+        events = ProjectEvent.objects.unscoped()
+    own = events.filter(project=OuterRef("pk"), park=OuterRef("park"))
+
+    def first(kind):
+        rows = own.filter(kind=kind).order_by("on_date", "pk")
+        return Subquery(rows.values("on_date")[:1])
+
+    # The lead's own date: its creation event (from no stage), as last corrected.
+    creation = own.filter(from_stage="", to_stage=Stage.LEAD)
+    created = creation.filter(kind=ProjectEvent.Kind.STAGE).order_by("pk").values("on_date")
+    corrected = creation.filter(kind=ProjectEvent.Kind.CORRECTION).order_by("-pk")
+    latest_progress = own.filter(kind=ProjectEvent.Kind.PROGRESS).order_by("-on_date", "-pk")
+    # An owner officer named with the lead was assigned that day (no event); a
+    # later one is an ASSIGNED event (``services.project_update``).
+    with_owner = Case(
+        When(owner_officer__isnull=False, then=F("lead_on")), output_field=DateField()
+    )
+    return queryset.annotate(
+        lead_on=Coalesce(
+            Subquery(corrected.values("on_date")[:1]),
+            Subquery(created[:1]),
+            output_field=DateField(),
+        ),
+    ).annotate(
+        assigned_on=Coalesce(
+            first(ProjectEvent.Kind.ASSIGNED), with_owner, output_field=DateField()
+        ),
+        assessed_on=first(ProjectEvent.Kind.ASSESSMENT),
+        feedback_on=first(ProjectEvent.Kind.FEEDBACK),
+        progress_on=Subquery(latest_progress.values("on_date")[:1]),
+    )
+
+
+class LeadClock:
+    """Deadlines of projects annotated by ``with_lead_dates``, as of a day (China
+    time, default today): each park's policy and calendar are read once."""
+
+    def __init__(self, *, as_of: datetime.date | None = None):
+        self.as_of = as_of or today_cst()
+        self._parks: dict[int, tuple[Policy, WorkdayIndex]] = {}
+
+    def _park(self, park_id: int) -> tuple[Policy, WorkdayIndex]:
+        if park_id not in self._parks:
+            from parkops.workdays.selectors import working_calendar
+
+            policy = Policy.of(lead_policy(park_id))
+            self._parks[park_id] = (policy, WorkdayIndex(working_calendar(park=park_id)))
+        return self._parks[park_id]
+
+    def policy(self, park_id: int) -> Policy:
+        return self._park(park_id)[0]
+
+    def deadline(self, project) -> LeadDeadline | None:
+        """The next handling step of ``project`` and when it is due, or None if
+        it is not an open lead or negotiation (or not annotated)."""
+        if project.stage not in OPEN_LEAD_STAGES or not hasattr(project, "lead_on"):
+            return None
+        policy, index = self._park(project.park_id)
+        dates = LeadDates(
+            lead_on=project.lead_on,
+            assigned_on=project.assigned_on,
+            assessed_on=project.assessed_on,
+            feedback_on=project.feedback_on,
+            progress_on=project.progress_on,
+            stage_on=project.stage_on,
+            planned_investment=project.planned_investment,
+        )
+        return next_deadline(dates, policy=policy, index=index, as_of=self.as_of)
+
+
+def lead_deadlines(*, user, as_of=None, park_id=None, project_ids=None) -> dict[int, LeadDeadline]:
+    """THE lead-handling deadlines: for each open lead or negotiation ``user``
+    may view (in ``park_id``, among ``project_ids``, if given), its next step and
+    when it is due in its park's working days, overdue as of ``as_of``."""
+    rows = Project.objects.restrict(user).filter(stage__in=OPEN_LEAD_STAGES)
+    if park_id is not None:
+        rows = rows.filter(park_id=park_id)
+    if project_ids is not None:
+        rows = rows.filter(pk__in=list(project_ids))
+    clock = LeadClock(as_of=as_of)
+    found = {}
+    for project in with_lead_dates(rows.order_by("park_id", "pk"), user=user):
+        deadline = clock.deadline(project)
+        if deadline is not None:
+            found[project.pk] = deadline
+    return found
+
+
+def overdue_project_ids(*, user, as_of=None, park_id=None) -> set[int]:
+    """Ids of the open leads and negotiations ``user`` may view whose next
+    handling step is overdue as of ``as_of`` (the list's "overdue" filter)."""
+    deadlines = lead_deadlines(user=user, as_of=as_of, park_id=park_id)
+    return {pk for pk, deadline in deadlines.items() if deadline.overdue}
+
+
+def project_deadline(project, *, user, as_of=None) -> LeadDeadline | None:
+    """``project``'s next handling step (the project page)."""
+    return lead_deadlines(user=user, as_of=as_of, project_ids=[project.pk]).get(project.pk)
+
+
+def project_documents(*, user, project) -> list:
+    """``project``'s documents as ``user`` may read them: none for a user who may
+    not read its confidential terms (an agreement holds them)."""
+    if not can_read_terms(user, project):
+        return []
+    return list(
+        ProjectDocument.objects.restrict(user)
+        .filter(park_id=project.park_id, project=project)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )

@@ -12,6 +12,7 @@ Who may write what (ROLES.md):
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -27,8 +28,11 @@ from parkops.projects.models import (
     FINAL,
     LIFECYCLE,
     NEEDS_REASON,
+    NOTE_KINDS,
     TRANSITIONS,
+    LeadPolicy,
     Project,
+    ProjectDocument,
     ProjectEvent,
     Stage,
 )
@@ -232,7 +236,13 @@ def project_update(*, project: Project, actor, **fields) -> Project:
     for name in FIRST_CONTACT_FIELDS:
         data.pop(name, None)
     _require_writer(actor, project)
-    return services.object_update(obj=project, actor=actor, fields=data, check=_people_check)
+    before_owner = project.owner_officer_id
+    with transaction.atomic():
+        updated = services.object_update(obj=project, actor=actor, fields=data, check=_people_check)
+        if updated.owner_officer_id and updated.owner_officer_id != before_owner:
+            # Lead handling: an owner officer assigned (or another one) today.
+            _record_assignment(updated, actor, today_cst())
+    return updated
 
 
 def _locked(project, actor) -> Project:
@@ -256,6 +266,7 @@ def project_advance(
     note: str = "",
     reason: str = "",
     signing_amount: Decimal | None = None,
+    signing_event=None,
 ) -> Project:
     """Move ``project`` to ``to_stage`` as from ``on_date``: one dated STAGE event.
     Refuses a move the transition table does not allow, a date before the
@@ -290,6 +301,10 @@ def project_advance(
             elif signing_amount < 0:
                 errors["signing_amount"] = _("An amount cannot be negative.")
             fields["signed_amount"] = _decimal(signing_amount, 2)
+            if signing_event is not None:  # signed at a promotion event (在推介会上签约)
+                fields["signing_event"] = signing_event
+        elif signing_event is not None:
+            errors["signing_event"] = _("A signing event is given only with the signing.")
         if errors:
             raise ValidationError(errors)
         _record_event(
@@ -419,3 +434,244 @@ def project_first_contact_change(*, project: Project, unit, officer, reason: str
 def may_change_first_contact(user, project) -> bool:
     """Is ``user`` a park leader of ``project``'s park (pages show the form by it)?"""
     return _is_park_leader(user, project.park_id)
+
+
+# -------------------------------------------------------- lead handling policy
+LEAD_POLICY_FIELDS = tuple(LeadPolicy.DEFAULTS)
+
+
+def _lead_policy_fields(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in LEAD_POLICY_FIELDS}
+    if "major_threshold" in data:
+        data["major_threshold"] = _decimal(data["major_threshold"], 2)
+    return data
+
+
+def _one_policy_per_park(policy: LeadPolicy, before) -> None:
+    others = LeadPolicy.objects.unscoped().filter(park=policy.park_id).exclude(pk=policy.pk)
+    if others.exists():
+        raise ValidationError(
+            _("This park already has its lead handling deadlines: edit them instead.")
+        )
+
+
+def lead_policy_create(*, park, actor, **fields) -> LeadPolicy:
+    """Set ``park``'s lead-handling deadlines (the park administrator); fields not
+    given keep the defaults."""
+    data = {**LeadPolicy.DEFAULTS, **_lead_policy_fields(fields)}
+    return services.object_create(
+        model=LeadPolicy, park=park, actor=actor, fields=data, check=_one_policy_per_park
+    )
+
+
+def lead_policy_update(*, policy: LeadPolicy, actor, **fields) -> LeadPolicy:
+    return services.object_update(obj=policy, actor=actor, fields=_lead_policy_fields(fields))
+
+
+# ------------------------------------------------------- lead handling records
+def project_note(
+    *, project: Project, kind: str, on_date: datetime.date | None, note: str, actor
+) -> ProjectEvent:
+    """Record a handling step of ``project`` (线索处理): its assessment, the
+    feedback given, or a progress note, dated ``on_date`` (the day it was done,
+    not after today nor before the lead came in), with what was done. Stops the
+    step's deadline (``selectors.lead_deadlines``)."""
+    errors = {}
+    if kind not in NOTE_KINDS:
+        errors["kind"] = _("Choose an assessment, a feedback or a progress note.")
+    if not (note or "").strip():
+        errors["note"] = _("Write what was done: the note cannot be empty.")
+    with transaction.atomic():
+        current = _locked(project, actor)
+        _require_writer(actor, current)
+        if current.stage in FINAL:
+            errors["kind"] = _("The project is closed: no more handling notes are recorded.")
+        if on_date is None:
+            errors["on_date"] = _("Give the date it was done.")
+        elif on_date > today_cst():
+            errors["on_date"] = _("The date cannot be in the future.")
+        else:
+            lead = selectors.stage_dates(current).get(Stage.LEAD)
+            if lead is not None and on_date < lead:
+                errors["on_date"] = _("The date cannot be before the lead came in (%(date)s).") % {
+                    "date": lead.isoformat()
+                }
+        if errors:
+            raise ValidationError(errors)
+        return _record_event(
+            project=current, actor=actor, kind=kind, on_date=on_date, note=note.strip()
+        )
+
+
+def _record_assignment(project: Project, actor, on_date: datetime.date) -> None:
+    """The owner officer was set: the ASSIGNED step of lead handling is done."""
+    officer = project.owner_officer
+    _record_event(
+        project=project,
+        actor=actor,
+        kind=ProjectEvent.Kind.ASSIGNED,
+        on_date=on_date,
+        details={"officer": _person(officer), "unit": {"id": project.owner_unit_id}},
+    )
+
+
+# ------------------------------------------------------------------ documents
+def document_refusal(actor, project: Project) -> str | None:
+    """Why ``actor`` may not attach documents to ``project`` or remove them, or
+    None: whoever may change the project now, and at signing also the promotion
+    officers of its units (the agreement they brought in)."""
+    refusal = write_refusal(actor, project)
+    signing = project.stage == Stage.SIGNED
+    if refusal and signing and write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
+        return None
+    return refusal
+
+
+def may_attach(user, project: Project) -> bool:
+    return permissions.can(
+        user, ProjectDocument, permissions.ADD, project.park_id
+    ) and not document_refusal(user, project)
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(size, 1) / 1024:.0f} KB"
+
+
+def document_add(
+    *, project: Project, upload, actor, kind: str = ProjectDocument.Kind.AGREEMENT
+) -> ProjectDocument:
+    """Attach an uploaded file to ``project``: refused if larger than
+    ``PARKOPS_DOCUMENT_MAX_BYTES`` or, by its content, not a PDF, Word (.docx),
+    Excel (.xlsx), JPG or PNG file, or not the type its name says. Stored under
+    a random name outside the web root (``documents.py``). Audited."""
+    from django.core.files.base import ContentFile
+
+    from parkops.projects import documents
+
+    permissions.require(actor, ProjectDocument, permissions.ADD, project.park)
+    refusal = document_refusal(actor, project)
+    if refusal:
+        permissions.deny(refusal)
+    if upload is None:
+        raise ValidationError({"file": _("Choose the file to attach.")})
+    name = documents.clean_name(getattr(upload, "name", ""))
+    limit = documents.max_bytes()
+    size = getattr(upload, "size", None) or 0
+    too_big = _("“%(name)s” is %(size)s: files of at most %(limit)s can be attached.")
+    if size > limit:
+        raise ValidationError(
+            {
+                "file": too_big
+                % {"name": name, "size": _human_size(size), "limit": _human_size(limit)}
+            }
+        )
+    data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
+    if len(data) > limit:
+        raise ValidationError(
+            {
+                "file": too_big
+                % {"name": name, "size": _human_size(len(data)), "limit": _human_size(limit)}
+            }
+        )
+    if not data:
+        raise ValidationError({"file": _("“%(name)s” is empty.") % {"name": name}})
+    found = documents.sniff(data)
+    if found is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "“%(name)s” was refused: by its content it is not a PDF, Word (.docx), "
+                    "Excel (.xlsx), JPG or PNG file, whatever its name says."
+                )
+                % {"name": name}
+            }
+        )
+    if documents.extension(name) not in found.extensions:
+        raise ValidationError(
+            {
+                "file": _(
+                    "“%(name)s” is a %(type)s file by its content, but its name does not end "
+                    "in %(ext)s: rename it and upload it again."
+                )
+                % {"name": name, "type": found.key.upper(), "ext": " / ".join(found.extensions)}
+            }
+        )
+    if kind not in ProjectDocument.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    storage = documents.document_storage()
+    stored = storage.save(documents.document_path(project, name), ContentFile(data))
+    try:
+        return services.object_create(
+            model=ProjectDocument,
+            park=project.park,
+            actor=actor,
+            fields={
+                "project": project,
+                "kind": kind,
+                "file": stored,
+                "original_name": name,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "content_type": found.content_type,
+                "uploaded_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+    except BaseException:
+        storage.delete(stored)
+        raise
+
+
+def document_delete(*, document: ProjectDocument, actor) -> None:
+    """Remove a document from its project (the file goes once this commits). Audited."""
+    from parkops.core import audit
+    from parkops.core.models import AuditEntry
+    from parkops.projects import documents
+
+    with transaction.atomic():
+        current = (
+            ProjectDocument.objects.restrict(actor, permissions.DELETE)
+            .select_for_update()
+            .filter(pk=document.pk)
+            .select_related("project")
+            .first()
+        )
+        if current is None:
+            permissions.deny()
+        refusal = document_refusal(actor, current.project)
+        if refusal:
+            permissions.deny(refusal)
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=current,
+            before=audit.snapshot(current),
+        )
+        name = current.file
+        ProjectDocument.objects.unscoped().filter(pk=current.pk).delete()
+        transaction.on_commit(lambda: documents.document_storage().delete(name))
+
+
+def document_download(*, document: ProjectDocument, actor):
+    """Open ``document``'s file for ``actor`` (who may read it: the caller found
+    it in their scope), the download audited. Refused to a user who may not read
+    the project's confidential terms (an agreement holds them)."""
+    from parkops.core import audit
+    from parkops.core.models import AuditEntry
+
+    if not selectors.can_read_terms(actor, document.project):
+        permissions.deny(
+            _("Documents of a project are for those who may read its negotiation terms.")
+        )
+    from parkops.projects import documents
+
+    handle = documents.document_storage().open(document.file, "rb")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.EXPORT,
+            obj=document,
+            after={"download": document.original_name, "sha256": document.sha256},
+        )
+    return handle

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.tables import BaseTable
-from parkops.projects.models import Project, Stage
+from parkops.projects.models import LeadPolicy, Project, Stage
 
 # Tabler badge colours by stage: delivery stages green, the stopped ones grey/amber.
 STAGE_BADGES = {
@@ -30,6 +30,32 @@ def stage_badge(stage: str) -> str:
     )
 
 
+def deadline_badge(deadline) -> str:
+    """A lead's next step, its due date, and the overdue and major flags."""
+    if deadline is None:
+        return "—"
+    overdue = major = ""
+    if deadline.overdue:
+        overdue = format_html(
+            ' <span class="badge bg-red-lt" data-overdue-days="{}">{}</span>',
+            deadline.overdue_days,
+            _("overdue by %(days)d working days") % {"days": deadline.overdue_days},
+        )
+    if deadline.major:
+        major = format_html(
+            ' <span class="badge bg-orange-lt" data-major>{}</span>',
+            _("major lead: report to the leadership"),
+        )
+    return format_html(
+        '<span title="{}" data-due="{}">{}</span>{}{}',
+        deadline.step.label,
+        deadline.due.isoformat(),
+        deadline.due.isoformat(),
+        overdue,
+        major,
+    )
+
+
 def wan_yuan(amount) -> str:
     """Yuan as 万元 with two decimals (the unit of project lists)."""
     if amount is None:
@@ -46,6 +72,40 @@ class ProjectTable(BaseTable):
         verbose_name=_("planned investment (10,000 yuan)"), attrs={"td": {"class": "text-end"}}
     )
     first_contact_unit = tables.Column(order_by=("first_contact_unit__code",))
+
+    # The next lead-handling step's deadline (线索处理时限), from the dates the
+    # list annotates (``selectors.with_lead_dates``): no query per row.
+    deadline = tables.Column(
+        verbose_name=_("next deadline"), empty_values=(), orderable=False, accessor="pk"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from parkops.projects.selectors import LeadClock
+
+        self.lead_clock = LeadClock()
+        kwargs.setdefault(
+            "row_attrs",
+            {
+                "class": lambda record: "table-danger" if self.deadline_of(record) else "",
+                "data-overdue": lambda record: "true" if self.deadline_of(record) else None,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def deadline_of(self, record, *, overdue_only=True):
+        found = getattr(record, "_lead_deadline", False)
+        if found is False:
+            found = record._lead_deadline = self.lead_clock.deadline(record)
+        if overdue_only:
+            return found if found is not None and found.overdue else None
+        return found
+
+    def render_deadline(self, record):
+        return deadline_badge(self.deadline_of(record, overdue_only=False))
+
+    def value_deadline(self, record):
+        found = self.deadline_of(record, overdue_only=False)
+        return found.due.isoformat() if found else ""
 
     def render_stage(self, value, record):
         return stage_badge(record.stage)
@@ -65,3 +125,26 @@ class ProjectTable(BaseTable):
             "first_contact_unit",
         )
         order_by = ("name",)
+
+
+class LeadPolicyTable(BaseTable):
+    park = tables.Column(linkify=lambda record: record.get_absolute_url())
+    major_threshold = tables.Column(
+        verbose_name=_("major lead from (10,000 yuan)"), attrs={"td": {"class": "text-end"}}
+    )
+
+    def render_major_threshold(self, value):
+        return wan_yuan(value)
+
+    class Meta(BaseTable.Meta):
+        model = LeadPolicy
+        fields = (
+            "park",
+            "assign_days",
+            "assess_days",
+            "assess_major_days",
+            "feedback_days",
+            "progress_days",
+            "major_threshold",
+        )
+        order_by = ("park",)

@@ -28,4 +28,30 @@ urlpatterns = [
         name="unit_performance_export",
     ),
     path("boards/chains/", views_boards.chain_coverage, name="chain_coverage"),
+    path("<int:pk>/notes/", views.ProjectNoteView.as_view(), name="project_note"),
+    path(
+        "<int:pk>/documents/new/",
+        views.ProjectDocumentAddView.as_view(),
+        name="projectdocument_add",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        views.projectdocument_download,
+        name="projectdocument_download",
+    ),
+    path(
+        "documents/<int:pk>/delete/",
+        views.projectdocument_delete,
+        name="projectdocument_delete",
+    ),
+    path("lead-deadlines/", views.LeadPolicyListView.as_view(), name="leadpolicy_list"),
+    path("lead-deadlines/new/", views.LeadPolicyEditView.as_view(), name="leadpolicy_add"),
+    path(
+        "lead-deadlines/<int:pk>/", views.LeadPolicyDetailView.as_view(), name="leadpolicy_detail"
+    ),
+    path(
+        "lead-deadlines/<int:pk>/edit/",
+        views.LeadPolicyEditView.as_view(),
+        name="leadpolicy_edit",
+    ),
 ]

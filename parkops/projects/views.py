@@ -1,21 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from parkops.core import generic, permissions
 from parkops.projects import selectors, services
-from parkops.projects.forms import AdvanceForm, CorrectionForm, FirstContactForm, ProjectForm
-from parkops.projects.models import Project, ProjectEvent
-from parkops.projects.tables import ProjectTable
+from parkops.projects.forms import (
+    AdvanceForm,
+    CorrectionForm,
+    DocumentForm,
+    FirstContactForm,
+    LeadPolicyForm,
+    NoteForm,
+    ProjectForm,
+)
+from parkops.projects.models import FINAL, LeadPolicy, Project, ProjectDocument, ProjectEvent
+from parkops.projects.tables import LeadPolicyTable, ProjectTable
 
 
 class ProjectListView(generic.ObjectListView):
     selector = selectors.project_list
     table_class = ProjectTable
     exchange_key = "projects"
+
+    def get_queryset(self):
+        # The dates of each row's lead-handling steps, for its deadline column.
+        return selectors.with_lead_dates(super().get_queryset(), user=self.request.user)
 
 
 class ProjectDetailView(generic.ObjectDetailView):
@@ -34,6 +48,7 @@ class ProjectDetailView(generic.ObjectDetailView):
         "first_contact_officer",
         "owner_unit",
         "owner_officer",
+        "signing_event",
     )
 
     def get_context_data(self, **kwargs):
@@ -46,13 +61,22 @@ class ProjectDetailView(generic.ObjectDetailView):
         may_change = services.may_change(user, project)
         context["can_change"] = may_change
         context["next_stages"] = services.allowed_next_stages(project) if may_change else []
-        context["advance_form"] = AdvanceForm(stages=context["next_stages"])
+        context["advance_form"] = AdvanceForm(
+            stages=context["next_stages"], user=user, park=project.park_id
+        )
         context["write_refusal"] = (
             services.write_refusal(user, project)
             if permissions.can(user, Project, permissions.CHANGE, project.park_id)
             else None
         )
         context["can_change_first_contact"] = services.may_change_first_contact(user, project)
+        # Lead handling (线索处理时限): the next step and its deadline, and its form.
+        context["deadline"] = selectors.project_deadline(project, user=user)
+        context["note_form"] = NoteForm() if may_change and project.stage not in FINAL else None
+        # Documents (the signed agreement and others).
+        context["documents"] = selectors.project_documents(user=user, project=project)
+        context["may_attach"] = services.may_attach(user, project)
+        context["document_form"] = DocumentForm() if context["may_attach"] else None
         return context
 
 
@@ -129,6 +153,7 @@ class ProjectStageView(_ProjectActionView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["stages"] = services.allowed_next_stages(self.project)
+        kwargs.update(user=self.request.user, park=self.project.park_id)
         return kwargs
 
     def act(self, data):
@@ -140,6 +165,7 @@ class ProjectStageView(_ProjectActionView):
             note=data.get("note") or "",
             reason=data.get("reason") or "",
             signing_amount=data.get("signing_amount"),
+            signing_event=data.get("signing_event"),
         )
         messages.success(
             self.request,
@@ -202,3 +228,109 @@ class ProjectFirstContactView(_ProjectActionView):
             actor=self.request.user,
         )
         messages.success(self.request, _("First contact changed; the change is in the history."))
+
+
+class ProjectNoteView(_ProjectActionView):
+    """Record a lead-handling step: an assessment, the feedback, a progress note."""
+
+    form_class = NoteForm
+
+    @property
+    def title(self):
+        return _("Record a handling step")
+
+    def act(self, data):
+        services.project_note(
+            project=self.project,
+            kind=data["kind"],
+            on_date=data["on_date"],
+            note=data["note"],
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("Recorded; the next deadline follows from it."))
+
+
+class ProjectDocumentAddView(_ProjectActionView):
+    """Attach a document (the signed agreement, a memorandum) to a project."""
+
+    form_class = DocumentForm
+
+    @property
+    def title(self):
+        return _("Attach a document")
+
+    def refuse(self):
+        if not permissions.can(
+            self.request.user, ProjectDocument, permissions.ADD, self.project.park_id
+        ):
+            permissions.deny()
+        refusal = services.document_refusal(self.request.user, self.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    def act(self, data):
+        document = services.document_add(
+            project=self.project, upload=data["file"], kind=data["kind"], actor=self.request.user
+        )
+        messages.success(self.request, _("“%(name)s” attached.") % {"name": document})
+
+
+def projectdocument_download(request, pk):
+    """A document's file, as an attachment: only through here (never a static
+    path), within the user's scope (another park's is a 404), audited."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    document = generic.get_scoped_or_404(ProjectDocument, request.user, pk)
+    handle = services.document_download(document=document, actor=request.user)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def projectdocument_delete(request, pk):
+    if not request.user.is_authenticated:
+        permissions.deny()
+    document = generic.get_scoped_or_404(ProjectDocument, request.user, pk)
+    back = document.project.get_absolute_url()
+    services.document_delete(document=document, actor=request.user)
+    messages.success(request, _("“%(name)s” removed.") % {"name": document})
+    return redirect(back)
+
+
+class LeadPolicyListView(generic.ObjectListView):
+    selector = selectors.lead_policy_list
+    table_class = LeadPolicyTable
+    template_name = "projects/leadpolicy_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["defaults"] = LeadPolicy(**LeadPolicy.DEFAULTS)
+        return context
+
+
+class LeadPolicyDetailView(generic.ObjectDetailView):
+    model = LeadPolicy
+    template_name = "projects/leadpolicy_detail.html"
+    select_related = ("park",)
+
+
+class LeadPolicyEditView(generic.ObjectEditView):
+    model = LeadPolicy
+    form_class = LeadPolicyForm
+
+    def get_initial(self):
+        return dict(LeadPolicy.DEFAULTS) if self.object is None else {}
+
+    def create(self, form, park):
+        return services.lead_policy_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.lead_policy_update(policy=obj, actor=self.request.user, **form.cleaned_data)
