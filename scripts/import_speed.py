@@ -40,6 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--database", default="", help="a postgres:// URL; SQLite if empty")
+    parser.add_argument(
+        "--revalidate", action="store_true", help="commit without the preview's validated rows"
+    )
     args = parser.parse_args()
     scratch = tempfile.TemporaryDirectory(prefix="parkops-speed-")
     if args.database:
@@ -59,7 +62,7 @@ def main() -> None:
 
     django.setup()
     logging.getLogger("parkops.audit").setLevel(logging.WARNING)  # anchor lines
-    call_command("import_speed", rows=args.rows)
+    call_command("import_speed", rows=args.rows, revalidate=args.revalidate)
     scratch.cleanup()
 
 
