@@ -76,6 +76,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def escape_controls(text: str) -> str:
     """Control characters as visible ``\\xNN``: no forged lines or terminal escapes."""
+    if text.isprintable():  # holds no control character (the common case, checked in C)
+        return text
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
@@ -84,10 +86,22 @@ def _clean(value):
     if isinstance(value, str):
         return escape_controls(value)
     if isinstance(value, dict):
-        return {escape_controls(str(k)): _clean(v) for k, v in value.items()}
+        return {
+            escape_controls(str(k)): (
+                v
+                if v is None or type(v) in _PLAIN_SCALARS
+                else escape_controls(v)
+                if type(v) is str
+                else _clean(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     return value
+
+
+_PLAIN_SCALARS = frozenset({int, bool, float})  # nothing in them to escape
 
 
 def _json_value(value):
@@ -100,20 +114,36 @@ def _json_value(value):
     return value
 
 
+_AS_IS = frozenset({str, int, bool})  # stored in a snapshot as they are
+_SNAPSHOT_FIELDS: dict[type, tuple] = {}
+
+
+def _snapshot_fields(model) -> tuple:
+    """(attname, masked) of each concrete field a snapshot records, per model."""
+    fields = _SNAPSHOT_FIELDS.get(model)
+    if fields is None:
+        from parkops.core.fields import EncryptedCharField
+
+        fields = _SNAPSHOT_FIELDS[model] = tuple(
+            (field.attname, isinstance(field, EncryptedCharField))
+            for field in model._meta.concrete_fields
+            # a timestamp every save moves is not a change
+            if not getattr(field, "auto_now", False)
+        )
+    return fields
+
+
 def snapshot(obj: models.Model) -> dict:
     """The object's concrete field values (foreign keys as ids, many-to-many as id
     lists), in a form JSON can store and two snapshots can be compared."""
-    from parkops.core.fields import EncryptedCharField
     from parkops.core.text import mask_phone
 
     data = {}
-    for field in obj._meta.concrete_fields:
-        if getattr(field, "auto_now", False):
-            continue  # a timestamp every save moves is not a change
-        value = field.value_from_object(obj)
-        if isinstance(field, EncryptedCharField) and value:
+    for attname, masked in _snapshot_fields(type(obj)):
+        value = getattr(obj, attname)
+        if masked and value:
             value = mask_phone(value)  # personal data never enters the trail in clear
-        data[field.attname] = _json_value(value)
+        data[attname] = value if value is None or type(value) in _AS_IS else _json_value(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(

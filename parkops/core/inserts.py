@@ -3,6 +3,52 @@
 from __future__ import annotations
 
 from django.db import connections, router
+from django.db.models import BooleanField, CharField, Field, TextField
+
+_PREP_METHODS = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
+
+
+def _same_methods(kind, base) -> bool:
+    return all(getattr(kind, name) is getattr(base, name) for name in _PREP_METHODS)
+
+
+def preparer(field, connection):
+    """``value → field.get_db_prep_save(value, connection)``, with the answer of
+    the common cases given at once: a text field's ``str`` or ``None`` and a
+    boolean field's ``bool`` or ``None`` are stored as they are (what Django's
+    chain of four calls per value returns for them). Any other field or value,
+    and any field class overriding one of those methods, goes through Django."""
+    slow = field.get_db_prep_save
+    kind = type(field)
+    if _same_methods(kind, CharField) or _same_methods(kind, TextField):
+        plain = str
+    elif _same_methods(kind, BooleanField):
+        plain = bool
+    else:
+        return lambda value: slow(value, connection)
+
+    def prepare(value):
+        if value is None or type(value) is plain:
+            return value
+        return slow(value, connection)
+
+    return prepare
+
+
+def pre_saver(field, add: bool):
+    """``obj → field.pre_save(obj, add)``: the attribute itself unless the field
+    computes it (``auto_now`` and the like)."""
+    if type(field).pre_save is Field.pre_save:
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.pre_save(obj, add)
+
+
+def _prepared_rows(fields, objs, connection, add=True) -> list[list]:
+    """Each object's values of ``fields`` as ``bulk_create`` prepares them:
+    ``pre_save`` then ``get_db_prep_save``."""
+    steps = [(pre_saver(f, add), preparer(f, connection)) for f in fields]
+    return [[prep(pre(obj)) for pre, prep in steps] for obj in objs]
 
 
 def insert_many(model, objs) -> None:
@@ -22,7 +68,7 @@ def insert_many(model, objs) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    rows = _prepared_rows(fields, objs, connection)
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -40,9 +86,8 @@ def insert_exact(model, objs) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = [
-        [f.get_db_prep_save(f.value_from_object(obj), connection) for f in fields] for obj in objs
-    ]
+    steps = [(f.attname, preparer(f, connection)) for f in fields]
+    rows = [[prep(getattr(obj, attname)) for attname, prep in steps] for obj in objs]
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -70,7 +115,7 @@ def insert_returning(model, objs) -> None:
         ", ".join([row] * len(objs)),
         quote(model._meta.pk.column),
     )
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    params = [value for row in _prepared_rows(fields, objs, connection) for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [value for (value,) in cursor.fetchall()]
@@ -97,12 +142,7 @@ def insert_values(model, rows: list[dict]) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    prepared = [
-        [
-            f.get_db_prep_save(row.get(f.attname, defaults.get(f.attname)), connection)
-            for f in fields
-        ]
-        for row in rows
-    ]
+    steps = [(f.attname, defaults.get(f.attname), preparer(f, connection)) for f in fields]
+    prepared = [[prep(row.get(name, default)) for name, default, prep in steps] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)

@@ -1,0 +1,51 @@
+"""The bulk inserts prepare each value exactly as Django's ``get_db_prep_save``."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parkops.core.inserts import preparer
+from parkops.core.models import AuditEntry, ImportItem
+from parkops.enterprises.models import Enterprise
+
+VALUES = st.one_of(
+    st.none(),
+    st.text(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.sampled_from(
+        [mark_safe("<b>安全</b>"), gettext_lazy("Import"), Enterprise.Status.SETTLED, 0, 1, ""]
+    ),
+)
+FIELDS = [
+    field
+    for model in (AuditEntry, ImportItem, Enterprise)
+    for field in model._meta.concrete_fields
+    if field.get_internal_type() in ("CharField", "TextField", "BooleanField")
+]
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f"{f.model.__name__}.{f.name}")
+@given(value=VALUES)
+def test_a_text_or_boolean_value_is_prepared_as_django_prepares_it(field, value):
+    try:
+        expected = field.get_db_prep_save(value, connection)
+    except Exception as error:  # refused the same way (a boolean field given text)
+        with pytest.raises(type(error)):
+            preparer(field, connection)(value)
+        return
+    prepared = preparer(field, connection)(value)
+    assert prepared == expected and type(prepared) is type(expected)
+
+
+def test_other_fields_go_through_django():
+    field = Enterprise._meta.get_field("settled_on")
+    day = datetime.date(2024, 5, 1)
+    assert preparer(field, connection)(day) == field.get_db_prep_save(day, connection)
+    seq = AuditEntry._meta.get_field("seq")
+    assert preparer(seq, connection)(7) == seq.get_db_prep_save(7, connection)
