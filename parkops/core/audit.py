@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, models, router, transaction
 from django.utils import timezone
 
 from parkops.core import audit_guard, audit_seal, scoping
@@ -207,7 +207,7 @@ def build_entry(
         if park is None:
             park = getattr(obj, "park", None) if hasattr(obj, "park_id") else None
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    entry = AuditEntry(
+    return new_entry(
         time=timezone.now(),
         actor=actor_user,
         actor_name=escape_controls(actor.get_username() if hasattr(actor, "get_username") else "")[
@@ -223,6 +223,50 @@ def build_entry(
         request_id=context.request_id,
         client_ip=_canonical_ip(context.client_ip),
     )
+
+
+def new_entry(*, actor, park, **values) -> AuditEntry:
+    """``AuditEntry(actor=…, park=…, **values)`` given every other field but the
+    chain's own (``seq``, ``prev_hash``, ``hash``, set when appended), made as
+    ``Model.from_db`` makes instances, without ``__init__``'s walk over every
+    field (a bulk write builds one per row): the same attributes, and the actor
+    and park cached as their foreign keys cache them. Through ``__init__``
+    whenever that could differ (an actor or park of another type, or someone
+    listening to the model's init signals)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import signals
+    from django.db.models.base import ModelState
+
+    from parkops.core.models import Park
+
+    if (
+        (actor is not None and not isinstance(actor, get_user_model()))
+        or (park is not None and not isinstance(park, Park))
+        or signals.pre_init.has_listeners(AuditEntry)
+        or signals.post_init.has_listeners(AuditEntry)
+    ):
+        return AuditEntry(actor=actor, park=park, **values)
+    entry = AuditEntry.__new__(AuditEntry)
+    entry._state = ModelState()
+    entry.__dict__.update(
+        id=None,
+        seq=None,
+        prev_hash="",
+        hash="",
+        actor_id=actor.pk if actor is not None else None,
+        park_id=park.pk if park is not None else None,
+        **values,
+    )
+    for value in (actor, park):  # what the foreign keys' descriptors do on assignment
+        if value is None:
+            continue
+        if entry._state.db is None:
+            entry._state.db = router.db_for_write(AuditEntry, instance=value)
+        if value._state.db is None:
+            value._state.db = router.db_for_write(type(value), instance=entry)
+        if not router.allow_relation(value, entry):
+            return AuditEntry(actor=actor, park=park, **values)  # which refuses it
+    entry._state.fields_cache.update(actor=actor, park=park)
     return entry
 
 

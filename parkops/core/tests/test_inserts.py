@@ -49,3 +49,33 @@ def test_other_fields_go_through_django():
     assert preparer(field, connection)(day) == field.get_db_prep_save(day, connection)
     seq = AuditEntry._meta.get_field("seq")
     assert preparer(seq, connection)(7) == seq.get_db_prep_save(7, connection)
+
+
+@pytest.mark.django_db
+def test_an_audit_entry_made_for_a_bulk_write_is_the_one_init_makes():
+    from parkops.core.audit import new_entry
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_park, make_user
+
+    park = make_park()
+    actor = make_user(Role.STATISTICS_OFFICER, park=park)
+    for who, where in ((actor, park), (None, None)):
+        values = {
+            "time": datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC),
+            "actor_name": "张三",
+            "action": AuditEntry.Action.CREATE,
+            "object_type": "enterprises.enterprise",
+            "object_id": "7",
+            "object_repr": "某公司",
+            "before": None,
+            "after": {"name": "某公司"},
+            "request_id": "",
+            "client_ip": None,
+        }
+        fast = new_entry(actor=who, park=where, **values)
+        slow = AuditEntry(actor=who, park=where, **values)
+        state = lambda entry: {k: v for k, v in vars(entry).items() if k != "_state"}  # noqa: E731
+        assert state(fast) == state(slow)
+        assert fast._state.fields_cache == slow._state.fields_cache
+        assert (fast._state.adding, fast._state.db) == (slow._state.adding, slow._state.db)
+        assert (fast.actor, fast.park) == (who, where)
