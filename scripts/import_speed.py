@@ -51,6 +51,9 @@ def main() -> None:
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}/speed.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkops.settings")
+    # As a production worker runs: with DEBUG on, Django also formats every
+    # query's SQL for its query log (several percent of a commit).
+    os.environ.setdefault("PARKOPS_DEBUG", "0")
     sys.path.insert(0, str(ROOT))
     # No anchors in the developer's var/ for a scratch chain.
     os.environ.setdefault("PARKOPS_AUDIT_ANCHOR_FILE", f"{scratch.name}/anchors.log")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, router, transaction
 from django.utils import timezone
 
 from parkops.core import audit_guard, audit_seal, scoping
@@ -259,6 +259,12 @@ def new_entry(*, actor, park, **values) -> AuditEntry:
     )
     for value in (actor, park):  # what the foreign keys' descriptors do on assignment
         if value is None:
+            continue
+        if not router.routers:  # the default router, without its dispatch
+            entry._state.db = entry._state.db or value._state.db or DEFAULT_DB_ALIAS
+            value._state.db = value._state.db or entry._state.db
+            if value._state.db != entry._state.db:
+                return AuditEntry(actor=actor, park=park, **values)  # which refuses it
             continue
         if entry._state.db is None:
             entry._state.db = router.db_for_write(AuditEntry, instance=value)

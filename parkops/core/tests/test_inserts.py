@@ -26,7 +26,7 @@ FIELDS = [
     field
     for model in (AuditEntry, ImportItem, Enterprise)
     for field in model._meta.concrete_fields
-    if field.get_internal_type() in ("CharField", "TextField", "BooleanField")
+    if field.get_internal_type() in ("CharField", "TextField", "BooleanField", "ForeignKey")
 ]
 
 

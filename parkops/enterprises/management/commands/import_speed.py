@@ -104,6 +104,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, rows: int, no_fork: bool, revalidate: bool = False, **options):
+        from django.conf import settings
         from django.db import connection
         from python_calamine import CalamineWorkbook
 
@@ -185,7 +186,8 @@ class Command(BaseCommand):
         bare_cpu = timings[0][2] or 1e-9
         where = "each step in a fresh child process" if forked else "all steps in one process"
         lines = [
-            f"Enterprise import, {rows} rows, {len(data) // 1024} KB, {connection.vendor} "
+            f"Enterprise import, {rows} rows, {len(data) // 1024} KB, {connection.vendor}, "
+            f"DEBUG {'on' if settings.DEBUG else 'off'} "
             f"({where}; this process before the steps: {baseline:.0f} MB)",
             f"{'step':<30}{'wall s':>9}{'CPU s':>9}{'rows/s':>9}{'rows/CPU-s':>12}"
             f"{'x bare CPU':>12}{'peak MB':>9}",
