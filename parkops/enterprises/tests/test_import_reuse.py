@@ -230,3 +230,33 @@ def test_a_preview_with_errors_keeps_nothing(park, officer):
         commit=False,
     )
     assert not outcome.ok and outcome.validated is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"name": "某公司", "uscc": "", "status": Enterprise.Status.SETTLED},
+        {"name": "某公司", "industry": "INDUSTRY", "above_scale": True, "commissioner": None},
+        {"name": "某公司", "industry_id": "INDUSTRY_ID", "former_names": "旧名"},
+        {"name": "某公司", "industry": "INDUSTRY", "industry_id": "INDUSTRY_ID"},
+        {"name": "某公司", "not_a_field": 1},
+    ],
+)
+def test_a_row_object_made_for_a_bulk_import_is_the_one_init_makes(park, values):
+    industry = make_industry(park)
+    values = {
+        name: industry if value == "INDUSTRY" else industry.pk if value == "INDUSTRY_ID" else value
+        for name, value in values.items()
+    }
+    try:
+        slow = Enterprise(park=park, **values)
+    except TypeError:
+        with pytest.raises(TypeError):
+            bulk.instance(Enterprise, {"park": park, **values})
+        return
+    fast = bulk.instance(Enterprise, {"park": park, **values})
+    assert {k: v for k, v in vars(fast).items() if k != "_state"} == {
+        k: v for k, v in vars(slow).items() if k != "_state"
+    }
+    assert fast._state.fields_cache == slow._state.fields_cache
+    assert (fast._state.adding, fast._state.db) == (slow._state.adding, slow._state.db)
