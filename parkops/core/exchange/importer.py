@@ -87,7 +87,7 @@ class Validated:
     # the record's snapshot before, for an update).
     attnames: tuple
     writes: list[tuple]
-    warnings: list[str]
+    ignored: list[tuple[str, str]]  # (letter, header) of the columns left out
     keys: set  # the natural keys looked up, and the fallback keys
     names: set
     matched: dict[str, dict]  # key → snapshot of the record the rows matched
@@ -226,16 +226,21 @@ def _layout(spec: RegisterSpec, table: Table) -> _Layout:
     return layout
 
 
-def _ignored_column_warnings(layout: _Layout) -> list[str]:
-    """A sentence for each column the import leaves out, so that a header the
-    register does not know (所属行业 for 产业, say) is not lost unseen."""
+def _ignored_columns(layout: _Layout) -> list[tuple[str, str]]:
+    return [(column_letter(index), layout.headers[index]) for index in layout.ignored]
+
+
+def _ignored_column_warnings(ignored: list[tuple[str, str]]) -> list[str]:
+    """A sentence for each column the import leaves out (letter, header), so
+    that a header the register does not know (所属行业 for 产业, say) is not
+    lost unseen."""
     return [
         _(
             "Column %(letter)s “%(header)s” is not a column of this register; its "
             "data is not imported."
         )
-        % {"letter": column_letter(index), "header": layout.headers[index]}
-        for index in layout.ignored
+        % {"letter": letter, "header": header}
+        for letter, header in ignored
     ]
 
 
@@ -451,7 +456,8 @@ def run_import(
     if commit and validated is not None and bulk_capable(spec):
         writes = _still_valid(validated, spec, actor, park, data)
         if writes is not None:
-            outcome.rows, outcome.warnings = validated.outcome_rows(), validated.warnings
+            outcome.rows = validated.outcome_rows()
+            outcome.warnings = _ignored_column_warnings(validated.ignored)
             if progress is not None:
                 progress(len(outcome.rows), len(outcome.rows))
             return _commit_bulk(
@@ -463,7 +469,7 @@ def run_import(
         table = table if table is not None else read_table(data, file_name)
         outcome.table = table
         layout = _layout(spec, table)
-        outcome.warnings = _ignored_column_warnings(layout)
+        outcome.warnings = _ignored_column_warnings(_ignored_columns(layout))
         _check_park_column(layout, table, park)
         if not table.rows:
             raise FileError(
@@ -775,7 +781,7 @@ def _run_bulk(
             rows=Validated.rows_of(outcome.rows),
             attnames=Validated.attnames_of(model),
             writes=Validated.writes_of(Validated.attnames_of(model), writes),
-            warnings=outcome.warnings,
+            ignored=_ignored_columns(layout),
             keys=keys,
             names=names,
             matched=matched,

@@ -260,3 +260,16 @@ def test_a_row_object_made_for_a_bulk_import_is_the_one_init_makes(park, values)
     }
     assert fast._state.fields_cache == slow._state.fields_cache
     assert (fast._state.adding, fast._state.db) == (slow._state.adding, slow._state.db)
+
+
+def test_the_commit_names_ignored_columns_in_the_language_of_the_commit(park, officer, validations):
+    from django.utils import translation
+
+    data = xlsx_bytes([[*HEADER, "备注"], [*row("甲有限公司"), "随便写写"]])
+    token = preview(park, officer, data)
+    with translation.override("zh-hans"):
+        outcome = commit(officer, token)
+    assert outcome.batch is not None and len(outcome.warnings) == 1
+    assert len(validations) == 1  # the preview's rows, reused
+    assert "F" in outcome.warnings[0] and "备注" in outcome.warnings[0]
+    assert "is not a column" not in outcome.warnings[0]  # said in Chinese
