@@ -115,18 +115,19 @@ def _json_value(value):
 
 
 _AS_IS = frozenset({str, int, bool})  # stored in a snapshot as they are
-_SNAPSHOT_FIELDS: dict[type, tuple] = {}
+_SNAPSHOT_FIELDS: dict = {}
 
 
-def _snapshot_fields(model) -> tuple:
-    """(attname, masked) of each concrete field a snapshot records, per model."""
-    fields = _SNAPSHOT_FIELDS.get(model)
+def _snapshot_fields(opts) -> tuple:
+    """(attname, masked) of each concrete field a snapshot records, per model
+    (by its ``_meta``: an object may come wrapped, as ``request.user`` does)."""
+    fields = _SNAPSHOT_FIELDS.get(opts)
     if fields is None:
         from parkops.core.fields import EncryptedCharField
 
-        fields = _SNAPSHOT_FIELDS[model] = tuple(
+        fields = _SNAPSHOT_FIELDS[opts] = tuple(
             (field.attname, isinstance(field, EncryptedCharField))
-            for field in model._meta.concrete_fields
+            for field in opts.concrete_fields
             # a timestamp every save moves is not a change
             if not getattr(field, "auto_now", False)
         )
@@ -139,7 +140,7 @@ def snapshot(obj: models.Model) -> dict:
     from parkops.core.text import mask_phone
 
     data = {}
-    for attname, masked in _snapshot_fields(type(obj)):
+    for attname, masked in _snapshot_fields(obj._meta):
         value = getattr(obj, attname)
         if masked and value:
             value = mask_phone(value)  # personal data never enters the trail in clear

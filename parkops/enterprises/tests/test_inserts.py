@@ -79,3 +79,15 @@ def test_an_audit_entry_made_for_a_bulk_write_is_the_one_init_makes():
         assert fast._state.fields_cache == slow._state.fields_cache
         assert (fast._state.adding, fast._state.db) == (slow._state.adding, slow._state.db)
         assert (fast.actor, fast.park) == (who, where)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_of_a_wrapped_object_is_the_objects():
+    from django.utils.functional import SimpleLazyObject
+
+    from parkops.core.audit import snapshot
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_park, make_user
+
+    user = make_user(Role.STATISTICS_OFFICER, park=make_park())
+    assert snapshot(SimpleLazyObject(lambda: user)) == snapshot(user)  # as request.user comes
