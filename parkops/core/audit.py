@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, router, transaction
 from django.utils import timezone
 
 from parkops.core import audit_guard, audit_seal, scoping
@@ -76,6 +76,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def escape_controls(text: str) -> str:
     """Control characters as visible ``\\xNN``: no forged lines or terminal escapes."""
+    if text.isprintable():  # holds no control character (the common case, checked in C)
+        return text
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
@@ -84,10 +86,22 @@ def _clean(value):
     if isinstance(value, str):
         return escape_controls(value)
     if isinstance(value, dict):
-        return {escape_controls(str(k)): _clean(v) for k, v in value.items()}
+        return {
+            escape_controls(str(k)): (
+                v
+                if v is None or type(v) in _PLAIN_SCALARS
+                else escape_controls(v)
+                if type(v) is str
+                else _clean(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     return value
+
+
+_PLAIN_SCALARS = frozenset({int, bool, float})  # nothing in them to escape
 
 
 def _json_value(value):
@@ -100,20 +114,37 @@ def _json_value(value):
     return value
 
 
+_AS_IS = frozenset({str, int, bool})  # stored in a snapshot as they are
+_SNAPSHOT_FIELDS: dict = {}
+
+
+def _snapshot_fields(opts) -> tuple:
+    """(attname, masked) of each concrete field a snapshot records, per model
+    (by its ``_meta``: an object may come wrapped, as ``request.user`` does)."""
+    fields = _SNAPSHOT_FIELDS.get(opts)
+    if fields is None:
+        from parkops.core.fields import EncryptedCharField
+
+        fields = _SNAPSHOT_FIELDS[opts] = tuple(
+            (field.attname, isinstance(field, EncryptedCharField))
+            for field in opts.concrete_fields
+            # a timestamp every save moves is not a change
+            if not getattr(field, "auto_now", False)
+        )
+    return fields
+
+
 def snapshot(obj: models.Model) -> dict:
     """The object's concrete field values (foreign keys as ids, many-to-many as id
     lists), in a form JSON can store and two snapshots can be compared."""
-    from parkops.core.fields import EncryptedCharField
     from parkops.core.text import mask_phone
 
     data = {}
-    for field in obj._meta.concrete_fields:
-        if getattr(field, "auto_now", False):
-            continue  # a timestamp every save moves is not a change
-        value = field.value_from_object(obj)
-        if isinstance(field, EncryptedCharField) and value:
+    for attname, masked in _snapshot_fields(obj._meta):
+        value = getattr(obj, attname)
+        if masked and value:
             value = mask_phone(value)  # personal data never enters the trail in clear
-        data[field.attname] = _json_value(value)
+        data[attname] = value if value is None or type(value) in _AS_IS else _json_value(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(
@@ -177,7 +208,7 @@ def build_entry(
         if park is None:
             park = getattr(obj, "park", None) if hasattr(obj, "park_id") else None
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    entry = AuditEntry(
+    return new_entry(
         time=timezone.now(),
         actor=actor_user,
         actor_name=escape_controls(actor.get_username() if hasattr(actor, "get_username") else "")[
@@ -193,6 +224,56 @@ def build_entry(
         request_id=context.request_id,
         client_ip=_canonical_ip(context.client_ip),
     )
+
+
+def new_entry(*, actor, park, **values) -> AuditEntry:
+    """``AuditEntry(actor=…, park=…, **values)`` given every other field but the
+    chain's own (``seq``, ``prev_hash``, ``hash``, set when appended), made as
+    ``Model.from_db`` makes instances, without ``__init__``'s walk over every
+    field (a bulk write builds one per row): the same attributes, and the actor
+    and park cached as their foreign keys cache them. Through ``__init__``
+    whenever that could differ (an actor or park of another type, or someone
+    listening to the model's init signals)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import signals
+    from django.db.models.base import ModelState
+
+    from parkops.core.models import Park
+
+    if (
+        (actor is not None and not isinstance(actor, get_user_model()))
+        or (park is not None and not isinstance(park, Park))
+        or signals.pre_init.has_listeners(AuditEntry)
+        or signals.post_init.has_listeners(AuditEntry)
+    ):
+        return AuditEntry(actor=actor, park=park, **values)
+    entry = AuditEntry.__new__(AuditEntry)
+    entry._state = ModelState()
+    entry.__dict__.update(
+        id=None,
+        seq=None,
+        prev_hash="",
+        hash="",
+        actor_id=actor.pk if actor is not None else None,
+        park_id=park.pk if park is not None else None,
+        **values,
+    )
+    for value in (actor, park):  # what the foreign keys' descriptors do on assignment
+        if value is None:
+            continue
+        if not router.routers:  # the default router, without its dispatch
+            entry._state.db = entry._state.db or value._state.db or DEFAULT_DB_ALIAS
+            value._state.db = value._state.db or entry._state.db
+            if value._state.db != entry._state.db:
+                return AuditEntry(actor=actor, park=park, **values)  # which refuses it
+            continue
+        if entry._state.db is None:
+            entry._state.db = router.db_for_write(AuditEntry, instance=value)
+        if value._state.db is None:
+            value._state.db = router.db_for_write(type(value), instance=entry)
+        if not router.allow_relation(value, entry):
+            return AuditEntry(actor=actor, park=park, **values)  # which refuses it
+    entry._state.fields_cache.update(actor=actor, park=park)
     return entry
 
 

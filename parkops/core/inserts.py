@@ -3,6 +3,79 @@
 from __future__ import annotations
 
 from django.db import connections, router
+from django.db.models import BooleanField, CharField, Field, TextField
+
+_PREP_METHODS = ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python")
+
+
+def _same_methods(kind, base) -> bool:
+    return all(getattr(kind, name) is getattr(base, name) for name in _PREP_METHODS)
+
+
+def _auto_id_reference(field, connection) -> bool:
+    """Is ``field`` a foreign key to an auto-increment id, whose ``int`` value
+    Django's ``get_db_prep_save`` returns as it is (the backend's check of an
+    auto-increment value being the default one, which checks nothing)?"""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.models import ForeignKey, IntegerField
+    from django.db.models.fields import AutoFieldMixin
+
+    if not (
+        isinstance(field, ForeignKey)
+        and type(field).get_db_prep_save is ForeignKey.get_db_prep_save
+        and type(connection.ops).validate_autopk_value
+        is BaseDatabaseOperations.validate_autopk_value
+    ):
+        return False
+    target = type(field.target_field)
+    return (
+        issubclass(target, AutoFieldMixin)
+        and target.get_db_prep_save is Field.get_db_prep_save
+        and target.get_db_prep_value is AutoFieldMixin.get_db_prep_value
+        and target.get_prep_value is IntegerField.get_prep_value
+    )
+
+
+def preparer(field, connection):
+    """``value → field.get_db_prep_save(value, connection)``, with the answer of
+    the common cases given at once: a text field's ``str`` or ``None``, a
+    boolean field's ``bool`` or ``None`` and the ``int`` id or ``None`` of a
+    foreign key to an auto-increment id are stored as they are (what Django's
+    chain of four or five calls per value returns for them). Any other field or value,
+    and any field class overriding one of those methods, goes through Django."""
+    slow = field.get_db_prep_save
+    kind = type(field)
+    if _same_methods(kind, CharField) or _same_methods(kind, TextField):
+        plain = str
+    elif _same_methods(kind, BooleanField):
+        plain = bool
+    elif _auto_id_reference(field, connection):
+        plain = int
+    else:
+        return lambda value: slow(value, connection)
+
+    def prepare(value):
+        if value is None or type(value) is plain:
+            return value
+        return slow(value, connection)
+
+    return prepare
+
+
+def pre_saver(field, add: bool):
+    """``obj → field.pre_save(obj, add)``: the attribute itself unless the field
+    computes it (``auto_now`` and the like)."""
+    if type(field).pre_save is Field.pre_save:
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.pre_save(obj, add)
+
+
+def _prepared_rows(fields, objs, connection, add=True) -> list[list]:
+    """Each object's values of ``fields`` as ``bulk_create`` prepares them:
+    ``pre_save`` then ``get_db_prep_save``."""
+    steps = [(pre_saver(f, add), preparer(f, connection)) for f in fields]
+    return [[prep(pre(obj)) for pre, prep in steps] for obj in objs]
 
 
 def insert_many(model, objs) -> None:
@@ -22,7 +95,7 @@ def insert_many(model, objs) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs]
+    rows = _prepared_rows(fields, objs, connection)
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -40,9 +113,8 @@ def insert_exact(model, objs) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = [
-        [f.get_db_prep_save(f.value_from_object(obj), connection) for f in fields] for obj in objs
-    ]
+    steps = [(f.attname, preparer(f, connection)) for f in fields]
+    rows = [[prep(getattr(obj, attname)) for attname, prep in steps] for obj in objs]
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -70,7 +142,7 @@ def insert_returning(model, objs) -> None:
         ", ".join([row] * len(objs)),
         quote(model._meta.pk.column),
     )
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    params = [value for row in _prepared_rows(fields, objs, connection) for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [value for (value,) in cursor.fetchall()]
@@ -97,12 +169,7 @@ def insert_values(model, rows: list[dict]) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    prepared = [
-        [
-            f.get_db_prep_save(row.get(f.attname, defaults.get(f.attname)), connection)
-            for f in fields
-        ]
-        for row in rows
-    ]
+    steps = [(f.attname, defaults.get(f.attname), preparer(f, connection)) for f in fields]
+    prepared = [[prep(row.get(name, default)) for name, default, prep in steps] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)

@@ -64,10 +64,66 @@ def relation_names(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.is_relation]
 
 
+_PLANS: dict[type, tuple] = {}
+
+
+def _plan(model) -> tuple:
+    """For ``instance``: (the names it may be given; for each concrete field in
+    order: the field, its name, attname, whether it is a relation, and whether
+    its attribute has a setter of its own; the (name, attname) of relations)."""
+    plan = _PLANS.get(model)
+    if plan is None:
+        steps = []
+        names = set()
+        for field in model._meta.concrete_fields:
+            if field.column is None or field.generated:
+                continue  # as Model.__init__ skips them
+            names.update({field.name, field.attname})
+            setter = hasattr(getattr(model, field.attname, None), "__set__")
+            steps.append((field, field.name, field.attname, field.is_relation, setter))
+        pairs = tuple((name, attname) for _f, name, attname, relation, _s in steps if relation)
+        plan = _PLANS[model] = (frozenset(names), tuple(steps), pairs)
+    return plan
+
+
+def instance(model, values: dict) -> models.Model:
+    """``model(**values)`` made without ``Model.__init__``'s generic walk (a bulk
+    import makes one per row): each concrete field set in the same order and the
+    same way — a related object through its descriptor (which caches it), a
+    value through the attribute's setter if it has one, else stored, a field not
+    given its default. Through ``__init__`` whenever that could differ (a name
+    that is not a concrete field's, a relation given both ways, or someone
+    listening to the model's init signals)."""
+    from django.db.models import signals
+    from django.db.models.base import ModelState
+
+    names, steps, pairs = _plan(model)
+    if (
+        not names.issuperset(values)
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+        or any(name in values and attname in values for name, attname in pairs)
+    ):
+        return model(**values)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    stored = obj.__dict__
+    for field, name, attname, relation, setter in steps:
+        if relation and name in values:
+            setattr(obj, name, values[name])
+            continue
+        value = values[attname] if attname in values else field.get_default()
+        if setter:
+            setattr(obj, attname, value)
+        else:
+            stored[attname] = value
+    return obj
+
+
 def build(spec, park, current, fields: dict) -> models.Model:
     """The unsaved object a row makes: a new one in ``park``, or a copy of ``current``."""
     if current is None:
-        return spec.model(park=park, **fields)
+        return instance(spec.model, {"park": park, **fields})
     obj = copy.copy(current)
     for name, value in fields.items():
         setattr(obj, name, value)

@@ -61,6 +61,73 @@ class RowResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+# Raised whenever what ``Validated`` holds, or how it is checked, changes: a
+# preview kept by an older version is then validated again in full.
+VALIDATED_VERSION = 1
+
+
+@dataclass
+class Validated:
+    """A clean preview of a bulk-capable register, kept with its held upload so
+    that the commit of the same file need not parse and validate every row
+    again: the rows as validated, and what they were validated against (the
+    park's records the rows matched, the records their references named, the
+    park's names), for the commit to check still so (``_still_valid``).
+    Anything else a row's validation depends on is the row's own values."""
+
+    version: int
+    sha256: str  # of the uploaded file
+    register: str
+    park_id: int
+    actor_id: int
+    park_names: tuple
+    rows: list[tuple]  # (row, action, key) of each row, none with a problem
+    # The writes as validated, as plain values (much cheaper to keep and load
+    # than model instances): (row, action, the object's values of ``attnames``,
+    # the record's snapshot before, for an update).
+    attnames: tuple
+    writes: list[tuple]
+    ignored: list[tuple[str, str]]  # (letter, header) of the columns left out
+    keys: set  # the natural keys looked up, and the fallback keys
+    names: set
+    matched: dict[str, dict]  # key → snapshot of the record the rows matched
+    refs: dict[str, dict[str, object]]  # column → typed value → record id or message
+
+    @staticmethod
+    def attnames_of(model) -> tuple:
+        return tuple(f.attname for f in model._meta.concrete_fields)
+
+    @classmethod
+    def rows_of(cls, rows: list[RowResult]) -> list[tuple]:
+        return [(r.row, r.action, r.key) for r in rows]
+
+    @classmethod
+    def writes_of(cls, attnames: tuple, writes: list) -> list[tuple]:
+        return [
+            (w.row, w.action, tuple([getattr(w.obj, name) for name in attnames]), w.before)
+            for w in writes
+        ]
+
+    def outcome_rows(self) -> list[RowResult]:
+        return [RowResult(row=row, action=action, key=key) for row, action, key in self.rows]
+
+    def rebuild_writes(self, model) -> list:
+        """The ``bulk.Write`` of each row, their objects made as ``from_db`` makes
+        them (the values set, no ``__init__``): unsaved for a create."""
+        from django.db.models.base import ModelState
+
+        writes = []
+        for row, action, values, before in self.writes:
+            obj = model.__new__(model)
+            obj._state = ModelState()
+            obj.__dict__.update(zip(self.attnames, values, strict=True))
+            if action == bulk.UPDATE:
+                obj._state.adding = False
+                obj._state.db = model.objects.db
+            writes.append(bulk.Write(row=row, action=action, obj=obj, before=before))
+        return writes
+
+
 @dataclass
 class Outcome:
     spec: RegisterSpec
@@ -71,6 +138,8 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     batch: ImportBatch | None = None
     table: Table | None = None
+    # A clean preview of a bulk-capable register: what its commit may reuse.
+    validated: Validated | None = field(default=None, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -157,16 +226,21 @@ def _layout(spec: RegisterSpec, table: Table) -> _Layout:
     return layout
 
 
-def _ignored_column_warnings(layout: _Layout) -> list[str]:
-    """A sentence for each column the import leaves out, so that a header the
-    register does not know (所属行业 for 产业, say) is not lost unseen."""
+def _ignored_columns(layout: _Layout) -> list[tuple[str, str]]:
+    return [(column_letter(index), layout.headers[index]) for index in layout.ignored]
+
+
+def _ignored_column_warnings(ignored: list[tuple[str, str]]) -> list[str]:
+    """A sentence for each column the import leaves out (letter, header), so
+    that a header the register does not know (所属行业 for 产业, say) is not
+    lost unseen."""
     return [
         _(
             "Column %(letter)s “%(header)s” is not a column of this register; its "
             "data is not imported."
         )
-        % {"letter": column_letter(index), "header": layout.headers[index]}
-        for index in layout.ignored
+        % {"letter": letter, "header": header}
+        for letter, header in ignored
     ]
 
 
@@ -308,10 +382,22 @@ def _other_errors(spec, layout, row, values, current, park, actor, known) -> lis
     ]
 
 
-def _existing_records(spec, actor, park, parsed, normalise, fallback) -> dict[str, object]:
-    """The park's records the file's rows match, by natural key or, for rows
-    without one, by the fallback key among records that also lack it."""
+def _lookup_keys(parsed, fallback) -> tuple[set, set]:
+    """The natural keys the file's rows name, and the fallback keys of the rows
+    without one: what ``_existing_records`` looks up."""
     keys = {key for _row, key, _values, _problems in parsed if key}
+    names = (
+        {v.text(values.get(fallback)) for _r, key, values, _p in parsed if not key}
+        if fallback
+        else set()
+    )
+    return keys, names
+
+
+def _existing_records(spec, actor, park, keys, names, normalise, fallback) -> dict[str, object]:
+    """The park's records the file's rows match, by natural key (``keys``) or,
+    for rows without one, by the fallback key (``names``) among records that
+    also lack it."""
     in_park = spec.model.objects.restrict(actor, permissions.VIEW).filter(park=park)
     existing = {
         normalise(getattr(obj, spec.natural_key)): obj
@@ -320,7 +406,6 @@ def _existing_records(spec, actor, park, parsed, normalise, fallback) -> dict[st
         )
     }
     if fallback:
-        names = {v.text(values.get(fallback)) for _r, key, values, _p in parsed if not key}
         for obj in in_park.filter(**{spec.natural_key: "", f"{fallback}__in": names}):
             existing[f"{fallback}:{getattr(obj, fallback)}"] = obj
     return existing
@@ -349,6 +434,7 @@ def run_import(
     commit: bool,
     progress=None,
     table: Table | FileError | None = None,
+    validated: Validated | None = None,
 ) -> Outcome:
     """Apply the file to ``park``'s register as ``actor``; keep it only if ``commit``
     and every row succeeded. Returns what happened (or would happen) row by row.
@@ -356,6 +442,9 @@ def run_import(
     ``progress(done, total)``, if given, is called every few hundred rows.
     ``table`` is what reading ``data`` already gave the caller (its rows, or the
     ``FileError``), so that a file is read once per request.
+    ``validated``: what the preview of this same upload kept (``Outcome.validated``);
+    a commit reuses its rows if nothing they were validated against has changed
+    since, and validates the file in full otherwise.
     """
     started = time.monotonic()
     outcome = Outcome(spec=spec, file_name=file_name)
@@ -364,13 +453,23 @@ def run_import(
         or permissions.can(actor, spec.model, permissions.CHANGE, park)
     ):
         permissions.deny(_("You may not import into this register."))
+    if commit and validated is not None and bulk_capable(spec):
+        writes = _still_valid(validated, spec, actor, park, data)
+        if writes is not None:
+            outcome.rows = validated.outcome_rows()
+            outcome.warnings = _ignored_column_warnings(validated.ignored)
+            if progress is not None:
+                progress(len(outcome.rows), len(outcome.rows))
+            return _commit_bulk(
+                spec, actor, park, outcome, writes, data, file_name, started, progress
+            )
     try:
         if isinstance(table, FileError):
             raise table
         table = table if table is not None else read_table(data, file_name)
         outcome.table = table
         layout = _layout(spec, table)
-        outcome.warnings = _ignored_column_warnings(layout)
+        outcome.warnings = _ignored_column_warnings(_ignored_columns(layout))
         _check_park_column(layout, table, park)
         if not table.rows:
             raise FileError(
@@ -435,13 +534,15 @@ def run_import(
             data,
             file_name,
             started,
+            refs,
         )
     done: dict[str, object] = {}
     try:
         with _import_transaction(commit):
             # Read what exists only now, inside the transaction: a concurrent
             # commit of the same file has finished by the time we hold the lock.
-            existing = _existing_records(spec, actor, park, parsed, normalise, fallback)
+            keys, names = _lookup_keys(parsed, fallback)
+            existing = _existing_records(spec, actor, park, keys, names, normalise, fallback)
             items = []
             total = len(parsed)
             for done_rows, (row, key, values, problems) in enumerate(parsed):
@@ -505,6 +606,78 @@ def run_import(
     return outcome
 
 
+def _park_names(park) -> tuple:
+    return (park.name, park.short_name, park.code)
+
+
+def _ref_fingerprint(refs: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """What the reference cells resolved to, comparable across processes."""
+    return {
+        key: {
+            typed: str(found) if isinstance(found, v.CellError) else found.pk
+            for typed, found in resolved.items()
+        }
+        for key, resolved in refs.items()
+    }
+
+
+def _still_valid(validated: Validated, spec, actor, park, data: bytes) -> list | None:
+    """The writes of ``validated`` if a commit of ``data`` may reuse them: the
+    same file, register, park and user, and nothing the rows were validated
+    against changed since — the same records match the rows' keys, unchanged;
+    every reference names the same record, still visible to the user in the
+    park; the user may still add and change here; the register's rules and the
+    fields other offices own still allow each write. Else ``None``: the file is
+    validated in full, which says what changed, row by row."""
+    from parkops.core.services import _check_owned_fields
+
+    if (
+        validated.version,
+        validated.register,
+        validated.park_id,
+        validated.actor_id,
+        validated.park_names,
+    ) != (VALIDATED_VERSION, spec.key, park.pk, actor.pk, _park_names(park)):
+        return None
+    if validated.sha256 != hashlib.sha256(data).hexdigest():
+        return None
+    if validated.attnames != Validated.attnames_of(spec.model):
+        return None  # the model changed since (a migration between preview and commit)
+    writes = validated.rebuild_writes(spec.model)
+    actions = {action for _row, action, _key in validated.rows}
+    if CREATE in actions and not permissions.can(actor, spec.model, permissions.ADD, park):
+        return None
+    if actions & {UPDATE, UNCHANGED} and not permissions.can(
+        actor, spec.model, permissions.CHANGE, park
+    ):
+        return None
+    for key, expected in validated.refs.items():
+        column = spec.column(key)
+        visible = column.ref_model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+        now = ref_cells.resolve(column, visible, set(expected))
+        if _ref_fingerprint({key: now})[key] != expected:
+            return None
+    normalise = spec.extra.get("normalise_key", lambda key: key)
+    fallback = spec.extra.get("fallback_key")
+    existing = _existing_records(
+        spec, actor, park, validated.keys, validated.names, normalise, fallback
+    )
+    if existing.keys() != validated.matched.keys():
+        return None
+    if any(audit.snapshot(obj) != validated.matched[key] for key, obj in existing.items()):
+        return None
+    current = {obj.pk: obj for obj in existing.values()}
+    try:
+        for write in writes:
+            before = current.get(write.obj.pk) if write.action == bulk.UPDATE else None
+            _check_owned_fields(actor, write.obj, before)
+            if spec.check is not None:
+                spec.check(write.obj, before)
+    except ValidationError:
+        return None
+    return writes
+
+
 def bulk_capable(spec) -> bool:
     # A register whose rows may name other rows of the same file (a unit's parent
     # listed above it) needs each parent saved before its child: row by row.
@@ -540,6 +713,7 @@ def _run_bulk(
     data,
     file_name,
     started,
+    refs,
 ) -> Outcome:
     """The import of a bulk-capable register (``exchange.bulk``): validation with
     no writes and no per-row queries; a commit in short batches."""
@@ -547,7 +721,9 @@ def _run_bulk(
     may_add = permissions.can(actor, model, permissions.ADD, park)
     may_change = permissions.can(actor, model, permissions.CHANGE, park)
     # Outside any transaction: a preview takes no lock at all.
-    existing = _existing_records(spec, actor, park, parsed, normalise, fallback)
+    keys, names = _lookup_keys(parsed, fallback)
+    existing = _existing_records(spec, actor, park, keys, names, normalise, fallback)
+    matched: dict[str, dict] = {}  # key → the record's snapshot, as validated
     key_of_column = {column.key: column_letter(i) for i, column in layout.columns.items()}
     relations = bulk.relation_names(model)
     writes: list[bulk.Write] = []
@@ -586,6 +762,7 @@ def _run_bulk(
             writes.append(bulk.Write(row=row, action=CREATE, obj=obj, before=None))
             continue
         before = audit.snapshot(current)
+        matched[key] = before
         if audit.snapshot(obj) == before:
             result.action = UNCHANGED
             continue
@@ -593,8 +770,30 @@ def _run_bulk(
         writes.append(bulk.Write(row=row, action=UPDATE, obj=obj, before=before))
     if progress is not None:
         progress(total, total)
+    if not commit and outcome.ok:
+        outcome.validated = Validated(
+            version=VALIDATED_VERSION,
+            sha256=hashlib.sha256(data).hexdigest(),
+            register=spec.key,
+            park_id=park.pk,
+            actor_id=actor.pk,
+            park_names=_park_names(park),
+            rows=Validated.rows_of(outcome.rows),
+            attnames=Validated.attnames_of(model),
+            writes=Validated.writes_of(Validated.attnames_of(model), writes),
+            ignored=_ignored_columns(layout),
+            keys=keys,
+            names=names,
+            matched=matched,
+            refs=_ref_fingerprint(refs),
+        )
     if not (commit and outcome.ok):
         return outcome
+    return _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress)
+
+
+def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress):
+    """Write the validated ``writes`` of ``outcome`` in short batches."""
     try:
         outcome.batch = bulk.commit(
             spec=spec,

@@ -122,7 +122,12 @@ def run_job(job_id: int) -> None:
             file_name=meta["file"],
             commit=job.mode == ImportJob.Mode.COMMIT,
             progress=lambda done, total: write_progress(job.pk, done, total),
+            validated=(
+                services.validated_load(job.token) if job.mode == ImportJob.Mode.COMMIT else None
+            ),
         )
+        if job.mode == ImportJob.Mode.PREVIEW:
+            services.validated_keep(job.token, outcome.validated)
         if outcome.batch is not None:
             services.upload_discard(job.token)
         ImportJob.objects.unscoped().filter(pk=job.pk).update(

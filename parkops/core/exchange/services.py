@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 import json
+import pickle
 import secrets
 import time
 from dataclasses import dataclass
@@ -13,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from parkops.core import audit, permissions
 from parkops.core.exchange import bulk
-from parkops.core.exchange.importer import Outcome, bulk_capable, run_import
+from parkops.core.exchange.importer import Outcome, Validated, bulk_capable, run_import
 from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
@@ -32,11 +35,12 @@ def upload_dir():
     return path
 
 
-def upload_hold(*, data: bytes, file_name: str, user, park, register: str) -> str:
+def upload_hold(*, data: bytes, file_name: str, user, park, register: str, validated=None) -> str:
     """Keep an uploaded file between preview and commit; returns its token.
 
     Held files live under var/imports (mode 0700), belong to one user, park and
-    register, and are deleted after commit or cancel, or after a day.
+    register, and are deleted after commit or cancel, or after a day. With them,
+    ``validated``: what a clean preview kept for the commit (``validated_keep``).
     """
     purge_stale_uploads()
     token = secrets.token_urlsafe(16)
@@ -44,7 +48,40 @@ def upload_hold(*, data: bytes, file_name: str, user, park, register: str) -> st
     (folder / f"{token}.bin").write_bytes(data)
     meta = {"file": file_name, "user": user.pk, "park": park.pk, "register": register}
     (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False))
+    validated_keep(token, validated)
     return token
+
+
+_VALIDATED_SALT = "parkops.exchange.validated"
+
+
+def validated_keep(token: str, validated: Validated | None) -> None:
+    """Keep a preview's validated rows beside its held file, sealed with the
+    server's key (an HMAC over the pickled rows): the commit of the same file
+    reuses them (``importer.run_import(validated=…)``)."""
+    if validated is None:
+        return
+    payload = pickle.dumps(validated, protocol=pickle.HIGHEST_PROTOCOL)
+    seal = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
+    (upload_dir() / f"{token}.checked").write_bytes(seal + payload)
+
+
+def validated_load(token: str) -> Validated | None:
+    """What the preview of a held upload kept, or ``None`` (none kept, or not
+    sealed by this server: the commit then validates the file in full)."""
+    try:
+        blob = (upload_dir() / f"{token}.checked").read_bytes()
+    except (FileNotFoundError, OSError):
+        return None
+    seal, payload = blob[:32], blob[32:]
+    expected = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
+    if not hmac.compare_digest(seal, expected):
+        return None
+    try:
+        validated = pickle.loads(payload)  # noqa: S301 - sealed above by this server's key
+    except Exception:  # an older version's classes: validate in full
+        return None
+    return validated if isinstance(validated, Validated) else None
 
 
 def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
@@ -63,7 +100,7 @@ def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
 
 
 def upload_discard(token: str) -> None:
-    for suffix in (".bin", ".json"):
+    for suffix in (".bin", ".json", ".checked"):
         (upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
@@ -123,7 +160,12 @@ def import_preview(*, spec, actor, park, data: bytes, file_name: str) -> Preview
     token = None
     if not outcome.file_errors:
         token = upload_hold(
-            data=data, file_name=file_name, user=actor, park=park, register=spec.key
+            data=data,
+            file_name=file_name,
+            user=actor,
+            park=park,
+            register=spec.key,
+            validated=outcome.validated,
         )
     return Preview(outcome=outcome, token=token)
 
@@ -155,6 +197,7 @@ def import_commit(*, token: str, actor, register: str) -> Outcome:
             data=data,
             file_name=meta["file"],
             commit=True,
+            validated=validated_load(token),
         )
     finally:
         claimed.rename(held)

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from parkops.core import audit
-from parkops.core.exchange import jobs
+from parkops.core.exchange import jobs, services
 from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
@@ -67,6 +67,8 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.result["counts"]["create"] == 60
     assert not Enterprise.objects.unscoped().exists()  # a preview saves nothing
+    # The preview kept its validated rows for the commit (sealed beside the file).
+    assert services.validated_load(job.token) is not None
     response = client.post(reverse("exchange:importjob_commit", args=[job.pk]))
     again = client.post(reverse("exchange:importjob_commit", args=[job.pk]))  # a double click
     commit_job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.COMMIT)
@@ -75,6 +77,7 @@ def test_large_file_is_previewed_then_committed_in_the_background(client, office
     commit_job.refresh_from_db()
     assert commit_job.batch is not None and commit_job.batch.created_count == 60
     assert Enterprise.objects.unscoped().count() == 60
+    assert services.validated_load(job.token) is None  # deleted with the held file
     assert "every 2s" not in client.get(commit_job.get_absolute_url()).content.decode()
 
 
