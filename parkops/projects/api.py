@@ -12,7 +12,7 @@ from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import selectors, services
 from parkops.projects.models import Project, ProjectEvent, Stage
-from parkops.promotion.models import PromotionUnit, Visit
+from parkops.promotion.models import PromotionEvent, PromotionUnit, Visit
 
 router = Router(tags=["projects"])
 
@@ -29,6 +29,7 @@ class ProjectOut(Schema):
     usd_rate: Decimal | None
     source: str
     source_visit_id: int | None
+    source_event_id: int | None
     origin_region: str
     first_contact_unit_id: int
     first_contact_officer_id: int | None
@@ -84,6 +85,7 @@ class ProjectIn(Schema):
     usd_rate: Decimal | None = None
     source: Project.Source = Project.Source.OTHER
     source_visit_id: int | None = None
+    source_event_id: int | None = None
     origin_region: str = ""
     first_contact_unit_id: int
     first_contact_officer_id: int | None = None
@@ -104,6 +106,7 @@ class ProjectPatch(Schema):
     usd_rate: Decimal | None = None
     source: Project.Source | None = None
     source_visit_id: int | None = None
+    source_event_id: int | None = None
     origin_region: str | None = None
     # Refused by the service when they change (项目首招负责制): named here so
     # that a client trying gets the reason, not a silent drop.
@@ -151,6 +154,7 @@ def _project_fields(request, data: dict, park) -> dict:
         ("investor", Enterprise),
         ("industry", Industry),
         ("source_visit", Visit),
+        ("source_event", PromotionEvent),
         ("first_contact_unit", PromotionUnit),
         ("owner_unit", PromotionUnit),
     ):

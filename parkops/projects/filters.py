@@ -19,6 +19,8 @@ class ProjectFilterSet(ScopedFilterSet):
             "owner_unit",
             "industry",
             "source",
+            "source_visit",
+            "source_event",
             "investor",
             "negotiating_on",
         ]

@@ -30,6 +30,7 @@ class ProjectDetailView(generic.ObjectDetailView):
         "investor",
         "industry",
         "source_visit",
+        "source_event",
         "first_contact_unit",
         "first_contact_officer",
         "owner_unit",
