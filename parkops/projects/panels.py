@@ -20,8 +20,9 @@ SHOWN = 10  # rows on the panel; the list behind the link has them all
 TEMPLATE = "projects/panels/projects.html"
 
 
-def _panel(field: str, title, empty, key: str):
-    """A panel listing the projects whose ``field`` is the page's object."""
+def _panel(field: str, title, empty, key: str, add_param: str = ""):
+    """A panel listing the projects whose ``field`` is the page's object; with
+    ``add_param``, a link to record a new lead from it (for who may)."""
 
     def context(request, obj):
         user = request.user
@@ -31,7 +32,11 @@ def _panel(field: str, title, empty, key: str):
         shown = list(rows[:SHOWN])
         count = rows.count()
         query = urlencode({field: obj.pk, "park": obj.park.code})
+        add_url = None
+        if add_param and permissions.can(user, Project, permissions.ADD, obj.park_id):
+            add_url = f"{reverse('projects:project_add')}?{urlencode({add_param: obj.pk})}"
         return {
+            "add_url": add_url,
             "title": title,
             "empty": empty,
             "key": key,
@@ -52,6 +57,7 @@ declare_detail_panel(
             _("Leads generated"),
             _("No lead has this event as its source yet."),
             "event-leads",
+            add_param="source_event",
         ),
         order=10,
     ),
@@ -65,6 +71,7 @@ declare_detail_panel(
             _("Projects started from this visit"),
             _("No lead has this visit as its source yet."),
             "visit-projects",
+            add_param="source_visit",
         ),
         order=10,
     ),

@@ -102,3 +102,26 @@ def test_promotion_and_enterprises_do_not_import_projects():
     root = Path(__file__).resolve().parents[2]
     for app in ("promotion", "enterprises"):
         assert leaf_imports(root / app, {"parkops.projects"}) == [], app
+
+
+def test_a_lead_is_recorded_from_the_visit_page(client, park):
+    from parkops.promotion.testing import make_officer, make_unit
+
+    unit = make_unit(park)
+    officer = make_officer(park, unit)
+    investor = make_enterprise(park, status="prospect", uscc="")
+    visit = make_visit(park, enterprise=investor, unit=unit)
+    sign_in(client, officer)
+    html = _page(client, visit)
+    assert f"/projects/new/?source_visit={visit.pk}" in html
+    form = client.get(f"/projects/new/?source_visit={visit.pk}").context["form"]
+    assert form.initial["source"] == "visit" and form.initial["source_visit"] == visit.pk
+    assert (form.initial["investor"], form.initial["first_contact_unit"]) == (investor.pk, unit.pk)
+    # Another park's visit gives nothing to start from.
+    foreign = make_visit(make_park())
+    form = client.get(f"/projects/new/?source_visit={foreign.pk}").context["form"]
+    assert "source_visit" not in form.initial
+    # A reader (a park leader) sees the list, not the link.
+    client.logout()
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    assert "/projects/new/?source_visit=" not in _page(client, visit)
