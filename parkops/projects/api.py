@@ -31,6 +31,7 @@ class ProjectOut(Schema):
     usd_rate: Decimal | None
     source: str
     source_visit_id: int | None
+    source_event_id: int | None
     origin_region: str
     first_contact_unit_id: int
     first_contact_officer_id: int | None
@@ -134,6 +135,7 @@ class ProjectIn(Schema):
     usd_rate: Decimal | None = None
     source: Project.Source = Project.Source.OTHER
     source_visit_id: int | None = None
+    source_event_id: int | None = None
     origin_region: str = ""
     first_contact_unit_id: int
     first_contact_officer_id: int | None = None
@@ -154,6 +156,7 @@ class ProjectPatch(Schema):
     usd_rate: Decimal | None = None
     source: Project.Source | None = None
     source_visit_id: int | None = None
+    source_event_id: int | None = None
     origin_region: str | None = None
     # Refused by the service when they change (项目首招负责制): named here so
     # that a client trying gets the reason, not a silent drop.
@@ -202,6 +205,7 @@ def _project_fields(request, data: dict, park) -> dict:
         ("investor", Enterprise),
         ("industry", Industry),
         ("source_visit", Visit),
+        ("source_event", PromotionEvent),
         ("first_contact_unit", PromotionUnit),
         ("owner_unit", PromotionUnit),
     ):

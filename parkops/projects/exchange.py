@@ -25,7 +25,7 @@ from parkops.enterprises.models import Enterprise
 from parkops.projects import services
 from parkops.projects.models import Project, Stage
 from parkops.projects.selectors import project_list, terms_reader
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.models import PromotionEvent, PromotionUnit
 
 # Shown in the file, never set by it.
 READ_ONLY = ("stage", "stage_on", "signed_amount")
@@ -38,6 +38,13 @@ def _person_label(user) -> str:
 def _investor_label(project) -> str:
     investor = project.investor
     return f"{investor.name} ({investor.uscc})" if investor.uscc else investor.name
+
+
+def _event_label(event) -> str:
+    """An event as the 来源活动 column reads it: name with its number, or the name."""
+    if event is None:
+        return ""
+    return f"{event.name} ({event.ref})" if event.ref else event.name
 
 
 def _officer(park, name, field):
@@ -186,6 +193,17 @@ PROJECTS = declare(
                 example="拜访",
             ),
             Column(
+                "source_event",
+                "来源活动",
+                kind=REF,
+                ref_model=PromotionEvent,
+                ref_field="ref",
+                synonyms=("招商活动", "来源招商活动"),
+                help=_("For a lead from a promotion event: the event, by its number or name."),
+                export=lambda project: _event_label(project.source_event),
+                width=24,
+            ),
+            Column(
                 "origin_region",
                 "来源地行政区划代码",
                 synonyms=("来源地", "区划代码"),
@@ -250,6 +268,7 @@ PROJECTS = declare(
         select_related=(
             "investor",
             "industry",
+            "source_event",
             "first_contact_unit",
             "first_contact_officer",
             "owner_unit",

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
 from parkops.projects.models import LeadPolicy, Project, Stage
@@ -44,6 +45,8 @@ class ProjectFilterSet(ScopedFilterSet):
             "owner_unit",
             "industry",
             "source",
+            "source_visit",
+            "source_event",
             "investor",
             "negotiating_on",
             "at_stage",
@@ -54,6 +57,24 @@ class ProjectFilterSet(ScopedFilterSet):
             "industry_within",
             "overdue",
         ]
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        # The visits and events offered are those some project came from (the
+        # panels on their pages link here), not every visit of the parks.
+        user = getattr(request, "user", None)
+        sources = Project.objects.restrict(user, permissions.VIEW)
+        self.filters["source_visit"].queryset = (
+            self.filters["source_visit"]
+            .queryset.filter(pk__in=sources.exclude(source_visit=None).values("source_visit"))
+            .select_related("enterprise", "institution")
+            .order_by("-date", "pk")
+        )
+        self.filters["source_event"].queryset = (
+            self.filters["source_event"]
+            .queryset.filter(pk__in=sources.exclude(source_event=None).values("source_event"))
+            .order_by("-start_date", "pk")
+        )
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -33,6 +33,7 @@ class ProjectForm(ScopedModelForm):
             "usd_rate",
             "source",
             "source_visit",
+            "source_event",
             "origin_region",
             "first_contact_unit",
             "first_contact_officer",

@@ -125,6 +125,16 @@ class Project(ParkScopedModel):
         db_index=False,
         verbose_name=_("source visit"),
     )
+    # The promotion event (招商活动) the lead came from: its "leads generated".
+    source_event = models.ForeignKey(
+        "promotion.PromotionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("source event"),
+    )
     origin_region = models.CharField(
         _("origin region"),
         max_length=6,
@@ -222,6 +232,7 @@ class Project(ParkScopedModel):
             models.Index(fields=["park", "investor"], name="project_park_investor"),
             models.Index(fields=["park", "industry"], name="project_park_industry"),
             models.Index(fields=["park", "source_visit"], name="project_park_visit"),
+            models.Index(fields=["park", "source_event"], name="project_park_event"),
             models.Index(fields=["park", "name_pinyin"], name="project_park_pinyin"),
             models.Index(fields=["park", "signing_event"], name="project_park_sign_event"),
         ]
@@ -238,6 +249,7 @@ class Project(ParkScopedModel):
             "investor",
             "industry",
             "source_visit",
+            "source_event",
             "first_contact_unit",
             "owner_unit",
             "signing_event",
@@ -255,6 +267,10 @@ class Project(ParkScopedModel):
                 errors[name] = _("An amount cannot be negative.")
         if self.source_visit_id and self.source != self.Source.VISIT:
             errors["source_visit"] = _("A source visit is given only when the source is a visit.")
+        if self.source_event_id and self.source != self.Source.EVENT:
+            errors["source_event"] = _(
+                "A source event is given only when the source is a promotion event."
+            )
         if errors:
             raise ValidationError(errors)
 

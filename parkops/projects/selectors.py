@@ -338,3 +338,37 @@ def project_documents(*, user, project) -> list:
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
+
+
+# ------------------------------------------------------------ a lead's source
+def lead_source_initial(*, user, park, visit_id=None, event_id=None) -> dict:
+    """The new-lead form's initial values for a lead from a visit or a promotion
+    event the user may read in ``park`` (the "record a lead" links of the visit
+    and event pages): the source, the investor visited and the visit's unit."""
+    from parkops.promotion.models import PromotionEvent, Visit
+
+    park_id = getattr(park, "pk", park)
+    if visit_id:
+        visit = (
+            Visit.objects.restrict(user, permissions.VIEW)
+            .filter(park_id=park_id, pk=visit_id)
+            .first()
+        )
+        if visit is not None:
+            initial = {
+                "source": Project.Source.VISIT,
+                "source_visit": visit.pk,
+                "first_contact_unit": visit.unit_id,
+            }
+            if visit.enterprise_id:
+                initial["investor"] = visit.enterprise_id
+            return initial
+    if event_id:
+        event = (
+            PromotionEvent.objects.restrict(user, permissions.VIEW)
+            .filter(park_id=park_id, pk=event_id)
+            .first()
+        )
+        if event is not None:
+            return {"source": Project.Source.EVENT, "source_event": event.pk}
+    return {}

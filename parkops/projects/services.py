@@ -47,6 +47,7 @@ PROJECT_FIELDS = (
     "usd_rate",
     "source",
     "source_visit",
+    "source_event",
     "origin_region",
     "first_contact_unit",
     "first_contact_officer",

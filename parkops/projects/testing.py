@@ -10,7 +10,7 @@ from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.models import LeadPolicy, Project, ProjectDocument, ProjectEvent, Stage
 from parkops.promotion.models import PromotionUnitMember
-from parkops.promotion.testing import make_unit
+from parkops.promotion.testing import make_event, make_unit
 
 
 def make_team(park, members=None):
@@ -105,6 +105,13 @@ def project_round_trip(park):
         usd_rate="7.1000",
         origin_region="320500",
         source=Project.Source.REFERRAL,
+    )
+    make_project(
+        park,
+        ref="XM-3",
+        first_contact_unit=unit,
+        source=Project.Source.EVENT,
+        source_event=make_event(park, ref="HD-1", staff=[]),
     )
 
 

@@ -44,6 +44,7 @@ class ProjectDetailView(generic.ObjectDetailView):
         "investor",
         "industry",
         "source_visit",
+        "source_event",
         "first_contact_unit",
         "first_contact_officer",
         "owner_unit",
@@ -94,11 +95,29 @@ class ProjectEditView(generic.ObjectEditView):
                 permissions.deny(refusal)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None:  # a new lead, from a visit or an event (?source_visit=…)
+            query = self.request.GET
+            initial.update(
+                selectors.lead_source_initial(
+                    user=self.request.user,
+                    park=self.park,
+                    visit_id=_int(query.get("source_visit")),
+                    event_id=_int(query.get("source_event")),
+                )
+            )
+        return initial
+
     def create(self, form, park):
         return services.project_create(park=park, actor=self.request.user, **form.cleaned_data)
 
     def update(self, obj, form):
         return services.project_update(project=obj, actor=self.request.user, **form.cleaned_data)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 class _ProjectActionView(LoginRequiredMixin, FormView):

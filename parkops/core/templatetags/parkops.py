@@ -41,3 +41,22 @@ def plural_name(model_label):
     """The name of a register ("enterprises.Enterprise" → 企业), as its menu item,
     list heading and home card all show it."""
     return capfirst(apps.get_model(model_label)._meta.verbose_name_plural)
+
+
+@register.simple_tag(takes_context=True)
+def detail_panels(context, obj):
+    """The panels other apps declared for ``obj``'s detail page (``core.panels``),
+    rendered within the page's context (its context processors run once)."""
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from parkops.core import panels
+
+    request = context.get("request")
+    if request is None or obj is None:
+        return ""
+    rendered = []
+    for name, values in panels.panel_contexts(request, obj):
+        with context.push(**values):
+            rendered.append(get_template(name).template.render(context))
+    return mark_safe("".join(rendered))  # noqa: S308 (rendered, autoescaped templates)

@@ -115,3 +115,14 @@ def test_the_sample_pages_find_their_addresses_from_the_model(client, park, lead
     page = client.get(reverse("sample:widget_detail", args=[widget.pk])).content.decode()
     assert f'href="{reverse("sample:widget_list")}"' in page
     assert "ti-edit" not in page
+
+
+def test_the_sample_app_adds_panels_to_its_detail_page(client, park, leader):
+    """``core.panels``: declared in the app's ``panels.py``, shown in order by the
+    generic detail template, each with the object; None shows nothing."""
+    widget = make_widget(park)
+    sign_in(client, leader)
+    html = client.get(reverse("sample:widget_detail", args=[widget.pk])).content.decode()
+    first = html.index(f"first panel of {widget.name} ({widget.pk})")
+    second = html.index(f"second panel of {widget.name} ({widget.pk})")
+    assert first < second and html.count("data-sample-panel") == 2

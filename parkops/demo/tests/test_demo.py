@@ -137,3 +137,108 @@ def test_demo_has_the_may_2023_trip_to_japan_and_singapore(demo):
     assert joint.partner_parks.count() == 5
     for partner in Park.objects.exclude(pk=park.pk):
         assert PromotionEvent.objects.unscoped().filter(park=partner).count() >= 2
+
+
+# -------------------------------------------------------------------- projects
+def _signed_in_h1_2023(parks):
+    """Projects of ``parks`` that reached SIGNED in H1 2023 (dates from their
+    events, corrections applied), with the date."""
+    import datetime
+
+    from parkops.projects.models import Project
+    from parkops.projects.selectors import _events, effective_history
+
+    history = effective_history(_events([park.pk for park in parks]))
+    dates = {}
+    for project_id, changes in history.items():
+        signed = [on for on, _pk, _from, to in changes if to == "signed"]
+        if signed and datetime.date(2023, 1, 1) <= signed[0] <= datetime.date(2023, 6, 30):
+            dates[project_id] = signed[0]
+    projects = Project.objects.unscoped().filter(pk__in=sorted(dates)).select_related("investor")
+    return {project: dates[project.pk] for project in projects}
+
+
+def test_demo_has_46_projects_negotiating_on_2023_06_30_by_the_figure(demo):
+    import datetime
+
+    from parkops.core.figures import get_figure
+    from parkops.core.periods import Period
+    from parkops.projects.models import Project
+
+    park = Park.objects.get(code="sszy")
+    result = get_figure("promotion.projects_negotiating").result(
+        parks=[park], period=Period.parse("2023-H1")
+    )
+    assert result.value == 46
+    # The as-of rule matters: some of the 46 moved on after June, others
+    # negotiated earlier and were signed or dropped before it.
+    later = Project.objects.unscoped().filter(pk__in=result.record_ids).exclude(stage="negotiating")
+    assert {"signed", "dropped", "on_hold"} <= set(later.values_list("stage", flat=True))
+    earlier = Project.objects.unscoped().filter(
+        park=park, events__to_stage="negotiating", events__on_date__lt=datetime.date(2023, 6, 30)
+    )
+    assert (
+        earlier.exclude(pk__in=result.record_ids).filter(stage__in=["signed", "dropped"]).exists()
+    )
+
+
+def test_demo_has_the_articles_named_signings_and_a_signing_every_month(demo):
+    from decimal import Decimal
+
+    park = Park.objects.get(code="sszy")
+    signed = _signed_in_h1_2023([park])
+    by_investor = {project.investor.name: (project, on) for project, on in signed.items()}
+    for investor, words in (
+        ("聚申元新材料（苏州）有限公司", "聚申元"),
+        ("印势新材料科技（苏州）有限公司", "印势新材料"),
+        ("江苏苏大天宫创业投资管理有限公司", "苏大天宫产业园"),
+    ):
+        project, _on = by_investor[investor]
+        assert words in project.name
+        assert isinstance(project.signed_amount, Decimal) and project.signed_amount >= 10**7
+    # 天天在招商，月月有签约: a signing in each month of the half year.
+    assert {on.month for on in signed.values()} == {1, 2, 3, 4, 5, 6}
+
+
+def test_demo_alliance_signed_41_projects_in_h1_2023_23_from_suzhou(demo):
+    signed = _signed_in_h1_2023(list(Park.objects.all()))
+    assert len(signed) == 41
+    assert sum(project.origin_region.startswith("3205") for project in signed) == 23
+    assert {project.park.code for project in signed} == {
+        "sszy",
+        "ksgx",
+        "wjsy",
+        "cssh",
+        "zjgsy",
+        "wzsc",
+    }
+
+
+def test_demo_leads_come_from_visits_and_events_including_the_trip(demo):
+    from parkops.projects.models import Project
+    from parkops.promotion.models import PromotionEvent
+
+    park = Park.objects.get(code="sszy")
+    projects = Project.objects.unscoped().filter(park=park)
+    trip = PromotionEvent.objects.unscoped().get(park=park, kind="overseas")
+    from_trip = projects.filter(source_event=trip)
+    assert from_trip.count() >= 3
+    assert from_trip.filter(name__contains="增资扩产").exists()
+    assert projects.filter(source="visit", source_visit__isnull=False).count() >= 20
+    reasons = projects.filter(stage__in=["dropped", "on_hold"]).values_list(
+        "events__reason", flat=True
+    )
+    assert any(reasons)
+    # First contacts over the "14312" structure: office, bureaus, centres, teams.
+    kinds = set(projects.values_list("first_contact_unit__kind", flat=True))
+    assert kinds == {"office", "bureau", "regional_centre", "dept_team"}
+    assert projects.filter(planned_investment__gte=500_000_000).count() >= 2
+
+
+def test_loading_the_demo_twice_adds_no_projects(demo):
+    from parkops.demo.loader import load_demo
+    from parkops.projects.models import Project, ProjectEvent
+
+    before = Project.objects.unscoped().count(), ProjectEvent.objects.unscoped().count()
+    load_demo()
+    assert (Project.objects.unscoped().count(), ProjectEvent.objects.unscoped().count()) == before

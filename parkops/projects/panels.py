@@ -1,0 +1,91 @@
+"""Panels projects adds to other apps' detail pages (``core.panels``): the
+leads a promotion event generated, the projects a visit started and those an
+enterprise invests in. Neither promotion nor enterprises import projects; the
+panels read through ``selectors.project_list``, in the user's scope, with a
+fixed number of queries (two: the rows shown, and their count)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkops.core import permissions
+from parkops.core.panels import DetailPanel, declare_detail_panel
+from parkops.projects.models import Project
+from parkops.projects.selectors import project_list
+
+SHOWN = 10  # rows on the panel; the list behind the link has them all
+TEMPLATE = "projects/panels/projects.html"
+
+
+def _panel(field: str, title, empty, key: str, add_param: str = ""):
+    """A panel listing the projects whose ``field`` is the page's object; with
+    ``add_param``, a link to record a new lead from it (for who may)."""
+
+    def context(request, obj):
+        user = request.user
+        if not permissions.can(user, Project, permissions.VIEW, obj.park_id):
+            return None
+        rows = project_list(user=user, park_id=obj.park_id).filter(**{field: obj.pk})
+        shown = list(rows[:SHOWN])
+        count = rows.count()
+        query = urlencode({field: obj.pk, "park": obj.park.code})
+        add_url = None
+        if add_param and permissions.can(user, Project, permissions.ADD, obj.park_id):
+            add_url = f"{reverse('projects:project_add')}?{urlencode({add_param: obj.pk})}"
+        return {
+            "add_url": add_url,
+            "title": title,
+            "empty": empty,
+            "key": key,
+            "projects": shown,
+            "count": count,
+            "list_url": f"{reverse('projects:project_list')}?{query}",
+        }
+
+    return context
+
+
+declare_detail_panel(
+    "promotion.PromotionEvent",
+    DetailPanel(
+        TEMPLATE,
+        _panel(
+            "source_event",
+            _("Leads generated"),
+            _("No lead has this event as its source yet."),
+            "event-leads",
+            add_param="source_event",
+        ),
+        order=10,
+    ),
+)
+declare_detail_panel(
+    "promotion.Visit",
+    DetailPanel(
+        TEMPLATE,
+        _panel(
+            "source_visit",
+            _("Projects started from this visit"),
+            _("No lead has this visit as its source yet."),
+            "visit-projects",
+            add_param="source_visit",
+        ),
+        order=10,
+    ),
+)
+declare_detail_panel(
+    "enterprises.Enterprise",
+    DetailPanel(
+        TEMPLATE,
+        _panel(
+            "investor",
+            _("Projects it invests in"),
+            _("No project names this enterprise as its investor."),
+            "enterprise-projects",
+        ),
+        order=10,
+    ),
+)
