@@ -9,7 +9,7 @@ WIDGETS = declare(
         model=Widget,
         title=Widget._meta.verbose_name_plural,
         natural_key="name",
-        columns=[Column("name", "名称", required=True)],
+        columns=[Column("name", "名称", required=True, example="示例物件")],
         create=services.widget_create,
         update=lambda widget, *, actor, **values: services.widget_update(
             widget=widget, actor=actor, **values
