@@ -1,14 +1,17 @@
-"""Read routes (paginated, filtered list + detail) every register's API shares.
+"""Read routes (paginated, filtered list + detail) and write routes (create,
+update) every register's API shares.
 
 Kept apart from ``api_base`` because ninja reads the handlers' annotations at
 definition time, so this module must not use postponed annotations.
 """
 
-from ninja import Query, Router
+from collections.abc import Callable
+
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from parkops.core import permissions
-from parkops.core.api_base import filter_schema, get_scoped, user_of
+from parkops.core.api_base import filter_schema, get_scoped, resolve_park, user_of
 from parkops.core.pagination import ListPagination
 
 
@@ -58,3 +61,59 @@ def add_read_routes(
         operation_id=f"{name}_detail",
         url_name=f"{name}_detail",
     )(detail_view)
+
+
+def _as_given(request, data: dict, park) -> dict:
+    return data
+
+
+def add_write_routes(
+    router: Router,
+    *,
+    path: str,
+    schema_in,
+    schema_patch,
+    schema_out,
+    create: Callable,
+    update: Callable,
+    model=None,
+    selector=None,
+    resolve: Callable = _as_given,
+) -> None:
+    """Add ``POST path`` (operation ``<model>_add``, answering 201) and
+    ``PATCH path/{pk}`` (``<model>_edit``), both calling the app's services.
+
+    ``create(*, park, actor, **fields)`` and ``update(obj, *, actor, **fields)``
+    are the services, as a ``RegisterSpec`` names them. The park of a new object
+    is the ``?park=`` given or the user's only one (``resolve_park``: refused
+    where the user may not add); the object to update is looked up in the user's
+    scope (``get_scoped``: 404 outside it), and the service refuses if the user
+    may see but not change it. A PATCH passes only the fields the body sets.
+    ``resolve(request, data, park)`` turns body values into fields (foreign-key
+    ids into objects, with ``api_base.resolve_related``); by default the body's
+    values are the fields. ``model`` is ``selector.model`` if not given; the
+    operation ids, like the pages' URL names, are derived from it."""
+    model = model if model is not None else selector.model
+    name = model._meta.model_name
+
+    def create_view(request, payload: schema_in, park: int | None = None):  # type: ignore[valid-type]
+        target = resolve_park(request, park, model)
+        fields = resolve(request, payload.dict(), target)
+        return Status(201, create(park=target, actor=user_of(request), **fields))
+
+    def update_view(request, pk: int, payload: schema_patch):  # type: ignore[valid-type]
+        obj = get_scoped(model, request, pk)
+        fields = resolve(request, payload.dict(exclude_unset=True), obj.park)
+        return update(obj, actor=user_of(request), **fields)
+
+    create_view.__name__ = f"{name}_add"
+    update_view.__name__ = f"{name}_edit"
+    router.post(
+        path, response={201: schema_out}, operation_id=f"{name}_add", url_name=f"{name}_add"
+    )(create_view)
+    router.patch(
+        f"{path}/{{pk}}",
+        response=schema_out,
+        operation_id=f"{name}_edit",
+        url_name=f"{name}_edit",
+    )(update_view)

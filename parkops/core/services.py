@@ -152,6 +152,42 @@ def object_update(
     return current
 
 
+def object_delete(*, obj: models.Model, actor, check: Callable | None = None) -> None:
+    """Delete ``obj``: permission, scope, audit entry, all in one transaction.
+
+    The row is re-read with ``restrict(actor, DELETE)`` and locked: a user who
+    may not delete it (no role, another park, or it is gone) is refused.
+    ``check(obj)``, if given, enforces the app's rules (raises ``ValidationError``).
+    The audit entry keeps the record as it was (``before``). A record that other
+    records still refer to is not deleted; the error says so.
+    """
+    model = type(obj)
+    with transaction.atomic():
+        current = (
+            model.objects.restrict(actor, permissions.DELETE)
+            .select_for_update()
+            .filter(pk=obj.pk)
+            .first()
+        )
+        if current is None:
+            permissions.deny()
+        if check is not None:
+            check(current)
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=current,
+            before=audit.snapshot(current),
+        )
+        try:
+            with transaction.atomic():
+                scoping.unscoped(model).filter(pk=current.pk).delete()
+        except models.ProtectedError as error:
+            raise ValidationError(
+                _("This record cannot be deleted: other records refer to it.")
+            ) from error
+
+
 INDUSTRY_FIELDS = ("code", "name", "parent")
 
 

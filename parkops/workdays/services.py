@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkops.core import audit, permissions, services
-from parkops.core.models import AuditEntry
+from parkops.core import permissions, services
 from parkops.core.workdays import library_covers
 from parkops.workdays.models import (
     CalendarOverride,
@@ -58,22 +57,7 @@ def override_update(*, override: CalendarOverride, actor, **fields) -> CalendarO
 
 def override_delete(*, override: CalendarOverride, actor) -> None:
     """Remove an override; the day falls back to the State Council calendar. Audited."""
-    with transaction.atomic():
-        current = (
-            CalendarOverride.objects.restrict(actor, permissions.DELETE)
-            .select_for_update()
-            .filter(pk=override.pk)
-            .first()
-        )
-        if current is None:
-            permissions.deny()
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=current,
-            before=audit.snapshot(current),
-        )
-        CalendarOverride.objects.unscoped().filter(pk=current.pk).delete()
+    services.object_delete(obj=override, actor=actor)
 
 
 def year_confirm(*, park, year: int, actor) -> CalendarYear:
@@ -116,10 +100,4 @@ def year_reopen(*, park, year: int, actor) -> None:
         )
         if current is None:
             return
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=current,
-            before=audit.snapshot(current),
-        )
-        CalendarYear.objects.unscoped().filter(pk=current.pk).delete()
+        services.object_delete(obj=current, actor=actor)

@@ -9,7 +9,11 @@ removed independently. ``accounts`` is part of the platform, not a leaf.
 import ast
 from pathlib import Path
 
+import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db.migrations.graph import MigrationGraph
+from django.db.migrations.loader import MigrationLoader
 
 from parkops.core.registry import project_apps
 
@@ -122,3 +126,48 @@ def test_the_reference_check_sees_a_leaf_url_and_tag_library(tmp_path):
     assert any("load workdays" in hit for hit in hits)
     assert any("'reports:card'" in hit for hit in hits)
     assert any("'promotion:visit_list'" in hit for hit in hits)
+
+
+# ------------------------------------------------------------------ migrations
+def migration_leaf_dependencies(graph, platform: set[str], leaves: set[str]) -> list[str]:
+    """Each migration of a ``platform`` app whose plan needs a ``leaves`` migration."""
+    found = []
+    for key in sorted(graph.nodes):
+        if key[0] in platform:
+            found += [
+                f"{key[0]}.{key[1]} needs {dep[0]}.{dep[1]}"
+                for dep in graph.forwards_plan(key)
+                if dep[0] in leaves
+            ]
+    return found
+
+
+@pytest.mark.parametrize("replace_migrations", [True, False], ids=["new", "part-way"])
+def test_platform_migrations_need_no_leaf_app(replace_migrations):
+    """The accounts and core migrations run without any leaf app's: as a new
+    database sees them (squashed) and as one part-way through the replaced ones.
+    A leaf app's migrations may depend on the platform's, never the other way."""
+    loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=replace_migrations)
+    leaves = {apps.get_app_config(name.rsplit(".", 1)[-1]).label for name in leaf_apps()}
+    assert {"promotion", "enterprises"} <= leaves
+    offenders = migration_leaf_dependencies(loader.graph, {"core", "accounts"}, leaves)
+    assert not offenders, "platform migrations depend on leaf apps:\n" + "\n".join(offenders)
+
+
+def test_the_migration_check_sees_a_dependency_two_steps_away():
+    graph = MigrationGraph()
+    keys = [("core", "0001"), ("accounts", "0001"), ("accounts", "0002")]
+    keys += [("things", "0001"), ("things", "0002")]
+    for key in keys:
+        graph.add_node(key, None)
+    graph.add_dependency(None, ("accounts", "0002"), ("accounts", "0001"))
+    graph.add_dependency(None, ("accounts", "0001"), ("core", "0001"))
+    graph.add_dependency(None, ("things", "0002"), ("things", "0001"))
+    graph.add_dependency(None, ("things", "0002"), ("accounts", "0002"))  # allowed
+    assert migration_leaf_dependencies(graph, {"core", "accounts"}, {"things"}) == []
+    graph.add_dependency(None, ("core", "0001"), ("things", "0001"))
+    assert migration_leaf_dependencies(graph, {"core", "accounts"}, {"things"}) == [
+        "accounts.0001 needs things.0001",
+        "accounts.0002 needs things.0001",
+        "core.0001 needs things.0001",
+    ]

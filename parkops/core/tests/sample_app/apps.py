@@ -14,6 +14,8 @@ class SampleConfig(AppConfig):
         from parkops.core import permissions
 
         # A real app adds its lines to the central roles table; a test-only app
-        # must not edit core, so it grants its one read capability here.
+        # must not edit core, so it grants its capabilities here: every park
+        # role reads widgets, the park administrator also adds, edits, deletes.
         for role in permissions.PARK_ROLES:
             permissions.CAPABILITIES[role]["sample.widget"] = permissions.READ
+        permissions.CAPABILITIES[permissions.Role.PARK_ADMIN]["sample.widget"] = permissions.MANAGE
