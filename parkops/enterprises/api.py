@@ -2,11 +2,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from parkops.accounts.models import User
-from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
-from parkops.core.api_routes import add_read_routes
+from parkops.core.api_base import resolve_related, user_of
+from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.core.text import mask_phone
 from parkops.enterprises import selectors, services
@@ -110,30 +110,16 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/enterprises",
-    response={201: EnterpriseDetailOut},
-    operation_id="enterprise_add",
-    url_name="enterprise_add",
+add_write_routes(
+    router,
+    path="/enterprises",
+    selector=selectors.enterprise_list,
+    schema_in=EnterpriseIn,
+    schema_patch=EnterprisePatch,
+    schema_out=EnterpriseDetailOut,
+    create=services.enterprise_create,
+    update=lambda obj, *, actor, **fields: services.enterprise_update(
+        enterprise=obj, actor=actor, **fields
+    ),
+    resolve=_fields,
 )
-def enterprise_create(request, payload: EnterpriseIn, park: int | None = None):
-    target = resolve_park(request, park, Enterprise)
-    enterprise = services.enterprise_create(
-        park=target, actor=request.auth, **_fields(request, payload.dict(), target)
-    )
-    return Status(201, enterprise)
-
-
-@router.patch(
-    "/enterprises/{pk}",
-    response=EnterpriseDetailOut,
-    operation_id="enterprise_edit",
-    url_name="enterprise_edit",
-)
-def enterprise_update(request, pk: int, payload: EnterprisePatch):
-    enterprise = get_scoped(Enterprise, request, pk)
-    # Seeing an enterprise is not editing it: the service refuses if not allowed.
-    data = payload.dict(exclude_unset=True)
-    return services.enterprise_update(
-        enterprise=enterprise, actor=request.auth, **_fields(request, data, enterprise.park)
-    )

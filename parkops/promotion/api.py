@@ -2,16 +2,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from parkops.accounts.models import User
-from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
-from parkops.core.api_routes import add_read_routes
+from parkops.core.api_base import resolve_related, user_of
+from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.core.text import mask_phone
 from parkops.enterprises.models import Enterprise
 from parkops.promotion import selectors, services
-from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
+from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit
 
 router = Router(tags=["promotion"])
 
@@ -106,34 +106,19 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/institutions",
-    response={201: InstitutionDetailOut},
-    operation_id="institution_add",
-    url_name="institution_add",
+add_write_routes(
+    router,
+    path="/institutions",
+    selector=selectors.institution_list,
+    schema_in=InstitutionIn,
+    schema_patch=InstitutionPatch,
+    schema_out=InstitutionDetailOut,
+    create=services.institution_create,
+    update=lambda obj, *, actor, **fields: services.institution_update(
+        institution=obj, actor=actor, **fields
+    ),
+    resolve=_institution_fields,
 )
-def institution_create(request, payload: InstitutionIn, park: int | None = None):
-    target = resolve_park(request, park, Institution)
-    institution = services.institution_create(
-        park=target, actor=request.auth, **_institution_fields(request, payload.dict(), target)
-    )
-    return Status(201, institution)
-
-
-@router.patch(
-    "/institutions/{pk}",
-    response=InstitutionDetailOut,
-    operation_id="institution_edit",
-    url_name="institution_edit",
-)
-def institution_update(request, pk: int, payload: InstitutionPatch):
-    institution = get_scoped(Institution, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.institution_update(
-        institution=institution,
-        actor=request.auth,
-        **_institution_fields(request, data, institution.park),
-    )
 
 
 # ------------------------------------------------------------------------ visits
@@ -236,26 +221,17 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/visits", response={201: VisitDetailOut}, operation_id="visit_add", url_name="visit_add"
+add_write_routes(
+    router,
+    path="/visits",
+    selector=selectors.visit_list,
+    schema_in=VisitIn,
+    schema_patch=VisitPatch,
+    schema_out=VisitDetailOut,
+    create=services.visit_create,
+    update=lambda obj, *, actor, **fields: services.visit_update(visit=obj, actor=actor, **fields),
+    resolve=_visit_fields,
 )
-def visit_create(request, payload: VisitIn, park: int | None = None):
-    target = resolve_park(request, park, Visit)
-    visit = services.visit_create(
-        park=target, actor=request.auth, **_visit_fields(request, payload.dict(), target)
-    )
-    return Status(201, visit)
-
-
-@router.patch(
-    "/visits/{pk}", response=VisitDetailOut, operation_id="visit_edit", url_name="visit_edit"
-)
-def visit_update(request, pk: int, payload: VisitPatch):
-    visit = get_scoped(Visit, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.visit_update(
-        visit=visit, actor=request.auth, **_visit_fields(request, data, visit.park)
-    )
 
 
 # ---------------------------------------------------------------------- events
@@ -387,29 +363,14 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/promotion-events",
-    response={201: PromotionEventDetailOut},
-    operation_id="promotionevent_add",
-    url_name="promotionevent_add",
+add_write_routes(
+    router,
+    path="/promotion-events",
+    selector=selectors.promotion_event_list,
+    schema_in=PromotionEventIn,
+    schema_patch=PromotionEventPatch,
+    schema_out=PromotionEventDetailOut,
+    create=services.event_create,
+    update=lambda obj, *, actor, **fields: services.event_update(event=obj, actor=actor, **fields),
+    resolve=_event_fields,
 )
-def promotion_event_create(request, payload: PromotionEventIn, park: int | None = None):
-    target = resolve_park(request, park, PromotionEvent)
-    event = services.event_create(
-        park=target, actor=request.auth, **_event_fields(request, payload.dict(), target)
-    )
-    return Status(201, event)
-
-
-@router.patch(
-    "/promotion-events/{pk}",
-    response=PromotionEventDetailOut,
-    operation_id="promotionevent_edit",
-    url_name="promotionevent_edit",
-)
-def promotion_event_update(request, pk: int, payload: PromotionEventPatch):
-    event = get_scoped(PromotionEvent, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.event_update(
-        event=event, actor=request.auth, **_event_fields(request, data, event.park)
-    )
