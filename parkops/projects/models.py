@@ -741,7 +741,8 @@ class TrafficRule(ParkScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} (N={self.threshold}) → {self.get_colour_display()}"
+        rule = f"{self.get_kind_display()} (N={self.threshold}) → {self.get_colour_display()}"
+        return f"{self.park}: {rule}"
 
     def get_absolute_url(self) -> str:
         return reverse("projects:trafficrule_detail", args=[self.pk])

@@ -502,3 +502,30 @@ def traffic_results(*, park, as_of=None, user=None, projects=None) -> list:
     rules = traffic_rules(park)
     index = WorkdayIndex(working_calendar(park=park))
     return [(p, lights.evaluate(facts[p.pk], rules, index, as_of)) for p in projects]
+
+
+def project_lights(project, milestones) -> tuple:
+    """``project``'s traffic light today (``lights.Result``) and each of
+    ``milestones``' own light (the milestone rules on it alone)."""
+    from parkops.projects import lights
+    from parkops.projects.deadlines import WorkdayIndex
+    from parkops.workdays.selectors import working_calendar
+
+    as_of = today_cst()
+    index = WorkdayIndex(working_calendar(park=project.park_id))
+    rules = traffic_rules(project.park_id)
+    facts = traffic_facts([project])[project.pk]
+    overall = lights.evaluate(facts, rules, index, as_of)
+    per_milestone = {}
+    for milestone in milestones:
+        alone = lights.ProjectFacts(
+            stage=facts.stage,
+            started_on=facts.started_on,
+            milestones=(
+                lights.MilestoneFacts(
+                    milestone.kind, str(milestone), milestone.planned_on, milestone.actual_on
+                ),
+            ),
+        )
+        per_milestone[milestone.pk] = lights.evaluate(alone, rules, index, as_of).light
+    return overall, per_milestone

@@ -43,7 +43,12 @@ def one(kind, n, colour, facts, as_of):
     return evaluate(facts, [Rule(kind, n, colour)], index(), as_of)
 
 
-def with_milestone(kind=MilestoneKind.LAND_SUPPLIED, planned=D(2023, 10, 9), actual=None, **kw):
+MONDAY_AFTER_NATIONAL_DAY = D(2023, 10, 9)
+
+
+def with_milestone(
+    kind=MilestoneKind.LAND_SUPPLIED, planned=MONDAY_AFTER_NATIONAL_DAY, actual=None, **kw
+):
     return ProjectFacts(
         stage=kw.get("stage", Stage.SIGNED),
         last_progress_on=kw.get("last_progress_on"),
