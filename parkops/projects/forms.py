@@ -340,14 +340,18 @@ CHINESE_KINDS = {
 def parse_template_lines(text: str) -> list[dict]:
     """The items of ``text``, one a line (see ``MilestoneTemplateForm``)."""
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
     from parkops.projects.models import MilestoneKind
 
     kinds = dict(CHINESE_KINDS)
-    for value, label in MilestoneKind.choices:
+    labels = [(value, str(label)) for value, label in MilestoneKind.choices]
+    with translation.override("en"):
+        labels += [(value, str(label)) for value, label in MilestoneKind.choices]
+    for value, label in labels:
         kinds[value] = value
-        kinds[str(label).lower()] = value
-        kinds[str(label).replace(" ", "").lower()] = value
+        kinds[label.lower()] = value
+        kinds[label.replace(" ", "").lower()] = value
     items, errors = [], []
     for number, line in enumerate((text or "").splitlines(), 1):
         line = line.strip()
