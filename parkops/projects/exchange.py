@@ -273,7 +273,7 @@ MILESTONES = declare(
         key="milestones",
         model=Milestone,
         title=_("milestones"),
-        natural_key="pk",
+        natural_key="name",
         # Export only for now: milestones are planned on the project's page or
         # from a template, their actual dates recorded and verified there.
         columns=[
