@@ -16,10 +16,12 @@ from parkops.projects import selectors, services
 from parkops.projects.models import (
     Milestone,
     MilestoneKind,
+    MilestoneTemplate,
     Project,
     ProjectDocument,
     ProjectEvent,
     Stage,
+    TrafficRule,
 )
 from parkops.promotion.models import PromotionEvent, PromotionUnit, Visit
 
@@ -530,3 +532,80 @@ class TrafficRuleOut(Schema):
 add_read_routes(
     router, path="/traffic-rules", selector=selectors.traffic_rule_list, schema=TrafficRuleOut
 )
+
+
+class MilestoneTemplateIn(Schema):
+    name: str
+    project_type: str = ""
+    items: list[dict]
+    notes: str = ""
+
+
+class MilestoneTemplatePatch(Schema):
+    name: str | None = None
+    project_type: str | None = None
+    items: list[dict] | None = None
+    notes: str | None = None
+
+
+@router.post(
+    "/milestone-templates",
+    response={201: MilestoneTemplateOut},
+    operation_id="milestonetemplate_add",
+    url_name="milestonetemplate_add",
+)
+def milestonetemplate_create(request, payload: MilestoneTemplateIn, park: int | None = None):
+    target = resolve_park(request, park, MilestoneTemplate)
+    template = services.milestone_template_create(park=target, actor=request.auth, **payload.dict())
+    return Status(201, template)
+
+
+@router.patch(
+    "/milestone-templates/{pk}",
+    response=MilestoneTemplateOut,
+    operation_id="milestonetemplate_edit",
+    url_name="milestonetemplate_edit",
+)
+def milestonetemplate_update(request, pk: int, payload: MilestoneTemplatePatch):
+    template = get_scoped(MilestoneTemplate, request, pk)
+    return services.milestone_template_update(
+        template=template, actor=request.auth, **payload.dict(exclude_unset=True)
+    )
+
+
+class TrafficRuleIn(Schema):
+    kind: TrafficRule.Kind
+    threshold: int
+    colour: str
+    enabled: bool = True
+
+
+class TrafficRulePatch(Schema):
+    threshold: int | None = None
+    colour: str | None = None
+    enabled: bool | None = None
+
+
+@router.post(
+    "/traffic-rules",
+    response={201: TrafficRuleOut},
+    operation_id="trafficrule_add",
+    url_name="trafficrule_add",
+)
+def trafficrule_create(request, payload: TrafficRuleIn, park: int | None = None):
+    target = resolve_park(request, park, TrafficRule)
+    rule = services.traffic_rule_create(park=target, actor=request.auth, **payload.dict())
+    return Status(201, rule)
+
+
+@router.patch(
+    "/traffic-rules/{pk}",
+    response=TrafficRuleOut,
+    operation_id="trafficrule_edit",
+    url_name="trafficrule_edit",
+)
+def trafficrule_update(request, pk: int, payload: TrafficRulePatch):
+    rule = get_scoped(TrafficRule, request, pk)
+    return services.traffic_rule_update(
+        rule=rule, actor=request.auth, **payload.dict(exclude_unset=True)
+    )

@@ -334,6 +334,14 @@ def milestone_form(park) -> dict:
     }
 
 
+def milestone_api_create(park) -> dict:
+    return {
+        "project_id": make_signed_project(park).pk,
+        "kind": "started",
+        "planned_on": "2023-09-01",
+    }
+
+
 def milestone_form_without_date(park) -> tuple[dict, str]:
     return {**milestone_form(park), "planned_on": ""}, "planned_on"
 
@@ -354,6 +362,7 @@ MILESTONE = declare(
         writer_role=Role.PROJECT_OFFICER,
         form_data=milestone_form,
         invalid_form_data=milestone_form_without_date,
+        api_create=milestone_api_create,
         api_update={"name": "改名的节点"},
         endpoints=(
             Endpoint("projects:milestone_actual", make_milestone),
@@ -405,8 +414,14 @@ MILESTONE_TEMPLATE = declare(
         writer_role=Role.PARK_ADMIN,
         form_data=milestone_template_form,
         invalid_form_data=milestone_template_form_without_lines,
+        api_create=lambda park: {
+            "name": "接口模板",
+            "items": [{"kind": "started", "offset_days": 90, "name": "开工"}],
+        },
+        api_update={"name": "改名的模板"},
         exempt={
             "projects:milestonetemplate_add": "no id; creates in the active park (register tests)",
+            "api:milestonetemplate_add": "no id; park parameter checked (register tests)",
         },
     )
 )
@@ -449,8 +464,11 @@ TRAFFIC_RULE = declare(
         writer_role=Role.PARK_ADMIN,
         form_data=traffic_rule_form,
         invalid_form_data=traffic_rule_form_without_colour,
+        api_create=lambda park: {"kind": "statistics_late", "threshold": 1, "colour": "amber"},
+        api_update={"threshold": 4},
         exempt={
             "projects:trafficrule_add": "no id; creates in the active park (register tests)",
+            "api:trafficrule_add": "no id; park parameter checked (register tests)",
         },
     )
 )
