@@ -149,7 +149,10 @@ def sort_key(row: BoardRow):
 
 
 def fired_text(row: BoardRow) -> str:
-    return "；".join(f"{f.text}（{f.since:%Y-%m-%d}起）" for f in row.result.fired)
+    return "; ".join(
+        _("%(rule)s (since %(date)s)") % {"rule": f.text, "date": f.since.isoformat()}
+        for f in row.result.fired
+    )
 
 
 def sheet(table: Board) -> tuple[list[str], list[list]]:
