@@ -83,6 +83,10 @@ PROJECT = "projects.project"
 PROJECT_EVENT = "projects.projectevent"
 PROJECT_DOCUMENT = "projects.projectdocument"
 LEAD_POLICY = "projects.leadpolicy"
+MILESTONE = "projects.milestone"
+MILESTONE_TEMPLATE = "projects.milestonetemplate"
+TRAFFIC_RULE = "projects.trafficrule"
+TRAFFIC_SNAPSHOT = "projects.trafficsnapshot"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -138,6 +142,11 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT_EVENT: APPEND,
         PROJECT_DOCUMENT: READ,
         LEAD_POLICY: READ,
+        # Milestones: the leader verifies (CHANGE; services allow nothing else).
+        MILESTONE: frozenset({VIEW, CHANGE}),
+        MILESTONE_TEMPLATE: READ,
+        TRAFFIC_RULE: READ,
+        TRAFFIC_SNAPSHOT: READ,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -162,6 +171,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         # project then (services.document_refusal); the file is never changed.
         PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
         LEAD_POLICY: READ,
+        # "Delivery status of projects" (ROLES.md): milestones and lights, read.
+        MILESTONE: READ,
+        TRAFFIC_SNAPSHOT: READ,
     },
     Role.PROJECT_OFFICER: {
         **_PARK_READER,
@@ -171,6 +183,11 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT_EVENT: APPEND,
         PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
         LEAD_POLICY: READ,
+        # Milestones planned and actual; one officer verifies another's.
+        MILESTONE: WRITE,
+        MILESTONE_TEMPLATE: READ,
+        TRAFFIC_RULE: READ,
+        TRAFFIC_SNAPSHOT: READ,
     },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
@@ -180,6 +197,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT: READ,
         PROJECT_EVENT: READ,
         PROJECT_DOCUMENT: READ,
+        # Reads milestones (tranches are released on them), never verifies.
+        MILESTONE: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,
@@ -211,6 +230,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         CALENDAR_YEAR: frozenset({VIEW, ADD, DELETE}),
         # The park's lead-handling deadlines (线索处理时限), one per park.
         LEAD_POLICY: frozenset({VIEW, ADD, CHANGE}),
+        # Milestone templates and traffic-light rules (ROLES.md: configuration).
+        MILESTONE_TEMPLATE: MANAGE,
+        TRAFFIC_RULE: MANAGE,
     },
     # Alliance roles see the member parks and the alliance's consolidated totals,
     # never a park's rows: they hold no capability on any park-scoped register.

@@ -13,7 +13,16 @@ from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import selectors, services
-from parkops.projects.models import Project, ProjectDocument, ProjectEvent, Stage
+from parkops.projects.models import (
+    Milestone,
+    MilestoneKind,
+    MilestoneTemplate,
+    Project,
+    ProjectDocument,
+    ProjectEvent,
+    Stage,
+    TrafficRule,
+)
 from parkops.promotion.models import PromotionEvent, PromotionUnit, Visit
 
 router = Router(tags=["projects"])
@@ -370,3 +379,237 @@ add_read_routes(
     selector=selectors.lead_policy_list,
     schema=LeadPolicyOut,
 )
+
+
+# ------------------------------------------------------- milestones (里程碑)
+class MilestoneOut(Schema):
+    id: int
+    park_id: int
+    project_id: int
+    kind: str
+    name: str
+    position: int
+    planned_on: datetime.date
+    actual_on: datetime.date | None
+    actual_by_id: int | None
+    responsible_unit_id: int | None
+    responsible_officer_id: int | None
+    document_id: int | None
+    verified_by_id: int | None
+    verified_at: datetime.datetime | None
+    notes: str
+
+
+class MilestoneIn(Schema):
+    project_id: int
+    kind: MilestoneKind
+    name: str = ""
+    planned_on: datetime.date
+    responsible_unit_id: int | None = None
+    responsible_officer_id: int | None = None
+    document_id: int | None = None
+    notes: str = ""
+
+
+class MilestonePatch(Schema):
+    kind: MilestoneKind | None = None
+    name: str | None = None
+    planned_on: datetime.date | None = None
+    responsible_unit_id: int | None = None
+    responsible_officer_id: int | None = None
+    document_id: int | None = None
+    notes: str | None = None
+
+
+class ActualIn(Schema):
+    actual_on: datetime.date
+    document_id: int | None = None
+
+
+def _milestone_fields(request, data: dict, park) -> dict:
+    fields = dict(data)
+    for name, model in (
+        ("project", Project),
+        ("responsible_unit", PromotionUnit),
+        ("document", ProjectDocument),
+    ):
+        if f"{name}_id" in fields:
+            fields[name] = resolve_related(
+                request, model, fields.pop(f"{name}_id"), park=park, field=f"{name}_id"
+            )
+    if "responsible_officer_id" in fields:
+        fields["responsible_officer"] = _user(
+            fields.pop("responsible_officer_id"), "responsible_officer_id"
+        )
+    return fields
+
+
+add_read_routes(router, path="/milestones", selector=selectors.milestone_list, schema=MilestoneOut)
+
+
+@router.post(
+    "/milestones",
+    response={201: MilestoneOut},
+    operation_id="milestone_add",
+    url_name="milestone_add",
+)
+def milestone_create(request, payload: MilestoneIn, park: int | None = None):
+    target = resolve_park(request, park, Milestone)
+    data = _milestone_fields(request, payload.dict(), target)
+    milestone = services.milestone_create(project=data.pop("project"), actor=request.auth, **data)
+    return Status(201, milestone)
+
+
+@router.patch(
+    "/milestones/{pk}",
+    response=MilestoneOut,
+    operation_id="milestone_edit",
+    url_name="milestone_edit",
+)
+def milestone_update(request, pk: int, payload: MilestonePatch):
+    milestone = get_scoped(Milestone, request, pk)
+    data = _milestone_fields(request, payload.dict(exclude_unset=True), milestone.park)
+    return services.milestone_update(milestone=milestone, actor=request.auth, **data)
+
+
+@router.post(
+    "/milestones/{pk}/actual",
+    response=MilestoneOut,
+    operation_id="milestone_actual",
+    url_name="milestone_actual",
+)
+def milestone_actual(request, pk: int, payload: ActualIn):
+    milestone = get_scoped(Milestone, request, pk)
+    document = None
+    if payload.document_id is not None:
+        document = resolve_related(
+            request, ProjectDocument, payload.document_id, park=milestone.park, field="document_id"
+        )
+    return services.milestone_set_actual(
+        milestone=milestone, actual_on=payload.actual_on, document=document, actor=request.auth
+    )
+
+
+@router.post(
+    "/milestones/{pk}/verify",
+    response=MilestoneOut,
+    operation_id="milestone_verify",
+    url_name="milestone_verify",
+)
+def milestone_verify(request, pk: int):
+    milestone = get_scoped(Milestone, request, pk)
+    return services.milestone_verify(milestone=milestone, actor=request.auth)
+
+
+class MilestoneTemplateOut(Schema):
+    id: int
+    park_id: int
+    name: str
+    project_type: str
+    items: list[dict]
+    notes: str
+
+
+add_read_routes(
+    router,
+    path="/milestone-templates",
+    selector=selectors.milestone_template_list,
+    schema=MilestoneTemplateOut,
+)
+
+
+class TrafficRuleOut(Schema):
+    id: int
+    park_id: int
+    park_name: str
+
+    @staticmethod
+    def resolve_park_name(obj) -> str:
+        return obj.park.name
+
+    kind: str
+    threshold: int
+    colour: str
+    enabled: bool
+
+
+add_read_routes(
+    router, path="/traffic-rules", selector=selectors.traffic_rule_list, schema=TrafficRuleOut
+)
+
+
+class MilestoneTemplateIn(Schema):
+    name: str
+    project_type: str = ""
+    items: list[dict]
+    notes: str = ""
+
+
+class MilestoneTemplatePatch(Schema):
+    name: str | None = None
+    project_type: str | None = None
+    items: list[dict] | None = None
+    notes: str | None = None
+
+
+@router.post(
+    "/milestone-templates",
+    response={201: MilestoneTemplateOut},
+    operation_id="milestonetemplate_add",
+    url_name="milestonetemplate_add",
+)
+def milestonetemplate_create(request, payload: MilestoneTemplateIn, park: int | None = None):
+    target = resolve_park(request, park, MilestoneTemplate)
+    template = services.milestone_template_create(park=target, actor=request.auth, **payload.dict())
+    return Status(201, template)
+
+
+@router.patch(
+    "/milestone-templates/{pk}",
+    response=MilestoneTemplateOut,
+    operation_id="milestonetemplate_edit",
+    url_name="milestonetemplate_edit",
+)
+def milestonetemplate_update(request, pk: int, payload: MilestoneTemplatePatch):
+    template = get_scoped(MilestoneTemplate, request, pk)
+    return services.milestone_template_update(
+        template=template, actor=request.auth, **payload.dict(exclude_unset=True)
+    )
+
+
+class TrafficRuleIn(Schema):
+    kind: TrafficRule.Kind
+    threshold: int
+    colour: str
+    enabled: bool = True
+
+
+class TrafficRulePatch(Schema):
+    threshold: int | None = None
+    colour: str | None = None
+    enabled: bool | None = None
+
+
+@router.post(
+    "/traffic-rules",
+    response={201: TrafficRuleOut},
+    operation_id="trafficrule_add",
+    url_name="trafficrule_add",
+)
+def trafficrule_create(request, payload: TrafficRuleIn, park: int | None = None):
+    target = resolve_park(request, park, TrafficRule)
+    rule = services.traffic_rule_create(park=target, actor=request.auth, **payload.dict())
+    return Status(201, rule)
+
+
+@router.patch(
+    "/traffic-rules/{pk}",
+    response=TrafficRuleOut,
+    operation_id="trafficrule_edit",
+    url_name="trafficrule_edit",
+)
+def trafficrule_update(request, pk: int, payload: TrafficRulePatch):
+    rule = get_scoped(TrafficRule, request, pk)
+    return services.traffic_rule_update(
+        rule=rule, actor=request.auth, **payload.dict(exclude_unset=True)
+    )

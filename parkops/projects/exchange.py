@@ -23,8 +23,8 @@ from parkops.core.exchange.spec import (
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import services
-from parkops.projects.models import Project, Stage
-from parkops.projects.selectors import project_list, terms_reader
+from parkops.projects.models import Milestone, MilestoneKind, Project, Stage
+from parkops.projects.selectors import milestone_list, project_list, terms_reader
 from parkops.promotion.models import PromotionEvent, PromotionUnit
 
 # Shown in the file, never set by it.
@@ -277,5 +277,45 @@ PROJECTS = declare(
         selector=project_list,
         row_for=_as_read_by,
         extra={"fallback_key": "name"},
+    )
+)
+
+
+# ------------------------------------------------------- milestones (里程碑)
+def _project_label(milestone) -> str:
+    project = milestone.project
+    return f"{project.name} ({project.ref})" if project.ref else project.name
+
+
+MILESTONES = declare(
+    RegisterSpec(
+        key="milestones",
+        model=Milestone,
+        title=_("milestones"),
+        natural_key="name",
+        # Export only for now: milestones are planned on the project's page or
+        # from a template, their actual dates recorded and verified there.
+        columns=[
+            Column("project", "项目", export=_project_label, width=30),
+            Column("kind", "节点类型", kind=CHOICE, choices=MilestoneKind),
+            Column("name", "节点名称", width=20),
+            Column("planned_on", "计划日期", kind=DATE),
+            Column("actual_on", "实际日期", kind=DATE),
+            Column(
+                "responsible_unit",
+                "责任单位",
+                export=lambda m: m.responsible_unit.name if m.responsible_unit else "",
+            ),
+            Column(
+                "responsible_officer",
+                "责任人",
+                export=lambda m: _person_label(m.responsible_officer),
+            ),
+            Column("verified", "是否核验", export=lambda m: "是" if m.verified_at else "否"),
+            Column("verified_by", "核验人", export=lambda m: _person_label(m.verified_by)),
+            Column("notes", "备注", width=30),
+        ],
+        select_related=("project", "responsible_unit", "responsible_officer", "verified_by"),
+        selector=milestone_list,
     )
 )

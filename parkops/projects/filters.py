@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
-from parkops.projects.models import LeadPolicy, Project, Stage
+from parkops.projects.models import (
+    LeadPolicy,
+    Milestone,
+    MilestoneKind,
+    MilestoneTemplate,
+    Project,
+    Stage,
+    TrafficRule,
+)
 
 
 class ProjectFilterSet(ScopedFilterSet):
@@ -135,6 +143,43 @@ class LeadPolicyFilterSet(ScopedFilterSet):
     class Meta:
         model = LeadPolicy
         fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(park__name__icontains=value) | Q(park__code__icontains=value))
+
+
+# ------------------------------------------------- milestones, traffic lights
+class MilestoneFilterSet(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("kind"))
+    verified = django_filters.BooleanFilter(
+        field_name="verified_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("verified"),
+        widget=YesNoAllWidget,
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "project", "kind", "responsible_unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(project__name__icontains=value))
+
+
+class MilestoneTemplateFilterSet(ScopedFilterSet):
+    class Meta:
+        model = MilestoneTemplate
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(project_type__icontains=value))
+
+
+class TrafficRuleFilterSet(ScopedFilterSet):
+    class Meta:
+        model = TrafficRule
+        fields = ["q", "kind", "colour", "enabled"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(park__name__icontains=value) | Q(park__code__icontains=value))

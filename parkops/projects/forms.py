@@ -215,3 +215,200 @@ class DocumentForm(forms.Form):
         self.fields["kind"].choices = ProjectDocument.Kind.choices
         self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
         style_widgets(self.fields)
+
+
+# ------------------------------------------------------- milestones (里程碑)
+class MilestoneForm(ScopedModelForm):
+    """A milestone's plan: the project (when adding), kind, name, planned date,
+    who is responsible, the evidence (a document of the project)."""
+
+    class Meta:
+        from parkops.projects.models import Milestone
+
+        model = Milestone
+        fields = [
+            "project",
+            "kind",
+            "name",
+            "planned_on",
+            "responsible_unit",
+            "responsible_officer",
+            "document",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        from parkops.accounts.models import User
+        from parkops.projects.lights import BOARD_STAGES
+
+        super().__init__(*args, **kwargs)
+        self.fields["planned_on"] = LenientDateField(label=_lazy("planned date"))
+        self.fields["project"].queryset = self.fields["project"].queryset.filter(
+            stage__in=BOARD_STAGES
+        )
+        if self.instance.pk:
+            del self.fields["project"]
+            self.fields["document"].queryset = self.fields["document"].queryset.filter(
+                project=self.instance.project_id
+            )
+        self.fields["responsible_officer"].queryset = (
+            User.objects.filter(is_active=True, memberships__park=self.park)
+            .distinct()
+            .order_by("name_pinyin", "username")
+        )
+        style_widgets(self.fields)
+
+
+class MilestoneActualForm(forms.Form):
+    actual_on = LenientDateField(label=_lazy("actual date"))
+    document = forms.ModelChoiceField(
+        queryset=None, required=False, label=_lazy("evidence"), empty_label="—"
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        from parkops.projects.models import ProjectDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = ProjectDocument.objects.unscoped().filter(
+            pk__in=[d.pk for d in documents]
+        )
+        self.initial.setdefault("actual_on", today_cst())
+        style_widgets(self.fields)
+
+
+class MilestoneTemplateForm(ScopedModelForm):
+    """A template; its milestones typed one a line: the kind (its code or its
+    name) and the offset in days from the base date, then optionally a name,
+    e.g. “开工 180 主体工程开工”."""
+
+    lines = forms.CharField(
+        label=_lazy("milestones"),
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_lazy(
+            "One a line: the kind, the offset in days from the base date, optionally a name."
+        ),
+    )
+
+    class Meta:
+        from parkops.projects.models import MilestoneTemplate
+
+        model = MilestoneTemplate
+        fields = ["name", "project_type", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["lines"] = template_lines(self.instance.items)
+        style_widgets(self.fields)
+
+    def clean_lines(self):
+        return parse_template_lines(self.cleaned_data["lines"])
+
+
+def template_lines(items) -> str:
+    from parkops.projects.models import MilestoneKind
+
+    lines = []
+    for item in items:
+        label = str(MilestoneKind(item["kind"]).label)
+        name = item.get("name") or ""
+        lines.append(f"{label} {item['offset_days']} {name}".rstrip())
+    return "\n".join(lines)
+
+
+# The words sheets and people use for each kind, whatever the page's language.
+CHINESE_KINDS = {
+    "供地": "land_supplied",
+    "土地供应": "land_supplied",
+    "规划许可": "planning_permit",
+    "规划许可证": "planning_permit",
+    "施工许可": "construction_permit",
+    "施工许可证": "construction_permit",
+    "开工": "started",
+    "封顶": "topped_out",
+    "主体封顶": "topped_out",
+    "设备进场": "equipment_in",
+    "试生产": "trial_production",
+    "投产": "production",
+    "列统入规": "entered_statistics",
+    "入规": "entered_statistics",
+    "其他": "other",
+}
+
+
+def parse_template_lines(text: str) -> list[dict]:
+    """The items of ``text``, one a line (see ``MilestoneTemplateForm``)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from parkops.projects.models import MilestoneKind
+
+    kinds = dict(CHINESE_KINDS)
+    labels = [(value, str(label)) for value, label in MilestoneKind.choices]
+    with translation.override("en"):
+        labels += [(value, str(label)) for value, label in MilestoneKind.choices]
+    for value, label in labels:
+        kinds[value] = value
+        kinds[label.lower()] = value
+        kinds[label.replace(" ", "").lower()] = value
+    items, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        words = line.split()
+        offset_at = next((i for i, w in enumerate(words) if w.lstrip("+").isdigit()), None)
+        if offset_at is None or offset_at == 0:
+            errors.append(
+                _("Line %(number)s: give the kind, then the offset in days.") % {"number": number}
+            )
+            continue
+        kind = kinds.get(" ".join(words[:offset_at]).lower()) or kinds.get(
+            "".join(words[:offset_at]).lower()
+        )
+        if kind is None:
+            errors.append(
+                _("Line %(number)s: “%(kind)s” is not a milestone kind.")
+                % {"number": number, "kind": " ".join(words[:offset_at])}
+            )
+            continue
+        items.append(
+            {
+                "kind": kind,
+                "offset_days": int(words[offset_at]),
+                "name": " ".join(words[offset_at + 1 :]),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not items:
+        raise ValidationError(_("List at least one milestone."))
+    return items
+
+
+class ApplyTemplateForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label=_lazy("milestone template"))
+    base_on = LenientDateField(
+        label=_lazy("base date"), help_text=_lazy("The offsets count from this day (the signing).")
+    )
+
+    def __init__(self, *args, templates=(), base_on=None, **kwargs):
+        from parkops.projects.models import MilestoneTemplate
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = MilestoneTemplate.objects.unscoped().filter(
+            pk__in=[t.pk for t in templates]
+        )
+        if base_on is not None:
+            self.initial.setdefault("base_on", base_on)
+        style_widgets(self.fields)
+
+
+class TrafficRuleForm(ScopedModelForm):
+    class Meta:
+        from parkops.projects.models import TrafficRule
+
+        model = TrafficRule
+        fields = ["kind", "threshold", "colour", "enabled"]

@@ -504,3 +504,297 @@ class ProjectDocument(ParkScopedModel):
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
             raise ValidationError({"project": _("Choose one of this park's records.")})
+
+
+# ------------------------------------------------------------ milestones (里程碑)
+class MilestoneKind(models.TextChoices):
+    """What a milestone (计划节点) marks. The traffic-light rules name two of
+    them: the start (开工) and the entry into statistics (列统入规)."""
+
+    LAND_SUPPLIED = "land_supplied", _("land supplied")
+    PLANNING_PERMIT = "planning_permit", _("planning permit")
+    CONSTRUCTION_PERMIT = "construction_permit", _("construction permit")
+    STARTED = "started", _("construction started")
+    TOPPED_OUT = "topped_out", _("topped out")
+    EQUIPMENT_IN = "equipment_in", _("equipment in")
+    TRIAL_PRODUCTION = "trial_production", _("trial production")
+    PRODUCTION = "production", _("production")
+    ENTERED_STATISTICS = "entered_statistics", _("entered statistics")
+    OTHER = "other", _("other milestone")
+
+
+def validate_template_items(value) -> None:
+    """A template's items: a list of ``{"kind", "name", "offset_days"}``, in order."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("List at least one milestone."))
+    for number, item in enumerate(value, 1):
+        ok = (
+            isinstance(item, dict)
+            and item.get("kind") in MilestoneKind.values
+            and isinstance(item.get("offset_days"), int)
+            and 0 <= item["offset_days"] <= 3660
+            and isinstance(item.get("name", ""), str)
+        )
+        if not ok:
+            raise ValidationError(
+                _(
+                    "Line %(number)s: give a milestone kind and its offset in days "
+                    "(0 to 3660) from the base date."
+                )
+                % {"number": number}
+            )
+
+
+class MilestoneTemplate(ParkScopedModel):
+    """A park's list of planned milestones for one type of project (工业项目,
+    服务业项目…), each with its offset in days from a base date (the signing,
+    say), kept by the park administrator and applied to a project with
+    ``services.milestone_template_apply``."""
+
+    name = models.CharField(_("name"), max_length=100)
+    project_type = models.CharField(_("project type"), max_length=100, blank=True)
+    items = models.JSONField(_("milestones"), default=list, validators=[validate_template_items])
+    notes = models.TextField(_("notes"), blank=True)
+
+    audit_public_fields = ("name", "project_type", "items")
+
+    class Meta:
+        ordering = ["park", "name", "pk"]
+        verbose_name = _("milestone template")
+        verbose_name_plural = _("milestone templates")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "name"], name="milestonetemplate_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:milestonetemplate_detail", args=[self.pk])
+
+
+class Milestone(ParkScopedModel):
+    """A planned milestone of a project (计划节点): its planned date, the actual
+    date once reached (recorded by a project officer), who is responsible, the
+    evidence (one of the project's documents) and its verification by a second
+    person, never the one who recorded the actual date. Incentive tranches are
+    released only on verified milestones."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=MilestoneKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    planned_on = models.DateField(_("planned date"))
+    actual_on = models.DateField(_("actual date"), null=True, blank=True, editable=False)
+    actual_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("actual date recorded by"),
+    )
+    responsible_unit = models.ForeignKey(
+        "promotion.PromotionUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("responsible unit"),
+    )
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("responsible officer"),
+    )
+    document = models.ForeignKey(
+        ProjectDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        db_index=False,
+        verbose_name=_("evidence"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    audit_public_fields = (
+        "project",
+        "kind",
+        "name",
+        "planned_on",
+        "actual_on",
+        "actual_by",
+        "responsible_unit",
+        "document",
+        "verified_by",
+        "verified_at",
+    )
+
+    class Meta:
+        ordering = ["park", "project", "planned_on", "position", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [
+            models.Index(fields=["park", "project", "planned_on"], name="milestone_park_project"),
+            models.Index(fields=["park", "planned_on"], name="milestone_park_planned"),
+            models.Index(fields=["park", "responsible_unit"], name="milestone_park_unit"),
+            models.Index(fields=["park", "responsible_officer"], name="milestone_park_officer"),
+            models.Index(fields=["park", "document"], name="milestone_park_document"),
+            models.Index(fields=["park", "actual_by"], name="milestone_park_actual_by"),
+            models.Index(fields=["park", "verified_by"], name="milestone_park_verified_by"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.get_kind_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:milestone_detail", args=[self.pk])
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("project", "responsible_unit", "document"):
+            related = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if related is not None and self.park_id and related.park_id != self.park_id:
+                errors[name] = _("Choose one of this park's records.")
+        if self.document_id and self.project_id and self.document.project_id != self.project_id:
+            errors["document"] = _("Choose a document of this milestone's project.")
+        if self.verified_at and not self.actual_on:
+            errors["actual_on"] = _(
+                "A milestone is verified only once its actual date is recorded."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+# ------------------------------------------------------ traffic lights (红绿灯)
+class TrafficLight(models.TextChoices):
+    GREEN = "green", _("green")
+    AMBER = "amber", _("amber")
+    RED = "red", _("red")
+
+
+class TrafficRule(ParkScopedModel):
+    """One rule of a park's traffic lights (项目推进红绿灯): when it fires and the
+    colour it gives. A park with no rules follows ``DEFAULTS``, the two
+    published rule sets (MECHANISMS.md, "Facts from practice"). The evaluator
+    is ``lights.evaluate``."""
+
+    class Kind(models.TextChoices):
+        MILESTONE_DUE = "milestone_due", _("milestone due within N working days")
+        MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue by more than N working days")
+        NO_PROGRESS = "no_progress", _("no progress recorded for N months")
+        NOT_STARTED = "not_started", _("not started N months after its planned month")
+        STATISTICS_LATE = "statistics_late", _("entry into statistics N months late")
+
+    # (kind, threshold, colour): set (a) no progress 2 → amber, 3 → red; set (b)
+    # not started in the planned month → amber, 3 months later red; statistics
+    # 1 month late amber, 2 red; and the board's own: a milestone due within 10
+    # working days amber, overdue red.
+    DEFAULTS = (
+        ("milestone_due", 10, "amber"),
+        ("milestone_overdue", 0, "red"),
+        ("no_progress", 2, "amber"),
+        ("no_progress", 3, "red"),
+        ("not_started", 0, "amber"),
+        ("not_started", 3, "red"),
+        ("statistics_late", 1, "amber"),
+        ("statistics_late", 2, "red"),
+    )
+
+    kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
+    threshold = models.PositiveSmallIntegerField(
+        _("N"), validators=[MaxValueValidator(250)], help_text=_("Working days or months, by rule.")
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=10,
+        choices=[
+            (TrafficLight.AMBER, TrafficLight.AMBER.label),
+            (TrafficLight.RED, TrafficLight.RED.label),
+        ],
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    audit_public_fields = ("kind", "threshold", "colour", "enabled")
+
+    class Meta:
+        ordering = ["park", "kind", "threshold", "pk"]
+        verbose_name = _("traffic-light rule")
+        verbose_name_plural = _("traffic-light rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "kind", "colour"], name="trafficrule_unique_kind_colour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        rule = f"{self.get_kind_display()} (N={self.threshold}) → {self.get_colour_display()}"
+        return f"{self.park}: {rule}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:trafficrule_detail", args=[self.pk])
+
+
+class TrafficSnapshot(ParkScopedModel):
+    """A project's light in one week (the Monday), written by
+    ``manage.py snapshot_traffic_lights``, so the board shows what changed colour."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    week = models.DateField(_("week (Monday)"))
+    light = models.CharField(_("light"), max_length=10, choices=TrafficLight.choices)
+    rules = models.JSONField(_("rules fired"), default=list, blank=True)
+    taken_at = models.DateTimeField(_("taken"), auto_now=True)
+
+    audit_public_fields = ("project", "week", "light", "rules")
+
+    class Meta:
+        ordering = ["park", "-week", "project", "pk"]
+        verbose_name = _("traffic-light snapshot")
+        verbose_name_plural = _("traffic-light snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "project", "week"], name="trafficsnapshot_unique_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "week"], name="trafficsnapshot_park_week")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.week:%Y-%m-%d} {self.get_light_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id])

@@ -37,3 +37,40 @@ declare_item(
     ),
     order=45,
 )
+
+# Delivery (项目推进): the traffic-light board and the milestones, after the
+# promotion boards; the park's milestone templates and traffic-light rules
+# among its settings.
+declare_item(
+    "promotion",
+    NavItem(
+        "projects:traffic_board",
+        "traffic-lights",
+        "projects.Milestone",
+        _("Project progress traffic-light table"),
+    ),
+    order=230,
+)
+declare_item(
+    "promotion", NavItem("projects:milestone_list", "flag", "projects.Milestone"), order=240
+)
+declare_item(
+    PARK,
+    NavItem(
+        "projects:milestonetemplate_list",
+        "list-check",
+        "projects.MilestoneTemplate",
+        label=_("Milestone templates"),
+    ),
+    order=46,
+)
+declare_item(
+    PARK,
+    NavItem(
+        "projects:trafficrule_list",
+        "traffic-lights",
+        "projects.TrafficRule",
+        label=_("Traffic-light rules"),
+    ),
+    order=47,
+)

@@ -15,8 +15,23 @@ from parkops.core.permissions import Role
 from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import today_cst
 from parkops.projects.deadlines import LeadDates, LeadDeadline, Policy, WorkdayIndex, next_deadline
-from parkops.projects.filters import LeadPolicyFilterSet, ProjectFilterSet
-from parkops.projects.models import LeadPolicy, Project, ProjectDocument, ProjectEvent, Stage
+from parkops.projects.filters import (
+    LeadPolicyFilterSet,
+    MilestoneFilterSet,
+    MilestoneTemplateFilterSet,
+    ProjectFilterSet,
+    TrafficRuleFilterSet,
+)
+from parkops.projects.models import (
+    LeadPolicy,
+    Milestone,
+    MilestoneTemplate,
+    Project,
+    ProjectDocument,
+    ProjectEvent,
+    Stage,
+    TrafficRule,
+)
 
 
 @list_selector(model=Project, filterset_class=ProjectFilterSet)
@@ -372,3 +387,179 @@ def lead_source_initial(*, user, park, visit_id=None, event_id=None) -> dict:
         if event is not None:
             return {"source": Project.Source.EVENT, "source_event": event.pk}
     return {}
+
+
+# ------------------------------------------------------- milestones (里程碑)
+@list_selector(model=Milestone, filterset_class=MilestoneFilterSet)
+def milestone_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The milestones ``user`` may view, by project and planned date."""
+    return scoped_list(
+        Milestone,
+        user=user,
+        filters=filters,
+        filterset_class=MilestoneFilterSet,
+        park_id=park_id,
+        select_related=("project", "responsible_unit", "responsible_officer", "verified_by"),
+        ordering=("project__name_pinyin", "project_id", "planned_on", "position", "pk"),
+    )
+
+
+def project_milestones(*, user, project) -> list:
+    """``project``'s milestones ``user`` may view, in planned order."""
+    return list(
+        Milestone.objects.restrict(user, permissions.VIEW)
+        .filter(project=project)
+        .select_related("responsible_unit", "responsible_officer", "document", "verified_by")
+        .order_by("planned_on", "position", "pk")
+    )
+
+
+@list_selector(model=MilestoneTemplate, filterset_class=MilestoneTemplateFilterSet)
+def milestone_template_list(*, user, filters=None, park_id=None) -> QuerySet:
+    return scoped_list(
+        MilestoneTemplate,
+        user=user,
+        filters=filters,
+        filterset_class=MilestoneTemplateFilterSet,
+        park_id=park_id,
+        select_related=("park",),
+        ordering=("name", "pk"),
+    )
+
+
+# ------------------------------------------------------ traffic lights (红绿灯)
+@list_selector(model=TrafficRule, filterset_class=TrafficRuleFilterSet)
+def traffic_rule_list(*, user, filters=None, park_id=None) -> QuerySet:
+    return scoped_list(
+        TrafficRule,
+        user=user,
+        filters=filters,
+        filterset_class=TrafficRuleFilterSet,
+        park_id=park_id,
+        select_related=("park",),
+        ordering=("park__code", "kind", "threshold", "pk"),
+    )
+
+
+def traffic_rules(park) -> tuple:
+    """``park``'s traffic-light rules, or the defaults if it has none. Unscoped
+    on purpose, like the lead policy: they apply to every light in the park."""
+    from parkops.projects import lights
+
+    park_id = getattr(park, "pk", park)
+    saved = list(TrafficRule.objects.unscoped().filter(park=park_id).order_by("kind", "pk"))
+    if not saved:
+        return lights.default_rules()
+    return tuple(lights.Rule.of(rule) for rule in saved if rule.enabled)
+
+
+# The events that count as recorded progress (a note, a step, a stage change).
+PROGRESS_KINDS = (
+    ProjectEvent.Kind.STAGE,
+    ProjectEvent.Kind.PROGRESS,
+    ProjectEvent.Kind.ASSESSMENT,
+    ProjectEvent.Kind.FEEDBACK,
+)
+NOTE_PROGRESS_KINDS = frozenset(PROGRESS_KINDS) - {ProjectEvent.Kind.STAGE}
+
+
+def traffic_facts(projects) -> dict:
+    """The facts ``lights.evaluate`` needs of each of ``projects`` (loaded, one
+    park's or several), read in two queries whatever their number."""
+    from parkops.projects import lights
+
+    projects = list(projects)
+    ids = sorted(p.pk for p in projects)
+    park_ids = sorted({p.park_id for p in projects})
+    rows = list(
+        ProjectEvent.objects.unscoped()
+        .filter(park__in=park_ids, project__in=ids)
+        .filter(kind__in=(*PROGRESS_KINDS, ProjectEvent.Kind.CORRECTION))
+        .values_list("pk", "project_id", "kind", "from_stage", "to_stage", "on_date", "corrects_id")
+    )
+    last_progress: dict[int, datetime.date] = {}
+    started: dict[int, datetime.date] = {}
+    # Stage changes at their effective dates (corrections applied) ...
+    for pid, changes in effective_history(rows).items():
+        for on_date, _pk, _from, to_stage in changes:
+            last_progress[pid] = max(on_date, last_progress.get(pid, on_date))
+            if to_stage == Stage.STARTED:
+                started[pid] = min(on_date, started.get(pid, on_date))
+    # ... and the notes of what was done.
+    for _pk, pid, kind, _from, _to, on_date, _corrects in rows:
+        if kind in NOTE_PROGRESS_KINDS:
+            last_progress[pid] = max(on_date, last_progress.get(pid, on_date))
+    milestones: dict[int, list] = {}
+    rows = (
+        Milestone.objects.unscoped()
+        .filter(park__in=park_ids, project__in=ids)
+        .order_by("planned_on", "position", "pk")
+        .values_list("project_id", "kind", "name", "planned_on", "actual_on")
+    )
+    for pid, kind, name, planned_on, actual_on in rows:
+        milestones.setdefault(pid, []).append(
+            lights.MilestoneFacts(kind, name or str(kind), planned_on, actual_on)
+        )
+        if actual_on:
+            last_progress[pid] = max(actual_on, last_progress.get(pid, actual_on))
+    return {
+        p.pk: lights.ProjectFacts(
+            stage=p.stage,
+            last_progress_on=last_progress.get(p.pk),
+            started_on=started.get(p.pk),
+            milestones=tuple(milestones.get(p.pk, ())),
+        )
+        for p in projects
+    }
+
+
+def traffic_results(*, park, as_of=None, user=None, projects=None) -> list:
+    """``(project, lights.Result)`` of every project on ``park``'s board (those
+    ``user`` may view, or all for the system), in a fixed number of queries."""
+    from parkops.projects import lights
+    from parkops.projects.deadlines import WorkdayIndex
+    from parkops.workdays.selectors import working_calendar
+
+    as_of = as_of or today_cst()
+    if projects is None:
+        base = (
+            Project.objects.unscoped()
+            if user is None
+            else Project.objects.restrict(user, permissions.VIEW)
+        )
+        projects = list(
+            base.filter(park=park, stage__in=lights.BOARD_STAGES).select_related(
+                "owner_unit", "owner_officer", "industry"
+            )
+        )
+    facts = traffic_facts(projects)
+    rules = traffic_rules(park)
+    index = WorkdayIndex(working_calendar(park=park))
+    return [(p, lights.evaluate(facts[p.pk], rules, index, as_of)) for p in projects]
+
+
+def project_lights(project, milestones) -> tuple:
+    """``project``'s traffic light today (``lights.Result``) and each of
+    ``milestones``' own light (the milestone rules on it alone)."""
+    from parkops.projects import lights
+    from parkops.projects.deadlines import WorkdayIndex
+    from parkops.workdays.selectors import working_calendar
+
+    as_of = today_cst()
+    index = WorkdayIndex(working_calendar(park=project.park_id))
+    rules = traffic_rules(project.park_id)
+    facts = traffic_facts([project])[project.pk]
+    overall = lights.evaluate(facts, rules, index, as_of)
+    per_milestone = {}
+    for milestone in milestones:
+        alone = lights.ProjectFacts(
+            stage=facts.stage,
+            started_on=facts.started_on,
+            milestones=(
+                lights.MilestoneFacts(
+                    milestone.kind, str(milestone), milestone.planned_on, milestone.actual_on
+                ),
+            ),
+        )
+        per_milestone[milestone.pk] = lights.evaluate(alone, rules, index, as_of).light
+    return overall, per_milestone

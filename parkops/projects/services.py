@@ -31,10 +31,15 @@ from parkops.projects.models import (
     NOTE_KINDS,
     TRANSITIONS,
     LeadPolicy,
+    Milestone,
+    MilestoneKind,
+    MilestoneTemplate,
     Project,
     ProjectDocument,
     ProjectEvent,
     Stage,
+    TrafficRule,
+    TrafficSnapshot,
 )
 
 PROJECT_FIELDS = (
@@ -676,3 +681,254 @@ def document_download(*, document: ProjectDocument, actor):
             after={"download": document.original_name, "sha256": document.sha256},
         )
     return handle
+
+
+# ------------------------------------------------------- milestones (里程碑)
+MILESTONE_FIELDS = (
+    "kind",
+    "name",
+    "position",
+    "planned_on",
+    "responsible_unit",
+    "responsible_officer",
+    "document",
+    "notes",
+)
+
+
+def milestone_refusal(actor, project) -> str | None:
+    """Why ``actor`` may not plan ``project``'s milestones or record their
+    actual dates, or None: its project officers, from signing on."""
+    if actor is permissions.SYSTEM:
+        return None
+    if project.stage in PROMOTION_STAGES:
+        return _("Milestones are planned from signing on, by the project officers.")
+    if Role.PROJECT_OFFICER not in _roles_in(actor, project.park_id):
+        return _("Milestones are planned and reached by the park's project officers.")
+    return None
+
+
+def may_plan_milestones(user, project) -> bool:
+    return permissions.can(
+        user, Milestone, permissions.ADD, project.park_id
+    ) and not milestone_refusal(user, project)
+
+
+def _milestone_check(milestone, before) -> None:
+    """The responsible officer holds a role in the milestone's park."""
+    from parkops.accounts.models import User
+
+    officer = milestone.responsible_officer_id
+    changed = before is None or before.responsible_officer_id != officer
+    if officer and changed:
+        in_park = User.objects.filter(
+            pk=officer, is_active=True, memberships__park=milestone.park_id
+        ).exists()
+        if not in_park:
+            raise ValidationError(
+                {"responsible_officer": _("Choose a member of this park's staff.")}
+            )
+
+
+def _milestone_fields(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in MILESTONE_FIELDS}
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+    if data.get("position") is None:
+        data.pop("position", None)
+    return data
+
+
+def milestone_create(*, project, actor, **fields):
+    """Plan a milestone of ``project`` (a project officer's, from signing on). Audited."""
+    permissions.require(actor, Milestone, permissions.ADD, project.park)
+    refusal = milestone_refusal(actor, project)
+    if refusal:
+        permissions.deny(refusal)
+    data = _milestone_fields(fields)
+    return services.object_create(
+        model=Milestone,
+        park=project.park,
+        actor=actor,
+        fields={**data, "project": project},
+        check=_milestone_check,
+    )
+
+
+def milestone_update(*, milestone, actor, **fields):
+    """Change a milestone's plan (date, responsible, evidence). Audited."""
+    refusal = milestone_refusal(actor, milestone.project)
+    if refusal:
+        permissions.deny(refusal)
+    data = _milestone_fields(fields)
+    data.pop("project", None)
+    return services.object_update(obj=milestone, actor=actor, fields=data, check=_milestone_check)
+
+
+def milestone_set_actual(*, milestone, actual_on, actor, document=None):
+    """Record the day ``milestone`` was reached (not in the future), and the
+    evidence if given; the recorder is kept, so that someone else verifies it.
+    Refused once the milestone is verified. Audited."""
+    refusal = milestone_refusal(actor, milestone.project)
+    if refusal:
+        permissions.deny(refusal)
+    if milestone.verified_at is not None:
+        raise ValidationError(
+            {"actual_on": _("The milestone is verified: its actual date can no longer change.")}
+        )
+    if actual_on is None:
+        raise ValidationError({"actual_on": _("Give the day the milestone was reached.")})
+    _not_after_today(actual_on, "actual_on")
+    fields = {"actual_on": actual_on, "actual_by": actor if getattr(actor, "pk", None) else None}
+    if document is not None:
+        fields["document"] = document
+    return services.object_update(obj=milestone, actor=actor, fields=fields)
+
+
+def verify_refusal(actor, milestone) -> str | None:
+    """Why ``actor`` may not verify ``milestone``, or None: a project officer or
+    the park leader, never the person who recorded its actual date."""
+    if milestone.actual_on is None:
+        return _("The milestone has no actual date yet: there is nothing to verify.")
+    if milestone.verified_at is not None:
+        return _("The milestone is already verified.")
+    if getattr(actor, "pk", None) is not None and actor.pk == milestone.actual_by_id:
+        return _(
+            "You recorded this milestone's actual date, so you cannot verify it: another "
+            "project officer or the park leader verifies it."
+        )
+    roles = _roles_in(actor, milestone.park_id)
+    if not roles & {Role.PROJECT_OFFICER, Role.PARK_LEADER}:
+        return _("Milestones are verified by a project officer or the park leader.")
+    return None
+
+
+def milestone_verify(*, milestone, actor):
+    """Verify ``milestone``'s actual date (a second person: a project officer or
+    the park leader who did not record it). Incentive tranches are released on
+    verified milestones only. Audited."""
+    from django.utils import timezone
+
+    permissions.require(actor, Milestone, permissions.CHANGE, milestone.park)
+    with transaction.atomic():
+        current = (
+            Milestone.objects.restrict(actor, permissions.CHANGE)
+            .select_for_update()
+            .filter(pk=milestone.pk)
+            .first()
+        )
+        if current is None:
+            permissions.deny()
+        refusal = verify_refusal(actor, current)
+        if refusal:
+            permissions.deny(refusal)
+        return services.object_update(
+            obj=current,
+            actor=actor,
+            fields={"verified_by": actor, "verified_at": timezone.now()},
+        )
+
+
+def may_verify(user, milestone) -> bool:
+    return permissions.can(
+        user, Milestone, permissions.CHANGE, milestone.park_id
+    ) and not verify_refusal(user, milestone)
+
+
+TEMPLATE_FIELDS = ("name", "project_type", "items", "notes")
+
+
+def _template_fields(fields: dict) -> dict:
+    data = {n: v for n, v in fields.items() if n in TEMPLATE_FIELDS}
+    for name in ("name", "project_type"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    return data
+
+
+def milestone_template_create(*, park, actor, **fields):
+    return services.object_create(
+        model=MilestoneTemplate, park=park, actor=actor, fields=_template_fields(fields)
+    )
+
+
+def milestone_template_update(*, template, actor, **fields):
+    return services.object_update(obj=template, actor=actor, fields=_template_fields(fields))
+
+
+def milestone_template_apply(*, template, project, base_on: datetime.date, actor) -> list:
+    """Plan ``project``'s milestones from ``template``: one per item, planned
+    ``offset_days`` after ``base_on``, in the template's order, the project's
+    owner unit responsible. All or nothing; each milestone audited."""
+    if template.park_id != project.park_id:
+        raise ValidationError({"template": _("Choose one of this park's templates.")})
+    if base_on is None:
+        raise ValidationError({"base_on": _("Give the date the offsets count from.")})
+    created = []
+    with transaction.atomic():
+        for position, item in enumerate(template.items, 1):
+            created.append(
+                milestone_create(
+                    project=project,
+                    actor=actor,
+                    kind=item["kind"],
+                    name=item.get("name") or str(MilestoneKind(item["kind"]).label),
+                    position=position,
+                    planned_on=base_on + datetime.timedelta(days=item["offset_days"]),
+                    responsible_unit=project.owner_unit,
+                )
+            )
+    return created
+
+
+# ----------------------------------------------------- traffic-light rules
+TRAFFIC_RULE_FIELDS = ("kind", "threshold", "colour", "enabled")
+
+
+def traffic_rule_create(*, park, actor, **fields):
+    data = {n: v for n, v in fields.items() if n in TRAFFIC_RULE_FIELDS}
+    return services.object_create(model=TrafficRule, park=park, actor=actor, fields=data)
+
+
+def traffic_rule_update(*, rule, actor, **fields):
+    data = {n: v for n, v in fields.items() if n in TRAFFIC_RULE_FIELDS}
+    return services.object_update(obj=rule, actor=actor, fields=data)
+
+
+def traffic_rules_seed(*, park, actor) -> list:
+    """Give ``park`` the default rules (the published sets) to edit, if it has none."""
+    if TrafficRule.objects.unscoped().filter(park=park).exists():
+        return []
+    with transaction.atomic():
+        return [
+            traffic_rule_create(park=park, actor=actor, kind=k, threshold=n, colour=c)
+            for k, n, c in TrafficRule.DEFAULTS
+        ]
+
+
+def traffic_snapshot_take(*, park, as_of: datetime.date | None = None) -> int:
+    """Keep each board project's light of ``as_of``'s week (its Monday) in
+    ``park`` (the command's, for the system): written again the same week, the
+    week's row is updated. Returns how many projects were kept."""
+    from parkops.projects import lights
+
+    as_of = as_of or today_cst()
+    week = lights.monday(as_of)
+    results = selectors.traffic_results(park=park, as_of=as_of)
+    existing = {
+        s.project_id: s for s in TrafficSnapshot.objects.unscoped().filter(park=park, week=week)
+    }
+    with transaction.atomic():
+        for project, result in results:
+            fields = {"light": result.light, "rules": [f.text for f in result.fired]}
+            row = existing.get(project.pk)
+            if row is None:
+                services.object_create(
+                    model=TrafficSnapshot,
+                    park=park,
+                    actor=permissions.SYSTEM,
+                    fields={"project": project, "week": week, **fields},
+                )
+            else:
+                services.object_update(obj=row, actor=permissions.SYSTEM, fields=fields)
+    return len(results)

@@ -148,3 +148,77 @@ class LeadPolicyTable(BaseTable):
             "major_threshold",
         )
         order_by = ("park",)
+
+
+# ------------------------------------------------ milestones, traffic lights
+LIGHT_BADGES = {"green": "bg-green", "amber": "bg-yellow", "red": "bg-red"}
+
+
+def light_badge(light: str) -> str:
+    from parkops.projects.models import TrafficLight
+
+    return format_html(
+        '<span class="badge {} text-white" data-light="{}">{}</span>',
+        LIGHT_BADGES.get(light, "bg-secondary"),
+        light,
+        TrafficLight(light).label,
+    )
+
+
+class MilestoneTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+    name = tables.Column(
+        linkify=lambda record: record.get_absolute_url(), verbose_name=_("milestone")
+    )
+    verified_at = tables.Column(verbose_name=_("verified"))
+
+    def render_name(self, record):
+        return str(record)
+
+    def render_verified_at(self, record):
+        return format_html('<span class="badge bg-green-lt">{}</span>', _("verified"))
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import Milestone
+
+        model = Milestone
+        fields = (
+            "project",
+            "name",
+            "kind",
+            "planned_on",
+            "actual_on",
+            "responsible_unit",
+            "responsible_officer",
+            "verified_at",
+        )
+        order_by = ("project",)
+
+
+class MilestoneTemplateTable(BaseTable):
+    name = tables.Column(linkify=lambda record: record.get_absolute_url())
+    items = tables.Column(verbose_name=_("milestones"), orderable=False)
+
+    def render_items(self, value):
+        return len(value)
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import MilestoneTemplate
+
+        model = MilestoneTemplate
+        fields = ("name", "project_type", "items")
+        order_by = ("name",)
+
+
+class TrafficRuleTable(BaseTable):
+    kind = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    def render_colour(self, value, record):
+        return light_badge(record.colour)
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import TrafficRule
+
+        model = TrafficRule
+        fields = ("park", "kind", "threshold", "colour", "enabled")
+        order_by = ("kind",)

@@ -8,7 +8,17 @@ from parkops.core.permissions import Role
 from parkops.core.testing import Declaration, Endpoint, declare, declare_endpoints, unique
 from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.testing import make_enterprise
-from parkops.projects.models import LeadPolicy, Project, ProjectDocument, ProjectEvent, Stage
+from parkops.projects.models import (
+    LeadPolicy,
+    Milestone,
+    MilestoneKind,
+    MilestoneTemplate,
+    Project,
+    ProjectDocument,
+    ProjectEvent,
+    Stage,
+    TrafficRule,
+)
 from parkops.promotion.models import PromotionUnitMember
 from parkops.promotion.testing import make_event, make_unit
 
@@ -294,4 +304,204 @@ PROJECT_DOCUMENT = declare(
             "api:projectdocument_add": "multipart POST on a scoped project (test_documents)",
         },
     )
+)
+
+
+# ------------------------------------------------------ milestones (里程碑)
+def make_signed_project(park, *, on=datetime.date(2023, 3, 1), **fields) -> Project:
+    """A project of ``park`` signed on ``on`` (its lead and signing events)."""
+    project = make_project(park, on=on, **fields)
+    ProjectEvent.objects.create(
+        park=park,
+        project=project,
+        kind=ProjectEvent.Kind.STAGE,
+        from_stage=Stage.LEAD,
+        to_stage=Stage.SIGNED,
+        on_date=on,
+    )
+    Project.objects.unscoped().filter(pk=project.pk).update(stage=Stage.SIGNED, stage_on=on)
+    project.stage = Stage.SIGNED
+    return project
+
+
+def make_milestone(park, **fields):
+    project = fields.pop("project", None) or make_signed_project(park)
+    fields.setdefault("kind", MilestoneKind.LAND_SUPPLIED)
+    fields.setdefault("name", unique("供地节点"))
+    fields.setdefault("planned_on", datetime.date(2023, 6, 30))
+    return Milestone.objects.create(park=park, project=project, **fields)
+
+
+def milestone_form(park) -> dict:
+    return {
+        "project": make_signed_project(park).pk,
+        "kind": "planning_permit",
+        "name": "取得规划许可证",
+        "planned_on": "2023-07-15",
+    }
+
+
+def milestone_api_create(park) -> dict:
+    return {
+        "project_id": make_signed_project(park).pk,
+        "kind": "started",
+        "planned_on": "2023-09-01",
+    }
+
+
+def milestone_form_without_date(park) -> tuple[dict, str]:
+    return {**milestone_form(park), "planned_on": ""}, "planned_on"
+
+
+def _milestone_reached_by_another(park, user):
+    """A milestone ``user`` may verify: reached, recorded by someone else."""
+    from parkops.core.testing import make_user
+
+    recorder = make_user(Role.PROJECT_OFFICER, park=park)
+    return make_milestone(park, actual_on=datetime.date(2023, 6, 1), actual_by=recorder)
+
+
+MILESTONE = declare(
+    Declaration(
+        model=Milestone,
+        make=make_milestone,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROJECT_OFFICER,
+        form_data=milestone_form,
+        invalid_form_data=milestone_form_without_date,
+        api_create=milestone_api_create,
+        api_update={"name": "改名的节点"},
+        endpoints=(
+            Endpoint("projects:milestone_actual", make_milestone),
+            Endpoint(
+                "projects:milestone_verify",
+                make_milestone,
+                kind="post",
+                method="post",
+                make_own=_milestone_reached_by_another,
+            ),
+            Endpoint("projects:project_apply_template", make_signed_project),
+        ),
+        exempt={
+            "projects:milestone_add": "no id; creates in the active park (register tests)",
+            "api:milestone_add": "no id; park parameter checked (projects test_milestones)",
+            "api:milestone_actual": "POST on a scoped milestone (projects test_milestones)",
+            "api:milestone_verify": "POST on a scoped milestone (projects test_milestones)",
+        },
+    )
+)
+
+
+def make_milestone_template(park, **fields) -> MilestoneTemplate:
+    fields.setdefault("name", unique("工业项目节点模板"))
+    fields.setdefault(
+        "items",
+        [
+            {"kind": MilestoneKind.LAND_SUPPLIED, "offset_days": 30, "name": "供地"},
+            {"kind": MilestoneKind.STARTED, "offset_days": 120, "name": "开工"},
+            {"kind": MilestoneKind.PRODUCTION, "offset_days": 540, "name": "投产"},
+        ],
+    )
+    return MilestoneTemplate.objects.create(park=park, **fields)
+
+
+def milestone_template_form(park) -> dict:
+    return {"name": "服务业项目模板", "project_type": "服务业", "lines": "供地 0\n开工 90 主体开工"}
+
+
+def milestone_template_form_without_lines(park) -> tuple[dict, str]:
+    return {**milestone_template_form(park), "lines": "封顶"}, "lines"
+
+
+MILESTONE_TEMPLATE = declare(
+    Declaration(
+        model=MilestoneTemplate,
+        make=make_milestone_template,
+        reader_role=Role.PROJECT_OFFICER,
+        writer_role=Role.PARK_ADMIN,
+        form_data=milestone_template_form,
+        invalid_form_data=milestone_template_form_without_lines,
+        api_create=lambda park: {
+            "name": "接口模板",
+            "items": [{"kind": "started", "offset_days": 90, "name": "开工"}],
+        },
+        api_update={"name": "改名的模板"},
+        exempt={
+            "projects:milestonetemplate_add": "no id; creates in the active park (register tests)",
+            "api:milestonetemplate_add": "no id; park parameter checked (register tests)",
+        },
+    )
+)
+
+
+def make_traffic_rule(park, **fields) -> TrafficRule:
+    """A rule of ``park`` (a kind and colour it has no rule for yet, unless told)."""
+    if "kind" not in fields:
+        used = set(TrafficRule.objects.unscoped().filter(park=park).values_list("kind", "colour"))
+        free = [
+            (kind, colour)
+            for kind in TrafficRule.Kind.values
+            for colour in ("amber", "red")
+            if (kind, colour) not in used
+        ]
+        fields["kind"], fields["colour"] = free[0]
+    fields.setdefault("threshold", 2)
+    fields.setdefault("colour", "amber")
+    return TrafficRule.objects.create(park=park, **fields)
+
+
+def _rule_text(rule) -> str:
+    return rule.park.name
+
+
+def traffic_rule_form(park) -> dict:
+    return {"kind": "not_started", "threshold": "0", "colour": "amber", "enabled": "on"}
+
+
+def traffic_rule_form_without_colour(park) -> tuple[dict, str]:
+    return {**traffic_rule_form(park), "colour": ""}, "colour"
+
+
+TRAFFIC_RULE = declare(
+    Declaration(
+        model=TrafficRule,
+        make=make_traffic_rule,
+        text_of=_rule_text,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PARK_ADMIN,
+        form_data=traffic_rule_form,
+        invalid_form_data=traffic_rule_form_without_colour,
+        api_create=lambda park: {"kind": "statistics_late", "threshold": 1, "colour": "amber"},
+        api_update={"threshold": 4},
+        exempt={
+            "projects:trafficrule_add": "no id; creates in the active park (register tests)",
+            "api:trafficrule_add": "no id; park parameter checked (register tests)",
+        },
+    )
+)
+
+
+# The traffic-light board: a park's page, showing its signed projects.
+def _park_with_signed_project(park):
+    make_signed_project(park, name=unique("红绿灯项目"))
+    return park
+
+
+def _traffic_query(park) -> str:
+    return f"park={park.code}&on=2023-06-30"
+
+
+declare_endpoints(
+    Endpoint(
+        "projects:traffic_board",
+        _park_with_signed_project,
+        text=_latest_project_name,
+        query=_traffic_query,
+    ),
+    Endpoint(
+        "projects:traffic_board_export",
+        _park_with_signed_project,
+        text=_latest_project_name,
+        query=_traffic_query,
+    ),
 )

@@ -54,4 +54,54 @@ urlpatterns = [
         views.LeadPolicyEditView.as_view(),
         name="leadpolicy_edit",
     ),
+    # Milestones (计划节点), their templates, and the traffic lights (红绿灯).
+    path("milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
+    path("milestones/new/", views.MilestoneEditView.as_view(), name="milestone_add"),
+    path("milestones/<int:pk>/", views.MilestoneDetailView.as_view(), name="milestone_detail"),
+    path("milestones/<int:pk>/edit/", views.MilestoneEditView.as_view(), name="milestone_edit"),
+    path(
+        "milestones/<int:pk>/actual/", views.MilestoneActualView.as_view(), name="milestone_actual"
+    ),
+    path("milestones/<int:pk>/verify/", views.milestone_verify, name="milestone_verify"),
+    path(
+        "<int:pk>/milestones/template/",
+        views.ProjectApplyTemplateView.as_view(),
+        name="project_apply_template",
+    ),
+    path(
+        "milestone-templates/",
+        views.MilestoneTemplateListView.as_view(),
+        name="milestonetemplate_list",
+    ),
+    path(
+        "milestone-templates/new/",
+        views.MilestoneTemplateEditView.as_view(),
+        name="milestonetemplate_add",
+    ),
+    path(
+        "milestone-templates/<int:pk>/",
+        views.MilestoneTemplateDetailView.as_view(),
+        name="milestonetemplate_detail",
+    ),
+    path(
+        "milestone-templates/<int:pk>/edit/",
+        views.MilestoneTemplateEditView.as_view(),
+        name="milestonetemplate_edit",
+    ),
+    path("traffic-rules/", views.TrafficRuleListView.as_view(), name="trafficrule_list"),
+    path("traffic-rules/new/", views.TrafficRuleEditView.as_view(), name="trafficrule_add"),
+    path(
+        "traffic-rules/<int:pk>/", views.TrafficRuleDetailView.as_view(), name="trafficrule_detail"
+    ),
+    path(
+        "traffic-rules/<int:pk>/edit/",
+        views.TrafficRuleEditView.as_view(),
+        name="trafficrule_edit",
+    ),
+    path("boards/traffic/", views_boards.traffic_board, name="traffic_board"),
+    path(
+        "boards/traffic/export/",
+        views_boards.traffic_board_export,
+        name="traffic_board_export",
+    ),
 ]

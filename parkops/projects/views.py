@@ -11,15 +11,37 @@ from parkops.core import generic, permissions
 from parkops.projects import selectors, services
 from parkops.projects.forms import (
     AdvanceForm,
+    ApplyTemplateForm,
     CorrectionForm,
     DocumentForm,
     FirstContactForm,
     LeadPolicyForm,
+    MilestoneActualForm,
+    MilestoneForm,
+    MilestoneTemplateForm,
     NoteForm,
     ProjectForm,
+    TrafficRuleForm,
 )
-from parkops.projects.models import FINAL, LeadPolicy, Project, ProjectDocument, ProjectEvent
-from parkops.projects.tables import LeadPolicyTable, ProjectTable
+from parkops.projects.lights import BOARD_STAGES
+from parkops.projects.models import (
+    FINAL,
+    LeadPolicy,
+    Milestone,
+    MilestoneTemplate,
+    Project,
+    ProjectDocument,
+    ProjectEvent,
+    Stage,
+    TrafficRule,
+)
+from parkops.projects.tables import (
+    LeadPolicyTable,
+    MilestoneTable,
+    MilestoneTemplateTable,
+    ProjectTable,
+    TrafficRuleTable,
+)
 
 
 class ProjectListView(generic.ObjectListView):
@@ -78,6 +100,16 @@ class ProjectDetailView(generic.ObjectDetailView):
         context["documents"] = selectors.project_documents(user=user, project=project)
         context["may_attach"] = services.may_attach(user, project)
         context["document_form"] = DocumentForm() if context["may_attach"] else None
+        # Milestones (计划节点) with their lights, and the project's light.
+        milestones = selectors.project_milestones(user=user, project=project)
+        context["milestones"] = milestones
+        if project.stage in BOARD_STAGES:
+            light, per_milestone = selectors.project_lights(project, milestones)
+            context["light"] = light
+            for milestone in milestones:
+                milestone.light = per_milestone[milestone.pk]
+                milestone.may_verify = services.may_verify(user, milestone)
+        context["may_plan_milestones"] = services.may_plan_milestones(user, project)
         return context
 
 
@@ -353,3 +385,217 @@ class LeadPolicyEditView(generic.ObjectEditView):
 
     def update(self, obj, form):
         return services.lead_policy_update(policy=obj, actor=self.request.user, **form.cleaned_data)
+
+
+# ------------------------------------------------------- milestones (里程碑)
+class MilestoneListView(generic.ObjectListView):
+    selector = selectors.milestone_list
+    table_class = MilestoneTable
+    exchange_key = "milestones"
+
+
+class MilestoneDetailView(generic.ObjectDetailView):
+    model = Milestone
+    template_name = "projects/milestone_detail.html"
+    select_related = (
+        "park",
+        "project",
+        "responsible_unit",
+        "responsible_officer",
+        "document",
+        "actual_by",
+        "verified_by",
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, milestone = self.request.user, self.object
+        context["can_change"] = context["can_change"] and not services.milestone_refusal(
+            user, milestone.project
+        )
+        context["may_verify"] = services.may_verify(user, milestone)
+        return context
+
+
+class MilestoneEditView(generic.ObjectEditView):
+    model = Milestone
+    form_class = MilestoneForm
+
+    def get_initial(self):
+        project = self.request.GET.get("project", "")
+        return {"project": int(project)} if self.object is None and project.isdigit() else {}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "pk" in kwargs:
+            milestone = generic.get_scoped_or_404(Milestone, request.user, kwargs["pk"])
+            refusal = services.milestone_refusal(request.user, milestone.project)
+            if refusal and permissions.can(
+                request.user, Milestone, permissions.CHANGE, milestone.park_id
+            ):
+                permissions.deny(refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def create(self, form, park):
+        data = dict(form.cleaned_data)
+        return services.milestone_create(
+            project=data.pop("project"), actor=self.request.user, **data
+        )
+
+    def update(self, obj, form):
+        return services.milestone_update(
+            milestone=obj, actor=self.request.user, **form.cleaned_data
+        )
+
+
+class MilestoneActualView(_ProjectActionView):
+    """Record the day a milestone was reached, and its evidence."""
+
+    form_class = MilestoneActualForm
+
+    @property
+    def title(self):
+        return _("Record the actual date of “%(name)s”") % {"name": self.target}
+
+    def get_target(self):
+        return generic.get_scoped_or_404(Milestone, self.request.user, self.kwargs["pk"])
+
+    def refuse(self):
+        if not permissions.can(
+            self.request.user, Milestone, permissions.CHANGE, self.project.park_id
+        ):
+            permissions.deny()
+        refusal = services.milestone_refusal(self.request.user, self.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["documents"] = selectors.project_documents(
+            user=self.request.user, project=self.project
+        )
+        return kwargs
+
+    def act(self, data):
+        services.milestone_set_actual(
+            milestone=self.target,
+            actual_on=data["actual_on"],
+            document=data.get("document"),
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("Recorded; another person verifies it."))
+
+
+@require_POST
+def milestone_verify(request, pk):
+    """Verify a milestone (a second person: never who recorded its actual date)."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    milestone = generic.get_scoped_or_404(Milestone, request.user, pk)
+    services.milestone_verify(milestone=milestone, actor=request.user)
+    messages.success(request, _("“%(name)s” verified.") % {"name": milestone})
+    return redirect(milestone.project.get_absolute_url())
+
+
+class ProjectApplyTemplateView(_ProjectActionView):
+    """Plan a project's milestones from one of the park's templates."""
+
+    form_class = ApplyTemplateForm
+
+    @property
+    def title(self):
+        return _("Plan milestones from a template")
+
+    def refuse(self):
+        if not permissions.can(self.request.user, Milestone, permissions.ADD, self.project.park_id):
+            permissions.deny()
+        refusal = services.milestone_refusal(self.request.user, self.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["templates"] = list(
+            selectors.milestone_template_list(user=self.request.user, park_id=self.project.park_id)
+        )
+        kwargs["base_on"] = selectors.stage_dates(self.project).get(Stage.SIGNED)
+        return kwargs
+
+    def act(self, data):
+        created = services.milestone_template_apply(
+            template=data["template"],
+            project=self.project,
+            base_on=data["base_on"],
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("%(count)s milestones planned.") % {"count": len(created)})
+
+
+class MilestoneTemplateListView(generic.ObjectListView):
+    selector = selectors.milestone_template_list
+    table_class = MilestoneTemplateTable
+
+
+class MilestoneTemplateDetailView(generic.ObjectDetailView):
+    model = MilestoneTemplate
+    template_name = "projects/milestonetemplate_detail.html"
+    select_related = ("park",)
+
+    def get_context_data(self, **kwargs):
+        from parkops.projects.models import MilestoneKind
+
+        context = super().get_context_data(**kwargs)
+        context["items"] = [
+            {**item, "label": MilestoneKind(item["kind"]).label} for item in self.object.items
+        ]
+        return context
+
+
+class MilestoneTemplateEditView(generic.ObjectEditView):
+    model = MilestoneTemplate
+    form_class = MilestoneTemplateForm
+
+    def _data(self, form):
+        data = dict(form.cleaned_data)
+        data["items"] = data.pop("lines")
+        return data
+
+    def create(self, form, park):
+        return services.milestone_template_create(
+            park=park, actor=self.request.user, **self._data(form)
+        )
+
+    def update(self, obj, form):
+        return services.milestone_template_update(
+            template=obj, actor=self.request.user, **self._data(form)
+        )
+
+
+# ------------------------------------------------------ traffic-light rules
+class TrafficRuleListView(generic.ObjectListView):
+    selector = selectors.traffic_rule_list
+    table_class = TrafficRuleTable
+    template_name = "projects/trafficrule_list.html"
+
+    def get_context_data(self, **kwargs):
+        from parkops.projects import lights
+
+        context = super().get_context_data(**kwargs)
+        context["defaults"] = lights.default_rules()
+        return context
+
+
+class TrafficRuleDetailView(generic.ObjectDetailView):
+    model = TrafficRule
+    template_name = "projects/trafficrule_detail.html"
+    select_related = ("park",)
+
+
+class TrafficRuleEditView(generic.ObjectEditView):
+    model = TrafficRule
+    form_class = TrafficRuleForm
+
+    def create(self, form, park):
+        return services.traffic_rule_create(park=park, actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        return services.traffic_rule_update(rule=obj, actor=self.request.user, **form.cleaned_data)

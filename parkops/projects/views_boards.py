@@ -156,3 +156,95 @@ def chain_coverage(request):
         board_name="chain_coverage",
     )
     return render(request, "projects/boards/chain_coverage.html", context)
+
+
+# ------------------------------------------------ traffic lights (红绿灯)
+def _traffic(request, park):
+    """The board's day, filters and table, or the error that kept them back."""
+    from parkops.projects import traffic_board
+
+    try:
+        on = boards.parse_day(request.GET.get("on"))
+        filters = traffic_board.clean_filters(request.GET)
+    except ValidationError as exc:
+        return None, boards.today(), {}, _error(exc)
+    table = traffic_board.board(user=request.user, park=park, as_of=on, filters=filters)
+    return table, on, filters, None
+
+
+def _traffic_choices(request, park) -> dict:
+    from parkops.accounts.models import User
+    from parkops.projects.lights import BOARD_STAGES
+    from parkops.promotion.models import PromotionUnit
+
+    user = request.user
+    units = PromotionUnit.objects.restrict(user).filter(park=park).order_by("name", "pk")
+    officers = (
+        User.objects.filter(memberships__park=park, is_active=True)
+        .distinct()
+        .order_by("name_pinyin", "username")
+    )
+    return {
+        "units": list(units),
+        "industries": list(Industry.objects.restrict(user).filter(park=park).order_by("code")),
+        "officers": list(officers),
+        "stages": [(stage, stage.label) for stage in BOARD_STAGES],
+    }
+
+
+@login_required
+def traffic_board(request):
+    """项目推进红绿灯进度管理表: a park's projects under delivery, worst first,
+    with the rules that fired and since when, and what changed since last week."""
+    from parkops.projects import traffic_board as tb
+
+    park = board_park(request)
+    tb.require(request.user, park)
+    table, on, filters, error = _traffic(request, park)
+    context = _context(
+        request,
+        park,
+        table=table,
+        on=on,
+        filters=filters,
+        error=error,
+        board_name="traffic",
+        query=request.GET.urlencode(),
+        **_traffic_choices(request, park),
+    )
+    return render(request, "projects/boards/traffic.html", context, status=400 if error else 200)
+
+
+@login_required
+def traffic_board_export(request):
+    """The board as an .xlsx file in the layout leaders print: a title row, the
+    date, the light cells coloured; the export audited."""
+    from parkops.core.exports import report_export
+    from parkops.projects import traffic_board as tb
+
+    park = board_park(request)
+    tb.require(request.user, park)
+    table, on, filters, error = _traffic(request, park)
+    if error:
+        return traffic_board(request)
+    headers, rows = tb.sheet(table)
+    light_column = headers.index(_("light"))
+    fills = {(i, light_column): tb.FILLS[row.light] for i, row in enumerate(table.rows)}
+    title = _("Project progress traffic-light table")
+    return report_export(
+        actor=request.user,
+        filename=f"{title}-{park.code}-{on:%Y%m%d}.xlsx",
+        title=f"{park.name}{title}",
+        subtitle=_("As of %(date)s; exported %(today)s")
+        % {"date": on.isoformat(), "today": today_cst().isoformat()},
+        headers=headers,
+        rows=rows,
+        what="projects.traffic_board",
+        filters={
+            "park": park.code,
+            "on": on.isoformat(),
+            **{k: v for k, v in filters.items() if v},
+        },
+        widths=[6, 30, 16, 12, 10, 8, 12, 60, 10],
+        fills=fills,
+    )

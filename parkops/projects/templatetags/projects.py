@@ -18,3 +18,11 @@ def stage_badge(stage):
 def wan_yuan(amount):
     """Yuan as 万元 with two decimals, as the project lists and boards show amounts."""
     return _wan_yuan(amount)
+
+
+@register.filter
+def light_badge(light):
+    """A traffic light (红绿灯) as its coloured badge."""
+    from parkops.projects.tables import light_badge as _light_badge
+
+    return _light_badge(light) if light else ""

@@ -1,0 +1,195 @@
+"""Traffic lights (项目推进红绿灯) computed by rules.
+
+``evaluate`` is a pure function: a project's facts (its stage, last recorded
+progress, milestones), the park's rules, its working-day index and a day give
+the rules that fire, each with its colour and the day it began to hold. The
+project's light is the worst of them, GREEN if none fires. Nothing here reads
+the database; ``selectors.traffic_facts`` gathers the facts for many projects
+at once.
+
+The rules (``TrafficRule.Kind``), N being the rule's threshold:
+- MILESTONE_DUE: a milestone not reached is due within N working days;
+- MILESTONE_OVERDUE: a milestone not reached is more than N working days past
+  its planned date (the start and the entry into statistics excepted: they have
+  their own rules, counted in months);
+- NO_PROGRESS: N months since the latest recorded progress (a progress note, a
+  stage change, a milestone reached) of a project under way;
+- NOT_STARTED: the start (开工) not reached N months after the end of its
+  planned month (N = 0: as soon as the planned month is over);
+- STATISTICS_LATE: the entry into statistics (列统入规) not reached N months
+  after its planned date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from parkops.projects.deadlines import ONE_DAY, WorkdayIndex
+from parkops.projects.models import MilestoneKind, Stage, TrafficLight, TrafficRule
+
+Kind = TrafficRule.Kind
+RANK = {TrafficLight.GREEN: 0, TrafficLight.AMBER: 1, TrafficLight.RED: 2}
+# Stages whose projects are on the board: signed, and not yet in production… or
+# in production with milestones still open (the entry into statistics).
+BOARD_STAGES = (Stage.SIGNED, Stage.READY, Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING)
+# Stages under way: a project there is expected to record progress.
+UNDER_WAY = frozenset({Stage.SIGNED, Stage.READY, Stage.STARTED, Stage.COMPLETED})
+# Milestones with rules of their own, counted in months.
+OWN_RULES = {
+    MilestoneKind.STARTED: Kind.NOT_STARTED,
+    MilestoneKind.ENTERED_STATISTICS: Kind.STATISTICS_LATE,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    threshold: int
+    colour: str
+
+    @classmethod
+    def of(cls, rule) -> Rule:
+        if isinstance(rule, tuple):
+            return cls(*rule)
+        return cls(rule.kind, rule.threshold, rule.colour)
+
+    @property
+    def label(self) -> str:
+        return str(Kind(self.kind).label).replace("N", str(self.threshold), 1)
+
+
+def default_rules() -> tuple[Rule, ...]:
+    return tuple(Rule.of(rule) for rule in TrafficRule.DEFAULTS)
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    kind: str
+    name: str
+    planned_on: datetime.date
+    actual_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    stage: str
+    last_progress_on: datetime.date | None = None
+    started_on: datetime.date | None = None  # the day it reached STARTED, if it did
+    milestones: tuple[MilestoneFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fired:
+    rule: Rule
+    since: datetime.date
+    subject: str = ""  # the milestone it is about, if any
+
+    @property
+    def colour(self) -> str:
+        return self.rule.colour
+
+    @property
+    def text(self) -> str:
+        return f"{self.rule.label}: {self.subject}" if self.subject else self.rule.label
+
+
+@dataclass
+class Result:
+    light: str = TrafficLight.GREEN
+    fired: list[Fired] = field(default_factory=list)
+
+    @property
+    def since(self) -> datetime.date | None:
+        """Since when the project has had its light (the earliest of the rules
+        giving it), None for green."""
+        days = [f.since for f in self.fired if f.colour == self.light]
+        return min(days) if days else None
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.light]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` ``months`` later, on the last day of the month if it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def month_after(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month ``months`` after the end of ``day``'s month."""
+    return add_months(day.replace(day=1), months + 1)
+
+
+def working_days_before(index: WorkdayIndex, day: datetime.date, n: int) -> datetime.date:
+    """The first day from which at most ``n`` working days remain up to ``day``
+    (counting ``day`` if it is one): the ``n + 1``-th working day before it."""
+    index._cover(day - ONE_DAY * (2 * n + 40), day)
+    while True:
+        upto = bisect.bisect_right(index.days, day)
+        if upto - n - 1 >= 0:
+            return index.days[upto - n - 1]
+        index._cover(index.start - ONE_DAY * 366, day)
+
+
+def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[Fired]:
+    found = []
+    open_milestones = [m for m in facts.milestones if m.actual_on is None]
+    if rule.kind == Kind.MILESTONE_DUE:
+        for m in open_milestones:
+            # Due today or later, or past it by no working day yet (a weekend).
+            if m.planned_on >= as_of or index.between(m.planned_on, as_of) == 0:
+                since = working_days_before(index, m.planned_on, rule.threshold)
+                if since <= as_of:
+                    found.append(Fired(rule, since, m.name))
+    elif rule.kind == Kind.MILESTONE_OVERDUE:
+        for m in open_milestones:
+            if m.kind in OWN_RULES:
+                continue
+            if index.between(m.planned_on, as_of) > rule.threshold:
+                found.append(Fired(rule, index.add(m.planned_on, rule.threshold + 1), m.name))
+    elif rule.kind == Kind.NO_PROGRESS:
+        if facts.stage in UNDER_WAY and facts.last_progress_on is not None:
+            since = add_months(facts.last_progress_on, rule.threshold)
+            if since <= as_of:
+                found.append(Fired(rule, since))
+    elif rule.kind == Kind.NOT_STARTED:
+        if facts.started_on is None:
+            for m in open_milestones:
+                if m.kind == MilestoneKind.STARTED:
+                    since = month_after(m.planned_on, rule.threshold)
+                    if since <= as_of:
+                        found.append(Fired(rule, since, m.name))
+    elif rule.kind == Kind.STATISTICS_LATE:
+        for m in open_milestones:
+            if m.kind == MilestoneKind.ENTERED_STATISTICS:
+                since = add_months(m.planned_on, rule.threshold)
+                if since <= as_of:
+                    found.append(Fired(rule, since, m.name))
+    return found
+
+
+def evaluate(facts: ProjectFacts, rules, index: WorkdayIndex, as_of: datetime.date) -> Result:
+    """The rules of ``rules`` (enabled ones; ``Rule``, ``TrafficRule`` or
+    ``(kind, threshold, colour)``) that fire for ``facts`` on ``as_of``, and the
+    worst colour among them (GREEN if none)."""
+    fired = []
+    for rule in rules:
+        if getattr(rule, "enabled", True) is False:
+            continue
+        fired.extend(_fires(Rule.of(rule), facts, index, as_of))
+    fired.sort(key=lambda f: (-RANK[f.colour], f.since, f.rule.kind, f.subject))
+    light = fired[0].colour if fired else TrafficLight.GREEN
+    return Result(light=light, fired=fired)
+
+
+def worse(a: str, b: str) -> str:
+    return a if RANK[a] >= RANK[b] else b
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - ONE_DAY * day.weekday()

@@ -1,0 +1,175 @@
+"""The traffic-light board (项目推进红绿灯进度管理表): worst first, the rules
+that fired and since when, its filters, the print export with coloured light
+cells, the weekly snapshots and what changed colour, the park's own rules, and
+a fixed number of queries whatever the number of projects."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parkops.core.models import AuditEntry
+from parkops.core.permissions import Role
+from parkops.core.testing import make_industry, make_park, make_user, sign_in
+from parkops.projects import services, traffic_board
+from parkops.projects.models import (
+    MilestoneKind,
+    ProjectEvent,
+    Stage,
+    TrafficRule,
+    TrafficSnapshot,
+)
+from parkops.projects.testing import make_milestone, make_signed_project
+from parkops.promotion.testing import make_unit
+
+from .conftest import D
+
+BOARD = reverse("projects:traffic_board")
+EXPORT = reverse("projects:traffic_board_export")
+AS_OF = D(2023, 6, 30)  # a Friday
+
+
+def _progress(project, on):
+    ProjectEvent.objects.create(
+        park=project.park, project=project, kind=ProjectEvent.Kind.PROGRESS, on_date=on, note="推进"
+    )
+
+
+@pytest.fixture
+def mix(park):
+    """Three signed projects: red (a milestone long overdue), amber (no progress
+    for 2 months), green (a recent note, a milestone far ahead)."""
+    unit_a, unit_b = make_unit(park, name="一分局"), make_unit(park, name="二分局")
+    chain = make_industry(park, code="NE", name="新能源")
+    cells = make_industry(park, code="NE-C", name="电芯", parent=chain, level=2)
+    red = make_signed_project(park, name="红灯项目", on=D(2023, 1, 5), owner_unit=unit_a)
+    make_milestone(park, project=red, name="供地", planned_on=D(2023, 3, 1))
+    _progress(red, D(2023, 6, 1))
+    amber = make_signed_project(
+        park, name="黄灯项目", on=D(2023, 4, 10), owner_unit=unit_b, industry=cells
+    )
+    green = make_signed_project(park, name="绿灯项目", on=D(2023, 6, 1), owner_unit=unit_a)
+    make_milestone(
+        park, project=green, name="开工", kind=MilestoneKind.STARTED, planned_on=D(2023, 9, 1)
+    )
+    return {"red": red, "amber": amber, "green": green, "unit_a": unit_a, "chain": chain}
+
+
+def _names(board):
+    return [row.project.name for row in board.rows]
+
+
+def test_worst_first_with_the_rules_and_since(park, leader, mix):
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    assert _names(board) == ["红灯项目", "黄灯项目", "绿灯项目"]
+    red = board.rows[0]
+    assert red.light == "red"
+    overdue = [f for f in red.result.fired if f.rule.kind == TrafficRule.Kind.MILESTONE_OVERDUE]
+    assert overdue[0].subject == "供地" and overdue[0].since == D(2023, 3, 2)
+    amber = board.rows[1]
+    assert (amber.light, amber.result.since) == ("amber", D(2023, 6, 10))
+    assert board.counts == {"red": 1, "amber": 1, "green": 1}
+
+
+def test_longest_standing_first_within_a_colour(park, leader):
+    later = make_signed_project(park, name="甲", on=D(2023, 4, 1))
+    earlier = make_signed_project(park, name="乙", on=D(2023, 3, 1))
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    # both red for 3 months without progress; 乙 since 1 June, 甲 since 1 July (not yet)
+    assert [r.project for r in board.rows][:1] == [earlier]
+    assert later in [r.project for r in board.rows]
+
+
+def test_filters(park, leader, mix):
+    by = lambda **f: _names(traffic_board.board(user=leader, park=park, as_of=AS_OF, filters=f))  # noqa: E731
+    assert by(unit=mix["unit_a"].pk) == ["红灯项目", "绿灯项目"]
+    assert by(industry=mix["chain"].pk) == ["黄灯项目"]  # a chain covers its segments
+    assert by(light="green") == ["绿灯项目"]
+    assert by(stage=Stage.SIGNED) == ["红灯项目", "黄灯项目", "绿灯项目"]
+    assert by(stage=Stage.STARTED) == []
+
+
+def test_the_page_and_bad_filters(client, park, leader, mix):
+    sign_in(client, leader)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
+    assert page.index("红灯项目") < page.index("黄灯项目") < page.index("绿灯项目")
+    assert 'data-fired="milestone_overdue"' in page
+    bad = client.get(BOARD, {"park": park.code, "stage": "lead"})
+    assert bad.status_code == 400 and "data-error" in bad.content.decode()
+
+
+def test_the_park_s_own_rules_replace_the_defaults(park, leader, mix):
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    rules = services.traffic_rules_seed(park=park, actor=admin)
+    assert len(rules) == len(TrafficRule.DEFAULTS)
+    for rule in rules:
+        if rule.kind == TrafficRule.Kind.MILESTONE_OVERDUE:
+            services.traffic_rule_update(rule=rule, actor=admin, enabled=False)
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    lights = {row.project.name: row.light for row in board.rows}
+    assert lights["红灯项目"] == "green"  # its only red rule is off; progress on 1 June
+
+
+def test_export_in_print_layout_with_coloured_lights(client, park, leader, mix):
+    sign_in(client, leader)
+    response = client.get(EXPORT, {"park": park.code, "on": "2023-06-30"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "项目推进红绿灯进度管理表" in sheet["A1"].value
+    assert "2023-06-30" in sheet["A2"].value
+    headers = [c.value for c in sheet[3]]
+    light = headers.index("灯色") + 1
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [r[1] for r in rows] == ["红灯项目", "黄灯项目", "绿灯项目"]
+    fills = [sheet.cell(row=4 + i, column=light).fill.start_color.rgb for i in range(3)]
+    assert [f[-6:] for f in fills] == ["FF0000", "FFC000", "92D050"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.EXPORT, object_type="projects.traffic_board"
+    ).exists()
+
+
+def test_snapshots_show_what_changed_colour(park, leader, mix):
+    # On Friday 9 June the amber project was still green (amber from 10 June).
+    call_command("snapshot_traffic_lights", on="2023-06-09", park=park.code)
+    assert TrafficSnapshot.objects.unscoped().filter(week=D(2023, 6, 5)).count() == 3
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    assert board.previous_week == D(2023, 6, 5)
+    changed = {row.project.name: (row.last_week, row.changed) for row in board.rows}
+    assert changed["黄灯项目"] == ("green", True)
+    assert changed["红灯项目"] == ("red", False)
+    only = traffic_board.board(user=leader, park=park, as_of=AS_OF, filters={"changed": True})
+    assert _names(only) == ["黄灯项目"]
+    # Taken again the same week, the week's rows are updated, not doubled.
+    call_command("snapshot_traffic_lights", on="2023-06-07", park=park.code)
+    assert TrafficSnapshot.objects.unscoped().filter(week=D(2023, 6, 5)).count() == 3
+
+
+def test_the_board_reads_a_fixed_number_of_queries(client, park, leader):
+    def queries(n):
+        for i in range(n):
+            project = make_signed_project(park, name=f"项目{n}-{i}", on=D(2023, 2, 1))
+            make_milestone(park, project=project, planned_on=D(2023, 5, 1))
+            _progress(project, D(2023, 5, 2))
+        TrafficSnapshot.objects.unscoped().create(
+            park=park, project=project, week=D(2023, 6, 19), light="green"
+        )
+        sign_in(client, leader)
+        client.get(BOARD, {"park": park.code, "on": "2023-06-30"})  # caches warmed
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(BOARD, {"park": park.code, "on": "2023-06-30"})
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(8)
+
+
+def test_another_park_s_projects_never_show(park, leader, mix):
+    other = make_park()
+    make_signed_project(other, name="别的园区项目")
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    assert "别的园区项目" not in _names(board)
