@@ -83,6 +83,9 @@ PROJECT = "projects.project"
 PROJECT_EVENT = "projects.projectevent"
 PROJECT_DOCUMENT = "projects.projectdocument"
 LEAD_POLICY = "projects.leadpolicy"
+INVESTMENT_ENTRY = "projects.investmententry"
+ANNUAL_PLAN = "projects.annualplan"
+MAJOR_LISTING = "projects.majorlisting"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -138,6 +141,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT_EVENT: APPEND,
         PROJECT_DOCUMENT: READ,
         LEAD_POLICY: READ,
+        INVESTMENT_ENTRY: READ,
+        ANNUAL_PLAN: READ,
+        MAJOR_LISTING: READ,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -171,6 +177,11 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT_EVENT: APPEND,
         PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
         LEAD_POLICY: READ,
+        # ROLES.md: "investment entries" are the project officer's: monthly
+        # completed investment, the year's plans and the major-project listings.
+        INVESTMENT_ENTRY: WRITE,
+        ANNUAL_PLAN: WRITE,
+        MAJOR_LISTING: WRITE,
     },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
@@ -180,6 +191,10 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT: READ,
         PROJECT_EVENT: READ,
         PROJECT_DOCUMENT: READ,
+        # Investment against plan: incentives are paid on it.
+        INVESTMENT_ENTRY: READ,
+        ANNUAL_PLAN: READ,
+        MAJOR_LISTING: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
-from parkops.projects.models import LeadPolicy, Project, Stage
+from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
+    LeadPolicy,
+    MajorListing,
+    Project,
+    Stage,
+)
 
 
 class ProjectFilterSet(ScopedFilterSet):
@@ -30,6 +37,8 @@ class ProjectFilterSet(ScopedFilterSet):
         method="filter_industry_within",
         label=_("industry or below"),
     )
+    # Major projects (列省/列市重大项目) listed for a year: the report card's links.
+    major_in = django_filters.NumberFilter(method="filter_major_in", label=_("major project in"))
     # Leads and negotiations whose next handling step is overdue today (线索处理时限).
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("handling overdue"), widget=YesNoAllWidget
@@ -53,6 +62,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "reached_before",
             "industry_within",
             "overdue",
+            "major_in",
         ]
 
     def search(self, queryset, name, value):
@@ -101,6 +111,12 @@ class ProjectFilterSet(ScopedFilterSet):
             queryset = queryset.filter(pk__in=sorted(ids))
         return queryset
 
+    def filter_major_in(self, queryset, name, value):
+        from parkops.projects.selectors import major_project_ids
+
+        user = getattr(self.request, "user", None)
+        return queryset.filter(pk__in=sorted(major_project_ids(user=user, year=int(value))))
+
     def filter_overdue(self, queryset, name, value):
         from parkops.projects.selectors import overdue_project_ids
 
@@ -117,3 +133,41 @@ class LeadPolicyFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(park__name__icontains=value) | Q(park__code__icontains=value))
+
+
+def _project_search(queryset, value):
+    return queryset.filter(
+        Q(project__name__icontains=value)
+        | Q(project__name_pinyin__icontains=value.lower())
+        | Q(project__ref__icontains=value)
+    )
+
+
+class InvestmentEntryFilterSet(ScopedFilterSet):
+    month_after = DateFilter(field_name="month", lookup_expr="gte", label=_("from month"))
+    month_before = DateFilter(field_name="month", lookup_expr="lte", label=_("to month"))
+
+    class Meta:
+        model = InvestmentEntry
+        fields = ["q", "project", "month", "month_after", "month_before"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
+
+
+class AnnualPlanFilterSet(ScopedFilterSet):
+    class Meta:
+        model = AnnualPlan
+        fields = ["q", "project", "year"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
+
+
+class MajorListingFilterSet(ScopedFilterSet):
+    class Meta:
+        model = MajorListing
+        fields = ["q", "project", "year", "level"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
