@@ -539,7 +539,7 @@ class InvestmentEntry(ParkScopedModel):
         return f"{self.project} {self.month:%Y-%m}" if self.month else str(self.project)
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('projects:project_detail', args=[self.project_id])}#investment"
+        return reverse("projects:investmententry_detail", args=[self.pk])
 
     def clean(self) -> None:
         errors = {}
@@ -589,7 +589,7 @@ class AnnualPlan(ParkScopedModel):
         return f"{self.project} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('projects:project_detail', args=[self.project_id])}#investment"
+        return reverse("projects:annualplan_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
@@ -637,7 +637,7 @@ class MajorListing(ParkScopedModel):
         return f"{self.project} {self.year} {self.get_level_display()}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('projects:project_detail', args=[self.project_id])}#investment"
+        return reverse("projects:majorlisting_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:

@@ -37,3 +37,13 @@ declare_item(
     ),
     order=45,
 )
+
+# Delivery (项目推进): the major projects of a year against their plans, to
+# whoever reads the listings (park leaders, project and finance officers).
+declare_item(
+    "promotion",
+    NavItem(
+        "projects:major_projects", "building-factory", "projects.MajorListing", _("Major projects")
+    ),
+    order=230,
+)

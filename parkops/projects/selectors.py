@@ -490,14 +490,14 @@ def completed_by_project(
 
 def project_investment(project, *, user, year: int | None = None, month: int | None = None):
     """``project``'s investment as ``user`` may read it: the entries of ``year``
-    (default this year), the year's plan, and its pace at the end of ``month``."""
-    year = year or today_cst().year
+    (default: the latest year with an entry, else this year), the year's plan,
+    and its pace at the end of ``month`` (default ``default_pace_month``)."""
+    rows = InvestmentEntry.objects.restrict(user).filter(park=project.park_id, project=project.pk)
+    if year is None:
+        latest = rows.order_by("-month").values_list("month", flat=True).first()
+        year = latest.year if latest else today_cst().year
     month = month or default_pace_month(year)
-    entries = list(
-        InvestmentEntry.objects.restrict(user)
-        .filter(park=project.park_id, project=project.pk)
-        .order_by("month", "pk")
-    )
+    entries = list(rows.filter(month__year=year).order_by("month", "pk"))
     plan = (
         AnnualPlan.objects.restrict(user)
         .filter(park=project.park_id, project=project.pk, year=year)
