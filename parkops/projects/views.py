@@ -440,6 +440,7 @@ class _DeliveryEditView(generic.ObjectEditView):
 class InvestmentEntryListView(generic.ObjectListView):
     selector = selectors.investment_entry_list
     table_class = InvestmentEntryTable
+    exchange_key = "investment-entries"
 
 
 class InvestmentEntryDetailView(_DeliveryDetailView):
@@ -462,6 +463,7 @@ class InvestmentEntryEditView(_DeliveryEditView):
 class AnnualPlanListView(generic.ObjectListView):
     selector = selectors.annual_plan_list
     table_class = AnnualPlanTable
+    exchange_key = "annual-plans"
 
 
 class AnnualPlanDetailView(_DeliveryDetailView):

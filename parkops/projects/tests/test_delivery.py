@@ -192,9 +192,9 @@ def test_pace_is_the_share_of_plan_less_the_share_of_the_year_elapsed(completed,
     expected = Fraction(month, 12) * 100
     assert abs(Fraction(found.share_pct) - share) < Fraction(1, 10**12)
     assert abs(Fraction(found.ahead_pp) - (share - expected)) < Fraction(1, 10**12)
-    assert found.expected_pct == Period.parse(f"2023-M{month:02d}").elapsed_share * 100 or (
-        abs(Fraction(found.expected_pct) - expected) < Fraction(1, 10**20)
-    )
+    # On pace at the end of month N is N/12 of the plan (Period.elapsed_share).
+    elapsed = Period.parse(f"2023-M{month:02d}").elapsed_share * 100
+    assert abs(Fraction(found.expected_pct) - elapsed) < Fraction(1, 10**20)
     # Exactly on pace: completed = N/12 of the plan.
     on_pace = selectors.pace(completed=plan * month / 12, plan=plan, month=month)
     assert abs(on_pace.ahead_pp) < Decimal("1e-20")
@@ -397,3 +397,30 @@ def test_api_records_entered_statistics_and_shows_it_on_the_project(client, deli
     assert detail.json()["entered_statistics_on"] == "2023-04-01"
     stranger = make_user(Role.PROJECT_OFFICER, park=make_park())
     assert _api(client, "post", url, stranger, {"on_date": "2023-04-01"}).status_code == 404
+
+
+@pytest.mark.parametrize("key", ["investment-entries", "annual-plans"])
+def test_investment_registers_export_own_park_rows_in_yuan(client, delivery, key):
+    import io
+
+    from openpyxl import load_workbook
+
+    park, officer, project = delivery
+    project.ref = "XM-9"
+    project.save(update_fields=["ref"])
+    services.investment_entry_create(
+        project=project, month="2023-05", amount="1234.5", actor=officer
+    )
+    services.annual_plan_create(project=project, year=2023, amount="98765", actor=officer)
+    other_park = make_park()
+    foreign = signed(other_park, name="外园区项目")
+    services.annual_plan_create(project=foreign, year=2023, amount=1, actor=SYSTEM)
+    sign_in(client, make_user(Role.FINANCE_OFFICER, park=park))
+    response = client.get(reverse("exchange:export", args=[key]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    text = " ".join(" ".join(row) for row in rows)
+    assert project.name in text and "外园区项目" not in text
+    assert ("2023-05" in text and "1234.5" in text) or ("2023" in text and "98765" in text)
+    assert client.get(reverse("exchange:import", args=[key])).status_code == 404
