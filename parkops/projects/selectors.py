@@ -557,7 +557,7 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
         MajorListing.objects.restrict(user)
         .filter(park=park, year=year)
         .select_related("project")
-        .order_by("level", "project__name_pinyin", "pk")
+        .order_by("-level", "project__name_pinyin", "pk")  # provincial first
     )
     ids = [listing.project_id for listing in listings]
     plans = dict(
