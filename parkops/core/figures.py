@@ -53,6 +53,7 @@ class Kind(models.TextChoices):
     YOY_PCT = "yoy_pct", gettext_lazy("year-on-year change, %")
     CHANGE_PP = "change_pp", gettext_lazy("change in percentage points")
     PLAN_SHARE = "plan_share", gettext_lazy("share of the plan")
+    AMOUNT = "amount", gettext_lazy("amount within the period")
 
 
 # Kinds whose value is the number of records linked: the registry test checks it.

@@ -87,6 +87,9 @@ MILESTONE = "projects.milestone"
 MILESTONE_TEMPLATE = "projects.milestonetemplate"
 TRAFFIC_RULE = "projects.trafficrule"
 TRAFFIC_SNAPSHOT = "projects.trafficsnapshot"
+INVESTMENT_ENTRY = "projects.investmententry"
+ANNUAL_PLAN = "projects.annualplan"
+MAJOR_LISTING = "projects.majorlisting"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -147,6 +150,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         MILESTONE_TEMPLATE: READ,
         TRAFFIC_RULE: READ,
         TRAFFIC_SNAPSHOT: READ,
+        INVESTMENT_ENTRY: READ,
+        ANNUAL_PLAN: READ,
+        MAJOR_LISTING: READ,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -188,6 +194,11 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         MILESTONE_TEMPLATE: READ,
         TRAFFIC_RULE: READ,
         TRAFFIC_SNAPSHOT: READ,
+        # ROLES.md: "investment entries" are the project officer's: monthly
+        # completed investment, the year's plans and the major-project listings.
+        INVESTMENT_ENTRY: WRITE,
+        ANNUAL_PLAN: WRITE,
+        MAJOR_LISTING: WRITE,
     },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
     Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
@@ -199,6 +210,10 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT_DOCUMENT: READ,
         # Reads milestones (tranches are released on them), never verifies.
         MILESTONE: READ,
+        # Investment against plan: incentives are paid on it.
+        INVESTMENT_ENTRY: READ,
+        ANNUAL_PLAN: READ,
+        MAJOR_LISTING: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,

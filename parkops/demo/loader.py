@@ -13,6 +13,7 @@ from parkops.core import services as core_services
 from parkops.core.models import Alliance, Industry, Park
 from parkops.core.permissions import SYSTEM
 from parkops.demo import data
+from parkops.demo.delivery import load_delivery
 from parkops.demo.projects import load_projects
 from parkops.demo.promotion import load_promotion
 from parkops.enterprises import services as enterprise_services
@@ -283,4 +284,5 @@ def load_demo() -> list[tuple[str, str, str]]:
         _enterprises(partner, partner_industries, partner_rng, 12, None)
     load_promotion(main=main, partners=partners, users=users, make_user=_user, grant=_grant)
     load_projects(main=main, partners=partners)
+    load_delivery(main=main)
     return printed

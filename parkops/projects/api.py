@@ -14,6 +14,9 @@ from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import selectors, services
 from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
+    MajorListing,
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
@@ -99,6 +102,19 @@ class ProjectDetailOut(ProjectOut):
     next_deadline: LeadDeadlineOut | None = None
     # Empty for a user who may not read the terms (an agreement holds them).
     documents: list[ProjectDocumentOut] = []
+
+    # Delivery: the day it entered the statistics (列统入规), corrections applied,
+    # and its major-project listing this year (provincial/municipal), else null.
+    entered_statistics_on: datetime.date | None = None
+    major_level: str | None = None
+
+    @staticmethod
+    def resolve_entered_statistics_on(obj, context):
+        return selectors.entered_statistics_on(obj)
+
+    @staticmethod
+    def resolve_major_level(obj, context):
+        return selectors.major_level(obj, user=user_of(context["request"]))
 
     @staticmethod
     def resolve_next_deadline(obj, context):
@@ -613,3 +629,209 @@ def trafficrule_update(request, pk: int, payload: TrafficRulePatch):
     return services.traffic_rule_update(
         rule=rule, actor=request.auth, **payload.dict(exclude_unset=True)
     )
+
+
+# ------------------------------------------------------------------ delivery
+class EnteredStatisticsIn(Schema):
+    on_date: datetime.date
+    note: str = ""
+
+
+@router.post(
+    "/projects/{pk}/entered-statistics",
+    response={201: ProjectEventOut},
+    operation_id="project_entered_statistics",
+    url_name="project_entered_statistics",
+)
+def project_entered_statistics(request, pk: int, payload: EnteredStatisticsIn):
+    """Record the day the project entered the statistics (列统入规), once; a wrong
+    date is corrected through ``/project-events/{pk}/correction``."""
+    project = get_scoped(Project, request, pk)
+    event = services.project_entered_statistics(
+        project=project, on_date=payload.on_date, note=payload.note, actor=request.auth
+    )
+    return Status(201, event)
+
+
+class InvestmentEntryOut(Schema):
+    id: int
+    park_id: int
+    project_id: int
+    project_name: str
+
+    @staticmethod
+    def resolve_project_name(obj) -> str:
+        return obj.project.name
+
+    month: datetime.date
+    amount: Decimal
+    note: str
+
+
+class InvestmentEntryIn(Schema):
+    project_id: int
+    month: str  # 2023-06 (or any day of the month)
+    amount: Decimal
+    note: str = ""
+
+
+class InvestmentEntryPatch(Schema):
+    month: str | None = None
+    amount: Decimal | None = None
+    note: str | None = None
+
+
+add_read_routes(
+    router,
+    path="/investment-entries",
+    selector=selectors.investment_entry_list,
+    schema=InvestmentEntryOut,
+)
+
+
+@router.post(
+    "/investment-entries",
+    response={201: InvestmentEntryOut},
+    operation_id="investmententry_add",
+    url_name="investmententry_add",
+)
+def investmententry_add(request, payload: InvestmentEntryIn, park: int | None = None):
+    target = resolve_park(request, park, InvestmentEntry)
+    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
+    entry = services.investment_entry_create(
+        project=project,
+        month=payload.month,
+        amount=payload.amount,
+        note=payload.note,
+        actor=request.auth,
+    )
+    return Status(201, entry)
+
+
+@router.patch(
+    "/investment-entries/{pk}",
+    response=InvestmentEntryOut,
+    operation_id="investmententry_edit",
+    url_name="investmententry_edit",
+)
+def investmententry_edit(request, pk: int, payload: InvestmentEntryPatch):
+    entry = get_scoped(InvestmentEntry, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.investment_entry_update(entry=entry, actor=request.auth, **data)
+
+
+class AnnualPlanOut(Schema):
+    id: int
+    park_id: int
+    project_id: int
+    project_name: str
+
+    @staticmethod
+    def resolve_project_name(obj) -> str:
+        return obj.project.name
+
+    year: int
+    amount: Decimal
+
+
+class AnnualPlanIn(Schema):
+    project_id: int
+    year: int
+    amount: Decimal
+
+
+class AnnualPlanPatch(Schema):
+    year: int | None = None
+    amount: Decimal | None = None
+
+
+add_read_routes(
+    router, path="/annual-plans", selector=selectors.annual_plan_list, schema=AnnualPlanOut
+)
+
+
+@router.post(
+    "/annual-plans",
+    response={201: AnnualPlanOut},
+    operation_id="annualplan_add",
+    url_name="annualplan_add",
+)
+def annualplan_add(request, payload: AnnualPlanIn, park: int | None = None):
+    target = resolve_park(request, park, AnnualPlan)
+    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
+    plan = services.annual_plan_create(
+        project=project, year=payload.year, amount=payload.amount, actor=request.auth
+    )
+    return Status(201, plan)
+
+
+@router.patch(
+    "/annual-plans/{pk}",
+    response=AnnualPlanOut,
+    operation_id="annualplan_edit",
+    url_name="annualplan_edit",
+)
+def annualplan_edit(request, pk: int, payload: AnnualPlanPatch):
+    plan = get_scoped(AnnualPlan, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.annual_plan_update(plan=plan, actor=request.auth, **data)
+
+
+class MajorListingOut(Schema):
+    id: int
+    park_id: int
+    project_id: int
+    project_name: str
+
+    @staticmethod
+    def resolve_project_name(obj) -> str:
+        return obj.project.name
+
+    year: int
+    level: str
+
+
+class MajorListingIn(Schema):
+    project_id: int
+    year: int
+    level: MajorListing.Level
+
+
+class MajorListingPatch(Schema):
+    year: int | None = None
+    level: MajorListing.Level | None = None
+
+
+add_read_routes(
+    router,
+    path="/major-listings",
+    selector=selectors.major_listing_list,
+    schema=MajorListingOut,
+)
+
+
+@router.post(
+    "/major-listings",
+    response={201: MajorListingOut},
+    operation_id="majorlisting_add",
+    url_name="majorlisting_add",
+)
+def majorlisting_add(request, payload: MajorListingIn, park: int | None = None):
+    target = resolve_park(request, park, MajorListing)
+    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
+    listing = services.major_listing_create(
+        project=project, year=payload.year, level=payload.level, actor=request.auth
+    )
+    return Status(201, listing)
+
+
+@router.patch(
+    "/major-listings/{pk}",
+    response=MajorListingOut,
+    operation_id="majorlisting_edit",
+    url_name="majorlisting_edit",
+)
+def majorlisting_edit(request, pk: int, payload: MajorListingPatch):
+    listing = get_scoped(MajorListing, request, pk)
+    data = payload.dict(exclude_unset=True)
+    return services.major_listing_update(listing=listing, actor=request.auth, **data)

@@ -14,6 +14,7 @@ from parkops.core.exchange.spec import (
     CHOICE,
     DATE,
     DECIMAL,
+    INT,
     MONEY,
     REF,
     Column,
@@ -23,8 +24,21 @@ from parkops.core.exchange.spec import (
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import services
-from parkops.projects.models import Milestone, MilestoneKind, Project, Stage
-from parkops.projects.selectors import milestone_list, project_list, terms_reader
+from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
+    Milestone,
+    MilestoneKind,
+    Project,
+    Stage,
+)
+from parkops.projects.selectors import (
+    annual_plan_list,
+    investment_entry_list,
+    milestone_list,
+    project_list,
+    terms_reader,
+)
 from parkops.promotion.models import PromotionEvent, PromotionUnit
 
 # Shown in the file, never set by it.
@@ -317,5 +331,93 @@ MILESTONES = declare(
         ],
         select_related=("project", "responsible_unit", "responsible_officer", "verified_by"),
         selector=milestone_list,
+    )
+)
+
+
+# ------------------------------------------------------------------ delivery
+# Monthly investment and annual plans, exported for now (项目编号 is the
+# project's 编号): their import, keyed by project and month (or year), is the
+# next step of issue #14.
+def _month_label(entry) -> str:
+    return entry.month.strftime("%Y-%m")
+
+
+INVESTMENT_ENTRIES = declare(
+    RegisterSpec(
+        key="investment-entries",
+        model=InvestmentEntry,
+        title=InvestmentEntry._meta.verbose_name_plural,
+        natural_key="month",
+        columns=[
+            Column(
+                "project",
+                "项目编号",
+                kind=REF,
+                ref_model=Project,
+                ref_field="ref",
+                required=True,
+                synonyms=("编号",),
+                example="XM-2023-001",
+            ),
+            Column(
+                "project_name",
+                "项目名称",
+                export=lambda entry: entry.project.name,
+                width=30,
+            ),
+            Column(
+                "month", "月份", required=True, export=_month_label, example="2023-06", fold=True
+            ),
+            Column(
+                "amount",
+                "完成投资",
+                kind=MONEY,
+                required=True,
+                synonyms=("当月完成投资", "月度完成投资"),
+                example="12000000",
+            ),
+            Column("note", "备注", width=30),
+        ],
+        select_related=("project",),
+        selector=investment_entry_list,
+    )
+)
+
+ANNUAL_PLANS = declare(
+    RegisterSpec(
+        key="annual-plans",
+        model=AnnualPlan,
+        title=AnnualPlan._meta.verbose_name_plural,
+        natural_key="year",
+        columns=[
+            Column(
+                "project",
+                "项目编号",
+                kind=REF,
+                ref_model=Project,
+                ref_field="ref",
+                required=True,
+                synonyms=("编号",),
+                example="XM-2023-001",
+            ),
+            Column(
+                "project_name",
+                "项目名称",
+                export=lambda plan: plan.project.name,
+                width=30,
+            ),
+            Column("year", "年度", kind=INT, required=True, example="2023"),
+            Column(
+                "amount",
+                "年度计划投资",
+                kind=MONEY,
+                required=True,
+                synonyms=("计划投资",),
+                example="250000000",
+            ),
+        ],
+        select_related=("project",),
+        selector=annual_plan_list,
     )
 )

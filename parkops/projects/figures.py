@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.db.models import Sum
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from parkops.core.figures import Figure, FigureResult, Kind, Section, Unit, declare, list_url
+from parkops.core.figures import (
+    Figure,
+    FigureResult,
+    Kind,
+    Section,
+    Unit,
+    declare,
+    list_url,
+    yoy_pct,
+)
 from parkops.projects.models import Stage
 from parkops.projects.selectors import projects_in_stage_on
 
@@ -44,5 +55,266 @@ declare(
         sentence=gettext_lazy("{value} projects under negotiation in reserve"),
         compute=projects_negotiating,
         model=MODEL,
+    )
+)
+
+
+# ------------------------------------------------ delivery: new X in a period
+def _reached_ids(parks, stage: str, period) -> tuple[int, ...]:
+    """Projects of ``parks`` whose ``stage`` date (the first day they reached it,
+    corrections applied) falls in ``period``, China time. Unscoped over
+    ``parks``: the caller decided the user may read them."""
+    from parkops.projects.boards import ids_reached
+    from parkops.projects.selectors import _events, effective_history
+
+    history = effective_history(_events([getattr(p, "pk", p) for p in parks]))
+    return tuple(sorted(ids_reached(history, stage, period.first_day, period.last_day)))
+
+
+def _reached_url(parks, stage: str, period) -> str:
+    params = {
+        "reached": stage,
+        "reached_after": period.first_day,
+        "reached_before": period.last_day,
+    }
+    return list_url(LIST, params, parks=parks)
+
+
+def new_in_period_yoy(stage: str, what):
+    """``compute`` of "new ``stage`` projects in the period, year on year": the
+    number this period against the same period last year, in percent."""
+
+    def compute(*, parks, period) -> FigureResult:
+        ids = _reached_ids(parks, stage, period)
+        base = len(_reached_ids(parks, stage, period.comparison))
+        value, reason = yoy_pct(len(ids), base)
+        values = {
+            "what": what,
+            "current": len(ids),
+            "base": base,
+            "period": period.code,
+            "comparison": period.comparison.code,
+        }
+        if base == 0:
+            note = (
+                gettext(
+                    "%(current)d projects %(what)s in %(period)s and none in %(comparison)s: "
+                    "there is no growth rate against zero."
+                )
+                % values
+            )
+        else:
+            note = (
+                gettext(
+                    "(%(current)d − %(base)d) ÷ %(base)d × 100: projects %(what)s in "
+                    "%(period)s (%(current)d) against %(comparison)s (%(base)d), each counted "
+                    "on the day it first reached the stage (corrections applied)."
+                )
+                % values
+            )
+        return FigureResult(
+            value=value,
+            comparison_value=Decimal(base),
+            reason=reason,
+            note=note,
+            record_ids=ids,
+            url=_reached_url(parks, stage, period),
+            comparison_url=_reached_url(parks, stage, period.comparison),
+        )
+
+    return compute
+
+
+for _order, (_stage, _key, _what, _label, _up, _down, _flat) in enumerate(
+    (
+        (
+            Stage.READY,
+            "projects.ready_new_yoy_pct",
+            gettext_lazy("newly ready to start"),
+            gettext_lazy("New projects ready to start, year on year"),
+            gettext_lazy("New projects ready to start up {value}% year on year"),
+            gettext_lazy("New projects ready to start down {value}% year on year"),
+            gettext_lazy("New projects ready to start level with the same period last year"),
+        ),
+        (
+            Stage.STARTED,
+            "projects.started_new_yoy_pct",
+            gettext_lazy("newly started"),
+            gettext_lazy("New project starts, year on year"),
+            gettext_lazy("New project starts up {value}% year on year"),
+            gettext_lazy("New project starts down {value}% year on year"),
+            gettext_lazy("New project starts level with the same period last year"),
+        ),
+        (
+            Stage.COMPLETED,
+            "projects.completed_new_yoy_pct",
+            gettext_lazy("newly completed"),
+            gettext_lazy("New project completions, year on year"),
+            gettext_lazy("New project completions up {value}% year on year"),
+            gettext_lazy("New project completions down {value}% year on year"),
+            gettext_lazy("New project completions level with the same period last year"),
+        ),
+    )
+):
+    declare(
+        Figure(
+            key=_key,
+            section=Section.PROJECTS,
+            label=_label,
+            unit=Unit.PERCENT,
+            kind=Kind.YOY_PCT,
+            sentence=_up,
+            sentence_down=_down,
+            sentence_flat=_flat,
+            compute=new_in_period_yoy(_stage, _what),
+            model=MODEL,
+            precision=1,
+        )
+    )
+
+
+# ---------------------------------------------------------- major projects
+def _major_started(parks, period) -> tuple[int, ...]:
+    """Major projects (列省/列市) listed for the period's year that started in it."""
+    from parkops.projects.selectors import major_project_ids
+
+    listed = major_project_ids(parks=parks, year=period.year)
+    return tuple(pk for pk in _reached_ids(parks, Stage.STARTED, period) if pk in listed)
+
+
+def _major_url(parks, period) -> str:
+    params = {
+        "major_in": period.year,
+        "reached": Stage.STARTED,
+        "reached_after": period.first_day,
+        "reached_before": period.last_day,
+    }
+    return list_url(LIST, params, parks=parks)
+
+
+def major_started(*, parks, period) -> FigureResult:
+    """Major projects of the year that started in the period."""
+    ids = _major_started(parks, period)
+    return FigureResult(
+        value=Decimal(len(ids)),
+        note=gettext(
+            "Projects on the provincial or municipal major-project list for %(year)d whose "
+            "start date (corrections applied) falls in %(period)s."
+        )
+        % {"year": period.year, "period": period.code},
+        record_ids=ids,
+        url=_major_url(parks, period),
+    )
+
+
+def _major_money(parks, period) -> tuple[tuple[int, ...], Decimal, Decimal]:
+    from parkops.projects.models import AnnualPlan, InvestmentEntry
+
+    ids = _major_started(parks, period)
+    entries = InvestmentEntry.objects.unscoped().filter(
+        park__in=parks,
+        project_id__in=ids,
+        month__gte=datetime.date(period.year, 1, 1),
+        month__lte=period.last_day,
+    )
+    completed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    plans = AnnualPlan.objects.unscoped().filter(
+        park__in=parks, project_id__in=ids, year=period.year
+    )
+    planned = plans.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return ids, completed, planned
+
+
+def major_investment_completed(*, parks, period) -> FigureResult:
+    """Investment the major projects started in the period completed from January
+    to the period's last month (1–N月累计), in yuan."""
+    ids, completed, _planned = _major_money(parks, period)
+    return FigureResult(
+        value=completed,
+        note=gettext(
+            "Monthly investment entered from %(first)s to %(last)s for the %(count)d major "
+            "projects of %(year)d that started in %(period)s."
+        )
+        % {
+            "first": f"{period.year}-01",
+            "last": period.last_day.strftime("%Y-%m"),
+            "count": len(ids),
+            "year": period.year,
+            "period": period.code,
+        },
+        record_ids=ids,
+        url=_major_url(parks, period),
+    )
+
+
+def major_plan_share(*, parks, period) -> FigureResult:
+    """That investment as a share of those projects' annual plans, in percent."""
+    ids, completed, planned = _major_money(parks, period)
+    values = {
+        "completed": completed,
+        "planned": planned,
+        "count": len(ids),
+        "year": period.year,
+    }
+    if planned == 0:
+        return FigureResult(
+            value=None,
+            reason=gettext("no annual plan was entered for these projects"),
+            note=gettext(
+                "The %(count)d major projects have no investment plan for %(year)d: there is "
+                "no share of a plan of zero."
+            )
+            % values,
+            record_ids=ids,
+            url=_major_url(parks, period),
+        )
+    return FigureResult(
+        value=completed / planned * 100,
+        note=gettext(
+            "%(completed)s ÷ %(planned)s yuan × 100: investment completed by the %(count)d "
+            "major projects against their %(year)d annual plans."
+        )
+        % values,
+        record_ids=ids,
+        url=_major_url(parks, period),
+    )
+
+
+declare(
+    Figure(
+        key="projects.major_started",
+        section=Section.PROJECTS,
+        label=gettext_lazy("Major projects started"),
+        unit=Unit.COUNT,
+        counter=pgettext_lazy("measure word", "projects"),
+        kind=Kind.COUNTED,
+        sentence=gettext_lazy("{value} provincial and municipal major projects started"),
+        compute=major_started,
+        model=MODEL,
+    )
+)
+declare(
+    Figure(
+        key="projects.major_investment_completed",
+        section=Section.PROJECTS,
+        label=gettext_lazy("Investment completed by major projects"),
+        unit=Unit.YUAN,
+        kind=Kind.AMOUNT,
+        sentence=gettext_lazy("Major projects completed {value} yuan of investment"),
+        compute=major_investment_completed,
+        model=MODEL,
+    )
+)
+declare(
+    Figure(
+        key="projects.major_plan_share_pct",
+        section=Section.PROJECTS,
+        label=gettext_lazy("Major projects' investment, share of annual plan"),
+        unit=Unit.PERCENT,
+        kind=Kind.PLAN_SHARE,
+        sentence=gettext_lazy("{value}% of the major projects' annual plan completed"),
+        compute=major_plan_share,
+        model=MODEL,
+        precision=1,
     )
 )

@@ -6,7 +6,10 @@ from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
 from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
     LeadPolicy,
+    MajorListing,
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
@@ -39,6 +42,8 @@ class ProjectFilterSet(ScopedFilterSet):
         method="filter_industry_within",
         label=_("industry or below"),
     )
+    # Major projects (列省/列市重大项目) listed for a year: the report card's links.
+    major_in = django_filters.NumberFilter(method="filter_major_in", label=_("major project in"))
     # Leads and negotiations whose next handling step is overdue today (线索处理时限).
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("handling overdue"), widget=YesNoAllWidget
@@ -64,6 +69,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "reached_before",
             "industry_within",
             "overdue",
+            "major_in",
         ]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
@@ -130,6 +136,12 @@ class ProjectFilterSet(ScopedFilterSet):
             queryset = queryset.filter(pk__in=sorted(ids))
         return queryset
 
+    def filter_major_in(self, queryset, name, value):
+        from parkops.projects.selectors import major_project_ids
+
+        user = getattr(self.request, "user", None)
+        return queryset.filter(pk__in=sorted(major_project_ids(user=user, year=int(value))))
+
     def filter_overdue(self, queryset, name, value):
         from parkops.projects.selectors import overdue_project_ids
 
@@ -183,3 +195,41 @@ class TrafficRuleFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(park__name__icontains=value) | Q(park__code__icontains=value))
+
+
+def _project_search(queryset, value):
+    return queryset.filter(
+        Q(project__name__icontains=value)
+        | Q(project__name_pinyin__icontains=value.lower())
+        | Q(project__ref__icontains=value)
+    )
+
+
+class InvestmentEntryFilterSet(ScopedFilterSet):
+    month_after = DateFilter(field_name="month", lookup_expr="gte", label=_("from month"))
+    month_before = DateFilter(field_name="month", lookup_expr="lte", label=_("to month"))
+
+    class Meta:
+        model = InvestmentEntry
+        fields = ["q", "project", "month", "month_after", "month_before"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
+
+
+class AnnualPlanFilterSet(ScopedFilterSet):
+    class Meta:
+        model = AnnualPlan
+        fields = ["q", "project", "year"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
+
+
+class MajorListingFilterSet(ScopedFilterSet):
+    class Meta:
+        model = MajorListing
+        fields = ["q", "project", "year", "level"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)

@@ -412,3 +412,64 @@ class TrafficRuleForm(ScopedModelForm):
 
         model = TrafficRule
         fields = ["kind", "threshold", "colour", "enabled"]
+
+
+# ------------------------------------------------------------------ delivery
+class EnteredStatisticsForm(forms.Form):
+    """The day the project (its enterprise) entered the statistics (列统入规)."""
+
+    on_date = LenientDateField(label=_lazy("entered statistics on"))
+    note = forms.CharField(label=_lazy("note"), max_length=4000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class _ProjectChoiceForm(ScopedModelForm):
+    """Forms of a project's investment: the project among the park's signed ones."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        projects = self.fields["project"].queryset
+        self.fields["project"].queryset = projects.exclude(
+            stage__in=(Stage.LEAD, Stage.NEGOTIATING)
+        ).order_by("name_pinyin", "pk")
+
+
+class InvestmentEntryForm(_ProjectChoiceForm):
+    # Not the model's date: a month is typed as 2023-06 (the service keeps its first day).
+    month = forms.CharField(
+        label=_lazy("month"), max_length=10, help_text=_lazy("For example 2023-06.")
+    )
+
+    class Meta:
+        from parkops.projects.models import InvestmentEntry
+
+        model = InvestmentEntry
+        fields = ["project", "amount", "note"]
+        widgets = {"amount": forms.TextInput(attrs=_MONEY)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["project", "month", "amount", "note"])
+        if self.instance.pk:
+            self.initial["month"] = self.instance.month.strftime("%Y-%m")
+        style_widgets(self.fields)
+
+
+class AnnualPlanForm(_ProjectChoiceForm):
+    class Meta:
+        from parkops.projects.models import AnnualPlan
+
+        model = AnnualPlan
+        fields = ["project", "year", "amount"]
+        widgets = {"amount": forms.TextInput(attrs=_MONEY)}
+
+
+class MajorListingForm(_ProjectChoiceForm):
+    class Meta:
+        from parkops.projects.models import MajorListing
+
+        model = MajorListing
+        fields = ["project", "year", "level"]

@@ -288,6 +288,9 @@ class ProjectEvent(ParkScopedModel):
         ASSESSMENT = "assessment", _("assessment")
         FEEDBACK = "feedback", _("feedback")
         PROGRESS = "progress", _("progress note")
+        # 列统入规: the project (its enterprise) entered the statistics (once;
+        # its date corrected by a CORRECTION like a stage change's).
+        ENTERED_STATISTICS = "entered_statistics", _("entered statistics")
 
     project = models.ForeignKey(
         Project,
@@ -695,6 +698,64 @@ class Milestone(ParkScopedModel):
             raise ValidationError(errors)
 
 
+# ------------------------------------------------------------------ investment
+def first_of_month(day):
+    """The first day of ``day``'s month: the key of a month's investment."""
+    return day.replace(day=1) if day else day
+
+
+class InvestmentEntry(ParkScopedModel):
+    """The investment a project completed in one month (月度完成投资), in yuan:
+    entered on the project page, through the API or imported. One per project
+    and month; ``month`` is the month's first day."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="investment_entries",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    month = models.DateField(_("month"), help_text=_("Its first day: 2023-06-01 for June 2023."))
+    amount = models.DecimalField(
+        _("investment completed (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    audit_public_fields = ("project", "month", "amount")
+
+    class Meta:
+        ordering = ["park", "project", "month", "pk"]
+        verbose_name = _("monthly investment")
+        verbose_name_plural = _("monthly investment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "project", "month"], name="investmententry_one_per_month"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["park", "month"], name="investmententry_park_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.month:%Y-%m}" if self.month else str(self.project)
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:investmententry_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            errors["project"] = _("Choose one of this park's records.")
+        if self.month and self.month.day != 1:
+            errors["month"] = _("Give the month as its first day (2023-06-01 for June 2023).")
+        if errors:
+            raise ValidationError(errors)
+
+
 # ------------------------------------------------------ traffic lights (红绿灯)
 class TrafficLight(models.TextChoices):
     GREEN = "green", _("green")
@@ -798,3 +859,96 @@ class TrafficSnapshot(ParkScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.project_id])
+
+
+class AnnualPlan(ParkScopedModel):
+    """A project's planned investment for a year (年度计划投资), in yuan: the base
+    of its completion % and of its pace (序时进度)."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="annual_plans",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    amount = models.DecimalField(
+        _("planned investment for the year (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    audit_public_fields = ("project", "year", "amount")
+
+    class Meta:
+        ordering = ["park", "project", "year", "pk"]
+        verbose_name = _("annual investment plan")
+        verbose_name_plural = _("annual investment plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "project", "year"], name="annualplan_one_per_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "year"], name="annualplan_park_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:annualplan_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            raise ValidationError({"project": _("Choose one of this park's records.")})
+
+
+class MajorListing(ParkScopedModel):
+    """A project on the province's or the city's list of major projects (列省/列市
+    重大项目) for a year. The lists are published each year and a project may be
+    listed one year and not the next, or move from the city's list to the
+    province's: so membership is a row per year, not a field of the project; the
+    project's ``major_level`` (GLOSSARY) is its listing of the current year
+    (``selectors.major_level``)."""
+
+    class Level(models.TextChoices):
+        PROVINCIAL = "provincial", _("provincial major project")
+        MUNICIPAL = "municipal", _("municipal major project")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="major_listings",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+
+    audit_public_fields = ("project", "year", "level")
+
+    class Meta:
+        ordering = ["park", "year", "project", "pk"]
+        verbose_name = _("major project listing")
+        verbose_name_plural = _("major project listings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "project", "year"], name="majorlisting_one_per_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "year", "level"], name="majorlisting_park_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year} {self.get_level_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:majorlisting_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            raise ValidationError({"project": _("Choose one of this park's records.")})

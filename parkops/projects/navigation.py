@@ -74,3 +74,12 @@ declare_item(
     ),
     order=47,
 )
+# Delivery (项目推进): the major projects of a year against their plans, to
+# whoever reads the listings (park leaders, project and finance officers).
+declare_item(
+    "promotion",
+    NavItem(
+        "projects:major_projects", "building-factory", "projects.MajorListing", _("Major projects")
+    ),
+    order=230,
+)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from parkops.core import permissions
@@ -16,14 +19,20 @@ from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import today_cst
 from parkops.projects.deadlines import LeadDates, LeadDeadline, Policy, WorkdayIndex, next_deadline
 from parkops.projects.filters import (
+    AnnualPlanFilterSet,
+    InvestmentEntryFilterSet,
     LeadPolicyFilterSet,
+    MajorListingFilterSet,
     MilestoneFilterSet,
     MilestoneTemplateFilterSet,
     ProjectFilterSet,
     TrafficRuleFilterSet,
 )
 from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
     LeadPolicy,
+    MajorListing,
     Milestone,
     MilestoneTemplate,
     Project,
@@ -563,3 +572,232 @@ def project_lights(project, milestones) -> tuple:
         )
         per_milestone[milestone.pk] = lights.evaluate(alone, rules, index, as_of).light
     return overall, per_milestone
+
+
+# ------------------------------------------------------- entered statistics
+def entered_statistics_event(project) -> ProjectEvent | None:
+    """``project``'s ENTERED_STATISTICS event (列统入规), if recorded. Unscoped:
+    the caller holds a project it may read."""
+    return (
+        ProjectEvent.objects.unscoped()
+        .filter(park=project.park_id, project=project.pk, kind=ProjectEvent.Kind.ENTERED_STATISTICS)
+        .order_by("pk")
+        .first()
+    )
+
+
+def entered_statistics_on(project) -> datetime.date | None:
+    """The day ``project`` entered the statistics, its latest correction applied."""
+    event = entered_statistics_event(project)
+    if event is None:
+        return None
+    latest = (
+        ProjectEvent.objects.unscoped()
+        .filter(park=project.park_id, corrects=event.pk, kind=ProjectEvent.Kind.CORRECTION)
+        .order_by("-pk")
+        .first()
+    )
+    return latest.on_date if latest else event.on_date
+
+
+# ------------------------------------------------------------------ investment
+@list_selector(model=InvestmentEntry, filterset_class=InvestmentEntryFilterSet)
+def investment_entry_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The monthly investment entries ``user`` may view, by project and month."""
+    return scoped_list(
+        InvestmentEntry,
+        user=user,
+        filters=filters,
+        filterset_class=InvestmentEntryFilterSet,
+        park_id=park_id,
+        select_related=("project",),
+        ordering=("project_id", "month", "pk"),
+    )
+
+
+@list_selector(model=AnnualPlan, filterset_class=AnnualPlanFilterSet)
+def annual_plan_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The projects' annual investment plans ``user`` may view."""
+    return scoped_list(
+        AnnualPlan,
+        user=user,
+        filters=filters,
+        filterset_class=AnnualPlanFilterSet,
+        park_id=park_id,
+        select_related=("project",),
+        ordering=("project_id", "year", "pk"),
+    )
+
+
+@list_selector(model=MajorListing, filterset_class=MajorListingFilterSet)
+def major_listing_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The major-project listings (列省/列市) ``user`` may view."""
+    return scoped_list(
+        MajorListing,
+        user=user,
+        filters=filters,
+        filterset_class=MajorListingFilterSet,
+        park_id=park_id,
+        select_related=("project",),
+        ordering=("year", "project_id", "pk"),
+    )
+
+
+def _decimal_of(fraction: Fraction) -> Decimal:
+    return Decimal(fraction.numerator) / Decimal(fraction.denominator)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Investment against a year's plan at the end of month ``month`` (序时进度,
+    MECHANISMS.md): ``share_pct`` = completed ÷ plan × 100; on pace is
+    ``month``/12 of the plan (``expected_pct``); ``ahead_pp`` = share −
+    expected, in percentage points (negative: behind). Without a plan (none,
+    or zero) there is no share and no pace."""
+
+    completed: Decimal
+    plan: Decimal | None
+    month: int
+    share_pct: Decimal | None
+    expected_pct: Decimal
+    ahead_pp: Decimal | None
+
+
+def pace(*, completed, plan, month: int) -> Pace:
+    """THE pace computation (序时进度), exact: no float, no rounding until shown."""
+    if not 1 <= month <= 12:
+        raise ValueError("month is 1..12")
+    completed = Decimal(completed or 0)
+    expected = Fraction(month, 12) * 100
+    if plan is None or Decimal(plan) == 0:
+        return Pace(completed, plan, month, None, _decimal_of(expected), None)
+    share = Fraction(completed) / Fraction(Decimal(plan)) * 100
+    return Pace(
+        completed=completed,
+        plan=Decimal(plan),
+        month=month,
+        share_pct=_decimal_of(share),
+        expected_pct=_decimal_of(expected),
+        ahead_pp=_decimal_of(share - expected),
+    )
+
+
+def default_pace_month(year: int, today: datetime.date | None = None) -> int:
+    """The month a year's pace is read at: December for a past year; for this
+    year the last month that has ended (January while January runs)."""
+    today = today or today_cst()
+    if year < today.year:
+        return 12
+    return max(1, today.month - 1)
+
+
+def completed_by_project(
+    entries: QuerySet, *, year: int, month: int, project_ids=None
+) -> dict[int, Decimal]:
+    """Investment completed from January to ``month`` of ``year``, per project."""
+    rows = entries.filter(
+        month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, month, 1)
+    )
+    if project_ids is not None:
+        rows = rows.filter(project_id__in=list(project_ids))
+    totals = rows.values("project_id").annotate(total=Sum("amount")).order_by("project_id")
+    return {row["project_id"]: row["total"] for row in totals}
+
+
+def project_investment(project, *, user, year: int | None = None, month: int | None = None):
+    """``project``'s investment as ``user`` may read it: the entries of ``year``
+    (default: the latest year with an entry, else this year), the year's plan,
+    and its pace at the end of ``month`` (default ``default_pace_month``)."""
+    rows = InvestmentEntry.objects.restrict(user).filter(park=project.park_id, project=project.pk)
+    if year is None:
+        latest = rows.order_by("-month").values_list("month", flat=True).first()
+        year = latest.year if latest else today_cst().year
+    month = month or default_pace_month(year)
+    entries = list(rows.filter(month__year=year).order_by("month", "pk"))
+    plan = (
+        AnnualPlan.objects.restrict(user)
+        .filter(park=project.park_id, project=project.pk, year=year)
+        .first()
+    )
+    completed = sum(
+        (e.amount for e in entries if e.month.year == year and e.month.month <= month), Decimal(0)
+    )
+    return {
+        "year": year,
+        "month": month,
+        "entries": entries,
+        "plan": plan,
+        "pace": pace(completed=completed, plan=plan.amount if plan else None, month=month),
+        "listing": MajorListing.objects.restrict(user)
+        .filter(park=project.park_id, project=project.pk, year=year)
+        .first(),
+    }
+
+
+def major_level(project, *, user=None, year: int | None = None) -> str | None:
+    """``Project.major_level`` (GLOSSARY): its listing (provincial/municipal) for
+    ``year``, this year by default; None if not listed."""
+    year = year or today_cst().year
+    rows = (
+        MajorListing.objects.restrict(user)
+        if user is not None
+        else MajorListing.objects.unscoped().filter(park=project.park_id)
+    )
+    found = rows.filter(project=project.pk, year=year).first()
+    return found.level if found else None
+
+
+def major_project_ids(*, user=None, parks=None, year: int) -> set[int]:
+    """The projects listed as major for ``year``: as ``user`` may read them, or
+    unscoped over ``parks`` (figures)."""
+    if user is not None:
+        rows = MajorListing.objects.restrict(user)
+    else:
+        rows = MajorListing.objects.unscoped().filter(park__in=list(parks or ()))
+    return set(rows.filter(year=year).values_list("project_id", flat=True))
+
+
+@dataclass
+class MajorRow:
+    listing: MajorListing
+    started_on: datetime.date | None
+    pace: Pace
+
+
+def major_projects(*, user, park, year: int, month: int | None = None) -> list[MajorRow]:
+    """The major projects of ``park`` listed for ``year``: each with its start
+    date, the year's plan, investment completed to the end of ``month`` and its
+    pace; in a fixed number of queries."""
+    month = month or default_pace_month(year)
+    listings = list(
+        MajorListing.objects.restrict(user)
+        .filter(park=park, year=year)
+        .select_related("project")
+        .order_by("-level", "project__name_pinyin", "pk")  # provincial first
+    )
+    ids = [listing.project_id for listing in listings]
+    plans = dict(
+        AnnualPlan.objects.restrict(user)
+        .filter(park=park, year=year, project_id__in=ids)
+        .values_list("project_id", "amount")
+    )
+    entries = InvestmentEntry.objects.restrict(user).filter(park=park)
+    completed = completed_by_project(entries, year=year, month=month, project_ids=ids)
+    history = effective_history(_events(user=user, project_ids=ids).filter(park=park))
+    rows = []
+    for listing in listings:
+        started = next(
+            (c[0] for c in history.get(listing.project_id, []) if c[3] == Stage.STARTED), None
+        )
+        rows.append(
+            MajorRow(
+                listing=listing,
+                started_on=started,
+                pace=pace(
+                    completed=completed.get(listing.project_id, Decimal(0)),
+                    plan=plans.get(listing.project_id),
+                    month=month,
+                ),
+            )
+        )
+    return rows

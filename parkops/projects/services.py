@@ -30,7 +30,10 @@ from parkops.projects.models import (
     NEEDS_REASON,
     NOTE_KINDS,
     TRANSITIONS,
+    AnnualPlan,
+    InvestmentEntry,
     LeadPolicy,
+    MajorListing,
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
@@ -334,6 +337,8 @@ def project_event_correct(
     the order of the project's stage changes and not be in the future."""
     if event.kind == ProjectEvent.Kind.CORRECTION:
         event = event.corrects  # a correction of a correction corrects the change itself
+    if event.kind == ProjectEvent.Kind.ENTERED_STATISTICS:
+        return _entered_statistics_correct(event=event, on_date=on_date, reason=reason, actor=actor)
     with transaction.atomic():
         project = _locked(event.project, actor)
         _require_writer(actor, project)
@@ -932,3 +937,213 @@ def traffic_snapshot_take(*, park, as_of: datetime.date | None = None) -> int:
             else:
                 services.object_update(obj=row, actor=permissions.SYSTEM, fields=fields)
     return len(results)
+
+
+# ------------------------------------------------------- entered statistics
+def project_entered_statistics(
+    *, project: Project, on_date: datetime.date, actor, note: str = ""
+) -> ProjectEvent:
+    """Record that ``project`` (its enterprise) entered the statistics (列统入规)
+    on ``on_date``: one ENTERED_STATISTICS event, once per project, for a
+    project that has started (a project is listed in the statistics once
+    under construction), not before its start nor after today. A wrong date is
+    corrected like a stage change's (``project_event_correct``)."""
+    with transaction.atomic():
+        current = _locked(project, actor)
+        _require_writer(actor, current)
+        errors = {}
+        started = selectors.stage_dates(current).get(Stage.STARTED)
+        if selectors.entered_statistics_event(current) is not None:
+            errors["on_date"] = _(
+                "The project has already entered the statistics: correct that date instead."
+            )
+        elif started is None:
+            errors["on_date"] = _(
+                "Only a project that has started construction enters the statistics (列统入规)."
+            )
+        elif on_date is None:
+            errors["on_date"] = _("Give the date it entered the statistics.")
+        elif on_date > today_cst():
+            errors["on_date"] = _("The date cannot be in the future.")
+        elif on_date < started:
+            errors["on_date"] = _("The date cannot be before the project started (%(date)s).") % {
+                "date": started.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
+        return _record_event(
+            project=current,
+            actor=actor,
+            kind=ProjectEvent.Kind.ENTERED_STATISTICS,
+            on_date=on_date,
+            note=(note or "").strip(),
+        )
+
+
+def _entered_statistics_correct(*, event, on_date, reason, actor) -> ProjectEvent:
+    with transaction.atomic():
+        project = _locked(event.project, actor)
+        _require_writer(actor, project)
+        errors = {}
+        started = selectors.stage_dates(project).get(Stage.STARTED)
+        if not (reason or "").strip():
+            errors["reason"] = _("Give the reason for the correction.")
+        if on_date is None:
+            errors["on_date"] = _("Give the correct date.")
+        elif on_date > today_cst():
+            errors["on_date"] = _("The date cannot be in the future.")
+        elif started is not None and on_date < started:
+            errors["on_date"] = _("The date cannot be before the project started (%(date)s).") % {
+                "date": started.isoformat()
+            }
+        elif on_date == selectors.entered_statistics_on(project):
+            errors["on_date"] = _("That is already the date of this change.")
+        if errors:
+            raise ValidationError(errors)
+        return _record_event(
+            project=project,
+            actor=actor,
+            kind=ProjectEvent.Kind.CORRECTION,
+            on_date=on_date,
+            reason=reason.strip(),
+            corrects=event,
+        )
+
+
+# ------------------------------------------------------------------ investment
+def _investment_check(obj, before) -> None:
+    """Investment is recorded for a project from signing on, of this park."""
+    project = obj.project
+    if phase_stage(project) in PROMOTION_STAGES:
+        raise ValidationError(
+            {
+                "project": _(
+                    "Investment is recorded for signed projects: “%(name)s” is still a lead "
+                    "or under negotiation."
+                )
+                % {"name": project.name}
+            }
+        )
+
+
+def _month(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+        except ValueError:
+            raise ValidationError(
+                {"month": _("“%(value)s” is not a month: write it as 2023-06.") % {"value": text}}
+            ) from None
+    return value.replace(day=1)
+
+
+def _entry_check(entry: InvestmentEntry, before) -> None:
+    _investment_check(entry, before)
+    errors = {}
+    if entry.month and entry.month > today_cst().replace(day=1):
+        errors["month"] = _(
+            "%(month)s has not begun: investment is entered for past months and this one."
+        ) % {"month": entry.month.strftime("%Y-%m")}
+    elif entry.month:
+        others = InvestmentEntry.objects.unscoped().filter(
+            park=entry.park_id, project=entry.project_id, month=entry.month
+        )
+        if others.exclude(pk=entry.pk).exists():
+            errors["month"] = _(
+                "%(month)s already has an entry for this project: edit that one."
+            ) % {"month": entry.month.strftime("%Y-%m")}
+    if errors:
+        raise ValidationError(errors)
+
+
+def investment_entry_create(
+    *, project: Project, month, amount, actor, note: str = ""
+) -> InvestmentEntry:
+    """Enter the investment ``project`` completed in ``month`` (any day of it;
+    kept as its first day), in yuan: one entry per project and month, not for a
+    month that has not begun, never negative. Project officers (ROLES.md)."""
+    return services.object_create(
+        model=InvestmentEntry,
+        park=project.park,
+        actor=actor,
+        fields={
+            "project": project,
+            "month": _month(month),
+            "amount": _decimal(amount, 2),
+            "note": (note or "").strip(),
+        },
+        check=_entry_check,
+    )
+
+
+def investment_entry_update(*, entry: InvestmentEntry, actor, **fields) -> InvestmentEntry:
+    """Change an entry's amount, month or note (the audit keeps the old values)."""
+    data = {}
+    if "amount" in fields:
+        data["amount"] = _decimal(fields["amount"], 2)
+    if "month" in fields:
+        data["month"] = _month(fields["month"])
+    if "note" in fields:
+        data["note"] = (fields["note"] or "").strip()
+    return services.object_update(obj=entry, actor=actor, fields=data, check=_entry_check)
+
+
+def _one_per_year(model, label):
+    def check(obj, before) -> None:
+        _investment_check(obj, before)
+        others = model.objects.unscoped().filter(
+            park=obj.park_id, project=obj.project_id, year=obj.year
+        )
+        if obj.year and others.exclude(pk=obj.pk).exists():
+            raise ValidationError({"year": label % {"year": obj.year}})
+
+    return check
+
+
+_plan_check = _one_per_year(
+    AnnualPlan, _("The project already has a plan for %(year)s: edit that one.")
+)
+_listing_check = _one_per_year(
+    MajorListing, _("The project is already listed for %(year)s: edit that listing.")
+)
+
+
+def annual_plan_create(*, project: Project, year: int, amount, actor) -> AnnualPlan:
+    """The investment planned for ``project`` in ``year`` (yuan), one per year."""
+    return services.object_create(
+        model=AnnualPlan,
+        park=project.park,
+        actor=actor,
+        fields={"project": project, "year": year, "amount": _decimal(amount, 2)},
+        check=_plan_check,
+    )
+
+
+def annual_plan_update(*, plan: AnnualPlan, actor, **fields) -> AnnualPlan:
+    data = {}
+    if "amount" in fields:
+        data["amount"] = _decimal(fields["amount"], 2)
+    if "year" in fields:
+        data["year"] = fields["year"]
+    return services.object_update(obj=plan, actor=actor, fields=data, check=_plan_check)
+
+
+def major_listing_create(*, project: Project, year: int, level: str, actor) -> MajorListing:
+    """List ``project`` as a provincial or municipal major project (列省/列市) for ``year``."""
+    return services.object_create(
+        model=MajorListing,
+        park=project.park,
+        actor=actor,
+        fields={"project": project, "year": year, "level": level},
+        check=_listing_check,
+    )
+
+
+def major_listing_update(*, listing: MajorListing, actor, **fields) -> MajorListing:
+    data = {n: v for n, v in fields.items() if n in ("year", "level")}
+    return services.object_update(obj=listing, actor=actor, fields=data, check=_listing_check)

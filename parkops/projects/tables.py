@@ -222,3 +222,48 @@ class TrafficRuleTable(BaseTable):
         model = TrafficRule
         fields = ("park", "kind", "threshold", "colour", "enabled")
         order_by = ("kind",)
+
+
+# ------------------------------------------------------------------ delivery
+class _DeliveryTable(BaseTable):
+    project = tables.Column(linkify=lambda record: record.get_absolute_url())
+
+    def render_amount(self, value):
+        return wan_yuan(value)
+
+
+class InvestmentEntryTable(_DeliveryTable):
+    month = tables.Column(attrs={"td": {"class": "text-nowrap"}})
+    amount = tables.Column(
+        verbose_name=_("investment completed (10,000 yuan)"), attrs={"td": {"class": "text-end"}}
+    )
+
+    def render_month(self, value):
+        return value.strftime("%Y-%m")
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import InvestmentEntry
+
+        model = InvestmentEntry
+        fields = ("project", "month", "amount", "note")
+
+
+class AnnualPlanTable(_DeliveryTable):
+    amount = tables.Column(
+        verbose_name=_("planned investment for the year (10,000 yuan)"),
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import AnnualPlan
+
+        model = AnnualPlan
+        fields = ("project", "year", "amount")
+
+
+class MajorListingTable(_DeliveryTable):
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import MajorListing
+
+        model = MajorListing
+        fields = ("project", "year", "level")

@@ -9,7 +9,10 @@ from parkops.core.testing import Declaration, Endpoint, declare, declare_endpoin
 from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
     LeadPolicy,
+    MajorListing,
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
@@ -503,5 +506,178 @@ declare_endpoints(
         _park_with_signed_project,
         text=_latest_project_name,
         query=_traffic_query,
+    ),
+)
+
+
+# ------------------------------------------------------------------ delivery
+def make_delivery_project(park, **fields) -> Project:
+    """A project of ``park`` signed on 2023-01-10 (its events included): one
+    investment, plans and listings may be recorded for."""
+    project = make_project(park, on=datetime.date(2023, 1, 2), **fields)
+    steps = [
+        (Stage.LEAD, Stage.NEGOTIATING, datetime.date(2023, 1, 5)),
+        (Stage.NEGOTIATING, Stage.SIGNED, datetime.date(2023, 1, 10)),
+    ]
+    for from_stage, to_stage, on in steps:
+        ProjectEvent.objects.create(
+            park=park,
+            project=project,
+            kind=ProjectEvent.Kind.STAGE,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            on_date=on,
+        )
+    Project.objects.unscoped().filter(pk=project.pk).update(
+        stage=Stage.SIGNED, stage_on=datetime.date(2023, 1, 10), signed_amount=100_000_000
+    )
+    project.refresh_from_db()
+    return project
+
+
+def make_investment_entry(park, **fields) -> InvestmentEntry:
+    if "project" not in fields:
+        fields["project"] = make_delivery_project(park)
+    fields.setdefault("month", datetime.date(2023, 3, 1))
+    fields.setdefault("amount", "12000000.00")
+    return InvestmentEntry.objects.create(park=park, **fields)
+
+
+def make_annual_plan(park, **fields) -> AnnualPlan:
+    if "project" not in fields:
+        fields["project"] = make_delivery_project(park)
+    fields.setdefault("year", 2023)
+    fields.setdefault("amount", "200000000.00")
+    return AnnualPlan.objects.create(park=park, **fields)
+
+
+def make_major_listing(park, **fields) -> MajorListing:
+    if "project" not in fields:
+        fields["project"] = make_delivery_project(park)
+    fields.setdefault("year", 2023)
+    fields.setdefault("level", MajorListing.Level.MUNICIPAL)
+    return MajorListing.objects.create(park=park, **fields)
+
+
+def _project_of(record) -> str:
+    return record.project.name
+
+
+def investment_form(park) -> dict:
+    project = make_delivery_project(park, name=unique("表单投资项目"))
+    return {"project": project.pk, "month": "2023-05", "amount": "3500000", "note": "月报"}
+
+
+def investment_form_future(park) -> tuple[dict, str]:
+    return {**investment_form(park), "month": "2099-01"}, "month"
+
+
+def investment_api_create(park) -> dict:
+    project = make_delivery_project(park, name=unique("接口投资项目"))
+    return {"project_id": project.pk, "month": "2023-04", "amount": "880000.00"}
+
+
+INVESTMENT_ENTRY = declare(
+    Declaration(
+        model=InvestmentEntry,
+        make=make_investment_entry,
+        text_of=_project_of,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROJECT_OFFICER,
+        form_data=investment_form,
+        invalid_form_data=investment_form_future,
+        api_create=investment_api_create,
+        api_update={"note": "统计局核定数"},
+        exempt={
+            "projects:investmententry_add": "no id; creates in the active park (register tests)",
+            "api:investmententry_add": "no id; park parameter checked (register tests)",
+        },
+    )
+)
+
+
+def plan_form(park) -> dict:
+    project = make_delivery_project(park, name=unique("表单计划项目"))
+    return {"project": project.pk, "year": "2023", "amount": "250000000"}
+
+
+def plan_form_without_amount(park) -> tuple[dict, str]:
+    return {**plan_form(park), "amount": ""}, "amount"
+
+
+def plan_api_create(park) -> dict:
+    project = make_delivery_project(park, name=unique("接口计划项目"))
+    return {"project_id": project.pk, "year": 2023, "amount": "150000000.00"}
+
+
+ANNUAL_PLAN = declare(
+    Declaration(
+        model=AnnualPlan,
+        make=make_annual_plan,
+        text_of=_project_of,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROJECT_OFFICER,
+        form_data=plan_form,
+        invalid_form_data=plan_form_without_amount,
+        api_create=plan_api_create,
+        api_update={"year": 2024},
+        exempt={
+            "projects:annualplan_add": "no id; creates in the active park (register tests)",
+            "api:annualplan_add": "no id; park parameter checked (register tests)",
+        },
+    )
+)
+
+
+def listing_form(park) -> dict:
+    project = make_delivery_project(park, name=unique("表单重大项目"))
+    return {"project": project.pk, "year": "2023", "level": "provincial"}
+
+
+def listing_form_without_level(park) -> tuple[dict, str]:
+    return {**listing_form(park), "level": ""}, "level"
+
+
+def listing_api_create(park) -> dict:
+    project = make_delivery_project(park, name=unique("接口重大项目"))
+    return {"project_id": project.pk, "year": 2023, "level": "municipal"}
+
+
+MAJOR_LISTING = declare(
+    Declaration(
+        model=MajorListing,
+        make=make_major_listing,
+        text_of=_project_of,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.PROJECT_OFFICER,
+        form_data=listing_form,
+        invalid_form_data=listing_form_without_level,
+        api_create=listing_api_create,
+        api_update={"level": "provincial"},
+        endpoints=(Endpoint("projects:project_entered_statistics", make_project),),
+        exempt={
+            "projects:majorlisting_add": "no id; creates in the active park (register tests)",
+            "api:majorlisting_add": "no id; park parameter checked (register tests)",
+            "api:project_entered_statistics": "POST on a scoped project (projects test_delivery)",
+        },
+    )
+)
+
+
+def _park_with_major_project(park):
+    make_major_listing(park, project=make_delivery_project(park, name=unique("看板重大项目")))
+    return park
+
+
+def _year_query(park) -> str:
+    return f"park={park.code}&year=2023&month=6"
+
+
+declare_endpoints(
+    Endpoint(
+        "projects:major_projects",
+        _park_with_major_project,
+        text=_latest_project_name,
+        query=_year_query,
     ),
 )

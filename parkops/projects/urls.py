@@ -104,4 +104,39 @@ urlpatterns = [
         views_boards.traffic_board_export,
         name="traffic_board_export",
     ),
+    # Delivery (项目推进): entered statistics, investment, plans, major projects.
+    path(
+        "<int:pk>/entered-statistics/",
+        views.ProjectEnteredStatisticsView.as_view(),
+        name="project_entered_statistics",
+    ),
+    path("investment/", views.InvestmentEntryListView.as_view(), name="investmententry_list"),
+    path("investment/new/", views.InvestmentEntryEditView.as_view(), name="investmententry_add"),
+    path(
+        "investment/<int:pk>/",
+        views.InvestmentEntryDetailView.as_view(),
+        name="investmententry_detail",
+    ),
+    path(
+        "investment/<int:pk>/edit/",
+        views.InvestmentEntryEditView.as_view(),
+        name="investmententry_edit",
+    ),
+    path("plans/", views.AnnualPlanListView.as_view(), name="annualplan_list"),
+    path("plans/new/", views.AnnualPlanEditView.as_view(), name="annualplan_add"),
+    path("plans/<int:pk>/", views.AnnualPlanDetailView.as_view(), name="annualplan_detail"),
+    path("plans/<int:pk>/edit/", views.AnnualPlanEditView.as_view(), name="annualplan_edit"),
+    path("major-listings/", views.MajorListingListView.as_view(), name="majorlisting_list"),
+    path("major-listings/new/", views.MajorListingEditView.as_view(), name="majorlisting_add"),
+    path(
+        "major-listings/<int:pk>/",
+        views.MajorListingDetailView.as_view(),
+        name="majorlisting_detail",
+    ),
+    path(
+        "major-listings/<int:pk>/edit/",
+        views.MajorListingEditView.as_view(),
+        name="majorlisting_edit",
+    ),
+    path("boards/major/", views_boards.major_projects, name="major_projects"),
 ]

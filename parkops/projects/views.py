@@ -11,11 +11,15 @@ from parkops.core import generic, permissions
 from parkops.projects import selectors, services
 from parkops.projects.forms import (
     AdvanceForm,
+    AnnualPlanForm,
     ApplyTemplateForm,
     CorrectionForm,
     DocumentForm,
+    EnteredStatisticsForm,
     FirstContactForm,
+    InvestmentEntryForm,
     LeadPolicyForm,
+    MajorListingForm,
     MilestoneActualForm,
     MilestoneForm,
     MilestoneTemplateForm,
@@ -26,7 +30,10 @@ from parkops.projects.forms import (
 from parkops.projects.lights import BOARD_STAGES
 from parkops.projects.models import (
     FINAL,
+    AnnualPlan,
+    InvestmentEntry,
     LeadPolicy,
+    MajorListing,
     Milestone,
     MilestoneTemplate,
     Project,
@@ -36,11 +43,15 @@ from parkops.projects.models import (
     TrafficRule,
 )
 from parkops.projects.tables import (
+    AnnualPlanTable,
+    InvestmentEntryTable,
     LeadPolicyTable,
+    MajorListingTable,
     MilestoneTable,
     MilestoneTemplateTable,
     ProjectTable,
     TrafficRuleTable,
+    wan_yuan,
 )
 
 
@@ -110,7 +121,32 @@ class ProjectDetailView(generic.ObjectDetailView):
                 milestone.light = per_milestone[milestone.pk]
                 milestone.may_verify = services.may_verify(user, milestone)
         context["may_plan_milestones"] = services.may_plan_milestones(user, project)
+        context.update(_delivery_context(user, project, may_change))
         return context
+
+
+def _delivery_context(user, project, may_change) -> dict:
+    """The project page's delivery part: entered statistics (列统入规) and, for
+    those who may read it, the year's investment against plan (序时进度)."""
+    park = project.park_id
+    entered_on = selectors.entered_statistics_on(project)
+    started = project.stage in (Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING)
+    signed = services.phase_stage(project) not in services.PROMOTION_STAGES
+    context = {
+        "entered_statistics_on": entered_on,
+        "entered_statistics_form": (
+            EnteredStatisticsForm() if may_change and started and entered_on is None else None
+        ),
+        "investment": None,
+    }
+    if signed and permissions.can(user, InvestmentEntry, permissions.VIEW, park):
+        context["investment"] = selectors.project_investment(project, user=user)
+        context["may_enter_investment"] = permissions.can(
+            user, InvestmentEntry, permissions.ADD, park
+        )
+        context["may_plan"] = permissions.can(user, AnnualPlan, permissions.ADD, park)
+        context["may_list_major"] = permissions.can(user, MajorListing, permissions.ADD, park)
+    return context
 
 
 class ProjectEditView(generic.ObjectEditView):
@@ -599,3 +635,126 @@ class TrafficRuleEditView(generic.ObjectEditView):
 
     def update(self, obj, form):
         return services.traffic_rule_update(rule=obj, actor=self.request.user, **form.cleaned_data)
+
+
+# ------------------------------------------------------------------ delivery
+class ProjectEnteredStatisticsView(_ProjectActionView):
+    """Record the day the project entered the statistics (列统入规)."""
+
+    form_class = EnteredStatisticsForm
+
+    @property
+    def title(self):
+        return _("Record entry into statistics")
+
+    def act(self, data):
+        services.project_entered_statistics(
+            project=self.project,
+            on_date=data["on_date"],
+            note=data.get("note") or "",
+            actor=self.request.user,
+        )
+        messages.success(self.request, _("Recorded; a wrong date is corrected in the history."))
+
+
+class _DeliveryDetailView(generic.ObjectDetailView):
+    template_name = "projects/delivery_detail.html"
+    select_related = ("park", "project")
+    shown: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = []
+        for name in self.shown:
+            field = self.model._meta.get_field(name)
+            value = getattr(self.object, name)
+            if name == "amount":
+                value = f"{wan_yuan(value)} {_('10,000 yuan')}"
+            elif name == "month":
+                value = value.strftime("%Y-%m")
+            elif field.choices:
+                value = getattr(self.object, f"get_{name}_display")()
+            rows.append((field.verbose_name, value))
+        context["rows"] = rows
+        return context
+
+
+class _DeliveryEditView(generic.ObjectEditView):
+    """A new record starts from ``?project=`` (the project page's link)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None and self.request.GET.get("project", "").isdigit():
+            initial["project"] = int(self.request.GET["project"])
+        return initial
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class InvestmentEntryListView(generic.ObjectListView):
+    selector = selectors.investment_entry_list
+    table_class = InvestmentEntryTable
+    exchange_key = "investment-entries"
+
+
+class InvestmentEntryDetailView(_DeliveryDetailView):
+    model = InvestmentEntry
+    shown = ("project", "month", "amount", "note")
+
+
+class InvestmentEntryEditView(_DeliveryEditView):
+    model = InvestmentEntry
+    form_class = InvestmentEntryForm
+
+    def create(self, form, park):
+        return services.investment_entry_create(actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        data = {n: v for n, v in form.cleaned_data.items() if n != "project"}
+        return services.investment_entry_update(entry=obj, actor=self.request.user, **data)
+
+
+class AnnualPlanListView(generic.ObjectListView):
+    selector = selectors.annual_plan_list
+    table_class = AnnualPlanTable
+    exchange_key = "annual-plans"
+
+
+class AnnualPlanDetailView(_DeliveryDetailView):
+    model = AnnualPlan
+    shown = ("project", "year", "amount")
+
+
+class AnnualPlanEditView(_DeliveryEditView):
+    model = AnnualPlan
+    form_class = AnnualPlanForm
+
+    def create(self, form, park):
+        return services.annual_plan_create(actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        data = {n: v for n, v in form.cleaned_data.items() if n != "project"}
+        return services.annual_plan_update(plan=obj, actor=self.request.user, **data)
+
+
+class MajorListingListView(generic.ObjectListView):
+    selector = selectors.major_listing_list
+    table_class = MajorListingTable
+
+
+class MajorListingDetailView(_DeliveryDetailView):
+    model = MajorListing
+    shown = ("project", "year", "level")
+
+
+class MajorListingEditView(_DeliveryEditView):
+    model = MajorListing
+    form_class = MajorListingForm
+
+    def create(self, form, park):
+        return services.major_listing_create(actor=self.request.user, **form.cleaned_data)
+
+    def update(self, obj, form):
+        data = {n: v for n, v in form.cleaned_data.items() if n != "project"}
+        return services.major_listing_update(listing=obj, actor=self.request.user, **data)

@@ -248,3 +248,63 @@ def traffic_board_export(request):
         widths=[6, 30, 16, 12, 10, 8, 12, 60, 10],
         fills=fills,
     )
+
+
+# --------------------------------------------------------- major projects
+def _year(text: str | None) -> int:
+    """The year a ``?year=`` names (2023), this year without one."""
+    if not (text or "").strip():
+        return today_cst().year
+    value = text.strip()
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise ValidationError(
+            {"year": _("“%(value)s” is not a year: write it as 2023.") % {"value": text}}
+        )
+    return int(value)
+
+
+@login_required
+def major_projects(request):
+    """The park's provincial and municipal major projects of a year (列省/列市):
+    each with its start, the year's plan, investment completed to the end of a
+    month, its share of the plan and its pace (序时进度)."""
+    from parkops.projects.models import MajorListing
+    from parkops.projects.selectors import default_pace_month, major_projects
+
+    park = board_park(request)
+    boards.require(request.user, park, MajorListing)
+    error, rows, year, month = None, [], today_cst().year, None
+    try:
+        year = _year(request.GET.get("year"))
+        text = (request.GET.get("month") or "").strip()
+        month = int(text) if text.isdigit() and 1 <= int(text) <= 12 else default_pace_month(year)
+        rows = major_projects(user=request.user, park=park, year=year, month=month)
+    except ValidationError as exc:
+        error = _error(exc)
+    totals = None
+    if rows:
+        from decimal import Decimal
+
+        from parkops.projects.selectors import pace
+
+        plans = [row.pace.plan for row in rows if row.pace.plan is not None]
+        totals = pace(
+            completed=sum((row.pace.completed for row in rows), Decimal(0)),
+            plan=sum(plans, Decimal(0)) if plans else None,
+            month=month,
+        )
+    return render(
+        request,
+        "projects/major_projects.html",
+        _context(
+            request,
+            park,
+            board_name="major_projects",
+            error=error,
+            rows=rows,
+            year=year,
+            month=month,
+            months=range(1, 13),
+            totals=totals,
+        ),
+    )

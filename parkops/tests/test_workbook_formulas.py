@@ -32,6 +32,7 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
+from parkops.projects.testing import make_annual_plan, make_delivery_project, make_investment_entry
 from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit
 from parkops.promotion.testing import make_event, make_institution, make_unit
 from parkops.workdays.testing import make_override
@@ -184,6 +185,14 @@ POPULATE = {
     "enterprises": lambda park, user: [make_enterprise(park, name=p) for p in PAYLOADS],
     "promotion-units": lambda park, user: [make_unit(park, name=p) for p in PAYLOADS],
     "calendar-overrides": lambda park, user: [make_override(park, note=p) for p in PAYLOADS],
+    # Keyed by project and month (or year): the payloads in the project's name and the note.
+    "investment-entries": lambda park, user: [
+        make_investment_entry(park, project=make_delivery_project(park, name=p), note=p)
+        for p in PAYLOADS
+    ],
+    "annual-plans": lambda park, user: [
+        make_annual_plan(park, project=make_delivery_project(park, name=p)) for p in PAYLOADS
+    ],
 }
 
 

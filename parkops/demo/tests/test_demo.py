@@ -7,6 +7,7 @@ from parkops.core.permissions import Role
 from parkops.demo.data import DEMO_PASSWORD
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import validate_uscc
+from parkops.projects.models import Project
 from parkops.promotion.models import PromotionUnit
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,55 @@ def test_loading_the_demo_twice_adds_no_projects(demo):
     before = Project.objects.unscoped().count(), ProjectEvent.objects.unscoped().count()
     load_demo()
     assert (Project.objects.unscoped().count(), ProjectEvent.objects.unscoped().count()) == before
+
+
+def test_demo_reproduces_the_articles_delivery_figures_on_the_card(demo, client):
+    """Project delivery (MECHANISMS.md, the article): new projects ready to start
+    +80%, new starts +200%, new completions +50%; nine major projects started
+    with 13亿 completed, 52% of their annual plan. Read from the leader's card."""
+    from parkops.core.periods import Period
+    from parkops.core.testing import sign_in
+    from parkops.reports.selectors import report_card
+
+    park = Park.objects.get(code="sszy")
+    leader = User.objects.get(username="leader")
+    card = report_card(user=leader, park=park, period=Period.parse("2023-H1"))
+    shown = {item.figure.key: item for item in card.figures}
+    texts = {key: item.value_text for key, item in shown.items()}
+    assert texts["projects.major_plan_share_pct"] == "52.0"
+    assert texts["projects.started_new_yoy_pct"] == "200.0"
+    values = {key: shown[key].result.value for key in shown}
+    assert values["projects.ready_new_yoy_pct"] == 80
+    assert values["projects.started_new_yoy_pct"] == 200
+    assert values["projects.completed_new_yoy_pct"] == 50
+    assert values["projects.major_started"] == 9
+    assert values["projects.major_investment_completed"] == 1_300_000_000
+    assert values["projects.major_plan_share_pct"] == 52
+    # The counts behind each change: 9 vs 5 ready, 9 vs 3 started, 6 vs 4 completed.
+    counts = {
+        key: (len(shown[key].result.record_ids), shown[key].result.comparison_value)
+        for key in (
+            "projects.ready_new_yoy_pct",
+            "projects.started_new_yoy_pct",
+            "projects.completed_new_yoy_pct",
+        )
+    }
+    assert counts == {
+        "projects.ready_new_yoy_pct": (9, 5),
+        "projects.started_new_yoy_pct": (9, 3),
+        "projects.completed_new_yoy_pct": (6, 4),
+    }
+    # The named major projects are among those started, and each link lists its records.
+    major = shown["projects.major_started"].result
+    names = set(
+        Project.objects.unscoped().filter(pk__in=major.record_ids).values_list("name", flat=True)
+    )
+    assert {"中运锚链项目", "聚成金刚石三期项目", "智慧信息产业园项目"} <= names
+    sign_in(client, leader)
+    for key in ("projects.started_new_yoy_pct", "projects.major_started"):
+        listed = client.get(shown[key].result.url).context["table"].data
+        assert sorted(row.pk for row in listed) == sorted(shown[key].result.record_ids), key
+    # No delivery project was signed in 2023-H1 or negotiating on 2023-06-30.
+    delivery = Project.objects.unscoped().filter(park=park, ref__regex=r"^(XM|ZD)-20")
+    assert delivery.count() == 24
+    assert not delivery.filter(stage__in=("lead", "negotiating")).exists()
