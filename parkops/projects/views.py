@@ -116,6 +116,8 @@ class ProjectDetailView(generic.ObjectDetailView):
 class ProjectEditView(generic.ObjectEditView):
     model = Project
     form_class = ProjectForm
+    # A new project is a lead: its add page says "Record a lead" (登记线索).
+    template_name = "projects/project_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:
