@@ -13,6 +13,15 @@ report card (MECHANISMS.md):
 
 Idempotent by reference (编号): a run creates only the projects whose reference
 is not there yet, through ``projects.services`` as SYSTEM.
+
+Each lead is handled within the park's deadlines (线索处理, ``projects.deadlines``):
+an owner from the day it came in, assessed and fed back a few working days
+later. The projects still open (线索、在谈) carry progress notes up to recently,
+dated back from today (China time) when the demo is loaded: most are within
+their interval, a couple due in a day or two and a handful overdue by a few
+working days, so that the overdue list means something. A note is added only
+when its kind is missing, progress only when the latest is older than the
+date the demo gives it: loading twice the same day adds nothing.
 """
 
 from __future__ import annotations
@@ -25,13 +34,17 @@ from decimal import Decimal
 from parkops.core import audit
 from parkops.core.models import Industry, Park
 from parkops.core.permissions import SYSTEM
+from parkops.core.text import today_cst
 from parkops.demo import data
 from parkops.enterprises import services as enterprise_services
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import make_uscc
 from parkops.projects import services
-from parkops.projects.models import Project, Stage
+from parkops.projects.deadlines import Policy, WorkdayIndex
+from parkops.projects.models import FINAL, Project, ProjectEvent, Stage
+from parkops.projects.selectors import OPEN_LEAD_STAGES, lead_policy, with_lead_dates
 from parkops.promotion.models import PromotionEvent, PromotionUnit, Visit
+from parkops.workdays.selectors import working_calendar
 
 D = datetime.date
 H1_2023 = (D(2023, 1, 1), D(2023, 6, 30))
@@ -100,7 +113,8 @@ def _first_member(unit: PromotionUnit):
     return members[0] if members else None
 
 
-def _create(park: Park, spec: Spec) -> None:
+def _create(park: Park, spec: Spec, handling: _Handling) -> None:
+    owner = handling.owner(spec.unit, spec.industry) if spec.officer is None else {}
     project = services.project_create(
         park=park,
         actor=SYSTEM,
@@ -119,7 +133,9 @@ def _create(park: Park, spec: Spec) -> None:
         first_contact_unit=spec.unit,
         first_contact_officer=spec.officer,
         notes=spec.notes,
+        **owner,
     )
+    handling.first_steps(project, spec.lead_on)
     for stage, on, reason in spec.moves:
         project = services.project_advance(
             project=project,
@@ -133,7 +149,11 @@ def _create(park: Park, spec: Spec) -> None:
 
 def load_projects(*, main: Park, partners: list[Park]) -> None:
     """The projects of the main park and the partner parks (inside the demo's
-    transaction, the audit chain held once for their entries)."""
+    transaction, the audit chain held once for their entries), and their
+    handling up to today."""
+    today = today_cst()
+    parks = [main, *partners]
+    handlings = {park.pk: _Handling(park, today) for park in parks}
     with audit.chain_held():
         for park, specs in [(main, _main_plan(main)), *((p, _partner_plan(p)) for p in partners)]:
             existing = set(
@@ -143,7 +163,153 @@ def load_projects(*, main: Park, partners: list[Park]) -> None:
             )
             for spec in specs:
                 if spec.ref not in existing:
-                    _create(park, spec)
+                    _create(park, spec, handlings[park.pk])
+        _handle_open(parks, handlings)
+
+
+# ------------------------------------------------------------ lead handling
+ASSESSMENTS = [
+    "研判：项目符合园区主导产业定位，投资强度和亩均税收预期达标，建议重点跟进。",
+    "研判：企业经营稳健，项目用地、能耗需求与园区承载条件匹配，列入在谈储备。",
+    "研判：项目属产业链补链环节，需进一步核实投资方资金来源和技术来源。",
+]
+FEEDBACKS = [
+    "已向企业反馈研判意见及园区招商政策，约定近期来园实地考察。",
+    "已将可选地块和标准厂房情况反馈企业，企业正在内部评估。",
+    "已反馈园区配套条件和政策兑现流程，企业提出补充用地需求。",
+]
+PROGRESS = [
+    "与企业负责人电话沟通，了解项目最新进展和决策时间表。",
+    "陪同企业实地踏勘意向地块，介绍周边配套。",
+    "企业提交项目可行性研究报告，已转相关部门预审。",
+    "就厂房租赁价格和装修补贴与企业进一步洽谈。",
+    "组织经发、规建部门与企业召开项目对接会，梳理落地问题清单。",
+    "企业高层来园考察，双方就投资协议主要条款交换意见。",
+]
+# Open leads and negotiations, in order across the parks: the latest progress
+# note a few working days before today, turn by turn: in every twelve, one
+# overdue by one to four working days; in every twenty-four, one due in a day
+# or two.
+PROGRESS_TURN = 12
+OVERDUE_AT, DUE_SOON_AT = 7, 2
+
+
+class _Handling:
+    """The handling steps the demo records in one park, within its deadlines
+    (``projects.deadlines``) counted in its working calendar."""
+
+    def __init__(self, park: Park, today: datetime.date):
+        self.park = park
+        self.today = today
+        self.policy = Policy.of(lead_policy(park.pk))
+        self.index = WorkdayIndex(working_calendar(park=park.pk))
+        units = PromotionUnit.objects.unscoped().filter(park=park).prefetch_related("members")
+        self.units = {unit.pk: unit for unit in units.order_by("code")}
+
+    def owner(self, unit: PromotionUnit, industry: Industry | None) -> dict:
+        """Who handles a lead whose first contact named no officer: an officer
+        of its unit or the nearest one above it; for a department team with
+        none (部门小分队), of the industry's bureau (FJ-EI for 电子信息 …)."""
+        by_code = {unit.code: unit for unit in self.units.values()}
+        bureau = by_code.get(f"FJ-{industry.code.split('-')[0]}") if industry else None
+        candidates = []
+        while unit is not None:
+            candidates.append(self.units.get(unit.pk, unit))
+            unit = self.units.get(unit.parent_id)
+        candidates += [bureau, *self.units.values()]
+        for candidate in candidates:
+            officer = _first_member(candidate) if candidate is not None else None
+            if officer is not None:
+                return {"owner_unit": candidate, "owner_officer": officer}
+        return {}
+
+    def _note(self, project, kind, on, note) -> None:
+        services.project_note(project=project, kind=kind, on_date=on, note=note, actor=SYSTEM)
+
+    def first_steps(self, project, lead_on, *, assessed=False, fed_back=False) -> None:
+        """Assessed and fed back within their deadlines after ``lead_on``."""
+        rng = random.Random(f"{project.ref}-handling")
+        policy = self.policy
+        assess_days = (
+            policy.assess_major_days
+            if policy.is_major(project.planned_investment)
+            else policy.assess_days
+        )
+        assess_n = rng.randint(1, assess_days)
+        feedback_n = rng.randint(min(assess_n, policy.feedback_days), policy.feedback_days)
+        Kind = ProjectEvent.Kind
+        if not assessed:
+            self._note(
+                project, Kind.ASSESSMENT, self.index.add(lead_on, assess_n), rng.choice(ASSESSMENTS)
+            )
+        if not fed_back:
+            self._note(
+                project, Kind.FEEDBACK, self.index.add(lead_on, feedback_n), rng.choice(FEEDBACKS)
+            )
+
+    def _back(self, n: int) -> datetime.date:
+        """The day ``n`` working days before today (today itself if ``n`` is 0)."""
+        day = self.today
+        while n > 0:
+            day -= datetime.timedelta(days=1)
+            n -= self.index.calendar.is_workday(day)
+        return day
+
+    def recent_progress(self, project, turn: int, *, since: datetime.date) -> None:
+        """Progress notes up to ``turn``'s day before today, one an interval
+        apart, each only if after ``since`` (the latest note or feedback)."""
+        place = turn % PROGRESS_TURN
+        if place == OVERDUE_AT:
+            offset = self.policy.progress_days + 1 + (turn // PROGRESS_TURN) % 4
+        elif place == DUE_SOON_AT and turn // PROGRESS_TURN % 2 == 0:
+            left = 1 + turn // (2 * PROGRESS_TURN) % 2  # working days left
+            offset = max(self.policy.progress_days - left, 0)
+        else:
+            recent = max(min(6, self.policy.progress_days - 3), 1)
+            offset = random.Random(f"{project.ref}-progress").randint(1, recent)
+        rng = random.Random(f"{project.ref}-{self.today.isoformat()}")
+        step = max(self.policy.progress_days - 2, 1)
+        for back in (offset + 2 * step, offset + step, offset):
+            on = self._back(back)
+            if on > since:
+                self._note(project, ProjectEvent.Kind.PROGRESS, on, rng.choice(PROGRESS))
+
+
+def _handle_open(parks: list[Park], handlings: dict[int, _Handling]) -> None:
+    """The steps still missing from the projects not closed (those loaded before
+    the demo recorded handling), and progress notes on the open leads and
+    negotiations up to recently."""
+    rows = with_lead_dates(
+        Project.objects.unscoped()
+        .filter(park__in=parks)
+        .exclude(stage__in=FINAL)
+        .select_related("first_contact_unit", "industry")
+        .order_by("park_id", "ref", "pk")
+    )
+    turn = 0
+    for project in rows:
+        handling = handlings[project.park_id]
+        if project.lead_on is None:
+            continue
+        is_open = project.stage in OPEN_LEAD_STAGES
+        if is_open and project.assigned_on is None:
+            owner = handling.owner(project.first_contact_unit, project.industry)
+            if owner:
+                services.project_update(project=project, actor=SYSTEM, **owner)
+        if project.assessed_on is None or project.feedback_on is None:
+            handling.first_steps(
+                project,
+                project.lead_on,
+                assessed=project.assessed_on is not None,
+                fed_back=project.feedback_on is not None,
+            )
+        if is_open:
+            feedback_on = project.feedback_on or handling.index.add(
+                project.lead_on, handling.policy.feedback_days
+            )
+            since = max(day for day in (project.progress_on, feedback_on) if day is not None)
+            handling.recent_progress(project, turn, since=since)
+            turn += 1
 
 
 # ------------------------------------------------------------ 苏宿工业园区

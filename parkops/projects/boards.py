@@ -40,8 +40,10 @@ def today() -> datetime.date:
 
 
 def default_period(day: datetime.date | None = None) -> Period:
-    """This half year: the boards follow the work under way."""
-    return Period.of(PeriodKind.HALF, day or today())
+    """The last finished half year, as the report card (``reports.selectors.
+    default_period``): the boards open on the half the card reports, not on the
+    one just begun with next to nothing counted yet."""
+    return Period.of(PeriodKind.HALF, day or today()).previous
 
 
 def parse_day(text: str | None, *, field: str = "on") -> datetime.date:
@@ -58,7 +60,7 @@ def parse_day(text: str | None, *, field: str = "on") -> datetime.date:
 
 
 def period_from(text: str | None) -> Period:
-    """The period a ``?period=`` names (2023-H1 …), this half year without one;
+    """The period a ``?period=`` names (2023-H1 …), the last half year without one;
     a ValidationError saying which forms are accepted otherwise."""
     if not (text or "").strip():
         return default_period()

@@ -152,6 +152,8 @@ def _delivery_context(user, project, may_change) -> dict:
 class ProjectEditView(generic.ObjectEditView):
     model = Project
     form_class = ProjectForm
+    # A new project is a lead: its add page says "Record a lead" (登记线索).
+    template_name = "projects/project_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and "pk" in kwargs:

@@ -3,11 +3,12 @@ from django.core.management import call_command
 
 from parkops.accounts.models import User
 from parkops.core.models import Alliance, AuditEntry, Industry, Park
-from parkops.core.permissions import Role
+from parkops.core.permissions import SYSTEM, Role
 from parkops.demo.data import DEMO_PASSWORD
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import validate_uscc
-from parkops.projects.models import Project
+from parkops.projects.models import Project, ProjectEvent
+from parkops.projects.selectors import lead_deadlines
 from parkops.promotion.models import PromotionUnit
 
 pytestmark = pytest.mark.django_db
@@ -67,12 +68,14 @@ def test_loading_twice_changes_nothing(demo):
         Enterprise.objects.unscoped().count(),
         User.objects.count(),
         AuditEntry.objects.count(),
+        ProjectEvent.objects.unscoped().count(),
     )
     call_command("load_demo")
     assert (
         Enterprise.objects.unscoped().count(),
         User.objects.count(),
         AuditEntry.objects.count(),
+        ProjectEvent.objects.unscoped().count(),
     ) == counts
 
 
@@ -295,3 +298,15 @@ def test_demo_reproduces_the_articles_delivery_figures_on_the_card(demo, client)
     delivery = Project.objects.unscoped().filter(park=park, ref__regex=r"^(XM|ZD)-20")
     assert delivery.count() == 24
     assert not delivery.filter(stage__in=("lead", "negotiating")).exists()
+
+
+def test_today_a_handful_of_open_leads_are_overdue_by_a_few_working_days(demo):
+    """The demo's leads were handled (an owner, assessed, fed back) and the open
+    ones carry progress notes up to recently: the overdue list means something."""
+    # The main park's leader, and every park.
+    for user in (User.objects.get(username="leader"), SYSTEM):
+        deadlines = lead_deadlines(user=user)
+        overdue = [d.overdue_days for d in deadlines.values() if d.overdue]
+        assert 1 <= len(overdue) <= 10, overdue
+        assert max(overdue) <= 30
+        assert {d.step.value for d in deadlines.values()} == {"progress"}

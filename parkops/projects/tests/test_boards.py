@@ -303,3 +303,19 @@ def test_the_park_total_agrees_with_the_report_card(world, park, leader):
     assert table.total.cells["enterprises"].value == card["enterprises_visited"]
     assert table.total.cells["institutions"].value == card["institutions_engaged"]
     assert table.total.cells["negotiating"].value == card["projects_negotiating"]
+
+
+def test_the_boards_open_on_the_report_cards_period_with_the_ranking_hint(
+    client, world, park, leader
+):
+    from parkops.reports.selectors import default_period as card_default
+
+    for day in (D(2026, 11, 30), D(2026, 3, 2), D(2026, 7, 1)):
+        assert boards.default_period(day) == card_default(day)
+    sign_in(client, leader)
+    for url in (UNITS, CHAINS):
+        response = client.get(url, {"park": park.code})
+        assert response.context["period"] == card_default(), url
+    html = client.get(UNITS, {"park": park.code}).content.decode()
+    # A leader has no unit of their own: the page still says how to rank.
+    assert "data-rank-hint" in html and "点击列标题即可按该指标排名" in html

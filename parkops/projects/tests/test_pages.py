@@ -283,3 +283,16 @@ def test_an_import_creates_leads_and_refuses_stage_and_first_contact_changes(par
     assert (project.stage, project.first_contact_unit) == ("lead", unit)
     new = _import(park, officer, [["XM-10", "另一项目", investor.name, unit.code, "签约"]])
     assert [p.header for p in new.problems] == ["项目阶段"]
+
+
+def test_a_new_projects_page_says_record_a_lead_and_a_signing_its_amount(client, lead, officer):
+    sign_in(client, officer)
+    html = client.get(reverse("projects:project_add")).content.decode()
+    assert "<title>登记线索" in html or "登记线索</" in html
+    assert "新建项目" not in html
+    assert "编辑" in client.get(reverse("projects:project_edit", args=[lead.pk])).content.decode()
+    move(lead, ("negotiating", D(2023, 4, 1)), ("signed", D(2023, 6, 1)), actor=officer)
+    html = client.get(lead.get_absolute_url()).content.decode()
+    # The amount is shown with its unit (1亿元): the label does not repeat one.
+    assert "1亿元" in html
+    assert "签约金额</dt>" in html and "签约金额（元）" not in html

@@ -100,7 +100,7 @@ def test_card_page_shows_the_figures_and_links_to_exactly_the_counted_records(cl
     assert sorted(row.pk for row in listed) == sorted(item.result.record_ids)
 
 
-def test_card_counts_enterprises_in_家_and_institutions_in_个(client, demo):
+def test_card_counts_enterprises_and_institutions_in_家_as_the_article(client, demo):
     import re
 
     sign_in(client, User.objects.get(username="leader"))
@@ -113,7 +113,8 @@ def test_card_counts_enterprises_in_家_and_institutions_in_个(client, demo):
 
     assert unit_of("enterprises.registered") == "家"
     assert unit_of("promotion.enterprises_visited") == "家"
-    assert unit_of("promotion.institutions_engaged") == "个"
+    # 对接各类行业机构34家: the article counts institutions in 家 too.
+    assert unit_of("promotion.institutions_engaged") == "家"
 
 
 def test_card_page_with_a_bad_period_says_so(client, demo):
