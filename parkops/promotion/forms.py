@@ -12,6 +12,7 @@ from parkops.promotion.models import (
     PromotionUnit,
     Visit,
 )
+from parkops.promotion.services import MAX_NEXT_STEP_WORKING_DAYS
 
 
 class PromotionUnitForm(ScopedModelForm):
@@ -64,7 +65,7 @@ class VisitForm(ScopedModelForm):
         label=_lazy("next step due in working days"),
         required=False,
         min_value=1,
-        max_value=250,
+        max_value=MAX_NEXT_STEP_WORKING_DAYS,
         help_text=_lazy("Instead of a date: counted in the park's working days."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -229,8 +229,23 @@ def _both_due(fields: dict, next_step_working_days) -> bool:
     return bool(fields.get("next_step_due")) and bool(next_step_working_days)
 
 
+# A next step is due within a working year: the form offers the same range.
+MAX_NEXT_STEP_WORKING_DAYS = 250
+
+
 def _visit_data(park, fields: dict, next_step_working_days, date=None) -> dict:
     data = {n: v for n, v in fields.items() if n in VISIT_FIELDS}
+    if next_step_working_days is not None and not (
+        1 <= int(next_step_working_days) <= MAX_NEXT_STEP_WORKING_DAYS
+    ):
+        raise ValidationError(
+            {
+                "next_step_working_days": _(
+                    "Give the next step's working days as a whole number from 1 to %(max)d."
+                )
+                % {"max": MAX_NEXT_STEP_WORKING_DAYS}
+            }
+        )
     if next_step_working_days:
         on = data.get("date") or date
         if on is not None:

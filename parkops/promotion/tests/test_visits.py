@@ -361,6 +361,32 @@ def test_the_api_refuses_both_due_fields(client, park, officer, unit):
     assert not Visit.objects.unscoped().exists()
 
 
+@pytest.mark.parametrize("days", [-3, 0, 251, 100000])
+def test_the_api_refuses_working_days_out_of_range_with_the_field(
+    client, park, officer, unit, days
+):
+    """The form offers 1 to 250 working days; the service says so to the API
+    too, by field (it answered 500 for -3 and 100000)."""
+    token = make_token(officer)
+    response = client.post(
+        reverse("api:visit_list"),
+        {
+            "date": "2023-03-01",
+            "unit_id": unit.pk,
+            "staff_ids": [officer.pk],
+            "enterprise_id": make_enterprise(park).pk,
+            "purpose": "对接",
+            "next_step": "报送项目可研",
+            "next_step_working_days": days,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422, response.content
+    assert "next_step_working_days" in response.json()["errors"]
+    assert not Visit.objects.unscoped().exists()
+
+
 # ------------------------------------------------------------ distinct counting
 def test_two_visits_to_one_enterprise_count_once(park, officer, unit):
     first, second = make_enterprise(park), make_enterprise(park)
