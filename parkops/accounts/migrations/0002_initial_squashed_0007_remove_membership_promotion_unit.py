@@ -5,7 +5,8 @@ depends on no leaf app: a new database migrates accounts without promotion.
 
 A database that applied 0002–0007 counts this as applied; one part-way through
 them finishes with the replaced migrations (kept until no such database is left),
-where 0007 still waits for promotion 0005 to copy each membership's unit.
+where 0007 itself copies each membership's unit into the unit's members (looking
+the promotion models up by name, with no dependency on a promotion migration).
 """
 
 import django.db.models.deletion
