@@ -326,6 +326,30 @@ def project_advance(
         return services.object_update(obj=current, actor=actor, fields=fields)
 
 
+def event_phase_stage(project, event) -> str:
+    """The lifecycle stage whose handlers own ``event``'s date: the stage it moved
+    to, or for a move to ON_HOLD or DROPPED the stage it left (a move from ON_HOLD
+    to DROPPED: the stage it was held at)."""
+    if event.to_stage in (Stage.ON_HOLD, Stage.DROPPED):
+        if event.from_stage and event.from_stage != Stage.ON_HOLD:
+            return event.from_stage
+        return selectors.held_at(project) or phase_stage(project)
+    return event.to_stage or phase_stage(project)
+
+
+def event_correct_refusal(actor, project, event) -> str | None:
+    """Why ``actor`` may not correct the date of ``event``, or None: the writers of
+    the stage the event belongs to (not the project's current one). The signing
+    belongs to both sides: the promotion officers who brought it in and the
+    project officers who take it over."""
+    stage = event_phase_stage(project, event)
+    refusal = write_refusal(actor, project, at_stage=stage)
+    signing = stage == Stage.SIGNED
+    if refusal and signing and write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
+        return None
+    return refusal
+
+
 def project_event_correct(
     *, event: ProjectEvent, on_date: datetime.date, reason: str, actor
 ) -> ProjectEvent:
@@ -336,7 +360,9 @@ def project_event_correct(
         event = event.corrects  # a correction of a correction corrects the change itself
     with transaction.atomic():
         project = _locked(event.project, actor)
-        _require_writer(actor, project)
+        refusal = event_correct_refusal(actor, project, event)
+        if refusal:
+            permissions.deny(refusal)
         errors = {}
         if event.kind != ProjectEvent.Kind.STAGE:
             errors["on_date"] = _("Only the date of a stage change can be corrected.")

@@ -79,6 +79,13 @@ class ProjectDetailView(generic.ObjectDetailView):
         user, project = self.request.user, self.object
         events = list(selectors.project_events(user=user, project=project))
         context["events"] = events
+        can_correct = permissions.can(user, Project, permissions.CHANGE, project.park_id)
+        for event in events:  # who may re-date a change: its stage's writers
+            event.may_correct = (
+                can_correct
+                and event.kind == ProjectEvent.Kind.STAGE
+                and not services.event_correct_refusal(user, project, event)
+            )
         context["stage_dates"] = selectors.stage_dates(project, user=user)
         context["show_terms"] = selectors.can_read_terms(user, project)
         may_change = services.may_change(user, project)

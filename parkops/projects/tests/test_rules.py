@@ -165,6 +165,46 @@ def test_a_correction_by_an_officer_of_another_unit_is_refused(lead, other_offic
         )
 
 
+def test_a_correction_is_for_the_writers_of_the_corrected_changes_stage(
+    lead, officer, project_officer
+):
+    """Who may re-date a change follows the stage it moved to, not the project's
+    current one: the lead and negotiation stay promotion's after signing, the
+    signing is both sides', later stages the project officers'."""
+    project = move(
+        lead,
+        ("negotiating", D(2023, 4, 1)),
+        ("signed", D(2023, 5, 10)),
+        ("ready", D(2023, 6, 1)),
+        actor=SYSTEM,
+    )
+    negotiating, signing, ready = (
+        ProjectEvent.objects.unscoped().get(project=project, to_stage=stage)
+        for stage in ("negotiating", "signed", "ready")
+    )
+    with pytest.raises(PermissionDenied):
+        services.project_event_correct(
+            event=negotiating, on_date=D(2023, 4, 2), reason="改", actor=project_officer
+        )
+    services.project_event_correct(
+        event=negotiating, on_date=D(2023, 4, 3), reason="录错", actor=officer
+    )
+    services.project_event_correct(
+        event=signing, on_date=D(2023, 5, 1), reason="签约日期录错", actor=officer
+    )
+    services.project_event_correct(
+        event=signing, on_date=D(2023, 5, 2), reason="再核对", actor=project_officer
+    )
+    with pytest.raises(PermissionDenied):
+        services.project_event_correct(
+            event=ready, on_date=D(2023, 6, 2), reason="改", actor=officer
+        )
+    services.project_event_correct(
+        event=ready, on_date=D(2023, 6, 3), reason="录错", actor=project_officer
+    )
+    assert selectors.stage_dates(project)["signed"] == D(2023, 5, 2)
+
+
 # ------------------------------------------------------------ the as-of count
 @pytest.fixture
 def history(park, lead):
