@@ -27,7 +27,7 @@ from parkops.core.models import Industry, Park
 from parkops.core.periods import Period, PeriodKind, parse_period
 from parkops.core.text import today_cst
 from parkops.projects.models import LIFECYCLE, Project, Stage
-from parkops.projects.selectors import _events, effective_history, own_unit_ids, stages_on
+from parkops.projects.selectors import effective_history, own_unit_ids, stage_event_rows, stages_on
 from parkops.promotion.models import PromotionUnit, Visit
 
 PROJECTS = "projects:project_list"
@@ -92,7 +92,7 @@ def link(url_name: str, park: Park, **params) -> str:
 # ----------------------------------------------------------------- the history
 def _history(*, user, park) -> dict:
     """The effective stage changes of ``park``'s projects ``user`` may read."""
-    return effective_history(_events(user=user).filter(park=park))
+    return effective_history(stage_event_rows(user=user).filter(park=park))
 
 
 def first_reached(history) -> dict[int, dict[str, datetime.date]]:
@@ -121,7 +121,7 @@ def ids_reached(history, stage: str, first=None, last=None) -> set[int]:
 
 def project_ids_reached(*, user, stage: str, first=None, last=None) -> set[int]:
     """``ids_reached`` over the projects ``user`` may read (the list's ``reached`` filter)."""
-    return ids_reached(effective_history(_events(user=user)), stage, first, last)
+    return ids_reached(effective_history(stage_event_rows(user=user)), stage, first, last)
 
 
 # ------------------------------------------------------------------ the park

@@ -59,7 +59,7 @@ def project_events(*, user, project) -> QuerySet:
 
 
 # ------------------------------------------------------------------ the as-of rule
-def _events(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
+def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
     """Stage and correction events, as tuples, for the as-of rule. Scoped to
     ``user`` if given; otherwise unscoped over ``park_ids`` (figures, boards:
     the caller decided the parks may be read)."""
@@ -113,13 +113,13 @@ def projects_in_stage_on(*, parks, stage: str, on: datetime.date) -> tuple[int, 
     their events, corrections applied). Unscoped over ``parks``: for figures
     and boards, whose caller decided the user may read these parks' projects."""
     park_ids = [getattr(park, "pk", park) for park in parks]
-    current = stages_on(effective_history(_events(park_ids)), on)
+    current = stages_on(effective_history(stage_event_rows(park_ids)), on)
     return tuple(sorted(pk for pk, at in current.items() if at == stage))
 
 
 def project_ids_in_stage_on(*, user, stage: str, on: datetime.date) -> set[int]:
     """Like ``projects_in_stage_on``, over the events ``user`` may read (the list filter)."""
-    current = stages_on(effective_history(_events(user=user)), on)
+    current = stages_on(effective_history(stage_event_rows(user=user)), on)
     return {pk for pk, at in current.items() if at == stage}
 
 
@@ -128,9 +128,9 @@ def stage_dates(project, *, user=None) -> dict[str, datetime.date]:
     applied), stage → date, in lifecycle order of reaching. Read as ``user``
     if given, else unscoped (the caller holds a project it may read)."""
     if user is not None:
-        rows = _events(user=user, project_ids=[project.pk])
+        rows = stage_event_rows(user=user, project_ids=[project.pk])
     else:
-        rows = _events([project.park_id], project_ids=[project.pk])
+        rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     dates: dict[str, datetime.date] = {}
     for on_date, _pk, _from, to_stage in effective_history(rows).get(project.pk, []):
         dates.setdefault(to_stage, on_date)
@@ -140,9 +140,9 @@ def stage_dates(project, *, user=None) -> dict[str, datetime.date]:
 def last_stage_change(project, *, user=None) -> tuple[datetime.date, int, str, str] | None:
     """``project``'s latest stage change ``(effective date, id, from, to)``."""
     if user is not None:
-        rows = _events(user=user, project_ids=[project.pk])
+        rows = stage_event_rows(user=user, project_ids=[project.pk])
     else:
-        rows = _events([project.park_id], project_ids=[project.pk])
+        rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     changes = effective_history(rows).get(project.pk, [])
     return changes[-1] if changes else None
 
@@ -152,7 +152,7 @@ def held_at(project) -> str | None:
     (or dropped): where an ON_HOLD project resumes."""
     if project.stage not in (Stage.ON_HOLD, Stage.DROPPED):
         return None
-    rows = _events([project.park_id], project_ids=[project.pk])
+    rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     changes = effective_history(rows).get(project.pk, [])
     # The latest change from a lifecycle stage: X → ON_HOLD, or X → DROPPED
     # (or X → ON_HOLD → DROPPED).
@@ -168,13 +168,9 @@ TERMS_ROLES = frozenset({Role.PARK_LEADER, Role.PROJECT_OFFICER, Role.FINANCE_OF
 
 def own_unit_ids(user, park_id) -> set[int]:
     """The promotion units of ``park_id`` ``user`` is a member of."""
-    from parkops.promotion.models import PromotionUnitMember
+    from parkops.promotion import selectors as promotion
 
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    # The user's own memberships, whatever their role: unscoped on purpose.
-    rows = PromotionUnitMember.objects.unscoped().filter(park=park_id, user=user)
-    return set(rows.values_list("unit_id", flat=True))
+    return promotion.own_unit_ids(user=user, park=park_id)
 
 
 def terms_reader(user) -> Callable[[Project], bool]:

@@ -152,6 +152,42 @@ def _people_check(project: Project, before: Project | None) -> None:
         raise ValidationError(errors)
 
 
+def _officer_of_unit_error(officer, unit) -> str | None:
+    """Why ``officer`` cannot be named first contact officer of ``unit`` (not one
+    of its members), or None."""
+    from parkops.promotion import selectors as promotion
+
+    if officer is None or unit is None or promotion.is_unit_member(user=officer, unit=unit):
+        return None
+    return _(
+        "%(officer)s is not a member of %(unit)s: choose a member of the first contact unit."
+    ) % {"officer": officer.full_name or officer.username, "unit": unit}
+
+
+def _first_contact_check(actor):
+    """The check of a new lead's first contact (项目首招负责制): its officer is a
+    member of its unit, and a promotion officer names one of their own units."""
+
+    def check(project: Project, before) -> None:
+        _people_check(project, before)
+        errors = {}
+        unit = project.first_contact_unit
+        error = _officer_of_unit_error(project.first_contact_officer, unit)
+        if error:
+            errors["first_contact_officer"] = error
+        if unit is not None and actor is not permissions.SYSTEM:
+            own = selectors.own_unit_ids(actor, project.park_id)
+            if unit.pk not in own:
+                errors["first_contact_unit"] = _(
+                    "A lead's first contact is one of your own units: you are not a member "
+                    "of %(unit)s."
+                ) % {"unit": unit}
+        if errors:
+            raise ValidationError(errors)
+
+    return check
+
+
 def _not_after_today(on_date, field="on_date") -> None:
     if on_date > today_cst():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -213,7 +249,7 @@ def project_create(*, park, actor, on_date: datetime.date | None = None, **field
             park=park,
             actor=actor,
             fields={**data, "stage": Stage.LEAD, "stage_on": on_date},
-            check=_people_check,
+            check=_first_contact_check(actor),
         )
         _record_event(
             project=project,
@@ -374,7 +410,7 @@ def project_event_correct(
             errors["on_date"] = _("The date cannot be in the future.")
         elif event.kind == ProjectEvent.Kind.STAGE:
             changes = selectors.effective_history(
-                selectors._events([project.park_id], project_ids=[project.pk])
+                selectors.stage_event_rows([project.park_id], project_ids=[project.pk])
             ).get(project.pk, [])
             ids = [change[1] for change in changes]
             index = ids.index(event.pk)
@@ -439,6 +475,10 @@ def project_first_contact_change(*, project: Project, unit, officer, reason: str
             current.first_contact_officer_id
         ):
             errors["unit"] = _("That is already the project's first contact.")
+        else:
+            error = _officer_of_unit_error(officer, unit)
+            if error:
+                errors["officer"] = error
         if errors:
             raise ValidationError(errors)
         before = {

@@ -20,19 +20,54 @@ FIRST_CONTACT_HERE = "首招不能在此修改（项目首招负责制）：须�
 
 
 # ------------------------------------------------------------ the row rule
-def test_any_promotion_officer_records_a_lead_but_only_its_units_work_on_it(
-    park, other_officer, unit
-):
+def test_any_promotion_officer_records_a_lead_but_only_its_units_work_on_it(park, officer, unit):
+    other_unit = make_unit(park)
+    other_officer = make_officer(park, other_unit)
     lead = services.project_create(
         park=park,
         actor=other_officer,
         name="某项目",
         investor=make_enterprise(park),
-        first_contact_unit=unit,
+        first_contact_unit=other_unit,
     )
     assert lead.stage == "lead"
     with pytest.raises(PermissionDenied):
-        services.project_update(project=lead, actor=other_officer, notes="改")
+        services.project_update(project=lead, actor=officer, notes="改")
+
+
+def test_a_promotion_officer_names_one_of_their_own_units_and_its_member(
+    park, officer, other_officer, unit
+):
+    with pytest.raises(ValidationError) as refused:
+        services.project_create(
+            park=park,
+            actor=other_officer,
+            name="某项目",
+            investor=make_enterprise(park),
+            first_contact_unit=unit,
+            first_contact_officer=other_officer,
+        )
+    errors = refused.value.message_dict
+    assert errors["first_contact_unit"] == [
+        f"线索的首招单位须是您所在的单位：您不是“{unit}”的成员。"
+    ]
+    assert f"不是“{unit}”的成员，请选择首招单位的成员。" in errors["first_contact_officer"][0]
+    assert not Project.objects.unscoped().filter(park=park).exists()
+
+
+def test_a_leader_names_any_unit_of_the_park_but_a_member_as_its_officer(
+    park, lead, leader, officer
+):
+    new_unit = make_unit(park)
+    with pytest.raises(ValidationError) as refused:
+        services.project_first_contact_change(
+            project=lead, unit=new_unit, officer=officer, reason="调整", actor=leader
+        )
+    assert "请选择首招单位的成员" in refused.value.message_dict["officer"][0]
+    changed = services.project_first_contact_change(
+        project=lead, unit=new_unit, officer=None, reason="调整", actor=leader
+    )
+    assert changed.first_contact_unit == new_unit
 
 
 def test_a_new_lead_starts_at_lead_with_its_owner_the_first_contact(lead, unit, officer):
