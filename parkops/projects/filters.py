@@ -55,6 +55,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "source",
             "source_visit",
             "source_event",
+            "signing_event",
             "investor",
             "negotiating_on",
             "at_stage",
@@ -81,6 +82,11 @@ class ProjectFilterSet(ScopedFilterSet):
         self.filters["source_event"].queryset = (
             self.filters["source_event"]
             .queryset.filter(pk__in=sources.exclude(source_event=None).values("source_event"))
+            .order_by("-start_date", "pk")
+        )
+        self.filters["signing_event"].queryset = (
+            self.filters["signing_event"]
+            .queryset.filter(pk__in=sources.exclude(signing_event=None).values("signing_event"))
             .order_by("-start_date", "pk")
         )
 

@@ -1,5 +1,6 @@
 """Panels projects adds to other apps' detail pages (``core.panels``): the
-leads a promotion event generated, the projects a visit started and those an
+leads a promotion event generated and the projects signed at it, the projects
+a visit started and those an
 enterprise invests in. Neither promotion nor enterprises import projects; the
 panels read through ``selectors.project_list``, in the user's scope, with a
 fixed number of queries (two: the rows shown, and their count)."""
@@ -60,6 +61,19 @@ declare_detail_panel(
             add_param="source_event",
         ),
         order=10,
+    ),
+)
+declare_detail_panel(
+    "promotion.PromotionEvent",
+    DetailPanel(
+        TEMPLATE,
+        _panel(
+            "signing_event",
+            _("Projects signed at this event"),
+            _("No project was signed at this event yet."),
+            "event-signed",
+        ),
+        order=11,
     ),
 )
 declare_detail_panel(

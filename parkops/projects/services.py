@@ -345,6 +345,9 @@ def project_advance(
             fields["signed_amount"] = _decimal(signing_amount, 2)
             if signing_event is not None:  # signed at a promotion event (在推介会上签约)
                 fields["signing_event"] = signing_event
+                error = _signing_event_error(signing_event, on_date, current.park_id)
+                if error:
+                    errors["signing_event"] = error
         elif signing_event is not None:
             errors["signing_event"] = _("A signing event is given only with the signing.")
         if errors:
@@ -384,6 +387,23 @@ def event_correct_refusal(actor, project, event) -> str | None:
     if refusal and signing and write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
         return None
     return refusal
+
+
+def _signing_event_error(event, on_date, park_id) -> str | None:
+    """Why ``event`` cannot be the promotion event ``project`` was signed at on
+    ``on_date`` (another park's, or the date outside its dates), or None."""
+    if event.park_id != park_id:
+        return _("Choose one of this park's records.")
+    if on_date is not None and not event.start_date <= on_date <= event.end_date:
+        return _(
+            "The signing date %(date)s is not within the event's dates (%(start)s to %(end)s): "
+            "a project signed at an event is signed while it is held."
+        ) % {
+            "date": on_date.isoformat(),
+            "start": event.start_date.isoformat(),
+            "end": event.end_date.isoformat(),
+        }
+    return None
 
 
 def project_event_correct(

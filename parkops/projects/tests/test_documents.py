@@ -129,7 +129,7 @@ def test_only_those_who_may_change_the_project_attach(lead, other_officer, leade
 
 # ------------------------------------------------------------------ signing
 def test_a_signing_records_its_event_and_the_agreement_is_attached(park, lead, officer):
-    event = make_event(park)
+    event = make_event(park, start_date=D(2023, 5, 7), end_date=D(2023, 5, 9))
     lead = move(lead, ("negotiating", D(2023, 4, 1)), actor=officer)
     signed = services.project_advance(
         project=lead,
@@ -163,6 +163,34 @@ def test_a_signing_event_of_another_park_is_refused(lead, officer):
             actor=officer,
         )
     assert "signing_event" in refused.value.message_dict
+
+
+def test_a_signing_at_an_event_falls_within_its_dates(park, lead, officer):
+    event = make_event(park, start_date=D(2023, 5, 14), end_date=D(2023, 5, 16))
+    lead = move(lead, ("negotiating", D(2023, 4, 1)), actor=officer)
+    for day in (D(2023, 5, 13), D(2023, 5, 17)):
+        with pytest.raises(ValidationError) as refused:
+            services.project_advance(
+                project=lead,
+                to_stage="signed",
+                on_date=day,
+                signing_amount=1,
+                signing_event=event,
+                actor=officer,
+            )
+        assert refused.value.message_dict["signing_event"] == [
+            f"签约日期{day.isoformat()}不在该活动的日期（2023-05-14至2023-05-16）内："
+            "在活动上签约的项目须在活动举办期间签约。"
+        ]
+    signed = services.project_advance(
+        project=lead,
+        to_stage="signed",
+        on_date=D(2023, 5, 16),
+        signing_amount=1,
+        signing_event=event,
+        actor=officer,
+    )
+    assert signed.signing_event == event
 
 
 # ----------------------------------------------------------------- downloads
