@@ -717,32 +717,17 @@ def document_add(
 
 def document_delete(*, document: ProjectDocument, actor) -> None:
     """Remove a document from its project (the file goes once this commits). Audited."""
-    from parkops.core import audit
-    from parkops.core.models import AuditEntry
     from parkops.projects import documents
 
-    with transaction.atomic():
-        current = (
-            ProjectDocument.objects.restrict(actor, permissions.DELETE)
-            .select_for_update()
-            .filter(pk=document.pk)
-            .select_related("project")
-            .first()
-        )
-        if current is None:
-            permissions.deny()
+    def check(current: ProjectDocument) -> None:
         refusal = document_refusal(actor, current.project)
         if refusal:
             permissions.deny(refusal)
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=current,
-            before=audit.snapshot(current),
-        )
         name = current.file
-        ProjectDocument.objects.unscoped().filter(pk=current.pk).delete()
         transaction.on_commit(lambda: documents.document_storage().delete(name))
+
+    with transaction.atomic():
+        services.object_delete(obj=document, actor=actor, check=check)
 
 
 def document_download(*, document: ProjectDocument, actor):
