@@ -78,6 +78,28 @@ class ProjectDocumentOut(Schema):
     uploaded_at: datetime.datetime
 
 
+class ProjectVisitOut(Schema):
+    id: int
+    project_id: int
+    visit_id: int
+    visit_date: datetime.date
+    visit_purpose: str
+    linked_by_id: int | None
+    linked_at: datetime.datetime
+
+    @staticmethod
+    def resolve_visit_date(obj) -> datetime.date:
+        return obj.visit.date
+
+    @staticmethod
+    def resolve_visit_purpose(obj) -> str:
+        return obj.visit.purpose
+
+
+class ProjectVisitIn(Schema):
+    visit_id: int
+
+
 class LeadDeadlineOut(Schema):
     step: str
     due: datetime.date
@@ -99,6 +121,9 @@ class ProjectDetailOut(ProjectOut):
     next_deadline: LeadDeadlineOut | None = None
     # Empty for a user who may not read the terms (an agreement holds them).
     documents: list[ProjectDocumentOut] = []
+    # Later visits linked to the project (关联拜访); empty for a role that does
+    # not read visits.
+    visits: list[ProjectVisitOut] = []
 
     @staticmethod
     def resolve_next_deadline(obj, context):
@@ -115,6 +140,10 @@ class ProjectDetailOut(ProjectOut):
             "major": found.major,
             "provisional": found.provisional,
         }
+
+    @staticmethod
+    def resolve_visits(obj, context) -> list:
+        return selectors.project_visits(user=user_of(context["request"]), project=obj)
 
     @staticmethod
     def resolve_documents(obj, context) -> list:
@@ -314,6 +343,21 @@ def projectevent_correct(request, pk: int, payload: CorrectionIn):
         event=event, on_date=payload.on_date, reason=payload.reason, actor=request.auth
     )
     return Status(201, correction)
+
+
+# ------------------------------------------------------- visits linked (关联拜访)
+@router.post(
+    "/projects/{pk}/visits",
+    response={201: ProjectVisitOut},
+    operation_id="projectvisit_add",
+    url_name="projectvisit_add",
+)
+def projectvisit_add(request, pk: int, payload: ProjectVisitIn):
+    """Link a later visit of the project's park to the project."""
+    project = get_scoped(Project, request, pk)
+    visit = resolve_related(request, Visit, payload.visit_id, park=project.park, field="visit_id")
+    link = services.project_visit_link(project=project, visit=visit, actor=request.auth)
+    return Status(201, link)
 
 
 # ------------------------------------------------------------------ documents

@@ -39,6 +39,11 @@ class ProjectFilterSet(ScopedFilterSet):
         method="filter_industry_within",
         label=_("industry or below"),
     )
+    # A visit's projects (its panel links here): those it started and those it
+    # was linked to later (关联拜访).
+    visit = django_filters.ModelChoiceFilter(
+        queryset=None, method="filter_visit", label=_("visit (source or linked)")
+    )
     # Leads and negotiations whose next handling step is overdue today (线索处理时限).
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("handling overdue"), widget=YesNoAllWidget
@@ -56,6 +61,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "source_visit",
             "source_event",
             "signing_event",
+            "visit",
             "investor",
             "negotiating_on",
             "at_stage",
@@ -84,6 +90,19 @@ class ProjectFilterSet(ScopedFilterSet):
             .queryset.filter(pk__in=sources.exclude(source_event=None).values("source_event"))
             .order_by("-start_date", "pk")
         )
+        from parkops.projects.models import ProjectVisit
+
+        linked = ProjectVisit.objects.restrict(user, permissions.VIEW).values("visit")
+        self.filters["visit"].queryset = (
+            self.filters["source_visit"]
+            .queryset.model.objects.restrict(user, permissions.VIEW)
+            .filter(
+                Q(pk__in=sources.exclude(source_visit=None).values("source_visit"))
+                | Q(pk__in=linked)
+            )
+            .select_related("enterprise", "institution")
+            .order_by("-date", "pk")
+        )
         self.filters["signing_event"].queryset = (
             self.filters["signing_event"]
             .queryset.filter(pk__in=sources.exclude(signing_event=None).values("signing_event"))
@@ -97,6 +116,12 @@ class ProjectFilterSet(ScopedFilterSet):
             | Q(ref__icontains=value)
             | Q(investor__name__icontains=value)
         )
+
+    def filter_visit(self, queryset, name, value):
+        from parkops.projects.models import ProjectVisit
+
+        linked = ProjectVisit.objects.unscoped().filter(park=value.park_id, visit=value)
+        return queryset.filter(Q(source_visit=value) | Q(pk__in=linked.values("project_id")))
 
     def filter_negotiating_on(self, queryset, name, value):
         from parkops.projects.selectors import project_ids_in_stage_on

@@ -217,6 +217,22 @@ class DocumentForm(forms.Form):
         style_widgets(self.fields)
 
 
+class ProjectVisitForm(forms.Form):
+    """A later visit to the project's investor, to link to the project."""
+
+    visit = forms.ModelChoiceField(label=_lazy("visit"), queryset=None)
+
+    def __init__(self, *args, user, project, **kwargs):
+        from parkops.projects.selectors import linkable_visits
+
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = linkable_visits(user=user, project=project)
+        self.fields["visit"].error_messages["invalid_choice"] = _(
+            "Choose one of this park's visits to the project's investor."
+        )
+        style_widgets(self.fields)
+
+
 # ------------------------------------------------------- milestones (里程碑)
 class MilestoneForm(ScopedModelForm):
     """A milestone's plan: the project (when adding), kind, name, planned date,

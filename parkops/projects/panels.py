@@ -9,27 +9,31 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
 from parkops.core.panels import DetailPanel, declare_detail_panel
-from parkops.projects.models import Project
+from parkops.projects.models import Project, ProjectVisit
 from parkops.projects.selectors import project_list
 
 SHOWN = 10  # rows on the panel; the list behind the link has them all
 TEMPLATE = "projects/panels/projects.html"
 
 
-def _panel(field: str, title, empty, key: str, add_param: str = ""):
-    """A panel listing the projects whose ``field`` is the page's object; with
-    ``add_param``, a link to record a new lead from it (for who may)."""
+def _panel(field: str, title, empty, key: str, add_param: str = "", match=None):
+    """A panel listing the projects whose ``field`` is the page's object (or
+    that ``match(obj)``, a ``Q``, selects; the list behind the link by the
+    filter ``field``); with ``add_param``, a link to record a new lead from it
+    (for who may)."""
 
     def context(request, obj):
         user = request.user
         if not permissions.can(user, Project, permissions.VIEW, obj.park_id):
             return None
-        rows = project_list(user=user, park_id=obj.park_id).filter(**{field: obj.pk})
+        rows = project_list(user=user, park_id=obj.park_id)
+        rows = rows.filter(match(obj) if match else Q(**{field: obj.pk}))
         shown = list(rows[:SHOWN])
         count = rows.count()
         query = urlencode({field: obj.pk, "park": obj.park.code})
@@ -81,11 +85,19 @@ declare_detail_panel(
     DetailPanel(
         TEMPLATE,
         _panel(
-            "source_visit",
-            _("Projects started from this visit"),
-            _("No lead has this visit as its source yet."),
+            "visit",
+            _("Projects of this visit"),
+            _("No project came from this visit or has it linked yet."),
             "visit-projects",
             add_param="source_visit",
+            match=lambda visit: (
+                Q(source_visit=visit.pk)
+                | Q(
+                    pk__in=ProjectVisit.objects.unscoped()
+                    .filter(park=visit.park_id, visit=visit.pk)
+                    .values("project_id")
+                )
+            ),
         ),
         order=10,
     ),

@@ -29,6 +29,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
 )
@@ -336,6 +337,37 @@ def overdue_project_ids(*, user, as_of=None, park_id=None) -> set[int]:
 def project_deadline(project, *, user, as_of=None) -> LeadDeadline | None:
     """``project``'s next handling step (the project page)."""
     return lead_deadlines(user=user, as_of=as_of, project_ids=[project.pk]).get(project.pk)
+
+
+def project_visits(*, user, project) -> list:
+    """The visits linked to ``project`` after its source visit, newest first, as
+    ``user`` may read them (none for a role that does not read visits)."""
+    from parkops.promotion.models import Visit
+
+    if not permissions.can(user, Visit, permissions.VIEW, project.park_id):
+        return []
+    return list(
+        ProjectVisit.objects.restrict(user)
+        .filter(park_id=project.park_id, project=project)
+        .select_related("visit", "visit__enterprise", "visit__institution", "visit__unit")
+        .order_by("-visit__date", "-visit_id", "pk")
+    )
+
+
+def linkable_visits(*, user, project):
+    """The visits of ``project``'s park to its investor that may be linked to it
+    (not its source, not linked already), newest first."""
+    from parkops.promotion.models import Visit
+
+    linked = ProjectVisit.objects.restrict(user).filter(park_id=project.park_id, project=project)
+    return (
+        Visit.objects.restrict(user, permissions.VIEW)
+        .filter(park_id=project.park_id, enterprise_id=project.investor_id)
+        .exclude(pk=project.source_visit_id or 0)
+        .exclude(pk__in=linked.values("visit_id"))
+        .select_related("enterprise", "institution")
+        .order_by("-date", "-pk")
+    )
 
 
 def project_documents(*, user, project) -> list:

@@ -37,6 +37,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
     TrafficSnapshot,
@@ -752,6 +753,67 @@ def document_download(*, document: ProjectDocument, actor):
             after={"download": document.original_name, "sha256": document.sha256},
         )
     return handle
+
+
+# ------------------------------------------------------- visits linked (关联拜访)
+def visit_link_refusal(actor, project: Project) -> str | None:
+    """Why ``actor`` may not link a later visit to ``project`` or unlink one, or
+    None: the promotion officers of its first contact or owner unit (the visits
+    are theirs), at any stage."""
+    if actor is permissions.SYSTEM:
+        return None
+    if write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
+        return None
+    return _(
+        "Visits are linked to a project by the promotion officers of its first contact "
+        "or owner unit."
+    )
+
+
+def may_link_visits(user, project: Project) -> bool:
+    return permissions.can(
+        user, ProjectVisit, permissions.ADD, project.park_id
+    ) and not visit_link_refusal(user, project)
+
+
+def _one_link_per_visit(link: ProjectVisit, before) -> None:
+    others = ProjectVisit.objects.unscoped().filter(
+        park=link.park_id, project=link.project_id, visit=link.visit_id
+    )
+    if others.exclude(pk=link.pk).exists():
+        raise ValidationError({"visit": _("This visit is already linked to the project.")})
+
+
+def project_visit_link(*, project: Project, visit, actor) -> ProjectVisit:
+    """Link ``visit`` (a later visit of ``project``'s park) to ``project``. Audited."""
+    permissions.require(actor, ProjectVisit, permissions.ADD, project.park)
+    refusal = visit_link_refusal(actor, project)
+    if refusal:
+        permissions.deny(refusal)
+    if visit is None:
+        raise ValidationError({"visit": _("Choose the visit to link.")})
+    return services.object_create(
+        model=ProjectVisit,
+        park=project.park,
+        actor=actor,
+        fields={
+            "project": project,
+            "visit": visit,
+            "linked_by": actor if getattr(actor, "pk", None) else None,
+        },
+        check=_one_link_per_visit,
+    )
+
+
+def project_visit_unlink(*, link: ProjectVisit, actor) -> None:
+    """Remove the link of a visit to its project (the visit stays). Audited."""
+
+    def check(current: ProjectVisit) -> None:
+        refusal = visit_link_refusal(actor, current.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    services.object_delete(obj=link, actor=actor, check=check)
 
 
 # ------------------------------------------------------- milestones (里程碑)

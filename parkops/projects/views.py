@@ -21,6 +21,7 @@ from parkops.projects.forms import (
     MilestoneTemplateForm,
     NoteForm,
     ProjectForm,
+    ProjectVisitForm,
     TrafficRuleForm,
 )
 from parkops.projects.lights import BOARD_STAGES
@@ -32,6 +33,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
 )
@@ -107,6 +109,12 @@ class ProjectDetailView(generic.ObjectDetailView):
         context["documents"] = selectors.project_documents(user=user, project=project)
         context["may_attach"] = services.may_attach(user, project)
         context["document_form"] = DocumentForm() if context["may_attach"] else None
+        # Later visits to the investor linked to the project (关联拜访).
+        context["linked_visits"] = selectors.project_visits(user=user, project=project)
+        context["may_link_visits"] = services.may_link_visits(user, project)
+        context["visit_form"] = (
+            ProjectVisitForm(user=user, project=project) if context["may_link_visits"] else None
+        )
         # Milestones (计划节点) with their lights, and the project's light.
         milestones = selectors.project_milestones(user=user, project=project)
         context["milestones"] = milestones
@@ -331,6 +339,48 @@ class ProjectDocumentAddView(_ProjectActionView):
             project=self.project, upload=data["file"], kind=data["kind"], actor=self.request.user
         )
         messages.success(self.request, _("“%(name)s” attached.") % {"name": document})
+
+
+class ProjectVisitAddView(_ProjectActionView):
+    """Link a later visit to the investor to a project (关联拜访)."""
+
+    form_class = ProjectVisitForm
+
+    @property
+    def title(self):
+        return _("Link a visit")
+
+    def refuse(self):
+        if not permissions.can(
+            self.request.user, ProjectVisit, permissions.ADD, self.project.park_id
+        ):
+            permissions.deny()
+        refusal = services.visit_link_refusal(self.request.user, self.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, project=self.project)
+        return kwargs
+
+    def act(self, data):
+        link = services.project_visit_link(
+            project=self.project, visit=data["visit"], actor=self.request.user
+        )
+        messages.success(self.request, _("Visit “%(visit)s” linked.") % {"visit": link.visit})
+
+
+@require_POST
+def projectvisit_delete(request, pk):
+    """Unlink a visit from its project (the visit stays)."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    link = generic.get_scoped_or_404(ProjectVisit, request.user, pk)
+    back = link.project.get_absolute_url()
+    services.project_visit_unlink(link=link, actor=request.user)
+    messages.success(request, _("Visit “%(visit)s” unlinked.") % {"visit": link.visit})
+    return redirect(back)
 
 
 def projectdocument_download(request, pk):
