@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from parkops.core import permissions
 from parkops.core.models import Industry, Park
 from parkops.core.periods import Period, PeriodKind, parse_period
-from parkops.core.text import today_cst
+from parkops.core.text import to_wan, today_cst
 from parkops.projects.models import LIFECYCLE, Project, Stage
 from parkops.projects.selectors import effective_history, own_unit_ids, stage_event_rows, stages_on
 from parkops.promotion.models import PromotionUnit, Visit
@@ -333,8 +333,9 @@ def _project_url(park, period, **narrow):
 
 
 def wan(amount: Decimal) -> Decimal:
-    """Yuan as 万元, two decimals (the table's and the export's unit)."""
-    return (Decimal(amount) / 10000).quantize(Decimal("0.01"))
+    """Yuan as 万元, two decimals rounded half up (the table's and the export's
+    unit: the same helper as the page's ``tables.wan_yuan``)."""
+    return to_wan(amount)
 
 
 def unit_performance(*, user, park: Park, period: Period, sort: str = "") -> UnitTable:

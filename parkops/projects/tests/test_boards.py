@@ -303,3 +303,10 @@ def test_the_park_total_agrees_with_the_report_card(world, park, leader):
     assert table.total.cells["enterprises"].value == card["enterprises_visited"]
     assert table.total.cells["institutions"].value == card["institutions_engaged"]
     assert table.total.cells["negotiating"].value == card["projects_negotiating"]
+
+
+def test_money_rounds_half_up_on_the_page_and_in_the_export():
+    from parkops.projects import boards, tables
+
+    assert tables.wan_yuan(Decimal("12345650")) == "1,234.57"
+    assert boards.wan(Decimal("12345650")) == Decimal("1234.57")
