@@ -278,11 +278,17 @@ def project_update(*, project: Project, actor, **fields) -> Project:
         raise ValidationError(errors)
     for name in FIRST_CONTACT_FIELDS:
         data.pop(name, None)
-    _require_writer(actor, project)
-    before_owner = project.owner_officer_id
+    stored = {}
+
+    def check(current: Project, before: Project) -> None:
+        # Who may write is decided on the row as locked, not the caller's copy.
+        _require_writer(actor, before)
+        stored["owner_officer"] = before.owner_officer_id
+        _people_check(current, before)
+
     with transaction.atomic():
-        updated = services.object_update(obj=project, actor=actor, fields=data, check=_people_check)
-        if updated.owner_officer_id and updated.owner_officer_id != before_owner:
+        updated = services.object_update(obj=project, actor=actor, fields=data, check=check)
+        if updated.owner_officer_id and updated.owner_officer_id != stored["owner_officer"]:
             # Lead handling: an owner officer assigned (or another one) today.
             _record_assignment(updated, actor, today_cst())
     return updated

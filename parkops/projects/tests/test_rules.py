@@ -106,6 +106,15 @@ def test_promotion_takes_a_project_up_to_signing_and_project_officers_on(
     assert move(signed, ("ready", D(2023, 6, 1)), actor=project_officer).stage == "ready"
 
 
+def test_the_writer_is_checked_on_the_stored_row_not_the_callers_copy(lead, project_officer):
+    stale = Project.objects.unscoped().get(pk=lead.pk)
+    stale.stage = "signed"  # what the caller believes; the project is still a lead
+    with pytest.raises(PermissionDenied):
+        services.project_update(project=stale, actor=project_officer, notes="改")
+    lead.refresh_from_db()
+    assert lead.notes == ""
+
+
 def test_a_park_leader_reads_but_does_not_edit(lead, leader):
     with pytest.raises(PermissionDenied):
         services.project_update(project=lead, actor=leader, notes="领导修改")
