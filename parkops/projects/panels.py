@@ -39,7 +39,9 @@ def _panel(field: str, title, empty, key: str, add_param: str = "", match=None):
         query = urlencode({field: obj.pk, "park": obj.park.code})
         add_url = None
         if add_param and permissions.can(user, Project, permissions.ADD, obj.park_id):
-            add_url = f"{reverse('projects:project_add')}?{urlencode({add_param: obj.pk})}"
+            # The record's park: a user of several parks gets its form, not the active park's.
+            named = urlencode({add_param: obj.pk, "park": obj.park.code})
+            add_url = f"{reverse('projects:project_add')}?{named}"
         return {
             "add_url": add_url,
             "title": title,

@@ -133,6 +133,11 @@ class ProjectEditView(generic.ObjectEditView):
     form_class = ProjectForm
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "pk" not in kwargs and request.GET.get("park"):
+            # A new lead in the park a link names (``?park=<code>``: the visit and
+            # event pages' "record a lead"), one of the user's (else 404), for this
+            # request only; the switcher's choice is unchanged.
+            request.user.active_park_id = generic.list_park_id(request)
         if request.user.is_authenticated and "pk" in kwargs:
             project = generic.get_scoped_or_404(Project, request.user, kwargs["pk"])
             refusal = services.write_refusal(request.user, project)

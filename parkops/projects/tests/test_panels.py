@@ -52,6 +52,23 @@ def test_the_event_page_lists_the_projects_signed_at_it(client, park):
     assert "别处签约的项目" not in listed.content.decode()
 
 
+def test_record_a_lead_opens_the_form_of_the_records_park(client, park):
+    from parkops.core.testing import grant
+
+    first = make_park()
+    officer = make_user(Role.PROMOTION_OFFICER, park=first)
+    grant(officer, Role.PROMOTION_OFFICER, park=park)
+    event = make_event(park, staff=[officer])
+    sign_in(client, officer)
+    html = _page(client, event)
+    add_url = html.split("data-add-lead")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert f"park={park.code}" in add_url
+    form = client.get(add_url.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{event.pk}" selected>' in form
+    other = make_park()
+    assert client.get(f"{add_url.replace('&amp;', '&')}&park={other.code}").status_code == 404
+
+
 def test_the_visit_page_lists_the_projects_it_started(client, park):
     visit = make_visit(park)
     project = make_project(park, source=Project.Source.VISIT, source_visit=visit)
