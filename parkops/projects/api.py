@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -12,7 +11,7 @@ from parkops.core.api_base import get_scoped, resolve_park, resolve_related, use
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
-from parkops.projects import selectors, services
+from parkops.projects import documents, selectors, services
 from parkops.projects.models import (
     Milestone,
     MilestoneKind,
@@ -370,12 +369,15 @@ def projectvisit_add(request, pk: int, payload: ProjectVisitIn):
 def projectdocument_add(
     request,
     pk: int,
-    file: UploadedFile = File(...),
+    file: UploadedFile | None = File(None),
     kind: ProjectDocument.Kind = Form(ProjectDocument.Kind.AGREEMENT),
 ):
     """Attach a document (multipart ``file``, ``kind``): PDF, Word (.docx), Excel
     (.xlsx), JPG or PNG by its content, at most ``PARKOPS_DOCUMENT_MAX_BYTES``."""
     project = get_scoped(Project, request, pk)
+    stopped = documents.too_big(request)
+    if stopped:  # the upload handler stopped reading it
+        raise ValidationError({"file": services.document_too_big_message(**stopped)})
     document = services.document_add(project=project, upload=file, kind=kind, actor=request.auth)
     return Status(201, document)
 
@@ -389,14 +391,7 @@ def projectdocument_download(request, pk: int):
     """The document's file, within the caller's scope; the download is audited."""
     document = get_scoped(ProjectDocument, request, pk)
     handle = services.document_download(document=document, actor=request.auth)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return documents.file_response(document, handle)
 
 
 # ------------------------------------------------------- lead handling policy

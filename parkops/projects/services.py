@@ -638,6 +638,17 @@ def _human_size(size: int) -> str:
     return f"{max(size, 1) / 1024:.0f} KB"
 
 
+def document_too_big_message(*, name: str, size: int) -> str:
+    """The refusal of a file larger than ``PARKOPS_DOCUMENT_MAX_BYTES``."""
+    from parkops.projects import documents
+
+    return _("“%(name)s” is %(size)s: files of at most %(limit)s can be attached.") % {
+        "name": name,
+        "size": _human_size(size),
+        "limit": _human_size(documents.max_bytes()),
+    }
+
+
 def document_add(
     *, project: Project, upload, actor, kind: str = ProjectDocument.Kind.AGREEMENT
 ) -> ProjectDocument:
@@ -658,22 +669,11 @@ def document_add(
     name = documents.clean_name(getattr(upload, "name", ""))
     limit = documents.max_bytes()
     size = getattr(upload, "size", None) or 0
-    too_big = _("“%(name)s” is %(size)s: files of at most %(limit)s can be attached.")
     if size > limit:
-        raise ValidationError(
-            {
-                "file": too_big
-                % {"name": name, "size": _human_size(size), "limit": _human_size(limit)}
-            }
-        )
+        raise ValidationError({"file": document_too_big_message(name=name, size=size)})
     data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
     if len(data) > limit:
-        raise ValidationError(
-            {
-                "file": too_big
-                % {"name": name, "size": _human_size(len(data)), "limit": _human_size(limit)}
-            }
-        )
+        raise ValidationError({"file": document_too_big_message(name=name, size=len(data))})
     if not data:
         raise ValidationError({"file": _("“%(name)s” is empty.") % {"name": name}})
     found = documents.sniff(data)

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from parkops.core import generic, permissions
-from parkops.projects import selectors, services
+from parkops.projects import documents, selectors, services
 from parkops.projects.forms import (
     AdvanceForm,
     ApplyTemplateForm,
@@ -339,6 +338,16 @@ class ProjectDocumentAddView(_ProjectActionView):
         if refusal:
             permissions.deny(refusal)
 
+    def post(self, request, *args, **kwargs):
+        stopped = documents.too_big(request)
+        if stopped:  # the upload handler stopped reading it: say why, as for any too big
+            form = self.get_form()
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", services.document_too_big_message(**stopped))
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
     def act(self, data):
         document = services.document_add(
             project=self.project, upload=data["file"], kind=data["kind"], actor=self.request.user
@@ -395,16 +404,7 @@ def projectdocument_download(request, pk):
         permissions.deny()
     document = generic.get_scoped_or_404(ProjectDocument, request.user, pk)
     handle = services.document_download(document=document, actor=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return documents.file_response(document, handle)
 
 
 @require_POST
