@@ -150,10 +150,10 @@ PROJECT = declare(
         ),
         exempt={
             "projects:project_add": "no id; creates in the active park (register tests)",
-            "api:project_add": "no id; park parameter checked (projects test_api)",
-            "api:project_advance": "POST on a scoped project (projects test_api)",
-            "api:project_first_contact": "POST on a scoped project (projects test_api)",
-            "api:projectevent_correct": "POST on a scoped event (projects test_api)",
+            "api:project_add": "no id; park parameter checked (projects test_source_event)",
+            "api:project_advance": "POST on a scoped project (projects test_pages)",
+            "api:project_first_contact": "POST on a scoped project (projects test_pages)",
+            "api:projectevent_correct": "POST on a scoped event (projects test_pages)",
         },
     )
 )

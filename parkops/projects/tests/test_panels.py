@@ -157,3 +157,11 @@ def test_a_lead_is_recorded_from_the_visit_page(client, park):
     client.logout()
     sign_in(client, make_user(Role.PARK_LEADER, park=park))
     assert "/projects/new/?source_visit=" not in _page(client, visit)
+
+
+def test_the_apps_name_is_translated():
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_app_config("projects").verbose_name) == "项目"
