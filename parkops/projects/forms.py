@@ -121,8 +121,9 @@ class AdvanceForm(forms.Form):
                 .order_by("-pk")
             )
         self.fields["signing_event"].queryset = events
-        if Stage.SIGNED not in stages:
+        if Stage.SIGNED not in stages:  # asked for with the signing only
             del self.fields["signing_event"]
+            del self.fields["signing_amount"]
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)
 
@@ -172,13 +173,18 @@ class NoteForm(forms.Form):
         label=_lazy("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         from parkops.projects.models import NOTE_KINDS, ProjectEvent
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             (kind, label) for kind, label in ProjectEvent.Kind.choices if kind in NOTE_KINDS
         ]
+        # The next step by default: the assessment, then the feedback, then progress.
+        done = {event.kind for event in events or ()}
+        steps = (ProjectEvent.Kind.ASSESSMENT, ProjectEvent.Kind.FEEDBACK)
+        following = next((kind for kind in steps if kind not in done), ProjectEvent.Kind.PROGRESS)
+        self.initial.setdefault("kind", following)
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)
 

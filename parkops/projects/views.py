@@ -25,7 +25,6 @@ from parkops.projects.forms import (
 )
 from parkops.projects.lights import BOARD_STAGES
 from parkops.projects.models import (
-    FINAL,
     LeadPolicy,
     Milestone,
     MilestoneTemplate,
@@ -103,7 +102,9 @@ class ProjectDetailView(generic.ObjectDetailView):
         context["can_change_first_contact"] = services.may_change_first_contact(user, project)
         # Lead handling (线索处理时限): the next step and its deadline, and its form.
         context["deadline"] = selectors.project_deadline(project, user=user)
-        context["note_form"] = NoteForm() if may_change and project.stage not in FINAL else None
+        # Lead handling (研判/反馈/进展) is for leads and negotiations.
+        handling = may_change and project.stage in services.PROMOTION_STAGES
+        context["note_form"] = NoteForm(events=events) if handling else None
         # Documents (the signed agreement and others).
         context["documents"] = selectors.project_documents(user=user, project=project)
         context["may_attach"] = services.may_attach(user, project)
