@@ -267,6 +267,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Uploads: requests above these are refused before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A project document's upload is not read past its size limit (the page's and
+# the API's); other uploads go to Django's handlers unchanged.
+FILE_UPLOAD_HANDLERS = [
+    "parkops.projects.documents.DocumentUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 if PRODUCTION:
     # TLS is terminated in front of ParkOps (or by it); the proxy sets the header.

@@ -82,6 +82,7 @@ EVENT_INSTITUTION = "promotion.promotioneventinstitution"
 PROJECT = "projects.project"
 PROJECT_EVENT = "projects.projectevent"
 PROJECT_DOCUMENT = "projects.projectdocument"
+PROJECT_VISIT = "projects.projectvisit"
 LEAD_POLICY = "projects.leadpolicy"
 MILESTONE = "projects.milestone"
 MILESTONE_TEMPLATE = "projects.milestonetemplate"
@@ -144,6 +145,7 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         PROJECT: frozenset({VIEW, CHANGE}),
         PROJECT_EVENT: APPEND,
         PROJECT_DOCUMENT: READ,
+        PROJECT_VISIT: READ,
         LEAD_POLICY: READ,
         # Milestones: the leader verifies (CHANGE; services allow nothing else).
         MILESTONE: frozenset({VIEW, CHANGE}),
@@ -176,6 +178,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         # Documents of a project: added and removed by whoever may change the
         # project then (services.document_refusal); the file is never changed.
         PROJECT_DOCUMENT: frozenset({VIEW, ADD, DELETE}),
+        # Later visits linked to a project: by the officers of its units (services).
+        PROJECT_VISIT: frozenset({VIEW, ADD, DELETE}),
         LEAD_POLICY: READ,
         # "Delivery status of projects" (ROLES.md): milestones and lights, read.
         MILESTONE: READ,

@@ -54,6 +54,12 @@ def pinyin_sort_key(name: str) -> str:
     return pinyin_keys(name)[0]
 
 
+def to_wan(amount: Decimal | int) -> Decimal:
+    """Yuan as 万元, two decimals rounded half up (4.565 → 4.57): the unit of
+    project lists and boards, on the page and in their exports alike."""
+    return (Decimal(amount) / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def format_money(amount: Decimal | int | None) -> str:
     """Yuan shown as users expect: 亿元 from 1e8, 万元 from 1e4, else 元."""
     if amount is None:

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -12,7 +11,7 @@ from parkops.core.api_base import get_scoped, resolve_park, resolve_related, use
 from parkops.core.api_routes import add_read_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
-from parkops.projects import selectors, services
+from parkops.projects import documents, selectors, services
 from parkops.projects.models import (
     AnnualPlan,
     InvestmentEntry,
@@ -81,6 +80,28 @@ class ProjectDocumentOut(Schema):
     uploaded_at: datetime.datetime
 
 
+class ProjectVisitOut(Schema):
+    id: int
+    project_id: int
+    visit_id: int
+    visit_date: datetime.date
+    visit_purpose: str
+    linked_by_id: int | None
+    linked_at: datetime.datetime
+
+    @staticmethod
+    def resolve_visit_date(obj) -> datetime.date:
+        return obj.visit.date
+
+    @staticmethod
+    def resolve_visit_purpose(obj) -> str:
+        return obj.visit.purpose
+
+
+class ProjectVisitIn(Schema):
+    visit_id: int
+
+
 class LeadDeadlineOut(Schema):
     step: str
     due: datetime.date
@@ -102,6 +123,9 @@ class ProjectDetailOut(ProjectOut):
     next_deadline: LeadDeadlineOut | None = None
     # Empty for a user who may not read the terms (an agreement holds them).
     documents: list[ProjectDocumentOut] = []
+    # Later visits linked to the project (关联拜访); empty for a role that does
+    # not read visits.
+    visits: list[ProjectVisitOut] = []
 
     # Delivery: the day it entered the statistics (列统入规), corrections applied,
     # and its major-project listing this year (provincial/municipal), else null.
@@ -131,6 +155,10 @@ class ProjectDetailOut(ProjectOut):
             "major": found.major,
             "provisional": found.provisional,
         }
+
+    @staticmethod
+    def resolve_visits(obj, context) -> list:
+        return selectors.project_visits(user=user_of(context["request"]), project=obj)
 
     @staticmethod
     def resolve_documents(obj, context) -> list:
@@ -332,6 +360,21 @@ def projectevent_correct(request, pk: int, payload: CorrectionIn):
     return Status(201, correction)
 
 
+# ------------------------------------------------------- visits linked (关联拜访)
+@router.post(
+    "/projects/{pk}/visits",
+    response={201: ProjectVisitOut},
+    operation_id="projectvisit_add",
+    url_name="projectvisit_add",
+)
+def projectvisit_add(request, pk: int, payload: ProjectVisitIn):
+    """Link a later visit of the project's park to the project."""
+    project = get_scoped(Project, request, pk)
+    visit = resolve_related(request, Visit, payload.visit_id, park=project.park, field="visit_id")
+    link = services.project_visit_link(project=project, visit=visit, actor=request.auth)
+    return Status(201, link)
+
+
 # ------------------------------------------------------------------ documents
 @router.post(
     "/projects/{pk}/documents",
@@ -342,12 +385,15 @@ def projectevent_correct(request, pk: int, payload: CorrectionIn):
 def projectdocument_add(
     request,
     pk: int,
-    file: UploadedFile = File(...),
+    file: UploadedFile | None = File(None),
     kind: ProjectDocument.Kind = Form(ProjectDocument.Kind.AGREEMENT),
 ):
     """Attach a document (multipart ``file``, ``kind``): PDF, Word (.docx), Excel
     (.xlsx), JPG or PNG by its content, at most ``PARKOPS_DOCUMENT_MAX_BYTES``."""
     project = get_scoped(Project, request, pk)
+    stopped = documents.too_big(request)
+    if stopped:  # the upload handler stopped reading it
+        raise ValidationError({"file": services.document_too_big_message(**stopped)})
     document = services.document_add(project=project, upload=file, kind=kind, actor=request.auth)
     return Status(201, document)
 
@@ -361,14 +407,7 @@ def projectdocument_download(request, pk: int):
     """The document's file, within the caller's scope; the download is audited."""
     document = get_scoped(ProjectDocument, request, pk)
     handle = services.document_download(document=document, actor=request.auth)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return documents.file_response(document, handle)
 
 
 # ------------------------------------------------------- lead handling policy

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from parkops.core import permissions
 from parkops.core.models import Industry, Park
 from parkops.core.periods import Period, PeriodKind, parse_period
-from parkops.core.text import today_cst
+from parkops.core.text import to_wan, today_cst
 from parkops.projects.models import LIFECYCLE, Project, Stage
-from parkops.projects.selectors import _events, effective_history, own_unit_ids, stages_on
+from parkops.projects.selectors import effective_history, own_unit_ids, stage_event_rows, stages_on
 from parkops.promotion.models import PromotionUnit, Visit
 
 PROJECTS = "projects:project_list"
@@ -94,7 +94,7 @@ def link(url_name: str, park: Park, **params) -> str:
 # ----------------------------------------------------------------- the history
 def _history(*, user, park) -> dict:
     """The effective stage changes of ``park``'s projects ``user`` may read."""
-    return effective_history(_events(user=user).filter(park=park))
+    return effective_history(stage_event_rows(user=user).filter(park=park))
 
 
 def first_reached(history) -> dict[int, dict[str, datetime.date]]:
@@ -123,7 +123,7 @@ def ids_reached(history, stage: str, first=None, last=None) -> set[int]:
 
 def project_ids_reached(*, user, stage: str, first=None, last=None) -> set[int]:
     """``ids_reached`` over the projects ``user`` may read (the list's ``reached`` filter)."""
-    return ids_reached(effective_history(_events(user=user)), stage, first, last)
+    return ids_reached(effective_history(stage_event_rows(user=user)), stage, first, last)
 
 
 # ------------------------------------------------------------------ the park
@@ -335,8 +335,9 @@ def _project_url(park, period, **narrow):
 
 
 def wan(amount: Decimal) -> Decimal:
-    """Yuan as 万元, two decimals (the table's and the export's unit)."""
-    return (Decimal(amount) / 10000).quantize(Decimal("0.01"))
+    """Yuan as 万元, two decimals rounded half up (the table's and the export's
+    unit: the same helper as the page's ``tables.wan_yuan``)."""
+    return to_wan(amount)
 
 
 def unit_performance(*, user, park: Park, period: Period, sort: str = "") -> UnitTable:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -124,3 +125,72 @@ def clean_name(name: str) -> str:
 
 def extension(name: str) -> str:
     return os.path.splitext(name)[1].lower()
+
+
+# ------------------------------------------------------- the upload's size cap
+# Read past the limit by this much at most: the multipart headers around a file
+# of exactly the limit are not counted against it.
+UPLOAD_MARGIN = 64 * 1024
+UPLOAD_URL_NAMES = frozenset({"projectdocument_add"})  # the page's and the API's
+
+
+class DocumentUploadHandler(FileUploadHandler):
+    """First of ``FILE_UPLOAD_HANDLERS``: on the document upload page and API
+    operation, stops reading a file past ``PARKOPS_DOCUMENT_MAX_BYTES`` (and a
+    margin), so that a multi-gigabyte upload is not spooled to disk; the file is
+    then skipped and ``request.document_too_big`` says its name and size, for
+    the same message as a file found too big afterwards. Elsewhere it does
+    nothing."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(self.request.path_info)
+        except Resolver404:
+            match = None
+        self.active = match is not None and match.url_name in UPLOAD_URL_NAMES
+        self.request_length = content_length or 0
+        self.limit = max_bytes() + UPLOAD_MARGIN
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.seen = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        if getattr(self, "active", False):
+            self.seen += len(raw_data)
+            if self.seen > self.limit:
+                self.request.document_too_big = {
+                    "name": clean_name(self.file_name or ""),
+                    "size": max(self.seen, self.request_length),
+                }
+                raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_big(request) -> dict | None:
+    """The name and size of a file the upload handler stopped reading, if any."""
+    request.FILES  # noqa: B018 (the body is parsed, the handler run, by now)
+    return getattr(request, "document_too_big", None)
+
+
+def file_response(document, handle):
+    """``document``'s file as an attachment with the safety headers (the page's
+    and the API's download alike): never rendered by the browser, never cached,
+    its UTF-8 name in the disposition."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

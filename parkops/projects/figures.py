@@ -65,9 +65,9 @@ def _reached_ids(parks, stage: str, period) -> tuple[int, ...]:
     corrections applied) falls in ``period``, China time. Unscoped over
     ``parks``: the caller decided the user may read them."""
     from parkops.projects.boards import ids_reached
-    from parkops.projects.selectors import _events, effective_history
+    from parkops.projects.selectors import effective_history, stage_event_rows
 
-    history = effective_history(_events([getattr(p, "pk", p) for p in parks]))
+    history = effective_history(stage_event_rows([getattr(p, "pk", p) for p in parks]))
     return tuple(sorted(ids_reached(history, stage, period.first_day, period.last_day)))
 
 

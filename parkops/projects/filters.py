@@ -1,10 +1,12 @@
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
 from parkops.core.filters import DateFilter, ScopedFilterSet, YesNoAllWidget
 from parkops.core.models import Industry
+from parkops.core.regions import region_full_name
 from parkops.projects.models import (
     AnnualPlan,
     InvestmentEntry,
@@ -17,6 +19,31 @@ from parkops.projects.models import (
     Stage,
     TrafficRule,
 )
+
+
+def region_prefix(code: str) -> str | None:
+    """The prefix of the GB/T 2260 codes within ``code`` (2, 4 or 6 digits; a
+    6-digit province or city code ending in 00 means all below it), or None if
+    ``code`` names no division."""
+    code = (code or "").strip()
+    if len(code) not in (2, 4, 6) or not code.isdigit():
+        return None
+    full = code.ljust(6, "0")
+    if not region_full_name(full):
+        return None
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def validate_region_prefix(code: str) -> None:
+    if code and region_prefix(code) is None:
+        raise ValidationError(
+            _(
+                "A region code has 2, 4 or 6 digits of a GB/T 2260 division, "
+                "e.g. 32 (江苏), 3205 (苏州) or 320506."
+            )
+        )
 
 
 class ProjectFilterSet(ScopedFilterSet):
@@ -44,6 +71,22 @@ class ProjectFilterSet(ScopedFilterSet):
     )
     # Major projects (列省/列市重大项目) listed for a year: the report card's links.
     major_in = django_filters.NumberFilter(method="filter_major_in", label=_("major project in"))
+    # A visit's projects (its panel links here): those it started and those it
+    # was linked to later (关联拜访).
+    visit = django_filters.ModelChoiceFilter(
+        queryset=None, method="filter_visit", label=_("visit (source or linked)")
+    )
+    # Where the investor comes from: a province (2 digits), a city (4) or a
+    # county (6) by its GB/T 2260 code, e.g. 3205 = 苏州 (its name shown).
+    origin_region = django_filters.CharFilter(
+        method="filter_origin_region",
+        label=_("origin region (2, 4 or 6 digits)"),
+        validators=[lambda code: validate_region_prefix(code)],
+    )
+    # Major projects: planned investment at or above the park's threshold (LeadPolicy).
+    major = django_filters.BooleanFilter(
+        method="filter_major", label=_("major project"), widget=YesNoAllWidget
+    )
     # Leads and negotiations whose next handling step is overdue today (线索处理时限).
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("handling overdue"), widget=YesNoAllWidget
@@ -60,6 +103,8 @@ class ProjectFilterSet(ScopedFilterSet):
             "source",
             "source_visit",
             "source_event",
+            "signing_event",
+            "visit",
             "investor",
             "negotiating_on",
             "at_stage",
@@ -68,6 +113,8 @@ class ProjectFilterSet(ScopedFilterSet):
             "reached_after",
             "reached_before",
             "industry_within",
+            "origin_region",
+            "major",
             "overdue",
             "major_in",
         ]
@@ -89,6 +136,37 @@ class ProjectFilterSet(ScopedFilterSet):
             .queryset.filter(pk__in=sources.exclude(source_event=None).values("source_event"))
             .order_by("-start_date", "pk")
         )
+        from parkops.projects.models import ProjectVisit
+
+        linked = ProjectVisit.objects.restrict(user, permissions.VIEW).values("visit")
+        self.filters["visit"].queryset = (
+            self.filters["source_visit"]
+            .queryset.model.objects.restrict(user, permissions.VIEW)
+            .filter(
+                Q(pk__in=sources.exclude(source_visit=None).values("source_visit"))
+                | Q(pk__in=linked)
+            )
+            .select_related("enterprise", "institution")
+            .order_by("-date", "pk")
+        )
+        self.filters["signing_event"].queryset = (
+            self.filters["signing_event"]
+            .queryset.filter(pk__in=sources.exclude(signing_event=None).values("signing_event"))
+            .order_by("-start_date", "pk")
+        )
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_region_named", False):
+            self._region_named = True
+            field = form.fields["origin_region"]
+            field.widget.attrs.setdefault("placeholder", "3205")
+            code = self.data.get("origin_region", "") if self.data else ""
+            prefix = region_prefix(code)
+            if prefix is not None:
+                field.label = f"{field.label}：{region_full_name(prefix.ljust(6, '0'))}"
+        return form
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -97,6 +175,37 @@ class ProjectFilterSet(ScopedFilterSet):
             | Q(ref__icontains=value)
             | Q(investor__name__icontains=value)
         )
+
+    def filter_origin_region(self, queryset, name, value):
+        prefix = region_prefix(value)
+        if prefix is None:
+            return queryset.none()
+        return queryset.filter(origin_region__startswith=prefix)
+
+    def filter_major(self, queryset, name, value):
+        from parkops.projects.models import LeadPolicy
+
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        parks = sorted(permissions.user_park_ids(user)) if user else []
+        # Unscoped on purpose: a park's threshold applies to every list of its projects.
+        own = dict(
+            LeadPolicy.objects.unscoped()
+            .filter(park__in=parks)
+            .values_list("park_id", "major_threshold")
+        )
+        default = LeadPolicy.DEFAULTS["major_threshold"]
+        major = Q(planned_investment__gte=default) & ~Q(park__in=sorted(own))
+        for park_id, threshold in own.items():
+            major |= Q(park=park_id, planned_investment__gte=threshold)
+        return queryset.filter(major) if value else queryset.exclude(major)
+
+    def filter_visit(self, queryset, name, value):
+        from parkops.projects.models import ProjectVisit
+
+        linked = ProjectVisit.objects.unscoped().filter(park=value.park_id, visit=value)
+        return queryset.filter(Q(source_visit=value) | Q(pk__in=linked.values("project_id")))
 
     def filter_negotiating_on(self, queryset, name, value):
         from parkops.projects.selectors import project_ids_in_stage_on

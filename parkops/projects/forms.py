@@ -121,8 +121,9 @@ class AdvanceForm(forms.Form):
                 .order_by("-pk")
             )
         self.fields["signing_event"].queryset = events
-        if Stage.SIGNED not in stages:
+        if Stage.SIGNED not in stages:  # asked for with the signing only
             del self.fields["signing_event"]
+            del self.fields["signing_amount"]
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)
 
@@ -172,13 +173,18 @@ class NoteForm(forms.Form):
         label=_lazy("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events=None, **kwargs):
         from parkops.projects.models import NOTE_KINDS, ProjectEvent
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             (kind, label) for kind, label in ProjectEvent.Kind.choices if kind in NOTE_KINDS
         ]
+        # The next step by default: the assessment, then the feedback, then progress.
+        done = {event.kind for event in events or ()}
+        steps = (ProjectEvent.Kind.ASSESSMENT, ProjectEvent.Kind.FEEDBACK)
+        following = next((kind for kind in steps if kind not in done), ProjectEvent.Kind.PROGRESS)
+        self.initial.setdefault("kind", following)
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)
 
@@ -214,6 +220,22 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ProjectDocument.Kind.choices
         self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+        style_widgets(self.fields)
+
+
+class ProjectVisitForm(forms.Form):
+    """A later visit to the project's investor, to link to the project."""
+
+    visit = forms.ModelChoiceField(label=_lazy("visit"), queryset=None)
+
+    def __init__(self, *args, user, project, **kwargs):
+        from parkops.projects.selectors import linkable_visits
+
+        super().__init__(*args, **kwargs)
+        self.fields["visit"].queryset = linkable_visits(user=user, project=project)
+        self.fields["visit"].error_messages["invalid_choice"] = _(
+            "Choose one of this park's visits to the project's investor."
+        )
         style_widgets(self.fields)
 
 

@@ -509,6 +509,70 @@ class ProjectDocument(ParkScopedModel):
             raise ValidationError({"project": _("Choose one of this park's records.")})
 
 
+# ------------------------------------------------------- visits linked (关联拜访)
+class ProjectVisit(ParkScopedModel):
+    """A visit linked to a project after the one it came from (``source_visit``):
+    a later visit to the investor about it. Of the project's park."""
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="visit_links",
+        db_index=False,
+        verbose_name=_("project"),
+    )
+    visit = models.ForeignKey(
+        "promotion.Visit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("visit"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("linked by"),
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    audit_public_fields = ("project", "visit")
+
+    class Meta:
+        ordering = ["park", "project", "pk"]
+        verbose_name = _("linked visit")
+        verbose_name_plural = _("linked visits")
+        indexes = [
+            models.Index(fields=["park", "visit"], name="projectvisit_park_visit"),
+            models.Index(fields=["park", "linked_by"], name="projectvisit_park_linker"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "project", "visit"], name="projectvisit_unique_visit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.visit)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('projects:project_detail', args=[self.project_id])}#visit-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.project_id and self.park_id and self.project.park_id != self.park_id:
+            errors["project"] = _("Choose one of this park's records.")
+        if self.visit_id and self.park_id and self.visit.park_id != self.park_id:
+            errors["visit"] = _("Choose one of this park's records.")
+        elif self.visit_id and self.project_id and self.project.source_visit_id == self.visit_id:
+            errors["visit"] = _("This visit is already the project's source.")
+        if errors:
+            raise ValidationError(errors)
+
+
 # ------------------------------------------------------------ milestones (里程碑)
 class MilestoneKind(models.TextChoices):
     """What a milestone (计划节点) marks. The traffic-light rules name two of

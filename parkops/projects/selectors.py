@@ -38,6 +38,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
 )
@@ -68,7 +69,7 @@ def project_events(*, user, project) -> QuerySet:
 
 
 # ------------------------------------------------------------------ the as-of rule
-def _events(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
+def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
     """Stage and correction events, as tuples, for the as-of rule. Scoped to
     ``user`` if given; otherwise unscoped over ``park_ids`` (figures, boards:
     the caller decided the parks may be read)."""
@@ -122,13 +123,13 @@ def projects_in_stage_on(*, parks, stage: str, on: datetime.date) -> tuple[int, 
     their events, corrections applied). Unscoped over ``parks``: for figures
     and boards, whose caller decided the user may read these parks' projects."""
     park_ids = [getattr(park, "pk", park) for park in parks]
-    current = stages_on(effective_history(_events(park_ids)), on)
+    current = stages_on(effective_history(stage_event_rows(park_ids)), on)
     return tuple(sorted(pk for pk, at in current.items() if at == stage))
 
 
 def project_ids_in_stage_on(*, user, stage: str, on: datetime.date) -> set[int]:
     """Like ``projects_in_stage_on``, over the events ``user`` may read (the list filter)."""
-    current = stages_on(effective_history(_events(user=user)), on)
+    current = stages_on(effective_history(stage_event_rows(user=user)), on)
     return {pk for pk, at in current.items() if at == stage}
 
 
@@ -137,9 +138,9 @@ def stage_dates(project, *, user=None) -> dict[str, datetime.date]:
     applied), stage → date, in lifecycle order of reaching. Read as ``user``
     if given, else unscoped (the caller holds a project it may read)."""
     if user is not None:
-        rows = _events(user=user, project_ids=[project.pk])
+        rows = stage_event_rows(user=user, project_ids=[project.pk])
     else:
-        rows = _events([project.park_id], project_ids=[project.pk])
+        rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     dates: dict[str, datetime.date] = {}
     for on_date, _pk, _from, to_stage in effective_history(rows).get(project.pk, []):
         dates.setdefault(to_stage, on_date)
@@ -149,9 +150,9 @@ def stage_dates(project, *, user=None) -> dict[str, datetime.date]:
 def last_stage_change(project, *, user=None) -> tuple[datetime.date, int, str, str] | None:
     """``project``'s latest stage change ``(effective date, id, from, to)``."""
     if user is not None:
-        rows = _events(user=user, project_ids=[project.pk])
+        rows = stage_event_rows(user=user, project_ids=[project.pk])
     else:
-        rows = _events([project.park_id], project_ids=[project.pk])
+        rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     changes = effective_history(rows).get(project.pk, [])
     return changes[-1] if changes else None
 
@@ -161,7 +162,7 @@ def held_at(project) -> str | None:
     (or dropped): where an ON_HOLD project resumes."""
     if project.stage not in (Stage.ON_HOLD, Stage.DROPPED):
         return None
-    rows = _events([project.park_id], project_ids=[project.pk])
+    rows = stage_event_rows([project.park_id], project_ids=[project.pk])
     changes = effective_history(rows).get(project.pk, [])
     # The latest change from a lifecycle stage: X → ON_HOLD, or X → DROPPED
     # (or X → ON_HOLD → DROPPED).
@@ -177,13 +178,9 @@ TERMS_ROLES = frozenset({Role.PARK_LEADER, Role.PROJECT_OFFICER, Role.FINANCE_OF
 
 def own_unit_ids(user, park_id) -> set[int]:
     """The promotion units of ``park_id`` ``user`` is a member of."""
-    from parkops.promotion.models import PromotionUnitMember
+    from parkops.promotion import selectors as promotion
 
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    # The user's own memberships, whatever their role: unscoped on purpose.
-    rows = PromotionUnitMember.objects.unscoped().filter(park=park_id, user=user)
-    return set(rows.values_list("unit_id", flat=True))
+    return promotion.own_unit_ids(user=user, park=park_id)
 
 
 def terms_reader(user) -> Callable[[Project], bool]:
@@ -349,6 +346,37 @@ def overdue_project_ids(*, user, as_of=None, park_id=None) -> set[int]:
 def project_deadline(project, *, user, as_of=None) -> LeadDeadline | None:
     """``project``'s next handling step (the project page)."""
     return lead_deadlines(user=user, as_of=as_of, project_ids=[project.pk]).get(project.pk)
+
+
+def project_visits(*, user, project) -> list:
+    """The visits linked to ``project`` after its source visit, newest first, as
+    ``user`` may read them (none for a role that does not read visits)."""
+    from parkops.promotion.models import Visit
+
+    if not permissions.can(user, Visit, permissions.VIEW, project.park_id):
+        return []
+    return list(
+        ProjectVisit.objects.restrict(user)
+        .filter(park_id=project.park_id, project=project)
+        .select_related("visit", "visit__enterprise", "visit__institution", "visit__unit")
+        .order_by("-visit__date", "-visit_id", "pk")
+    )
+
+
+def linkable_visits(*, user, project):
+    """The visits of ``project``'s park to its investor that may be linked to it
+    (not its source, not linked already), newest first."""
+    from parkops.promotion.models import Visit
+
+    linked = ProjectVisit.objects.restrict(user).filter(park_id=project.park_id, project=project)
+    return (
+        Visit.objects.restrict(user, permissions.VIEW)
+        .filter(park_id=project.park_id, enterprise_id=project.investor_id)
+        .exclude(pk=project.source_visit_id or 0)
+        .exclude(pk__in=linked.values("visit_id"))
+        .select_related("enterprise", "institution")
+        .order_by("-date", "-pk")
+    )
 
 
 def project_documents(*, user, project) -> list:
@@ -783,7 +811,7 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
     )
     entries = InvestmentEntry.objects.restrict(user).filter(park=park)
     completed = completed_by_project(entries, year=year, month=month, project_ids=ids)
-    history = effective_history(_events(user=user, project_ids=ids).filter(park=park))
+    history = effective_history(stage_event_rows(user=user, project_ids=ids).filter(park=park))
     rows = []
     for listing in listings:
         started = next(

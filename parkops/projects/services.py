@@ -40,6 +40,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
     TrafficSnapshot,
@@ -155,6 +156,42 @@ def _people_check(project: Project, before: Project | None) -> None:
         raise ValidationError(errors)
 
 
+def _officer_of_unit_error(officer, unit) -> str | None:
+    """Why ``officer`` cannot be named first contact officer of ``unit`` (not one
+    of its members), or None."""
+    from parkops.promotion import selectors as promotion
+
+    if officer is None or unit is None or promotion.is_unit_member(user=officer, unit=unit):
+        return None
+    return _(
+        "%(officer)s is not a member of %(unit)s: choose a member of the first contact unit."
+    ) % {"officer": officer.full_name or officer.username, "unit": unit}
+
+
+def _first_contact_check(actor):
+    """The check of a new lead's first contact (项目首招负责制): its officer is a
+    member of its unit, and a promotion officer names one of their own units."""
+
+    def check(project: Project, before) -> None:
+        _people_check(project, before)
+        errors = {}
+        unit = project.first_contact_unit
+        error = _officer_of_unit_error(project.first_contact_officer, unit)
+        if error:
+            errors["first_contact_officer"] = error
+        if unit is not None and actor is not permissions.SYSTEM:
+            own = selectors.own_unit_ids(actor, project.park_id)
+            if unit.pk not in own:
+                errors["first_contact_unit"] = _(
+                    "A lead's first contact is one of your own units: you are not a member "
+                    "of %(unit)s."
+                ) % {"unit": unit}
+        if errors:
+            raise ValidationError(errors)
+
+    return check
+
+
 def _not_after_today(on_date, field="on_date") -> None:
     if on_date > today_cst():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -216,7 +253,7 @@ def project_create(*, park, actor, on_date: datetime.date | None = None, **field
             park=park,
             actor=actor,
             fields={**data, "stage": Stage.LEAD, "stage_on": on_date},
-            check=_people_check,
+            check=_first_contact_check(actor),
         )
         _record_event(
             project=project,
@@ -244,11 +281,17 @@ def project_update(*, project: Project, actor, **fields) -> Project:
         raise ValidationError(errors)
     for name in FIRST_CONTACT_FIELDS:
         data.pop(name, None)
-    _require_writer(actor, project)
-    before_owner = project.owner_officer_id
+    stored = {}
+
+    def check(current: Project, before: Project) -> None:
+        # Who may write is decided on the row as locked, not the caller's copy.
+        _require_writer(actor, before)
+        stored["owner_officer"] = before.owner_officer_id
+        _people_check(current, before)
+
     with transaction.atomic():
-        updated = services.object_update(obj=project, actor=actor, fields=data, check=_people_check)
-        if updated.owner_officer_id and updated.owner_officer_id != before_owner:
+        updated = services.object_update(obj=project, actor=actor, fields=data, check=check)
+        if updated.owner_officer_id and updated.owner_officer_id != stored["owner_officer"]:
             # Lead handling: an owner officer assigned (or another one) today.
             _record_assignment(updated, actor, today_cst())
     return updated
@@ -312,6 +355,9 @@ def project_advance(
             fields["signed_amount"] = _decimal(signing_amount, 2)
             if signing_event is not None:  # signed at a promotion event (在推介会上签约)
                 fields["signing_event"] = signing_event
+                error = _signing_event_error(signing_event, on_date, current.park_id)
+                if error:
+                    errors["signing_event"] = error
         elif signing_event is not None:
             errors["signing_event"] = _("A signing event is given only with the signing.")
         if errors:
@@ -329,6 +375,47 @@ def project_advance(
         return services.object_update(obj=current, actor=actor, fields=fields)
 
 
+def event_phase_stage(project, event) -> str:
+    """The lifecycle stage whose handlers own ``event``'s date: the stage it moved
+    to, or for a move to ON_HOLD or DROPPED the stage it left (a move from ON_HOLD
+    to DROPPED: the stage it was held at)."""
+    if event.to_stage in (Stage.ON_HOLD, Stage.DROPPED):
+        if event.from_stage and event.from_stage != Stage.ON_HOLD:
+            return event.from_stage
+        return selectors.held_at(project) or phase_stage(project)
+    return event.to_stage or phase_stage(project)
+
+
+def event_correct_refusal(actor, project, event) -> str | None:
+    """Why ``actor`` may not correct the date of ``event``, or None: the writers of
+    the stage the event belongs to (not the project's current one). The signing
+    belongs to both sides: the promotion officers who brought it in and the
+    project officers who take it over."""
+    stage = event_phase_stage(project, event)
+    refusal = write_refusal(actor, project, at_stage=stage)
+    signing = stage == Stage.SIGNED
+    if refusal and signing and write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
+        return None
+    return refusal
+
+
+def _signing_event_error(event, on_date, park_id) -> str | None:
+    """Why ``event`` cannot be the promotion event ``project`` was signed at on
+    ``on_date`` (another park's, or the date outside its dates), or None."""
+    if event.park_id != park_id:
+        return _("Choose one of this park's records.")
+    if on_date is not None and not event.start_date <= on_date <= event.end_date:
+        return _(
+            "The signing date %(date)s is not within the event's dates (%(start)s to %(end)s): "
+            "a project signed at an event is signed while it is held."
+        ) % {
+            "date": on_date.isoformat(),
+            "start": event.start_date.isoformat(),
+            "end": event.end_date.isoformat(),
+        }
+    return None
+
+
 def project_event_correct(
     *, event: ProjectEvent, on_date: datetime.date, reason: str, actor
 ) -> ProjectEvent:
@@ -341,7 +428,9 @@ def project_event_correct(
         return _entered_statistics_correct(event=event, on_date=on_date, reason=reason, actor=actor)
     with transaction.atomic():
         project = _locked(event.project, actor)
-        _require_writer(actor, project)
+        refusal = event_correct_refusal(actor, project, event)
+        if refusal:
+            permissions.deny(refusal)
         errors = {}
         if event.kind != ProjectEvent.Kind.STAGE:
             errors["on_date"] = _("Only the date of a stage change can be corrected.")
@@ -353,7 +442,7 @@ def project_event_correct(
             errors["on_date"] = _("The date cannot be in the future.")
         elif event.kind == ProjectEvent.Kind.STAGE:
             changes = selectors.effective_history(
-                selectors._events([project.park_id], project_ids=[project.pk])
+                selectors.stage_event_rows([project.park_id], project_ids=[project.pk])
             ).get(project.pk, [])
             ids = [change[1] for change in changes]
             index = ids.index(event.pk)
@@ -418,6 +507,10 @@ def project_first_contact_change(*, project: Project, unit, officer, reason: str
             current.first_contact_officer_id
         ):
             errors["unit"] = _("That is already the project's first contact.")
+        else:
+            error = _officer_of_unit_error(officer, unit)
+            if error:
+                errors["officer"] = error
         if errors:
             raise ValidationError(errors)
         before = {
@@ -550,6 +643,17 @@ def _human_size(size: int) -> str:
     return f"{max(size, 1) / 1024:.0f} KB"
 
 
+def document_too_big_message(*, name: str, size: int) -> str:
+    """The refusal of a file larger than ``PARKOPS_DOCUMENT_MAX_BYTES``."""
+    from parkops.projects import documents
+
+    return _("“%(name)s” is %(size)s: files of at most %(limit)s can be attached.") % {
+        "name": name,
+        "size": _human_size(size),
+        "limit": _human_size(documents.max_bytes()),
+    }
+
+
 def document_add(
     *, project: Project, upload, actor, kind: str = ProjectDocument.Kind.AGREEMENT
 ) -> ProjectDocument:
@@ -570,22 +674,11 @@ def document_add(
     name = documents.clean_name(getattr(upload, "name", ""))
     limit = documents.max_bytes()
     size = getattr(upload, "size", None) or 0
-    too_big = _("“%(name)s” is %(size)s: files of at most %(limit)s can be attached.")
     if size > limit:
-        raise ValidationError(
-            {
-                "file": too_big
-                % {"name": name, "size": _human_size(size), "limit": _human_size(limit)}
-            }
-        )
+        raise ValidationError({"file": document_too_big_message(name=name, size=size)})
     data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
     if len(data) > limit:
-        raise ValidationError(
-            {
-                "file": too_big
-                % {"name": name, "size": _human_size(len(data)), "limit": _human_size(limit)}
-            }
-        )
+        raise ValidationError({"file": document_too_big_message(name=name, size=len(data))})
     if not data:
         raise ValidationError({"file": _("“%(name)s” is empty.") % {"name": name}})
     found = documents.sniff(data)
@@ -636,32 +729,17 @@ def document_add(
 
 def document_delete(*, document: ProjectDocument, actor) -> None:
     """Remove a document from its project (the file goes once this commits). Audited."""
-    from parkops.core import audit
-    from parkops.core.models import AuditEntry
     from parkops.projects import documents
 
-    with transaction.atomic():
-        current = (
-            ProjectDocument.objects.restrict(actor, permissions.DELETE)
-            .select_for_update()
-            .filter(pk=document.pk)
-            .select_related("project")
-            .first()
-        )
-        if current is None:
-            permissions.deny()
+    def check(current: ProjectDocument) -> None:
         refusal = document_refusal(actor, current.project)
         if refusal:
             permissions.deny(refusal)
-        audit.record(
-            actor=actor,
-            action=AuditEntry.Action.DELETE,
-            obj=current,
-            before=audit.snapshot(current),
-        )
         name = current.file
-        ProjectDocument.objects.unscoped().filter(pk=current.pk).delete()
         transaction.on_commit(lambda: documents.document_storage().delete(name))
+
+    with transaction.atomic():
+        services.object_delete(obj=document, actor=actor, check=check)
 
 
 def document_download(*, document: ProjectDocument, actor):
@@ -686,6 +764,67 @@ def document_download(*, document: ProjectDocument, actor):
             after={"download": document.original_name, "sha256": document.sha256},
         )
     return handle
+
+
+# ------------------------------------------------------- visits linked (关联拜访)
+def visit_link_refusal(actor, project: Project) -> str | None:
+    """Why ``actor`` may not link a later visit to ``project`` or unlink one, or
+    None: the promotion officers of its first contact or owner unit (the visits
+    are theirs), at any stage."""
+    if actor is permissions.SYSTEM:
+        return None
+    if write_refusal(actor, project, at_stage=Stage.NEGOTIATING) is None:
+        return None
+    return _(
+        "Visits are linked to a project by the promotion officers of its first contact "
+        "or owner unit."
+    )
+
+
+def may_link_visits(user, project: Project) -> bool:
+    return permissions.can(
+        user, ProjectVisit, permissions.ADD, project.park_id
+    ) and not visit_link_refusal(user, project)
+
+
+def _one_link_per_visit(link: ProjectVisit, before) -> None:
+    others = ProjectVisit.objects.unscoped().filter(
+        park=link.park_id, project=link.project_id, visit=link.visit_id
+    )
+    if others.exclude(pk=link.pk).exists():
+        raise ValidationError({"visit": _("This visit is already linked to the project.")})
+
+
+def project_visit_link(*, project: Project, visit, actor) -> ProjectVisit:
+    """Link ``visit`` (a later visit of ``project``'s park) to ``project``. Audited."""
+    permissions.require(actor, ProjectVisit, permissions.ADD, project.park)
+    refusal = visit_link_refusal(actor, project)
+    if refusal:
+        permissions.deny(refusal)
+    if visit is None:
+        raise ValidationError({"visit": _("Choose the visit to link.")})
+    return services.object_create(
+        model=ProjectVisit,
+        park=project.park,
+        actor=actor,
+        fields={
+            "project": project,
+            "visit": visit,
+            "linked_by": actor if getattr(actor, "pk", None) else None,
+        },
+        check=_one_link_per_visit,
+    )
+
+
+def project_visit_unlink(*, link: ProjectVisit, actor) -> None:
+    """Remove the link of a visit to its project (the visit stays). Audited."""
+
+    def check(current: ProjectVisit) -> None:
+        refusal = visit_link_refusal(actor, current.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    services.object_delete(obj=link, actor=actor, check=check)
 
 
 # ------------------------------------------------------- milestones (里程碑)

@@ -1,10 +1,9 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.tables import BaseTable
+from parkops.core.text import to_wan
 from parkops.projects.models import LeadPolicy, Project, Stage
 
 # Tabler badge colours by stage: delivery stages green, the stopped ones grey/amber.
@@ -60,8 +59,7 @@ def wan_yuan(amount) -> str:
     """Yuan as 万元 with two decimals (the unit of project lists)."""
     if amount is None:
         return "—"
-    value = (Decimal(amount) / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:,f}"
+    return f"{to_wan(amount):,f}"
 
 
 class ProjectTable(BaseTable):

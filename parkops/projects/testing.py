@@ -19,6 +19,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
 )
@@ -152,10 +153,10 @@ PROJECT = declare(
         ),
         exempt={
             "projects:project_add": "no id; creates in the active park (register tests)",
-            "api:project_add": "no id; park parameter checked (projects test_api)",
-            "api:project_advance": "POST on a scoped project (projects test_api)",
-            "api:project_first_contact": "POST on a scoped project (projects test_api)",
-            "api:projectevent_correct": "POST on a scoped event (projects test_api)",
+            "api:project_add": "no id; park parameter checked (projects test_source_event)",
+            "api:project_advance": "POST on a scoped project (projects test_pages)",
+            "api:project_first_contact": "POST on a scoped project (projects test_pages)",
+            "api:projectevent_correct": "POST on a scoped event (projects test_pages)",
         },
     )
 )
@@ -305,6 +306,36 @@ PROJECT_DOCUMENT = declare(
         ),
         exempt={
             "api:projectdocument_add": "multipart POST on a scoped project (test_documents)",
+        },
+    )
+)
+
+
+# ------------------------------------------------------- visits linked (关联拜访)
+def make_project_visit(park, **fields) -> ProjectVisit:
+    """A later visit to the investor linked to a new lead of ``park``."""
+    from parkops.promotion.testing import make_visit
+
+    project = fields.pop("project", None) or make_project(park)
+    visit = fields.pop("visit", None) or make_visit(park, enterprise=project.investor)
+    return ProjectVisit.objects.create(park=park, project=project, visit=visit, **fields)
+
+
+def _purpose_of_linked_visit(link) -> str:
+    return link.visit.purpose
+
+
+PROJECT_VISIT = declare(
+    Declaration(
+        model=ProjectVisit,
+        make=make_project_visit,
+        text_of=_purpose_of_linked_visit,
+        endpoints=(
+            # The link form, on an own-park project only.
+            Endpoint("projects:projectvisit_add", make_project),
+        ),
+        exempt={
+            "api:projectvisit_add": "POST on a scoped project (projects test_project_visits)",
         },
     )
 )

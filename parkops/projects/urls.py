@@ -44,6 +44,8 @@ urlpatterns = [
         views.projectdocument_delete,
         name="projectdocument_delete",
     ),
+    path("<int:pk>/visits/new/", views.ProjectVisitAddView.as_view(), name="projectvisit_add"),
+    path("visits/<int:pk>/delete/", views.projectvisit_delete, name="projectvisit_delete"),
     path("lead-deadlines/", views.LeadPolicyListView.as_view(), name="leadpolicy_list"),
     path("lead-deadlines/new/", views.LeadPolicyEditView.as_view(), name="leadpolicy_add"),
     path(

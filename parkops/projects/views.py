@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from parkops.core import generic, permissions
-from parkops.projects import selectors, services
+from parkops.projects import documents, selectors, services
 from parkops.projects.forms import (
     AdvanceForm,
     AnnualPlanForm,
@@ -25,11 +24,11 @@ from parkops.projects.forms import (
     MilestoneTemplateForm,
     NoteForm,
     ProjectForm,
+    ProjectVisitForm,
     TrafficRuleForm,
 )
 from parkops.projects.lights import BOARD_STAGES
 from parkops.projects.models import (
-    FINAL,
     AnnualPlan,
     InvestmentEntry,
     LeadPolicy,
@@ -39,6 +38,7 @@ from parkops.projects.models import (
     Project,
     ProjectDocument,
     ProjectEvent,
+    ProjectVisit,
     Stage,
     TrafficRule,
 )
@@ -90,6 +90,13 @@ class ProjectDetailView(generic.ObjectDetailView):
         user, project = self.request.user, self.object
         events = list(selectors.project_events(user=user, project=project))
         context["events"] = events
+        can_correct = permissions.can(user, Project, permissions.CHANGE, project.park_id)
+        for event in events:  # who may re-date a change: its stage's writers
+            event.may_correct = (
+                can_correct
+                and event.kind == ProjectEvent.Kind.STAGE
+                and not services.event_correct_refusal(user, project, event)
+            )
         context["stage_dates"] = selectors.stage_dates(project, user=user)
         context["show_terms"] = selectors.can_read_terms(user, project)
         may_change = services.may_change(user, project)
@@ -106,11 +113,19 @@ class ProjectDetailView(generic.ObjectDetailView):
         context["can_change_first_contact"] = services.may_change_first_contact(user, project)
         # Lead handling (线索处理时限): the next step and its deadline, and its form.
         context["deadline"] = selectors.project_deadline(project, user=user)
-        context["note_form"] = NoteForm() if may_change and project.stage not in FINAL else None
+        # Lead handling (研判/反馈/进展) is for leads and negotiations.
+        handling = may_change and project.stage in services.PROMOTION_STAGES
+        context["note_form"] = NoteForm(events=events) if handling else None
         # Documents (the signed agreement and others).
         context["documents"] = selectors.project_documents(user=user, project=project)
         context["may_attach"] = services.may_attach(user, project)
         context["document_form"] = DocumentForm() if context["may_attach"] else None
+        # Later visits to the investor linked to the project (关联拜访).
+        context["linked_visits"] = selectors.project_visits(user=user, project=project)
+        context["may_link_visits"] = services.may_link_visits(user, project)
+        context["visit_form"] = (
+            ProjectVisitForm(user=user, project=project) if context["may_link_visits"] else None
+        )
         # Milestones (计划节点) with their lights, and the project's light.
         milestones = selectors.project_milestones(user=user, project=project)
         context["milestones"] = milestones
@@ -156,6 +171,11 @@ class ProjectEditView(generic.ObjectEditView):
     template_name = "projects/project_form.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "pk" not in kwargs and request.GET.get("park"):
+            # A new lead in the park a link names (``?park=<code>``: the visit and
+            # event pages' "record a lead"), one of the user's (else 404), for this
+            # request only; the switcher's choice is unchanged.
+            request.user.active_park_id = generic.list_park_id(request)
         if request.user.is_authenticated and "pk" in kwargs:
             project = generic.get_scoped_or_404(Project, request.user, kwargs["pk"])
             refusal = services.write_refusal(request.user, project)
@@ -357,11 +377,63 @@ class ProjectDocumentAddView(_ProjectActionView):
         if refusal:
             permissions.deny(refusal)
 
+    def post(self, request, *args, **kwargs):
+        stopped = documents.too_big(request)
+        if stopped:  # the upload handler stopped reading it: say why, as for any too big
+            form = self.get_form()
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", services.document_too_big_message(**stopped))
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
     def act(self, data):
         document = services.document_add(
             project=self.project, upload=data["file"], kind=data["kind"], actor=self.request.user
         )
         messages.success(self.request, _("“%(name)s” attached.") % {"name": document})
+
+
+class ProjectVisitAddView(_ProjectActionView):
+    """Link a later visit to the investor to a project (关联拜访)."""
+
+    form_class = ProjectVisitForm
+
+    @property
+    def title(self):
+        return _("Link a visit")
+
+    def refuse(self):
+        if not permissions.can(
+            self.request.user, ProjectVisit, permissions.ADD, self.project.park_id
+        ):
+            permissions.deny()
+        refusal = services.visit_link_refusal(self.request.user, self.project)
+        if refusal:
+            permissions.deny(refusal)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, project=self.project)
+        return kwargs
+
+    def act(self, data):
+        link = services.project_visit_link(
+            project=self.project, visit=data["visit"], actor=self.request.user
+        )
+        messages.success(self.request, _("Visit “%(visit)s” linked.") % {"visit": link.visit})
+
+
+@require_POST
+def projectvisit_delete(request, pk):
+    """Unlink a visit from its project (the visit stays)."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    link = generic.get_scoped_or_404(ProjectVisit, request.user, pk)
+    back = link.project.get_absolute_url()
+    services.project_visit_unlink(link=link, actor=request.user)
+    messages.success(request, _("Visit “%(visit)s” unlinked.") % {"visit": link.visit})
+    return redirect(back)
 
 
 def projectdocument_download(request, pk):
@@ -371,16 +443,7 @@ def projectdocument_download(request, pk):
         permissions.deny()
     document = generic.get_scoped_or_404(ProjectDocument, request.user, pk)
     handle = services.document_download(document=document, actor=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return documents.file_response(document, handle)
 
 
 @require_POST

@@ -86,17 +86,23 @@ def unit_performance(request):
     table = None
     if period is not None:
         table = boards.unit_performance(user=request.user, park=park, period=period, sort=sort)
-    context = _context(
+    context = _unit_context(request, park, table=table, period=period, error=error)
+    return render(request, "projects/boards/unit_performance.html", context)
+
+
+def _unit_context(request, park, *, table, period, error) -> dict:
+    """The unit-performance page's context (the page, and the export's refusal)."""
+    period = period or boards.default_period()
+    return _context(
         request,
         park,
         table=table,
         measures=boards.MEASURES,
-        period=period or boards.default_period(),
-        period_groups=boards.period_choices(period or boards.default_period()),
+        period=period,
+        period_groups=boards.period_choices(period),
         error=error,
         board_name="unit_performance",
     )
-    return render(request, "projects/boards/unit_performance.html", context)
 
 
 @login_required
@@ -108,16 +114,7 @@ def unit_performance_export(request):
     boards.require(request.user, park, Visit, Project)
     period, error = _period(request)
     if period is None:
-        context = _context(
-            request,
-            park,
-            table=None,
-            measures=boards.MEASURES,
-            period=boards.default_period(),
-            period_groups=boards.period_choices(boards.default_period()),
-            error=error,
-            board_name="unit_performance",
-        )
+        context = _unit_context(request, park, table=None, period=None, error=error)
         return render(request, "projects/boards/unit_performance.html", context, status=400)
     sort = request.GET.get("sort", "")
     table = boards.unit_performance(user=request.user, park=park, period=period, sort=sort)

@@ -86,6 +86,21 @@ def own_unit_id(*, user, park) -> int | None:
     return rows.order_by("unit__code").values_list("unit_id", flat=True).first()
 
 
+def own_unit_ids(*, user, park) -> set[int]:
+    """The promotion units of ``park`` that ``user`` is a member of."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    # The user's own memberships, whichever role they hold: unscoped on purpose.
+    rows = PromotionUnitMember.objects.unscoped().filter(park=park, user=user)
+    return set(rows.values_list("unit_id", flat=True))
+
+
+def is_unit_member(*, user, unit) -> bool:
+    """Is ``user`` a member of promotion unit ``unit``?"""
+    rows = PromotionUnitMember.objects.unscoped().filter(park=unit.park_id, unit=unit, user=user)
+    return rows.exists()
+
+
 @list_selector(model=Institution, filterset_class=InstitutionFilterSet)
 def institution_list(*, user, filters=None, park_id=None) -> QuerySet:
     """The institutions ``user`` may view, by the pinyin of their names (排序按拼音)."""

@@ -15,7 +15,7 @@ from parkops.core.permissions import Role
 from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise, random_uscc
-from parkops.promotion.models import PromotionUnit
+from parkops.promotion.models import PromotionUnit, PromotionUnitMember
 from parkops.promotion.testing import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,9 @@ def _writer(park):
     grant(user, Role.SERVICE_OFFICER, park=park)
     grant(user, Role.PARK_ADMIN, park=park)
     grant(user, Role.PROMOTION_OFFICER, park=park)
+    # A member of the park's units: a lead's first contact is one of one's own.
+    for unit in PromotionUnit.objects.unscoped().filter(park=park):
+        PromotionUnitMember.objects.create(park=park, unit=unit, user=user)
     return user
 
 

@@ -150,9 +150,9 @@ def _signed_in_h1_2023(parks):
     import datetime
 
     from parkops.projects.models import Project
-    from parkops.projects.selectors import _events, effective_history
+    from parkops.projects.selectors import effective_history, stage_event_rows
 
-    history = effective_history(_events([park.pk for park in parks]))
+    history = effective_history(stage_event_rows([park.pk for park in parks]))
     dates = {}
     for project_id, changes in history.items():
         signed = [on for on, _pk, _from, to in changes if to == "signed"]

@@ -319,3 +319,10 @@ def test_the_boards_open_on_the_report_cards_period_with_the_ranking_hint(
     html = client.get(UNITS, {"park": park.code}).content.decode()
     # A leader has no unit of their own: the page still says how to rank.
     assert "data-rank-hint" in html and "点击列标题即可按该指标排名" in html
+
+
+def test_money_rounds_half_up_on_the_page_and_in_the_export():
+    from parkops.projects import boards, tables
+
+    assert tables.wan_yuan(Decimal("12345650")) == "1,234.57"
+    assert boards.wan(Decimal("12345650")) == Decimal("1234.57")

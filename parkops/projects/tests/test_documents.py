@@ -129,7 +129,7 @@ def test_only_those_who_may_change_the_project_attach(lead, other_officer, leade
 
 # ------------------------------------------------------------------ signing
 def test_a_signing_records_its_event_and_the_agreement_is_attached(park, lead, officer):
-    event = make_event(park)
+    event = make_event(park, start_date=D(2023, 5, 7), end_date=D(2023, 5, 9))
     lead = move(lead, ("negotiating", D(2023, 4, 1)), actor=officer)
     signed = services.project_advance(
         project=lead,
@@ -163,6 +163,34 @@ def test_a_signing_event_of_another_park_is_refused(lead, officer):
             actor=officer,
         )
     assert "signing_event" in refused.value.message_dict
+
+
+def test_a_signing_at_an_event_falls_within_its_dates(park, lead, officer):
+    event = make_event(park, start_date=D(2023, 5, 14), end_date=D(2023, 5, 16))
+    lead = move(lead, ("negotiating", D(2023, 4, 1)), actor=officer)
+    for day in (D(2023, 5, 13), D(2023, 5, 17)):
+        with pytest.raises(ValidationError) as refused:
+            services.project_advance(
+                project=lead,
+                to_stage="signed",
+                on_date=day,
+                signing_amount=1,
+                signing_event=event,
+                actor=officer,
+            )
+        assert refused.value.message_dict["signing_event"] == [
+            f"签约日期{day.isoformat()}不在该活动的日期（2023-05-14至2023-05-16）内："
+            "在活动上签约的项目须在活动举办期间签约。"
+        ]
+    signed = services.project_advance(
+        project=lead,
+        to_stage="signed",
+        on_date=D(2023, 5, 16),
+        signing_amount=1,
+        signing_event=event,
+        actor=officer,
+    )
+    assert signed.signing_event == event
 
 
 # ----------------------------------------------------------------- downloads
@@ -256,3 +284,76 @@ def test_the_system_actor_may_attach(lead):
         project=lead, upload=upload("协议.pdf", PDF_BYTES), actor=SYSTEM
     )
     assert document.uploaded_by is None
+
+
+# ------------------------------------------------------- the upload's size cap
+@pytest.fixture
+def received(monkeypatch):
+    """How many bytes of the upload Django's own handlers (memory, disk) got."""
+    from django.core.files import uploadhandler
+
+    counted = {"bytes": 0}
+    for cls in (uploadhandler.MemoryFileUploadHandler, uploadhandler.TemporaryFileUploadHandler):
+        original = cls.receive_data_chunk
+
+        def spy(self, raw_data, start, original=original):
+            counted["bytes"] += len(raw_data)
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(cls, "receive_data_chunk", spy)
+    return counted
+
+
+BIG = PDF_BYTES + b"\x00" * (1024 * 1024)  # a megabyte: far above the test limit
+
+
+def test_the_page_stops_reading_an_upload_past_the_limit(client, lead, officer, settings, received):
+    settings.PARKOPS_DOCUMENT_MAX_BYTES = 1000
+    sign_in(client, officer)
+    response = client.post(
+        reverse("projects:projectdocument_add", args=[lead.pk]),
+        {"kind": "mou", "file": upload("超大协议.pdf", BIG)},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "“超大协议.pdf”大小为" in html and "附件不能超过" in html
+    assert received["bytes"] <= 1000 + documents.UPLOAD_MARGIN
+    assert not ProjectDocument.objects.unscoped().exists()
+
+
+def test_the_api_stops_reading_an_upload_past_the_limit(client, lead, officer, settings, received):
+    settings.PARKOPS_DOCUMENT_MAX_BYTES = 1000
+    response = client.post(
+        reverse("api:projectdocument_add", args=[lead.pk]),
+        {"file": upload("超大协议.pdf", BIG), "kind": "agreement"},
+        HTTP_AUTHORIZATION=f"Bearer {make_token(officer)}",
+    )
+    assert response.status_code == 422, response.content
+    assert "“超大协议.pdf”大小为" in str(response.json()["errors"]["file"])
+    assert received["bytes"] <= 1000 + documents.UPLOAD_MARGIN
+    assert not ProjectDocument.objects.unscoped().exists()
+
+
+def test_other_uploads_are_not_capped(client, park, settings, received):
+    """An Excel import is not a document: the cap does not apply to it."""
+    settings.PARKOPS_DOCUMENT_MAX_BYTES = 1000
+    sign_in(client, make_user(Role.PARK_ADMIN, park=park))
+    client.post(reverse("exchange:import", args=["industries"]), {"file": upload("x.xlsx", BIG)})
+    assert received["bytes"] >= len(BIG)
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
+def test_both_downloads_send_the_same_safety_headers(client, park, leader, api):
+    document = make_document(park, original_name="投资协议 2023.pdf")
+    if api:
+        url = reverse("api:projectdocument_download", args=[document.pk])
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {make_token(leader)}")
+    else:
+        sign_in(client, leader)
+        response = client.get(reverse("projects:projectdocument_download", args=[document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''" in response["Content-Disposition"]

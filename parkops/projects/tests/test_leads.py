@@ -316,3 +316,38 @@ def test_officers_read_the_policy_but_may_not_change_it(client, park):
     assert client.get(policy.get_absolute_url()).status_code == 200
     assert client.get(reverse("projects:leadpolicy_edit", args=[policy.pk])).status_code == 403
     assert client.get(reverse("projects:leadpolicy_add")).status_code == 403
+
+
+def test_the_handling_form_defaults_to_the_next_step(client, lead, officer):
+    from parkops.projects import services
+
+    sign_in(client, officer)
+    page = client.get(lead.get_absolute_url()).content.decode()
+    assert '<option value="assessment" selected>' in page
+    services.project_note(
+        project=lead, kind="assessment", on_date=D(2023, 3, 2), note="符合产业定位", actor=officer
+    )
+    page = client.get(lead.get_absolute_url()).content.decode()
+    assert '<option value="feedback" selected>' in page
+
+
+def test_the_handling_and_signing_fields_show_only_at_their_stages(
+    client, lead, officer, project_officer
+):
+    from .conftest import move
+
+    sign_in(client, officer)
+    page = client.get(lead.get_absolute_url()).content.decode()
+    notes = reverse("projects:project_note", args=[lead.pk])
+    assert f'action="{notes}"' in page and 'name="signing_amount"' not in page
+    negotiating = move(lead, ("negotiating", D(2023, 3, 5)), actor=officer)
+    page = client.get(negotiating.get_absolute_url()).content.decode()
+    assert "data-signing-only" in page and 'name="signing_amount"' in page
+    assert "projects/stage_form.js" in page
+    signed = move(negotiating, ("signed", D(2023, 4, 1)), actor=officer)
+    client.logout()
+    sign_in(client, project_officer)
+    page = client.get(signed.get_absolute_url()).content.decode()
+    assert 'name="to_stage"' in page  # the project officer moves it on
+    assert 'name="signing_amount"' not in page and 'name="signing_event"' not in page
+    assert f'action="{notes}"' not in page  # no lead handling after signing

@@ -37,6 +37,38 @@ def test_the_event_page_lists_the_leads_it_generated(client, park):
     assert f"?source_event={event.pk}&amp;park={park.code}" in html
 
 
+def test_the_event_page_lists_the_projects_signed_at_it(client, park):
+    event = make_event(park)
+    signed = make_project(park, name="现场签约项目", signing_event=event)
+    make_project(park, name="别处签约的项目")
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    html = _page(client, event)
+    assert 'data-panel="event-signed"' in html
+    panel = html.split('data-panel="event-signed"')[1]
+    assert signed.name in panel and "别处签约的项目" not in panel
+    assert f"?signing_event={event.pk}&amp;park={park.code}" in panel
+    listed = client.get(panel.split('href="')[1].split('"')[0].replace("&amp;", "&"))
+    assert signed.name in listed.content.decode()
+    assert "别处签约的项目" not in listed.content.decode()
+
+
+def test_record_a_lead_opens_the_form_of_the_records_park(client, park):
+    from parkops.core.testing import grant
+
+    first = make_park()
+    officer = make_user(Role.PROMOTION_OFFICER, park=first)
+    grant(officer, Role.PROMOTION_OFFICER, park=park)
+    event = make_event(park, staff=[officer])
+    sign_in(client, officer)
+    html = _page(client, event)
+    add_url = html.split("data-add-lead")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert f"park={park.code}" in add_url
+    form = client.get(add_url.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{event.pk}" selected>' in form
+    other = make_park()
+    assert client.get(f"{add_url.replace('&amp;', '&')}&park={other.code}").status_code == 404
+
+
 def test_the_visit_page_lists_the_projects_it_started(client, park):
     visit = make_visit(park)
     project = make_project(park, source=Project.Source.VISIT, source_visit=visit)
@@ -84,9 +116,9 @@ def test_the_panels_add_a_fixed_number_of_queries(client, park, django_assert_nu
     from parkops.core.panels import panel_contexts
 
     request = client.get(event.get_absolute_url()).wsgi_request
-    with django_assert_num_queries(2):  # the rows shown and their count
+    with django_assert_num_queries(4):  # per panel: the rows shown and their count
         panels = panel_contexts(request, event)
-    assert len(panels) == 1
+    assert len(panels) == 2  # the leads it generated, the projects signed at it
 
 
 def test_the_panels_show_only_the_parks_records(client, park):
@@ -125,3 +157,11 @@ def test_a_lead_is_recorded_from_the_visit_page(client, park):
     client.logout()
     sign_in(client, make_user(Role.PARK_LEADER, park=park))
     assert "/projects/new/?source_visit=" not in _page(client, visit)
+
+
+def test_the_apps_name_is_translated():
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(apps.get_app_config("projects").verbose_name) == "项目"

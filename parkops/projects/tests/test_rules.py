@@ -20,19 +20,54 @@ FIRST_CONTACT_HERE = "首招不能在此修改（项目首招负责制）：须�
 
 
 # ------------------------------------------------------------ the row rule
-def test_any_promotion_officer_records_a_lead_but_only_its_units_work_on_it(
-    park, other_officer, unit
-):
+def test_any_promotion_officer_records_a_lead_but_only_its_units_work_on_it(park, officer, unit):
+    other_unit = make_unit(park)
+    other_officer = make_officer(park, other_unit)
     lead = services.project_create(
         park=park,
         actor=other_officer,
         name="某项目",
         investor=make_enterprise(park),
-        first_contact_unit=unit,
+        first_contact_unit=other_unit,
     )
     assert lead.stage == "lead"
     with pytest.raises(PermissionDenied):
-        services.project_update(project=lead, actor=other_officer, notes="改")
+        services.project_update(project=lead, actor=officer, notes="改")
+
+
+def test_a_promotion_officer_names_one_of_their_own_units_and_its_member(
+    park, officer, other_officer, unit
+):
+    with pytest.raises(ValidationError) as refused:
+        services.project_create(
+            park=park,
+            actor=other_officer,
+            name="某项目",
+            investor=make_enterprise(park),
+            first_contact_unit=unit,
+            first_contact_officer=other_officer,
+        )
+    errors = refused.value.message_dict
+    assert errors["first_contact_unit"] == [
+        f"线索的首招单位须是您所在的单位：您不是“{unit}”的成员。"
+    ]
+    assert f"不是“{unit}”的成员，请选择首招单位的成员。" in errors["first_contact_officer"][0]
+    assert not Project.objects.unscoped().filter(park=park).exists()
+
+
+def test_a_leader_names_any_unit_of_the_park_but_a_member_as_its_officer(
+    park, lead, leader, officer
+):
+    new_unit = make_unit(park)
+    with pytest.raises(ValidationError) as refused:
+        services.project_first_contact_change(
+            project=lead, unit=new_unit, officer=officer, reason="调整", actor=leader
+        )
+    assert "请选择首招单位的成员" in refused.value.message_dict["officer"][0]
+    changed = services.project_first_contact_change(
+        project=lead, unit=new_unit, officer=None, reason="调整", actor=leader
+    )
+    assert changed.first_contact_unit == new_unit
 
 
 def test_a_new_lead_starts_at_lead_with_its_owner_the_first_contact(lead, unit, officer):
@@ -69,6 +104,15 @@ def test_promotion_takes_a_project_up_to_signing_and_project_officers_on(
     with pytest.raises(PermissionDenied):
         services.project_update(project=signed, actor=officer, notes="签约后修改")
     assert move(signed, ("ready", D(2023, 6, 1)), actor=project_officer).stage == "ready"
+
+
+def test_the_writer_is_checked_on_the_stored_row_not_the_callers_copy(lead, project_officer):
+    stale = Project.objects.unscoped().get(pk=lead.pk)
+    stale.stage = "signed"  # what the caller believes; the project is still a lead
+    with pytest.raises(PermissionDenied):
+        services.project_update(project=stale, actor=project_officer, notes="改")
+    lead.refresh_from_db()
+    assert lead.notes == ""
 
 
 def test_a_park_leader_reads_but_does_not_edit(lead, leader):
@@ -163,6 +207,46 @@ def test_a_correction_by_an_officer_of_another_unit_is_refused(lead, other_offic
         services.project_event_correct(
             event=first, on_date=D(2023, 2, 1), reason="改", actor=other_officer
         )
+
+
+def test_a_correction_is_for_the_writers_of_the_corrected_changes_stage(
+    lead, officer, project_officer
+):
+    """Who may re-date a change follows the stage it moved to, not the project's
+    current one: the lead and negotiation stay promotion's after signing, the
+    signing is both sides', later stages the project officers'."""
+    project = move(
+        lead,
+        ("negotiating", D(2023, 4, 1)),
+        ("signed", D(2023, 5, 10)),
+        ("ready", D(2023, 6, 1)),
+        actor=SYSTEM,
+    )
+    negotiating, signing, ready = (
+        ProjectEvent.objects.unscoped().get(project=project, to_stage=stage)
+        for stage in ("negotiating", "signed", "ready")
+    )
+    with pytest.raises(PermissionDenied):
+        services.project_event_correct(
+            event=negotiating, on_date=D(2023, 4, 2), reason="改", actor=project_officer
+        )
+    services.project_event_correct(
+        event=negotiating, on_date=D(2023, 4, 3), reason="录错", actor=officer
+    )
+    services.project_event_correct(
+        event=signing, on_date=D(2023, 5, 1), reason="签约日期录错", actor=officer
+    )
+    services.project_event_correct(
+        event=signing, on_date=D(2023, 5, 2), reason="再核对", actor=project_officer
+    )
+    with pytest.raises(PermissionDenied):
+        services.project_event_correct(
+            event=ready, on_date=D(2023, 6, 2), reason="改", actor=officer
+        )
+    services.project_event_correct(
+        event=ready, on_date=D(2023, 6, 3), reason="录错", actor=project_officer
+    )
+    assert selectors.stage_dates(project)["signed"] == D(2023, 5, 2)
 
 
 # ------------------------------------------------------------ the as-of count
