@@ -283,6 +283,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         }
         _enterprises(partner, partner_industries, partner_rng, 12, None)
     load_promotion(main=main, partners=partners, users=users, make_user=_user, grant=_grant)
-    load_projects(main=main, partners=partners)
+    # Delivery first: the projects demo then records the handling steps of every
+    # project not closed, the delivery demo's included, in one pass.
     load_delivery(main=main)
+    load_projects(main=main, partners=partners)
     return printed
