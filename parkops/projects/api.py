@@ -7,18 +7,15 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from parkops.accounts.models import User
-from parkops.core.api_base import get_scoped, resolve_park, resolve_related, user_of
-from parkops.core.api_routes import add_read_routes
+from parkops.core.api_base import get_scoped, resolve_related, user_of
+from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise
 from parkops.projects import documents, selectors, services
 from parkops.projects.models import (
-    AnnualPlan,
-    InvestmentEntry,
     MajorListing,
     Milestone,
     MilestoneKind,
-    MilestoneTemplate,
     Project,
     ProjectDocument,
     ProjectEvent,
@@ -281,32 +278,19 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/projects",
-    response={201: ProjectDetailOut},
-    operation_id="project_add",
-    url_name="project_add",
+add_write_routes(
+    router,
+    path="/projects",
+    selector=selectors.project_list,
+    schema_in=ProjectIn,
+    schema_patch=ProjectPatch,
+    schema_out=ProjectDetailOut,
+    create=services.project_create,
+    update=lambda obj, *, actor, **fields: services.project_update(
+        project=obj, actor=actor, **fields
+    ),
+    resolve=_project_fields,
 )
-def project_create(request, payload: ProjectIn, park: int | None = None):
-    target = resolve_park(request, park, Project)
-    project = services.project_create(
-        park=target, actor=request.auth, **_project_fields(request, payload.dict(), target)
-    )
-    return Status(201, project)
-
-
-@router.patch(
-    "/projects/{pk}",
-    response=ProjectDetailOut,
-    operation_id="project_edit",
-    url_name="project_edit",
-)
-def project_update(request, pk: int, payload: ProjectPatch):
-    project = get_scoped(Project, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.project_update(
-        project=project, actor=request.auth, **_project_fields(request, data, project.park)
-    )
 
 
 @router.post(
@@ -502,29 +486,19 @@ def _milestone_fields(request, data: dict, park) -> dict:
 add_read_routes(router, path="/milestones", selector=selectors.milestone_list, schema=MilestoneOut)
 
 
-@router.post(
-    "/milestones",
-    response={201: MilestoneOut},
-    operation_id="milestone_add",
-    url_name="milestone_add",
+add_write_routes(
+    router,
+    path="/milestones",
+    selector=selectors.milestone_list,
+    schema_in=MilestoneIn,
+    schema_patch=MilestonePatch,
+    schema_out=MilestoneOut,
+    create=lambda *, park, actor, **fields: services.milestone_create(actor=actor, **fields),
+    update=lambda obj, *, actor, **fields: services.milestone_update(
+        milestone=obj, actor=actor, **fields
+    ),
+    resolve=_milestone_fields,
 )
-def milestone_create(request, payload: MilestoneIn, park: int | None = None):
-    target = resolve_park(request, park, Milestone)
-    data = _milestone_fields(request, payload.dict(), target)
-    milestone = services.milestone_create(project=data.pop("project"), actor=request.auth, **data)
-    return Status(201, milestone)
-
-
-@router.patch(
-    "/milestones/{pk}",
-    response=MilestoneOut,
-    operation_id="milestone_edit",
-    url_name="milestone_edit",
-)
-def milestone_update(request, pk: int, payload: MilestonePatch):
-    milestone = get_scoped(Milestone, request, pk)
-    data = _milestone_fields(request, payload.dict(exclude_unset=True), milestone.park)
-    return services.milestone_update(milestone=milestone, actor=request.auth, **data)
 
 
 @router.post(
@@ -607,29 +581,18 @@ class MilestoneTemplatePatch(Schema):
     notes: str | None = None
 
 
-@router.post(
-    "/milestone-templates",
-    response={201: MilestoneTemplateOut},
-    operation_id="milestonetemplate_add",
-    url_name="milestonetemplate_add",
+add_write_routes(
+    router,
+    path="/milestone-templates",
+    selector=selectors.milestone_template_list,
+    schema_in=MilestoneTemplateIn,
+    schema_patch=MilestoneTemplatePatch,
+    schema_out=MilestoneTemplateOut,
+    create=services.milestone_template_create,
+    update=lambda obj, *, actor, **fields: services.milestone_template_update(
+        template=obj, actor=actor, **fields
+    ),
 )
-def milestonetemplate_create(request, payload: MilestoneTemplateIn, park: int | None = None):
-    target = resolve_park(request, park, MilestoneTemplate)
-    template = services.milestone_template_create(park=target, actor=request.auth, **payload.dict())
-    return Status(201, template)
-
-
-@router.patch(
-    "/milestone-templates/{pk}",
-    response=MilestoneTemplateOut,
-    operation_id="milestonetemplate_edit",
-    url_name="milestonetemplate_edit",
-)
-def milestonetemplate_update(request, pk: int, payload: MilestoneTemplatePatch):
-    template = get_scoped(MilestoneTemplate, request, pk)
-    return services.milestone_template_update(
-        template=template, actor=request.auth, **payload.dict(exclude_unset=True)
-    )
 
 
 class TrafficRuleIn(Schema):
@@ -645,29 +608,29 @@ class TrafficRulePatch(Schema):
     enabled: bool | None = None
 
 
-@router.post(
-    "/traffic-rules",
-    response={201: TrafficRuleOut},
-    operation_id="trafficrule_add",
-    url_name="trafficrule_add",
+add_write_routes(
+    router,
+    path="/traffic-rules",
+    selector=selectors.traffic_rule_list,
+    schema_in=TrafficRuleIn,
+    schema_patch=TrafficRulePatch,
+    schema_out=TrafficRuleOut,
+    create=services.traffic_rule_create,
+    update=lambda obj, *, actor, **fields: services.traffic_rule_update(
+        rule=obj, actor=actor, **fields
+    ),
 )
-def trafficrule_create(request, payload: TrafficRuleIn, park: int | None = None):
-    target = resolve_park(request, park, TrafficRule)
-    rule = services.traffic_rule_create(park=target, actor=request.auth, **payload.dict())
-    return Status(201, rule)
 
 
-@router.patch(
-    "/traffic-rules/{pk}",
-    response=TrafficRuleOut,
-    operation_id="trafficrule_edit",
-    url_name="trafficrule_edit",
-)
-def trafficrule_update(request, pk: int, payload: TrafficRulePatch):
-    rule = get_scoped(TrafficRule, request, pk)
-    return services.traffic_rule_update(
-        rule=rule, actor=request.auth, **payload.dict(exclude_unset=True)
-    )
+def _project_of(request, data: dict, park) -> dict:
+    """A row of a project (investment, plan, listing): its ``project_id`` as the
+    project, found only inside the user's scope and ``park``."""
+    fields = dict(data)
+    if "project_id" in fields:
+        fields["project"] = resolve_related(
+            request, Project, fields.pop("project_id"), park=park, field="project_id"
+        )
+    return fields
 
 
 # ------------------------------------------------------------------ delivery
@@ -728,35 +691,19 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/investment-entries",
-    response={201: InvestmentEntryOut},
-    operation_id="investmententry_add",
-    url_name="investmententry_add",
+add_write_routes(
+    router,
+    path="/investment-entries",
+    selector=selectors.investment_entry_list,
+    schema_in=InvestmentEntryIn,
+    schema_patch=InvestmentEntryPatch,
+    schema_out=InvestmentEntryOut,
+    create=lambda *, park, actor, **fields: services.investment_entry_create(actor=actor, **fields),
+    update=lambda obj, *, actor, **fields: services.investment_entry_update(
+        entry=obj, actor=actor, **fields
+    ),
+    resolve=_project_of,
 )
-def investmententry_add(request, payload: InvestmentEntryIn, park: int | None = None):
-    target = resolve_park(request, park, InvestmentEntry)
-    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
-    entry = services.investment_entry_create(
-        project=project,
-        month=payload.month,
-        amount=payload.amount,
-        note=payload.note,
-        actor=request.auth,
-    )
-    return Status(201, entry)
-
-
-@router.patch(
-    "/investment-entries/{pk}",
-    response=InvestmentEntryOut,
-    operation_id="investmententry_edit",
-    url_name="investmententry_edit",
-)
-def investmententry_edit(request, pk: int, payload: InvestmentEntryPatch):
-    entry = get_scoped(InvestmentEntry, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.investment_entry_update(entry=entry, actor=request.auth, **data)
 
 
 class AnnualPlanOut(Schema):
@@ -789,31 +736,19 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/annual-plans",
-    response={201: AnnualPlanOut},
-    operation_id="annualplan_add",
-    url_name="annualplan_add",
+add_write_routes(
+    router,
+    path="/annual-plans",
+    selector=selectors.annual_plan_list,
+    schema_in=AnnualPlanIn,
+    schema_patch=AnnualPlanPatch,
+    schema_out=AnnualPlanOut,
+    create=lambda *, park, actor, **fields: services.annual_plan_create(actor=actor, **fields),
+    update=lambda obj, *, actor, **fields: services.annual_plan_update(
+        plan=obj, actor=actor, **fields
+    ),
+    resolve=_project_of,
 )
-def annualplan_add(request, payload: AnnualPlanIn, park: int | None = None):
-    target = resolve_park(request, park, AnnualPlan)
-    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
-    plan = services.annual_plan_create(
-        project=project, year=payload.year, amount=payload.amount, actor=request.auth
-    )
-    return Status(201, plan)
-
-
-@router.patch(
-    "/annual-plans/{pk}",
-    response=AnnualPlanOut,
-    operation_id="annualplan_edit",
-    url_name="annualplan_edit",
-)
-def annualplan_edit(request, pk: int, payload: AnnualPlanPatch):
-    plan = get_scoped(AnnualPlan, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.annual_plan_update(plan=plan, actor=request.auth, **data)
 
 
 class MajorListingOut(Schema):
@@ -849,28 +784,16 @@ add_read_routes(
 )
 
 
-@router.post(
-    "/major-listings",
-    response={201: MajorListingOut},
-    operation_id="majorlisting_add",
-    url_name="majorlisting_add",
+add_write_routes(
+    router,
+    path="/major-listings",
+    selector=selectors.major_listing_list,
+    schema_in=MajorListingIn,
+    schema_patch=MajorListingPatch,
+    schema_out=MajorListingOut,
+    create=lambda *, park, actor, **fields: services.major_listing_create(actor=actor, **fields),
+    update=lambda obj, *, actor, **fields: services.major_listing_update(
+        listing=obj, actor=actor, **fields
+    ),
+    resolve=_project_of,
 )
-def majorlisting_add(request, payload: MajorListingIn, park: int | None = None):
-    target = resolve_park(request, park, MajorListing)
-    project = resolve_related(request, Project, payload.project_id, park=target, field="project_id")
-    listing = services.major_listing_create(
-        project=project, year=payload.year, level=payload.level, actor=request.auth
-    )
-    return Status(201, listing)
-
-
-@router.patch(
-    "/major-listings/{pk}",
-    response=MajorListingOut,
-    operation_id="majorlisting_edit",
-    url_name="majorlisting_edit",
-)
-def majorlisting_edit(request, pk: int, payload: MajorListingPatch):
-    listing = get_scoped(MajorListing, request, pk)
-    data = payload.dict(exclude_unset=True)
-    return services.major_listing_update(listing=listing, actor=request.auth, **data)
