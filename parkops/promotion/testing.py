@@ -63,7 +63,6 @@ UNIT = declare(
         form_data=unit_form,
         invalid_form_data=unit_form_without_kind,
         exempt={
-            "promotion:promotionunit_add": "no id; creates in the active park (promotion tests)",
             "promotion:structure": "no id; the active park's units only (test_structure)",
         },
     )
@@ -128,10 +127,6 @@ INSTITUTION = declare(
                 text=lambda contact: contact.phone,
             ),
         ),
-        exempt={
-            "promotion:institution_add": "no id; creates in the active park (register tests)",
-            "api:institution_add": "no id; park parameter checked (promotion test_api)",
-        },
     )
 )
 
@@ -219,10 +214,6 @@ VISIT = declare(
         api_create=visit_api_create,
         api_update={"purpose": "改过的拜访事由", "outcome": "达成初步意向"},
         text_of=_purpose,
-        exempt={
-            "promotion:visit_add": "no id; creates in the active park (register tests)",
-            "api:visit_add": "no id; park parameter checked (promotion test_api)",
-        },
     )
 )
 
@@ -354,9 +345,5 @@ EVENT = declare(
         api_create=event_api_create,
         api_update={"name": "改过名的招商推介会", "outcome": "签约意向两项"},
         text_of=_event_name,
-        exempt={
-            "promotion:promotionevent_add": "no id; creates in the active park (register tests)",
-            "api:promotionevent_add": "no id; park parameter checked (promotion test_events)",
-        },
     )
 )
