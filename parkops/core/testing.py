@@ -193,6 +193,7 @@ class Declaration:
         """A record named ``text`` that a reference column looks up by ``ref_field``."""
         if self.make_ref is not None:
             return self.make_ref(park, text)
+        # Cut to fit (a credit code's 18 characters): a payload cut still starts as it did.
         max_length = self.model._meta.get_field(ref_field).max_length
         return self.make(park, **{"name": text, ref_field: text[:max_length]})
 

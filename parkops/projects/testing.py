@@ -133,6 +133,11 @@ PROJECT = declare(
         model=Project,
         make=make_project,
         round_trip=project_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=project_form,

@@ -207,6 +207,11 @@ VISIT = declare(
         model=Visit,
         make=make_visit,
         round_trip=visit_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=visit_form,
@@ -338,6 +343,11 @@ EVENT = declare(
         model=PromotionEvent,
         make=make_event,
         round_trip=event_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=event_form,
