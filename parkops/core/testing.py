@@ -177,9 +177,25 @@ class Declaration:
     # Fills a park with rows an export → re-import must leave unchanged (an
     # importable register's round-trip case, parkops/tests/test_exchange_registers.py).
     round_trip: Callable[[Park], None] | None = None
+    # Makes in a park the records its rows cannot exist without (a visit's unit
+    # and enterprise): the template's example row names them, so that the
+    # template imports even into a new park (parkops/tests/test_exchange_usable.py).
+    prerequisites: Callable[[Park], None] | None = None
+    # (park, text) -> a record another register's reference column offers, its
+    # label ("名称 (代码)") holding ``text`` (parkops/tests/test_workbook_formulas.py).
+    # Without it, ``make`` with ``text`` as the name and as the looked-up field.
+    make_ref: Callable[[Park, str], Any] | None = None
     park_rows: bool = True
     endpoints: tuple[Endpoint, ...] = ()  # its pages no standard action names
     exempt: dict[str, str] = field(default_factory=dict)  # URL name -> where it is tested
+
+    def make_reference(self, park: Park, text: str, ref_field: str = "code"):
+        """A record named ``text`` that a reference column looks up by ``ref_field``."""
+        if self.make_ref is not None:
+            return self.make_ref(park, text)
+        # Cut to fit (a credit code's 18 characters): a payload cut still starts as it did.
+        max_length = self.model._meta.get_field(ref_field).max_length
+        return self.make(park, **{"name": text, ref_field: text[:max_length]})
 
     def url(self, action: str) -> str:
         return url_name(self.model, action, namespace=self.namespace)
@@ -559,7 +575,6 @@ INDUSTRY = declare(
         form_data=industry_form,
         invalid_form_data=industry_form_without_name,
         round_trip=industry_round_trip,
-        exempt={"core:industry_add": "no id; creates in the active park (core register tests)"},
     )
 )
 declare(

@@ -74,9 +74,5 @@ ENTERPRISE = declare(
             Endpoint("enterprises:contact_phone", make_contact, "post", text=lambda c: c.phone),
             Endpoint("enterprises:contact_anonymise", make_contact, "post", method="post"),
         ),
-        exempt={
-            "enterprises:enterprise_add": "no id; creates in the active park (register tests)",
-            "api:enterprise_add": "no id; park parameter checked (enterprises test_api)",
-        },
     )
 )

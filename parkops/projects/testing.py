@@ -134,6 +134,11 @@ PROJECT = declare(
         model=Project,
         make=make_project,
         round_trip=project_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=project_form,
@@ -152,8 +157,6 @@ PROJECT = declare(
             ),
         ),
         exempt={
-            "projects:project_add": "no id; creates in the active park (register tests)",
-            "api:project_add": "no id; park parameter checked (projects test_source_event)",
             "api:project_advance": "POST on a scoped project (projects test_pages)",
             "api:project_first_contact": "POST on a scoped project (projects test_pages)",
             "api:projectevent_correct": "POST on a scoped event (projects test_pages)",
@@ -417,8 +420,6 @@ MILESTONE = declare(
             Endpoint("projects:project_apply_template", make_signed_project),
         ),
         exempt={
-            "projects:milestone_add": "no id; creates in the active park (register tests)",
-            "api:milestone_add": "no id; park parameter checked (projects test_milestones)",
             "api:milestone_actual": "POST on a scoped milestone (projects test_milestones)",
             "api:milestone_verify": "POST on a scoped milestone (projects test_milestones)",
         },
@@ -460,10 +461,6 @@ MILESTONE_TEMPLATE = declare(
             "items": [{"kind": "started", "offset_days": 90, "name": "开工"}],
         },
         api_update={"name": "改名的模板"},
-        exempt={
-            "projects:milestonetemplate_add": "no id; creates in the active park (register tests)",
-            "api:milestonetemplate_add": "no id; park parameter checked (register tests)",
-        },
     )
 )
 
@@ -507,10 +504,6 @@ TRAFFIC_RULE = declare(
         invalid_form_data=traffic_rule_form_without_colour,
         api_create=lambda park: {"kind": "statistics_late", "threshold": 1, "colour": "amber"},
         api_update={"threshold": 4},
-        exempt={
-            "projects:trafficrule_add": "no id; creates in the active park (register tests)",
-            "api:trafficrule_add": "no id; park parameter checked (register tests)",
-        },
     )
 )
 
@@ -619,10 +612,6 @@ INVESTMENT_ENTRY = declare(
         invalid_form_data=investment_form_future,
         api_create=investment_api_create,
         api_update={"note": "统计局核定数"},
-        exempt={
-            "projects:investmententry_add": "no id; creates in the active park (register tests)",
-            "api:investmententry_add": "no id; park parameter checked (register tests)",
-        },
     )
 )
 
@@ -652,10 +641,6 @@ ANNUAL_PLAN = declare(
         invalid_form_data=plan_form_without_amount,
         api_create=plan_api_create,
         api_update={"year": 2024},
-        exempt={
-            "projects:annualplan_add": "no id; creates in the active park (register tests)",
-            "api:annualplan_add": "no id; park parameter checked (register tests)",
-        },
     )
 )
 
@@ -687,8 +672,6 @@ MAJOR_LISTING = declare(
         api_update={"level": "provincial"},
         endpoints=(Endpoint("projects:project_entered_statistics", make_project),),
         exempt={
-            "projects:majorlisting_add": "no id; creates in the active park (register tests)",
-            "api:majorlisting_add": "no id; park parameter checked (register tests)",
             "api:project_entered_statistics": "POST on a scoped project (projects test_delivery)",
         },
     )

@@ -63,7 +63,6 @@ UNIT = declare(
         form_data=unit_form,
         invalid_form_data=unit_form_without_kind,
         exempt={
-            "promotion:promotionunit_add": "no id; creates in the active park (promotion tests)",
             "promotion:structure": "no id; the active park's units only (test_structure)",
         },
     )
@@ -128,10 +127,6 @@ INSTITUTION = declare(
                 text=lambda contact: contact.phone,
             ),
         ),
-        exempt={
-            "promotion:institution_add": "no id; creates in the active park (register tests)",
-            "api:institution_add": "no id; park parameter checked (promotion test_api)",
-        },
     )
 )
 
@@ -212,6 +207,11 @@ VISIT = declare(
         model=Visit,
         make=make_visit,
         round_trip=visit_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=visit_form,
@@ -219,10 +219,6 @@ VISIT = declare(
         api_create=visit_api_create,
         api_update={"purpose": "改过的拜访事由", "outcome": "达成初步意向"},
         text_of=_purpose,
-        exempt={
-            "promotion:visit_add": "no id; creates in the active park (register tests)",
-            "api:visit_add": "no id; park parameter checked (promotion test_api)",
-        },
     )
 )
 
@@ -347,6 +343,11 @@ EVENT = declare(
         model=PromotionEvent,
         make=make_event,
         round_trip=event_round_trip,
+        # The unit and enterprise the template's example row names (its spec's examples).
+        prerequisites=lambda park: (
+            make_unit(park, code="FJ-EI", name="电子信息产业招商分局"),
+            make_enterprise(park, name="宿迁示例科技有限公司"),
+        ),
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROMOTION_OFFICER,
         form_data=event_form,
@@ -354,9 +355,5 @@ EVENT = declare(
         api_create=event_api_create,
         api_update={"name": "改过名的招商推介会", "outcome": "签约意向两项"},
         text_of=_event_name,
-        exempt={
-            "promotion:promotionevent_add": "no id; creates in the active park (register tests)",
-            "api:promotionevent_add": "no id; park parameter checked (promotion test_events)",
-        },
     )
 )

@@ -11,8 +11,16 @@ from openpyxl import load_workbook
 
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import all_specs, get_spec
-from parkops.core.permissions import Role
-from parkops.core.testing import grant, make_industry, make_park, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import (
+    declaration_of,
+    declarations,
+    grant,
+    make_industry,
+    make_park,
+    make_user,
+    sign_in,
+    xlsx_bytes,
+)
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise, random_uscc
 from parkops.promotion.models import PromotionUnit, PromotionUnitMember
@@ -23,30 +31,22 @@ pytestmark = pytest.mark.django_db
 IMPORTABLE = sorted(spec.key for spec in all_specs() if spec.importable)
 
 
+def _declaration(key):
+    """The test declaration of register ``key``'s model (its app's ``testing.py``)."""
+    return declaration_of(get_spec(key).model._meta.label)
+
+
 def _writer(park):
-    """One person who may write every importable register of ``park``."""
-    user = make_user(Role.STATISTICS_OFFICER, park=park)
-    grant(user, Role.SERVICE_OFFICER, park=park)
-    grant(user, Role.PARK_ADMIN, park=park)
-    grant(user, Role.PROMOTION_OFFICER, park=park)
+    """One person who may write every register of ``park``: every role a
+    declaration names as its writer."""
+    roles = sorted({d.writer_role for d in declarations() if d.writer_role})
+    user = make_user(roles[0], park=park)
+    for role in roles[1:]:
+        grant(user, role, park=park)
     # A member of the park's units: a lead's first contact is one of one's own.
     for unit in PromotionUnit.objects.unscoped().filter(park=park):
         PromotionUnitMember.objects.create(park=park, unit=unit, user=user)
     return user
-
-
-def _visit_prerequisites(park):
-    # A visit is by a unit to an enterprise: a park without them has no visits.
-    make_unit(park, code="FJ-EI", name="电子信息产业招商分局")
-    make_enterprise(park, name="宿迁示例科技有限公司")
-
-
-# What a register's rows cannot exist without, made even in a "new" park.
-PREREQUISITES = {
-    "visits": _visit_prerequisites,
-    "promotion-events": _visit_prerequisites,
-    "projects": _visit_prerequisites,
-}
 
 
 def _import(key, park, actor, data, commit=True):
@@ -63,8 +63,9 @@ def test_the_template_downloaded_unchanged_imports_without_error(client, key, po
         make_industry(park, code="EI", name="电子信息")
         make_industry(park, code="NE", name="新能源新材料")
         make_unit(park, code="ZSB", name="招商办", kind=PromotionUnit.Kind.OFFICE)
-    if key in PREREQUISITES:
-        PREREQUISITES[key](park)
+    # What its rows cannot exist without, made even in a "new" park.
+    if _declaration(key).prerequisites is not None:
+        _declaration(key).prerequisites(park)
     user = _writer(park)
     sign_in(client, user)
     template = client.get(reverse("exchange:template", args=[key]))

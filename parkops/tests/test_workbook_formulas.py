@@ -8,6 +8,7 @@ text exactly as stored, and no cell anywhere may be a formula ("f").
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pathlib
 
@@ -19,10 +20,11 @@ from openpyxl import Workbook, load_workbook
 from parkops.core import audit
 from parkops.core.exchange.spec import REF, all_specs, get_spec
 from parkops.core.exports import QUOTED_PREFIXES, append_row, new_workbook
-from parkops.core.models import AuditEntry, ImportBatch, Industry
+from parkops.core.models import AuditEntry, ImportBatch
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import (
     declaration_of,
+    declarations,
     grant,
     make_alliance,
     make_industry,
@@ -33,8 +35,7 @@ from parkops.core.testing import (
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.testing import make_annual_plan, make_delivery_project, make_investment_entry
-from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit
-from parkops.promotion.testing import make_event, make_institution, make_unit
+from parkops.promotion.testing import make_unit
 from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
@@ -123,15 +124,31 @@ def test_error_report_of_a_csv_with_control_characters_is_still_written(client):
 
 
 # -------------------------------------------------------------------- templates
-# Offered as "名称 (代码)": a payload as the name leads the option's cell.
-REF_MAKERS = {
-    Industry: lambda park, code: make_industry(park, code=code, name=code),
-    PromotionUnit: lambda park, code: make_unit(park, code=code, name=code),
-    # A credit code holds 18 characters: the payload cut to fit is still a formula.
-    Enterprise: lambda park, code: make_enterprise(park, name=code, uscc=code[:18]),
-    Institution: lambda park, code: make_institution(park, name=code),
-    PromotionEvent: lambda park, code: make_event(park, name=code, ref=code[:30]),
-}
+# Offered as "名称 (代码)": a payload as the name leads the option's cell. Each
+# referenced record is made by its model's declaration (``Declaration.make_reference``).
+def make_ref(column, park, payload):
+    return declaration_of(column.ref_model._meta.label).make_reference(
+        park, payload, column.ref_field
+    )
+
+
+def test_every_referenced_register_is_declared():
+    """A reference column's records are made by their model's declaration: a
+    register another one references needs one (its app's ``testing.py``)."""
+    declared = {d.model for d in declarations()}
+    referenced = {c.ref_model for s in all_specs() for c in s.columns if c.kind == REF}
+    assert sorted(m._meta.label for m in referenced - declared) == []
+
+
+def test_a_reference_is_cut_to_fit_its_field_unless_the_declaration_makes_it():
+    declaration = declaration_of(Enterprise._meta.label)
+    park = make_park()
+    made = declaration.make_reference(park, PAYLOADS[0], "uscc")
+    assert (made.name, made.uscc) == (PAYLOADS[0], PAYLOADS[0][:18])
+    own = dataclasses.replace(
+        declaration, make_ref=lambda park, text: make_enterprise(park, name=f"{text}有限公司")
+    )
+    assert own.make_reference(park, "宿迁甲", "uscc").name == "宿迁甲有限公司"
 
 
 def _fills_options_from_the_database(spec):
@@ -155,7 +172,7 @@ def test_template_option_lists_hold_stored_codes_as_text(client, spec):
                 # Two columns may name the same register (first contact and owner unit).
                 key = (column.ref_model, payload)
                 if key not in made:
-                    made[key] = REF_MAKERS[column.ref_model](park, payload)
+                    made[key] = make_ref(column, park, payload)
                 expected.append(label(made[key], column.ref_field))
     sign_in(client, user)
     response = client.get(reverse("exchange:template", args=[spec.key]))

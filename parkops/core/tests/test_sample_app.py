@@ -30,7 +30,7 @@ from parkops.core.testing import (
 )
 from parkops.core.tests import test_scoping
 from parkops.core.tests.sample_app.models import Widget
-from parkops.core.tests.sample_app.testing import make_widget
+from parkops.core.tests.sample_app.testing import WIDGET, make_widget
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,8 @@ SAMPLE_ENDPOINTS = {
     "api:widget_detail",
     "api:widget_edit",
 }
+# Routes with no id: checked for the park a new widget goes into.
+SAMPLE_ADD_ROUTES = {"sample:widget_add", "api:widget_add"}
 
 
 @pytest.fixture
@@ -117,17 +119,23 @@ def test_the_scoping_suite_requests_the_sample_apps_endpoints():
     assert (
         SAMPLE_ENDPOINTS | {"exchange:export/widgets", "exchange:export_csv/widgets"} <= requested
     )
+    checked = {check.id for check in test_scoping.ADD_CHECKS}
+    assert not SAMPLE_ADD_ROUTES - checked
 
 
 def test_an_undeclared_endpoint_fails_the_coverage_test():
-    """Without the sample app's declaration its pages and API are reported missing."""
-    others = [e for e in test_scoping.ENDPOINTS if e.make is not make_widget]
+    """Without the sample app's declaration its pages and API, add routes
+    included, are reported missing."""
+    everything = [*test_scoping.ENDPOINTS, *test_scoping.ADD_CHECKS]
+    others = [
+        e
+        for e in everything
+        if getattr(e, "make", None) is not make_widget
+        and getattr(e, "declaration", None) is not WIDGET
+    ]
     missing = test_scoping.uncovered(others, test_scoping.EXEMPT, test_scoping.EXPOSED)
-    assert missing == sorted(SAMPLE_ENDPOINTS)
-    assert (
-        test_scoping.uncovered(test_scoping.ENDPOINTS, test_scoping.EXEMPT, test_scoping.EXPOSED)
-        == []
-    )
+    assert missing == sorted(SAMPLE_ENDPOINTS | SAMPLE_ADD_ROUTES)
+    assert test_scoping.uncovered(everything, test_scoping.EXEMPT, test_scoping.EXPOSED) == []
 
 
 def test_the_sample_pages_find_their_addresses_from_the_model(client, park, leader, admin):

@@ -9,12 +9,19 @@ alliance viewer gets no park rows at all. One status per kind of endpoint:
   POST on it) is a 404, "not yours" reading as "doesn't exist", whether the
   user may view the model in another park or nowhere; the attempt is audited;
 - the user's own object opens (200), and a POST on it redirects (302) and is
-  audited. ``test_every_endpoint_is_covered``
+  audited;
+- an add route (no id) of a declared register with a writer: the API's
+  ``?park=`` of another park is refused (403, nothing created, audited) and the
+  page creates in the writer's active park only.
+
+``test_every_endpoint_is_covered``
 fails when a URL pattern or API operation is added without an entry here (or a
 reasoned exemption), so no path escapes the suite.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,7 +32,9 @@ from parkops.core.models import AuditEntry
 from parkops.core.permissions import PARK_ROLES, Role
 from parkops.core.selectors import is_park_scoped
 from parkops.core.testing import (
+    Declaration,
     Endpoint,
+    audit_entries,
     declarations,
     exemptions,
     extra_endpoints,
@@ -88,6 +97,34 @@ def derived_endpoints(exposed: set[str]) -> list[Endpoint]:
     return endpoints + extra_endpoints()
 
 
+@dataclass(frozen=True)
+class AddCheck:
+    """An add route (``<app>:<model>_add`` or ``api:<model>_add``): no id to scope
+    by, so what is checked is the park the new record goes into."""
+
+    name: str
+    declaration: Declaration
+    api: bool
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+def derived_add_checks(exposed: set[str]) -> list[AddCheck]:
+    """The add routes of every declared register someone writes and whose
+    declaration says what its form (``form_data``) or API (``api_create``) sends."""
+    checks = []
+    for d in declarations():
+        if d.writer_role is None or not d.park_rows:
+            continue
+        if d.form_data is not None and d.url("add") in exposed:
+            checks.append(AddCheck(d.url("add"), d, api=False))
+        if d.api_create is not None and d.api("add") in exposed:
+            checks.append(AddCheck(d.api("add"), d, api=True))
+    return checks
+
+
 def url_names(patterns, namespace="") -> set[str]:
     names = set()
     for pattern in patterns:
@@ -122,15 +159,24 @@ def uncovered(endpoints, exempt, exposed) -> list[str]:
 
 EXPOSED = exposed_endpoints()
 ENDPOINTS = derived_endpoints(EXPOSED)
+ADD_CHECKS = derived_add_checks(EXPOSED)
 EXEMPT = exemptions()
 
 
 def test_every_endpoint_is_covered():
-    missing = uncovered(ENDPOINTS, EXEMPT, EXPOSED)
+    requested = [*ENDPOINTS, *ADD_CHECKS]
+    missing = uncovered(requested, EXEMPT, EXPOSED)
     assert not missing, f"endpoints missing from the scoping suite: {missing}"
-    stale = sorted({e.name for e in ENDPOINTS} - EXPOSED)
+    stale = sorted({e.name for e in requested} - EXPOSED)
     assert not stale, f"scoping suite names endpoints that no longer exist: {stale}"
-    assert not sorted(set(EXEMPT) & {e.name for e in ENDPOINTS}), "both exempt and requested"
+    assert not sorted(set(EXEMPT) & {e.name for e in requested}), "both exempt and requested"
+
+
+def test_an_add_route_without_form_data_counts_as_uncovered():
+    """Only a declaration that says what its form sends derives its add check."""
+    checked = {check.name for check in ADD_CHECKS}
+    exposed = {"things:thing_add", *checked}
+    assert uncovered([*ENDPOINTS, *ADD_CHECKS], {}, exposed) == ["things:thing_add"]
 
 
 def test_an_unnamed_url_counts_as_uncovered():
@@ -250,3 +296,59 @@ def test_user_of_park_a_acts_on_own_rows_and_is_audited(client, world, endpoint)
         for action in AuditEntry.Action
         if action != AuditEntry.Action.DENIED
     }
+
+
+def _api_post(client, user, path, body):
+    token = make_token(user)
+    return client.post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+
+@pytest.mark.parametrize("check", [c for c in ADD_CHECKS if c.api], ids=lambda c: c.id)
+def test_api_add_into_another_park_is_refused_and_audited(client, db, check):
+    """A writer of park A naming park B (``?park=``) creates nothing there: 403,
+    audited; the same request naming park A creates in park A."""
+    d = check.declaration
+    park_a, park_b = make_park(), make_park()
+    writer = make_user(d.writer_role, park=park_a)
+    collection = reverse(d.api_list)  # POST on the collection
+    body = d.api_create(park_b)
+    before = d.model.objects.unscoped().count()
+    response = _api_post(client, writer, f"{collection}?park={park_b.pk}", body)
+    assert response.status_code == 403, response.content
+    assert d.model.objects.unscoped().count() == before
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor=writer).exists()
+
+    response = _api_post(client, writer, f"{collection}?park={park_a.pk}", d.api_create(park_a))
+    assert response.status_code == 201, response.content
+    created = d.model.objects.unscoped().get(pk=response.json()["id"])
+    assert created.park_id == park_a.pk
+    assert not d.model.objects.unscoped().filter(park=park_b).exists()
+
+
+@pytest.mark.parametrize("check", [c for c in ADD_CHECKS if not c.api], ids=lambda c: c.id)
+def test_page_add_creates_in_the_active_park_only(client, db, check):
+    """A writer of two parks, working in the second, adds into it and nowhere
+    else, whatever park the query string names; the creation is on record there."""
+    from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
+
+    d = check.declaration
+    other, active = make_park(), make_park()  # the active park is not the first
+    writer = make_user(d.writer_role, park=other)
+    grant(writer, d.writer_role, park=active)
+    data = d.form_data(active)
+    in_other = d.model.objects.unscoped().filter(park=other).count()
+    before = d.model.objects.unscoped().count()
+    sign_in(client, writer)
+    session = client.session
+    session[ACTIVE_PARK_SESSION_KEY] = active.pk
+    session.save()
+    response = client.post(f"{reverse(d.create_url)}?park={other.pk}", data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert d.model.objects.unscoped().count() == before + 1
+    created = d.model.objects.unscoped().order_by("-pk").first()
+    assert created.park_id == active.pk
+    assert d.model.objects.unscoped().filter(park=other).count() == in_other
+    entry = audit_entries(created, action=AuditEntry.Action.CREATE).get()
+    assert (entry.actor_id, entry.park_id) == (writer.pk, active.pk)

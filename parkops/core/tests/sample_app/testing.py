@@ -30,9 +30,5 @@ WIDGET = declare(
         api_create=lambda park: {"name": unique("接口物件")},
         api_update={"name": "改过的物件"},
         round_trip=widget_round_trip,
-        exempt={
-            "sample:widget_add": "no id; creates in the active park (test_sample_app)",
-            "api:widget_add": "no id; park parameter checked (test_sample_app)",
-        },
     )
 )
