@@ -157,6 +157,10 @@ PROJECT = declare(
             ),
         ),
         exempt={
+            # A lead is recorded in the park its link names (?park=<code>, one of
+            # the user's: a visit's or an event's), not always the active park.
+            "projects:project_add": "?park= picks one of the user's parks (projects "
+            "test_panels: test_record_a_lead_opens_the_form_of_the_records_park)",
             "api:project_advance": "POST on a scoped project (projects test_pages)",
             "api:project_first_contact": "POST on a scoped project (projects test_pages)",
             "api:projectevent_correct": "POST on a scoped event (projects test_pages)",
