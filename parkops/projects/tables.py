@@ -15,7 +15,7 @@ STAGE_BADGES = {
     Stage.READY: "bg-purple-lt",
     Stage.STARTED: "bg-teal-lt",
     Stage.COMPLETED: "bg-green-lt",
-    Stage.PRODUCING: "bg-green",
+    Stage.PRODUCING: "bg-green text-green-fg",
     Stage.DROPPED: "bg-secondary-lt",
     Stage.ON_HOLD: "bg-yellow-lt",
 }
@@ -151,15 +151,19 @@ class LeadPolicyTable(BaseTable):
 
 
 # ------------------------------------------------ milestones, traffic lights
-LIGHT_BADGES = {"green": "bg-green", "amber": "bg-yellow", "red": "bg-red"}
+LIGHT_BADGES = {
+    "green": "bg-green text-green-fg",
+    "amber": "bg-yellow text-yellow-fg",
+    "red": "bg-red text-red-fg",
+}
 
 
 def light_badge(light: str) -> str:
     from parkops.projects.models import TrafficLight
 
     return format_html(
-        '<span class="badge {} text-white" data-light="{}">{}</span>',
-        LIGHT_BADGES.get(light, "bg-secondary"),
+        '<span class="badge {}" data-light="{}">{}</span>',
+        LIGHT_BADGES.get(light, "bg-secondary-lt"),
         light,
         TrafficLight(light).label,
     )
