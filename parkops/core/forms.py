@@ -47,8 +47,11 @@ class LenientDateField(forms.DateField):
         return value
 
 
-def style_widgets(fields) -> None:
-    """Give each widget Tabler's class for its kind."""
+def style_widgets(fields, *, prompt=True) -> None:
+    """Give each widget Tabler's class for its kind, and (forms, not filters:
+    ``prompt=False``) each select's empty choice the 请选择 prompt."""
+    if prompt:
+        prompt_empty_choices(fields)
     for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -98,7 +101,6 @@ class ScopedModelForm(forms.ModelForm):
                     limited = limited.filter(park=park)
                 field.queryset = limited
         style_widgets(self.fields)
-        prompt_empty_choices(self.fields)
 
 
 class IndustryForm(ScopedModelForm):
