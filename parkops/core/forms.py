@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
+from parkops.core.text import pinyin_keys
 
 
 class DateInput(forms.DateInput):
@@ -47,11 +49,67 @@ class LenientDateField(forms.DateField):
         return value
 
 
+@lru_cache(maxsize=16384)
+def option_pinyin(label: str) -> str:
+    """What a picker also matches an option's text against: its full pinyin and
+    initials (苏州… → "suzhou… sz…"), so that typing "sz" finds 苏州."""
+    full, initials = pinyin_keys(label)
+    return full if full == initials else f"{full} {initials}"
+
+
+class SearchableMixin:
+    """A select the page turns into a searchable picker (Tom Select, see
+    core/app.js): typing matches an option's text, full pinyin or initials; a
+    multiple select's choices are tapped away, not Ctrl-clicked."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.attrs.setdefault("data-searchable", "")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("data-no-results", str(_("No match")))
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None) and label:
+            option["attrs"]["data-pinyin"] = option_pinyin(str(label))
+        return option
+
+
+class SearchableSelect(SearchableMixin, forms.Select):
+    pass
+
+
+class SearchableSelectMultiple(SearchableMixin, forms.SelectMultiple):
+    pass
+
+
+def make_searchable(field) -> None:
+    """Give a model choice field (a register's records: enterprises, staff…) the
+    searchable picker, unless its form chose another widget than the default."""
+    widget = field.widget
+    kind = {forms.Select: SearchableSelect, forms.SelectMultiple: SearchableSelectMultiple}.get(
+        type(widget)
+    )
+    if kind is None:
+        return
+    searchable = kind(attrs=dict(widget.attrs), choices=widget.choices)
+    searchable.is_required = widget.is_required
+    searchable.is_localized = widget.is_localized
+    field.widget = searchable
+
+
 def style_widgets(fields, *, prompt=True) -> None:
     """Give each widget Tabler's class for its kind, and (forms, not filters:
-    ``prompt=False``) each select's empty choice the 请选择 prompt."""
+    ``prompt=False``) each select's empty choice the 请选择 prompt and each
+    choice of records the searchable picker."""
     if prompt:
         prompt_empty_choices(fields)
+        for field in fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                make_searchable(field)
     for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):

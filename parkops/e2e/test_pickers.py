@@ -1,0 +1,47 @@
+"""Searchable pickers in the browser: typing pinyin initials into the investor
+picker finds the enterprise; on a phone, a multiple choice is removed with a tap."""
+
+import pytest
+
+from parkops.e2e.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INVESTOR = "苏州芯微电子有限公司"
+
+
+def picker(page, name):
+    """The searchable picker standing in for ``select[name=name]``."""
+    return page.locator(f"select[name={name}] + .ts-wrapper")
+
+
+def test_typing_initials_finds_the_investor(page):
+    from parkops.projects.models import Project
+
+    log_in(page, "promoter")
+    page.goto("/projects/new/")
+    picker(page, "investor").locator(".ts-control").click()
+    page.keyboard.type("szxw")
+    option = page.locator(".ts-dropdown .option", has_text=INVESTOR)
+    option.first.click()
+    assert page.locator("select[name=investor] option:checked").inner_text() == INVESTOR
+    page.fill("input[name=name]", "拼音检索测试项目")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/projects/*/")
+    project = Project.objects.unscoped().get(name="拼音检索测试项目")
+    assert project.investor.name == INVESTOR
+    assert page.csp_violations == []
+
+
+def test_a_phone_removes_a_participant_with_a_tap(phone_context):
+    page = phone_context.new_page()
+    log_in(page, "promoter")
+    page.goto("/promotion/events/new/")
+    staff = picker(page, "staff")
+    assert staff.locator(".item").count() == 1  # the officer, filled in
+    remove = staff.locator(".item .remove").first
+    box = remove.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 20  # a finger's target
+    remove.click()
+    assert staff.locator(".item").count() == 0
+    assert page.locator("select[name=staff] option:checked").count() == 0
