@@ -25,11 +25,15 @@ def test_typing_initials_finds_the_investor(page):
     option = page.locator(".ts-dropdown .option", has_text=INVESTOR)
     option.first.click()
     assert page.locator("select[name=investor] option:checked").inner_text() == INVESTOR
+    picker(page, "origin_region").locator(".ts-control").click()
+    page.keyboard.type("宿迁")
+    page.locator(".ts-dropdown .option", has_text="江苏省宿迁市宿城区").first.click()
     page.fill("input[name=name]", "拼音检索测试项目")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/projects/*/")
     project = Project.objects.unscoped().get(name="拼音检索测试项目")
     assert project.investor.name == INVESTOR
+    assert project.origin_region == "321302"
     assert page.csp_violations == []
 
 

@@ -1,6 +1,7 @@
 """Searchable pickers: a form's choice of records (enterprises, staff, parks…) is
 marked for the page's searchable picker, each option carrying its pinyin (full and
-initials) so that typing "sz" finds 苏州."""
+initials) so that typing "sz" finds 苏州; a region is picked by name, its value
+still the GB/T 2260 code."""
 
 import re
 
@@ -11,7 +12,7 @@ from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_user
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.forms import ProjectForm
-from parkops.promotion.forms import PromotionEventForm, VisitForm
+from parkops.promotion.forms import InstitutionForm, PromotionEventForm, VisitForm
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,27 @@ def test_visit_and_event_pickers_are_searchable(park, officer, form_class, names
     for name in names:
         assert "data-searchable" in select_html(html, name), name
     assert "---------" not in html
+
+
+@pytest.mark.parametrize(("form_class", "name"), [(ProjectForm, "origin_region")])
+def test_origin_region_is_picked_by_name_and_keeps_the_code(park, officer, form_class, name):
+    html = str(form_class(user=officer, park=park))
+    region = select_html(html, name)
+    assert re.search(
+        r'<option value="321300" data-pinyin="[^"]*321300">江苏省宿迁市</option>', region
+    )
+
+
+def test_an_institution_region_picked_by_name_is_saved_as_its_code(park, officer):
+    form = InstitutionForm(
+        data={"name": "宿迁市新能源商会", "kind": "chamber", "region": "321300"},
+        user=officer,
+        park=park,
+    )
+    assert "江苏省宿迁市" in select_html(str(form), "region")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["region"] == "321300"
+    refused = InstitutionForm(
+        data={"name": "某商会", "kind": "chamber", "region": "宿迁"}, user=officer, park=park
+    )
+    assert not refused.is_valid() and "region" in refused.errors
