@@ -234,6 +234,8 @@ LOCALE_PATHS = [BASE_DIR / "parkops" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read 2023-06-17 in every language (tables, detail pages, templates).
+FORMAT_MODULE_PATH = ["parkops.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

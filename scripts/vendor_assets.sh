@@ -15,7 +15,7 @@ fetch() {  # package@version → $WORK/<name>/package
   echo "$dir/package"
 }
 
-rm -rf "$DEST" && mkdir -p "$DEST"/{tabler,tabler-icons/fonts,htmx,echarts,leaflet}
+rm -rf "$DEST" && mkdir -p "$DEST"/{tabler,tabler-icons/fonts,htmx,echarts,leaflet,tom-select}
 
 src=$(fetch @tabler/core@1.6.1)
 cp "$src/dist/css/tabler.min.css" "$src/dist/js/tabler.min.js" "$DEST/tabler/"
@@ -37,6 +37,11 @@ src=$(fetch leaflet@1.9.4)
 cp "$src/dist/leaflet.js" "$src/dist/leaflet.css" "$DEST/leaflet/"
 cp -r "$src/dist/images" "$DEST/leaflet/"
 
+# The version Tabler 1.6.1 builds with; its Bootstrap 5 theme fits Tabler.
+src=$(fetch tom-select@2.6.2)
+cp "$src/dist/js/tom-select.complete.min.js" "$src/dist/css/tom-select.bootstrap5.min.css" \
+  "$src/LICENSE" "$DEST/tom-select/"
+
 # Source maps are not shipped: drop the comments that point at them, or the
 # production static storage (a manifest of hashed names) stops at the missing
 # .map file and collectstatic fails.
@@ -49,6 +54,7 @@ cat > "$DEST/VERSIONS.txt" <<TXT
 htmx.org 2.0.11 (0BSD)
 echarts 5.6.0 (Apache-2.0)
 leaflet 1.9.4 (BSD-2-Clause)
+tom-select 2.6.2 (Apache-2.0, tom-select/LICENSE)
 Rebuilt by scripts/vendor_assets.sh (source map comments removed).
 TXT
 echo "vendored into $DEST"

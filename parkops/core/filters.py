@@ -41,7 +41,7 @@ class BaseFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            style_widgets(super().form.fields)
+            style_widgets(super().form.fields, prompt=False)
         return self._form
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core import permissions
+from parkops.core.text import pinyin_keys
 
 
 class DateInput(forms.DateInput):
@@ -47,8 +50,91 @@ class LenientDateField(forms.DateField):
         return value
 
 
-def style_widgets(fields) -> None:
-    """Give each widget Tabler's class for its kind."""
+@lru_cache(maxsize=16384)
+def option_pinyin(label: str) -> str:
+    """What a picker also matches an option's text against: its full pinyin and
+    initials (苏州… → "suzhou… sz…"), so that typing "sz" finds 苏州."""
+    full, initials = pinyin_keys(label)
+    return full if full == initials else f"{full} {initials}"
+
+
+class SearchableMixin:
+    """A select the page turns into a searchable picker (Tom Select, see
+    core/app.js): typing matches an option's text, full pinyin or initials; a
+    multiple select's choices are tapped away, not Ctrl-clicked."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.attrs.setdefault("data-searchable", "")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("data-no-results", str(_("No match")))
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None) and label:
+            option["attrs"]["data-pinyin"] = option_pinyin(str(label))
+        return option
+
+
+class SearchableSelect(SearchableMixin, forms.Select):
+    pass
+
+
+class SearchableSelectMultiple(SearchableMixin, forms.SelectMultiple):
+    pass
+
+
+class RegionSelect(SearchableSelect):
+    """A GB/T 2260 region picked by name (江苏省宿迁市), typed in Chinese, pinyin
+    or as its code; the value stays the six-digit code."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        from parkops.core.regions import region_picker_choices
+
+        current = [v for v in value if v]
+        choices = [("", _("Please choose")), *region_picker_choices()]
+        known = {code for code, _label in choices}
+        # A stored code the list no longer has is kept, shown as itself.
+        self.choices = [*choices, *((code, code) for code in current if code not in known)]
+        return super().optgroups(name, value, attrs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-pinyin"] = f"{option_pinyin(str(label))} {value}"
+        return option
+
+
+def make_searchable(field) -> None:
+    """Give a model choice field (a register's records: enterprises, staff…) the
+    searchable picker, unless its form chose another widget than the default."""
+    widget = field.widget
+    kind = {forms.Select: SearchableSelect, forms.SelectMultiple: SearchableSelectMultiple}.get(
+        type(widget)
+    )
+    if kind is None:
+        return
+    searchable = kind(attrs=dict(widget.attrs), choices=widget.choices)
+    searchable.is_required = widget.is_required
+    searchable.is_localized = widget.is_localized
+    field.widget = searchable
+
+
+def style_widgets(fields, *, prompt=True) -> None:
+    """Give each widget Tabler's class for its kind, and (forms, not filters:
+    ``prompt=False``) each select's empty choice the 请选择 prompt and each
+    choice of records the searchable picker."""
+    if prompt:
+        prompt_empty_choices(fields)
+        for field in fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                make_searchable(field)
     for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -97,8 +183,24 @@ class ScopedModelForm(forms.ModelForm):
                 if park is not None and hasattr(queryset.model, "park_id"):
                     limited = limited.filter(park=park)
                 field.queryset = limited
+        self._pick_regions()
         style_widgets(self.fields)
-        prompt_empty_choices(self.fields)
+
+    def _pick_regions(self):
+        """A model field validated as a GB/T 2260 code is picked by name."""
+        from parkops.core.regions import validate_region_code
+
+        for name, field in self.fields.items():
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a form-only field
+                model_field = None
+            if validate_region_code in getattr(model_field, "validators", ()) and isinstance(
+                field.widget, forms.TextInput
+            ):
+                field.widget = RegionSelect(attrs=dict(field.widget.attrs))
+                field.widget.attrs.pop("maxlength", None)
+                field.widget.is_required = field.required
 
 
 class IndustryForm(ScopedModelForm):

@@ -434,6 +434,16 @@ def can(user, model, action: str, park=None) -> bool:
     return getattr(park, "pk", park) in park_ids
 
 
+class Refusal(PermissionDenied):
+    """A refusal raised by ``deny``; ``reason`` is the specific message passed
+    to ``deny`` (a rule the user can act on), or ``None`` for the generic one.
+    The 403 page shows only this reason, never the text of another exception."""
+
+    def __init__(self, message, reason=None):
+        super().__init__(message)
+        self.reason = reason
+
+
 def deny(message=None) -> NoReturn:
     """Refuse: the one way ParkOps says "you may not do this" (a 403).
 
@@ -446,7 +456,7 @@ def deny(message=None) -> NoReturn:
     export of such a model is refused (403). Input that breaks a business rule
     is a ``ValidationError``.
     """
-    raise PermissionDenied(message or _("You do not have permission to do this."))
+    raise Refusal(message or _("You do not have permission to do this."), reason=message or None)
 
 
 def require(user, model, action: str, park=None) -> None:

@@ -45,6 +45,19 @@ def region_choices() -> list[tuple[str, str]]:
     return [(code, region_full_name(code)) for code in sorted(_regions())]
 
 
+@cache
+def region_picker_choices() -> tuple[tuple[str, str], ...]:
+    """(code, full name) for a picker: each place once (a grouping row such as
+    北京市 / 市辖区 reads like its parent and is left out)."""
+    seen: set[str] = set()
+    choices = []
+    for code, name in region_choices():
+        if name and name not in seen:
+            seen.add(name)
+            choices.append((code, name))
+    return tuple(choices)
+
+
 def validate_region_code(value: str) -> None:
     if not (isinstance(value, str) and len(value) == 6 and value.isdigit()):
         raise ValidationError(

@@ -5,13 +5,36 @@ from django.core.exceptions import FieldDoesNotExist
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import LinkTransform
 
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 from parkops.core.text import format_cst
+
+# Lists fit a 1366 px office screen with the menu open: the important columns
+# first, secondary ones shown only from 1400 px (``WIDE_ONLY``), long texts cut
+# with … and whole in their tooltip (``truncated``); narrower screens scroll
+# the table sideways inside its card.
+WIDE_ONLY = {
+    "th": {"class": "d-none d-xxl-table-cell"},
+    "td": {"class": "d-none d-xxl-table-cell"},
+}
+
+
+def _cell_title(value):
+    return strip_tags(str(value)) if value not in (None, "") else None
+
+
+def truncated(*, wide_only=False) -> dict:
+    """A column's ``attrs``: its cells cut at a width with …, the whole text in
+    the tooltip (and in exports, which do not read the table)."""
+    hidden = " d-none d-xxl-table-cell" if wide_only else ""
+    return {
+        "th": {"class": f"cell-truncate{hidden}"},
+        "td": {"class": f"cell-truncate{hidden}", "title": _cell_title},
+    }
 
 
 class BaseTable(tables.Table):

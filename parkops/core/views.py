@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
@@ -172,7 +173,15 @@ def error_403(request, exception):
     from parkops.core import audit
 
     audit.record_denied(request)
-    return render(request, "403.html", status=403)
+    # Only a reason given to ``permissions.deny`` is shown: other exceptions'
+    # texts may carry internal detail.
+    reason = exception.reason if isinstance(exception, permissions.Refusal) else None
+    back = request.headers.get("Referer")
+    if not back or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = None
+    return render(request, "403.html", {"reason": reason, "back": back}, status=403)
 
 
 def error_500(request):

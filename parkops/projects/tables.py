@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkops.core.tables import BaseTable
+from parkops.core.tables import WIDE_ONLY, BaseTable, truncated
 from parkops.core.text import to_wan
 from parkops.projects.models import LeadPolicy, Project, Stage
 
@@ -14,7 +14,7 @@ STAGE_BADGES = {
     Stage.READY: "bg-purple-lt",
     Stage.STARTED: "bg-teal-lt",
     Stage.COMPLETED: "bg-green-lt",
-    Stage.PRODUCING: "bg-green",
+    Stage.PRODUCING: "bg-green text-green-fg",
     Stage.DROPPED: "bg-secondary-lt",
     Stage.ON_HOLD: "bg-yellow-lt",
 }
@@ -63,13 +63,22 @@ def wan_yuan(amount) -> str:
 
 
 class ProjectTable(BaseTable):
-    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
-    investor = tables.Column(order_by=("investor__name_pinyin", "investor__name"))
+    """Fits 1366 px: the name, its next deadline (overdue flags) and stage first;
+    the industry and stage date only on wider screens."""
+
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"), attrs=truncated())
+    investor = tables.Column(
+        order_by=("investor__name_pinyin", "investor__name"), attrs=truncated()
+    )
+    industry = tables.Column(attrs=WIDE_ONLY)
     stage = tables.Column(order_by=("stage", "stage_on"))
+    stage_on = tables.Column(attrs=WIDE_ONLY)
     planned_investment = tables.Column(
         verbose_name=_("planned investment (10,000 yuan)"), attrs={"td": {"class": "text-end"}}
     )
-    first_contact_unit = tables.Column(order_by=("first_contact_unit__code",))
+    first_contact_unit = tables.Column(
+        order_by=("first_contact_unit__code",), attrs=truncated(wide_only=True)
+    )
 
     # The next lead-handling step's deadline (线索处理时限), from the dates the
     # list annotates (``selectors.with_lead_dates``): no query per row.
@@ -122,6 +131,16 @@ class ProjectTable(BaseTable):
             "planned_investment",
             "first_contact_unit",
         )
+        sequence = (
+            "name",
+            "deadline",
+            "stage",
+            "investor",
+            "planned_investment",
+            "industry",
+            "stage_on",
+            "first_contact_unit",
+        )
         order_by = ("name",)
 
 
@@ -149,15 +168,19 @@ class LeadPolicyTable(BaseTable):
 
 
 # ------------------------------------------------ milestones, traffic lights
-LIGHT_BADGES = {"green": "bg-green", "amber": "bg-yellow", "red": "bg-red"}
+LIGHT_BADGES = {
+    "green": "bg-green text-green-fg",
+    "amber": "bg-yellow text-yellow-fg",
+    "red": "bg-red text-red-fg",
+}
 
 
 def light_badge(light: str) -> str:
     from parkops.projects.models import TrafficLight
 
     return format_html(
-        '<span class="badge {} text-white" data-light="{}">{}</span>',
-        LIGHT_BADGES.get(light, "bg-secondary"),
+        '<span class="badge {}" data-light="{}">{}</span>',
+        LIGHT_BADGES.get(light, "bg-secondary-lt"),
         light,
         TrafficLight(light).label,
     )

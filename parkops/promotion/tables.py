@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from parkops.core.regions import region_name
-from parkops.core.tables import BaseTable
+from parkops.core.tables import WIDE_ONLY, BaseTable, truncated
 from parkops.promotion.models import Institution, PromotionEvent, PromotionUnit, Visit
 
 
@@ -34,9 +34,14 @@ class VisitTable(BaseTable):
         verbose_name=_("visited"),
         accessor="visited",
         order_by=("enterprise__name_pinyin", "institution__name_pinyin"),
+        attrs=truncated(),
     )
+    unit = tables.Column(attrs=truncated())
     # Who made the visit; prefetched by ``visit_list``.
-    staff = tables.Column(verbose_name=_("staff"), accessor="pk", orderable=False)
+    staff = tables.Column(
+        verbose_name=_("staff"), accessor="pk", orderable=False, attrs=truncated(wide_only=True)
+    )
+    purpose = tables.Column(attrs=truncated())
 
     def render_staff(self, record):
         people = sorted(record.staff.all(), key=lambda user: (user.name_pinyin, user.username))
@@ -49,9 +54,17 @@ class VisitTable(BaseTable):
 
 
 class PromotionEventTable(BaseTable):
-    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"))
+    """Fits 1366 px: the end date and country only on wider screens."""
+
+    name = tables.Column(linkify=True, order_by=("name_pinyin", "name"), attrs=truncated())
+    end_date = tables.Column(attrs=WIDE_ONLY)
+    country = tables.Column(attrs=WIDE_ONLY)
+    city = tables.Column(attrs=truncated())
+    organiser_unit = tables.Column(attrs=truncated())
     # Annotated by ``promotion_event_list``.
-    enterprises_met = tables.Column(verbose_name=_("enterprises met"), orderable=True)
+    enterprises_met = tables.Column(
+        verbose_name=_("enterprises met"), orderable=True, attrs={"td": {"class": "text-end"}}
+    )
 
     class Meta(BaseTable.Meta):
         model = PromotionEvent
@@ -64,5 +77,15 @@ class PromotionEventTable(BaseTable):
             "city",
             "organiser_unit",
             "enterprises_met",
+        )
+        sequence = (
+            "start_date",
+            "name",
+            "organiser_unit",
+            "enterprises_met",
+            "kind",
+            "city",
+            "end_date",
+            "country",
         )
         order_by = ("-start_date",)

@@ -49,3 +49,47 @@ document.addEventListener(
   },
   true
 );
+
+// Searchable pickers: a select marked data-searchable (core.forms.SearchableSelect)
+// becomes a Tom Select that matches what is typed against each option's text and
+// its pinyin (data-pinyin: full and initials, so "sz" finds 苏州). A multiple
+// select's choices show as items removed with a tap (no Ctrl-click).
+function initSearchable(root) {
+  if (!window.TomSelect) {
+    return;
+  }
+  (root || document).querySelectorAll("select[data-searchable]:not(.tomselected)").forEach(
+    function (select) {
+      var multiple = select.multiple;
+      var settings = {
+        searchField: ["text", "pinyin"],
+        maxOptions: null,
+        allowEmptyOption: !multiple,
+        create: select.hasAttribute("data-create-pattern"),
+        createFilter: select.getAttribute("data-create-pattern") || null,
+        plugins: multiple ? ["remove_button"] : [],
+        render: {
+          no_results: function (data, escape) {
+            return '<div class="no-results">' + escape(select.getAttribute("data-no-results") || "") + "</div>";
+          },
+          option_create: function (data, escape) {
+            return '<div class="create">' + escape(data.input) + "</div>";
+          },
+        },
+      };
+      if (multiple) {
+        settings.onItemAdd = function () {
+          this.setTextboxValue("");
+          this.refreshOptions(false);
+        };
+      }
+      new window.TomSelect(select, settings);
+    }
+  );
+}
+document.addEventListener("DOMContentLoaded", function () {
+  initSearchable(document);
+});
+document.addEventListener("htmx:afterSettle", function (event) {
+  initSearchable(event.target);
+});

@@ -1,0 +1,58 @@
+"""Searchable pickers in the browser: typing pinyin initials into the investor
+picker finds the enterprise; on a phone, a multiple choice is removed with a tap."""
+
+import pytest
+from playwright.sync_api import expect
+
+from parkops.e2e.helpers import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INVESTOR = "苏州芯微电子有限公司"
+
+
+def picker(page, name):
+    """The searchable picker standing in for ``select[name=name]``."""
+    return page.locator(f"select[name={name}] + .ts-wrapper")
+
+
+def test_typing_initials_finds_the_investor(page):
+    from parkops.projects.models import Project
+
+    log_in(page, "promoter")
+    page.goto("/projects/new/")
+    picker(page, "investor").locator(".ts-control").click()
+    page.keyboard.type("szxw")
+    option = page.locator("#id_investor-ts-dropdown .option", has_text=INVESTOR)
+    option.first.click()
+    assert page.locator("select[name=investor] option:checked").inner_text() == INVESTOR
+    page.keyboard.press("Escape")  # the investor's picker keeps the focus till left
+    picker(page, "origin_region").locator(".ts-control").click()
+    page.locator("#id_origin_region-ts-control").focus()
+    page.keyboard.type("宿城区")
+    # Searching some 3,300 regions takes a moment: wait for the list to narrow.
+    first = page.locator("#id_origin_region-ts-dropdown .option").first
+    expect(first).to_have_text("江苏省宿迁市宿城区")
+    first.click()
+    assert page.locator("select[name=origin_region]").input_value() == "321302"
+    page.fill("input[name=name]", "拼音检索测试项目")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/projects/*/")
+    project = Project.objects.unscoped().get(name="拼音检索测试项目")
+    assert project.investor.name == INVESTOR
+    assert project.origin_region == "321302"
+    assert page.csp_violations == []
+
+
+def test_a_phone_removes_a_participant_with_a_tap(phone_context):
+    page = phone_context.new_page()
+    log_in(page, "promoter")
+    page.goto("/promotion/events/new/")
+    staff = picker(page, "staff")
+    assert staff.locator(".item").count() == 1  # the officer, filled in
+    remove = staff.locator(".item .remove").first
+    box = remove.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 20  # a finger's target
+    remove.click()
+    assert staff.locator(".item").count() == 0
+    assert page.locator("select[name=staff] option:checked").count() == 0
