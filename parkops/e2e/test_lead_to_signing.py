@@ -22,7 +22,7 @@ def test_an_officer_takes_a_lead_from_a_visit_to_signing(page):
 
     # The visit's page lists the projects it started, and offers to record one.
     panel = page.locator("[data-panel=visit-projects]")
-    assert "暂无来源为本次拜访的线索。" in panel.inner_text()
+    assert "暂无来源为本次拜访或关联了本次拜访的项目。" in panel.inner_text()
     panel.locator("[data-add-lead]").click()
     page.wait_for_url("**/projects/new/?source_visit=*")
     assert page.locator("select[name=source]").input_value() == "visit"
