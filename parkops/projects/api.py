@@ -655,7 +655,9 @@ def project_entered_statistics(request, pk: int, payload: EnteredStatisticsIn):
     return Status(201, event)
 
 
-class InvestmentEntryOut(Schema):
+class ProjectRowOut(Schema):
+    """A row that belongs to a project (investment, plan, listing), with its name."""
+
     id: int
     park_id: int
     project_id: int
@@ -665,6 +667,8 @@ class InvestmentEntryOut(Schema):
     def resolve_project_name(obj) -> str:
         return obj.project.name
 
+
+class InvestmentEntryOut(ProjectRowOut):
     month: datetime.date
     amount: Decimal
     note: str
@@ -706,16 +710,7 @@ add_write_routes(
 )
 
 
-class AnnualPlanOut(Schema):
-    id: int
-    park_id: int
-    project_id: int
-    project_name: str
-
-    @staticmethod
-    def resolve_project_name(obj) -> str:
-        return obj.project.name
-
+class AnnualPlanOut(ProjectRowOut):
     year: int
     amount: Decimal
 
@@ -751,16 +746,7 @@ add_write_routes(
 )
 
 
-class MajorListingOut(Schema):
-    id: int
-    park_id: int
-    project_id: int
-    project_name: str
-
-    @staticmethod
-    def resolve_project_name(obj) -> str:
-        return obj.project.name
-
+class MajorListingOut(ProjectRowOut):
     year: int
     level: str
 
