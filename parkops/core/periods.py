@@ -278,6 +278,12 @@ def _china_date(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(CHINA).date()
 
 
+def last_finished_half(day: datetime.date) -> Period:
+    """The last half year finished before ``day``: what the half-year report card,
+    and the boards that open beside it, show when no period is asked for."""
+    return Period.of(PeriodKind.HALF, day).previous
+
+
 def parse_period(text: str, *, field: str = "period") -> Period:
     """``Period.parse`` for request parameters: the error is attached to ``field``."""
     try:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from parkops.core import permissions
 from parkops.core.models import Industry, Park
-from parkops.core.periods import Period, PeriodKind, parse_period
+from parkops.core.periods import Period, PeriodKind, last_finished_half, parse_period
 from parkops.core.text import to_wan, today_cst
 from parkops.projects.models import LIFECYCLE, Project, Stage
 from parkops.projects.selectors import effective_history, own_unit_ids, stage_event_rows, stages_on
@@ -40,10 +40,10 @@ def today() -> datetime.date:
 
 
 def default_period(day: datetime.date | None = None) -> Period:
-    """The last finished half year, as the report card (``reports.selectors.
-    default_period``): the boards open on the half the card reports, not on the
-    one just begun with next to nothing counted yet."""
-    return Period.of(PeriodKind.HALF, day or today()).previous
+    """The last finished half year, as the report card: the boards open on the
+    half the card reports, not on the one just begun with next to nothing
+    counted yet."""
+    return last_finished_half(day or today())
 
 
 def parse_day(text: str | None, *, field: str = "on") -> datetime.date:

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from parkops.core import audit, permissions
 from parkops.core.figures import Figure, FigureResult, all_figures, format_figure, get_figure
 from parkops.core.models import Park
-from parkops.core.periods import CHINA, FIRST_YEAR, Period, PeriodKind, parse_period
+from parkops.core.periods import (
+    CHINA,
+    FIRST_YEAR,
+    Period,
+    PeriodKind,
+    last_finished_half,
+    parse_period,
+)
 
 
 @dataclass(frozen=True)
@@ -158,8 +165,7 @@ def card_for_request(
 
 def default_period(today: datetime.date | None = None) -> Period:
     """The last finished half year: the report card is a half-year report."""
-    today = today or timezone.now().astimezone(CHINA).date()
-    return Period.of(PeriodKind.HALF, today).previous
+    return last_finished_half(today or timezone.now().astimezone(CHINA).date())
 
 
 # Without records to go by, the choices reach back this far (the comparison
