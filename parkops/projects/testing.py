@@ -779,11 +779,11 @@ def make_negotiating_project(park, **fields) -> Project:
     return project
 
 
-def stage_change_round_trip(park):
-    """A signed project's changes (the signing's date corrected), and a lead."""
-    project = make_delivery_project(park, ref="XM-S1")
+def make_signing_corrected(park, *, ref: str, reason: str) -> ProjectEvent:
+    """A project of ``park`` signed on 2023-01-10 (``make_delivery_project``),
+    the signing's date corrected to 2023-01-12; the signing."""
+    project = make_delivery_project(park, ref=ref)
     signing = ProjectEvent.objects.unscoped().get(project=project, to_stage=Stage.SIGNED)
-    ProjectEvent.objects.unscoped().filter(pk=signing.pk).update(note="在推介会上签约")
     ProjectEvent.objects.create(
         park=park,
         project=project,
@@ -791,9 +791,16 @@ def stage_change_round_trip(park):
         from_stage=Stage.NEGOTIATING,
         to_stage=Stage.SIGNED,
         on_date=datetime.date(2023, 1, 12),
-        reason="协议落款日期为12日",
+        reason=reason,
         corrects=signing,
     )
+    return signing
+
+
+def stage_change_round_trip(park):
+    """A signed project's changes (the signing's date corrected), and a lead."""
+    signing = make_signing_corrected(park, ref="XM-S1", reason="协议落款日期为12日")
+    ProjectEvent.objects.unscoped().filter(pk=signing.pk).update(note="在推介会上签约")
     make_project(park, name="无编号的线索")
 
 

@@ -35,6 +35,7 @@ from parkops.projects.testing import (
     make_negotiating_project,
     make_project,
     make_signed_project,
+    make_signing_corrected,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,22 @@ def officer(park):
     user = make_user(Role.PROJECT_OFFICER, park=park, full_name="赵项目")
     grant(user, Role.PROMOTION_OFFICER, park=park)
     return user
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """How many rows of a bulk import were validated in full (``bulk.validate``)."""
+    from parkops.core.exchange import bulk
+
+    calls = []
+    real = bulk.validate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "validate", counting)
+    return calls
 
 
 def run(register, park, actor, rows, commit=True):
@@ -160,7 +177,27 @@ def test_investment_of_a_lead_is_refused_by_the_services_rule(park, officer):
     assert outcome.problems[0].header == "项目编号"
 
 
-def test_preview_then_commit_of_investment(park, officer):
+def test_matching_investment_rows_takes_the_same_queries_for_more_rows(park, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        projects = [make_delivery_project(park, ref=f"XM-{n}-{i}") for i in range(n)]
+        for project in projects:
+            make_investment_entry(park, project=project, month=D(2023, 3, 1))
+        rows = [INVESTMENT] + [
+            [p.ref, "", month, "1", ""] for p in projects for month in ("2023-03", "2023-04")
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            outcome = run("investment-entries", park, officer, rows, commit=False)
+        assert outcome.ok and outcome.counts["update"] == outcome.counts["create"] == n
+        return len(captured)
+
+    queries(1)  # what a process reads once (the user's memberships) read here
+    assert queries(2) == queries(6)
+
+
+def test_preview_then_commit_of_investment(park, officer, validations):
     project = make_delivery_project(park, ref="XM-1")
     entry = make_investment_entry(park, project=project, month=D(2023, 3, 1), amount="1.00")
     rows = [INVESTMENT, ["XM-1", "", "2023-03", "5", ""], ["XM-1", "", "2023-04", "6", ""]]
@@ -173,9 +210,11 @@ def test_preview_then_commit_of_investment(park, officer):
     )
     assert preview.outcome.ok and preview.outcome.validated is not None
     assert InvestmentEntry.objects.unscoped().count() == 1  # the preview wrote nothing
+    assert len(validations) == 2
     outcome = exchange_services.import_commit(
         token=preview.token, actor=officer, register="investment-entries"
     )
+    assert len(validations) == 2  # the preview's rows reused: none validated again
     assert outcome.batch is not None and outcome.counts["update"] == outcome.counts["create"] == 1
     entry.refresh_from_db()
     assert entry.amount == Decimal("5.00")
@@ -186,7 +225,7 @@ def test_preview_then_commit_of_investment(park, officer):
     assert InvestmentEntry.objects.unscoped().count() == 1
 
 
-def test_a_record_changed_between_preview_and_commit_is_validated_again(park, officer):
+def test_a_record_changed_between_preview_and_commit_is_validated_again(park, officer, validations):
     """The preview matched (XM-1, 2023-03) as it was; someone changed it since:
     the commit validates the file in full and records the value it replaced."""
     project = make_delivery_project(park, ref="XM-1")
@@ -202,6 +241,7 @@ def test_a_record_changed_between_preview_and_commit_is_validated_again(park, of
     outcome = exchange_services.import_commit(
         token=preview.token, actor=officer, register="investment-entries"
     )
+    assert len(validations) == 2  # the file validated again, in full
     item = ImportItem.objects.unscoped().get(batch=outcome.batch)
     assert item.before["amount"] == "2.00"
     entry.refresh_from_db()
@@ -432,18 +472,7 @@ def test_a_stage_change_import_is_not_undone(park, officer):
 
 
 def test_the_export_shows_each_change_with_its_correction(client, park, officer):
-    project = make_delivery_project(park, ref="XM-1")
-    signing = ProjectEvent.objects.unscoped().get(project=project, to_stage=Stage.SIGNED)
-    ProjectEvent.objects.create(
-        park=park,
-        project=project,
-        kind=ProjectEvent.Kind.CORRECTION,
-        from_stage=Stage.NEGOTIATING,
-        to_stage=Stage.SIGNED,
-        on_date=D(2023, 1, 12),
-        reason="协议落款日期",
-        corrects=signing,
-    )
+    make_signing_corrected(park, ref="XM-1", reason="协议落款日期")
     make_project(make_park(), ref="XM-OTHER", name="外园区项目")
     sign_in(client, officer)
     response = client.get(reverse("exchange:export", args=["stage-changes"]))
