@@ -783,3 +783,28 @@ add_write_routes(
     ),
     resolve=_project_of,
 )
+
+
+# ------------------------------------------------------- stage changes (阶段变更)
+# The register of the projects' stage changes; a change is made with
+# POST /projects/{pk}/stage and its date corrected with
+# POST /project-events/{pk}/correction.
+class StageChangeOut(ProjectRowOut):
+    from_stage: str
+    to_stage: str
+    on_date: datetime.date
+    corrected_on: datetime.date | None  # the date as corrected, if it was
+    recorded_by_id: int | None
+    recorded_at: datetime.datetime
+    note: str
+    reason: str
+
+    @staticmethod
+    def resolve_corrected_on(obj) -> datetime.date | None:
+        correction = selectors.latest_correction(obj)
+        return correction.on_date if correction is not None else None
+
+
+add_read_routes(
+    router, path="/stage-changes", selector=selectors.stage_change_list, schema=StageChangeOut
+)

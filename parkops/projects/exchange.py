@@ -1,7 +1,12 @@
 """Projects in spreadsheets: every column out, leads in (created or updated by
-their 编号). A project's stage and first contact are not changed by a file:
-stages move on the project's page (dated events), the first contact only by a
-park leader (项目首招负责制); a row that tries is refused, naming the column."""
+their 编号). A project's stage and first contact are not changed by a project
+row: stages move on the project's page or as rows of the stage-change register
+(new dated events, through the same service), the first contact only by a park
+leader (项目首招负责制); a row that tries is refused, naming the column.
+
+The registers of a project's rows (milestones, stage changes, monthly
+investment, annual plans) name it in a 项目编号 column and are matched by it
+with the row's own key: 节点名称, 月份, 年度 (a composite natural key)."""
 
 import copy
 
@@ -10,12 +15,15 @@ from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core import permissions
 from parkops.core.exchange.spec import (
+    BOOL,
     CHOICE,
     DATE,
     DECIMAL,
     INT,
     MONEY,
+    MONTH,
     REF,
     Column,
     RegisterSpec,
@@ -30,13 +38,16 @@ from parkops.projects.models import (
     Milestone,
     MilestoneKind,
     Project,
+    ProjectEvent,
     Stage,
 )
 from parkops.projects.selectors import (
     annual_plan_list,
     investment_entry_list,
+    latest_correction,
     milestone_list,
     project_list,
+    stage_change_list,
     terms_reader,
 )
 from parkops.promotion.models import PromotionEvent, PromotionUnit
@@ -295,10 +306,135 @@ PROJECTS = declare(
 )
 
 
-# ------------------------------------------------------- milestones (里程碑)
-def _project_label(milestone) -> str:
-    project = milestone.project
+# ------------------------------------------------------------ a project's rows
+def _project_label(project) -> str:
+    """A project as its registers' 项目编号 column writes it: "name (编号)",
+    read back by the 编号 (or by the name, for a project without one)."""
     return f"{project.name} ({project.ref})" if project.ref else project.name
+
+
+def _project_column(**fields) -> Column:
+    """The 项目编号 column of a register of a project's rows: the project, one
+    of the importing user's park (another park's reads as unknown, a row error)."""
+    return Column(
+        "project",
+        fields.pop("header", "项目编号"),
+        kind=REF,
+        ref_model=Project,
+        ref_field="ref",
+        required=True,
+        synonyms=fields.pop("synonyms", ("编号", "项目")),
+        help=_("The project: its number (编号), or its name if it has none."),
+        export=lambda row: _project_label(row.project),
+        example="XM-2023-001",
+        width=30,
+        **fields,
+    )
+
+
+def _project_name_column() -> Column:
+    return Column(
+        "project_name",
+        "项目名称",
+        help=_("Shown for reading; the project is the one the 项目编号 column names."),
+        export=lambda row: row.project.name,
+        width=30,
+    )
+
+
+def _without_project(field="project"):
+    """The row's error when its project cell could not be read (said there)."""
+    return ValidationError({field: _t("Name the project.")})
+
+
+# ------------------------------------------------------- milestones (里程碑)
+# Keyed by project and 节点名称. A file plans milestones (planned date, the
+# responsible unit and officer, notes) through the services the project's page
+# uses, and may record an actual date where the page would (milestone_set_actual,
+# its rules); verification is a second person's act on the page, never a file's.
+VERIFICATION = ("verified", "verified_by")
+
+
+def _staff(park, name, field):
+    """The member of ``park``'s staff a cell names (full name or user name)."""
+    from parkops.accounts.models import User
+
+    if not name:
+        return None
+    staff = User.objects.filter(is_active=True, memberships__park=park).distinct()
+    match = list(staff.filter(Q(full_name=name) | Q(username=name))[:2])
+    if len(match) != 1:
+        raise ValidationError(
+            {field: _t("“%(name)s” is not one member of this park's staff.") % {"name": name}}
+        )
+    return match[0]
+
+
+def _verification_check(milestone, values: dict) -> None:
+    """A row may repeat whether a milestone is verified and by whom (an export
+    read back), never change it."""
+    verified = milestone is not None and milestone.verified_at is not None
+    verifier = _person_label(milestone.verified_by) if milestone is not None else ""
+    changed = []
+    if "verified" in values and values["verified"] != verified:
+        changed.append("verified")
+    if values.get("verified_by") and values["verified_by"] != verifier:
+        changed.append("verified_by")
+    if changed:
+        message = _t(
+            "A milestone is verified on its page, by a project officer or the park leader "
+            "who did not record it; a file cannot verify it or undo the verification."
+        )
+        raise ValidationError(dict.fromkeys(changed, message))
+
+
+def _milestone_refusal_check(actor, project) -> None:
+    """The page's rule (project officers, from signing on), as the row's error."""
+    refusal = services.milestone_refusal(actor, project)
+    if refusal:
+        raise ValidationError({"project": refusal})
+
+
+def _milestone_values(park, values: dict) -> dict:
+    values = {n: v for n, v in values.items() if n in services.MILESTONE_FIELDS}
+    if "responsible_officer" in values:
+        values["responsible_officer"] = _staff(
+            park, values["responsible_officer"], "responsible_officer"
+        )
+    return values
+
+
+def _milestone_actual(milestone, *, actor, values: dict):
+    """Record the row's actual date, if it gives one the milestone lacks, through
+    the page's service (its rules: not in the future, not once verified)."""
+    if "actual_on" not in values or values["actual_on"] == milestone.actual_on:
+        return milestone
+    if values["actual_on"] is None:
+        raise ValidationError({"actual_on": _t("A recorded actual date is not removed by a file.")})
+    return services.milestone_set_actual(
+        milestone=milestone, actual_on=values["actual_on"], actor=actor
+    )
+
+
+def _milestone_create(*, park, actor, **values):
+    project = values.get("project")
+    if project is None:
+        raise _without_project()
+    _verification_check(None, values)
+    _milestone_refusal_check(actor, project)
+    milestone = services.milestone_create(
+        project=project, actor=actor, **_milestone_values(park, values)
+    )
+    return _milestone_actual(milestone, actor=actor, values=values)
+
+
+def _milestone_update(obj, *, actor, **values):
+    _verification_check(obj, values)
+    _milestone_refusal_check(actor, obj.project)
+    fields = _milestone_values(obj.park, values)
+    fields.pop("project", None)  # part of the key: the same project
+    milestone = services.milestone_update(milestone=obj, actor=actor, **fields)
+    return _milestone_actual(milestone, actor=actor, values=values)
 
 
 MILESTONES = declare(
@@ -306,68 +442,264 @@ MILESTONES = declare(
         key="milestones",
         model=Milestone,
         title=_("milestones"),
-        natural_key="name",
-        # Export only for now: milestones are planned on the project's page or
-        # from a template, their actual dates recorded and verified there.
+        natural_key=("project", "name"),
         columns=[
-            Column("project", "项目", export=_project_label, width=30),
-            Column("kind", "节点类型", kind=CHOICE, choices=MilestoneKind),
-            Column("name", "节点名称", width=20),
-            Column("planned_on", "计划日期", kind=DATE),
-            Column("actual_on", "实际日期", kind=DATE),
+            _project_column(header="项目", synonyms=("项目编号", "编号")),
+            Column(
+                "kind",
+                "节点类型",
+                kind=CHOICE,
+                choices=MilestoneKind,
+                required=True,
+                example="开工",
+            ),
+            Column(
+                "name",
+                "节点名称",
+                required=True,
+                help=_("With the project, the milestone a row updates."),
+                example="主体开工",
+                width=20,
+            ),
+            Column("planned_on", "计划日期", kind=DATE, required=True, example="2023-09-01"),
+            Column(
+                "actual_on",
+                "实际日期",
+                kind=DATE,
+                help=_(
+                    "The day it was reached, recorded as on the milestone's page (not in "
+                    "the future, not once verified)."
+                ),
+            ),
             Column(
                 "responsible_unit",
                 "责任单位",
-                export=lambda m: m.responsible_unit.name if m.responsible_unit else "",
+                kind=REF,
+                ref_model=PromotionUnit,
             ),
             Column(
                 "responsible_officer",
                 "责任人",
+                help=_("A member of the park's staff, by name."),
                 export=lambda m: _person_label(m.responsible_officer),
             ),
-            Column("verified", "是否核验", export=lambda m: "是" if m.verified_at else "否"),
+            Column(
+                "verified",
+                "是否核验",
+                kind=BOOL,
+                help=_("Shown, not changed, by a file: milestones are verified on their page."),
+                export=lambda m: "是" if m.verified_at else "否",
+            ),
             Column("verified_by", "核验人", export=lambda m: _person_label(m.verified_by)),
             Column("notes", "备注", width=30),
         ],
+        create=_milestone_create,
+        update=_milestone_update,
         select_related=("project", "responsible_unit", "responsible_officer", "verified_by"),
         selector=milestone_list,
     )
 )
 
 
+# ------------------------------------------------------- stage changes (阶段变更)
+# Out: every stage change of the projects, with its date corrections. In: each
+# row a new stage change, applied as the project's page applies it
+# (services.project_advance: the transition table, the date rules, a reason
+# for dropping or holding, the amount of a signing). A row that repeats a
+# recorded change (the same project, new stage and date: an export read back)
+# changes nothing; a recorded change is never edited by a file (its date is
+# corrected on the project's page). Such an import is not undone: stage
+# changes are a history, and the project's stage moved with them.
+def _signed_amount(event):
+    return event.project.signed_amount if event.to_stage == Stage.SIGNED else None
+
+
+def _corrected_on(event):
+    correction = latest_correction(event)
+    return correction.on_date if correction is not None else None
+
+
+def _correction_reason(event) -> str:
+    correction = latest_correction(event)
+    return correction.reason if correction is not None else ""
+
+
+STAGE_SHOWN = ("note", "reason")
+
+
+def _stage_change(*, park, actor, **values):
+    """A new stage change of the row's project, through the page's service."""
+    project = values.get("project")
+    if project is None:
+        raise _without_project()
+    # The project as it is now (an earlier row of the file may have moved it).
+    current = Project.objects.restrict(actor, permissions.VIEW).get(pk=project.pk)
+    refusal = services.write_refusal(actor, current)
+    if refusal:
+        raise ValidationError({"project": refusal})
+    from_stage = values.get("from_stage") or ""
+    if from_stage and from_stage != current.stage:
+        raise ValidationError(
+            {
+                "from_stage": _t("“%(name)s” is at “%(stage)s” now, not “%(given)s”.")
+                % {
+                    "name": current.name,
+                    "stage": Stage(current.stage).label,
+                    "given": Stage(from_stage).label,
+                }
+            }
+        )
+    services.project_advance(
+        project=current,
+        to_stage=values.get("to_stage") or "",
+        on_date=values.get("on_date"),
+        actor=actor,
+        note=values.get("note") or "",
+        reason=values.get("reason") or "",
+        signing_amount=values.get("signing_amount"),
+    )
+    return (
+        ProjectEvent.objects.restrict(actor)
+        .filter(park=park, project=current, kind=ProjectEvent.Kind.STAGE)
+        .latest("pk")
+    )
+
+
+def _stage_change_repeated(obj, *, actor, **values):
+    """A row naming a recorded change: it must repeat it (note and reason too)."""
+    errors = {}
+    if values.get("from_stage") and values["from_stage"] != obj.from_stage:
+        errors["from_stage"] = values["from_stage"]
+    for name in STAGE_SHOWN:
+        if name in values and (values[name] or "").strip() != getattr(obj, name):
+            errors[name] = values[name]
+    if errors:
+        message = _t(
+            "This stage change is recorded already and is not edited by a file; its date "
+            "is corrected on the project's page."
+        )
+        raise ValidationError(dict.fromkeys(errors, message))
+    return obj
+
+
+STAGE_CHANGES = declare(
+    RegisterSpec(
+        key="stage-changes",
+        model=ProjectEvent,
+        title=_("stage changes"),
+        natural_key=("project", "to_stage", "on_date"),
+        columns=[
+            _project_column(),
+            _project_name_column(),
+            Column(
+                "from_stage",
+                "原阶段",
+                kind=CHOICE,
+                choices=Stage,
+                help=_("The stage the project is at: checked, if given."),
+                example="在谈",
+            ),
+            Column("to_stage", "新阶段", kind=CHOICE, choices=Stage, required=True, example="签约"),
+            Column(
+                "on_date",
+                "生效日期",
+                kind=DATE,
+                required=True,
+                synonyms=("日期", "变更日期"),
+                help=_(
+                    "The day the change took effect: not in the future, not before the "
+                    "project's previous change."
+                ),
+                example="2023-06-30",
+            ),
+            Column(
+                "signing_amount",
+                "签约金额",
+                kind=MONEY,
+                help=_("For a signing: the amount of the agreement."),
+                export=_signed_amount,
+                example="100000000",
+            ),
+            Column("note", "说明", synonyms=("备注",), width=30),
+            Column(
+                "reason",
+                "原因",
+                help=_("For dropping a project or putting it on hold: why."),
+                width=30,
+            ),
+            Column(
+                "recorded_by",
+                "记录人",
+                help=_("Shown, not read."),
+                export=lambda event: _person_label(event.recorded_by),
+            ),
+            Column(
+                "corrected_on",
+                "更正后日期",
+                kind=DATE,
+                help=_("Shown, not read: the date as corrected on the project's page."),
+                export=_corrected_on,
+            ),
+            Column(
+                "correction_reason",
+                "更正原因",
+                help=_("Shown, not read."),
+                export=_correction_reason,
+                width=30,
+            ),
+        ],
+        create=_stage_change,
+        update=_stage_change_repeated,
+        select_related=("project", "recorded_by"),
+        selector=stage_change_list,
+        extra={"undo": False},
+    )
+)
+
+
 # ------------------------------------------------------------------ delivery
-# Monthly investment and annual plans, exported for now (项目编号 is the
-# project's 编号): their import, keyed by project and month (or year), is the
-# next step of issue #14.
-def _month_label(entry) -> str:
-    return entry.month.strftime("%Y-%m")
+def _entry_create(*, park, actor, project=None, month=None, amount=None, note="", **_shown):
+    if project is None:
+        raise _without_project()
+    return services.investment_entry_create(
+        project=project, month=month, amount=amount, note=note, actor=actor
+    )
 
 
+def _entry_update(obj, *, actor, **values):
+    return services.investment_entry_update(entry=obj, actor=actor, **values)
+
+
+def _plan_create(*, park, actor, project=None, year=None, amount=None, **_shown):
+    if project is None:
+        raise _without_project()
+    return services.annual_plan_create(project=project, year=year, amount=amount, actor=actor)
+
+
+def _plan_update(obj, *, actor, **values):
+    return services.annual_plan_update(plan=obj, actor=actor, **values)
+
+
+# Monthly investment (keyed by project and month) and annual plans (by project
+# and year): their services add nothing but the fields' preparation and a rule,
+# so their files are validated and written in bulk (exchange.bulk), each row
+# audited; one entry per month and one plan per year are settled by the key.
 INVESTMENT_ENTRIES = declare(
     RegisterSpec(
         key="investment-entries",
         model=InvestmentEntry,
         title=InvestmentEntry._meta.verbose_name_plural,
-        natural_key="month",
+        natural_key=("project", "month"),
         columns=[
+            _project_column(),
+            _project_name_column(),
             Column(
-                "project",
-                "项目编号",
-                kind=REF,
-                ref_model=Project,
-                ref_field="ref",
+                "month",
+                "月份",
+                kind=MONTH,
                 required=True,
-                synonyms=("编号",),
-                example="XM-2023-001",
-            ),
-            Column(
-                "project_name",
-                "项目名称",
-                export=lambda entry: entry.project.name,
-                width=30,
-            ),
-            Column(
-                "month", "月份", required=True, export=_month_label, example="2023-06", fold=True
+                help=_("The month: 2023-06, 2023年6月, or a date in it."),
+                example="2023-06",
             ),
             Column(
                 "amount",
@@ -379,6 +711,10 @@ INVESTMENT_ENTRIES = declare(
             ),
             Column("note", "备注", width=30),
         ],
+        create=_entry_create,
+        update=_entry_update,
+        prepare=services.investment_entry_fields,
+        check=services.entry_rule,
         select_related=("project",),
         selector=investment_entry_list,
     )
@@ -389,24 +725,10 @@ ANNUAL_PLANS = declare(
         key="annual-plans",
         model=AnnualPlan,
         title=AnnualPlan._meta.verbose_name_plural,
-        natural_key="year",
+        natural_key=("project", "year"),
         columns=[
-            Column(
-                "project",
-                "项目编号",
-                kind=REF,
-                ref_model=Project,
-                ref_field="ref",
-                required=True,
-                synonyms=("编号",),
-                example="XM-2023-001",
-            ),
-            Column(
-                "project_name",
-                "项目名称",
-                export=lambda plan: plan.project.name,
-                width=30,
-            ),
+            _project_column(),
+            _project_name_column(),
             Column("year", "年度", kind=INT, required=True, example="2023"),
             Column(
                 "amount",
@@ -417,6 +739,10 @@ ANNUAL_PLANS = declare(
                 example="250000000",
             ),
         ],
+        create=_plan_create,
+        update=_plan_update,
+        prepare=services.annual_plan_fields,
+        check=services.plan_rule,
         select_related=("project",),
         selector=annual_plan_list,
     )

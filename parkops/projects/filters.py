@@ -16,6 +16,7 @@ from parkops.projects.models import (
     MilestoneKind,
     MilestoneTemplate,
     Project,
+    ProjectEvent,
     Stage,
     TrafficRule,
 )
@@ -321,6 +322,18 @@ class InvestmentEntryFilterSet(ScopedFilterSet):
     class Meta:
         model = InvestmentEntry
         fields = ["q", "project", "month", "month_after", "month_before"]
+
+    def search(self, queryset, name, value):
+        return _project_search(queryset, value)
+
+
+class StageChangeFilterSet(ScopedFilterSet):
+    on_after = DateFilter(field_name="on_date", lookup_expr="gte", label=_("from"))
+    on_before = DateFilter(field_name="on_date", lookup_expr="lte", label=_("to"))
+
+    class Meta:
+        model = ProjectEvent
+        fields = ["q", "project", "to_stage", "on_after", "on_before"]
 
     def search(self, queryset, name, value):
         return _project_search(queryset, value)

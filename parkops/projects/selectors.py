@@ -26,6 +26,7 @@ from parkops.projects.filters import (
     MilestoneFilterSet,
     MilestoneTemplateFilterSet,
     ProjectFilterSet,
+    StageChangeFilterSet,
     TrafficRuleFilterSet,
 )
 from parkops.projects.models import (
@@ -66,6 +67,29 @@ def project_events(*, user, project) -> QuerySet:
         .select_related("recorded_by", "corrects")
         .order_by("recorded_at", "pk")
     )
+
+
+@list_selector(model=ProjectEvent, filterset_class=StageChangeFilterSet)
+def stage_change_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The projects' stage changes ``user`` may view (each with its date
+    corrections), by project and date: the stage-change register."""
+    return scoped_list(
+        ProjectEvent,
+        user=user,
+        filters=filters,
+        filterset_class=StageChangeFilterSet,
+        park_id=park_id,
+        queryset=ProjectEvent.objects.restrict(user).filter(kind=ProjectEvent.Kind.STAGE),
+        select_related=("project", "recorded_by"),
+        ordering=("project__name_pinyin", "project_id", "on_date", "pk"),
+    ).prefetch_related("corrections")
+
+
+def latest_correction(event) -> ProjectEvent | None:
+    """The latest correction of ``event``'s date, if any (of its corrections as
+    ``stage_change_list`` prefetches them: no query)."""
+    corrections = sorted(event.corrections.all(), key=lambda c: (c.recorded_at, c.pk))
+    return corrections[-1] if corrections else None
 
 
 # ------------------------------------------------------------------ the as-of rule

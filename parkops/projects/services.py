@@ -1152,6 +1152,8 @@ def _entered_statistics_correct(*, event, on_date, reason, actor) -> ProjectEven
 # ------------------------------------------------------------------ investment
 def _investment_check(obj, before) -> None:
     """Investment is recorded for a project from signing on, of this park."""
+    if obj.project_id is None:
+        return  # no project: its own error (required) says so
     project = obj.project
     if phase_stage(project) in PROMOTION_STAGES:
         raise ValidationError(
@@ -1181,14 +1183,26 @@ def _month(value) -> datetime.date | None:
     return value.replace(day=1)
 
 
-def _entry_check(entry: InvestmentEntry, before) -> None:
+def entry_rule(entry: InvestmentEntry, before) -> None:
+    """An entry's own rules, without a query: a signed project, a month begun.
+    (An import applies it to each row; the file's project+month keys settle
+    the one entry per month there.)"""
     _investment_check(entry, before)
-    errors = {}
     if entry.month and entry.month > today_cst().replace(day=1):
-        errors["month"] = _(
-            "%(month)s has not begun: investment is entered for past months and this one."
-        ) % {"month": entry.month.strftime("%Y-%m")}
-    elif entry.month:
+        raise ValidationError(
+            {
+                "month": _(
+                    "%(month)s has not begun: investment is entered for past months and this one."
+                )
+                % {"month": entry.month.strftime("%Y-%m")}
+            }
+        )
+
+
+def _entry_check(entry: InvestmentEntry, before) -> None:
+    entry_rule(entry, before)
+    errors = {}
+    if entry.month:
         others = InvestmentEntry.objects.unscoped().filter(
             park=entry.park_id, project=entry.project_id, month=entry.month
         )
@@ -1198,6 +1212,19 @@ def _entry_check(entry: InvestmentEntry, before) -> None:
             ) % {"month": entry.month.strftime("%Y-%m")}
     if errors:
         raise ValidationError(errors)
+
+
+def investment_entry_fields(fields: dict) -> dict:
+    """An entry's fields as stored: the month's first day, yuan to the fen, the
+    note trimmed (the services' and an import's preparation)."""
+    data = {n: v for n, v in fields.items() if n == "project"}
+    if "amount" in fields:
+        data["amount"] = _decimal(fields["amount"], 2)
+    if "month" in fields:
+        data["month"] = _month(fields["month"])
+    if "note" in fields:
+        data["note"] = (fields["note"] or "").strip()
+    return data
 
 
 def investment_entry_create(
@@ -1210,31 +1237,30 @@ def investment_entry_create(
         model=InvestmentEntry,
         park=project.park,
         actor=actor,
-        fields={
-            "project": project,
-            "month": _month(month),
-            "amount": _decimal(amount, 2),
-            "note": (note or "").strip(),
-        },
+        fields=investment_entry_fields(
+            {"project": project, "month": month, "amount": amount, "note": note}
+        ),
         check=_entry_check,
     )
 
 
 def investment_entry_update(*, entry: InvestmentEntry, actor, **fields) -> InvestmentEntry:
     """Change an entry's amount, month or note (the audit keeps the old values)."""
-    data = {}
-    if "amount" in fields:
-        data["amount"] = _decimal(fields["amount"], 2)
-    if "month" in fields:
-        data["month"] = _month(fields["month"])
-    if "note" in fields:
-        data["note"] = (fields["note"] or "").strip()
+    data = investment_entry_fields(fields)
+    data.pop("project", None)
     return services.object_update(obj=entry, actor=actor, fields=data, check=_entry_check)
+
+
+def plan_rule(obj, before) -> None:
+    """A plan's (or listing's) own rule, without a query: a signed project. (An
+    import applies it to each row; the file's project+year keys settle the one
+    per year there.)"""
+    _investment_check(obj, before)
 
 
 def _one_per_year(model, label):
     def check(obj, before) -> None:
-        _investment_check(obj, before)
+        plan_rule(obj, before)
         others = model.objects.unscoped().filter(
             park=obj.park_id, project=obj.project_id, year=obj.year
         )
@@ -1252,23 +1278,28 @@ _listing_check = _one_per_year(
 )
 
 
+def annual_plan_fields(fields: dict) -> dict:
+    """A plan's fields as stored (yuan to the fen)."""
+    data = {n: v for n, v in fields.items() if n in ("project", "year")}
+    if "amount" in fields:
+        data["amount"] = _decimal(fields["amount"], 2)
+    return data
+
+
 def annual_plan_create(*, project: Project, year: int, amount, actor) -> AnnualPlan:
     """The investment planned for ``project`` in ``year`` (yuan), one per year."""
     return services.object_create(
         model=AnnualPlan,
         park=project.park,
         actor=actor,
-        fields={"project": project, "year": year, "amount": _decimal(amount, 2)},
+        fields=annual_plan_fields({"project": project, "year": year, "amount": amount}),
         check=_plan_check,
     )
 
 
 def annual_plan_update(*, plan: AnnualPlan, actor, **fields) -> AnnualPlan:
-    data = {}
-    if "amount" in fields:
-        data["amount"] = _decimal(fields["amount"], 2)
-    if "year" in fields:
-        data["year"] = fields["year"]
+    data = annual_plan_fields(fields)
+    data.pop("project", None)
     return services.object_update(obj=plan, actor=actor, fields=data, check=_plan_check)
 
 

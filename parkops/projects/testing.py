@@ -402,10 +402,46 @@ def _milestone_reached_by_another(park, user):
     return make_milestone(park, actual_on=datetime.date(2023, 6, 1), actual_by=recorder)
 
 
+def milestone_round_trip(park):
+    """Milestones planned, reached and verified (keyed by project and name)."""
+    from parkops.core.testing import make_user
+
+    project = make_signed_project(park, ref="XM-M1")
+    unit = make_unit(park, code="GC", name="工程建设部")
+    officer = make_user(Role.PROJECT_OFFICER, park=park, full_name="王工程")
+    make_milestone(park, project=project, name="供地", responsible_unit=unit, notes="两行\n备注")
+    make_milestone(
+        park,
+        project=project,
+        kind=MilestoneKind.STARTED,
+        name="主体开工",
+        responsible_officer=officer,
+        actual_on=datetime.date(2023, 5, 8),
+        actual_by=officer,
+    )
+    verifier = make_user(Role.PARK_LEADER, park=park, full_name="李园长")
+    make_milestone(
+        park,
+        project=make_signed_project(park, name="无编号的项目"),
+        name="供地",
+        actual_on=datetime.date(2023, 4, 1),
+        actual_by=officer,
+        verified_by=verifier,
+        verified_at=datetime.datetime(2023, 4, 3, 9, 0, tzinfo=datetime.UTC),
+    )
+
+
+def milestone_prerequisites(park):
+    """The signed project the template's example row names."""
+    make_signed_project(park, ref="XM-2023-001")
+
+
 MILESTONE = declare(
     Declaration(
         model=Milestone,
         make=make_milestone,
+        round_trip=milestone_round_trip,
+        prerequisites=milestone_prerequisites,
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROJECT_OFFICER,
         form_data=milestone_form,
@@ -605,10 +641,25 @@ def investment_api_create(park) -> dict:
     return {"project_id": project.pk, "month": "2023-04", "amount": "880000.00"}
 
 
+def investment_round_trip(park):
+    """Entries of two months of a project and one of a project without 编号."""
+    project = make_delivery_project(park, ref="XM-I1")
+    make_investment_entry(park, project=project, note="月报")
+    make_investment_entry(park, project=project, month=datetime.date(2023, 4, 1), amount="0.50")
+    make_investment_entry(park, project=make_delivery_project(park, name="无编号的投资项目"))
+
+
+def delivery_prerequisites(park):
+    """The signed project the template's example row names."""
+    make_delivery_project(park, ref="XM-2023-001")
+
+
 INVESTMENT_ENTRY = declare(
     Declaration(
         model=InvestmentEntry,
         make=make_investment_entry,
+        round_trip=investment_round_trip,
+        prerequisites=delivery_prerequisites,
         text_of=_project_of,
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROJECT_OFFICER,
@@ -634,10 +685,18 @@ def plan_api_create(park) -> dict:
     return {"project_id": project.pk, "year": 2023, "amount": "150000000.00"}
 
 
+def plan_round_trip(park):
+    project = make_delivery_project(park, ref="XM-P1")
+    make_annual_plan(park, project=project)
+    make_annual_plan(park, project=project, year=2024, amount="80000000.00")
+
+
 ANNUAL_PLAN = declare(
     Declaration(
         model=AnnualPlan,
         make=make_annual_plan,
+        round_trip=plan_round_trip,
+        prerequisites=delivery_prerequisites,
         text_of=_project_of,
         reader_role=Role.PARK_LEADER,
         writer_role=Role.PROJECT_OFFICER,
@@ -698,4 +757,60 @@ declare_endpoints(
         text=_latest_project_name,
         query=_year_query,
     ),
+)
+
+
+# ------------------------------------------------------- stage changes (阶段变更)
+def make_negotiating_project(park, **fields) -> Project:
+    """A lead of ``park`` from 2023-01-02, under negotiation since 2023-01-05."""
+    project = make_project(park, on=datetime.date(2023, 1, 2), **fields)
+    ProjectEvent.objects.create(
+        park=park,
+        project=project,
+        kind=ProjectEvent.Kind.STAGE,
+        from_stage=Stage.LEAD,
+        to_stage=Stage.NEGOTIATING,
+        on_date=datetime.date(2023, 1, 5),
+    )
+    Project.objects.unscoped().filter(pk=project.pk).update(
+        stage=Stage.NEGOTIATING, stage_on=datetime.date(2023, 1, 5)
+    )
+    project.refresh_from_db()
+    return project
+
+
+def make_signing_corrected(park, *, ref: str, reason: str) -> ProjectEvent:
+    """A project of ``park`` signed on 2023-01-10 (``make_delivery_project``),
+    the signing's date corrected to 2023-01-12; the signing."""
+    project = make_delivery_project(park, ref=ref)
+    signing = ProjectEvent.objects.unscoped().get(project=project, to_stage=Stage.SIGNED)
+    ProjectEvent.objects.create(
+        park=park,
+        project=project,
+        kind=ProjectEvent.Kind.CORRECTION,
+        from_stage=Stage.NEGOTIATING,
+        to_stage=Stage.SIGNED,
+        on_date=datetime.date(2023, 1, 12),
+        reason=reason,
+        corrects=signing,
+    )
+    return signing
+
+
+def stage_change_round_trip(park):
+    """A signed project's changes (the signing's date corrected), and a lead."""
+    signing = make_signing_corrected(park, ref="XM-S1", reason="协议落款日期为12日")
+    ProjectEvent.objects.unscoped().filter(pk=signing.pk).update(note="在推介会上签约")
+    make_project(park, name="无编号的线索")
+
+
+STAGE_CHANGE = declare(
+    Declaration(
+        model=ProjectEvent,
+        make=make_project_event,
+        text_of=_project_name_of_event,
+        round_trip=stage_change_round_trip,
+        # The project the template's example row moves from 洽谈 to 签约.
+        prerequisites=lambda park: make_negotiating_project(park, ref="XM-2023-001"),
+    )
 )

@@ -80,7 +80,7 @@ def test_export_only_registers_export_what_the_list_shows(client, key):
 def test_export_then_reimport_is_unchanged(client, key, language):
     park = make_park()
     user = make_user(Role.PARK_ADMIN, park=park)
-    for role in (Role.SERVICE_OFFICER, Role.PROMOTION_OFFICER):
+    for role in (Role.SERVICE_OFFICER, Role.PROMOTION_OFFICER, Role.PROJECT_OFFICER):
         grant(user, role, park=park)
     POPULATE[key](park)
     sign_in(client, user)

@@ -34,7 +34,14 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
-from parkops.projects.testing import make_annual_plan, make_delivery_project, make_investment_entry
+from parkops.projects.testing import (
+    make_annual_plan,
+    make_delivery_project,
+    make_investment_entry,
+    make_milestone,
+    make_project,
+    make_signed_project,
+)
 from parkops.promotion.testing import make_unit
 from parkops.workdays.testing import make_override
 
@@ -210,6 +217,11 @@ POPULATE = {
     "annual-plans": lambda park, user: [
         make_annual_plan(park, project=make_delivery_project(park, name=p)) for p in PAYLOADS
     ],
+    # Keyed by project and name (or stage and date): the payloads in both names.
+    "milestones": lambda park, user: [
+        make_milestone(park, project=make_signed_project(park, name=p), name=p) for p in PAYLOADS
+    ],
+    "stage-changes": lambda park, user: [make_project(park, name=p) for p in PAYLOADS],
 }
 
 

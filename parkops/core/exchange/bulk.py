@@ -372,8 +372,11 @@ def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: b
                 )
             else:
                 restored = copy.copy(current)
+                fields = {f.attname: f for f in model._meta.concrete_fields}
                 for attname, value in _restorable(w.before, model).items():
-                    setattr(restored, attname, value)
+                    # A snapshot holds JSON (a date as text): the field's value again.
+                    field = fields.get(attname)
+                    setattr(restored, attname, field.to_python(value) if field else value)
                 done.updated.append((current, restored))
                 entries.append(
                     audit.build_entry(

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -57,7 +57,7 @@ class Problem:
 class RowResult:
     row: int
     action: str
-    key: str
+    key: str | tuple  # the natural key (a tuple of its parts when composite)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -90,7 +90,7 @@ class Validated:
     ignored: list[tuple[str, str]]  # (letter, header) of the columns left out
     keys: set  # the natural keys looked up, and the fallback keys
     names: set
-    matched: dict[str, dict]  # key → snapshot of the record the rows matched
+    matched: dict  # key → snapshot of the record the rows matched
     refs: dict[str, dict[str, object]]  # column → typed value → record id or message
 
     @staticmethod
@@ -394,11 +394,49 @@ def _lookup_keys(parsed, fallback) -> tuple[set, set]:
     return keys, names
 
 
+def _key_part(value):
+    """One part of a composite natural key, alike for a row's value and a
+    record's: a referenced record's id, text trimmed, a date or number as is."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str):
+        return v.text(value)
+    return value
+
+
+def _row_key(spec, values: dict, normalise):
+    """The natural key a row's values name, or "" if they name none: the value
+    of the key column, or for a composite key the tuple of its parts (all of
+    them given, else "")."""
+    if not spec.composite_key:
+        return normalise(v.code(values.get(spec.natural_key) or ""))
+    parts = tuple(_key_part(values.get(name)) for name in spec.key_fields)
+    return parts if all(part not in (None, "") for part in parts) else ""
+
+
+def _key_attnames(spec) -> list[str]:
+    return [spec.model._meta.get_field(name).attname for name in spec.key_fields]
+
+
 def _existing_records(spec, actor, park, keys, names, normalise, fallback) -> dict[str, object]:
     """The park's records the file's rows match, by natural key (``keys``) or,
     for rows without one, by the fallback key (``names``) among records that
-    also lack it."""
+    also lack it. A composite key is looked up in one query too: the records
+    whose every key field has one of the values the rows name, of which those
+    with a row's exact combination are kept."""
     in_park = spec.model.objects.restrict(actor, permissions.VIEW).filter(park=park)
+    if spec.composite_key:
+        attnames = _key_attnames(spec)
+        lookup = {
+            f"{attname}__in": {key[index] for key in keys} for index, attname in enumerate(attnames)
+        }
+        found = in_park.filter(**lookup).select_related(*spec.select_related)
+        existing = {}
+        for obj in found:
+            key = tuple(_key_part(getattr(obj, attname)) for attname in attnames)
+            if key in keys:
+                existing[key] = obj
+        return existing
     existing = {
         normalise(getattr(obj, spec.natural_key)): obj
         for obj in in_park.filter(**{f"{spec.natural_key}__in": keys}).select_related(
@@ -479,40 +517,46 @@ def run_import(
     except FileError as error:
         outcome.file_errors.append(str(error))
         return outcome
-    key_column = spec.column(spec.natural_key)
-    key_index = next((i for i, c in layout.columns.items() if c is key_column), None)
+    key_columns = [spec.column(name) for name in spec.key_fields]
+    key_index = next((i for i, c in layout.columns.items() if c is key_columns[0]), None)
     normalise = spec.extra.get("normalise_key", lambda key: key)
 
+    # The keys of the file's rows, for a row naming a record of this register
+    # listed in the same file (a parent above its child: one-field keys only).
     file_keys = (
         {normalise(v.code(cells[key_index])) for _row, cells in table.rows}
-        if key_index is not None
+        if key_index is not None and not spec.composite_key
         else set()
     )
     fallback = spec.extra.get("fallback_key")
     unreadable = _control_character_problems(layout, table)
     parsed = []
-    first_row_of_key: dict[str, int] = {}
+    first_row_of_key: dict = {}
     for row, cells in table.rows:
         bad = unreadable.get(row, [])
         values, problems = _parse_row(spec, layout, row, cells, refs, file_keys, bad)
-        key = normalise(v.code(values.get(spec.natural_key) or ""))
+        key = _row_key(spec, values, normalise)
         # Rows without the natural key (a prospect without a credit code) are
         # matched, and must be unique, by the fallback key.
-        match_key, match_column = key, key_column
+        match_key, match_columns = key, key_columns
         if not key and fallback and values.get(fallback):
             match_key = f"{fallback}:{v.text(values[fallback])}"
-            match_column = spec.column(fallback)
+            match_columns = [spec.column(fallback)]
         if match_key and match_key in first_row_of_key:
-            letter = next(
-                (column_letter(i) for i, c in layout.columns.items() if c is match_column), ""
-            )
+            # Said in the key's last column (项目编号+月份: in 月份).
+            letters = [
+                column_letter(i)
+                for i, c in layout.columns.items()
+                if any(c is column for column in match_columns)
+            ]
+            what = "+".join(str(column.header) for column in match_columns)
             problems.append(
                 Problem(
                     row,
-                    letter,
-                    str(match_column.header),
+                    letters[-1] if letters else "",
+                    str(match_columns[-1].header),
                     _("The same %(what)s as row %(other)d.")
-                    % {"what": match_column.header, "other": first_row_of_key[match_key]},
+                    % {"what": what, "other": first_row_of_key[match_key]},
                 )
             )
         if match_key:
@@ -723,7 +767,7 @@ def _run_bulk(
     # Outside any transaction: a preview takes no lock at all.
     keys, names = _lookup_keys(parsed, fallback)
     existing = _existing_records(spec, actor, park, keys, names, normalise, fallback)
-    matched: dict[str, dict] = {}  # key → the record's snapshot, as validated
+    matched: dict = {}  # key → the record's snapshot, as validated
     key_of_column = {column.key: column_letter(i) for i, column in layout.columns.items()}
     relations = bulk.relation_names(model)
     writes: list[bulk.Write] = []

@@ -18,12 +18,13 @@ from django.db import models
 
 from parkops.core.exchange import values as v
 
-TEXT, INT, DECIMAL, MONEY, DATE, BOOL, CHOICE, REF = (
+TEXT, INT, DECIMAL, MONEY, DATE, MONTH, BOOL, CHOICE, REF = (
     "text",
     "int",
     "decimal",
     "money",
     "date",
+    "month",  # a date kept as its month's first day, written 2023-06
     "bool",
     "choice",
     "ref",
@@ -74,6 +75,8 @@ class Column:
             return label(value, self.ref_field) if value is not None else ""
         if self.kind == BOOL:
             return "是" if value else "否"
+        if self.kind == MONTH and value:
+            return value.strftime("%Y-%m")
         return value
 
     def parse(self, raw, unit: str | None = None):
@@ -89,6 +92,8 @@ class Column:
             return v.parse_money(raw, unit or self.unit)
         if self.kind == DATE:
             return v.parse_date(raw)
+        if self.kind == MONTH:
+            return v.parse_month(raw)
         if self.kind == BOOL:
             return v.parse_bool(raw)
         if self.kind == CHOICE:
@@ -136,7 +141,10 @@ class RegisterSpec:
     model: type[models.Model]
     title: Any
     columns: list[Column]
-    natural_key: str
+    # The field whose value matches a row to the record it updates, or several
+    # (a composite key: a project and a month), each a column of the register;
+    # a REF column contributes the record it names.
+    natural_key: str | tuple[str, ...]
     create: Callable[..., models.Model] | None = None  # create(park=, actor=, **values)
     update: Callable[..., models.Model] | None = None  # update(obj, actor=, **values)
     # prepare(values) -> model fields, when create and update add nothing to the
@@ -156,6 +164,9 @@ class RegisterSpec:
     row_for: Callable[[Any], Callable[[Any], Any]] | None = None
     # The export's file name, when not the title (用户清单, titled 用户).
     file_title: Any = None
+    # Also read: "fallback_key" (a one-field key's stand-in for rows without
+    # it), "normalise_key", and "undo": False for a register whose imports
+    # cannot be undone (a history that moved other records on).
     extra: dict = field(default_factory=dict)
 
     @property
@@ -166,6 +177,16 @@ class RegisterSpec:
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
 
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The natural key's fields, one for most registers."""
+        key = self.natural_key
+        return (key,) if isinstance(key, str) else tuple(key)
+
+    @property
+    def composite_key(self) -> bool:
+        return len(self.key_fields) > 1
+
 
 _REGISTRY: dict[str, RegisterSpec] = {}
 
@@ -175,6 +196,10 @@ def declare(spec: RegisterSpec) -> RegisterSpec:
         _refuse_encrypted_columns(spec)
     if spec.selector is None:
         raise ImproperlyConfigured(f"Register {spec.key!r} names no selector (its <entity>_list).")
+    if spec.composite_key and spec.extra.get("fallback_key"):
+        raise ImproperlyConfigured(
+            f"Register {spec.key!r}: a composite natural key has no fallback key."
+        )
     _REGISTRY[spec.key] = spec
     return spec
 

@@ -105,6 +105,40 @@ def parse_date(value) -> datetime.date | None:
     )
 
 
+_MONTH_PATTERNS = [
+    re.compile(r"(\d{4})[-/.](\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月?"),
+    re.compile(r"(\d{4})(\d{2})"),
+]
+
+
+def parse_month(value) -> datetime.date | None:
+    """A month as its first day: 2023-06, 2023/6, 2023.06, 2023年6月, 202306, or a
+    date in it (a date cell, 2023-06-15, 2023年6月15日, an Excel serial)."""
+    if value is None or value == "":
+        return None
+    raw = code(value)
+    if isinstance(value, str) and not raw:
+        return None
+    if isinstance(value, str):
+        for pattern in _MONTH_PATTERNS:
+            match = pattern.fullmatch(raw)
+            if match:
+                year, month = (int(part) for part in match.groups())
+                if 1 <= month <= 12:
+                    return datetime.date(year, month, 1)
+                break
+    try:
+        day = parse_date(value)
+    except CellError:
+        day = None
+    if day is None:
+        raise CellError(
+            _("“%(value)s” is not a month; write it like 2023-06 or 2023年6月.") % {"value": raw}
+        )
+    return day.replace(day=1)
+
+
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 

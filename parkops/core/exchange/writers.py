@@ -43,7 +43,8 @@ def _examples(spec: RegisterSpec, *, user, park) -> list[str]:
     column names a record the park really has (the column's own example if the
     park has it, else its first; a tree's parent is a top-level record that is
     not the example row itself), or stays empty when the park has none."""
-    own_key = str(spec.column(spec.natural_key).example or "")
+    # A tree's example row (a register whose rows name a parent of its own).
+    own_key = "" if spec.composite_key else str(spec.column(spec.natural_key).example or "")
     examples = []
     for column in spec.columns:
         example = str(column.example or "")

@@ -49,6 +49,37 @@ def test_impossible_dates_are_errors(typed):
         v.parse_date(typed)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2023-06",
+        "2023/6",
+        "2023.06",
+        "2023年6月",
+        "2023年06月",
+        "202306",
+        "2023-06-15",
+        "2023年6月15日",
+        45107,
+        datetime.datetime(2023, 6, 30, 9, 0),
+        JUNE_30,
+        " ２０２３－０６ ",
+    ],
+)
+def test_months_in_every_usual_form_are_their_first_day(typed):
+    assert v.parse_month(typed) == datetime.date(2023, 6, 1)
+
+
+@pytest.mark.parametrize("typed", ["2023-13", "2023", "六月", "2023-06-31", "上半年", 2023])
+def test_what_is_not_a_month_says_how_to_write_one(typed):
+    with pytest.raises(v.CellError, match="is not a month; write it like 2023-06 or 2023年6月"):
+        v.parse_month(typed)
+
+
+def test_an_empty_month_cell_is_no_month():
+    assert v.parse_month("") is None and v.parse_month(None) is None
+
+
 FIRST_SERIAL_DAY = v.EXCEL_EPOCH + datetime.timedelta(days=v.FIRST_SERIAL)
 
 
