@@ -221,3 +221,21 @@ def test_another_park_s_projects_never_show(park, leader, mix):
     make_signed_project(other, name="别的园区项目")
     board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
     assert "别的园区项目" not in _names(board)
+
+
+def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(client, park):
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    sign_in(client, admin)
+    url = reverse("projects:trafficrule_add")
+    form = client.get(url).content.decode()
+    assert "完成投资落后序时进度超过N个百分点" in form and "百分点数" in form
+    response = client.post(
+        url, {"kind": "investment_behind", "threshold": "15", "colour": "amber", "enabled": "on"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    rule = TrafficRule.objects.unscoped().get(park=park, kind="investment_behind")
+    assert (rule.threshold, rule.colour) == (15, "amber")
+    detail = client.get(rule.get_absolute_url()).content.decode()
+    assert "完成投资落后序时进度超过N个百分点" in detail
+    listed = client.get(reverse("projects:trafficrule_list")).content.decode()
+    assert "超过30个百分点亮红灯" in listed  # the defaults, the new rule among them
