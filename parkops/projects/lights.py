@@ -179,15 +179,12 @@ def behind_pace_since(
     """The day from which ``investment`` has been more than ``threshold`` points
     behind pace at every month-end of ``as_of``'s year that has ended (the day
     after the earliest of them), or None if it is not behind at the last one."""
-    if investment is None or investment.year != as_of.year:
+    if investment is None or investment.year != as_of.year or not investment.plan:
         return None
     since = None
     for month in range(1, as_of.month):  # the months of the year that have ended
-        behind = investment.behind_at(month)
-        if behind is not None and behind > threshold:
-            since = since or month
-        else:
-            since = None
+        held = investment.behind_at(month) > threshold
+        since = (since or month) if held else None
     return month_after(datetime.date(as_of.year, since, 1), 0) if since else None
 
 
