@@ -18,35 +18,35 @@ def _row(page, name):
 
 def test_a_project_officer_turns_a_red_and_an_amber_project_green(page):
     log_in(page, "project")
-    page.goto(BOARD)
     # The demo's 精密电子连接器项目 is red: its trial production is overdue.
-    red = _row(page, "精密电子连接器项目")
-    assert red.get_attribute("data-row-light") == "red"
-    assert red.locator("[data-fired=milestone_overdue]").count() == 1
-    red.get_by_role("link", name="精密电子连接器项目").click()
-    page.wait_for_url("**/projects/*/")
-    assert page.locator("[data-project-light]").get_attribute("data-project-light") == "red"
-
-    # Reached today: recorded from the milestone's row.
-    _reach(page, "试生产")
-    assert page.locator("[data-project-light]").get_attribute("data-project-light") == "green"
-
+    _open_from_board(page, "精密电子连接器项目", "red", "milestone_overdue")
+    _reach(page, "试生产")  # reached today
+    assert _project_light(page) == "green"
     # 智能制造装备项目 is amber: its topping out is due within 10 working days.
-    page.goto(BOARD)
-    assert _row(page, "精密电子连接器项目").get_attribute("data-row-light") == "green"
-    amber = _row(page, "智能制造装备项目")
-    assert amber.get_attribute("data-row-light") == "amber"
-    assert amber.locator("[data-fired=milestone_due]").count() == 1
-    amber.get_by_role("link", name="智能制造装备项目").click()
-    page.wait_for_url("**/projects/*/")
-    assert page.locator("[data-project-light]").get_attribute("data-project-light") == "amber"
+    _open_from_board(page, "智能制造装备项目", "amber", "milestone_due")
     _reach(page, "主体封顶")
-    assert page.locator("[data-project-light]").get_attribute("data-project-light") == "green"
+    assert _project_light(page) == "green"
     page.goto(BOARD)
-    now = _row(page, "智能制造装备项目")
-    assert now.get_attribute("data-row-light") == "green"
-    assert "按计划推进" in now.inner_text()
+    for name in ("精密电子连接器项目", "智能制造装备项目"):
+        row = _row(page, name)
+        assert row.get_attribute("data-row-light") == "green"
+        assert "按计划推进" in row.inner_text()
     assert page.csp_violations == []
+
+
+def _project_light(page):
+    return page.locator("[data-project-light]").get_attribute("data-project-light")
+
+
+def _open_from_board(page, name, light, rule):
+    """Find project ``name`` on the board with ``light`` for ``rule`` and open it."""
+    page.goto(BOARD)
+    row = _row(page, name)
+    assert row.get_attribute("data-row-light") == light
+    assert row.locator(f"[data-fired={rule}]").count() == 1
+    row.get_by_role("link", name=name).click()
+    page.wait_for_url("**/projects/*/")
+    assert _project_light(page) == light
 
 
 def _reach(page, milestone):
