@@ -1,11 +1,11 @@
 """Traffic lights (项目推进红绿灯) computed by rules.
 
 ``evaluate`` is a pure function: a project's facts (its stage, last recorded
-progress, milestones), the park's rules, its working-day index and a day give
-the rules that fire, each with its colour and the day it began to hold. The
-project's light is the worst of them, GREEN if none fires. Nothing here reads
-the database; ``selectors.traffic_facts`` gathers the facts for many projects
-at once.
+progress, milestones, this year's plan and monthly investment), the park's
+rules, its working-day index and a day give the rules that fire, each with its
+colour and the day it began to hold. The project's light is the worst of them,
+GREEN if none fires. Nothing here reads the database; ``selectors.traffic_facts``
+gathers the facts for many projects at once.
 
 The rules (``TrafficRule.Kind``), N being the rule's threshold:
 - MILESTONE_DUE: a milestone not reached is due within N working days;
@@ -25,8 +25,8 @@ The rules (``TrafficRule.Kind``), N being the rule's threshold:
   investment entered up to and including it (on 15 May: January–April against
   4/12 of the plan); in January no month of the year has ended and the rule is
   silent. "More than": exactly N points behind does not fire, so with the
-  defaults 10 → amber and 30 → red a project 10 points behind is green, 10 to
-  30 (30 included) amber, more than 30 red. Since: the first day after the
+  defaults 10 → amber and 30 → red a project exactly 10 points behind is
+  green, more than 10 up to 30 (30 included) amber, more than 30 red. Since: the first day after the
   earliest month-end of the year from which it has been behind at every
   month-end up to the last (the first day the board could show it).
 
