@@ -13,6 +13,7 @@ from parkops.core import services as core_services
 from parkops.core.models import Alliance, Industry, Park
 from parkops.core.permissions import SYSTEM
 from parkops.demo import data
+from parkops.demo.board import load_board
 from parkops.demo.delivery import load_delivery
 from parkops.demo.projects import load_projects
 from parkops.demo.promotion import load_promotion
@@ -287,4 +288,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     # project not closed, the delivery demo's included, in one pass.
     load_delivery(main=main)
     load_projects(main=main, partners=partners)
+    # Last: the board of today, over the projects both loaded.
+    load_board(main=main)
     return printed

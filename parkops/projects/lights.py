@@ -1,11 +1,11 @@
 """Traffic lights (项目推进红绿灯) computed by rules.
 
 ``evaluate`` is a pure function: a project's facts (its stage, last recorded
-progress, milestones), the park's rules, its working-day index and a day give
-the rules that fire, each with its colour and the day it began to hold. The
-project's light is the worst of them, GREEN if none fires. Nothing here reads
-the database; ``selectors.traffic_facts`` gathers the facts for many projects
-at once.
+progress, milestones, this year's plan and monthly investment), the park's
+rules, its working-day index and a day give the rules that fire, each with its
+colour and the day it began to hold. The project's light is the worst of them,
+GREEN if none fires. Nothing here reads the database; ``selectors.traffic_facts``
+gathers the facts for many projects at once.
 
 The rules (``TrafficRule.Kind``), N being the rule's threshold:
 - MILESTONE_DUE: a milestone not reached is due within N working days;
@@ -17,7 +17,25 @@ The rules (``TrafficRule.Kind``), N being the rule's threshold:
 - NOT_STARTED: the start (开工) not reached N months after the end of its
   planned month (N = 0: as soon as the planned month is over);
 - STATISTICS_LATE: the entry into statistics (列统入规) not reached N months
-  after its planned date.
+  after its planned date;
+- INVESTMENT_BEHIND: the investment completed this year more than N percentage
+  points behind time-elapsed pace (序时进度, ``selectors.pace``), for a project
+  with an annual plan (年度计划, not zero) for the year of the day. It is read
+  at the end of the last month of that year that has ended, with the monthly
+  investment entered up to and including it (on 15 May: January–April against
+  4/12 of the plan); in January no month of the year has ended and the rule is
+  silent. "More than": exactly N points behind does not fire, so with the
+  defaults 10 → amber and 30 → red a project exactly 10 points behind is
+  green, more than 10 up to 30 (30 included) amber, more than 30 red. Since: the first day after the
+  earliest month-end of the year from which it has been behind at every
+  month-end up to the last (the first day the board could show it).
+
+The defaults (``TrafficRule.DEFAULTS``, the published sets of MECHANISMS.md):
+a milestone due within 10 working days amber, overdue red; no progress for 2
+months amber, 3 red; not started in its planned month amber, 3 months later
+red; entry into statistics 1 month late amber, 2 red; investment more than 10
+points behind pace amber, more than 30 red. A park that has rules of its own
+follows them only (a new kind is added to its rules by the park administrator).
 """
 
 from __future__ import annotations
@@ -26,9 +44,11 @@ import bisect
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from parkops.projects.deadlines import ONE_DAY, WorkdayIndex
 from parkops.projects.models import MilestoneKind, Stage, TrafficLight, TrafficRule
+from parkops.projects.selectors import pace_ahead
 
 Kind = TrafficRule.Kind
 RANK = {TrafficLight.GREEN: 0, TrafficLight.AMBER: 1, TrafficLight.RED: 2}
@@ -74,11 +94,28 @@ class MilestoneFacts:
 
 
 @dataclass(frozen=True)
+class InvestmentFacts:
+    """A project's annual plan for ``year`` and the investment it completed in
+    each month of that year (``monthly[0]`` January), in yuan."""
+
+    year: int
+    plan: Decimal
+    monthly: tuple[Decimal, ...] = (Decimal(0),) * 12
+
+    def behind_at(self, month: int):
+        """Percentage points behind pace at the end of ``month`` (negative:
+        ahead), exact; None without a plan."""
+        ahead = pace_ahead(completed=sum(self.monthly[:month]), plan=self.plan, month=month)
+        return None if ahead is None else -ahead
+
+
+@dataclass(frozen=True)
 class ProjectFacts:
     stage: str
     last_progress_on: datetime.date | None = None
     started_on: datetime.date | None = None  # the day it reached STARTED, if it did
     milestones: tuple[MilestoneFacts, ...] = ()
+    investment: InvestmentFacts | None = None  # the plan of the day's year, if any
 
 
 @dataclass(frozen=True)
@@ -136,6 +173,21 @@ def working_days_before(index: WorkdayIndex, day: datetime.date, n: int) -> date
         index._cover(index.start - ONE_DAY * 366, day)
 
 
+def behind_pace_since(
+    investment: InvestmentFacts | None, threshold: int, as_of: datetime.date
+) -> datetime.date | None:
+    """The day from which ``investment`` has been more than ``threshold`` points
+    behind pace at every month-end of ``as_of``'s year that has ended (the day
+    after the earliest of them), or None if it is not behind at the last one."""
+    if investment is None or investment.year != as_of.year or not investment.plan:
+        return None
+    since = None
+    for month in range(1, as_of.month):  # the months of the year that have ended
+        held = investment.behind_at(month) > threshold
+        since = (since or month) if held else None
+    return month_after(datetime.date(as_of.year, since, 1), 0) if since else None
+
+
 def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[Fired]:
     found = []
     open_milestones = [m for m in facts.milestones if m.actual_on is None]
@@ -170,6 +222,10 @@ def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[
                 since = add_months(m.planned_on, rule.threshold)
                 if since <= as_of:
                     found.append(Fired(rule, since, m.name))
+    elif rule.kind == Kind.INVESTMENT_BEHIND:
+        since = behind_pace_since(facts.investment, rule.threshold, as_of)
+        if since is not None:
+            found.append(Fired(rule, since))
     return found
 
 

@@ -839,11 +839,16 @@ class TrafficRule(ParkScopedModel):
         NO_PROGRESS = "no_progress", _("no progress recorded for N months")
         NOT_STARTED = "not_started", _("not started N months after its planned month")
         STATISTICS_LATE = "statistics_late", _("entry into statistics N months late")
+        INVESTMENT_BEHIND = (
+            "investment_behind",
+            _("investment more than N percentage points behind time-elapsed pace"),
+        )
 
     # (kind, threshold, colour): set (a) no progress 2 → amber, 3 → red; set (b)
     # not started in the planned month → amber, 3 months later red; statistics
-    # 1 month late amber, 2 red; and the board's own: a milestone due within 10
-    # working days amber, overdue red.
+    # 1 month late amber, 2 red; investment more than 10 percentage points
+    # behind time-elapsed pace (序时进度) amber, more than 30 red; and the
+    # board's own: a milestone due within 10 working days amber, overdue red.
     DEFAULTS = (
         ("milestone_due", 10, "amber"),
         ("milestone_overdue", 0, "red"),
@@ -853,11 +858,15 @@ class TrafficRule(ParkScopedModel):
         ("not_started", 3, "red"),
         ("statistics_late", 1, "amber"),
         ("statistics_late", 2, "red"),
+        ("investment_behind", 10, "amber"),
+        ("investment_behind", 30, "red"),
     )
 
     kind = models.CharField(_("rule"), max_length=30, choices=Kind.choices)
     threshold = models.PositiveSmallIntegerField(
-        _("N"), validators=[MaxValueValidator(250)], help_text=_("Working days or months, by rule.")
+        _("N"),
+        validators=[MaxValueValidator(250)],
+        help_text=_("Working days, months or percentage points, by rule."),
     )
     colour = models.CharField(
         _("colour"),

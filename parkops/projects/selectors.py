@@ -524,11 +524,13 @@ PROGRESS_KINDS = (
 NOTE_PROGRESS_KINDS = frozenset(PROGRESS_KINDS) - {ProjectEvent.Kind.STAGE}
 
 
-def traffic_facts(projects) -> dict:
+def traffic_facts(projects, *, as_of: datetime.date | None = None) -> dict:
     """The facts ``lights.evaluate`` needs of each of ``projects`` (loaded, one
-    park's or several), read in two queries whatever their number."""
+    park's or several) on ``as_of`` (today by default: it names the year whose
+    plan and investment count), read in four queries whatever their number."""
     from parkops.projects import lights
 
+    year = (as_of or today_cst()).year
     projects = list(projects)
     ids = sorted(p.pk for p in projects)
     park_ids = sorted({p.park_id for p in projects})
@@ -563,14 +565,41 @@ def traffic_facts(projects) -> dict:
         )
         if actual_on:
             last_progress[pid] = max(actual_on, last_progress.get(pid, actual_on))
+    investment = _investment_facts(park_ids, ids, year)
     return {
         p.pk: lights.ProjectFacts(
             stage=p.stage,
             last_progress_on=last_progress.get(p.pk),
             started_on=started.get(p.pk),
             milestones=tuple(milestones.get(p.pk, ())),
+            investment=investment.get(p.pk),
         )
         for p in projects
+    }
+
+
+def _investment_facts(park_ids, ids, year: int) -> dict:
+    """The ``year``'s plan and monthly investment of the projects ``ids`` that
+    have a plan for it (``lights.InvestmentFacts``), in two queries."""
+    from parkops.projects import lights
+
+    plans = dict(
+        AnnualPlan.objects.unscoped()
+        .filter(park__in=park_ids, project__in=ids, year=year)
+        .values_list("project_id", "amount")
+    )
+    monthly = {pid: [Decimal(0)] * 12 for pid in plans}
+    rows = (
+        InvestmentEntry.objects.unscoped()
+        .filter(park__in=park_ids, project__in=ids, month__year=year)
+        .values_list("project_id", "month", "amount")
+    )
+    for pid, month, amount in rows:
+        if pid in monthly:
+            monthly[pid][month.month - 1] += amount
+    return {
+        pid: lights.InvestmentFacts(year=year, plan=plan, monthly=tuple(monthly[pid]))
+        for pid, plan in plans.items()
     }
 
 
@@ -593,7 +622,7 @@ def traffic_results(*, park, as_of=None, user=None, projects=None) -> list:
                 "owner_unit", "owner_officer", "industry"
             )
         )
-    facts = traffic_facts(projects)
+    facts = traffic_facts(projects, as_of=as_of)
     rules = traffic_rules(park)
     index = WorkdayIndex(working_calendar(park=park))
     return [(p, lights.evaluate(facts[p.pk], rules, index, as_of)) for p in projects]
@@ -609,7 +638,7 @@ def project_lights(project, milestones) -> tuple:
     as_of = today_cst()
     index = WorkdayIndex(working_calendar(park=project.park_id))
     rules = traffic_rules(project.park_id)
-    facts = traffic_facts([project])[project.pk]
+    facts = traffic_facts([project], as_of=as_of)[project.pk]
     overall = lights.evaluate(facts, rules, index, as_of)
     per_milestone = {}
     for milestone in milestones:
@@ -717,13 +746,11 @@ class Pace:
 
 def pace(*, completed, plan, month: int) -> Pace:
     """THE pace computation (序时进度), exact: no float, no rounding until shown."""
-    if not 1 <= month <= 12:
-        raise ValueError("month is 1..12")
     completed = Decimal(completed or 0)
-    expected = Fraction(month, 12) * 100
+    expected = _expected(month)
     if plan is None or Decimal(plan) == 0:
         return Pace(completed, plan, month, None, _decimal_of(expected), None)
-    share = Fraction(completed) / Fraction(Decimal(plan)) * 100
+    share = _share(completed, plan)
     return Pace(
         completed=completed,
         plan=Decimal(plan),
@@ -732,6 +759,24 @@ def pace(*, completed, plan, month: int) -> Pace:
         expected_pct=_decimal_of(expected),
         ahead_pp=_decimal_of(share - expected),
     )
+
+
+def pace_ahead(*, completed, plan, month: int) -> Fraction | None:
+    """``pace(...).ahead_pp`` as an exact fraction, for the rules that compare
+    it with a threshold (``lights``): None without a plan."""
+    if plan is None or Decimal(plan) == 0:
+        return None
+    return _share(Decimal(completed or 0), plan) - _expected(month)
+
+
+def _expected(month: int) -> Fraction:
+    if not 1 <= month <= 12:
+        raise ValueError("month is 1..12")
+    return Fraction(month, 12) * 100
+
+
+def _share(completed: Decimal, plan) -> Fraction:
+    return Fraction(completed) / Fraction(Decimal(plan)) * 100
 
 
 def default_pace_month(year: int, today: datetime.date | None = None) -> int:

@@ -5,8 +5,8 @@ light of the latest weekly snapshot before this week, so that a leader sees
 what changed colour.
 
 A fixed number of queries whatever the number of projects: the projects, their
-events and milestones, the rules, the calendar, the industries and the
-snapshots are read once each; the lights are computed in Python
+events, milestones, plans and monthly investment, the rules, the calendar, the
+industries and the snapshots are read once each; the lights are computed in Python
 (``lights.evaluate``)."""
 
 from __future__ import annotations

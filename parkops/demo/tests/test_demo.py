@@ -310,3 +310,32 @@ def test_today_a_handful_of_open_leads_are_overdue_by_a_few_working_days(demo):
         assert 1 <= len(overdue) <= 10, overdue
         assert max(overdue) <= 30
         assert {d.step.value for d in deadlines.values()} == {"progress"}
+
+
+def test_the_board_today_is_mostly_green_with_several_amber_and_a_few_red(demo):
+    """The traffic-light board opens on today: the demo's projects under
+    delivery are mostly on plan, and those that are not show each rule firing."""
+    from parkops.projects import boards, traffic_board
+
+    park = Park.objects.get(code="sszy")
+    leader = User.objects.get(username="leader")
+    today = boards.today()  # the board's default day
+    board = traffic_board.board(user=leader, park=park, as_of=today)
+    counts = board.counts
+    assert counts["red"] >= 3 and counts["amber"] >= 5, counts
+    assert counts["green"] > 2 * (counts["amber"] + counts["red"]), counts
+    fired = {(f.rule.kind, f.colour) for row in board.rows for f in row.result.fired}
+    expected = {
+        ("milestone_due", "amber"),
+        ("milestone_overdue", "red"),
+        ("no_progress", "amber"),
+        ("no_progress", "red"),
+        ("not_started", "amber"),
+        ("not_started", "red"),
+        ("statistics_late", "amber"),
+    }
+    if today.month >= 3:  # pace is read at a month-end of this year
+        expected.add(("investment_behind", "amber"))
+    if today.month >= 6:
+        expected.add(("investment_behind", "red"))
+    assert expected <= fired, expected - fired

@@ -3,14 +3,22 @@ evaluator is a pure function of a project's facts, the rules, the working-day
 calendar and a day, so these tests need no database."""
 
 import datetime
+from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parkops.core.workdays import WorkingCalendar
+from parkops.core.workdays import Override, WorkingCalendar
 from parkops.projects import lights
 from parkops.projects.deadlines import WorkdayIndex
-from parkops.projects.lights import MilestoneFacts, ProjectFacts, Rule, evaluate
+from parkops.projects.lights import (
+    InvestmentFacts,
+    MilestoneFacts,
+    ProjectFacts,
+    Rule,
+    evaluate,
+)
 from parkops.projects.models import MilestoneKind, Stage, TrafficLight, TrafficRule
 
 D = datetime.date
@@ -20,9 +28,15 @@ GREEN, AMBER, RED = TrafficLight.GREEN, TrafficLight.AMBER, TrafficLight.RED
 CAL = WorkingCalendar()
 # Dates around 春节 and 国庆 of the years the holiday library covers.
 DAYS = st.dates(min_value=D(2019, 1, 1), max_value=D(2025, 10, 31))
-HOLIDAYS = st.sampled_from(
-    [D(2023, 1, 20), D(2023, 9, 28), D(2024, 2, 8), D(2024, 9, 30), D(2025, 1, 27), D(2025, 9, 30)]
-)
+HOLIDAY_DAYS = [
+    D(2023, 1, 20),
+    D(2023, 9, 28),
+    D(2024, 2, 8),
+    D(2024, 9, 30),
+    D(2025, 1, 27),
+    D(2025, 9, 30),
+]
+HOLIDAYS = st.sampled_from(HOLIDAY_DAYS)
 NEAR_HOLIDAY = st.builds(
     lambda day, shift: day + datetime.timedelta(days=shift),
     HOLIDAYS,
@@ -166,6 +180,136 @@ def test_statistics_late_by_n_months(planned, as_of, n):
     facts = with_milestone(kind=MilestoneKind.ENTERED_STATISTICS, planned=planned)
     result = one(K.STATISTICS_LATE, n, RED, facts, as_of)
     assert (result.light == RED) is (as_of >= lights.add_months(planned, n))
+
+
+# ------------------------------------------------ month-counted, holidays aside
+# A park's calendar that swaps every day around the holidays: the rules counted
+# in months (and the investment rule, counted in month-ends) must not notice.
+SWAPPED = WorkingCalendar(
+    {
+        holiday + ONE * shift: Override(working=not CAL.is_workday(holiday + ONE * shift))
+        for holiday in HOLIDAY_DAYS
+        for shift in range(-10, 25)
+    }
+)
+MONTH_RULES = [
+    (K.NO_PROGRESS, lambda day: ProjectFacts(stage=Stage.STARTED, last_progress_on=day)),
+    (K.NOT_STARTED, lambda day: with_milestone(kind=MilestoneKind.STARTED, planned=day)),
+    (
+        K.STATISTICS_LATE,
+        lambda day: with_milestone(kind=MilestoneKind.ENTERED_STATISTICS, planned=day),
+    ),
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    rule=st.sampled_from(MONTH_RULES),
+    day=NEAR_HOLIDAY,
+    as_of=NEAR_HOLIDAY,
+    n=st.integers(min_value=0, max_value=3),
+)
+def test_month_counted_rules_ignore_holidays_and_make_up_days(rule, day, as_of, n):
+    kind, facts = rule
+    rules = [Rule(kind, n, RED)]
+    official = evaluate(facts(day), rules, index(), as_of)
+    swapped = evaluate(facts(day), rules, WorkdayIndex(SWAPPED), as_of)
+    assert (official.light, official.since) == (swapped.light, swapped.since)
+    if kind == K.STATISTICS_LATE:
+        expected = lights.add_months(day, n)
+    elif kind == K.NOT_STARTED:
+        expected = lights.month_after(day, n)
+    else:
+        expected = lights.add_months(day, n)
+    assert (official.light == RED) is (as_of >= expected)
+    if official.light == RED:
+        assert official.since == expected
+
+
+# ------------------------------------------------- investment behind the pace
+def invested(year, plan, *monthly):
+    amounts = [Decimal(a) for a in monthly] + [Decimal(0)] * (12 - len(monthly))
+    return ProjectFacts(
+        stage=Stage.STARTED,
+        investment=InvestmentFacts(year=year, plan=Decimal(plan), monthly=tuple(amounts)),
+    )
+
+
+def test_behind_pace_exactly_at_10_and_30_points():
+    rules = [Rule(K.INVESTMENT_BEHIND, 10, AMBER), Rule(K.INVESTMENT_BEHIND, 30, RED)]
+    on = D(2024, 7, 15)  # read at the end of June: on pace is 50% of the plan
+    light = lambda facts: evaluate(facts, rules, index(), on).light  # noqa: E731
+    # 1,200 planned; 480 done by June = 40%: exactly 10 points behind, not more.
+    assert light(invested(2024, 1200, 0, 0, 0, 0, 0, 480)) == GREEN
+    assert light(invested(2024, 1200, 0, 0, 0, 0, 0, "479.99")) == AMBER
+    # 240 done = 20%: exactly 30 behind is still amber; a cent less is red.
+    assert light(invested(2024, 1200, 240)) == AMBER
+    assert light(invested(2024, 1200, "239.99")) == RED
+    # July's entry (the month not yet over) does not count.
+    assert light(invested(2024, 1200, 240, 0, 0, 0, 0, 0, 1000)) == AMBER
+
+
+def test_behind_pace_needs_a_plan_of_the_year_and_a_month_over():
+    rule = [Rule(K.INVESTMENT_BEHIND, 10, AMBER)]
+    zero_plan = invested(2024, 0)
+    assert evaluate(zero_plan, rule, index(), D(2024, 12, 31)).light == GREEN
+    assert evaluate(ProjectFacts(stage=Stage.STARTED), rule, index(), D(2024, 12, 31)).fired == []
+    # Last year's plan says nothing of this year.
+    assert evaluate(invested(2023, 1000), rule, index(), D(2024, 6, 1)).light == GREEN
+    # In January no month of the year has ended yet.
+    assert evaluate(invested(2024, 1000), rule, index(), D(2024, 1, 31)).light == GREEN
+
+
+def test_behind_pace_with_nothing_entered_since_the_first_month_end_it_held():
+    rules = [Rule(K.INVESTMENT_BEHIND, 10, AMBER), Rule(K.INVESTMENT_BEHIND, 30, RED)]
+    nothing = invested(2024, 5000)
+    # Behind 8.3 points at the end of January, 16.7 at February's, 33.3 at April's.
+    amber = evaluate(nothing, rules, index(), D(2024, 3, 1))
+    assert (amber.light, amber.since) == (AMBER, D(2024, 3, 1))
+    red = evaluate(nothing, rules, index(), D(2024, 10, 8))
+    assert (red.light, red.since) == (RED, D(2024, 5, 1))
+    assert red.fired[0].text == "完成投资落后序时进度超过30个百分点"
+    # 500 of 1,200 by May is on pace; 8.3 behind at June's end, 16.7 at July's.
+    caught_up = invested(2024, 1200, 0, 0, 0, 0, 500)
+    again = evaluate(caught_up, rules[:1], index(), D(2024, 10, 8))
+    assert (again.light, again.since) == (AMBER, D(2024, 8, 1))
+
+
+def behind_oracle(facts, month):
+    investment = facts.investment
+    done = sum(investment.monthly[:month], Decimal(0))
+    return Fraction(month, 12) * 100 - Fraction(done) / Fraction(investment.plan) * 100
+
+
+CENTS = st.decimals(min_value=0, max_value=400, places=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    plan=st.decimals(min_value=0, max_value=3000, places=2),
+    monthly=st.lists(CENTS, min_size=12, max_size=12),
+    as_of=NEAR_HOLIDAY,
+    n=st.integers(min_value=0, max_value=60),
+)
+def test_behind_pace_fires_exactly_when_more_than_n_points_behind(plan, monthly, as_of, n):
+    facts = invested(as_of.year, plan, *monthly)
+    result = one(K.INVESTMENT_BEHIND, n, AMBER, facts, as_of)
+    last = as_of.month - 1  # the last month of the year that has ended
+    expected = plan > 0 and last >= 1 and behind_oracle(facts, last) > n
+    assert (result.light == AMBER) is expected
+    if expected:
+        since = result.fired[0].since
+        # the day after a month-end of the year, behind at every one since
+        assert since.day == 1 and since.year == as_of.year and since <= as_of
+        assert all(behind_oracle(facts, m) > n for m in range(since.month - 1, last + 1))
+        # and the board that day showed it already, the day before not yet
+        assert one(K.INVESTMENT_BEHIND, n, AMBER, facts, since).fired[0].since == since
+        assert one(K.INVESTMENT_BEHIND, n, AMBER, facts, since - ONE).light == GREEN
+        # holidays and make-up days play no part
+        swapped = evaluate(
+            facts, [Rule(K.INVESTMENT_BEHIND, n, AMBER)], WorkdayIndex(SWAPPED), as_of
+        )
+        assert swapped.since == since
 
 
 # --------------------------------------------------------- worst of them all

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
 from parkops.core.testing import make_industry, make_park, make_user, sign_in
-from parkops.projects import services, traffic_board
+from parkops.projects import selectors, services, traffic_board
 from parkops.projects.models import (
     MilestoneKind,
     ProjectEvent,
@@ -23,7 +23,12 @@ from parkops.projects.models import (
     TrafficRule,
     TrafficSnapshot,
 )
-from parkops.projects.testing import make_milestone, make_signed_project
+from parkops.projects.testing import (
+    make_annual_plan,
+    make_investment_entry,
+    make_milestone,
+    make_signed_project,
+)
 from parkops.promotion.testing import make_unit
 
 from .conftest import D
@@ -149,12 +154,55 @@ def test_snapshots_show_what_changed_colour(park, leader, mix):
     assert TrafficSnapshot.objects.unscoped().filter(week=D(2023, 6, 5)).count() == 3
 
 
+def _invest(project, plan, **monthly):
+    """``project``'s 2023 plan and its investment of the months named (``m3=…``)."""
+    make_annual_plan(project.park, project=project, year=2023, amount=plan)
+    for month, amount in monthly.items():
+        month = D(2023, int(month[1:]), 1)
+        make_investment_entry(project.park, project=project, month=month, amount=amount)
+
+
+def test_investment_behind_the_pace_on_the_board(park, leader, mix):
+    # On 30 June the pace is read at the end of May: 5/12 of the plan.
+    _invest(mix["green"], 1_200_000, m1=100_000, m3=300_000)  # 33.3%: 8.3 points behind
+    _invest(mix["amber"], 1_200_000, m2=200_000)  # 16.7%: 25 points behind
+    behind = make_signed_project(park, name="投资滞后项目", on=D(2023, 6, 1))
+    _invest(behind, 1_200_000, m6=1_200_000)  # June is not over: 41.7 points behind
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    rows = {row.project.name: row for row in board.rows}
+    assert rows["绿灯项目"].light == "green"
+    amber = [f for f in rows["黄灯项目"].result.fired if f.rule.kind == "investment_behind"]
+    # on pace at the end of February, 8.3 behind at March's, 16.7 at April's: since 1 May
+    assert [(f.colour, f.since) for f in amber] == [("amber", D(2023, 5, 1))]
+    red = rows["投资滞后项目"].result
+    assert (red.light, red.since) == ("red", D(2023, 5, 1))
+    assert "完成投资落后序时进度超过30个百分点" in traffic_board.fired_text(rows["投资滞后项目"])
+    # Read on another day of another year, the 2023 plan says nothing.
+    later = traffic_board.board(user=leader, park=park, as_of=D(2024, 3, 5))
+    fired = [f.rule.kind for row in later.rows for f in row.result.fired]
+    assert "investment_behind" not in fired
+
+
+def test_the_facts_are_read_in_four_queries(park, django_assert_num_queries):
+    projects = []
+    for i in range(5):
+        project = make_signed_project(park, name=f"事实{i}", on=D(2023, 2, 1))
+        make_milestone(park, project=project, planned_on=D(2023, 5, 1))
+        _invest(project, 1_000_000, m1=10_000, m2=20_000)
+        projects.append(project)
+    with django_assert_num_queries(4):
+        facts = selectors.traffic_facts(projects, as_of=AS_OF)
+    investment = facts[projects[0].pk].investment
+    assert (investment.year, investment.plan, sum(investment.monthly)) == (2023, 1_000_000, 30_000)
+
+
 def test_the_board_reads_a_fixed_number_of_queries(client, park, leader):
     def queries(n):
         for i in range(n):
             project = make_signed_project(park, name=f"项目{n}-{i}", on=D(2023, 2, 1))
             make_milestone(park, project=project, planned_on=D(2023, 5, 1))
             _progress(project, D(2023, 5, 2))
+            _invest(project, 1_000_000, m1=10_000, m2=20_000)
         TrafficSnapshot.objects.unscoped().create(
             park=park, project=project, week=D(2023, 6, 19), light="green"
         )
@@ -173,3 +221,21 @@ def test_another_park_s_projects_never_show(park, leader, mix):
     make_signed_project(other, name="别的园区项目")
     board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
     assert "别的园区项目" not in _names(board)
+
+
+def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(client, park):
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    sign_in(client, admin)
+    url = reverse("projects:trafficrule_add")
+    form = client.get(url).content.decode()
+    assert "完成投资落后序时进度超过N个百分点" in form and "百分点数" in form
+    response = client.post(
+        url, {"kind": "investment_behind", "threshold": "15", "colour": "amber", "enabled": "on"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    rule = TrafficRule.objects.unscoped().get(park=park, kind="investment_behind")
+    assert (rule.threshold, rule.colour) == (15, "amber")
+    detail = client.get(rule.get_absolute_url()).content.decode()
+    assert "完成投资落后序时进度超过N个百分点" in detail
+    listed = client.get(reverse("projects:trafficrule_list")).content.decode()
+    assert "超过30个百分点亮红灯" in listed  # the defaults, the new rule among them
