@@ -220,3 +220,23 @@ def test_the_project_page_query_count_does_not_grow_with_its_investment(
     with django_assert_num_queries(len(few)):
         html = client.get(url).content.decode()
     assert _chart_data(html)["cumulative"][11] == "0.01"  # 1 + 2 + … + 12 = 78 yuan
+
+
+def test_the_project_page_tells_the_story_in_order(client, park, officer):
+    from parkops.projects.testing import make_milestone
+
+    project = make_delivery_project(park)
+    make_milestone(park, project=project)
+    services.annual_plan_create(project=project, year=2023, amount=1_000_000, actor=officer)
+    sign_in(client, officer)
+    html = client.get(project.get_absolute_url()).content.decode()
+    marks = [
+        "data-first-contact",
+        "data-stage-dates",
+        "data-milestones",
+        "data-investment-chart",
+        "data-documents",
+    ]
+    positions = [html.index(mark) for mark in marks]
+    assert positions == sorted(positions)
+    assert html.index(project.investor.name) < positions[0]
