@@ -29,7 +29,7 @@
         data: numbers(data.pace),
       });
     }
-    var chart = echarts.init(box, null, { renderer: "svg" });
+    var chart = echarts.init(box);
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + data.unit; } },
