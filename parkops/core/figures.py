@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkops.core.periods import Period
+from parkops.core.text import format_money
 
 
 class Section(models.TextChoices):
@@ -98,6 +99,20 @@ class Figure:
     # they were declared (an app's ``figures.py`` declares them as the article prints them).
     order: int = 0
 
+    def display(self, value: Decimal | None, precision: int | None = None) -> str:
+        """``value`` as the card shows it: an amount of money in 元, 万元 or 亿元
+        with its unit (1300000000 → 13亿元, ``text.format_money``), anything
+        else rounded half up to ``precision`` (default the figure's) without one.
+        The exact value stays in the result, the API and the drill-down."""
+        if value is not None and self.unit == Unit.YUAN:
+            return format_money(value)
+        return format_figure(value, self.precision if precision is None else precision)
+
+    @property
+    def shows_unit(self) -> bool:
+        """Whether ``display`` already names the unit (money does: 13亿元)."""
+        return self.unit == Unit.YUAN
+
     @property
     def comparison_precision(self) -> int:
         """A YoY figure's comparison is last year's count or amount, not a percentage."""
@@ -126,8 +141,8 @@ class Figure:
         if shown == 0 and self.sentence_flat is not None:
             return str(self.sentence_flat)
         if shown < 0 and self.sentence_down is not None:
-            return str(self.sentence_down).format(value=format_figure(-shown, self.precision))
-        return str(self.sentence).format(value=format_figure(shown, self.precision))
+            return str(self.sentence_down).format(value=self.display(-result.value))
+        return str(self.sentence).format(value=self.display(result.value))
 
 
 _REGISTRY: dict[str, Figure] = {}

@@ -91,6 +91,7 @@ TRAFFIC_SNAPSHOT = "projects.trafficsnapshot"
 INVESTMENT_ENTRY = "projects.investmententry"
 ANNUAL_PLAN = "projects.annualplan"
 MAJOR_LISTING = "projects.majorlisting"
+PARK_INVESTMENT_PLAN = "projects.parkinvestmentplan"
 ENTERPRISE = "enterprises.enterprise"
 CONTACT = "enterprises.contact"
 USER = "accounts.user"
@@ -155,6 +156,7 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         INVESTMENT_ENTRY: READ,
         ANNUAL_PLAN: READ,
         MAJOR_LISTING: READ,
+        PARK_INVESTMENT_PLAN: READ,
     },
     # ROLES.md: promotion officers write visits and institutions of their park.
     Role.PROMOTION_OFFICER: {
@@ -203,9 +205,20 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         INVESTMENT_ENTRY: WRITE,
         ANNUAL_PLAN: WRITE,
         MAJOR_LISTING: WRITE,
+        # The park's own target is the statistics office's (below); the
+        # project officers measure their projects' pace against it.
+        PARK_INVESTMENT_PLAN: READ,
     },
     Role.SERVICE_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: WRITE},
-    Role.STATISTICS_OFFICER: {**_PARK_READER, ENTERPRISE: WRITE, CONTACT: READ},
+    Role.STATISTICS_OFFICER: {
+        **_PARK_READER,
+        ENTERPRISE: WRITE,
+        CONTACT: READ,
+        # The park's annual investment target (年度固定资产投资计划): ROLES.md
+        # names no writer; fixed-asset investment is a statistics figure, so
+        # the statistics office enters it and no other role changes it.
+        PARK_INVESTMENT_PLAN: WRITE,
+    },
     Role.FINANCE_OFFICER: {
         PARK: READ,
         ENTERPRISE: READ,
@@ -218,6 +231,7 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         INVESTMENT_ENTRY: READ,
         ANNUAL_PLAN: READ,
         MAJOR_LISTING: READ,
+        PARK_INVESTMENT_PLAN: READ,
         IMPORT_BATCH: READ,
         CALENDAR_OVERRIDE: READ,
         CALENDAR_YEAR: READ,

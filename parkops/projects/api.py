@@ -808,3 +808,46 @@ class StageChangeOut(ProjectRowOut):
 add_read_routes(
     router, path="/stage-changes", selector=selectors.stage_change_list, schema=StageChangeOut
 )
+
+
+# ------------------------------------------------------ the park's annual plan
+class ParkInvestmentPlanOut(Schema):
+    id: int
+    park_id: int
+    year: int
+    amount: Decimal
+    note: str
+
+
+class ParkInvestmentPlanIn(Schema):
+    year: int
+    amount: Decimal
+    note: str = ""
+
+
+class ParkInvestmentPlanPatch(Schema):
+    year: int | None = None
+    amount: Decimal | None = None
+    note: str | None = None
+
+
+add_read_routes(
+    router,
+    path="/park-investment-plans",
+    selector=selectors.park_investment_plan_list,
+    schema=ParkInvestmentPlanOut,
+)
+
+
+add_write_routes(
+    router,
+    path="/park-investment-plans",
+    selector=selectors.park_investment_plan_list,
+    schema_in=ParkInvestmentPlanIn,
+    schema_patch=ParkInvestmentPlanPatch,
+    schema_out=ParkInvestmentPlanOut,
+    create=services.park_investment_plan_create,
+    update=lambda obj, *, actor, **fields: services.park_investment_plan_update(
+        plan=obj, actor=actor, **fields
+    ),
+)

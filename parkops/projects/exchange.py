@@ -37,6 +37,7 @@ from parkops.projects.models import (
     InvestmentEntry,
     Milestone,
     MilestoneKind,
+    ParkInvestmentPlan,
     Project,
     ProjectEvent,
     Stage,
@@ -46,6 +47,7 @@ from parkops.projects.selectors import (
     investment_entry_list,
     latest_correction,
     milestone_list,
+    park_investment_plan_list,
     project_list,
     stage_change_list,
     terms_reader,
@@ -745,5 +747,35 @@ ANNUAL_PLANS = declare(
         check=services.plan_rule,
         select_related=("project",),
         selector=annual_plan_list,
+    )
+)
+
+
+# ------------------------------------------------------ the park's annual plan
+# One row per year of the importing park (年度 is the key): a file names no
+# park, the import's park is the one the user imports into.
+PARK_INVESTMENT_PLANS = declare(
+    RegisterSpec(
+        key="park-investment-plans",
+        model=ParkInvestmentPlan,
+        title=ParkInvestmentPlan._meta.verbose_name_plural,
+        natural_key="year",
+        columns=[
+            Column("year", "年度", kind=INT, required=True, example="2023"),
+            Column(
+                "amount",
+                "年度计划投资",
+                kind=MONEY,
+                required=True,
+                synonyms=("计划投资", "年度固定资产投资计划", "固定资产投资计划"),
+                example="2500000000",
+            ),
+            Column("note", "备注", width=30),
+        ],
+        create=services.park_investment_plan_create,
+        update=lambda plan, *, actor, **values: services.park_investment_plan_update(
+            plan=plan, actor=actor, **values
+        ),
+        selector=park_investment_plan_list,
     )
 )

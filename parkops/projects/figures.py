@@ -300,7 +300,7 @@ declare(
         label=gettext_lazy("Investment completed by major projects"),
         unit=Unit.YUAN,
         kind=Kind.AMOUNT,
-        sentence=gettext_lazy("Major projects completed {value} yuan of investment"),
+        sentence=gettext_lazy("Major projects completed {value} of investment"),
         compute=major_investment_completed,
         model=MODEL,
     )

@@ -15,6 +15,7 @@ from parkops.projects.models import (
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
+    ParkInvestmentPlan,
     Project,
     ProjectEvent,
     Stage,
@@ -355,3 +356,12 @@ class MajorListingFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return _project_search(queryset, value)
+
+
+class ParkInvestmentPlanFilterSet(ScopedFilterSet):
+    class Meta:
+        model = ParkInvestmentPlan
+        fields = ["q", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(note__icontains=value) | Q(park__name__icontains=value))

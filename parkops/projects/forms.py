@@ -495,3 +495,12 @@ class MajorListingForm(_ProjectChoiceForm):
 
         model = MajorListing
         fields = ["project", "year", "level"]
+
+
+class ParkInvestmentPlanForm(ScopedModelForm):
+    class Meta:
+        from parkops.projects.models import ParkInvestmentPlan
+
+        model = ParkInvestmentPlan
+        fields = ["year", "amount", "note"]
+        widgets = {"amount": forms.TextInput(attrs=_MONEY)}

@@ -1025,3 +1025,40 @@ class MajorListing(ParkScopedModel):
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
             raise ValidationError({"project": _("Choose one of this park's records.")})
+
+
+# ------------------------------------------------------ the park's annual plan
+class ParkInvestmentPlan(ParkScopedModel):
+    """The park's own investment target for a year (年度固定资产投资计划), in
+    yuan: the base of the park's pace (序时进度) over all its projects, not the
+    sum of the projects' plans (a park plans for projects it has not yet won).
+    One per park and year."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    amount = models.DecimalField(
+        _("park's planned investment for the year (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    audit_public_fields = ("year", "amount", "note")
+
+    class Meta:
+        ordering = ["park", "-year", "pk"]
+        verbose_name = _("park investment plan")
+        verbose_name_plural = _("park investment plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "year"], name="parkinvestmentplan_one_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:parkinvestmentplan_detail", args=[self.pk])

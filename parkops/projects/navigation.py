@@ -83,3 +83,15 @@ declare_item(
     ),
     order=230,
 )
+# The park's own annual investment plans (年度固定资产投资计划), among the park's
+# settings: entered by the statistics office, read by leaders and project officers.
+declare_item(
+    PARK,
+    NavItem(
+        "projects:parkinvestmentplan_list",
+        "target-arrow",
+        "projects.ParkInvestmentPlan",
+        label=_("Park investment plans"),
+    ),
+    order=48,
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Sum, When
@@ -25,6 +25,7 @@ from parkops.projects.filters import (
     MajorListingFilterSet,
     MilestoneFilterSet,
     MilestoneTemplateFilterSet,
+    ParkInvestmentPlanFilterSet,
     ProjectFilterSet,
     StageChangeFilterSet,
     TrafficRuleFilterSet,
@@ -36,6 +37,7 @@ from parkops.projects.models import (
     MajorListing,
     Milestone,
     MilestoneTemplate,
+    ParkInvestmentPlan,
     Project,
     ProjectDocument,
     ProjectEvent,
@@ -803,31 +805,74 @@ def completed_by_project(
 
 def project_investment(project, *, user, year: int | None = None, month: int | None = None):
     """``project``'s investment as ``user`` may read it: the entries of ``year``
-    (default: the latest year with an entry, else this year), the year's plan,
-    and its pace at the end of ``month`` (default ``default_pace_month``)."""
+    (default: the latest year with a plan, else with an entry, else this year),
+    the year's plan, its pace at the end of ``month`` (default
+    ``default_pace_month``), and ``years``, those with a plan or an entry to
+    choose from. Four queries, however many years and entries."""
     rows = InvestmentEntry.objects.restrict(user).filter(park=project.park_id, project=project.pk)
+    plans = {
+        plan.year: plan
+        for plan in AnnualPlan.objects.restrict(user).filter(
+            park=project.park_id, project=project.pk
+        )
+    }
+    entry_years = {day.year for day in rows.dates("month", "year")}
     if year is None:
-        latest = rows.order_by("-month").values_list("month", flat=True).first()
-        year = latest.year if latest else today_cst().year
+        year = max(plans or entry_years or {today_cst().year})
     month = month or default_pace_month(year)
     entries = list(rows.filter(month__year=year).order_by("month", "pk"))
-    plan = (
-        AnnualPlan.objects.restrict(user)
-        .filter(park=project.park_id, project=project.pk, year=year)
-        .first()
-    )
-    completed = sum(
-        (e.amount for e in entries if e.month.year == year and e.month.month <= month), Decimal(0)
-    )
+    plan = plans.get(year)
+    completed = sum((e.amount for e in entries if e.month.month <= month), Decimal(0))
     return {
         "year": year,
         "month": month,
+        "years": sorted(set(plans) | entry_years | {year}),
         "entries": entries,
         "plan": plan,
         "pace": pace(completed=completed, plan=plan.amount if plan else None, month=month),
         "listing": MajorListing.objects.restrict(user)
         .filter(park=project.park_id, project=project.pk, year=year)
         .first(),
+    }
+
+
+# The chart's unit: 亿元 once the plan or the year's total reaches 1亿, else 万元.
+_CHART_UNITS = ((Decimal(10) ** 8, "亿元"), (Decimal(10) ** 4, "万元"))
+
+
+def investment_chart(investment: dict) -> dict | None:
+    """The project page's chart of ``project_investment``'s year: each month's
+    investment (bars), the year to date (a line, up to the last month entered)
+    and the plan's pace, ``month``/12 of the plan by the end of each month (a
+    line; none without a plan). Amounts in 亿元 or 万元 as decimal strings, two
+    places, rounded half up; None when the year has neither plan nor entries."""
+    entries, plan = investment["entries"], investment["plan"]
+    if not entries and plan is None:
+        return None
+    by_month = {entry.month.month: entry.amount for entry in entries}
+    total = sum(by_month.values(), Decimal(0))
+    biggest = max(total, plan.amount if plan else Decimal(0))
+    size, unit = next(((s, u) for s, u in _CHART_UNITS if biggest >= s), _CHART_UNITS[-1])
+
+    def shown(amount):
+        if amount is None:
+            return None
+        return str((Decimal(amount) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    last = max(by_month, default=0)
+    running, cumulative = Decimal(0), []
+    for month in range(1, 13):
+        running += by_month.get(month, Decimal(0))
+        cumulative.append(shown(running) if month <= last else None)
+    return {
+        "year": investment["year"],
+        "unit": unit,
+        "monthly": [shown(by_month.get(month)) for month in range(1, 13)],
+        "cumulative": cumulative,
+        "pace": [
+            shown(_decimal_of(Fraction(plan.amount) * Fraction(month, 12))) if plan else None
+            for month in range(1, 13)
+        ],
     }
 
 
@@ -898,3 +943,51 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
             )
         )
     return rows
+
+
+# ------------------------------------------------------ the park's annual plan
+@list_selector(model=ParkInvestmentPlan, filterset_class=ParkInvestmentPlanFilterSet)
+def park_investment_plan_list(*, user, filters=None, park_id=None) -> QuerySet:
+    """The parks' own annual investment plans ``user`` may view, latest year first."""
+    return scoped_list(
+        ParkInvestmentPlan,
+        user=user,
+        filters=filters,
+        filterset_class=ParkInvestmentPlanFilterSet,
+        park_id=park_id,
+        select_related=("park",),
+        ordering=("-year", "pk"),
+    )
+
+
+@dataclass(frozen=True)
+class ParkPace:
+    """The park line of the pace board: investment completed from January to
+    ``pace.month`` by all the park's projects against the park's own plan for
+    the year (``plan``, None without one)."""
+
+    plan: ParkInvestmentPlan | None
+    pace: Pace
+
+
+def park_pace(*, user, park, year: int, month: int) -> ParkPace | None:
+    """The park's pace (序时进度) for ``year`` at the end of ``month``: all its
+    projects' entries against its own plan; None if ``user`` may not read the
+    entries or the plan. Two queries."""
+    if not (
+        permissions.can(user, InvestmentEntry, permissions.VIEW, park)
+        and permissions.can(user, ParkInvestmentPlan, permissions.VIEW, park)
+    ):
+        return None
+    plan = ParkInvestmentPlan.objects.restrict(user).filter(park=park, year=year).first()
+    completed = (
+        InvestmentEntry.objects.restrict(user)
+        .filter(
+            park=park,
+            month__gte=datetime.date(year, 1, 1),
+            month__lte=datetime.date(year, month, 1),
+        )
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    amount = plan.amount if plan else None
+    return ParkPace(plan=plan, pace=pace(completed=completed, plan=amount, month=month))

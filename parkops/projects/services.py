@@ -37,6 +37,7 @@ from parkops.projects.models import (
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
+    ParkInvestmentPlan,
     Project,
     ProjectDocument,
     ProjectEvent,
@@ -1317,3 +1318,47 @@ def major_listing_create(*, project: Project, year: int, level: str, actor) -> M
 def major_listing_update(*, listing: MajorListing, actor, **fields) -> MajorListing:
     data = {n: v for n, v in fields.items() if n in ("year", "level")}
     return services.object_update(obj=listing, actor=actor, fields=data, check=_listing_check)
+
+
+# ------------------------------------------------------ the park's annual plan
+def _park_plan_check(plan, before) -> None:
+    others = ParkInvestmentPlan.objects.unscoped().filter(park=plan.park_id, year=plan.year)
+    if plan.year and others.exclude(pk=plan.pk).exists():
+        raise ValidationError(
+            {
+                "year": _("The park already has a plan for %(year)s: edit that one.")
+                % {"year": plan.year}
+            }
+        )
+
+
+def _park_plan_fields(fields: dict) -> dict:
+    data = {}
+    if "year" in fields:
+        data["year"] = fields["year"]
+    if "amount" in fields:
+        data["amount"] = _decimal(fields["amount"], 2)
+    if "note" in fields:
+        data["note"] = (fields["note"] or "").strip()
+    return data
+
+
+def park_investment_plan_create(
+    *, park, year: int, amount, actor, note: str = ""
+) -> ParkInvestmentPlan:
+    """The park's investment target for ``year`` (年度固定资产投资计划, yuan),
+    one per year; entered by the statistics office."""
+    return services.object_create(
+        model=ParkInvestmentPlan,
+        park=park,
+        actor=actor,
+        fields=_park_plan_fields({"year": year, "amount": amount, "note": note}),
+        check=_park_plan_check,
+    )
+
+
+def park_investment_plan_update(*, plan: ParkInvestmentPlan, actor, **fields) -> ParkInvestmentPlan:
+    """Change the target's year, amount or note (the audit keeps the old values)."""
+    return services.object_update(
+        obj=plan, actor=actor, fields=_park_plan_fields(fields), check=_park_plan_check
+    )

@@ -288,3 +288,20 @@ class MajorListingTable(_DeliveryTable):
 
         model = MajorListing
         fields = ("project", "year", "level")
+
+
+class ParkInvestmentPlanTable(BaseTable):
+    year = tables.Column(linkify=lambda record: record.get_absolute_url())
+    amount = tables.Column(
+        verbose_name=_("park's planned investment for the year (10,000 yuan)"),
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    def render_amount(self, value):
+        return wan_yuan(value)
+
+    class Meta(BaseTable.Meta):
+        from parkops.projects.models import ParkInvestmentPlan
+
+        model = ParkInvestmentPlan
+        fields = ("park", "year", "amount", "note")

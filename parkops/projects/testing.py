@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime
 
 from parkops.core.permissions import Role
-from parkops.core.testing import Declaration, Endpoint, declare, declare_endpoints, unique
+from parkops.core.testing import (
+    Declaration,
+    Endpoint,
+    declare,
+    declare_endpoints,
+    sequence_number,
+    unique,
+)
 from parkops.core.text import pinyin_sort_key
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.models import (
@@ -16,6 +23,7 @@ from parkops.projects.models import (
     Milestone,
     MilestoneKind,
     MilestoneTemplate,
+    ParkInvestmentPlan,
     Project,
     ProjectDocument,
     ProjectEvent,
@@ -812,5 +820,47 @@ STAGE_CHANGE = declare(
         round_trip=stage_change_round_trip,
         # The project the template's example row moves from 洽谈 to 签约.
         prerequisites=lambda park: make_negotiating_project(park, ref="XM-2023-001"),
+    )
+)
+
+
+# ------------------------------------------------------ the park's annual plan
+def _free_year() -> int:
+    """A year no other plan of this run has taken (one plan per park and year)."""
+    return 2000 + sequence_number() % 101
+
+
+def make_park_investment_plan(park, **fields) -> ParkInvestmentPlan:
+    fields.setdefault("year", _free_year())
+    fields.setdefault("amount", "2500000000.00")
+    fields.setdefault("note", unique("园区计划"))
+    return ParkInvestmentPlan.objects.create(park=park, **fields)
+
+
+def park_plan_form(park) -> dict:
+    return {"year": str(_free_year()), "amount": "2600000000", "note": unique("表单园区计划")}
+
+
+def park_plan_form_without_amount(park) -> tuple[dict, str]:
+    return {**park_plan_form(park), "amount": ""}, "amount"
+
+
+def park_plan_round_trip(park) -> None:
+    make_park_investment_plan(park, year=2023, amount="2500000000.00", note="年初下达")
+    make_park_investment_plan(park, year=2024, amount="2812345678.90", note="=1+2")
+
+
+PARK_INVESTMENT_PLAN = declare(
+    Declaration(
+        model=ParkInvestmentPlan,
+        make=make_park_investment_plan,
+        text_of=lambda plan: plan.note,
+        reader_role=Role.PARK_LEADER,
+        writer_role=Role.STATISTICS_OFFICER,
+        form_data=park_plan_form,
+        invalid_form_data=park_plan_form_without_amount,
+        api_create=lambda park: {"year": _free_year(), "amount": "2700000000.00"},
+        api_update={"note": "统计局下达数"},
+        round_trip=park_plan_round_trip,
     )
 )

@@ -141,4 +141,25 @@ urlpatterns = [
         name="majorlisting_edit",
     ),
     path("boards/major/", views_boards.major_projects, name="major_projects"),
+    # The park's own annual investment plan (年度固定资产投资计划).
+    path(
+        "park-plans/",
+        views.ParkInvestmentPlanListView.as_view(),
+        name="parkinvestmentplan_list",
+    ),
+    path(
+        "park-plans/new/",
+        views.ParkInvestmentPlanEditView.as_view(),
+        name="parkinvestmentplan_add",
+    ),
+    path(
+        "park-plans/<int:pk>/",
+        views.ParkInvestmentPlanDetailView.as_view(),
+        name="parkinvestmentplan_detail",
+    ),
+    path(
+        "park-plans/<int:pk>/edit/",
+        views.ParkInvestmentPlanEditView.as_view(),
+        name="parkinvestmentplan_edit",
+    ),
 ]

@@ -23,6 +23,7 @@ from parkops.projects.forms import (
     MilestoneForm,
     MilestoneTemplateForm,
     NoteForm,
+    ParkInvestmentPlanForm,
     ProjectForm,
     ProjectVisitForm,
     TrafficRuleForm,
@@ -35,6 +36,7 @@ from parkops.projects.models import (
     MajorListing,
     Milestone,
     MilestoneTemplate,
+    ParkInvestmentPlan,
     Project,
     ProjectDocument,
     ProjectEvent,
@@ -49,6 +51,7 @@ from parkops.projects.tables import (
     MajorListingTable,
     MilestoneTable,
     MilestoneTemplateTable,
+    ParkInvestmentPlanTable,
     ProjectTable,
     TrafficRuleTable,
     wan_yuan,
@@ -136,11 +139,15 @@ class ProjectDetailView(generic.ObjectDetailView):
                 milestone.light = per_milestone[milestone.pk]
                 milestone.may_verify = services.may_verify(user, milestone)
         context["may_plan_milestones"] = services.may_plan_milestones(user, project)
-        context.update(_delivery_context(user, project, may_change))
+        # ``?year=`` picks the investment chart's year; one not a plan's year
+        # range (2000–2100) is ignored, as an absent one is.
+        year = _int(self.request.GET.get("year"))
+        year = year if year and 2000 <= year <= 2100 else None
+        context.update(_delivery_context(user, project, may_change, year=year))
         return context
 
 
-def _delivery_context(user, project, may_change) -> dict:
+def _delivery_context(user, project, may_change, *, year=None) -> dict:
     """The project page's delivery part: entered statistics (列统入规) and, for
     those who may read it, the year's investment against plan (序时进度)."""
     park = project.park_id
@@ -155,7 +162,9 @@ def _delivery_context(user, project, may_change) -> dict:
         "investment": None,
     }
     if signed and permissions.can(user, InvestmentEntry, permissions.VIEW, park):
-        context["investment"] = selectors.project_investment(project, user=user)
+        investment = selectors.project_investment(project, user=user, year=year)
+        context["investment"] = investment
+        context["investment_chart"] = selectors.investment_chart(investment)
         context["may_enter_investment"] = permissions.can(
             user, InvestmentEntry, permissions.ADD, park
         )
@@ -823,3 +832,31 @@ class MajorListingEditView(_DeliveryEditView):
     def update(self, obj, form):
         data = {n: v for n, v in form.cleaned_data.items() if n != "project"}
         return services.major_listing_update(listing=obj, actor=self.request.user, **data)
+
+
+# ------------------------------------------------------ the park's annual plan
+class ParkInvestmentPlanListView(generic.ObjectListView):
+    selector = selectors.park_investment_plan_list
+    table_class = ParkInvestmentPlanTable
+    exchange_key = "park-investment-plans"
+
+
+class ParkInvestmentPlanDetailView(generic.ObjectDetailView):
+    model = ParkInvestmentPlan
+    template_name = "projects/parkinvestmentplan_detail.html"
+    select_related = ("park",)
+
+
+class ParkInvestmentPlanEditView(generic.ObjectEditView):
+    model = ParkInvestmentPlan
+    form_class = ParkInvestmentPlanForm
+
+    def create(self, form, park):
+        return services.park_investment_plan_create(
+            park=park, actor=self.request.user, **form.cleaned_data
+        )
+
+    def update(self, obj, form):
+        return services.park_investment_plan_update(
+            plan=obj, actor=self.request.user, **form.cleaned_data
+        )

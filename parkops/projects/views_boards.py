@@ -8,6 +8,8 @@ or day that is not understood is said so on the page, which then shows no number
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -270,12 +272,13 @@ def major_projects(request):
 
     park = board_park(request)
     boards.require(request.user, park, MajorListing)
-    error, rows, year, month = None, [], today_cst().year, None
+    error, rows, year, month, park_line = None, [], today_cst().year, None, None
     try:
         year = _year(request.GET.get("year"))
         text = (request.GET.get("month") or "").strip()
         month = int(text) if text.isdigit() and 1 <= int(text) <= 12 else default_pace_month(year)
         rows = major_projects(user=request.user, park=park, year=year, month=month)
+        park_line = _park_line(request.user, park, year, month)
     except ValidationError as exc:
         error = _error(exc)
     totals = None
@@ -303,5 +306,28 @@ def major_projects(request):
             month=month,
             months=range(1, 13),
             totals=totals,
+            park_line=park_line,
         ),
     )
+
+
+def _park_line(user, park, year: int, month: int) -> dict | None:
+    """The board's park line: all the park's projects against the park's own
+    plan (``selectors.park_pace``), with the links to the entries summed and to
+    the plan (or to set one, for who may); None for who may not read them."""
+    from parkops.projects.models import ParkInvestmentPlan
+    from parkops.projects.selectors import park_pace
+
+    found = park_pace(user=user, park=park, year=year, month=month)
+    if found is None:
+        return None
+    entries_url = boards.link(
+        "projects:investmententry_list",
+        park,
+        month_after=datetime.date(year, 1, 1),
+        month_before=datetime.date(year, month, 1),
+    )
+    may_add = found.plan is None and permissions.can(
+        user, ParkInvestmentPlan, permissions.ADD, park
+    )
+    return {"found": found, "entries_url": entries_url, "may_add_plan": may_add}

@@ -38,11 +38,19 @@ class CardFigure:
 
     @property
     def value_text(self) -> str:
-        return format_figure(self.result.value, self.figure.precision)
+        """The value as shown: money in 元/万元/亿元 with its unit (13亿元)."""
+        return self.figure.display(self.result.value)
 
     @property
     def comparison_text(self) -> str:
-        return format_figure(self.result.comparison_value, self.figure.comparison_precision)
+        return self.figure.display(self.result.comparison_value, self.figure.comparison_precision)
+
+    @property
+    def unit_text(self) -> str:
+        """The unit shown after the value: none for money (its text names it)."""
+        if self.figure.shows_unit:
+            return ""
+        return str(self.figure.counter or self.figure.unit.label)
 
     @property
     def count(self) -> int:

@@ -184,3 +184,18 @@ def test_the_card_api_answers_without_deprecated_returns(client, demo):
         assert _get(client, leader, park="sszy", period="2023-H1").status_code == 200
         assert _get(client, leader, park="sszy", period="2023-H3").status_code == 400
     assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]
+
+
+def test_money_on_the_card_reads_in_yi_with_the_exact_yuan_on_hover(client, demo):
+    sign_in(client, User.objects.get(username="leader"))
+    html = client.get(reverse("reports:card"), {"park": "sszy", "period": "2023-H1"})
+    text = html.content.decode()
+    row = text[text.index('data-figure="projects.major_investment_completed"') :]
+    row = row[: row.index("</tr>")]
+    assert "重大项目完成投资13亿元" in row
+    assert ">13亿元</a>" in row and 'title="1300000000.00 元"' in row
+    assert "1300000000<" not in row  # no raw number beside it
+    # The API keeps the exact number in yuan; only its sentence reads in 亿元.
+    body = _get(client, User.objects.get(username="leader"), park="sszy", period="2023-H1")
+    money = {f["key"]: f for f in body.json()["figures"]}["projects.major_investment_completed"]
+    assert money["value"] == 1300000000 and money["unit"] == "yuan"
