@@ -92,8 +92,8 @@ def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
-            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
-        cpu = names[0] if names else cpu
+            names = [line.split(":", 1)[1] for line in info if line.startswith("model name")]
+        cpu = names[0].strip() if names else cpu
     except OSError:
         pass
     return {

@@ -166,7 +166,7 @@ def dump(directory: Path) -> dict[str, Path]:
     paths = {}
     with connection.cursor() as cursor:
         for name, (table, columns, _dates) in TABLES.items():
-            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")  # noqa: S608 - constants
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")
             paths[name] = directory / f"{table}.csv"
             with paths[name].open("w", newline="", encoding="utf-8") as out:
                 writer = csv.writer(out)
@@ -212,13 +212,18 @@ class Pandas:
         return v[f"{party}_id"].nunique()
 
     def history(self):
+        import pandas as pd
+
         ev = self.t["events"]
         ev = ev[ev.park_id == self.park]
         corrections = ev[ev.kind == "correction"].sort_values("id")
         latest = corrections.drop_duplicates("corrects_id", keep="last")
-        day = latest.set_index("corrects_id")["on_date"]
+        corrected = pd.DataFrame(
+            {"id": latest.corrects_id.astype("int64"), "corrected": latest.on_date}
+        )
         stages = ev[ev.kind == "stage"].sort_values("id")
-        return stages.assign(day=stages["id"].map(day).fillna(stages["on_date"]))
+        history = stages.merge(corrected, on="id", how="left")  # keeps the order of ``stages``
+        return history.assign(day=history.corrected.fillna(history.on_date))
 
     def first_reached(self, stage):
         h = self.history()
@@ -346,8 +351,17 @@ def run(ctx, _small) -> list[Row]:
 
 def _row(name, times, baseline, agrees, value) -> Row:
     if baseline == "pandas" and baseline not in times:
-        return Row(NAME, name, times["parkops"], None, "s", None, "< 1 (faster)", None,
-                   "pandas not installed: not measured")
+        return Row(
+            NAME,
+            name,
+            times["parkops"],
+            None,
+            "s",
+            None,
+            "< 1 (faster)",
+            None,
+            "pandas not installed: not measured",
+        )
     base = times[baseline] or None
     r = ratio(times["parkops"], base)
     if baseline == "sql":

@@ -10,8 +10,10 @@ measures the other sessions; it is given in the note). Goals: preview
 
 While the commit runs, another user of the park signs in (the login page)
 and edits an enterprise (the service), again and again, from another thread:
-the longest of those waits is reported (goal ≤ 1 s), against the same steps'
-longest time before the commit.
+the longest of those rounds is reported against the same round with nothing
+else running; the goal (≤ 1 s) is on the difference, the time the colleague
+waited for the import (the round itself hashes a password, which takes its
+own time whatever runs beside it).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import time
 
 from django.db import connection
 
-from parkops.bench.harness import Row
+from parkops.bench.harness import Row, ratio
 
 NAME = "imports"
 PREVIEW_GOAL, COMMIT_GOAL, WAIT_GOAL = 10_000, 5_000, 1.0
@@ -80,7 +82,7 @@ class Colleague:
             username=f"colleague-{park.code}", password=self.password, actor=SYSTEM
         )
         type(self.user).objects.filter(pk=self.user.pk).update(must_change_password=False)
-        grant(self.user, Role.INVESTMENT_OFFICER, park=park)
+        grant(self.user, Role.SERVICE_OFFICER, park=park)
         self.enterprise_id = (
             Enterprise.objects.unscoped().filter(park=park).order_by("pk").first().pk
         )
@@ -194,8 +196,17 @@ def run(ctx, _small) -> list[Row]:
     bare = rate(bare_cpu)
     size = f"{rows:,} rows, {len(data) // 1024:,} KB; rows per CPU-second"
     result = [
-        Row(NAME, row_names()[0], bare, None, "rows/s", None, "–", None,
-            f"{size}; wall {rate(bare_wall):,.0f} rows/s"),
+        Row(
+            NAME,
+            row_names()[0],
+            bare,
+            None,
+            "rows/s",
+            None,
+            "–",
+            None,
+            f"{size}; wall {rate(bare_wall):,.0f} rows/s",
+        ),
     ]
     for name, cpu, wall, goal in (
         (row_names()[1], preview_cpu, preview_wall, PREVIEW_GOAL),
@@ -203,19 +214,40 @@ def run(ctx, _small) -> list[Row]:
     ):
         value = rate(cpu)
         result.append(
-            Row(NAME, name, value, bare, "rows/s", value / bare, f"≥ {goal:,} rows/s",
-                value >= goal, f"ratio is to the bare read; wall {rate(wall):,.0f} rows/s")
+            Row(
+                NAME,
+                name,
+                value,
+                bare,
+                "rows/s",
+                value / bare,
+                f"≥ {goal:,} rows/s",
+                value >= goal,
+                f"ratio is to the bare read; wall {rate(wall):,.0f} rows/s",
+            )
         )
     longest = max(colleague.waits) if colleague.waits else None
+    waited = None if longest is None else max(0.0, longest - before)
     note = (
-        f"{len(colleague.waits)} rounds during a {commit_wall:.1f} s commit; "
-        f"baseline: the same round with nothing else running"
+        f"{len(colleague.waits)} rounds during a {commit_wall:.1f} s commit; baseline: the "
+        "same round with nothing else running; the goal is on the difference"
     )
+    if waited is not None:
+        note += f", {waited:.2f} s"
     if colleague.errors:
         note += "; errors: " + "; ".join(sorted(set(colleague.errors))[:3])
+    met = None if waited is None else waited <= WAIT_GOAL and not colleague.errors
     result.append(
-        Row(NAME, row_names()[3], longest, before, "s",
-            None if longest is None else longest / before, f"≤ {WAIT_GOAL:g} s",
-            None if longest is None else longest <= WAIT_GOAL and not colleague.errors, note)
+        Row(
+            NAME,
+            row_names()[3],
+            longest,
+            before,
+            "s",
+            ratio(longest, before),
+            f"≤ {WAIT_GOAL:g} s more",
+            met,
+            note,
+        )
     )
     return result

@@ -48,9 +48,9 @@ class Command(BaseCommand):
         scratch = tempfile.TemporaryDirectory(prefix="parkops-bench-")
         settings.PARKOPS_AUDIT_ANCHOR_FILE = Path(scratch.name) / "anchors.log"
         db = settings.DATABASES["default"]
-        db.setdefault("TEST", {})["NAME"] = (
-            str(Path(scratch.name) / "bench.sqlite3") if connection.vendor == "sqlite" else POSTGRES_NAME
-        )
+        sqlite = connection.vendor == "sqlite"
+        name = str(Path(scratch.name) / "bench.sqlite3") if sqlite else POSTGRES_NAME
+        db.setdefault("TEST", {})["NAME"] = name
         original = connection.settings_dict["NAME"]
         created = False
 
