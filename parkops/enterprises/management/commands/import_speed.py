@@ -11,7 +11,8 @@ read's CPU time, and each step's peak memory (RSS of a child process forked
 for the step, as a fresh worker would run it; ``--no-fork`` runs them here).
 The preview keeps its validated rows as the page and the API keep them, and
 the commit reuses them (``--revalidate``: the commit validates the file again).
-``scripts/import_speed.py`` runs it on a scratch SQLite or PostgreSQL database.
+``scripts/import_speed.py`` runs it on a scratch SQLite or PostgreSQL database;
+``make bench`` reports the same steps' ratios with every other benchmark's.
 """
 
 from __future__ import annotations
@@ -24,26 +25,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-HEADER = ["企业名称", "统一社会信用代码", "状态", "注册地行政区划代码", "是否规上"]
-
-
-def workbook(rows: int) -> bytes:
-    from parkops.core.exports import new_workbook, write_cell
-    from parkops.enterprises.uscc import make_uscc
-
-    book = new_workbook()
-    sheet = book.active
-    sheet.title = "企业"
-    lines = [HEADER] + [
-        [f"测速企业{i}号科技有限公司", make_uscc(f"91321300{i:09d}"), "在园企业", "321300", "否"]
-        for i in range(rows)
-    ]
-    for row, values in enumerate(lines, start=1):
-        for column, value in enumerate(values, start=1):
-            write_cell(sheet.cell(row=row, column=column), value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from parkops.bench.benchmarks.imports import workbook
 
 
 def peak_mb() -> float:
