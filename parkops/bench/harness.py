@@ -71,6 +71,19 @@ def median_times(functions: dict[str, Callable[[], object]], rounds: int) -> dic
     return {key: statistics.median(values) for key, values in times.items()}
 
 
+def in_process_settings():
+    """Settings for requests made in process (the test client): any host, and
+    plain static file names (no collected manifest needed, whatever DEBUG is)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages)
+
+
 def ratio(value: float | None, base: float | None) -> float | None:
     if value is None or base in (None, 0):
         return None

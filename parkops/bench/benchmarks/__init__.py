@@ -2,9 +2,9 @@
 adds a park of its own, so it runs last). Each module has ``NAME``,
 ``row_names()``, ``small(ctx)`` and ``run(ctx, small)`` (see ``harness``)."""
 
-from parkops.bench.benchmarks import figures, growth, imports, pages, queries
+from parkops.bench.benchmarks import figures, growth, imports, inprocess, pages, queries
 
-FAMILIES = (figures, growth, queries, pages, imports)
+FAMILIES = (figures, growth, queries, pages, inprocess, imports)
 
 
 def row_names() -> list[str]:

@@ -12,12 +12,11 @@ queries are counted.
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from parkops.bench.harness import Row, ratio
+from parkops.bench.harness import Row, in_process_settings, ratio
 
 NAME = "queries"
 
@@ -71,12 +70,7 @@ def count(ctx) -> dict[str, tuple[int | None, int, str]]:
     client = Client()
     sign_in(client, ctx.user)
     counted = {}
-    # Plain static file names: no collected manifest is needed to count queries.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(ALLOWED_HOSTS=["*"], STORAGES=storages):
+    with in_process_settings():
         for kind, url_name, model in pages():
             rows_model = model or Project
             in_park = rows_model.objects.unscoped().filter(park=ctx.park)
