@@ -157,64 +157,95 @@ class Colleague:
             connection.close()
 
 
+class Speed:
+    """One measured import: a workbook of ``rows`` valid enterprise rows and a
+    park of its own with a statistics officer; the steps as the background job
+    runs them (also ``manage.py import_speed``'s)."""
+
+    def __init__(self, rows: int):
+        from parkops.accounts.models import Membership, User
+        from parkops.core.exchange.spec import get_spec
+        from parkops.core.models import Park
+        from parkops.core.permissions import Role
+
+        self.rows = rows
+        self.data = workbook(rows)
+        stamp = f"{time.time_ns() % 10**9}"
+        self.park = Park.objects.create(
+            name=f"测速园区{stamp}", short_name=f"测{stamp}", code=f"speed{stamp}", region="321300"
+        )
+        self.user = User.objects.create_user(username=f"speed{stamp}", password=None)
+        Membership.objects.create(user=self.user, role=Role.STATISTICS_OFFICER, park=self.park)
+        self.spec = get_spec("enterprises")
+        self.token = f"speed-{stamp}"  # where the preview keeps its validated rows
+
+    def bare_read(self) -> int:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        return len(book.get_sheet_by_index(0).to_python())
+
+    def importing(self, commit: bool, *, revalidate: bool = False):
+        """The preview (``commit`` False) or the commit, as a function returning
+        (ok, the batch's id, the first problems)."""
+        from parkops.core.exchange import jobs, services
+        from parkops.core.exchange.importer import run_import
+
+        def step():
+            outcome = run_import(
+                spec=self.spec,
+                actor=self.user,
+                park=self.park,
+                data=self.data,
+                file_name="测速.xlsx",
+                commit=commit,
+                progress=lambda done, total: jobs.write_progress(0, done, total),
+                validated=(
+                    services.validated_load(self.token) if commit and not revalidate else None
+                ),
+            )
+            if not commit:
+                services.validated_keep(self.token, outcome.validated)
+            problems = outcome.file_errors or [vars(p) for p in outcome.problems[:3]]
+            return outcome.ok, outcome.batch.pk if outcome.batch else None, problems
+
+        return step
+
+    def clean_up(self) -> None:
+        from parkops.core.exchange import services
+
+        (services.upload_dir() / "job-0.progress").unlink(missing_ok=True)
+        services.upload_discard(self.token)
+
+
 def small(ctx):
     return None
 
 
 def run(ctx, _small) -> list[Row]:
     from django.test.utils import override_settings
-    from python_calamine import CalamineWorkbook
 
-    from parkops.accounts.models import Membership, User
-    from parkops.core.exchange import jobs, services
-    from parkops.core.exchange.importer import run_import
-    from parkops.core.exchange.spec import get_spec
-    from parkops.core.models import Park
-    from parkops.core.permissions import Role
+    speed = Speed(max(30, int(100_000 * ctx.scale)))
+    rows, data = speed.rows, speed.data
 
-    rows = max(30, int(100_000 * ctx.scale))
-    data = workbook(rows)
-    stamp = f"{time.time_ns() % 10**9}"
-    park = Park.objects.create(
-        name=f"测速园区{stamp}", short_name=f"测{stamp}", code=f"speed{stamp}", region="321300"
-    )
-    user = User.objects.create_user(username=f"speed{stamp}", password=None)
-    Membership.objects.create(user=user, role=Role.STATISTICS_OFFICER, park=park)
-    spec = get_spec("enterprises")
-    token = f"speed-{stamp}"
+    def checked(step):
+        def run():
+            ok, _batch, problems = step()
+            assert ok, problems
 
-    def bare_read():
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return len(book.get_sheet_by_index(0).to_python())
+        return run
 
-    def importing(commit):
-        def step():
-            outcome = run_import(
-                spec=spec,
-                actor=user,
-                park=park,
-                data=data,
-                file_name="测速.xlsx",
-                commit=commit,
-                progress=lambda done, total: jobs.write_progress(0, done, total),
-                validated=services.validated_load(token) if commit else None,
-            )
-            if not commit:
-                services.validated_keep(token, outcome.validated)
-            assert outcome.ok, outcome.file_errors or [vars(p) for p in outcome.problems[:3]]
-
-        return step
-
-    _n, bare_wall, bare_cpu = timed(bare_read)
-    _n, preview_wall, preview_cpu = timed(importing(False))
+    _n, bare_wall, bare_cpu = timed(speed.bare_read)
+    _n, preview_wall, preview_cpu = timed(checked(speed.importing(False)))
     colleague = Colleague(ctx.park)
     with override_settings(ALLOWED_HOSTS=["*"]):
         colleague.round(0)  # the same steps with nothing else running
         before = max(colleague.waits)
         colleague.waits.clear()
-        _n, commit_wall, commit_cpu = colleague.during(lambda: timed(importing(True)))
-    (services.upload_dir() / "job-0.progress").unlink(missing_ok=True)
-    services.upload_discard(token)
+        _n, commit_wall, commit_cpu = colleague.during(
+            lambda: timed(checked(speed.importing(True)))
+        )
+    speed.clean_up()
 
     def rate(seconds):
         return rows / max(seconds, 1e-9)
