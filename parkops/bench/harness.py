@@ -233,6 +233,10 @@ def _number(value: float | None, unit: str) -> str:
     return f"{value:,.0f} {unit}"
 
 
+def _ratio(value: float) -> str:
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"  # 0.0032, not 0.00
+
+
 def _met(met: bool | None) -> str:
     return {True: "yes", False: "**no**", None: "–"}[met]
 
@@ -243,7 +247,7 @@ def table(rows: list[Row]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
-        ratio_text = "–" if row.ratio is None else f"{row.ratio:.2f}"
+        ratio_text = "–" if row.ratio is None else _ratio(row.ratio)
         name = f"{row.benchmark} ({row.note})" if row.note else row.benchmark
         lines.append(
             f"| {name} | {_number(row.parkops, row.unit)} | {_number(row.baseline, row.unit)} "
