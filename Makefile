@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint demo serve install install-dev migrate clean messages
+.PHONY: run test lint demo serve bench install install-dev migrate clean messages
 
 run: install migrate demo
 	bash scripts/with_worker.sh $(PY) manage.py runserver $(HOST):$(PORT)
@@ -32,6 +32,18 @@ serve: install migrate
 	PARKOPS_ENV=production $(PY) manage.py collectstatic --noinput -v0
 	PARKOPS_ENV=production bash scripts/with_worker.sh \
 		$(BIN)/gunicorn --config gunicorn.conf.py parkops.wsgi:application --bind $(HOST):$(PORT)
+
+# Benchmarks (issue #16): each benchmark against its baseline, on scratch databases
+# (never the configured one's data), into bench/RESULTS.md and bench/results.json.
+# SQLite always; PostgreSQL too when DATABASE_URL names one (a database
+# parkops_bench on that server, created and dropped). make bench BENCH_SCALE=1.0
+BENCH_SCALE ?= 0.1
+BENCH_PARKS ?= 50
+BENCH_ROUNDS ?= 5
+BENCH_ARGS = --scale $(BENCH_SCALE) --parks $(BENCH_PARKS) --rounds $(BENCH_ROUNDS)
+bench: install-dev
+	PARKOPS_DEBUG=0 DATABASE_URL=sqlite://:memory: $(PY) manage.py bench --fresh $(BENCH_ARGS)
+	case "$$DATABASE_URL" in postgres*) PARKOPS_DEBUG=0 $(PY) manage.py bench $(BENCH_ARGS);; esac
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "parkops.workdays",
     "parkops.reports",
     "parkops.demo",
+    "parkops.bench",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,8 @@ scratch database: SQLite (default) or PostgreSQL.
 
 The scratch database is created and migrated first (a PostgreSQL one is created
 if missing; a SQLite one lives in a temporary folder and is deleted after).
-The measuring itself is ``manage.py import_speed`` (it moves into ``make bench``).
+The measuring itself is ``manage.py import_speed`` (steps, CPU and peak memory);
+``make bench`` reports its ratios with every other benchmark's (bench/RESULTS.md).
 """
 
 import argparse

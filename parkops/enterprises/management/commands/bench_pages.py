@@ -173,9 +173,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         park, user, key = build(n, options["seed"])
         built = time.perf_counter() - started
-        with override_settings(
-            ROOT_URLCONF="parkops.enterprises.bench_urls", ALLOWED_HOSTS=["*"], DEBUG=False
-        ):
+        with override_settings(ROOT_URLCONF="parkops.bench.urls", ALLOWED_HOSTS=["*"], DEBUG=False):
             results = self.run_all(park, user, key, requests)
         vendor = connection.vendor
         self.stdout.write(

@@ -11,12 +11,12 @@ read's CPU time, and each step's peak memory (RSS of a child process forked
 for the step, as a fresh worker would run it; ``--no-fork`` runs them here).
 The preview keeps its validated rows as the page and the API keep them, and
 the commit reuses them (``--revalidate``: the commit validates the file again).
-``scripts/import_speed.py`` runs it on a scratch SQLite or PostgreSQL database.
+``scripts/import_speed.py`` runs it on a scratch SQLite or PostgreSQL database;
+``make bench`` reports the same steps' ratios with every other benchmark's.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import resource
@@ -24,26 +24,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-HEADER = ["企业名称", "统一社会信用代码", "状态", "注册地行政区划代码", "是否规上"]
-
-
-def workbook(rows: int) -> bytes:
-    from parkops.core.exports import new_workbook, write_cell
-    from parkops.enterprises.uscc import make_uscc
-
-    book = new_workbook()
-    sheet = book.active
-    sheet.title = "企业"
-    lines = [HEADER] + [
-        [f"测速企业{i}号科技有限公司", make_uscc(f"91321300{i:09d}"), "在园企业", "321300", "否"]
-        for i in range(rows)
-    ]
-    for row, values in enumerate(lines, start=1):
-        for column, value in enumerate(values, start=1):
-            write_cell(sheet.cell(row=row, column=column), value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from parkops.bench.benchmarks.imports import Speed
 
 
 def peak_mb() -> float:
@@ -106,14 +87,9 @@ class Command(BaseCommand):
     def handle(self, *, rows: int, no_fork: bool, revalidate: bool = False, **options):
         from django.conf import settings
         from django.db import connection
-        from python_calamine import CalamineWorkbook
 
-        from parkops.accounts.models import Membership, User
         from parkops.core.exchange import jobs, services
-        from parkops.core.exchange.importer import run_import
-        from parkops.core.exchange.spec import get_spec
-        from parkops.core.models import ImportBatch, Park
-        from parkops.core.permissions import Role
+        from parkops.core.models import ImportBatch
 
         # A test database inside a transaction, or in memory, is this process's alone.
         forked = (
@@ -122,41 +98,10 @@ class Command(BaseCommand):
             and not connection.in_atomic_block
             and not (connection.vendor == "sqlite" and connection.is_in_memory_db())
         )
-        data = workbook(rows)
-        stamp = f"{time.time_ns() % 10**9}"
-        park = Park.objects.create(
-            name=f"测速园区{stamp}", short_name=f"测{stamp}", code=f"speed{stamp}", region="321300"
-        )
-        user = User.objects.create_user(username=f"speed{stamp}", password=None)
-        Membership.objects.create(user=user, role=Role.STATISTICS_OFFICER, park=park)
-        spec = get_spec("enterprises")
-        token = f"speed-{stamp}"  # where the preview keeps its validated rows
+        speed = Speed(rows)
+        data, park, user = speed.data, speed.park, speed.user
         timings = []
-
-        def bare_read():
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return len(book.get_sheet_by_index(0).to_python())
-
-        def importing(commit):
-            def run():
-                outcome = run_import(
-                    spec=spec,
-                    actor=user,
-                    park=park,
-                    data=data,
-                    file_name="测速.xlsx",
-                    commit=commit,
-                    progress=lambda done, total: jobs.write_progress(0, done, total),
-                    validated=(
-                        services.validated_load(token) if commit and not revalidate else None
-                    ),
-                )
-                if not commit:
-                    services.validated_keep(token, outcome.validated)
-                problems = outcome.file_errors or [vars(p) for p in outcome.problems[:3]]
-                return outcome.ok, outcome.batch.pk if outcome.batch else None, problems
-
-            return run
+        bare_read, importing = speed.bare_read, speed.importing
 
         def undo():
             batch = ImportBatch.objects.unscoped().get(park=park)
@@ -177,11 +122,10 @@ class Command(BaseCommand):
         ok, _batch, problems = step("preview", importing(False))
         assert ok, problems
         commit_label = "commit (validated again)" if revalidate else "commit"
-        ok, batch, problems = step(commit_label, importing(True))
+        ok, batch, problems = step(commit_label, importing(True, revalidate=revalidate))
         assert ok and batch is not None, problems
         assert step("undo", undo) == ImportBatch.Status.UNDONE
-        (services.upload_dir() / "job-0.progress").unlink(missing_ok=True)
-        services.upload_discard(token)
+        speed.clean_up()
 
         bare_cpu = timings[0][2] or 1e-9
         where = "each step in a fresh child process" if forked else "all steps in one process"

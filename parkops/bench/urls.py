@@ -1,5 +1,6 @@
-"""The benchmark's URLs: the project's, plus a hello-world page (the baseline
-every page is compared with), used only by ``manage.py bench_pages``."""
+"""The benchmark server's URLs: the project's, plus a hello-world page, the
+ceiling every page is compared with (``parkops.bench.settings``; and
+``manage.py bench_pages``, in process)."""
 
 from django.http import HttpResponse
 from django.urls import path

@@ -1,0 +1,79 @@
+"""Run every benchmark of issue #16 on scratch databases and write the results.
+
+    manage.py bench [--scale 0.1] [--parks 50] [--seed 16] [--rounds 5] [--out bench]
+
+The database is the configured one's engine, never its data: SQLite in a
+temporary folder, or on PostgreSQL (``DATABASE_URL=postgres://…``) a database
+named ``parkops_bench`` on the same server (created, dropped after). Each
+phase of the run (``parkops.bench.harness``) gets it new and migrated.
+``make bench`` runs this on SQLite and, when ``DATABASE_URL`` names a
+PostgreSQL server, there too; the results of both go to ``bench/results.json``
+and ``bench/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from parkops.bench import harness
+
+POSTGRES_NAME = "parkops_bench"
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks (issue #16) on scratch databases; write bench/RESULTS.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=0.1)
+        parser.add_argument("--parks", type=int, default=50)
+        parser.add_argument("--seed", type=int, default=16)
+        parser.add_argument("--rounds", type=int, default=5, help="timed rounds of each step")
+        parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench"))
+        parser.add_argument(
+            "--fresh", action="store_true", help="forget the other database's results"
+        )
+        parser.add_argument(
+            "--quick", action="store_true", help="the smoke test's short loads (one worker)"
+        )
+
+    def handle(self, *args, **options):
+        # Audit anchors of the scratch chain stay in the scratch folder.
+        logging.getLogger("parkops.audit").setLevel(logging.WARNING)
+        scratch = tempfile.TemporaryDirectory(prefix="parkops-bench-")
+        settings.PARKOPS_AUDIT_ANCHOR_FILE = Path(scratch.name) / "anchors.log"
+        db = settings.DATABASES["default"]
+        sqlite = connection.vendor == "sqlite"
+        name = str(Path(scratch.name) / "bench.sqlite3") if sqlite else POSTGRES_NAME
+        db.setdefault("TEST", {})["NAME"] = name
+        original = connection.settings_dict["NAME"]
+        created = False
+
+        def fresh_database():
+            nonlocal created
+            if created:
+                connection.creation.destroy_test_db(original, verbosity=0)
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            created = True
+
+        try:
+            rows, described = harness.run(
+                scale=options["scale"],
+                parks=options["parks"],
+                seed=options["seed"],
+                rounds=options["rounds"],
+                quick=options["quick"],
+                fresh_database=fresh_database,
+                stdout=self.stdout,
+            )
+        finally:
+            if created:
+                connection.creation.destroy_test_db(original, verbosity=0)
+            scratch.cleanup()
+        harness.write(rows, described, Path(options["out"]), fresh=options["fresh"])
+        self.stdout.write(harness.table(rows))

@@ -1,0 +1,48 @@
+"""``make bench``'s harness at a tiny scale (issue #16, item 4): it produces
+every row of the results table, with numbers, and writes RESULTS.md and the
+JSON; its raw-SQL and pandas baselines compute the same figures as ParkOps.
+Timings are never asserted: they belong to the machine."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from parkops.bench import harness
+from parkops.bench.benchmarks import row_names
+
+
+def _empty_database():
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_harness_produces_every_row_of_the_results_table(tmp_path):
+    # The whole harness, both phases, gunicorn included (one worker, short loads).
+    rows, described = harness.run(
+        scale=0.01, parks=2, seed=16, rounds=1, quick=True, fresh_database=_empty_database
+    )
+
+    assert [row.benchmark for row in rows] == row_names()
+    for row in rows:
+        if "no record" in row.note:  # a detail page of a register the tiny data leaves empty
+            assert row.family == "queries"
+            continue
+        assert isinstance(row.parkops, int | float), row
+        if row.goal != "–":
+            assert isinstance(row.baseline, int | float), row
+            assert row.ratio is not None and row.met is not None, row
+    # The baselines compute the same number as the report card, or they measure nothing.
+    assert not [row.benchmark for row in rows if "another number" in row.note]
+    # Every page answered the signed-in leader, on the production server.
+    assert not [row.benchmark for row in rows if "other than 200" in row.note]
+    assert not [row.benchmark for row in rows if "answered" in row.note]
+
+    harness.write(rows, described, tmp_path)
+    written = json.loads((tmp_path / "results.json").read_text())
+    entry = written[described["vendor"]]
+    assert [row["benchmark"] for row in entry["rows"]] == row_names()
+    assert entry["machine"]["cpu_count"] and entry["machine"]["django"]
+    results = (tmp_path / "RESULTS.md").read_text()
+    for name in row_names():
+        assert f"| {name}" in results
