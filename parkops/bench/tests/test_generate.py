@@ -15,6 +15,7 @@ from parkops.accounts.models import User
 from parkops.bench import generate
 from parkops.core.models import Park
 from parkops.core.permissions import PARK_ROLES, Role
+from parkops.core.text import pinyin_keys
 from parkops.enterprises.models import Enterprise
 from parkops.projects.models import (
     TRANSITIONS,
@@ -98,6 +99,15 @@ def test_generated_records_pass_their_models_validation(province):
     for model in (Enterprise, Visit, Project, Milestone):
         for record in model.objects.unscoped().all():
             record.full_clean()
+
+
+def test_search_keys_are_those_the_write_path_stores(province):
+    for name, full, initials in Enterprise.objects.unscoped().values_list(
+        "name", "name_pinyin", "name_initials"
+    ):
+        assert pinyin_keys(name) == (full, initials)
+    for name, full in Project.objects.unscoped().values_list("name", "name_pinyin"):
+        assert pinyin_keys(name)[0] == full
 
 
 def test_stage_events_follow_the_transition_table_in_date_order(province):
