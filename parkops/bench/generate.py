@@ -80,7 +80,7 @@ STAGE_WEIGHTS = {
 SOUTH = "苏锡常宁镇通泰扬"
 NORTH_CITIES = ("3203", "3207", "3208", "3209", "3213")  # 徐州 连云港 淮安 盐城 宿迁
 BRAND_CHARS = "鑫汇晨鼎联嘉中天精瑞宏华博恒远通达盛泰丰源创新科凯"
-FORMS = ("有限公司", "有限公司", "股份有限公司", "科技有限公司")
+FORMS = ("有限公司", "有限公司", "股份有限公司", "集团有限公司")
 
 
 @dataclass
@@ -92,7 +92,7 @@ class ParkData:
     users: dict[str, int] = field(default_factory=dict)
     units: list[int] = field(default_factory=list)
     segments: list[tuple[str, int]] = field(default_factory=list)  # (leading code, id)
-    enterprises: list[tuple[int, str, str]] = field(default_factory=list)  # id, status, region
+    enterprises: list[tuple[int, str]] = field(default_factory=list)  # (id, region)
     enterprise_industry: dict[int, int] = field(default_factory=dict)
     enterprise_region: dict[int, str] = field(default_factory=dict)
     institutions: list[int] = field(default_factory=list)
