@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import hashlib
 import math
 import random
@@ -48,6 +49,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import translation
 
 from parkops.core import inserts
 from parkops.core.permissions import PARK_ROLES, SYSTEM, Role
@@ -78,7 +80,7 @@ STAGE_WEIGHTS = {
 SOUTH = "苏锡常宁镇通泰扬"
 NORTH_CITIES = ("3203", "3207", "3208", "3209", "3213")  # 徐州 连云港 淮安 盐城 宿迁
 BRAND_CHARS = "鑫汇晨鼎联嘉中天精瑞宏华博恒远通达盛泰丰源创新科凯"
-FORMS = ("有限公司", "有限公司", "股份有限公司", "科技有限公司")
+FORMS = ("有限公司", "有限公司", "股份有限公司", "集团有限公司")
 
 
 @dataclass
@@ -90,7 +92,7 @@ class ParkData:
     users: dict[str, int] = field(default_factory=dict)
     units: list[int] = field(default_factory=list)
     segments: list[tuple[str, int]] = field(default_factory=list)  # (leading code, id)
-    enterprises: list[tuple[int, str, str]] = field(default_factory=list)  # id, status, region
+    enterprises: list[tuple[int, str]] = field(default_factory=list)  # (id, region)
     enterprise_industry: dict[int, int] = field(default_factory=dict)
     enterprise_region: dict[int, str] = field(default_factory=dict)
     institutions: list[int] = field(default_factory=list)
@@ -107,17 +109,67 @@ def _chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-def _insert_objects(model, objs: list) -> None:
-    """INSERT ``objs`` and set their ids, a few hundred per statement."""
-    columns = len(model._meta.concrete_fields)
-    for chunk in _chunks(objs, max(1, min(500, 30000 // columns))):
-        inserts.insert_returning(model, chunk)
+def _new_ids(model, count: int) -> list[int]:
+    """``count`` ids for new rows of ``model``: from its sequence on PostgreSQL
+    (safe beside other writers); on SQLite after the highest ever given (the
+    generation's transaction holds the database's write lock)."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")  # noqa: S608 - names from the model
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        used = cursor.fetchone()
+        start = max(highest, used[0] if used else 0) + 1
+    return list(range(start, start + count))
 
 
-def _insert_rows(model, rows: list[dict]) -> None:
-    """INSERT ``rows`` (attribute name → value) whose ids are not needed."""
-    for chunk in _chunks(rows, 5000):
-        inserts.insert_values(model, chunk)
+def _store(model, rows: list[dict]) -> list[int]:
+    """INSERT ``rows`` (attribute name → value; a field left out gets its
+    default) and return their ids: COPY on PostgreSQL, one ``executemany`` on
+    SQLite. Values are prepared by their fields (``core.inserts.preparer``)."""
+    if not rows:
+        return []
+    ids = _new_ids(model, len(rows))
+    fields = list(model._meta.concrete_fields)
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
+    steps = [(f.attname, defaults.get(f.attname), inserts.preparer(f, connection)) for f in fields]
+    pk = model._meta.pk.attname
+    values = (
+        [pk_value if name == pk else prep(row.get(name, default)) for name, default, prep in steps]
+        for pk_value, row in zip(ids, rows, strict=True)
+    )
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values))  # noqa: S608 - names from the model
+    return ids
+
+
+@functools.cache
+def _part_keys(part: str) -> tuple[str, str]:
+    return pinyin_keys(part)
+
+
+def _keys(*parts: str) -> tuple[str, str]:
+    """``pinyin_keys`` of the name ``parts`` make, read part by part (each
+    part once: pypinyin takes milliseconds a name). The generated names'
+    parts are whole words, so this is what the write path stores (a test checks)."""
+    keys = [_part_keys(part) for part in parts]
+    return "".join(k[0] for k in keys), "".join(k[1] for k in keys)
 
 
 def _between(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -231,37 +283,38 @@ def _users(parks: list, alliances: list, seed: int) -> dict[int, dict[str, int]]
     # Hashing is slow on purpose: once, with a salt from the seed (reproducible).
     password = make_password(PASSWORD, salt=f"bench{seed}")
     now = datetime.datetime.now(tz=datetime.UTC)
-    roles = sorted(PARK_ROLES)
-    people = []  # (user, role, park, alliance)
+    with translation.override("zh-hans"):
+        labels = {role: str(Role(role).label) for role in PARK_ROLES}
+    people = []  # (username, full name, role, park or alliance)
     for park in parks:
-        for role in roles:
-            people.append(
-                (f"{park.code}-{role}", f"{park.short_name}{Role(role).label}", role, park)
-            )
+        for role in sorted(PARK_ROLES):
+            people.append((f"{park.code}-{role}", f"{park.short_name}{labels[role]}", role, park))
     for alliance in alliances:
         lead = alliance.lead_park
         name = f"{lead.code}-alliance_viewer"
         people.append((name, f"{lead.short_name}联盟查看", Role.ALLIANCE_VIEWER, alliance))
     if parks:
         people.append((f"{parks[0].code}-province", "省级考核", Role.PROVINCE_ASSESSOR, None))
-    users = [
-        User(
-            username=username,
-            full_name=str(full_name),
-            name_pinyin=pinyin_keys(str(full_name))[0],
-            password=password,
-            password_changed_at=now,
-            date_joined=now,
-        )
-        for username, full_name, _role, _where in people
-    ]
-    _insert_objects(User, users)
+    users = _store(
+        User,
+        [
+            {
+                "username": username,
+                "full_name": full_name,
+                "name_pinyin": pinyin_keys(full_name)[0],
+                "password": password,
+                "password_changed_at": now,
+                "date_joined": now,
+            }
+            for username, full_name, _role, _where in people
+        ],
+    )
     memberships, by_park = [], defaultdict(dict)
     for user, (_username, _name, role, where) in zip(users, people, strict=True):
         in_park = role in PARK_ROLES
         memberships.append(
             {
-                "user_id": user.pk,
+                "user_id": user,
                 "role": role,
                 "park_id": where.pk if in_park else None,
                 "alliance_id": where.pk if role == Role.ALLIANCE_VIEWER else None,
@@ -269,8 +322,8 @@ def _users(parks: list, alliances: list, seed: int) -> dict[int, dict[str, int]]
             }
         )
         if in_park:
-            by_park[where.pk][role] = user.pk
-    _insert_rows(Membership, memberships)
+            by_park[where.pk][role] = user
+    _store(Membership, memberships)
     return by_park
 
 
@@ -280,22 +333,35 @@ def _industries(data: ParkData) -> None:
     from parkops.core.models import Industry
     from parkops.demo.data import INDUSTRIES
 
-    park = data.park
-    leading = [Industry(park=park, code=c, name=n, level=1) for c, n, _ in INDUSTRIES]
-    _insert_objects(Industry, leading)
-    chains, chain_segments = [], []
-    for top, (_code, _name, tree) in zip(leading, INDUSTRIES, strict=True):
-        for code, name, segments in tree:
-            chains.append(Industry(park=park, code=code, name=name, parent_id=top.pk, level=2))
-            chain_segments.append(segments)
-    _insert_objects(Industry, chains)
+    def level(nodes, number):
+        rows = [
+            {
+                "park_id": data.park.pk,
+                "code": code,
+                "name": name,
+                "parent_id": parent,
+                "level": number,
+            }
+            for parent, code, name in nodes
+        ]
+        return _store(Industry, rows)
+
+    leading = level([(None, code, name) for code, name, _ in INDUSTRIES], 1)
+    chains = [
+        (top, code, name, segments)
+        for top, (_c, _n, tree) in zip(leading, INDUSTRIES, strict=True)
+        for code, name, segments in tree
+    ]
+    chain_ids = level([(top, code, name) for top, code, name, _ in chains], 2)
     segments = [
-        Industry(park=park, code=code, name=name, parent_id=chain.pk, level=3)
-        for chain, pairs in zip(chains, chain_segments, strict=True)
+        (chain, code, name)
+        for chain, (_top, _c, _n, pairs) in zip(chain_ids, chains, strict=True)
         for code, name in pairs
     ]
-    _insert_objects(Industry, segments)
-    data.segments = [(segment.code[:2], segment.pk) for segment in segments]
+    ids = level(segments, 3)
+    data.segments = [
+        (code[:2], pk) for pk, (_chain, code, _name) in zip(ids, segments, strict=True)
+    ]
 
 
 def _units(data: ParkData) -> None:
@@ -307,36 +373,40 @@ def _units(data: ParkData) -> None:
     park, officer = data.park, data.users[Role.PROMOTION_OFFICER]
 
     def unit(code, name, kind, parent=None, head=None):
-        return PromotionUnit(
-            park=park,
-            code=code,
-            name=name,
-            name_pinyin=pinyin_keys(name)[0],
-            kind=kind,
-            parent_id=parent,
-            head_id=head,
-        )
+        return {
+            "park_id": park.pk,
+            "code": code,
+            "name": name,
+            "name_pinyin": _keys(name)[0],
+            "kind": kind,
+            "parent_id": parent,
+            "head_id": head,
+        }
 
-    office = unit(*demo.OFFICE, PromotionUnit.Kind.OFFICE, head=officer)
-    _insert_objects(PromotionUnit, [office])
-    below = [unit(c, n, PromotionUnit.Kind.BUREAU, office.pk) for c, n in demo.BUREAUS]
+    [office] = _store(PromotionUnit, [unit(*demo.OFFICE, PromotionUnit.Kind.OFFICE, head=officer)])
+    below = [unit(c, n, PromotionUnit.Kind.BUREAU, office) for c, n in demo.BUREAUS]
     below += [
-        unit(c, n, PromotionUnit.Kind.REGIONAL_CENTRE, office.pk) for c, n in demo.REGIONAL_CENTRES
+        unit(c, n, PromotionUnit.Kind.REGIONAL_CENTRE, office) for c, n in demo.REGIONAL_CENTRES
     ]
-    _insert_objects(PromotionUnit, below)
-    data.units = [office.pk] + [u.pk for u in below]
-    _insert_rows(
+    data.units = [office, *_store(PromotionUnit, below)]
+    _store(
         PromotionUnitMember,
         [{"park_id": park.pk, "unit_id": pk, "user_id": officer} for pk in data.units],
     )
 
 
-def _enterprise_name(rng: random.Random, leading: str) -> str:
+def _enterprise_name(rng: random.Random, leading: str) -> tuple[str, ...]:
+    """The parts of an invented company name: place, brand, trade, form."""
     from parkops.demo import data as demo
 
     head = rng.choice(demo.NAME_HEADS + [city for city, _region in demo.TARGET_CITIES])
-    brand = rng.choice(BRAND_CHARS) + rng.choice(BRAND_CHARS)
-    return f"{head}{brand}{rng.choice(demo.NAME_CORES[leading])}{rng.choice(FORMS)}"
+    return (
+        head,
+        rng.choice(BRAND_CHARS),
+        rng.choice(BRAND_CHARS),
+        rng.choice(demo.NAME_CORES[leading]),
+        rng.choice(FORMS),
+    )
 
 
 def _enterprises(data: ParkData, count: int) -> None:
@@ -348,10 +418,11 @@ def _enterprises(data: ParkData, count: int) -> None:
 
     park, rng = data.park, data.rng
     commissioner = data.users[Role.SERVICE_OFFICER]
-    names, codes, objs = set(), set(), []
-    while len(objs) < count:
+    names, codes, rows = set(), set(), []
+    while len(rows) < count:
         leading, industry = rng.choice(data.segments)
-        name = _enterprise_name(rng, leading)
+        parts = _enterprise_name(rng, leading)
+        name = "".join(parts)
         if name in names:
             continue
         prospect = rng.random() < 0.3
@@ -362,54 +433,57 @@ def _enterprises(data: ParkData, count: int) -> None:
         names.add(name)
         codes.add(uscc)
         settled_on = since = None
+        entered = _between(rng, START, END)
         if not prospect:
             settled_on = _between(rng, datetime.date(2010, 1, 1), END)
+            entered = max(settled_on, START)
             if rng.random() < 0.35:
                 since = settled_on + datetime.timedelta(days=rng.randint(180, 1500))
                 since = since if since <= END else None
-        full, initials = pinyin_keys(name)
-        objs.append(
-            Enterprise(
-                park=park,
-                name=name,
-                uscc=uscc,
-                registered_region=region,
-                industry_id=industry,
-                status="prospect" if prospect else "settled",
-                settled_on=settled_on,
-                above_scale=since is not None,
-                above_scale_since=since,
-                commissioner_id=None if prospect else commissioner,
-                name_pinyin=full,
-                name_initials=initials,
-            )
+        full, initials = _keys(*parts)
+        rows.append(
+            {
+                "park_id": park.pk,
+                "name": name,
+                "uscc": uscc,
+                "registered_region": region,
+                "industry_id": industry,
+                "status": "prospect" if prospect else "settled",
+                "settled_on": settled_on,
+                "above_scale": since is not None,
+                "above_scale_since": since,
+                "commissioner_id": None if prospect else commissioner,
+                "name_pinyin": full,
+                "name_initials": initials,
+                "created_at": _at(entered),
+                "updated_at": _at(entered),
+            }
         )
-    _insert_objects(Enterprise, objs)
-    data.enterprises = [(e.pk, e.status, e.registered_region) for e in objs]
-    data.enterprise_industry = {e.pk: e.industry_id for e in objs}
-    data.enterprise_region = {e.pk: e.registered_region for e in objs}
+    ids = _store(Enterprise, rows)
+    data.enterprises = [(pk, row["registered_region"]) for pk, row in zip(ids, rows, strict=True)]
+    data.enterprise_industry = {pk: row["industry_id"] for pk, row in zip(ids, rows, strict=True)}
+    data.enterprise_region = dict(data.enterprises)
 
 
 def _institutions(data: ParkData, count: int) -> None:
     from parkops.demo import data as demo
     from parkops.promotion.models import Institution
 
-    objs = []
+    rows = []
     for number in range(count):
         name, kind, region = demo.INSTITUTIONS[number % len(demo.INSTITUTIONS)]
         if number >= len(demo.INSTITUTIONS):
             name = f"{name}（第{number // len(demo.INSTITUTIONS) + 1}联络处）"
-        objs.append(
-            Institution(
-                park=data.park,
-                name=name,
-                name_pinyin=pinyin_keys(name)[0],
-                kind=kind,
-                region=region,
-            )
+        rows.append(
+            {
+                "park_id": data.park.pk,
+                "name": name,
+                "name_pinyin": pinyin_keys(name)[0],
+                "kind": kind,
+                "region": region,
+            }
         )
-    _insert_objects(Institution, objs)
-    data.institutions = [i.pk for i in objs]
+    data.institutions = _store(Institution, rows)
 
 
 def _visits(data: ParkData, count: int) -> None:
@@ -427,27 +501,28 @@ def _visits(data: ParkData, count: int) -> None:
         if data.institutions and rng.random() < 0.15:
             plan.append((day, None, rng.choice(data.institutions), ""))
         else:
-            enterprise, _status, region = rng.choice(data.enterprises)
+            enterprise, region = rng.choice(data.enterprises)
             plan.append((day, enterprise, None, cities.get(region, "")))
     plan.sort(key=lambda row: row[0])
-    objs = [
-        Visit(
-            park=park,
-            date=day,
-            unit_id=rng.choice(data.units),
-            enterprise_id=enterprise,
-            institution_id=institution,
-            city=city,
-            purpose=rng.choice(demo.VISIT_PURPOSES),
-            outcome=rng.choice(demo.VISIT_OUTCOMES),
-        )
+    rows = [
+        {
+            "park_id": park.pk,
+            "date": day,
+            "unit_id": rng.choice(data.units),
+            "enterprise_id": enterprise,
+            "institution_id": institution,
+            "city": city,
+            "purpose": rng.choice(demo.VISIT_PURPOSES),
+            "outcome": rng.choice(demo.VISIT_OUTCOMES),
+            "created_at": _at(day),
+        }
         for day, enterprise, institution, city in plan
     ]
-    _insert_objects(Visit, objs)
-    _insert_rows(
-        VisitStaff, [{"park_id": park.pk, "visit_id": v.pk, "user_id": officer} for v in objs]
-    )
-    data.visits = [(v.date, v.pk, v.enterprise_id) for v in objs]
+    ids = _store(Visit, rows)
+    _store(VisitStaff, [{"park_id": park.pk, "visit_id": pk, "user_id": officer} for pk in ids])
+    data.visits = [
+        (day, pk, enterprise) for pk, (day, enterprise, _i, _c) in zip(ids, plan, strict=True)
+    ]
 
 
 def _path(rng: random.Random) -> list[str]:
@@ -466,6 +541,8 @@ def _path(rng: random.Random) -> list[str]:
 class _Plan:
     """One project's lifecycle as generated: its stage dates and amounts."""
 
+    id: int
+    owner_unit: int
     lead_on: datetime.date
     reached: dict[str, datetime.date]
     moves: list[tuple[str, str, datetime.date]]
@@ -490,17 +567,17 @@ def _projects(data: ParkData, count: int) -> None:
     """Projects with their STAGE events (following ``TRANSITIONS``), five
     milestones each, and for those that started their monthly investment,
     annual plans and (the big ones) major listings."""
-    from parkops.demo.projects import DROP_REASONS, HOLD_REASONS, KINDS
-    from parkops.projects.models import Project, ProjectEvent, Stage
+    from parkops.demo.projects import KINDS
+    from parkops.projects.models import Project, Stage
 
     park, rng = data.park, data.rng
     promoter = data.users[Role.PROMOTION_OFFICER]
     project_officer = data.users[Role.PROJECT_OFFICER]
     visit_days = [visit[0] for visit in data.visits]
-    objs, plans = [], []
+    rows, plans = [], []
     for number in range(count):
         lead_on = _between(rng, START, END)
-        investor, _status, region = rng.choice(data.enterprises)
+        investor, region = rng.choice(data.enterprises)
         # No promotion events are generated, so no lead comes from one.
         source, source_visit = rng.choice(["referral", "online", "other"]), None
         # Two in five leads come from a recent visit to the investor.
@@ -516,58 +593,68 @@ def _projects(data: ParkData, count: int) -> None:
         planned_wan = min(max(rng.lognormvariate(math.log(20000), 1.0), 300), 1_000_000)
         signed = Stage.SIGNED in reached
         unit = rng.choice(data.units)
-        name = f"{_short_name(number)}{rng.choice(KINDS)}"
-        objs.append(
-            Project(
-                park=park,
-                name=name,
-                name_pinyin=pinyin_keys(name)[0],
-                investor_id=investor,
-                industry_id=data.enterprise_industry[investor],
-                planned_investment=_wan(planned_wan),
-                source=source,
-                source_visit_id=source_visit,
-                origin_region=region,
-                first_contact_unit_id=unit,
-                first_contact_officer_id=promoter,
-                owner_unit_id=unit,
-                owner_officer_id=project_officer if signed else promoter,
-                stage=moves[-1][1],
-                stage_on=moves[-1][2],
-                signed_amount=_wan(planned_wan * rng.uniform(0.8, 1.0)) if signed else None,
-            )
+        brand, kind = _brand(number), rng.choice(KINDS)
+        rows.append(
+            {
+                "park_id": park.pk,
+                "name": f"{brand}{kind}",
+                "name_pinyin": _keys(brand[0], brand[1], kind)[0],
+                "investor_id": investor,
+                "industry_id": data.enterprise_industry[investor],
+                "planned_investment": _wan(planned_wan),
+                "source": source,
+                "source_visit_id": source_visit,
+                "origin_region": region,
+                "first_contact_unit_id": unit,
+                "first_contact_officer_id": promoter,
+                "owner_unit_id": unit,
+                "owner_officer_id": project_officer if signed else promoter,
+                "stage": moves[-1][1],
+                "stage_on": moves[-1][2],
+                "signed_amount": _wan(planned_wan * rng.uniform(0.8, 1.0)) if signed else None,
+                "created_at": _at(lead_on),
+            }
         )
-        plans.append(_Plan(lead_on, reached, moves, _wan(planned_wan)))
-    _insert_objects(Project, objs)
-    events = []
-    for project, plan in zip(objs, plans, strict=True):
+        plans.append(_Plan(0, unit, lead_on, reached, moves, _wan(planned_wan)))
+    for pk, plan in zip(_store(Project, rows), plans, strict=True):
+        plan.id = pk
+    _stage_events(data, plans)
+    _milestones(data, plans)
+    _investment(data, plans)
+
+
+def _stage_events(data: ParkData, plans: list[_Plan]) -> None:
+    """One STAGE event per move, recorded by the officer of its stage, with a
+    reason for a drop or a hold."""
+    from parkops.demo.projects import DROP_REASONS, HOLD_REASONS
+    from parkops.projects.models import ProjectEvent, Stage
+
+    rng = data.rng
+    reasons = {Stage.DROPPED: DROP_REASONS, Stage.ON_HOLD: HOLD_REASONS}
+    rows = []
+    for plan in plans:
         for from_stage, to_stage, day in plan.moves:
             early = to_stage in (Stage.LEAD, Stage.NEGOTIATING)
-            reason = ""
-            if to_stage == Stage.DROPPED:
-                reason = rng.choice(DROP_REASONS)
-            elif to_stage == Stage.ON_HOLD:
-                reason = rng.choice(HOLD_REASONS)
-            events.append(
+            rows.append(
                 {
-                    "park_id": park.pk,
-                    "project_id": project.pk,
+                    "park_id": data.park.pk,
+                    "project_id": plan.id,
                     "kind": ProjectEvent.Kind.STAGE,
                     "from_stage": from_stage,
                     "to_stage": to_stage,
                     "on_date": day,
-                    "recorded_by_id": promoter if early else project_officer,
+                    "recorded_by_id": data.users[
+                        Role.PROMOTION_OFFICER if early else Role.PROJECT_OFFICER
+                    ],
                     "recorded_at": _at(day),
-                    "reason": reason,
+                    "reason": rng.choice(reasons[to_stage]) if to_stage in reasons else "",
                     "details": {},
                 }
             )
-    _insert_rows(ProjectEvent, events)
-    _milestones(data, objs, plans)
-    _investment(data, objs, plans)
+    _store(ProjectEvent, rows)
 
 
-def _short_name(number: int) -> str:
+def _brand(number: int) -> str:
     """A project's brand: two characters, unique-ish within a park."""
     first, second = divmod(number, len(BRAND_CHARS))
     return BRAND_CHARS[first % len(BRAND_CHARS)] + BRAND_CHARS[second]
@@ -583,7 +670,7 @@ MILESTONES = (
 )
 
 
-def _milestones(data: ParkData, projects: list, plans: list[_Plan]) -> None:
+def _milestones(data: ParkData, plans: list[_Plan]) -> None:
     """Five milestones per project, planned from the signing (or half a year
     after the lead); reached when the project reached their stage."""
     from parkops.projects.models import Milestone
@@ -591,7 +678,7 @@ def _milestones(data: ParkData, projects: list, plans: list[_Plan]) -> None:
     park, rng = data.park, data.rng
     officer = data.users[Role.PROJECT_OFFICER]
     rows = []
-    for project, plan in zip(projects, plans, strict=True):
+    for plan in plans:
         base = plan.reached.get("signed", plan.lead_on + datetime.timedelta(days=180))
         for position, (kind, offset, stage) in enumerate(MILESTONES):
             actual = plan.reached.get(stage)
@@ -601,21 +688,21 @@ def _milestones(data: ParkData, projects: list, plans: list[_Plan]) -> None:
             rows.append(
                 {
                     "park_id": park.pk,
-                    "project_id": project.pk,
+                    "project_id": plan.id,
                     "kind": kind,
                     "name": "",
                     "position": position,
                     "planned_on": base + datetime.timedelta(days=offset + rng.randint(-10, 20)),
                     "actual_on": actual,
                     "actual_by_id": officer if actual else None,
-                    "responsible_unit_id": project.owner_unit_id,
+                    "responsible_unit_id": plan.owner_unit,
                     "responsible_officer_id": officer,
                 }
             )
-    _insert_rows(Milestone, rows)
+    _store(Milestone, rows)
 
 
-def _investment(data: ParkData, projects: list, plans: list[_Plan]) -> None:
+def _investment(data: ParkData, plans: list[_Plan]) -> None:
     """For each project that started: its investment month by month from the
     start until it was completed (or dropped, held, or the end), an annual plan
     per year, and a provincial (10亿+) or municipal (5亿+) listing per year."""
@@ -623,7 +710,7 @@ def _investment(data: ParkData, projects: list, plans: list[_Plan]) -> None:
 
     park, rng = data.park, data.rng
     entries, annual, listings = [], [], []
-    for project, plan in zip(projects, plans, strict=True):
+    for plan in plans:
         started = plan.reached.get("started")
         if started is None:
             continue
@@ -635,7 +722,7 @@ def _investment(data: ParkData, projects: list, plans: list[_Plan]) -> None:
         while month <= last:
             amount = _to_wan(monthly * Decimal(rng.uniform(0.3, 1.7)))
             entries.append(
-                {"park_id": park.pk, "project_id": project.pk, "month": month, "amount": amount}
+                {"park_id": park.pk, "project_id": plan.id, "month": month, "amount": amount}
             )
             month = _next_month(month)
         years = range(started.year, last.year + 1)
@@ -643,7 +730,7 @@ def _investment(data: ParkData, projects: list, plans: list[_Plan]) -> None:
             annual.append(
                 {
                     "park_id": park.pk,
-                    "project_id": project.pk,
+                    "project_id": plan.id,
                     "year": year,
                     "amount": _to_wan(plan.planned / 2),
                 }
@@ -651,11 +738,11 @@ def _investment(data: ParkData, projects: list, plans: list[_Plan]) -> None:
             if plan.planned >= 500_000_000:
                 level = "provincial" if plan.planned >= 1_000_000_000 else "municipal"
                 listings.append(
-                    {"park_id": park.pk, "project_id": project.pk, "year": year, "level": level}
+                    {"park_id": park.pk, "project_id": plan.id, "year": year, "level": level}
                 )
-    _insert_rows(InvestmentEntry, entries)
-    _insert_rows(AnnualPlan, annual)
-    _insert_rows(MajorListing, listings)
+    _store(InvestmentEntry, entries)
+    _store(AnnualPlan, annual)
+    _store(MajorListing, listings)
 
 
 # --------------------------------------------------------------- the whole
@@ -761,7 +848,7 @@ def generate_province(
 def checksum() -> str:
     """A SHA-256 of every generated row, the same for the same rows whatever
     their ids: ids are replaced by each row's place in its table (by id), and
-    the times a row was stored (``auto_now``, sign-in and password times) left out."""
+    the users' sign-up and password times (the time of the run) left out."""
     from django.db import models
 
     skipped = {"password_changed_at", "date_joined", "last_login"}
@@ -772,12 +859,7 @@ def checksum() -> str:
     digest = hashlib.sha256()
     for model in generated_models():
         fields = [
-            f
-            for f in model._meta.concrete_fields
-            if not f.primary_key
-            and f.name not in skipped
-            and not getattr(f, "auto_now", False)
-            and not getattr(f, "auto_now_add", False)
+            f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skipped
         ]
         digest.update(model._meta.label_lower.encode())
         for row in _all(model).order_by("pk").values_list(*[f.attname for f in fields]):

@@ -89,6 +89,7 @@ class CalendarYear(ParkScopedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("confirmed by"),
     )
     entered_at = models.DateTimeField(_("confirmed at"))
@@ -100,6 +101,7 @@ class CalendarYear(ParkScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["park", "year"], name="calendar_year_unique_year"),
         ]
+        indexes = [models.Index(fields=["park", "entered_by"], name="calendar_year_park_user")]
 
     audit_public_fields = ("__str__", "year", "entered_at")
 
