@@ -151,6 +151,20 @@ def _overrides(a, b):
     return make_user(Role.PARK_LEADER, park=a), {"kind": workday}, kept, dropped, foreign
 
 
+def _stage_changes(a, b):
+    """Stage changes only, never the corrections of their dates (kept beside them)."""
+    from parkops.projects.models import ProjectEvent, Stage
+    from parkops.projects.testing import make_signing_corrected
+
+    kept = [make_signing_corrected(a, ref="XM-A", reason="落款日期")]
+    dropped = list(
+        ProjectEvent.objects.unscoped().filter(project=kept[0].project).exclude(pk=kept[0].pk)
+    )
+    foreign = [make_signing_corrected(b, ref="XM-B", reason="落款日期")]
+    user = make_user(Role.PROJECT_OFFICER, park=a)
+    return user, {"to_stage": Stage.SIGNED}, kept, dropped, foreign
+
+
 def _entry(action, park, name):
     with transaction.atomic():
         return audit.record(
@@ -204,6 +218,7 @@ ROWS = {
     "alliance_list": _alliances,
     "import_batch_list": _batches,
     "calendar_override_list": _overrides,
+    "stage_change_list": _stage_changes,
     "audit_entry_list": _audit_entries,
     "user_list": _users,
 }
