@@ -34,7 +34,12 @@ from parkops.core.testing import (
 )
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.testing import make_enterprise
-from parkops.projects.testing import make_annual_plan, make_delivery_project, make_investment_entry
+from parkops.projects.testing import (
+    make_annual_plan,
+    make_delivery_project,
+    make_investment_entry,
+    make_park_investment_plan,
+)
 from parkops.promotion.testing import make_unit
 from parkops.workdays.testing import make_override
 
@@ -209,6 +214,10 @@ POPULATE = {
     ],
     "annual-plans": lambda park, user: [
         make_annual_plan(park, project=make_delivery_project(park, name=p)) for p in PAYLOADS
+    ],
+    # Keyed by year: the payloads in the note.
+    "park-investment-plans": lambda park, user: [
+        make_park_investment_plan(park, note=p) for p in PAYLOADS
     ],
 }
 
