@@ -752,8 +752,9 @@ ANNUAL_PLANS = declare(
 
 
 # ------------------------------------------------------ the park's annual plan
-# One row per year of the importing park (年度 is the key): a file names no
-# park, the import's park is the one the user imports into.
+# Export only for now: one row per year of the park. Its import (keyed by 年度)
+# is the next step: the round-trip test found the INT key read back as 2024.0
+# not matching the stored year, so a re-import tried to add the year again.
 PARK_INVESTMENT_PLANS = declare(
     RegisterSpec(
         key="park-investment-plans",
@@ -772,10 +773,6 @@ PARK_INVESTMENT_PLANS = declare(
             ),
             Column("note", "备注", width=30),
         ],
-        create=services.park_investment_plan_create,
-        update=lambda plan, *, actor, **values: services.park_investment_plan_update(
-            plan=plan, actor=actor, **values
-        ),
         selector=park_investment_plan_list,
     )
 )

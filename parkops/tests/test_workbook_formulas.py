@@ -39,6 +39,7 @@ from parkops.projects.testing import (
     make_delivery_project,
     make_investment_entry,
     make_milestone,
+    make_park_investment_plan,
     make_project,
     make_signed_project,
 )
@@ -222,6 +223,10 @@ POPULATE = {
         make_milestone(park, project=make_signed_project(park, name=p), name=p) for p in PAYLOADS
     ],
     "stage-changes": lambda park, user: [make_project(park, name=p) for p in PAYLOADS],
+    # Keyed by year: the payloads in the note.
+    "park-investment-plans": lambda park, user: [
+        make_park_investment_plan(park, note=p) for p in PAYLOADS
+    ],
 }
 
 
