@@ -216,11 +216,12 @@ class Command(BaseCommand):
             return response
 
         def floor():
-            # The API's first page read with one SQL query and encoded as JSON.
+            # The API's first page read with one SQL query and encoded as JSON,
+            # in the API's order (the index enterprise_park_order's).
             with connection.cursor() as cursor:
                 cursor.execute(
                     'SELECT id, name, uscc, status FROM "enterprises_enterprise" '
-                    "WHERE park_id = %s ORDER BY name_pinyin, id LIMIT %s",
+                    "WHERE park_id = %s ORDER BY name_pinyin, name, id LIMIT %s",
                     [park.pk, settings.NINJA_PAGINATION_PER_PAGE],
                 )
                 columns = [c[0] for c in cursor.description]
