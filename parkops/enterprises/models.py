@@ -95,7 +95,7 @@ class Enterprise(ParkScopedModel):
     )
 
     class Meta:
-        ordering = ["park", "name"]
+        ordering = ["park", "name_pinyin", "name", "pk"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
@@ -111,7 +111,18 @@ class Enterprise(ParkScopedModel):
         indexes = [
             models.Index(fields=["park", "name"], name="enterprise_park_name"),
             models.Index(fields=["park", "status"], name="enterprise_park_status"),
-            models.Index(fields=["park", "name_initials"], name="enterprise_park_initials"),
+            # The list's order (排序按拼音), ending in the id: the first page, and
+            # every page by cursor, is a range of this index (core/pagination.py).
+            models.Index(
+                fields=["park", "name_pinyin", "name", "id"], name="enterprise_park_order"
+            ),
+            # Search by initials is by prefix (``LIKE 'abc%'``): on PostgreSQL the
+            # pattern operator class serves it whatever the database's collation.
+            models.Index(
+                fields=["park", "name_initials"],
+                name="enterprise_park_initials_like",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["park", "industry"], name="enterprise_park_industry"),
             models.Index(fields=["park", "commissioner"], name="enterprise_park_commissioner"),
         ]

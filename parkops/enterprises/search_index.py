@@ -1,12 +1,15 @@
 """The indexes behind enterprise search (``selectors.enterprise_search``).
 
-Search matches name, former names, credit code, full pinyin and pinyin initials
-anywhere in the text (``%x%``), which no btree index serves. So:
+Search matches name, former names, credit code and full pinyin anywhere in the
+text (``%x%``), which no btree index serves, and pinyin initials from their start
+(``x%``: what a user typing initials types). So:
 
 - PostgreSQL: ``pg_trgm`` GIN indexes on the five columns, on ``UPPER(column)``
   for the three matched case-insensitively (``icontains``), on the column for
   the two stored in lower case (``contains``). The planner uses them for any
-  pattern of three characters or more. ``CREATE EXTENSION pg_trgm`` needs a
+  pattern of three characters or more. Initials by prefix are served by the
+  btree ``(park, name_initials varchar_pattern_ops)`` (the model's index), from
+  the first letter. ``CREATE EXTENSION pg_trgm`` needs a
   superuser (or a database owner on PostgreSQL 13+, pg_trgm being "trusted");
   where the migration's role may not, create the extension once by hand first.
 - SQLite: an FTS5 table with the trigram tokenizer (SQLite 3.34+) holding the
@@ -35,6 +38,8 @@ PG_INDEXES = (
     ("name_pinyin", False),
     ("name_initials", False),
 )
+# Matched from the start of the column, not anywhere in it.
+PREFIX_COLUMNS = ("name_initials",)
 # Below three characters a trigram index cannot narrow a search.
 TRIGRAM = 3
 
@@ -111,16 +116,24 @@ def drop(connection=None) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
 
 
-def sqlite_candidates(needles: dict[str, str]) -> str | None:
-    """SQL selecting the ids whose ``column`` holds ``needle`` (any of them),
-    through the FTS table; None when a needle is too short for a trigram or
-    holds a LIKE wildcard (then the caller scans)."""
-    parts = []
+def like_pattern(column: str, needle: str) -> str:
+    """The LIKE pattern ``column`` is matched with: from its start for the
+    ``PREFIX_COLUMNS``, anywhere in it for the others."""
+    return f"{needle}%" if column in PREFIX_COLUMNS else f"%{needle}%"
+
+
+def sqlite_candidates(needles: dict[str, str]) -> tuple[str, list[str]] | None:
+    """SQL and parameters selecting the ids whose ``column`` holds ``needle``
+    (any of them; see ``like_pattern``), through the FTS table; None when a
+    needle is too short for a trigram or holds a LIKE wildcard (then the caller
+    scans)."""
+    parts, params = [], []
     for column, needle in needles.items():
         if len(needle) < TRIGRAM or any(sign in needle for sign in "%_\\"):
             return None
         parts.append(f"SELECT rowid FROM {FTS} WHERE {column} LIKE %s")  # noqa: S608 - values are parameters
-    return " UNION ".join(parts)
+        params.append(like_pattern(column, needle))
+    return " UNION ".join(parts), params
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:

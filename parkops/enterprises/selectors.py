@@ -42,7 +42,10 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     """Match name, former names, credit code, full pinyin or pinyin initials.
 
     ``queryset`` is already scoped; search only narrows it. Each term is matched
-    anywhere in its column; the indexes of ``search_index`` serve it (on SQLite
+    anywhere in its column, but initials (asked for when the text is latin
+    letters and digits only) from their start: "szsq" finds 苏州宿迁…, not
+    every name with 宿迁 somewhere in it. The indexes of ``search_index`` serve
+    them (the model's ``(park, name_initials)`` the prefix; on SQLite
     through the FTS table's candidates, re-checked by the same conditions, so
     the rows are exactly those a scan finds). Below three characters no trigram
     index narrows a search: such a query scans the scoped rows.
@@ -59,7 +62,7 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     )
     if lowered.isascii() and lowered.isalnum():
         needles |= {"name_initials": lowered, "name_pinyin": lowered}
-        condition |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
+        condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
     else:
         full, _initials = pinyin_keys(text)
         if full:
@@ -68,8 +71,8 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     if connections[queryset.db].vendor == "sqlite":
         candidates = search_index.sqlite_candidates(needles)
         if candidates is not None:
-            params = [f"%{needle}%" for needle in needles.values()]
-            queryset = queryset.filter(pk__in=RawSQL(candidates, params))  # noqa: S611 - parameters
+            sql, params = candidates
+            queryset = queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters
     return queryset.filter(condition)
 
 

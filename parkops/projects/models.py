@@ -233,7 +233,8 @@ class Project(ParkScopedModel):
             models.Index(fields=["park", "industry"], name="project_park_industry"),
             models.Index(fields=["park", "source_visit"], name="project_park_visit"),
             models.Index(fields=["park", "source_event"], name="project_park_event"),
-            models.Index(fields=["park", "name_pinyin"], name="project_park_pinyin"),
+            # The list's order, ending in the id (first and cursor pages).
+            models.Index(fields=["park", "name_pinyin", "name", "id"], name="project_park_order"),
             models.Index(fields=["park", "signing_event"], name="project_park_sign_event"),
         ]
 

@@ -160,7 +160,10 @@ class Institution(ParkScopedModel):
         ]
         indexes = [
             models.Index(fields=["park", "kind"], name="institution_park_kind"),
-            models.Index(fields=["park", "name_pinyin"], name="institution_park_pinyin"),
+            # The list's order, ending in the id (first and cursor pages).
+            models.Index(
+                fields=["park", "name_pinyin", "name", "id"], name="institution_park_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +319,8 @@ class Visit(ParkScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["park", "date"], name="visit_park_date"),
+            # The list's order (newest first: the index read backwards), with the id.
+            models.Index(fields=["park", "date", "id"], name="visit_park_date_id"),
             models.Index(fields=["park", "enterprise", "date"], name="visit_park_enterprise"),
             models.Index(fields=["park", "institution", "date"], name="visit_park_institution"),
             models.Index(fields=["park", "unit", "date"], name="visit_park_unit"),
@@ -477,7 +481,8 @@ class PromotionEvent(ParkScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["park", "start_date"], name="event_park_start"),
+            # The list's order (newest first: the index read backwards), with the id.
+            models.Index(fields=["park", "start_date", "id"], name="event_park_start_id"),
             models.Index(fields=["park", "kind", "start_date"], name="event_park_kind"),
             models.Index(fields=["park", "organiser_unit"], name="event_park_unit"),
             models.Index(fields=["park", "name_pinyin"], name="event_park_pinyin"),

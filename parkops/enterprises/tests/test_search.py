@@ -26,7 +26,8 @@ NAMES = [
 
 
 def scanned(queryset, text):
-    """Search as it was before the indexes: every column scanned with %x%."""
+    """Search without the indexes: every column scanned with %x%, the initials
+    with x% (typed initials are the start of a name's)."""
     text = (text or "").strip()
     if not text:
         return queryset
@@ -37,7 +38,7 @@ def scanned(queryset, text):
         | Q(uscc__icontains=normalise(text))
     )
     if lowered.isascii() and lowered.isalnum():
-        condition |= Q(name_initials__contains=lowered) | Q(name_pinyin__contains=lowered)
+        condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
     else:
         full, _initials = pinyin_keys(text)
         if full:
@@ -63,7 +64,9 @@ def queries(enterprises):
         "luomahu",  # full pinyin
         "LuoMaHu",  # full pinyin, any case
         "szsq",  # initials
+        "sqdz",  # initials inside a name's: not its start
         "sh",  # initials, two letters
+        "s",  # initials, one letter
         "宿",  # one character
         "宿迁",  # two characters
         "abc",  # ASCII in a name, any case
@@ -85,6 +88,18 @@ def test_search_finds_the_rows_a_scan_finds(enterprises):
     assert enterprise_search(everyone, "苏宿电子").get() == enterprises[0]
     assert enterprise_search(everyone, "luomahu").get() == enterprises[2]
     assert enterprise_search(everyone, "szsq").get() == enterprises[0]
+    assert enterprise_search(everyone, "shjm").get() == enterprises[1]
+
+
+def test_initials_are_matched_from_their_start(enterprises):
+    """What a user types as initials is the start of a name's: "sqdz" (宿迁电子,
+    the middle of 苏州宿迁电子有限公司's) is no match, "szsq" and "sz" are."""
+    everyone = Enterprise.objects.unscoped()
+    assert not enterprise_search(everyone, "sqdz").exists()
+    assert enterprise_search(everyone, "szsq").get() == enterprises[0]
+    assert enterprises[0] in enterprise_search(everyone, "sz")
+    # Full pinyin is still matched anywhere.
+    assert enterprise_search(everyone, "suqiandianzi").get() == enterprises[0]
     assert enterprise_search(everyone, enterprises[0].uscc[2:12].lower()).get() == enterprises[0]
 
 
@@ -119,19 +134,37 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost(enterprises):
     assert enterprise_search(everyone, "之后写入").exists()
 
 
-def test_the_search_uses_the_index(enterprises):
-    # A search for a former name, in Chinese: four of the five columns are matched.
-    queryset = enterprise_search(Enterprise.objects.unscoped(), "骆马湖光学")
+def plan(queryset) -> str:
+    """The query plan of ``queryset``'s ids (sequential scans priced out on
+    PostgreSQL, as for a big table)."""
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            for column in ("name", "former_names", "uscc", "name_pinyin"):
-                assert f"Bitmap Index Scan on enterprise_trgm_{column}" in plan
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-            assert "VIRTUAL TABLE INDEX" in plan
-            assert search_index.FTS in plan
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_search_uses_the_index(enterprises):
+    # A search for a former name, in Chinese: four of the five columns are matched.
+    found = plan(enterprise_search(Enterprise.objects.unscoped(), "骆马湖光学"))
+    if connection.vendor == "postgresql":
+        for column in ("name", "former_names", "uscc", "name_pinyin"):
+            assert f"Bitmap Index Scan on enterprise_trgm_{column}" in found
+    else:
+        assert "VIRTUAL TABLE INDEX" in found
+        assert search_index.FTS in found
+
+
+def test_initials_are_searched_through_the_prefix_index(enterprises):
+    """Latin letters: all five columns, the initials through the btree on
+    ``(park, name_initials)`` by prefix, from one letter on (PostgreSQL)."""
+    for text in ("szsq", "sz"):
+        found = plan(enterprise_search(Enterprise.objects.unscoped(), text))
+        if connection.vendor == "postgresql":
+            assert "Bitmap Index Scan on enterprise_park_initials_like" in found, (text, found)
+            assert "~>=~" in found, text  # the prefix as an index range
+        elif len(text) >= search_index.TRIGRAM:
+            assert search_index.FTS in found, text

@@ -8,133 +8,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('enterprises', '0006_enterprise_search_index'),
-        ('promotion', '0006_institutions_and_visits'),
+        ("core", "0010_import_job_undo"),
+        ("enterprises", "0006_enterprise_search_index"),
+        ("promotion", "0006_institutions_and_visits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(blank=True, max_length=30, verbose_name='reference')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400, verbose_name='name pinyin')),
-                ('planned_investment', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='planned investment (yuan)')),
-                ('planned_investment_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='planned investment (US dollars)')),
-                ('usd_rate', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='yuan per US dollar')),
-                ('source', models.CharField(choices=[('visit', 'visit'), ('event', 'promotion event'), ('referral', 'referral'), ('online', 'online'), ('other', 'other')], default='other', max_length=20, verbose_name='source')),
-                ('origin_region', models.CharField(blank=True, help_text='GB/T 2260 code of where the investor comes from (e.g. 320500 Suzhou).', max_length=6, validators=[parkops.core.regions.validate_region_code], verbose_name='origin region')),
-                ('stage', models.CharField(choices=[('lead', 'lead'), ('negotiating', 'negotiating'), ('signed', 'signed'), ('ready', 'ready to start'), ('started', 'started'), ('completed', 'completed'), ('producing', 'in production'), ('dropped', 'dropped'), ('on_hold', 'on hold')], default='lead', editable=False, max_length=20, verbose_name='stage')),
-                ('stage_on', models.DateField(editable=False, verbose_name='stage date')),
-                ('signed_amount', models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=16, null=True, verbose_name='signed amount (yuan)')),
-                ('terms', models.TextField(blank=True, verbose_name='negotiation terms')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('first_contact_officer', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='first contact officer')),
-                ('first_contact_unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.promotionunit', verbose_name='first contact unit')),
-                ('industry', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.industry', verbose_name='industry')),
-                ('investor', models.ForeignKey(db_index=False, help_text='The investing enterprise: a prospect or a firm settled in the park.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='investor')),
-                ('owner_officer', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner officer')),
-                ('owner_unit', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.promotionunit', verbose_name='owner unit')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('source_visit', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.visit', verbose_name='source visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(blank=True, max_length=30, verbose_name="reference")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, editable=False, max_length=400, verbose_name="name pinyin"
+                    ),
+                ),
+                (
+                    "planned_investment",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="planned investment (yuan)",
+                    ),
+                ),
+                (
+                    "planned_investment_usd",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="planned investment (US dollars)",
+                    ),
+                ),
+                (
+                    "usd_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="yuan per US dollar",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("visit", "visit"),
+                            ("event", "promotion event"),
+                            ("referral", "referral"),
+                            ("online", "online"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "origin_region",
+                    models.CharField(
+                        blank=True,
+                        help_text="GB/T 2260 code of where the investor comes from (e.g. 320500 Suzhou).",
+                        max_length=6,
+                        validators=[parkops.core.regions.validate_region_code],
+                        verbose_name="origin region",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("lead", "lead"),
+                            ("negotiating", "negotiating"),
+                            ("signed", "signed"),
+                            ("ready", "ready to start"),
+                            ("started", "started"),
+                            ("completed", "completed"),
+                            ("producing", "in production"),
+                            ("dropped", "dropped"),
+                            ("on_hold", "on hold"),
+                        ],
+                        default="lead",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("stage_on", models.DateField(editable=False, verbose_name="stage date")),
+                (
+                    "signed_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        editable=False,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="signed amount (yuan)",
+                    ),
+                ),
+                ("terms", models.TextField(blank=True, verbose_name="negotiation terms")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "first_contact_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="first contact officer",
+                    ),
+                ),
+                (
+                    "first_contact_unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotion.promotionunit",
+                        verbose_name="first contact unit",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "investor",
+                    models.ForeignKey(
+                        db_index=False,
+                        help_text="The investing enterprise: a prospect or a firm settled in the park.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="investor",
+                    ),
+                ),
+                (
+                    "owner_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner officer",
+                    ),
+                ),
+                (
+                    "owner_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotion.promotionunit",
+                        verbose_name="owner unit",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "source_visit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotion.visit",
+                        verbose_name="source visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'leads and projects',
-                'ordering': ['park', 'name_pinyin', 'name', 'pk'],
+                "verbose_name": "project",
+                "verbose_name_plural": "leads and projects",
+                "ordering": ["park", "name_pinyin", "name", "pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ProjectEvent',
+            name="ProjectEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('stage', 'stage change'), ('correction', 'date correction'), ('first_contact', 'first contact change')], max_length=20, verbose_name='kind')),
-                ('from_stage', models.CharField(blank=True, choices=[('lead', 'lead'), ('negotiating', 'negotiating'), ('signed', 'signed'), ('ready', 'ready to start'), ('started', 'started'), ('completed', 'completed'), ('producing', 'in production'), ('dropped', 'dropped'), ('on_hold', 'on hold')], max_length=20, verbose_name='from stage')),
-                ('to_stage', models.CharField(blank=True, choices=[('lead', 'lead'), ('negotiating', 'negotiating'), ('signed', 'signed'), ('ready', 'ready to start'), ('started', 'started'), ('completed', 'completed'), ('producing', 'in production'), ('dropped', 'dropped'), ('on_hold', 'on hold')], max_length=20, verbose_name='to stage')),
-                ('on_date', models.DateField(verbose_name='effective date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('corrects', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='projects.projectevent', verbose_name='corrects')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.project', verbose_name='project')),
-                ('recorded_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("stage", "stage change"),
+                            ("correction", "date correction"),
+                            ("first_contact", "first contact change"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "lead"),
+                            ("negotiating", "negotiating"),
+                            ("signed", "signed"),
+                            ("ready", "ready to start"),
+                            ("started", "started"),
+                            ("completed", "completed"),
+                            ("producing", "in production"),
+                            ("dropped", "dropped"),
+                            ("on_hold", "on hold"),
+                        ],
+                        max_length=20,
+                        verbose_name="from stage",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "lead"),
+                            ("negotiating", "negotiating"),
+                            ("signed", "signed"),
+                            ("ready", "ready to start"),
+                            ("started", "started"),
+                            ("completed", "completed"),
+                            ("producing", "in production"),
+                            ("dropped", "dropped"),
+                            ("on_hold", "on hold"),
+                        ],
+                        max_length=20,
+                        verbose_name="to stage",
+                    ),
+                ),
+                ("on_date", models.DateField(verbose_name="effective date")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="projects.projectevent",
+                        verbose_name="corrects",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project event',
-                'verbose_name_plural': 'project events',
-                'ordering': ['park', 'project', 'on_date', 'pk'],
+                "verbose_name": "project event",
+                "verbose_name_plural": "project events",
+                "ordering": ["park", "project", "on_date", "pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'stage', 'stage_on'], name='project_park_stage'),
+            model_name="project",
+            index=models.Index(fields=["park", "stage", "stage_on"], name="project_park_stage"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'first_contact_unit'], name='project_park_first_unit'),
+            model_name="project",
+            index=models.Index(
+                fields=["park", "first_contact_unit"], name="project_park_first_unit"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'first_contact_officer'], name='project_park_first_off'),
+            model_name="project",
+            index=models.Index(
+                fields=["park", "first_contact_officer"], name="project_park_first_off"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'owner_unit'], name='project_park_owner_unit'),
+            model_name="project",
+            index=models.Index(fields=["park", "owner_unit"], name="project_park_owner_unit"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'owner_officer'], name='project_park_owner_off'),
+            model_name="project",
+            index=models.Index(fields=["park", "owner_officer"], name="project_park_owner_off"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'investor'], name='project_park_investor'),
+            model_name="project",
+            index=models.Index(fields=["park", "investor"], name="project_park_investor"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'industry'], name='project_park_industry'),
+            model_name="project",
+            index=models.Index(fields=["park", "industry"], name="project_park_industry"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'source_visit'], name='project_park_visit'),
+            model_name="project",
+            index=models.Index(fields=["park", "source_visit"], name="project_park_visit"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'name_pinyin'], name='project_park_pinyin'),
+            model_name="project",
+            index=models.Index(fields=["park", "name_pinyin"], name="project_park_pinyin"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('park', 'ref'), name='project_unique_ref'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ref", ""), _negated=True),
+                fields=("park", "ref"),
+                name="project_unique_ref",
+            ),
         ),
         migrations.AddIndex(
-            model_name='projectevent',
-            index=models.Index(fields=['park', 'project', 'on_date'], name='projectevent_park_project'),
+            model_name="projectevent",
+            index=models.Index(
+                fields=["park", "project", "on_date"], name="projectevent_park_project"
+            ),
         ),
         migrations.AddIndex(
-            model_name='projectevent',
-            index=models.Index(fields=['park', 'to_stage', 'on_date'], name='projectevent_park_stage'),
+            model_name="projectevent",
+            index=models.Index(
+                fields=["park", "to_stage", "on_date"], name="projectevent_park_stage"
+            ),
         ),
         migrations.AddIndex(
-            model_name='projectevent',
-            index=models.Index(fields=['park', 'corrects'], name='projectevent_park_corrects'),
+            model_name="projectevent",
+            index=models.Index(fields=["park", "corrects"], name="projectevent_park_corrects"),
         ),
         migrations.AddIndex(
-            model_name='projectevent',
-            index=models.Index(fields=['park', 'recorded_by'], name='projectevent_park_recorder'),
+            model_name="projectevent",
+            index=models.Index(fields=["park", "recorded_by"], name="projectevent_park_recorder"),
         ),
     ]

@@ -9,101 +9,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('enterprises', '0006_enterprise_search_index'),
-        ('projects', '0001_projects_and_their_events'),
-        ('promotion', '0007_promotion_events'),
+        ("core", "0010_import_job_undo"),
+        ("enterprises", "0006_enterprise_search_index"),
+        ("projects", "0001_projects_and_their_events"),
+        ("promotion", "0007_promotion_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeadPolicy',
+            name="LeadPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assign_days', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(250)], verbose_name='owner assigned within (working days)')),
-                ('assess_days', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(250)], verbose_name='assessed within (working days)')),
-                ('assess_major_days', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(250)], verbose_name='major lead assessed within (working days)')),
-                ('feedback_days', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(250)], verbose_name='feedback within (working days)')),
-                ('progress_days', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(250)], verbose_name='progress note every (working days)')),
-                ('major_threshold', models.DecimalField(decimal_places=2, default=Decimal('500000000.00'), help_text='Leads of this planned investment or more are flagged for the leadership.', max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='major lead from (yuan)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "assign_days",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(250),
+                        ],
+                        verbose_name="owner assigned within (working days)",
+                    ),
+                ),
+                (
+                    "assess_days",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(250),
+                        ],
+                        verbose_name="assessed within (working days)",
+                    ),
+                ),
+                (
+                    "assess_major_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(250),
+                        ],
+                        verbose_name="major lead assessed within (working days)",
+                    ),
+                ),
+                (
+                    "feedback_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(250),
+                        ],
+                        verbose_name="feedback within (working days)",
+                    ),
+                ),
+                (
+                    "progress_days",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(250),
+                        ],
+                        verbose_name="progress note every (working days)",
+                    ),
+                ),
+                (
+                    "major_threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("500000000.00"),
+                        help_text="Leads of this planned investment or more are flagged for the leadership.",
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="major lead from (yuan)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lead handling deadlines',
-                'verbose_name_plural': 'lead handling deadlines',
-                'ordering': ['park', 'pk'],
+                "verbose_name": "lead handling deadlines",
+                "verbose_name_plural": "lead handling deadlines",
+                "ordering": ["park", "pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ProjectDocument',
+            name="ProjectDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agreement', 'investment agreement'), ('mou', 'memorandum of understanding'), ('other', 'other document')], default='agreement', max_length=20, verbose_name='kind')),
-                ('file', models.CharField(editable=False, max_length=200, verbose_name='stored file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('content_type', models.CharField(max_length=100, verbose_name='file type')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agreement", "investment agreement"),
+                            ("mou", "memorandum of understanding"),
+                            ("other", "other document"),
+                        ],
+                        default="agreement",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.CharField(editable=False, max_length=200, verbose_name="stored file"),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size (bytes)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("content_type", models.CharField(max_length=100, verbose_name="file type")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
             ],
             options={
-                'verbose_name': 'project document',
-                'verbose_name_plural': 'project documents',
-                'ordering': ['park', 'project', 'uploaded_at', 'pk'],
+                "verbose_name": "project document",
+                "verbose_name_plural": "project documents",
+                "ordering": ["park", "project", "uploaded_at", "pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='project',
-            name='signing_event',
-            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.promotionevent', verbose_name='signing event'),
+            model_name="project",
+            name="signing_event",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promotion.promotionevent",
+                verbose_name="signing event",
+            ),
         ),
         migrations.AlterField(
-            model_name='projectevent',
-            name='kind',
-            field=models.CharField(choices=[('stage', 'stage change'), ('correction', 'date correction'), ('first_contact', 'first contact change'), ('assigned', 'owner assigned'), ('assessment', 'assessment'), ('feedback', 'feedback'), ('progress', 'progress note')], max_length=20, verbose_name='kind'),
+            model_name="projectevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("stage", "stage change"),
+                    ("correction", "date correction"),
+                    ("first_contact", "first contact change"),
+                    ("assigned", "owner assigned"),
+                    ("assessment", "assessment"),
+                    ("feedback", "feedback"),
+                    ("progress", "progress note"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'signing_event'], name='project_park_sign_event'),
+            model_name="project",
+            index=models.Index(fields=["park", "signing_event"], name="project_park_sign_event"),
         ),
         migrations.AddField(
-            model_name='leadpolicy',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="leadpolicy",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='projectdocument',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="projectdocument",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='projectdocument',
-            name='project',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='projects.project', verbose_name='project'),
+            model_name="projectdocument",
+            name="project",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="documents",
+                to="projects.project",
+                verbose_name="project",
+            ),
         ),
         migrations.AddField(
-            model_name='projectdocument',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
+            model_name="projectdocument",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="uploaded by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadpolicy',
-            constraint=models.UniqueConstraint(fields=('park',), name='leadpolicy_one_per_park'),
+            model_name="leadpolicy",
+            constraint=models.UniqueConstraint(fields=("park",), name="leadpolicy_one_per_park"),
         ),
         migrations.AddIndex(
-            model_name='projectdocument',
-            index=models.Index(fields=['park', 'project', 'uploaded_at'], name='projectdoc_park_project'),
+            model_name="projectdocument",
+            index=models.Index(
+                fields=["park", "project", "uploaded_at"], name="projectdoc_park_project"
+            ),
         ),
         migrations.AddIndex(
-            model_name='projectdocument',
-            index=models.Index(fields=['park', 'uploaded_by'], name='projectdoc_park_uploader'),
+            model_name="projectdocument",
+            index=models.Index(fields=["park", "uploaded_by"], name="projectdoc_park_uploader"),
         ),
     ]

@@ -6,23 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('enterprises', '0006_enterprise_search_index'),
-        ('projects', '0002_lead_policy_and_documents'),
-        ('promotion', '0007_promotion_events'),
+        ("core", "0010_import_job_undo"),
+        ("enterprises", "0006_enterprise_search_index"),
+        ("projects", "0002_lead_policy_and_documents"),
+        ("promotion", "0007_promotion_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='source_event',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.promotionevent', verbose_name='source event'),
+            model_name="project",
+            name="source_event",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promotion.promotionevent",
+                verbose_name="source event",
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['park', 'source_event'], name='project_park_event'),
+            model_name="project",
+            index=models.Index(fields=["park", "source_event"], name="project_park_event"),
         ),
     ]

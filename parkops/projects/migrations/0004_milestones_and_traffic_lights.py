@@ -9,104 +9,328 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('projects', '0003_project_source_event'),
-        ('promotion', '0007_promotion_events'),
+        ("core", "0010_import_job_undo"),
+        ("projects", "0003_project_source_event"),
+        ("promotion", "0007_promotion_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('land_supplied', 'land supplied'), ('planning_permit', 'planning permit'), ('construction_permit', 'construction permit'), ('started', 'construction started'), ('topped_out', 'topped out'), ('equipment_in', 'equipment in'), ('trial_production', 'trial production'), ('production', 'production'), ('entered_statistics', 'entered statistics'), ('other', 'other milestone')], max_length=30, verbose_name='kind')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('planned_on', models.DateField(verbose_name='planned date')),
-                ('actual_on', models.DateField(blank=True, editable=False, null=True, verbose_name='actual date')),
-                ('verified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='verified')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('actual_by', models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actual date recorded by')),
-                ('document', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='projects.projectdocument', verbose_name='evidence')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='projects.project', verbose_name='project')),
-                ('responsible_officer', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsible officer')),
-                ('responsible_unit', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.promotionunit', verbose_name='responsible unit')),
-                ('verified_by', models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("land_supplied", "land supplied"),
+                            ("planning_permit", "planning permit"),
+                            ("construction_permit", "construction permit"),
+                            ("started", "construction started"),
+                            ("topped_out", "topped out"),
+                            ("equipment_in", "equipment in"),
+                            ("trial_production", "trial production"),
+                            ("production", "production"),
+                            ("entered_statistics", "entered statistics"),
+                            ("other", "other milestone"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("planned_on", models.DateField(verbose_name="planned date")),
+                (
+                    "actual_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="actual date"
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="verified"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "actual_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actual date recorded by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="projects.projectdocument",
+                        verbose_name="evidence",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "responsible_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible officer",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotion.promotionunit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['park', 'project', 'planned_on', 'position', 'pk'],
-                'indexes': [models.Index(fields=['park', 'project', 'planned_on'], name='milestone_park_project'), models.Index(fields=['park', 'planned_on'], name='milestone_park_planned'), models.Index(fields=['park', 'responsible_unit'], name='milestone_park_unit'), models.Index(fields=['park', 'responsible_officer'], name='milestone_park_officer'), models.Index(fields=['park', 'document'], name='milestone_park_document'), models.Index(fields=['park', 'actual_by'], name='milestone_park_actual_by'), models.Index(fields=['park', 'verified_by'], name='milestone_park_verified_by')],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["park", "project", "planned_on", "position", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["park", "project", "planned_on"], name="milestone_park_project"
+                    ),
+                    models.Index(fields=["park", "planned_on"], name="milestone_park_planned"),
+                    models.Index(fields=["park", "responsible_unit"], name="milestone_park_unit"),
+                    models.Index(
+                        fields=["park", "responsible_officer"], name="milestone_park_officer"
+                    ),
+                    models.Index(fields=["park", "document"], name="milestone_park_document"),
+                    models.Index(fields=["park", "actual_by"], name="milestone_park_actual_by"),
+                    models.Index(fields=["park", "verified_by"], name="milestone_park_verified_by"),
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='MilestoneTemplate',
+            name="MilestoneTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('project_type', models.CharField(blank=True, max_length=100, verbose_name='project type')),
-                ('items', models.JSONField(default=list, validators=[parkops.projects.models.validate_template_items], verbose_name='milestones')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "project_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="project type"),
+                ),
+                (
+                    "items",
+                    models.JSONField(
+                        default=list,
+                        validators=[parkops.projects.models.validate_template_items],
+                        verbose_name="milestones",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone template',
-                'verbose_name_plural': 'milestone templates',
-                'ordering': ['park', 'name', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('park', 'name'), name='milestonetemplate_unique_name')],
+                "verbose_name": "milestone template",
+                "verbose_name_plural": "milestone templates",
+                "ordering": ["park", "name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "name"), name="milestonetemplate_unique_name"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='TrafficRule',
+            name="TrafficRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('milestone_due', 'milestone due within N working days'), ('milestone_overdue', 'milestone overdue by more than N working days'), ('no_progress', 'no progress recorded for N months'), ('not_started', 'not started N months after its planned month'), ('statistics_late', 'entry into statistics N months late')], max_length=30, verbose_name='rule')),
-                ('threshold', models.PositiveSmallIntegerField(help_text='Working days or months, by rule.', validators=[django.core.validators.MaxValueValidator(250)], verbose_name='N')),
-                ('colour', models.CharField(choices=[('amber', 'amber'), ('red', 'red')], max_length=10, verbose_name='colour')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("milestone_due", "milestone due within N working days"),
+                            ("milestone_overdue", "milestone overdue by more than N working days"),
+                            ("no_progress", "no progress recorded for N months"),
+                            ("not_started", "not started N months after its planned month"),
+                            ("statistics_late", "entry into statistics N months late"),
+                        ],
+                        max_length=30,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        help_text="Working days or months, by rule.",
+                        validators=[django.core.validators.MaxValueValidator(250)],
+                        verbose_name="N",
+                    ),
+                ),
+                (
+                    "colour",
+                    models.CharField(
+                        choices=[("amber", "amber"), ("red", "red")],
+                        max_length=10,
+                        verbose_name="colour",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'traffic-light rule',
-                'verbose_name_plural': 'traffic-light rules',
-                'ordering': ['park', 'kind', 'threshold', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('park', 'kind', 'colour'), name='trafficrule_unique_kind_colour')],
+                "verbose_name": "traffic-light rule",
+                "verbose_name_plural": "traffic-light rules",
+                "ordering": ["park", "kind", "threshold", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "kind", "colour"), name="trafficrule_unique_kind_colour"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='TrafficSnapshot',
+            name="TrafficSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='week (Monday)')),
-                ('light', models.CharField(choices=[('green', 'green'), ('amber', 'amber'), ('red', 'red')], max_length=10, verbose_name='light')),
-                ('rules', models.JSONField(blank=True, default=list, verbose_name='rules fired')),
-                ('taken_at', models.DateTimeField(auto_now=True, verbose_name='taken')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField(verbose_name="week (Monday)")),
+                (
+                    "light",
+                    models.CharField(
+                        choices=[("green", "green"), ("amber", "amber"), ("red", "red")],
+                        max_length=10,
+                        verbose_name="light",
+                    ),
+                ),
+                ("rules", models.JSONField(blank=True, default=list, verbose_name="rules fired")),
+                ("taken_at", models.DateTimeField(auto_now=True, verbose_name="taken")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'traffic-light snapshot',
-                'verbose_name_plural': 'traffic-light snapshots',
-                'ordering': ['park', '-week', 'project', 'pk'],
-                'indexes': [models.Index(fields=['park', 'week'], name='trafficsnapshot_park_week')],
-                'constraints': [models.UniqueConstraint(fields=('park', 'project', 'week'), name='trafficsnapshot_unique_week')],
+                "verbose_name": "traffic-light snapshot",
+                "verbose_name_plural": "traffic-light snapshots",
+                "ordering": ["park", "-week", "project", "pk"],
+                "indexes": [
+                    models.Index(fields=["park", "week"], name="trafficsnapshot_park_week")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "project", "week"), name="trafficsnapshot_unique_week"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -8,77 +8,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('projects', '0004_milestones_and_traffic_lights'),
+        ("core", "0010_import_job_undo"),
+        ("projects", "0004_milestones_and_traffic_lights"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='projectevent',
-            name='kind',
-            field=models.CharField(choices=[('stage', 'stage change'), ('correction', 'date correction'), ('first_contact', 'first contact change'), ('assigned', 'owner assigned'), ('assessment', 'assessment'), ('feedback', 'feedback'), ('progress', 'progress note'), ('entered_statistics', 'entered statistics')], max_length=20, verbose_name='kind'),
+            model_name="projectevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("stage", "stage change"),
+                    ("correction", "date correction"),
+                    ("first_contact", "first contact change"),
+                    ("assigned", "owner assigned"),
+                    ("assessment", "assessment"),
+                    ("feedback", "feedback"),
+                    ("progress", "progress note"),
+                    ("entered_statistics", "entered statistics"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='AnnualPlan',
+            name="AnnualPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='planned investment for the year (yuan)')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='annual_plans', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="planned investment for the year (yuan)",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_plans",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual investment plan',
-                'verbose_name_plural': 'annual investment plans',
-                'ordering': ['park', 'project', 'year', 'pk'],
-                'indexes': [models.Index(fields=['park', 'year'], name='annualplan_park_year')],
-                'constraints': [models.UniqueConstraint(fields=('park', 'project', 'year'), name='annualplan_one_per_year')],
+                "verbose_name": "annual investment plan",
+                "verbose_name_plural": "annual investment plans",
+                "ordering": ["park", "project", "year", "pk"],
+                "indexes": [models.Index(fields=["park", "year"], name="annualplan_park_year")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "project", "year"), name="annualplan_one_per_year"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='InvestmentEntry',
+            name="InvestmentEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='Its first day: 2023-06-01 for June 2023.', verbose_name='month')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='investment completed (yuan)')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='investment_entries', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="Its first day: 2023-06-01 for June 2023.", verbose_name="month"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="investment completed (yuan)",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investment_entries",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monthly investment',
-                'verbose_name_plural': 'monthly investment',
-                'ordering': ['park', 'project', 'month', 'pk'],
-                'indexes': [models.Index(fields=['park', 'month'], name='investmententry_park_month')],
-                'constraints': [models.UniqueConstraint(fields=('park', 'project', 'month'), name='investmententry_one_per_month')],
+                "verbose_name": "monthly investment",
+                "verbose_name_plural": "monthly investment",
+                "ordering": ["park", "project", "month", "pk"],
+                "indexes": [
+                    models.Index(fields=["park", "month"], name="investmententry_park_month")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "project", "month"), name="investmententry_one_per_month"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='MajorListing',
+            name="MajorListing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('level', models.CharField(choices=[('provincial', 'provincial major project'), ('municipal', 'municipal major project')], max_length=20, verbose_name='level')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='major_listings', to='projects.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("provincial", "provincial major project"),
+                            ("municipal", "municipal major project"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="major_listings",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'major project listing',
-                'verbose_name_plural': 'major project listings',
-                'ordering': ['park', 'year', 'project', 'pk'],
-                'indexes': [models.Index(fields=['park', 'year', 'level'], name='majorlisting_park_year')],
-                'constraints': [models.UniqueConstraint(fields=('park', 'project', 'year'), name='majorlisting_one_per_year')],
+                "verbose_name": "major project listing",
+                "verbose_name_plural": "major project listings",
+                "ordering": ["park", "year", "project", "pk"],
+                "indexes": [
+                    models.Index(fields=["park", "year", "level"], name="majorlisting_park_year")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "project", "year"), name="majorlisting_one_per_year"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
     ]

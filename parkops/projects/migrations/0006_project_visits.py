@@ -7,34 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('projects', '0005_delivery_investment'),
-        ('promotion', '0007_promotion_events'),
+        ("core", "0010_import_job_undo"),
+        ("projects", "0005_delivery_investment"),
+        ("promotion", "0007_promotion_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProjectVisit',
+            name="ProjectVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True, verbose_name='linked')),
-                ('linked_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='linked by')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('project', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='visit_links', to='projects.project', verbose_name='project')),
-                ('visit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True, verbose_name="linked")),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="linked by",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_links",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotion.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linked visit',
-                'verbose_name_plural': 'linked visits',
-                'ordering': ['park', 'project', 'pk'],
-                'indexes': [models.Index(fields=['park', 'visit'], name='projectvisit_park_visit'), models.Index(fields=['park', 'linked_by'], name='projectvisit_park_linker')],
-                'constraints': [models.UniqueConstraint(fields=('park', 'project', 'visit'), name='projectvisit_unique_visit')],
+                "verbose_name": "linked visit",
+                "verbose_name_plural": "linked visits",
+                "ordering": ["park", "project", "pk"],
+                "indexes": [
+                    models.Index(fields=["park", "visit"], name="projectvisit_park_visit"),
+                    models.Index(fields=["park", "linked_by"], name="projectvisit_park_linker"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("park", "project", "visit"), name="projectvisit_unique_visit"
+                    )
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -7,78 +7,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PromotionUnit',
+            name="PromotionUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('office', 'promotion office'), ('bureau', 'specialised bureau'), ('regional_centre', 'regional centre'), ('dept_team', 'department team')], max_length=20, verbose_name='kind')),
-                ('head', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='head')),
-                ('parent', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='promotion.promotionunit', verbose_name='parent unit')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("office", "promotion office"),
+                            ("bureau", "specialised bureau"),
+                            ("regional_centre", "regional centre"),
+                            ("dept_team", "department team"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "head",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="head",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="promotion.promotionunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'promotion unit',
-                'verbose_name_plural': 'promotion units',
-                'ordering': ['park', 'code'],
+                "verbose_name": "promotion unit",
+                "verbose_name_plural": "promotion units",
+                "ordering": ["park", "code"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PromotionUnitMember',
+            name="PromotionUnitMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionunit')),
-                ('user', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="promotion.promotionunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit member',
-                'verbose_name_plural': 'unit members',
+                "verbose_name": "unit member",
+                "verbose_name_plural": "unit members",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='promotionunit',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='+', through='promotion.PromotionUnitMember', to=settings.AUTH_USER_MODEL, verbose_name='members'),
+            model_name="promotionunit",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="promotion.PromotionUnitMember",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="members",
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotionunitmember',
-            index=models.Index(fields=['park', 'user'], name='unit_member_park_user'),
+            model_name="promotionunitmember",
+            index=models.Index(fields=["park", "user"], name="unit_member_park_user"),
         ),
         migrations.AddConstraint(
-            model_name='promotionunitmember',
-            constraint=models.UniqueConstraint(fields=('park', 'unit', 'user'), name='unit_member_unique'),
+            model_name="promotionunitmember",
+            constraint=models.UniqueConstraint(
+                fields=("park", "unit", "user"), name="unit_member_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotionunit',
-            index=models.Index(fields=['park', 'kind'], name='unit_park_kind'),
+            model_name="promotionunit",
+            index=models.Index(fields=["park", "kind"], name="unit_park_kind"),
         ),
         migrations.AddIndex(
-            model_name='promotionunit',
-            index=models.Index(fields=['park', 'parent'], name='unit_park_parent'),
+            model_name="promotionunit",
+            index=models.Index(fields=["park", "parent"], name="unit_park_parent"),
         ),
         migrations.AddIndex(
-            model_name='promotionunit',
-            index=models.Index(fields=['park', 'head'], name='unit_park_head'),
+            model_name="promotionunit",
+            index=models.Index(fields=["park", "head"], name="unit_park_head"),
         ),
         migrations.AddConstraint(
-            model_name='promotionunit',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='unit_unique_code'),
+            model_name="promotionunit",
+            constraint=models.UniqueConstraint(fields=("park", "code"), name="unit_unique_code"),
         ),
     ]

@@ -6,21 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotion', '0002_codes_charset'),
+        ("promotion", "0002_codes_charset"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='promotionunitmember',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionunit', verbose_name='promotion unit'),
+            model_name="promotionunitmember",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="promotion.promotionunit",
+                verbose_name="promotion unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='promotionunitmember',
-            name='user',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="promotionunitmember",
+            name="user",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
     ]

@@ -16,16 +16,17 @@ def fill_name_pinyin(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotion', '0003_verbose_names'),
+        ("promotion", "0003_verbose_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='promotionunit',
-            name='name_pinyin',
-            field=models.CharField(blank=True, editable=False, max_length=400, verbose_name='name pinyin'),
+            model_name="promotionunit",
+            name="name_pinyin",
+            field=models.CharField(
+                blank=True, editable=False, max_length=400, verbose_name="name pinyin"
+            ),
         ),
         migrations.RunPython(fill_name_pinyin, migrations.RunPython.noop),
     ]

@@ -9,176 +9,389 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_name_pinyin'),
-        ('enterprises', '0005_enterprise_above_scale_until'),
-        ('promotion', '0005_unit_members_from_memberships'),
+        ("core", "0009_name_pinyin"),
+        ("enterprises", "0005_enterprise_above_scale_until"),
+        ("promotion", "0005_unit_members_from_memberships"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400, verbose_name='name pinyin')),
-                ('kind', models.CharField(choices=[('association', 'industry association'), ('chamber', 'chamber of commerce'), ('intermediary', 'intermediary'), ('research', 'research institute'), ('government', 'government agency'), ('fund', 'investment fund')], max_length=20, verbose_name='kind')),
-                ('region', models.CharField(blank=True, help_text='GB/T 2260 code of where the institution is based.', max_length=6, validators=[parkops.core.regions.validate_region_code], verbose_name='region')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, editable=False, max_length=400, verbose_name="name pinyin"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("association", "industry association"),
+                            ("chamber", "chamber of commerce"),
+                            ("intermediary", "intermediary"),
+                            ("research", "research institute"),
+                            ("government", "government agency"),
+                            ("fund", "investment fund"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        help_text="GB/T 2260 code of where the institution is based.",
+                        max_length=6,
+                        validators=[parkops.core.regions.validate_region_code],
+                        verbose_name="region",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-                'ordering': ['park', 'name_pinyin', 'name'],
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+                "ordering": ["park", "name_pinyin", "name"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='InstitutionIndustry',
+            name="InstitutionIndustry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('industry', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.industry', verbose_name='industry')),
-                ('institution', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.institution', verbose_name='institution')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="promotion.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution industry',
-                'verbose_name_plural': 'institution industries',
+                "verbose_name": "institution industry",
+                "verbose_name_plural": "institution industries",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='institution',
-            name='industries',
-            field=models.ManyToManyField(blank=True, related_name='+', through='promotion.InstitutionIndustry', to='core.industry', verbose_name='industries'),
+            model_name="institution",
+            name="industries",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="promotion.InstitutionIndustry",
+                to="core.industry",
+                verbose_name="industries",
+            ),
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(blank=True, max_length=30, verbose_name='reference')),
-                ('date', models.DateField(verbose_name='date')),
-                ('city', models.CharField(blank=True, max_length=60, verbose_name='city')),
-                ('country', models.CharField(blank=True, default='中国', max_length=60, verbose_name='country')),
-                ('purpose', models.CharField(max_length=200, verbose_name='purpose')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('next_step', models.CharField(blank=True, max_length=200, verbose_name='next step')),
-                ('next_step_due', models.DateField(blank=True, null=True, verbose_name='next step due')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('enterprise', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('institution', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='promotion.institution', verbose_name='institution')),
-                ('next_step_owner', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='next step owner')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='promotion.promotionunit', verbose_name='promotion unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(blank=True, max_length=30, verbose_name="reference")),
+                ("date", models.DateField(verbose_name="date")),
+                ("city", models.CharField(blank=True, max_length=60, verbose_name="city")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, default="中国", max_length=60, verbose_name="country"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=200, verbose_name="purpose")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "next_step",
+                    models.CharField(blank=True, max_length=200, verbose_name="next step"),
+                ),
+                (
+                    "next_step_due",
+                    models.DateField(blank=True, null=True, verbose_name="next step due"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="promotion.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "next_step_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="next step owner",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="promotion.promotionunit",
+                        verbose_name="promotion unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'ordering': ['park', '-date', '-pk'],
+                "verbose_name": "visit",
+                "verbose_name_plural": "visits",
+                "ordering": ["park", "-date", "-pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='VisitStaff',
+            name="VisitStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
-                ('user', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('visit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.visit', verbose_name='visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="promotion.visit",
+                        verbose_name="visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit staff',
-                'verbose_name_plural': 'visit staff',
+                "verbose_name": "visit staff",
+                "verbose_name_plural": "visit staff",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='visit',
-            name='staff',
-            field=models.ManyToManyField(related_name='+', through='promotion.VisitStaff', to=settings.AUTH_USER_MODEL, verbose_name='staff'),
+            model_name="visit",
+            name="staff",
+            field=models.ManyToManyField(
+                related_name="+",
+                through="promotion.VisitStaff",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="staff",
+            ),
         ),
         migrations.CreateModel(
-            name='InstitutionContact',
+            name="InstitutionContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=60, verbose_name='title')),
-                ('phone', parkops.core.fields.EncryptedCharField(blank=True, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('institution', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='promotion.institution', verbose_name='institution')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=60, verbose_name="title")),
+                ("phone", parkops.core.fields.EncryptedCharField(blank=True, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="promotion.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution contact',
-                'verbose_name_plural': 'institution contacts',
-                'ordering': ['park', 'institution', 'id'],
-                'indexes': [models.Index(fields=['park', 'institution'], name='inst_contact_park_inst')],
+                "verbose_name": "institution contact",
+                "verbose_name_plural": "institution contacts",
+                "ordering": ["park", "institution", "id"],
+                "indexes": [
+                    models.Index(fields=["park", "institution"], name="inst_contact_park_inst")
+                ],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddIndex(
-            model_name='institutionindustry',
-            index=models.Index(fields=['park', 'industry'], name='institution_ind_park_ind'),
+            model_name="institutionindustry",
+            index=models.Index(fields=["park", "industry"], name="institution_ind_park_ind"),
         ),
         migrations.AddConstraint(
-            model_name='institutionindustry',
-            constraint=models.UniqueConstraint(fields=('park', 'institution', 'industry'), name='institution_industry_unique'),
+            model_name="institutionindustry",
+            constraint=models.UniqueConstraint(
+                fields=("park", "institution", "industry"), name="institution_industry_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['park', 'kind'], name='institution_park_kind'),
+            model_name="institution",
+            index=models.Index(fields=["park", "kind"], name="institution_park_kind"),
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['park', 'name_pinyin'], name='institution_park_pinyin'),
+            model_name="institution",
+            index=models.Index(fields=["park", "name_pinyin"], name="institution_park_pinyin"),
         ),
         migrations.AddConstraint(
-            model_name='institution',
-            constraint=models.UniqueConstraint(fields=('park', 'name'), name='institution_unique_name'),
+            model_name="institution",
+            constraint=models.UniqueConstraint(
+                fields=("park", "name"), name="institution_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visitstaff',
-            index=models.Index(fields=['park', 'user'], name='visit_staff_park_user'),
+            model_name="visitstaff",
+            index=models.Index(fields=["park", "user"], name="visit_staff_park_user"),
         ),
         migrations.AddConstraint(
-            model_name='visitstaff',
-            constraint=models.UniqueConstraint(fields=('park', 'visit', 'user'), name='visit_staff_unique'),
+            model_name="visitstaff",
+            constraint=models.UniqueConstraint(
+                fields=("park", "visit", "user"), name="visit_staff_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'date'], name='visit_park_date'),
+            model_name="visit",
+            index=models.Index(fields=["park", "date"], name="visit_park_date"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'enterprise', 'date'], name='visit_park_enterprise'),
+            model_name="visit",
+            index=models.Index(fields=["park", "enterprise", "date"], name="visit_park_enterprise"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'institution', 'date'], name='visit_park_institution'),
+            model_name="visit",
+            index=models.Index(
+                fields=["park", "institution", "date"], name="visit_park_institution"
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'unit', 'date'], name='visit_park_unit'),
+            model_name="visit",
+            index=models.Index(fields=["park", "unit", "date"], name="visit_park_unit"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'next_step_owner'], name='visit_park_owner'),
+            model_name="visit",
+            index=models.Index(fields=["park", "next_step_owner"], name="visit_park_owner"),
         ),
         migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('park', 'ref'), name='visit_unique_ref'),
+            model_name="visit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ref", ""), _negated=True),
+                fields=("park", "ref"),
+                name="visit_unique_ref",
+            ),
         ),
     ]

@@ -7,233 +7,417 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0010_import_job_undo'),
-        ('enterprises', '0006_enterprise_search_index'),
-        ('promotion', '0006_institutions_and_visits'),
+        ("core", "0010_import_job_undo"),
+        ("enterprises", "0006_enterprise_search_index"),
+        ("promotion", "0006_institutions_and_visits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PromotionEventEnterprise',
+            name="PromotionEventEnterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise met',
-                'verbose_name_plural': 'enterprises met',
+                "verbose_name": "enterprise met",
+                "verbose_name_plural": "enterprises met",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PromotionEventInstitution',
+            name="PromotionEventInstitution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution met',
-                'verbose_name_plural': 'institutions met',
+                "verbose_name": "institution met",
+                "verbose_name_plural": "institutions met",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PromotionEventPark',
+            name="PromotionEventPark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event partner park',
-                'verbose_name_plural': 'event partner parks',
+                "verbose_name": "event partner park",
+                "verbose_name_plural": "event partner parks",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PromotionEventStaff',
+            name="PromotionEventStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event participant',
-                'verbose_name_plural': 'event participants',
+                "verbose_name": "event participant",
+                "verbose_name_plural": "event participants",
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PromotionEvent',
+            name="PromotionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(blank=True, max_length=30, verbose_name='reference')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=400, verbose_name='name pinyin')),
-                ('name_initials', models.CharField(blank=True, editable=False, max_length=100, verbose_name='name initials')),
-                ('kind', models.CharField(choices=[('fair', 'fair or expo'), ('roadshow', 'roadshow'), ('overseas', 'overseas trip'), ('conference', 'conference or forum'), ('joint', 'joint alliance event'), ('other', 'other event')], max_length=20, verbose_name='kind')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(verbose_name='end date')),
-                ('city', models.CharField(blank=True, max_length=60, verbose_name='city')),
-                ('country', models.CharField(blank=True, default='中国', help_text='One or several, e.g. 日本、新加坡.', max_length=60, verbose_name='country')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('organiser_unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='promotion.promotionunit', verbose_name='organising unit')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ref", models.CharField(blank=True, max_length=30, verbose_name="reference")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True, editable=False, max_length=400, verbose_name="name pinyin"
+                    ),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(
+                        blank=True, editable=False, max_length=100, verbose_name="name initials"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fair", "fair or expo"),
+                            ("roadshow", "roadshow"),
+                            ("overseas", "overseas trip"),
+                            ("conference", "conference or forum"),
+                            ("joint", "joint alliance event"),
+                            ("other", "other event"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(verbose_name="end date")),
+                ("city", models.CharField(blank=True, max_length=60, verbose_name="city")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        default="中国",
+                        help_text="One or several, e.g. 日本、新加坡.",
+                        max_length=60,
+                        verbose_name="country",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "organiser_unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="promotion.promotionunit",
+                        verbose_name="organising unit",
+                    ),
+                ),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.park",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'promotion event',
-                'verbose_name_plural': 'promotion events',
-                'ordering': ['park', '-start_date', '-pk'],
+                "verbose_name": "promotion event",
+                "verbose_name_plural": "promotion events",
+                "ordering": ["park", "-start_date", "-pk"],
             },
             managers=[
-                ('unguarded', django.db.models.manager.Manager()),
+                ("unguarded", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='visit',
-            name='event',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='promotion.promotionevent', verbose_name='promotion event'),
+            model_name="visit",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="visits",
+                to="promotion.promotionevent",
+                verbose_name="promotion event",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['park', 'event', 'date'], name='visit_park_event'),
+            model_name="visit",
+            index=models.Index(fields=["park", "event", "date"], name="visit_park_event"),
         ),
         migrations.AddField(
-            model_name='promotionevententerprise',
-            name='enterprise',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='enterprise'),
+            model_name="promotionevententerprise",
+            name="enterprise",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="enterprises.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevententerprise',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionevent', verbose_name='promotion event'),
+            model_name="promotionevententerprise",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="promotion.promotionevent",
+                verbose_name="promotion event",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevententerprise',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="promotionevententerprise",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevent',
-            name='enterprises',
-            field=models.ManyToManyField(blank=True, related_name='+', through='promotion.PromotionEventEnterprise', to='enterprises.enterprise', verbose_name='enterprises met'),
+            model_name="promotionevent",
+            name="enterprises",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="promotion.PromotionEventEnterprise",
+                to="enterprises.enterprise",
+                verbose_name="enterprises met",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventinstitution',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionevent', verbose_name='promotion event'),
+            model_name="promotioneventinstitution",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="promotion.promotionevent",
+                verbose_name="promotion event",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventinstitution',
-            name='institution',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotion.institution', verbose_name='institution'),
+            model_name="promotioneventinstitution",
+            name="institution",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promotion.institution",
+                verbose_name="institution",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventinstitution',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="promotioneventinstitution",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevent',
-            name='institutions',
-            field=models.ManyToManyField(blank=True, related_name='+', through='promotion.PromotionEventInstitution', to='promotion.institution', verbose_name='institutions met'),
+            model_name="promotionevent",
+            name="institutions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="promotion.PromotionEventInstitution",
+                to="promotion.institution",
+                verbose_name="institutions met",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventpark',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionevent', verbose_name='promotion event'),
+            model_name="promotioneventpark",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="promotion.promotionevent",
+                verbose_name="promotion event",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventpark',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="promotioneventpark",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventpark',
-            name='partner',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='partner park'),
+            model_name="promotioneventpark",
+            name="partner",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="partner park",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevent',
-            name='partner_parks',
-            field=models.ManyToManyField(blank=True, help_text="Other parks of the alliance taking part. The event stays this park's record: the partner parks' users do not see it.", related_name='+', through='promotion.PromotionEventPark', through_fields=('event', 'partner'), to='core.park', verbose_name='partner parks'),
+            model_name="promotionevent",
+            name="partner_parks",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Other parks of the alliance taking part. The event stays this park's record: the partner parks' users do not see it.",
+                related_name="+",
+                through="promotion.PromotionEventPark",
+                through_fields=("event", "partner"),
+                to="core.park",
+                verbose_name="partner parks",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventstaff',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='promotion.promotionevent', verbose_name='promotion event'),
+            model_name="promotioneventstaff",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="promotion.promotionevent",
+                verbose_name="promotion event",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventstaff',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.park', verbose_name='park'),
+            model_name="promotioneventstaff",
+            name="park",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.park",
+                verbose_name="park",
+            ),
         ),
         migrations.AddField(
-            model_name='promotioneventstaff',
-            name='user',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="promotioneventstaff",
+            name="user",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='promotionevent',
-            name='staff',
-            field=models.ManyToManyField(blank=True, related_name='+', through='promotion.PromotionEventStaff', to=settings.AUTH_USER_MODEL, verbose_name='participants'),
+            model_name="promotionevent",
+            name="staff",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="promotion.PromotionEventStaff",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="participants",
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotionevententerprise',
-            index=models.Index(fields=['park', 'enterprise'], name='event_ent_park_ent'),
+            model_name="promotionevententerprise",
+            index=models.Index(fields=["park", "enterprise"], name="event_ent_park_ent"),
         ),
         migrations.AddConstraint(
-            model_name='promotionevententerprise',
-            constraint=models.UniqueConstraint(fields=('park', 'event', 'enterprise'), name='event_enterprise_unique'),
+            model_name="promotionevententerprise",
+            constraint=models.UniqueConstraint(
+                fields=("park", "event", "enterprise"), name="event_enterprise_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotioneventinstitution',
-            index=models.Index(fields=['park', 'institution'], name='event_inst_park_inst'),
+            model_name="promotioneventinstitution",
+            index=models.Index(fields=["park", "institution"], name="event_inst_park_inst"),
         ),
         migrations.AddConstraint(
-            model_name='promotioneventinstitution',
-            constraint=models.UniqueConstraint(fields=('park', 'event', 'institution'), name='event_institution_unique'),
+            model_name="promotioneventinstitution",
+            constraint=models.UniqueConstraint(
+                fields=("park", "event", "institution"), name="event_institution_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotioneventpark',
-            index=models.Index(fields=['park', 'partner'], name='event_park_park_partner'),
+            model_name="promotioneventpark",
+            index=models.Index(fields=["park", "partner"], name="event_park_park_partner"),
         ),
         migrations.AddConstraint(
-            model_name='promotioneventpark',
-            constraint=models.UniqueConstraint(fields=('park', 'event', 'partner'), name='event_park_unique'),
+            model_name="promotioneventpark",
+            constraint=models.UniqueConstraint(
+                fields=("park", "event", "partner"), name="event_park_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotioneventstaff',
-            index=models.Index(fields=['park', 'user'], name='event_staff_park_user'),
+            model_name="promotioneventstaff",
+            index=models.Index(fields=["park", "user"], name="event_staff_park_user"),
         ),
         migrations.AddConstraint(
-            model_name='promotioneventstaff',
-            constraint=models.UniqueConstraint(fields=('park', 'event', 'user'), name='event_staff_unique'),
+            model_name="promotioneventstaff",
+            constraint=models.UniqueConstraint(
+                fields=("park", "event", "user"), name="event_staff_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='promotionevent',
-            index=models.Index(fields=['park', 'start_date'], name='event_park_start'),
+            model_name="promotionevent",
+            index=models.Index(fields=["park", "start_date"], name="event_park_start"),
         ),
         migrations.AddIndex(
-            model_name='promotionevent',
-            index=models.Index(fields=['park', 'kind', 'start_date'], name='event_park_kind'),
+            model_name="promotionevent",
+            index=models.Index(fields=["park", "kind", "start_date"], name="event_park_kind"),
         ),
         migrations.AddIndex(
-            model_name='promotionevent',
-            index=models.Index(fields=['park', 'organiser_unit'], name='event_park_unit'),
+            model_name="promotionevent",
+            index=models.Index(fields=["park", "organiser_unit"], name="event_park_unit"),
         ),
         migrations.AddIndex(
-            model_name='promotionevent',
-            index=models.Index(fields=['park', 'name_pinyin'], name='event_park_pinyin'),
+            model_name="promotionevent",
+            index=models.Index(fields=["park", "name_pinyin"], name="event_park_pinyin"),
         ),
         migrations.AddConstraint(
-            model_name='promotionevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('ref', ''), _negated=True), fields=('park', 'ref'), name='event_unique_ref'),
+            model_name="promotionevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ref", ""), _negated=True),
+                fields=("park", "ref"),
+                name="event_unique_ref",
+            ),
         ),
     ]
