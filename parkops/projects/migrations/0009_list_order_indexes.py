@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0010_import_job_undo"),
         ("enterprises", "0007_list_order_indexes"),
-        ("projects", "0006_project_visits"),
+        ("projects", "0008_park_investment_plan"),
         ("promotion", "0007_promotion_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
