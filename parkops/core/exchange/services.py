@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hmac
 import json
-import pickle
+import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,12 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from parkops.core import audit, permissions
+from parkops.core import audit, audit_seal, permissions
 from parkops.core.exchange import bulk
-from parkops.core.exchange.importer import Outcome, Validated, bulk_capable, run_import
+from parkops.core.exchange.importer import (
+    NotKeepable,
+    Outcome,
+    Validated,
+    bulk_capable,
+    run_import,
+)
 from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
@@ -52,36 +56,48 @@ def upload_hold(*, data: bytes, file_name: str, user, park, register: str, valid
     return token
 
 
-_VALIDATED_SALT = "parkops.exchange.validated"
+# The seal's purpose, MAC'd with the rows: no other seal of ours (an audit
+# entry's, an anchor's) can pass for this one, nor this one for them.
+_VALIDATED_PURPOSE = "exchange.validated"
 
 
 def validated_keep(token: str, validated: Validated | None) -> None:
-    """Keep a preview's validated rows beside its held file, sealed with the
-    server's key (an HMAC over the pickled rows): the commit of the same file
-    reuses them (``importer.run_import(validated=…)``)."""
+    """Keep a preview's validated rows beside its held file: the commit of the
+    same file reuses them (``importer.run_import(validated=…)``).
+
+    The file is one line, the seal, then the rows as JSON (``Validated.dumps``):
+    plain data, so a file someone forged, even with the key, can at worst be
+    refused, never run. The seal is the server's keyed, versioned one
+    (``core.audit_seal``: ``v2:hmac-sha256:…`` or 国密 ``v2:hmac-sm3:…`` as
+    ``PARKOPS_AUDIT_MAC`` says). Rows JSON cannot hold exactly are not kept.
+    """
     if validated is None:
         return
-    payload = pickle.dumps(validated, protocol=pickle.HIGHEST_PROTOCOL)
-    seal = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
-    (upload_dir() / f"{token}.checked").write_bytes(seal + payload)
+    try:
+        payload = validated.dumps()
+    except NotKeepable:
+        return
+    seal = audit_seal.seal(_VALIDATED_PURPOSE, payload).encode("ascii")
+    path = upload_dir() / f"{token}.checked"
+    temporary = path.with_suffix(".checking")
+    temporary.write_bytes(seal + b"\n" + payload)
+    os.replace(temporary, path)
 
 
 def validated_load(token: str) -> Validated | None:
-    """What the preview of a held upload kept, or ``None`` (none kept, or not
-    sealed by this server: the commit then validates the file in full)."""
+    """What the preview of a held upload kept, or ``None`` (none kept, not
+    sealed by this server under an algorithm it knows, or not what ``dumps``
+    writes): the commit then validates the file in full."""
     try:
         blob = (upload_dir() / f"{token}.checked").read_bytes()
-    except (FileNotFoundError, OSError):
+    except OSError:
         return None
-    seal, payload = blob[:32], blob[32:]
-    expected = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
-    if not hmac.compare_digest(seal, expected):
+    seal, newline, payload = blob.partition(b"\n")
+    if not newline or not audit_seal.check(
+        _VALIDATED_PURPOSE, payload, seal.decode("ascii", "replace")
+    ):
         return None
-    try:
-        validated = pickle.loads(payload)  # noqa: S301 - sealed above by this server's key
-    except Exception:  # an older version's classes: validate in full
-        return None
-    return validated if isinstance(validated, Validated) else None
+    return Validated.loads(payload)
 
 
 def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
@@ -100,7 +116,7 @@ def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
 
 
 def upload_discard(token: str) -> None:
-    for suffix in (".bin", ".json", ".checked"):
+    for suffix in (".bin", ".json", ".checked", ".checking"):
         (upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
