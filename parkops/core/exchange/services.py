@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -244,16 +246,18 @@ def undo_request(*, batch: ImportBatch, actor) -> tuple[ImportBatch, ImportJob |
 
     _refuse_undo(batch, actor)
     rows = batch.created_count + batch.updated_count
-    if rows <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+    if rows - batch.undone_items <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
         return import_undo(batch=batch, actor=actor), None
     running = (
         ImportJob.objects.restrict(actor)
         .filter(park=batch.park, batch=batch, mode=ImportJob.Mode.UNDO)
-        .exclude(status=ImportJob.Status.FAILED)
+        .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.DONE])
         .first()
     )
-    if running is not None:
+    if running is not None and not jobs.undo_interrupted(running):
         return batch, running
+    if running is not None:  # its worker died: the undo resumes in a new job
+        jobs.job_interrupted(running)
     job = jobs.job_start(
         token="",
         actor=actor,
@@ -339,19 +343,61 @@ def _item_chunks(spec, batch, ids: list[int]):
         ]
 
 
+def _undo_claim_path(batch):
+    return upload_dir() / f"undo-{batch.pk}.claim"
+
+
+@contextlib.contextmanager
+def undo_claim(batch):
+    """Held by the one process undoing ``batch``: a lock on a claim file, which
+    the system lets go when the process ends, however it ends. So two undos of
+    a batch never run at once, and an undo cut short by a worker that died is
+    free to be resumed."""
+    path = _undo_claim_path(batch)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ValidationError(_("This import is being undone already.")) from error
+        os.utime(path)  # not a stale upload to purge while held
+        yield
+
+
+def undo_claimed(batch) -> bool:
+    """Is an undo of ``batch`` running now (in any process on this server)?"""
+    try:
+        with undo_claim(batch):
+            return False
+    except ValidationError:
+        return True
+
+
 def _undo_in_bulk(spec, actor, batch, progress) -> None:
     """The undo of a bulk-capable register, in short transactions like the
     commit (``bulk.reverse``). Every check is read first, outside any
     transaction, a batch of rows at a time: a record changed since the import
     or used by other records now refuses the undo before anything is written.
-    One undo of a batch at a time (a claim file, as for a commit)."""
+    One undo of a batch at a time (``undo_claim``). An undo cut short (the
+    batch is "being undone") goes on after the rows it undid."""
+    with undo_claim(batch):
+        batch = ImportBatch.objects.unscoped().select_related("park").get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.UNDONE:
+            raise ValidationError(_("This import was already undone."))
+        _undo_rows_in_bulk(spec, actor, batch, progress)
+
+
+def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:
     model = spec.model
     ids = list(
         ImportItem.objects.unscoped()
         .filter(park=batch.park, batch=batch)
-        .order_by("-row")
+        .order_by("-row", "-pk")
         .values_list("pk", flat=True)
     )
+    total = len(ids)
+    # The undo takes the rows last first; those an earlier undo of this batch
+    # took before it was cut short are undone already.
+    ids = ids[batch.undone_items :]
     creates = ImportItem.objects.unscoped().filter(park=batch.park, batch=batch, action="create")
     if not permissions.can(actor, model, permissions.ADD, batch.park_id) and creates.exists():
         permissions.deny()
@@ -381,18 +427,13 @@ def _undo_in_bulk(spec, actor, batch, progress) -> None:
             _("Cannot undo: the records of rows %(rows)s changed after the import.")
             % {"rows": "、".join(map(str, sorted(changed)))}
         )
-    claim = upload_dir() / f"undo-{batch.pk}.claim"
-    try:
-        claim.touch(exist_ok=False)
-    except FileExistsError as error:
-        raise ValidationError(_("This import is being undone already.")) from error
     try:
         bulk.reverse(
             spec=spec,
             actor=actor,
             batch=batch,
             chunks=_item_chunks(spec, batch, ids),
-            total=len(ids),
+            total=total,
             progress=progress,
         )
     except bulk.UndoFailed as failure:
@@ -410,8 +451,6 @@ def _undo_in_bulk(spec, actor, batch, progress) -> None:
             )
             % {"rows": "、".join(map(str, failure.rows))}
         ) from failure
-    finally:
-        claim.unlink(missing_ok=True)
 
 
 def _blocked(created) -> bool:
