@@ -20,6 +20,7 @@ import datetime
 import decimal
 import hashlib
 import json
+import operator
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -149,10 +150,10 @@ class Validated:
 
     @classmethod
     def writes_of(cls, attnames: tuple, writes: list) -> list[tuple]:
-        return [
-            (w.row, w.action, tuple([getattr(w.obj, name) for name in attnames]), w.before)
-            for w in writes
-        ]
+        values = operator.attrgetter(*attnames)  # a tuple of them, read in C
+        if len(attnames) == 1:
+            return [(w.row, w.action, (values(w.obj),), w.before) for w in writes]
+        return [(w.row, w.action, values(w.obj), w.before) for w in writes]
 
     def dumps(self) -> bytes:
         """Everything held, as JSON (UTF-8): plain data that reading can never
