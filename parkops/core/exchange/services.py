@@ -278,8 +278,7 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     model = spec.model
     _refuse_undo(batch, actor)
     if bulk_capable(spec):
-        _undo_in_bulk(spec, actor, batch, progress)
-        return batch
+        return _undo_in_bulk(spec, actor, batch, progress)
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
@@ -372,18 +371,20 @@ def undo_claimed(batch) -> bool:
         return True
 
 
-def _undo_in_bulk(spec, actor, batch, progress) -> None:
+def _undo_in_bulk(spec, actor, batch, progress) -> ImportBatch:
     """The undo of a bulk-capable register, in short transactions like the
     commit (``bulk.reverse``). Every check is read first, outside any
     transaction, a batch of rows at a time: a record changed since the import
     or used by other records now refuses the undo before anything is written.
     One undo of a batch at a time (``undo_claim``). An undo cut short (the
-    batch is "being undone") goes on after the rows it undid."""
+    batch is "being undone") goes on after the rows it undid. Returns the
+    batch as undone."""
     with undo_claim(batch):
         batch = ImportBatch.objects.unscoped().select_related("park").get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
             raise ValidationError(_("This import was already undone."))
         _undo_rows_in_bulk(spec, actor, batch, progress)
+    return batch
 
 
 def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:

@@ -714,10 +714,12 @@ def test_an_undo_that_cannot_put_a_batch_back_names_its_rows(park, officer, monk
         first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")
         services.contact_create(enterprise=first, actor=service, name="李四", phone="13812345678")
 
-    _batch, as_imported, error = _undo_with_a_colleague(
+    batch, as_imported, error = _undo_with_a_colleague(
         park, officer, monkeypatch, edit_and_add_contact
     )
     assert "7、8" in error.messages[0] and "stay undone" in error.messages[0]
+    batch.refresh_from_db()  # its first two rows (8, 7) undone: to be resumed
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.UNDOING, 2)
     assert Enterprise.objects.unscoped().get(pk__in=as_imported, name="同事改过有限公司")
     names = set(Enterprise.objects.unscoped().values_list("name", flat=True))
     assert {f"宿迁导入{i}有限公司" for i in range(5)} <= names  # rows 2-6 put back
