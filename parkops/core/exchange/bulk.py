@@ -69,9 +69,8 @@ _PLANS: dict[type, tuple] = {}
 
 def _plan(model) -> tuple:
     """For ``instance``: (the names it may be given; for each concrete field in
-    order: its name, attname, whether it is a relation, whether its attribute
-    has a setter of its own, and what gives its default; the (name, attname) of
-    relations)."""
+    order: the field, its name, attname, whether it is a relation, and whether
+    its attribute has a setter of its own; the (name, attname) of relations)."""
     plan = _PLANS.get(model)
     if plan is None:
         steps = []
@@ -81,16 +80,8 @@ def _plan(model) -> tuple:
                 continue  # as Model.__init__ skips them
             names.update({field.name, field.attname})
             setter = hasattr(getattr(model, field.attname, None), "__set__")
-            # ``Field.get_default`` is ``_get_default()``; a foreign key's also
-            # turns a default record into its id, so it is kept for one with a
-            # default (one without defaults to None either way).
-            default = (
-                field.get_default
-                if field.is_relation and field.has_default()
-                else field._get_default
-            )
-            steps.append((field.name, field.attname, field.is_relation, setter, default))
-        pairs = tuple((name, attname) for name, attname, relation, _s, _d in steps if relation)
+            steps.append((field, field.name, field.attname, field.is_relation, setter))
+        pairs = tuple((name, attname) for _f, name, attname, relation, _s in steps if relation)
         plan = _PLANS[model] = (frozenset(names), tuple(steps), pairs)
     return plan
 
@@ -117,11 +108,11 @@ def instance(model, values: dict) -> models.Model:
     obj = model.__new__(model)
     obj._state = ModelState()
     stored = obj.__dict__
-    for name, attname, relation, setter, default in steps:
+    for field, name, attname, relation, setter in steps:
         if relation and name in values:
             setattr(obj, name, values[name])
             continue
-        value = values[attname] if attname in values else default()
+        value = values[attname] if attname in values else field.get_default()
         if setter:
             setattr(obj, attname, value)
         else:

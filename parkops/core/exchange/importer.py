@@ -300,6 +300,13 @@ class _Layout:
     park_index: int | None = None
     unit_index: int | None = None
     ignored: list[int] = field(default_factory=list)  # headed columns the register lacks
+    units: dict[int, str | None] = field(default_factory=dict)
+
+    def header_unit(self, index: int) -> str | None:
+        """The unit a column's header names (金额（万元）), read once per column."""
+        if index not in self.units:
+            self.units[index] = unit_in_header(self.headers[index])
+        return self.units[index]
 
     def header_of(self, index: int) -> str:
         column = self.columns.get(index)
@@ -429,7 +436,7 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
     if layout.unit_index is not None and column_letter(layout.unit_index) not in unreadable:
         unit = v.code(cells[layout.unit_index])
     for index, column in layout.columns.items():
-        if column_letter(index) in unreadable:
+        if unreadable and column_letter(index) in unreadable:
             continue
         raw = cells[index]
         try:
@@ -448,7 +455,7 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
                     raise found
                 values[column.key] = found
             else:
-                column_unit = unit_in_header(layout.headers[index]) or unit or None
+                column_unit = layout.header_unit(index) or unit or None
                 values[column.key] = column.parse(raw, column_unit)
             if column.required and values[column.key] in (None, ""):
                 raise v.CellError(_("This column must be filled in."))
