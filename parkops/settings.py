@@ -179,8 +179,9 @@ INACTIVE_ACCOUNT_DAYS = int(os.environ.get("PARKOPS_INACTIVE_ACCOUNT_DAYS", 90))
 AUTO_DISABLE_INACTIVE = env_bool("PARKOPS_AUTO_DISABLE_INACTIVE", False)
 PARKOPS_AUDIT_RETENTION_DAYS = int(os.environ.get("PARKOPS_AUDIT_RETENTION_DAYS", 180))
 # Audit chain MACs: "hmac-sha256" or "hmac-sm3" (国密 SM3, GB/T 32905-2016) for new
-# entries; older entries keep verifying under the algorithm named in each. The
-# key is PARKOPS_AUDIT_KEY or var/audit_key (see parkops/core/audit_seal.py).
+# entries (and for the other seals the server keeps: an import preview's
+# validated rows); older seals keep verifying under the algorithm named in each.
+# The key is PARKOPS_AUDIT_KEY or var/audit_key (see parkops/core/audit_seal.py).
 PARKOPS_AUDIT_MAC = os.environ.get("PARKOPS_AUDIT_MAC", "hmac-sha256")
 if PARKOPS_AUDIT_MAC not in ("hmac-sha256", "hmac-sm3"):
     raise ImproperlyConfigured("PARKOPS_AUDIT_MAC must be hmac-sha256 or hmac-sm3.")

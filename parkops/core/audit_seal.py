@@ -9,6 +9,10 @@ and 国密 SM3 (GB/T 32905-2016) seals verify side by side, and new seals switch
 algorithm (``PARKOPS_AUDIT_MAC``) without touching old ones. Entries written
 before seals existed hold a bare SHA-256 hex digest: version 1.
 
+The same seals, each under a purpose of its own, guard what the server keeps
+outside the database for itself: an import preview's validated rows
+(``exchange.services.validated_keep``).
+
 An anchor is one line, ``parkops-audit-anchor seq=… hash=… time=… mac=…``: the
 chain head at a moment, sealed. Copied off the machine (log shipping, a file
 the administrator collects), it proves what the chain held then, even against

@@ -373,6 +373,10 @@ class ImportBatch(ParkScopedModel):
 
     class Status(models.TextChoices):
         COMMITTED = "committed", _("committed")
+        # An undo in short batches that has not finished: its first
+        # ``undone_items`` rows (last row first) are undone, the rest not yet.
+        # Resumed by the next undo request, or by a worker that starts.
+        UNDOING = "undoing", _("being undone")
         UNDONE = "undone", _("undone")
 
     register = models.CharField(_("register"), max_length=50)
@@ -396,6 +400,7 @@ class ImportBatch(ParkScopedModel):
     )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_items = models.PositiveIntegerField(_("rows undone"), default=0)
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
     audit_public_fields = (
@@ -409,6 +414,7 @@ class ImportBatch(ParkScopedModel):
         "unchanged_count",
         "duration_ms",
         "status",
+        "undone_items",
     )
 
     class Meta:
@@ -425,6 +431,11 @@ class ImportBatch(ParkScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:importbatch_detail", args=[self.pk])
+
+    @property
+    def item_count(self) -> int:
+        """The rows the import wrote (and an undo reverses)."""
+        return self.created_count + self.updated_count
 
     @property
     def register_title(self) -> str:

@@ -11,9 +11,14 @@ from zoneinfo import ZoneInfo
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import RE_HANS as _HAN_RUN
-from pypinyin.seg.simpleseg import simple_seg as _split_runs
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
+# A name's runs of Chinese characters and of anything else, as pypinyin's
+# ``simple_seg`` splits it (the same runs, tested), found by one regular
+# expression instead of a match per character: a tenth of the time, which an
+# import of thousands of names notices.
+_HAN_CLASS = _HAN_RUN.pattern.removeprefix("^(?:").removesuffix(")+$")
+_RUNS = re.compile(f"{_HAN_CLASS}+|[^{_HAN_CLASS[1:-1]}]+", re.DOTALL)
 
 
 def mask_phone(value: str) -> str:
@@ -41,7 +46,7 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     thousands of names that share runs (科技有限公司) reads each run once.
     """
     runs = [
-        _run_pinyin(run) if _HAN_RUN.match(run) else (run, run) for run in _split_runs(name or "")
+        _run_pinyin(run) if _HAN_RUN.match(run) else (run, run) for run in _RUNS.findall(name or "")
     ]
     full = _NON_ALNUM.sub("", "".join(run[0] for run in runs).lower())
     initials = _NON_ALNUM.sub("", "".join(run[1] for run in runs).lower())

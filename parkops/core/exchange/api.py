@@ -50,7 +50,8 @@ class ImportBatchOut(Schema):
     updated_count: int
     unchanged_count: int
     duration_ms: int
-    status: str
+    status: str  # committed, undoing (an undo cut short: rows undone so far below), undone
+    undone_items: int
     created_at: datetime.datetime
     undone_at: datetime.datetime | None
 
@@ -193,7 +194,8 @@ def import_batch_undo(request, pk: int):
     """Undo a whole batch while none of its records changed since (422 otherwise).
 
     A batch above the background threshold is undone by a background job: the
-    answer is 202 with the job, to poll at ``/import-jobs/{id}``."""
+    answer is 202 with the job, to poll at ``/import-jobs/{id}``. A batch whose
+    undo was cut short (status ``undoing``) is undone from where it stopped."""
     batch = get_scoped(ImportBatch, request, pk)
     batch, job = services.undo_request(batch=batch, actor=user_of(request))
     if job is not None:

@@ -323,19 +323,55 @@ class _Undone:
     rows: list[int]
     created: list  # records deleted
     updated: list  # (record as it was, record as restored)
+    count: int  # the items it took (the batch's ``undone_items`` went up by this)
+
+
+def _lock_batch(batch) -> None:
+    """Lock ``batch``'s row and read its undo state as committed (what this
+    process last set may have been rolled back since)."""
+    batch.status, batch.undone_items = (
+        ImportBatch.objects.unscoped()
+        .select_for_update()
+        .filter(pk=batch.pk)
+        .values_list("status", "undone_items")
+        .get()
+    )
+
+
+def _batch_status(actor, batch, status: str, undone_items: int, **fields) -> None:
+    """Set ``batch``'s undo state (its row locked by the caller), audited when
+    the status changes (the progress in between is each row's own entry)."""
+    before = {"status": batch.status, "undone_items": batch.undone_items}
+    ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
+        status=status, undone_items=undone_items, **fields
+    )
+    batch.status, batch.undone_items = status, undone_items
+    if status != before["status"] and status != ImportBatch.Status.UNDONE:
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=batch,
+            before=before,
+            after={"status": status, "undone_items": undone_items},
+        )
 
 
 def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: bool, total):
     """Reverse one batch of rows in its own short transaction: lock its records,
     check them (if ``verify``) to be still as the import left them, delete what
-    the import created, put back what it changed, one audit entry per row.
-    ``last``: also mark ``batch`` undone, audited. Returns what was done."""
+    the import created, put back what it changed, one audit entry per row, and
+    count them in the batch's ``undone_items`` (status "being undone"), so that
+    an undo cut short (a worker that died) resumes after them, never undoing a
+    row twice. ``last``: mark ``batch`` undone instead, audited. Returns what
+    was done."""
     model = spec.model
     with transaction.atomic():
-        if verify:
-            still = ImportBatch.objects.unscoped().select_for_update().filter(pk=batch.pk)
-            if not still.filter(status=ImportBatch.Status.COMMITTED).exists():
-                raise ValidationError(_("This import was already undone."))
+        known = batch.undone_items
+        _lock_batch(batch)
+        if verify and (batch.status == ImportBatch.Status.UNDONE or batch.undone_items != known):
+            # Undone meanwhile, or further along than this undo knows: another
+            # undo of the batch ran.
+            raise ValidationError(_("This import was already undone."))
         now = {
             obj.pk: obj
             for obj in model.objects.unscoped()
@@ -353,7 +389,9 @@ def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: b
                     _("Cannot undo: the records of rows %(rows)s changed after the import.")
                     % {"rows": "、".join(map(str, changed))}
                 )
-        done = _Undone(rows=[w.row for w in chunk if w.obj.pk in now], created=[], updated=[])
+        done = _Undone(
+            rows=[w.row for w in chunk if w.obj.pk in now], created=[], updated=[], count=len(chunk)
+        )
         entries = []
         for w in chunk:
             current = now.get(w.obj.pk)
@@ -403,11 +441,13 @@ def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: b
                 [restored for _current, restored in done.updated], fields, batch_size=250
             )
         audit.append_many(entries)
-        if last:
-            ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
-                status=ImportBatch.Status.UNDONE, undone_at=timezone.now()
+        undone_items = batch.undone_items + len(chunk)
+        if not last:
+            _batch_status(actor, batch, ImportBatch.Status.UNDOING, undone_items)
+        else:
+            _batch_status(
+                actor, batch, ImportBatch.Status.UNDONE, undone_items, undone_at=timezone.now()
             )
-            batch.status = ImportBatch.Status.UNDONE
             audit.record(
                 actor=actor,
                 action=AuditEntry.Action.DELETE,
@@ -424,6 +464,7 @@ def _put_back(spec, actor, batch, done: _Undone) -> None:
     them meanwhile; one audit entry per row."""
     model = spec.model
     with transaction.atomic():
+        _lock_batch(batch)
         if done.updated:
             locked = {
                 obj.pk: obj
@@ -464,25 +505,37 @@ def _put_back(spec, actor, batch, done: _Undone) -> None:
                 for current, restored in done.updated
             ]
         )
+        undone_items = batch.undone_items - done.count
+        _batch_status(
+            actor,
+            batch,
+            ImportBatch.Status.UNDOING if undone_items else ImportBatch.Status.COMMITTED,
+            undone_items,
+        )
 
 
 def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=True) -> None:
     """Undo an import's rows, given as ``chunks`` (lists of ``Write``, read one
     at a time: the whole batch is never in memory), in short transactions like
-    the commit's: other users' writes wait for one batch at most.
+    the commit's: other users' writes wait for one batch at most. ``chunks``
+    are the rows not undone yet: after the batch's ``undone_items`` first ones,
+    when an undo cut short is resumed.
 
     Each batch locks its records and, if ``verify``, checks them to be still as
     the import left them; then deletes what the import created and puts back
     what it changed, one audit entry per row; the last batch marks ``batch``
     undone. All or nothing: if a batch fails (a record changed or gained a
-    dependant meanwhile), the batches undone before it are put back, newest
-    first, each row audited again, and ``UndoFailed`` is raised: the import
-    stands as it was. If even that cannot be done (someone wrote over a row in
-    between), ``UndoIncomplete`` names the rows that stay undone."""
+    dependant meanwhile), the batches this call undid before it are put back,
+    newest first, each row audited again, and ``UndoFailed`` is raised: the
+    import stands as it was (or as the resumed undo found it). If even that
+    cannot be done (someone wrote over a row in between), the put-back stops
+    there, so that the rows still undone are the first ones the batch counts
+    (it stays "being undone", to be resumed), and ``UndoIncomplete`` names
+    them."""
+    count = batch.undone_items
     if progress is not None:
-        progress(0, total)
+        progress(count, total)
     undone: list[_Undone] = []
-    count = 0
     try:
         iterator = iter(chunks)
         pending = next(iterator, None)
@@ -502,10 +555,13 @@ def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=Tru
     except (DatabaseError, ValidationError) as error:
         left = []
         for done in reversed(undone):
-            try:
-                _put_back(spec, actor, batch, done)
-            except (DatabaseError, ValidationError):
-                left.extend(done.rows)
+            if not left:
+                try:
+                    _put_back(spec, actor, batch, done)
+                    continue
+                except (DatabaseError, ValidationError):
+                    pass
+            left.extend(done.rows)
         if left:
             raise UndoIncomplete(error, sorted(left)) from error
         raise UndoFailed(error) from error

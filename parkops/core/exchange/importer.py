@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
+import decimal
 import hashlib
+import json
+import operator
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -61,9 +66,51 @@ class RowResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-# Raised whenever what ``Validated`` holds, or how it is checked, changes: a
-# preview kept by an older version is then validated again in full.
-VALIDATED_VERSION = 1
+# Raised whenever what ``Validated`` holds, how it is kept, or how it is
+# checked changes: a preview kept by an older version is then validated again
+# in full. 2: kept as JSON (1 was a pickle).
+VALIDATED_VERSION = 2
+
+
+class NotKeepable(ValueError):
+    """A value ``Validated`` cannot keep exactly as JSON: the preview keeps
+    nothing, and its commit validates the file in full."""
+
+
+# How a column of the rows' values is kept in JSON, by the one type its values
+# have besides None: as text, read back to that same type. A column of JSON's
+# own scalars (text, integers, floats, booleans, mixed or not) is kept as it is.
+_TEXT_CODECS = {
+    decimal.Decimal: ("decimal", str, decimal.Decimal),
+    datetime.date: ("date", datetime.date.isoformat, datetime.date.fromisoformat),
+    datetime.datetime: ("datetime", datetime.datetime.isoformat, datetime.datetime.fromisoformat),
+    datetime.time: ("time", datetime.time.isoformat, datetime.time.fromisoformat),
+    uuid.UUID: ("uuid", str, uuid.UUID),
+}
+_READERS = {name: read for name, _write, read in _TEXT_CODECS.values()}
+# JSON's own scalars; a subclass (a TextChoices member) is kept as its plain
+# value, which equals it and is saved the same.
+_JSON_SCALARS = (str, int, float)  # bool is an int
+
+
+def _encode_column(values: tuple) -> tuple[str, list]:
+    """(codec, the values as JSON can hold them) of one column (``NotKeepable``
+    for a column with anything else, or two types that are not JSON's own)."""
+    types = set(map(type, values))
+    types.discard(type(None))
+    if all(issubclass(kind, _JSON_SCALARS) for kind in types):
+        return "json", list(values)
+    if len(types) == 1 and (kind := types.pop()) in _TEXT_CODECS:
+        name, write, _read = _TEXT_CODECS[kind]
+        return name, [None if value is None else write(value) for value in values]
+    raise NotKeepable(types)
+
+
+def _decode_column(codec: str, values: list) -> list:
+    if codec == "json":
+        return values
+    read = _READERS[codec]
+    return [None if value is None else read(value) for value in values]
 
 
 @dataclass
@@ -103,10 +150,84 @@ class Validated:
 
     @classmethod
     def writes_of(cls, attnames: tuple, writes: list) -> list[tuple]:
-        return [
-            (w.row, w.action, tuple([getattr(w.obj, name) for name in attnames]), w.before)
-            for w in writes
-        ]
+        values = operator.attrgetter(*attnames)  # a tuple of them, read in C
+        if len(attnames) == 1:
+            return [(w.row, w.action, (values(w.obj),), w.before) for w in writes]
+        return [(w.row, w.action, values(w.obj), w.before) for w in writes]
+
+    def dumps(self) -> bytes:
+        """Everything held, as JSON (UTF-8): plain data that reading can never
+        run code from. The rows' values are kept column by column, each with
+        the codec that reads it back to exactly the same values (``loads``);
+        ``NotKeepable`` if a value has no exact JSON form."""
+        columns = list(
+            zip(*(values for _row, _action, values, _before in self.writes), strict=True)
+        )
+        if not columns:  # no row to write
+            columns = [() for _name in self.attnames]
+        codecs, encoded = zip(*map(_encode_column, columns), strict=True) if columns else ((), ())
+        document = {
+            "version": self.version,
+            "sha256": self.sha256,
+            "register": self.register,
+            "park_id": self.park_id,
+            "actor_id": self.actor_id,
+            "park_names": self.park_names,
+            "rows": self.rows,
+            "attnames": self.attnames,
+            "codecs": codecs,
+            "writes": [[row, action, before] for row, action, _values, before in self.writes],
+            "columns": encoded,
+            "ignored": self.ignored,
+            "keys": sorted(self.keys),
+            "names": sorted(self.names),
+            "matched": self.matched,
+            "refs": self.refs,
+        }
+        try:
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as error:  # a snapshot or reference JSON cannot hold
+            raise NotKeepable(error) from error
+        # Text as read (even a lone surrogate) comes back exactly.
+        return text.encode("utf-8", "surrogatepass")
+
+    @classmethod
+    def loads(cls, payload: bytes) -> Validated | None:
+        """What ``dumps`` wrote, exactly; ``None`` for anything else (another
+        version's or a malformed document)."""
+        try:
+            document = json.loads(payload.decode("utf-8", "surrogatepass"))
+            if document["version"] != VALIDATED_VERSION:
+                return None
+            columns = [
+                _decode_column(codec, values)
+                for codec, values in zip(document["codecs"], document["columns"], strict=True)
+            ]
+            rows = document["writes"]
+            values = list(zip(*columns, strict=True)) if columns else [()] * len(rows)
+            if len(values) != len(rows):
+                return None
+            return cls(
+                version=document["version"],
+                sha256=document["sha256"],
+                register=document["register"],
+                park_id=document["park_id"],
+                actor_id=document["actor_id"],
+                park_names=tuple(document["park_names"]),
+                rows=[tuple(row) for row in document["rows"]],
+                attnames=tuple(document["attnames"]),
+                writes=[
+                    (row, action, value, before)
+                    for (row, action, before), value in zip(rows, values, strict=True)
+                ],
+                ignored=[tuple(column) for column in document["ignored"]],
+                keys=set(document["keys"]),
+                names=set(document["names"]),
+                matched=document["matched"],
+                refs=document["refs"],
+            )
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
 
     def outcome_rows(self) -> list[RowResult]:
         return [RowResult(row=row, action=action, key=key) for row, action, key in self.rows]
@@ -179,6 +300,13 @@ class _Layout:
     park_index: int | None = None
     unit_index: int | None = None
     ignored: list[int] = field(default_factory=list)  # headed columns the register lacks
+    units: dict[int, str | None] = field(default_factory=dict)
+
+    def header_unit(self, index: int) -> str | None:
+        """The unit a column's header names (金额（万元）), read once per column."""
+        if index not in self.units:
+            self.units[index] = unit_in_header(self.headers[index])
+        return self.units[index]
 
     def header_of(self, index: int) -> str:
         column = self.columns.get(index)
@@ -308,7 +436,7 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
     if layout.unit_index is not None and column_letter(layout.unit_index) not in unreadable:
         unit = v.code(cells[layout.unit_index])
     for index, column in layout.columns.items():
-        if column_letter(index) in unreadable:
+        if unreadable and column_letter(index) in unreadable:
             continue
         raw = cells[index]
         try:
@@ -327,7 +455,7 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
                     raise found
                 values[column.key] = found
             else:
-                column_unit = unit_in_header(layout.headers[index]) or unit or None
+                column_unit = layout.header_unit(index) or unit or None
                 values[column.key] = column.parse(raw, column_unit)
             if column.required and values[column.key] in (None, ""):
                 raise v.CellError(_("This column must be filled in."))

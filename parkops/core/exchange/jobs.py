@@ -105,6 +105,49 @@ def job_commit(*, preview: ImportJob, actor) -> ImportJob:
     )
 
 
+def undo_interrupted(job: ImportJob) -> bool:
+    """Was the worker running this undo stopped (it died, or was restarted)?
+    A running undo holds its batch's claim; a queued one is still to come."""
+    return (
+        job.mode == ImportJob.Mode.UNDO
+        and job.status == ImportJob.Status.RUNNING
+        and job.batch is not None
+        and not services.undo_claimed(job.batch)
+    )
+
+
+def job_interrupted(job: ImportJob) -> None:
+    """Record that ``job``'s worker stopped before it finished."""
+    ImportJob.objects.unscoped().filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        result={"error": "interrupted: the worker stopped"},
+        finished_at=timezone.now(),
+    )
+
+
+def resume_interrupted() -> list[int]:
+    """Queue again each undo a stopped worker left unfinished (its batch
+    "being undone", or not started yet): it goes on after the rows it undid,
+    in the same job, whose page the user may be watching. Run by a worker as
+    it starts. Returns the jobs queued again."""
+    resumed = []
+    running = ImportJob.objects.unscoped().filter(
+        mode=ImportJob.Mode.UNDO, status=ImportJob.Status.RUNNING
+    )
+    for job in running.select_related("batch"):
+        if not undo_interrupted(job):
+            continue
+        with transaction.atomic():
+            if (
+                ImportJob.objects.unscoped()
+                .filter(pk=job.pk, status=ImportJob.Status.RUNNING)
+                .update(status=ImportJob.Status.QUEUED)
+            ):
+                run_job.enqueue(job.pk)
+                resumed.append(job.pk)
+    return resumed
+
+
 @task()
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
+import contextlib
+import fcntl
 import json
-import pickle
+import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,12 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from parkops.core import audit, permissions
+from parkops.core import audit, audit_seal, permissions
 from parkops.core.exchange import bulk
-from parkops.core.exchange.importer import Outcome, Validated, bulk_capable, run_import
+from parkops.core.exchange.importer import (
+    NotKeepable,
+    Outcome,
+    Validated,
+    bulk_capable,
+    run_import,
+)
 from parkops.core.exchange.readers import FileError, read_table
 from parkops.core.exchange.spec import get_spec
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
@@ -52,36 +58,48 @@ def upload_hold(*, data: bytes, file_name: str, user, park, register: str, valid
     return token
 
 
-_VALIDATED_SALT = "parkops.exchange.validated"
+# The seal's purpose, MAC'd with the rows: no other seal of ours (an audit
+# entry's, an anchor's) can pass for this one, nor this one for them.
+_VALIDATED_PURPOSE = "exchange.validated"
 
 
 def validated_keep(token: str, validated: Validated | None) -> None:
-    """Keep a preview's validated rows beside its held file, sealed with the
-    server's key (an HMAC over the pickled rows): the commit of the same file
-    reuses them (``importer.run_import(validated=…)``)."""
+    """Keep a preview's validated rows beside its held file: the commit of the
+    same file reuses them (``importer.run_import(validated=…)``).
+
+    The file is one line, the seal, then the rows as JSON (``Validated.dumps``):
+    plain data, so a file someone forged, even with the key, can at worst be
+    refused, never run. The seal is the server's keyed, versioned one
+    (``core.audit_seal``: ``v2:hmac-sha256:…`` or 国密 ``v2:hmac-sm3:…`` as
+    ``PARKOPS_AUDIT_MAC`` says). Rows JSON cannot hold exactly are not kept.
+    """
     if validated is None:
         return
-    payload = pickle.dumps(validated, protocol=pickle.HIGHEST_PROTOCOL)
-    seal = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
-    (upload_dir() / f"{token}.checked").write_bytes(seal + payload)
+    try:
+        payload = validated.dumps()
+    except NotKeepable:
+        return
+    seal = audit_seal.seal(_VALIDATED_PURPOSE, payload).encode("ascii")
+    path = upload_dir() / f"{token}.checked"
+    temporary = path.with_suffix(".checking")
+    temporary.write_bytes(seal + b"\n" + payload)
+    os.replace(temporary, path)
 
 
 def validated_load(token: str) -> Validated | None:
-    """What the preview of a held upload kept, or ``None`` (none kept, or not
-    sealed by this server: the commit then validates the file in full)."""
+    """What the preview of a held upload kept, or ``None`` (none kept, not
+    sealed by this server under an algorithm it knows, or not what ``dumps``
+    writes): the commit then validates the file in full."""
     try:
         blob = (upload_dir() / f"{token}.checked").read_bytes()
-    except (FileNotFoundError, OSError):
+    except OSError:
         return None
-    seal, payload = blob[:32], blob[32:]
-    expected = salted_hmac(_VALIDATED_SALT, payload, algorithm="sha256").digest()
-    if not hmac.compare_digest(seal, expected):
+    seal, newline, payload = blob.partition(b"\n")
+    if not newline or not audit_seal.check(
+        _VALIDATED_PURPOSE, payload, seal.decode("ascii", "replace")
+    ):
         return None
-    try:
-        validated = pickle.loads(payload)  # noqa: S301 - sealed above by this server's key
-    except Exception:  # an older version's classes: validate in full
-        return None
-    return validated if isinstance(validated, Validated) else None
+    return Validated.loads(payload)
 
 
 def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
@@ -100,7 +118,7 @@ def upload_load(*, token: str, user, register: str) -> tuple[bytes, dict]:
 
 
 def upload_discard(token: str) -> None:
-    for suffix in (".bin", ".json", ".checked"):
+    for suffix in (".bin", ".json", ".checked", ".checking"):
         (upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
@@ -232,16 +250,18 @@ def undo_request(*, batch: ImportBatch, actor) -> tuple[ImportBatch, ImportJob |
 
     _refuse_undo(batch, actor)
     rows = batch.created_count + batch.updated_count
-    if rows <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
+    if rows - batch.undone_items <= settings.PARKOPS_IMPORT_BACKGROUND_ROWS:
         return import_undo(batch=batch, actor=actor), None
     running = (
         ImportJob.objects.restrict(actor)
         .filter(park=batch.park, batch=batch, mode=ImportJob.Mode.UNDO)
-        .exclude(status=ImportJob.Status.FAILED)
+        .exclude(status__in=[ImportJob.Status.FAILED, ImportJob.Status.DONE])
         .first()
     )
-    if running is not None:
+    if running is not None and not jobs.undo_interrupted(running):
         return batch, running
+    if running is not None:  # its worker died: the undo resumes in a new job
+        jobs.job_interrupted(running)
     job = jobs.job_start(
         token="",
         actor=actor,
@@ -262,8 +282,7 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     model = spec.model
     _refuse_undo(batch, actor)
     if bulk_capable(spec):
-        _undo_in_bulk(spec, actor, batch, progress)
-        return batch
+        return _undo_in_bulk(spec, actor, batch, progress)
     with transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.UNDONE:
@@ -327,19 +346,63 @@ def _item_chunks(spec, batch, ids: list[int]):
         ]
 
 
-def _undo_in_bulk(spec, actor, batch, progress) -> None:
+def _undo_claim_path(batch):
+    return upload_dir() / f"undo-{batch.pk}.claim"
+
+
+@contextlib.contextmanager
+def undo_claim(batch):
+    """Held by the one process undoing ``batch``: a lock on a claim file, which
+    the system lets go when the process ends, however it ends. So two undos of
+    a batch never run at once, and an undo cut short by a worker that died is
+    free to be resumed."""
+    path = _undo_claim_path(batch)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ValidationError(_("This import is being undone already.")) from error
+        os.utime(path)  # not a stale upload to purge while held
+        yield
+
+
+def undo_claimed(batch) -> bool:
+    """Is an undo of ``batch`` running now (in any process on this server)?"""
+    try:
+        with undo_claim(batch):
+            return False
+    except ValidationError:
+        return True
+
+
+def _undo_in_bulk(spec, actor, batch, progress) -> ImportBatch:
     """The undo of a bulk-capable register, in short transactions like the
     commit (``bulk.reverse``). Every check is read first, outside any
     transaction, a batch of rows at a time: a record changed since the import
     or used by other records now refuses the undo before anything is written.
-    One undo of a batch at a time (a claim file, as for a commit)."""
+    One undo of a batch at a time (``undo_claim``). An undo cut short (the
+    batch is "being undone") goes on after the rows it undid. Returns the
+    batch as undone."""
+    with undo_claim(batch):
+        batch = ImportBatch.objects.unscoped().select_related("park").get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.UNDONE:
+            raise ValidationError(_("This import was already undone."))
+        _undo_rows_in_bulk(spec, actor, batch, progress)
+    return batch
+
+
+def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:
     model = spec.model
     ids = list(
         ImportItem.objects.unscoped()
         .filter(park=batch.park, batch=batch)
-        .order_by("-row")
+        .order_by("-row", "-pk")
         .values_list("pk", flat=True)
     )
+    total = len(ids)
+    # The undo takes the rows last first; those an earlier undo of this batch
+    # took before it was cut short are undone already.
+    ids = ids[batch.undone_items :]
     creates = ImportItem.objects.unscoped().filter(park=batch.park, batch=batch, action="create")
     if not permissions.can(actor, model, permissions.ADD, batch.park_id) and creates.exists():
         permissions.deny()
@@ -369,18 +432,13 @@ def _undo_in_bulk(spec, actor, batch, progress) -> None:
             _("Cannot undo: the records of rows %(rows)s changed after the import.")
             % {"rows": "、".join(map(str, sorted(changed)))}
         )
-    claim = upload_dir() / f"undo-{batch.pk}.claim"
-    try:
-        claim.touch(exist_ok=False)
-    except FileExistsError as error:
-        raise ValidationError(_("This import is being undone already.")) from error
     try:
         bulk.reverse(
             spec=spec,
             actor=actor,
             batch=batch,
             chunks=_item_chunks(spec, batch, ids),
-            total=len(ids),
+            total=total,
             progress=progress,
         )
     except bulk.UndoFailed as failure:
@@ -398,8 +456,6 @@ def _undo_in_bulk(spec, actor, batch, progress) -> None:
             )
             % {"rows": "、".join(map(str, failure.rows))}
         ) from failure
-    finally:
-        claim.unlink(missing_ok=True)
 
 
 def _blocked(created) -> bool:

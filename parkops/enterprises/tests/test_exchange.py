@@ -714,12 +714,86 @@ def test_an_undo_that_cannot_put_a_batch_back_names_its_rows(park, officer, monk
         first = Enterprise.objects.unscoped().get(name="宿迁导入0有限公司")
         services.contact_create(enterprise=first, actor=service, name="李四", phone="13812345678")
 
-    _batch, as_imported, error = _undo_with_a_colleague(
+    batch, as_imported, error = _undo_with_a_colleague(
         park, officer, monkeypatch, edit_and_add_contact
     )
     assert "7、8" in error.messages[0] and "stay undone" in error.messages[0]
+    batch.refresh_from_db()  # its first two rows (8, 7) undone: to be resumed
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.UNDOING, 2)
     assert Enterprise.objects.unscoped().get(pk__in=as_imported, name="同事改过有限公司")
     names = set(Enterprise.objects.unscoped().values_list("name", flat=True))
     assert {f"宿迁导入{i}有限公司" for i in range(5)} <= names  # rows 2-6 put back
     assert "宿迁导入5有限公司" not in names  # row 7 stays undone
     assert audit.audit_verify().ok
+
+
+class WorkerDied(Exception):
+    """Stands for the worker's process ending between two batches of an undo."""
+
+
+def _undo_cut_short(park, officer, monkeypatch):
+    """Import 6 new rows and one update (row 8), then undo them in batches of 2
+    rows, newest first, the worker dying once the first batch ([8, 7]) is
+    undone. Returns the batch, the register before the import, and the last
+    audit entry's sequence number after the import."""
+    from parkops.core import audit
+    from parkops.core.exchange import bulk
+
+    existing = make_enterprise(park, name="原名有限公司")
+    before_import = {e.pk: audit.snapshot(e) for e in Enterprise.objects.unscoped().all()}
+    rows = [*good_rows(6), ["改名有限公司", existing.uscc, "在园企业", "", "", "否", ""]]
+    batch = run(park, officer, xlsx_bytes(rows)).batch
+    imported = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 2)
+    real, calls = bulk._reverse_chunk, []
+
+    def dies_after_the_first_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise WorkerDied
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_reverse_chunk", dies_after_the_first_batch)
+    with pytest.raises(WorkerDied):
+        exchange_services.import_undo(batch=batch, actor=officer)
+    monkeypatch.setattr(bulk, "_reverse_chunk", real)
+    return batch, before_import, imported
+
+
+def test_an_undo_cut_short_is_resumed_where_it_stopped(park, officer, monkeypatch):
+    """The batch says how far the undo got; undoing it again goes on from there,
+    never undoing a row twice: the register ends as it was before the import,
+    with exactly one undo audit entry per row."""
+    from parkops.core import audit
+    from parkops.core.models import ImportItem
+
+    batch, before_import, imported = _undo_cut_short(park, officer, monkeypatch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.UNDOING, 2)
+    assert Enterprise.objects.unscoped().count() == 6  # rows 7 (created) and 8 undone only
+    exchange_services.import_undo(batch=batch, actor=officer)
+    batch.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.UNDONE, 7)
+    assert {e.pk: audit.snapshot(e) for e in Enterprise.objects.unscoped().all()} == before_import
+    undo_entries = AuditEntry.objects.filter(seq__gt=imported, object_type="enterprises.enterprise")
+    for item in ImportItem.objects.unscoped().filter(batch=batch):
+        action = "delete" if item.action == "create" else "update"
+        assert undo_entries.filter(object_id=item.object_id, action=action).count() == 1
+    assert undo_entries.count() == 7
+    assert audit.audit_verify().ok
+    with pytest.raises(ValidationError, match="already undone"):
+        exchange_services.import_undo(batch=batch, actor=officer)
+
+
+def test_the_batch_page_shows_an_undo_cut_short_and_resumes_it(client, park, officer, monkeypatch):
+    batch, before_import, _imported = _undo_cut_short(park, officer, monkeypatch)
+    sign_in(client, officer)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    # The pages speak Chinese: 撤销中 "being undone", 继续撤销 "resume the undo".
+    assert "撤销中" in page and "已撤销 2 / 7 行" in page
+    assert "继续撤销" in page and "撤销此次导入" not in page
+    response = client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE
+    assert set(Enterprise.objects.unscoped().values_list("pk", flat=True)) == set(before_import)

@@ -247,3 +247,59 @@ def test_fifty_thousand_rows_in_the_background(client, officer):
     assert job.batch.created_count == 50_000
     assert Enterprise.objects.unscoped().count() == 50_000
     assert audit.audit_verify().ok  # 50,001 entries, still one unbroken chain
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=20)
+def test_an_undo_whose_worker_died_is_resumed_by_the_next_worker(client, officer, monkeypatch):
+    from parkops.core.exchange import bulk
+
+    batch = committed(officer, 60)
+    client.post(reverse("exchange:importbatch_undo", args=[batch.pk]))
+    job = ImportJob.objects.unscoped().get(mode=ImportJob.Mode.UNDO)
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 20)
+    real = bulk._reverse_chunk
+    calls = []
+
+    def dies_after_the_first_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_reverse_chunk", dies_after_the_first_batch)
+    work()
+    monkeypatch.setattr(bulk, "_reverse_chunk", real)
+    # A worker killed mid-job records nothing more: its job stays running.
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    batch.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.UNDOING, 20)
+    assert jobs.resume_interrupted() == [job.pk]
+    work()
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["ok"]
+    assert batch.status == ImportBatch.Status.UNDONE and not Enterprise.objects.unscoped().exists()
+    deletions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE, object_type="enterprises.enterprise"
+    )
+    assert deletions.count() == 60
+    assert deletions.values("object_id").distinct().count() == 60  # each row once
+    assert audit.audit_verify().ok
+
+
+def test_a_running_undo_is_not_taken_for_an_interrupted_one(officer):
+    batch = committed(officer, 3)
+    job = ImportJob.objects.unscoped().create(
+        park=batch.park,
+        register=batch.register,
+        actor=officer,
+        token="",
+        file_name=batch.file_name,
+        mode=ImportJob.Mode.UNDO,
+        status=ImportJob.Status.RUNNING,
+        batch=batch,
+    )
+    with services.undo_claim(batch):  # as the worker running it holds it
+        assert not jobs.undo_interrupted(job) and jobs.resume_interrupted() == []
+    assert jobs.undo_interrupted(job)

@@ -273,3 +273,163 @@ def test_the_commit_names_ignored_columns_in_the_language_of_the_commit(park, of
     assert len(validations) == 1  # the preview's rows, reused
     assert "F" in outcome.warnings[0] and "备注" in outcome.warnings[0]
     assert "is not a column" not in outcome.warnings[0]  # said in Chinese
+
+
+# What the preview keeps is plain JSON under a versioned, algorithm-named seal.
+
+
+def kept(token):
+    seal, _newline, payload = (
+        (exchange.upload_dir() / f"{token}.checked").read_bytes().partition(b"\n")
+    )
+    return seal.decode(), payload
+
+
+def reseal(token, payload, seal):
+    (exchange.upload_dir() / f"{token}.checked").write_bytes(seal.encode() + b"\n" + payload)
+
+
+def test_kept_rows_read_back_exactly_decimal_date_none_and_references(park, officer):
+    import datetime
+    import decimal
+    import json
+
+    industry = make_industry(park, code="EI", name="电子信息")
+    data = xlsx_bytes(
+        [
+            [*HEADER, "入园日期"],
+            [*row("甲有限公司", industry="EI"), "2023-05-06"],
+            [*row("乙有限公司"), ""],
+        ]
+    )
+    held = exchange.import_preview(
+        spec=get_spec("enterprises"), actor=officer, park=park, data=data, file_name="企业.xlsx"
+    )
+    seal, payload = kept(held.token)
+    assert seal.startswith("v2:hmac-sha256:")
+    json.loads(payload)  # plain JSON, nothing else
+    loaded = exchange.validated_load(held.token)
+    assert loaded == held.outcome.validated
+    values = [dict(zip(loaded.attnames, w[2], strict=True)) for w in loaded.writes]
+    assert values[0]["settled_on"] == datetime.date(2023, 5, 6)
+    assert type(values[0]["settled_on"]) is datetime.date
+    assert (values[0]["industry_id"], values[1]["industry_id"]) == (industry.pk, None)
+    assert values[1]["settled_on"] is None
+
+    # Every kind of value a row's object holds comes back as the same type and value.
+    moment = datetime.datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=datetime.UTC)
+    odd = [
+        decimal.Decimal("1234.50"),
+        datetime.date(2024, 2, 29),
+        moment,
+        datetime.time(8, 30),
+        None,
+        7,
+        True,
+        0.1,
+        "文本",
+        Enterprise.Status.SETTLED,
+    ]
+    validated = importer.Validated(
+        **{
+            **vars(loaded),
+            "attnames": tuple(f"f{i}" for i in range(len(odd))),
+            "writes": [(2, "create", tuple(odd), None), (3, "update", (None,) * len(odd), {})],
+        }
+    )
+    back = importer.Validated.loads(validated.dumps())
+    assert back == validated
+    assert [type(value) for value in back.writes[0][2][:4]] == [
+        decimal.Decimal,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+    ]
+    assert str(back.writes[0][2][0]) == "1234.50"  # the same digits, not only equal
+
+
+def test_rows_json_cannot_hold_exactly_are_not_kept(park, officer, validations):
+    token = preview(park, officer, sheet(row("甲有限公司")))
+    validated = exchange.validated_load(token)
+    odd = importer.Validated(
+        **{
+            **vars(validated),
+            "writes": [(2, "create", (b"bytes",) * len(validated.attnames), None)],
+        }
+    )
+    exchange.upload_discard(token)
+    exchange.validated_keep(token, odd)
+    assert not (exchange.upload_dir() / f"{token}.checked").exists()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        "unknown algorithm",
+        "bare digest",
+        "another key",
+        "no seal line",
+    ],
+)
+def test_a_forged_seal_is_refused_and_the_commit_validates_in_full(
+    park, officer, validations, forge
+):
+    import hashlib
+    import hmac
+
+    token = preview(park, officer, sheet(row("甲有限公司")))
+    seal, payload = kept(token)
+    digest = seal.rsplit(":", 1)[1]
+    if forge == "unknown algorithm":
+        reseal(token, payload, f"v2:hmac-md5:{digest}")
+    elif forge == "bare digest":
+        reseal(token, payload, hashlib.sha256(payload).hexdigest())
+    elif forge == "another key":
+        mac = hmac.new(b"k" * 32, b"exchange.validated\x00" + payload, "sha256").hexdigest()
+        reseal(token, payload, f"v2:hmac-sha256:{mac}")
+    else:
+        (exchange.upload_dir() / f"{token}.checked").write_bytes(payload)
+    assert exchange.validated_load(token) is None
+    outcome = commit(officer, token)
+    assert outcome.ok and outcome.batch.created_count == 1
+    assert len(validations) == 2  # validated again, no error shown
+
+
+def test_a_seal_made_for_another_purpose_is_refused(park, officer, validations):
+    from parkops.core import audit_seal
+
+    token = preview(park, officer, sheet(row("甲有限公司")))
+    _seal, payload = kept(token)
+    reseal(token, payload, audit_seal.seal("entry", payload))
+    assert exchange.validated_load(token) is None
+
+
+def test_a_pickle_sealed_with_a_stolen_key_runs_nothing(park, officer, tmp_path, validations):
+    """Even someone who has the key can only make the commit validate in full."""
+    import pickle
+
+    from parkops.core import audit_seal
+
+    token = preview(park, officer, sheet(row("甲有限公司")))
+    witness = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (witness.write_text, ("code ran",))
+
+    forged = pickle.dumps(Payload())
+    reseal(token, forged, audit_seal.seal("exchange.validated", forged))
+    assert exchange.validated_load(token) is None
+    outcome = commit(officer, token)
+    assert outcome.ok and not witness.exists()
+
+
+def test_rows_sealed_with_sm3_are_reused_whichever_algorithm_is_configured(
+    park, officer, validations, settings
+):
+    settings.PARKOPS_AUDIT_MAC = "hmac-sm3"
+    token = preview(park, officer, sheet(row("甲有限公司")))
+    assert kept(token)[0].startswith("v2:hmac-sm3:")
+    settings.PARKOPS_AUDIT_MAC = "hmac-sha256"
+    outcome = commit(officer, token)
+    assert outcome.ok and len(validations) == 1  # reused: seals name their algorithm

@@ -7,7 +7,9 @@
 or while it records a task's result. Background imports then stop until
 someone restarts it. This worker waits and tries again instead, with a backoff
 from a tenth of a second up to ten seconds, and never exits for a database
-error; ``scripts/with_worker.sh`` also restarts it should it die anyway.
+error; ``scripts/with_worker.sh`` also restarts it should it die anyway. As it starts,
+it queues again the undos a worker that died left unfinished
+(``exchange.jobs.resume_interrupted``).
 """
 
 from __future__ import annotations
@@ -72,6 +74,11 @@ class Command(db_worker.Command):
     help = "Run the background-job worker; it waits out a busy or locked database."
 
     def handle(self, *args, **options):
+        from parkops.core.exchange import jobs
+
+        # An undo a stopped worker left half done goes on where it stopped.
+        for job_id in _retrying(jobs.resume_interrupted)():
+            logger.warning("Import job %s was interrupted; it resumes.", job_id)
         original = db_worker.Worker
         db_worker.Worker = SteadyWorker
         try:
