@@ -106,6 +106,34 @@ def _encode_column(values: tuple) -> tuple[str, list]:
     raise NotKeepable(types)
 
 
+def _key_out(key):
+    """A natural key as JSON holds it: a single key (text) as it is; a composite
+    key (a tuple of record ids, text, numbers, dates) tagged, each part that is
+    not JSON's own as its codec's text."""
+    if not isinstance(key, tuple):
+        return key
+    parts = []
+    for part in key:
+        codec = _TEXT_CODECS.get(type(part))
+        if codec is not None:
+            parts.append({codec[0]: codec[1](part)})
+        elif part is None or isinstance(part, _JSON_SCALARS):
+            parts.append(part)
+        else:
+            raise NotKeepable(type(part))
+    return {"key": parts}
+
+
+def _key_in(held):
+    """The key ``_key_out`` kept, exactly."""
+    if not isinstance(held, dict):
+        return held
+    return tuple(
+        _READERS[next(iter(part))](next(iter(part.values()))) if isinstance(part, dict) else part
+        for part in held["key"]
+    )
+
+
 def _decode_column(codec: str, values: list) -> list:
     if codec == "json":
         return values
@@ -173,15 +201,15 @@ class Validated:
             "park_id": self.park_id,
             "actor_id": self.actor_id,
             "park_names": self.park_names,
-            "rows": self.rows,
+            "rows": [[row, action, _key_out(key)] for row, action, key in self.rows],
             "attnames": self.attnames,
             "codecs": codecs,
             "writes": [[row, action, before] for row, action, _values, before in self.writes],
             "columns": encoded,
             "ignored": self.ignored,
-            "keys": sorted(self.keys),
+            "keys": sorted((_key_out(key) for key in self.keys), key=repr),
             "names": sorted(self.names),
-            "matched": self.matched,
+            "matched": [[_key_out(key), snapshot] for key, snapshot in self.matched.items()],
             "refs": self.refs,
         }
         try:
@@ -214,16 +242,16 @@ class Validated:
                 park_id=document["park_id"],
                 actor_id=document["actor_id"],
                 park_names=tuple(document["park_names"]),
-                rows=[tuple(row) for row in document["rows"]],
+                rows=[(row, action, _key_in(key)) for row, action, key in document["rows"]],
                 attnames=tuple(document["attnames"]),
                 writes=[
                     (row, action, value, before)
                     for (row, action, before), value in zip(rows, values, strict=True)
                 ],
                 ignored=[tuple(column) for column in document["ignored"]],
-                keys=set(document["keys"]),
+                keys={_key_in(key) for key in document["keys"]},
                 names=set(document["names"]),
-                matched=document["matched"],
+                matched={_key_in(key): snapshot for key, snapshot in document["matched"]},
                 refs=document["refs"],
             )
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
