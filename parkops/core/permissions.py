@@ -323,7 +323,7 @@ def memberships(user) -> list:
 
 
 def clear_cache(user) -> None:
-    for attr in ("_parkops_memberships", "_parkops_park_ids"):
+    for attr in ("_parkops_memberships", "_parkops_park_ids", "_parkops_parks"):
         if hasattr(user, attr):
             delattr(user, attr)
 
