@@ -260,6 +260,10 @@ SESSION_COOKIE_HTTPONLY = True
 # minute by parkops.accounts.middleware; the cookie and the stored session last
 # as long as the longest session may (SESSION_MAX_HOURS).
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Django's database sessions and ModelBackend, each reading its row on every
+# request with a statement written once rather than an ORM query (issue #15).
+SESSION_ENGINE = "parkops.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["parkops.accounts.backends.ModelBackend"]
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -16,7 +16,7 @@ from parkops.accounts import passwords
 from parkops.accounts.models import UserSession
 from parkops.accounts.selectors import needs_two_factor
 from parkops.accounts.services import SESSION_ID_KEY
-from parkops.core import permissions
+from parkops.core import hotpath, permissions
 
 ACTIVE_PARK_SESSION_KEY = "parkops_active_park"
 # Pages a user may open while a password change or 2FA enrolment is pending.
@@ -44,7 +44,8 @@ def _session_valid(request) -> bool:
 
         session_start(request=request, user=request.user, record_login=False)
         return True
-    record = UserSession.objects.filter(sid=sid, user=request.user).first()
+    found = hotpath.rows(UserSession, sid=sid, user=request.user.pk)
+    record = found[0] if found else None
     if record is None or record.ended_at is not None:
         return False
     from parkops.accounts.services import session_end

@@ -39,7 +39,7 @@ OTP_PENDING_SECONDS = 300
 
 
 def _complete_login(request, user, device=None):
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend="parkops.accounts.backends.ModelBackend")
     if device is not None:
         django_otp.login(request, device)
     services.session_start(request=request, user=user)

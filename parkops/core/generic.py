@@ -32,9 +32,23 @@ def park_of_object(obj) -> Park:
     return obj if isinstance(obj, Park) else obj.park
 
 
+def user_parks(user) -> list[Park]:
+    """The parks the user works in (the park switcher's), read once per request."""
+    parks = getattr(user, "_parkops_parks", None)
+    if parks is None:
+        park_ids = permissions.user_park_ids(user)
+        parks = list(Park.objects.filter(id__in=sorted(park_ids))) if park_ids else []
+        user._parkops_parks = parks
+    return parks
+
+
 def active_park(user) -> Park | None:
     park_id = getattr(user, "active_park_id", None)
-    return Park.objects.filter(pk=park_id).first() if park_id else None
+    if not park_id:
+        return None
+    # The switcher's choice is one of the user's parks (accounts.middleware).
+    found = next((park for park in user_parks(user) if park.pk == park_id), None)
+    return found or Park.objects.filter(pk=park_id).first()
 
 
 def list_park_id(request, filterset_class=None) -> int | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -141,15 +143,34 @@ def visible_navigation(user) -> list[tuple[str, list[NavItem]]]:
     return sections
 
 
+# The menu's HTML for each (language, URL prefix and conf, entries shown): the same for
+# every user who may open the same registers, so drawn once per process, not on
+# every page. A few dozen at most (roles × languages); cleared if ever more.
+_MENUS: dict[tuple, str] = {}
+
+
+def menu_html(user) -> str:
+    """The left menu with the entries the user may open (``visible_navigation``)."""
+    sections = visible_navigation(user)
+    shown = tuple(item.url_name for _label, items in sections for item in items)
+    key = (translation.get_language(), get_script_prefix(), get_urlconf(), shown)
+    html = _MENUS.get(key)
+    if html is None:
+        if len(_MENUS) > 200:
+            _MENUS.clear()
+        html = render_to_string("core/partials/menu.html", {"nav_sections": sections})
+        _MENUS[key] = html
+    return html
+
+
 def shell_context(request) -> dict:
-    from parkops.core.models import Park
+    from parkops.core.generic import user_parks
 
     user = request.user
-    park_ids = permissions.user_park_ids(user)
-    parks = list(Park.objects.filter(id__in=sorted(park_ids))) if park_ids else []
+    parks = user_parks(user)
     active_id = getattr(user, "active_park_id", None)
     return {
-        "nav_sections": visible_navigation(user),
+        "menu_html": menu_html(user),
         "user_parks": parks,
         "active_park": next((p for p in parks if p.pk == active_id), None),
         "user_roles": sorted({m.get_role_display() for m in permissions.memberships(user)}),

@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core import hotpath
+
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 READ = frozenset({VIEW})
@@ -323,13 +325,19 @@ def memberships(user) -> list:
     """The user's memberships, loaded once per user object (one per request)."""
     cached = getattr(user, "_parkops_memberships", None)
     if cached is None:
-        cached = list(user.memberships.all())
+        if "memberships" in getattr(user, "_prefetched_objects_cache", ()):
+            cached = list(user.memberships.all())  # a list page of users prefetched them
+        else:
+            # Read on every signed-in request: without building an ORM query.
+            cached = hotpath.rows(user.memberships.model, user=user.pk)
+            for membership in cached:
+                membership.user = user
         user._parkops_memberships = cached
     return cached
 
 
 def clear_cache(user) -> None:
-    for attr in ("_parkops_memberships", "_parkops_park_ids"):
+    for attr in ("_parkops_memberships", "_parkops_park_ids", "_parkops_parks"):
         if hasattr(user, attr):
             delattr(user, attr)
 

@@ -79,6 +79,31 @@ class BaseTable(tables.Table):
             field = None
         return accessor, field, link is not None
 
+    def _boolean_cell(self, bound):
+        """For a stock ``BooleanColumn`` of a non-null model field without
+        choices, shown unlinked: (field name, {True: cell, False: cell}), the
+        two cells drawn once per page; else None."""
+        column = bound.column
+        accessor = str(bound.accessor)
+        if (
+            type(column) is not tables.BooleanColumn
+            or getattr(bound.render, "__func__", None) is not tables.BooleanColumn.render
+            or column.empty_values != ()
+            or bound.localize is not None
+            or bound.link is not None
+            or not accessor.isidentifier()
+        ):
+            return None
+        model = getattr(getattr(self.data, "model", None), "_meta", None)
+        try:
+            field = model.get_field(accessor) if model else None
+        except FieldDoesNotExist:
+            return None
+        if field is None or field.choices:
+            return None
+        # Without a record, BooleanColumn.render takes the value as it is.
+        return accessor, {value: column.render(value, None, bound) for value in (True, False)}
+
     def body_html(self):
         """The ``<tr>`` rows of the page shown (``paginated_rows``), as HTML."""
         context = Context(autoescape=True)
@@ -88,13 +113,18 @@ class BaseTable(tables.Table):
             per_cell = any(callable(value) for value in td.values())
             attrs = None if per_cell else column.attrs["td"].as_html()
             opening = mark_safe(f"<td {attrs}>" if attrs else "<td>")  # noqa: S308 - built escaped
-            columns.append((column, attrs, opening, None if per_cell else self._plain_cell(column)))
+            plain = None if per_cell else self._plain_cell(column)
+            boolean = None if per_cell or plain else self._boolean_cell(column)
+            columns.append((column, attrs, opening, plain, boolean))
         html = []
         for row in self.paginated_rows:
             cells = []
             record = row.record
-            for column, td_attrs, opening, plain in columns:
-                cell = _plain_value(record, column, plain) if plain else _NOT_PLAIN
+            for column, td_attrs, opening, plain, boolean in columns:
+                if boolean:
+                    cell = boolean[1][bool(getattr(record, boolean[0]))]
+                else:
+                    cell = _plain_value(record, column, plain) if plain else _NOT_PLAIN
                 if cell is _NOT_PLAIN:
                     cell = row.get_cell(column.name)
                 if td_attrs is None:  # attributes that depend on the row

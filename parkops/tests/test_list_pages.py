@@ -367,3 +367,11 @@ def test_the_api_list_reads_as_many_queries_on_a_deep_page(client, park):
         api_get(client, headers, page_size=10, cursor=first["next"], count="false")
     assert len(uncounted) == len(one) - 1
     assert not counts([query["sql"] for query in uncounted.captured_queries])
+
+
+def test_the_page_reads_the_users_parks_once_for_the_switcher_and_the_active_park(client, park):
+    make_enterprise(park)
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    page(client, ENTERPRISES)
+    sqls = queries_of(client, ENTERPRISES)
+    assert len([sql for sql in sqls if re.search(r'FROM "core_park"', sql)]) == 1
