@@ -173,17 +173,22 @@ class NoteForm(forms.Form):
         label=_lazy("note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, events=None, **kwargs):
-        from parkops.projects.models import NOTE_KINDS, ProjectEvent
+    def __init__(self, *args, kinds, events=None, **kwargs):
+        """``kinds``: the kinds offered (``services.note_kinds``: after signing,
+        progress notes only)."""
+        from parkops.projects.models import ProjectEvent
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (kind, label) for kind, label in ProjectEvent.Kind.choices if kind in NOTE_KINDS
+            (kind, label) for kind, label in ProjectEvent.Kind.choices if kind in kinds
         ]
         # The next step by default: the assessment, then the feedback, then progress.
         done = {event.kind for event in events or ()}
         steps = (ProjectEvent.Kind.ASSESSMENT, ProjectEvent.Kind.FEEDBACK)
-        following = next((kind for kind in steps if kind not in done), ProjectEvent.Kind.PROGRESS)
+        following = next(
+            (kind for kind in steps if kind in kinds and kind not in done),
+            ProjectEvent.Kind.PROGRESS,
+        )
         self.initial.setdefault("kind", following)
         self.initial.setdefault("on_date", today_cst())
         style_widgets(self.fields)

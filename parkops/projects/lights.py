@@ -46,6 +46,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from parkops.projects.deadlines import ONE_DAY, WorkdayIndex
 from parkops.projects.models import MilestoneKind, Stage, TrafficLight, TrafficRule
 from parkops.projects.selectors import pace_ahead
@@ -57,6 +59,15 @@ RANK = {TrafficLight.GREEN: 0, TrafficLight.AMBER: 1, TrafficLight.RED: 2}
 BOARD_STAGES = (Stage.SIGNED, Stage.READY, Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING)
 # Stages under way: a project there is expected to record progress.
 UNDER_WAY = frozenset({Stage.SIGNED, Stage.READY, Stage.STARTED, Stage.COMPLETED})
+# A rule with N = 0 said without its number ("milestone overdue", not "overdue
+# by more than 0 working days"). NO_PROGRESS keeps its number: 0 months is no rule.
+ZERO_LABELS = {
+    Kind.MILESTONE_DUE: _("milestone due"),
+    Kind.MILESTONE_OVERDUE: _("milestone overdue"),
+    Kind.NOT_STARTED: _("not started after its planned month"),
+    Kind.STATISTICS_LATE: _("entry into statistics late"),
+    Kind.INVESTMENT_BEHIND: _("investment behind time-elapsed pace"),
+}
 # Milestones with rules of their own, counted in months.
 OWN_RULES = {
     MilestoneKind.STARTED: Kind.NOT_STARTED,
@@ -78,6 +89,8 @@ class Rule:
 
     @property
     def label(self) -> str:
+        if self.threshold == 0 and self.kind in ZERO_LABELS:
+            return str(ZERO_LABELS[self.kind])
         return str(Kind(self.kind).label).replace("N", str(self.threshold), 1)
 
 

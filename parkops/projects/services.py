@@ -574,6 +574,21 @@ def lead_policy_update(*, policy: LeadPolicy, actor, **fields) -> LeadPolicy:
 
 
 # ------------------------------------------------------- lead handling records
+def note_kinds(project) -> list[str]:
+    """The notes offered on ``project``'s page at its phase: the lead-handling
+    steps (assessment, feedback, progress) for a lead or a negotiation, progress
+    notes (推进情况, counted by the NO_PROGRESS light) from signing on."""
+    if phase_stage(project) in PROMOTION_STAGES:
+        return [kind for kind, _label in ProjectEvent.Kind.choices if kind in NOTE_KINDS]
+    return [ProjectEvent.Kind.PROGRESS]
+
+
+def may_note(user, project) -> bool:
+    """May ``user`` record a note on ``project`` now (``project_note``'s rule:
+    its writers at its phase, while it is not closed)?"""
+    return project.stage not in FINAL and may_change(user, project)
+
+
 def project_note(
     *, project: Project, kind: str, on_date: datetime.date | None, note: str, actor
 ) -> ProjectEvent:

@@ -116,9 +116,14 @@ class ProjectDetailView(generic.ObjectDetailView):
         context["can_change_first_contact"] = services.may_change_first_contact(user, project)
         # Lead handling (线索处理时限): the next step and its deadline, and its form.
         context["deadline"] = selectors.project_deadline(project, user=user)
-        # Lead handling (研判/反馈/进展) is for leads and negotiations.
-        handling = may_change and project.stage in services.PROMOTION_STAGES
-        context["note_form"] = NoteForm(events=events) if handling else None
+        # Lead handling (研判/反馈/进展) for leads and negotiations, progress
+        # notes (推进情况) from signing on: whoever may write at the phase.
+        context["lead_phase"] = services.phase_stage(project) in services.PROMOTION_STAGES
+        context["note_form"] = (
+            NoteForm(events=events, kinds=services.note_kinds(project))
+            if services.may_note(user, project)
+            else None
+        )
         # Documents (the signed agreement and others).
         context["documents"] = selectors.project_documents(user=user, project=project)
         context["may_attach"] = services.may_attach(user, project)
@@ -357,6 +362,11 @@ class ProjectNoteView(_ProjectActionView):
     def title(self):
         return _("Record a handling step")
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["kinds"] = services.note_kinds(self.project)
+        return kwargs
+
     def act(self, data):
         services.project_note(
             project=self.project,
@@ -365,7 +375,12 @@ class ProjectNoteView(_ProjectActionView):
             note=data["note"],
             actor=self.request.user,
         )
-        messages.success(self.request, _("Recorded; the next deadline follows from it."))
+        if services.phase_stage(self.project) in services.PROMOTION_STAGES:
+            messages.success(self.request, _("Recorded; the next deadline follows from it."))
+        else:
+            messages.success(
+                self.request, _("Progress recorded; the project's light counts from it.")
+            )
 
 
 class ProjectDocumentAddView(_ProjectActionView):

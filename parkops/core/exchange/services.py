@@ -236,10 +236,15 @@ def _refuse_undo(batch: ImportBatch, actor) -> None:
         permissions.deny(_("Only the person who imported a file may undo it."))
     if batch.status == ImportBatch.Status.UNDONE:
         raise ValidationError(_("This import was already undone."))
-    if not get_spec(batch.register).extra.get("undo", True):
-        # A history (a project's stage changes): what the import recorded moved
-        # other records on, and is corrected where it is kept, not deleted.
+    if not undoable(batch):
         raise ValidationError(_("An import of this register cannot be undone."))
+
+
+def undoable(batch: ImportBatch) -> bool:
+    """May an import of ``batch``'s register be undone at all? Not a history (a
+    project's stage changes): what the import recorded moved other records on,
+    and is corrected where it is kept, not deleted."""
+    return get_spec(batch.register).extra.get("undo", True)
 
 
 def undo_request(*, batch: ImportBatch, actor) -> tuple[ImportBatch, ImportJob | None]:

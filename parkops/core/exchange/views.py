@@ -215,6 +215,7 @@ class BatchDetailView(generic.ObjectDetailView):
 
         context = super().get_context_data(**kwargs)
         context["items"] = import_batch_items(batch=self.object, user=self.request.user)
+        context["undoable"] = services.undoable(self.object)
         return context
 
 

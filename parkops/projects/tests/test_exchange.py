@@ -471,6 +471,21 @@ def test_a_stage_change_import_is_not_undone(park, officer):
     assert ImportBatch.objects.unscoped().get().status == ImportBatch.Status.COMMITTED
 
 
+def test_a_stage_change_batch_page_offers_no_undo_and_says_why(client, park, officer):
+    make_negotiating_project(park, ref="XM-1")
+    rows = [STAGES, ["XM-1", "在谈", "签约", "2023-02-01", "100", "", ""]]
+    batch = run("stage-changes", park, officer, rows).batch
+    undo = reverse("exchange:importbatch_undo", args=[batch.pk])
+    sign_in(client, officer)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert f'action="{undo}"' not in page and "撤销此次导入" not in page
+    assert "data-no-undo" in page and "此次导入不能撤销" in page
+    refused = client.post(undo, follow=True).content.decode()  # the endpoint still refuses
+    assert "该台账的导入不能撤销。" in refused
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+
+
 def test_the_export_shows_each_change_with_its_correction(client, park, officer):
     make_signing_corrected(park, ref="XM-1", reason="协议落款日期")
     make_project(make_park(), ref="XM-OTHER", name="外园区项目")

@@ -350,4 +350,8 @@ def test_the_handling_and_signing_fields_show_only_at_their_stages(
     page = client.get(signed.get_absolute_url()).content.decode()
     assert 'name="to_stage"' in page  # the project officer moves it on
     assert 'name="signing_amount"' not in page and 'name="signing_event"' not in page
-    assert f'action="{notes}"' not in page  # no lead handling after signing
+    # after signing, no lead handling: progress notes (推进情况) only
+    assert f'action="{notes}"' in page and "推进情况" in page
+    assert '<option value="progress" selected>' in page and 'value="assessment"' not in page
+    refused = client.post(notes, {"kind": "assessment", "on_date": "2023-04-02", "note": "研判"})
+    assert refused.status_code == 200 and not signed.events.filter(kind="assessment")

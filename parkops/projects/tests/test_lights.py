@@ -356,3 +356,19 @@ def test_the_light_is_always_the_worst_of_each_rule_alone(planned, last, as_of):
     alone = [evaluate(facts, [rule], index(), as_of).light for rule in rules]
     worst = max(alone, key=lambda colour: lights.RANK[colour])
     assert evaluate(facts, rules, index(), as_of).light == worst
+
+
+# ------------------------------------------------------------------ labels
+def test_a_rule_with_n_zero_reads_without_its_number():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert Rule("milestone_overdue", 0, "red").label == "节点逾期"
+        assert Rule("milestone_overdue", 5, "red").label == "节点逾期超过5个工作日"
+        assert Rule("not_started", 0, "amber").label == "计划开工月已过仍未开工"
+        assert Rule("not_started", 3, "red").label == "计划开工月后3个月仍未开工"
+        assert Rule("investment_behind", 0, "amber").label == "完成投资落后序时进度"
+        assert Rule("no_progress", 2, "amber").label == "2个月无推进记录"
+    with translation.override("en"):
+        assert Rule("milestone_overdue", 0, "red").label == "milestone overdue"
+        assert Rule("not_started", 0, "amber").label == "not started after its planned month"

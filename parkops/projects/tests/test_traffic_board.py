@@ -3,6 +3,7 @@ that fired and since when, its filters, the print export with coloured light
 cells, the weekly snapshots and what changed colour, the park's own rules, and
 a fixed number of queries whatever the number of projects."""
 
+import datetime
 import io
 
 import pytest
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import Role
 from parkops.core.testing import make_industry, make_park, make_user, sign_in
+from parkops.core.text import today_cst
 from parkops.projects import selectors, services, traffic_board
 from parkops.projects.models import (
     MilestoneKind,
@@ -239,3 +241,28 @@ def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(clie
     assert "完成投资落后序时进度超过N个百分点" in detail
     listed = client.get(reverse("projects:trafficrule_list")).content.decode()
     assert "超过30个百分点亮红灯" in listed  # the defaults, the new rule among them
+
+
+def test_a_project_officer_s_progress_note_turns_a_project_red_for_no_progress_green(
+    client, park, leader, project_officer
+):
+    today = today_cst()
+    project = make_signed_project(
+        park, name="久无进展项目", on=today - datetime.timedelta(days=150)
+    )
+
+    def light():
+        row = traffic_board.board(user=leader, park=park, as_of=today).rows[0]
+        return row.light, [f.rule.kind for f in row.result.fired]
+
+    assert light() == ("red", [TrafficRule.Kind.NO_PROGRESS, TrafficRule.Kind.NO_PROGRESS])
+    sign_in(client, project_officer)
+    notes = reverse("projects:project_note", args=[project.pk])
+    assert f'action="{notes}"' in client.get(project.get_absolute_url()).content.decode()
+    response = client.post(
+        notes, {"kind": "progress", "on_date": today.isoformat(), "note": "厂房主体封顶"}
+    )
+    assert response.status_code == 302
+    event = ProjectEvent.objects.unscoped().get(project=project, kind=ProjectEvent.Kind.PROGRESS)
+    assert (event.on_date, event.recorded_by) == (today, project_officer)
+    assert light() == ("green", [])
