@@ -30,6 +30,16 @@ The rules (``TrafficRule.Kind``), N being the rule's threshold:
   earliest month-end of the year from which it has been behind at every
   month-end up to the last (the first day the board could show it).
 
+When a milestone is reached: on its actual date if it has one. The start (开工)
+and the entry into statistics (列统入规) are also recorded as project events (a
+stage change to STARTED; ``services.project_entered_statistics``), and those
+events are the source of truth for them: a STARTED milestone without an actual
+date counts as reached on the day the project reached STARTED
+(``ProjectFacts.started_on``), an ENTERED_STATISTICS one on the day of the
+ENTERED_STATISTICS event (``ProjectFacts.entered_statistics_on``), corrections
+applied in both cases. So recording either event silences the milestone's
+rules (due, not started, statistics late) without anyone editing the milestone.
+
 The defaults (``TrafficRule.DEFAULTS``, the published sets of MECHANISMS.md):
 a milestone due within 10 working days amber, overdue red; no progress for 2
 months amber, 3 red; not started in its planned month amber, 3 months later
@@ -114,6 +124,8 @@ class ProjectFacts:
     stage: str
     last_progress_on: datetime.date | None = None
     started_on: datetime.date | None = None  # the day it reached STARTED, if it did
+    # The day of its ENTERED_STATISTICS event (列统入规), if recorded.
+    entered_statistics_on: datetime.date | None = None
     milestones: tuple[MilestoneFacts, ...] = ()
     investment: InvestmentFacts | None = None  # the plan of the day's year, if any
 
@@ -188,9 +200,21 @@ def behind_pace_since(
     return month_after(datetime.date(as_of.year, since, 1), 0) if since else None
 
 
+def reached_on(milestone: MilestoneFacts, facts: ProjectFacts) -> datetime.date | None:
+    """The day ``milestone`` was reached: its actual date, or for the start and
+    the entry into statistics the day of the project's event saying so."""
+    if milestone.actual_on is not None:
+        return milestone.actual_on
+    if milestone.kind == MilestoneKind.STARTED:
+        return facts.started_on
+    if milestone.kind == MilestoneKind.ENTERED_STATISTICS:
+        return facts.entered_statistics_on
+    return None
+
+
 def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[Fired]:
     found = []
-    open_milestones = [m for m in facts.milestones if m.actual_on is None]
+    open_milestones = [m for m in facts.milestones if reached_on(m, facts) is None]
     if rule.kind == Kind.MILESTONE_DUE:
         for m in open_milestones:
             # Due today or later, or past it by no working day yet (a weekend).
@@ -210,12 +234,11 @@ def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[
             if since <= as_of:
                 found.append(Fired(rule, since))
     elif rule.kind == Kind.NOT_STARTED:
-        if facts.started_on is None:
-            for m in open_milestones:
-                if m.kind == MilestoneKind.STARTED:
-                    since = month_after(m.planned_on, rule.threshold)
-                    if since <= as_of:
-                        found.append(Fired(rule, since, m.name))
+        for m in open_milestones:
+            if m.kind == MilestoneKind.STARTED:
+                since = month_after(m.planned_on, rule.threshold)
+                if since <= as_of:
+                    found.append(Fired(rule, since, m.name))
     elif rule.kind == Kind.STATISTICS_LATE:
         for m in open_milestones:
             if m.kind == MilestoneKind.ENTERED_STATISTICS:
