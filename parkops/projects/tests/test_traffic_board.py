@@ -276,7 +276,8 @@ def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(clie
     sign_in(client, admin)
     url = reverse("projects:trafficrule_add")
     form = client.get(url).content.decode()
-    assert "完成投资落后序时进度超过N个百分点" in form and "百分点数" in form
+    kind = "完成投资落后序时进度N个百分点（黄灯：达到或超过N个；红灯：超过N个）"
+    assert kind in form and "百分点数" in form
     response = client.post(
         url, {"kind": "investment_behind", "threshold": "15", "colour": "amber", "enabled": "on"}
     )
@@ -284,6 +285,7 @@ def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(clie
     rule = TrafficRule.objects.unscoped().get(park=park, kind="investment_behind")
     assert (rule.threshold, rule.colour) == (15, "amber")
     detail = client.get(rule.get_absolute_url()).content.decode()
-    assert "完成投资落后序时进度超过N个百分点" in detail
+    assert kind in detail
     listed = client.get(reverse("projects:trafficrule_list")).content.decode()
-    assert "超过30个百分点亮红灯" in listed  # the defaults, the new rule among them
+    # The defaults, the new rule among them: amber from 10 points, red above 30.
+    assert "达到或超过10个百分点亮黄灯，超过30个百分点亮红灯" in listed
