@@ -18,23 +18,35 @@ The rules (``TrafficRule.Kind``), N being the rule's threshold:
   planned month (N = 0: as soon as the planned month is over);
 - STATISTICS_LATE: the entry into statistics (列统入规) not reached N months
   after its planned date;
-- INVESTMENT_BEHIND: the investment completed this year more than N percentage
-  points behind time-elapsed pace (序时进度, ``selectors.pace``), for a project
-  with an annual plan (年度计划, not zero) for the year of the day. It is read
-  at the end of the last month of that year that has ended, with the monthly
-  investment entered up to and including it (on 15 May: January–April against
-  4/12 of the plan); in January no month of the year has ended and the rule is
-  silent. "More than": exactly N points behind does not fire, so with the
-  defaults 10 → amber and 30 → red a project exactly 10 points behind is
-  green, more than 10 up to 30 (30 included) amber, more than 30 red. Since: the first day after the
+- INVESTMENT_BEHIND: the investment completed this year N percentage points
+  or more behind time-elapsed pace (序时进度, ``selectors.pace``) for an amber
+  rule, more than N for a red one, for a project with an annual plan (年度计划,
+  not zero) for the year of the day. It is read at the end of the last month
+  of that year that has ended, with the monthly investment entered up to and
+  including it (on 15 May: January–April against 4/12 of the plan); in
+  January no month of the year has ended and the rule is silent. Amber
+  inclusive, red exclusive, as the issue states it ("amber when 10–30 points
+  behind, red when more than 30"): with the defaults 10 → amber and 30 → red,
+  a project less than 10 points behind is green, 10 up to 30 (both included)
+  amber, more than 30 red. Since: the first day after the
   earliest month-end of the year from which it has been behind at every
   month-end up to the last (the first day the board could show it).
+
+When a milestone is reached: on its actual date if it has one. The start (开工)
+and the entry into statistics (列统入规) are also recorded as project events (a
+stage change to STARTED; ``services.project_entered_statistics``), and those
+events are the source of truth for them: a STARTED milestone without an actual
+date counts as reached on the day the project reached STARTED
+(``ProjectFacts.started_on``), an ENTERED_STATISTICS one on the day of the
+ENTERED_STATISTICS event (``ProjectFacts.entered_statistics_on``), corrections
+applied in both cases. So recording either event silences the milestone's
+rules (due, not started, statistics late) without anyone editing the milestone.
 
 The defaults (``TrafficRule.DEFAULTS``, the published sets of MECHANISMS.md):
 a milestone due within 10 working days amber, overdue red; no progress for 2
 months amber, 3 red; not started in its planned month amber, 3 months later
-red; entry into statistics 1 month late amber, 2 red; investment more than 10
-points behind pace amber, more than 30 red. A park that has rules of its own
+red; entry into statistics 1 month late amber, 2 red; investment 10 points
+or more behind pace amber, more than 30 red. A park that has rules of its own
 follows them only (a new kind is added to its rules by the park administrator).
 """
 
@@ -69,6 +81,11 @@ ZERO_LABELS = {
     Kind.INVESTMENT_BEHIND: _("investment behind time-elapsed pace"),
 }
 # Milestones with rules of their own, counted in months.
+# The investment rule reads "N or more" in amber, "more than N" in red.
+INVESTMENT_LABELS = {
+    TrafficLight.AMBER: _("investment N or more percentage points behind time-elapsed pace"),
+    TrafficLight.RED: _("investment more than N percentage points behind time-elapsed pace"),
+}
 OWN_RULES = {
     MilestoneKind.STARTED: Kind.NOT_STARTED,
     MilestoneKind.ENTERED_STATISTICS: Kind.STATISTICS_LATE,
@@ -91,7 +108,15 @@ class Rule:
     def label(self) -> str:
         if self.threshold == 0 and self.kind in ZERO_LABELS:
             return str(ZERO_LABELS[self.kind])
-        return str(Kind(self.kind).label).replace("N", str(self.threshold), 1)
+        text = Kind(self.kind).label
+        if self.kind == Kind.INVESTMENT_BEHIND:
+            text = INVESTMENT_LABELS[self.colour]
+        return str(text).replace("N", str(self.threshold), 1)
+
+    @property
+    def inclusive(self) -> bool:
+        """Whether exactly N fires: only the amber investment rule's does."""
+        return self.kind == Kind.INVESTMENT_BEHIND and self.colour == TrafficLight.AMBER
 
 
 def default_rules() -> tuple[Rule, ...]:
@@ -127,6 +152,8 @@ class ProjectFacts:
     stage: str
     last_progress_on: datetime.date | None = None
     started_on: datetime.date | None = None  # the day it reached STARTED, if it did
+    # The day of its ENTERED_STATISTICS event (列统入规), if recorded.
+    entered_statistics_on: datetime.date | None = None
     milestones: tuple[MilestoneFacts, ...] = ()
     investment: InvestmentFacts | None = None  # the plan of the day's year, if any
 
@@ -187,23 +214,41 @@ def working_days_before(index: WorkdayIndex, day: datetime.date, n: int) -> date
 
 
 def behind_pace_since(
-    investment: InvestmentFacts | None, threshold: int, as_of: datetime.date
+    investment: InvestmentFacts | None,
+    threshold: int,
+    as_of: datetime.date,
+    *,
+    inclusive: bool = False,
 ) -> datetime.date | None:
     """The day from which ``investment`` has been more than ``threshold`` points
-    behind pace at every month-end of ``as_of``'s year that has ended (the day
-    after the earliest of them), or None if it is not behind at the last one."""
+    (``threshold`` or more if ``inclusive``) behind pace at every month-end of
+    ``as_of``'s year that has ended (the day after the earliest of them), or
+    None if it is not behind at the last one."""
     if investment is None or investment.year != as_of.year or not investment.plan:
         return None
     since = None
     for month in range(1, as_of.month):  # the months of the year that have ended
-        held = investment.behind_at(month) > threshold
+        behind = investment.behind_at(month)
+        held = behind >= threshold if inclusive else behind > threshold
         since = (since or month) if held else None
     return month_after(datetime.date(as_of.year, since, 1), 0) if since else None
 
 
+def reached_on(milestone: MilestoneFacts, facts: ProjectFacts) -> datetime.date | None:
+    """The day ``milestone`` was reached: its actual date, or for the start and
+    the entry into statistics the day of the project's event saying so."""
+    if milestone.actual_on is not None:
+        return milestone.actual_on
+    if milestone.kind == MilestoneKind.STARTED:
+        return facts.started_on
+    if milestone.kind == MilestoneKind.ENTERED_STATISTICS:
+        return facts.entered_statistics_on
+    return None
+
+
 def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[Fired]:
     found = []
-    open_milestones = [m for m in facts.milestones if m.actual_on is None]
+    open_milestones = [m for m in facts.milestones if reached_on(m, facts) is None]
     if rule.kind == Kind.MILESTONE_DUE:
         for m in open_milestones:
             # Due today or later, or past it by no working day yet (a weekend).
@@ -223,12 +268,11 @@ def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[
             if since <= as_of:
                 found.append(Fired(rule, since))
     elif rule.kind == Kind.NOT_STARTED:
-        if facts.started_on is None:
-            for m in open_milestones:
-                if m.kind == MilestoneKind.STARTED:
-                    since = month_after(m.planned_on, rule.threshold)
-                    if since <= as_of:
-                        found.append(Fired(rule, since, m.name))
+        for m in open_milestones:
+            if m.kind == MilestoneKind.STARTED:
+                since = month_after(m.planned_on, rule.threshold)
+                if since <= as_of:
+                    found.append(Fired(rule, since, m.name))
     elif rule.kind == Kind.STATISTICS_LATE:
         for m in open_milestones:
             if m.kind == MilestoneKind.ENTERED_STATISTICS:
@@ -236,7 +280,7 @@ def _fires(rule: Rule, facts: ProjectFacts, index: WorkdayIndex, as_of) -> list[
                 if since <= as_of:
                     found.append(Fired(rule, since, m.name))
     elif rule.kind == Kind.INVESTMENT_BEHIND:
-        since = behind_pace_since(facts.investment, rule.threshold, as_of)
+        since = behind_pace_since(facts.investment, rule.threshold, as_of, inclusive=rule.inclusive)
         if since is not None:
             found.append(Fired(rule, since))
     return found

@@ -842,12 +842,15 @@ class TrafficRule(ParkScopedModel):
         STATISTICS_LATE = "statistics_late", _("entry into statistics N months late")
         INVESTMENT_BEHIND = (
             "investment_behind",
-            _("investment more than N percentage points behind time-elapsed pace"),
+            _(
+                "investment N percentage points behind time-elapsed pace "
+                "(amber: N or more; red: more than N)"
+            ),
         )
 
     # (kind, threshold, colour): set (a) no progress 2 → amber, 3 → red; set (b)
     # not started in the planned month → amber, 3 months later red; statistics
-    # 1 month late amber, 2 red; investment more than 10 percentage points
+    # 1 month late amber, 2 red; investment 10 percentage points or more
     # behind time-elapsed pace (序时进度) amber, more than 30 red; and the
     # board's own: a milestone due within 10 working days amber, overdue red.
     DEFAULTS = (

@@ -536,12 +536,19 @@ def traffic_facts(projects, *, as_of: datetime.date | None = None) -> dict:
     projects = list(projects)
     ids = sorted(p.pk for p in projects)
     park_ids = sorted({p.park_id for p in projects})
-    rows = list(
+    events = (
         ProjectEvent.objects.unscoped()
         .filter(park__in=park_ids, project__in=ids)
-        .filter(kind__in=(*PROGRESS_KINDS, ProjectEvent.Kind.CORRECTION))
+        .filter(
+            kind__in=(
+                *PROGRESS_KINDS,
+                ProjectEvent.Kind.CORRECTION,
+                ProjectEvent.Kind.ENTERED_STATISTICS,
+            )
+        )
         .values_list("pk", "project_id", "kind", "from_stage", "to_stage", "on_date", "corrects_id")
     )
+    rows, entered = _split_entered_statistics(events)
     last_progress: dict[int, datetime.date] = {}
     started: dict[int, datetime.date] = {}
     # Stage changes at their effective dates (corrections applied) ...
@@ -573,11 +580,33 @@ def traffic_facts(projects, *, as_of: datetime.date | None = None) -> dict:
             stage=p.stage,
             last_progress_on=last_progress.get(p.pk),
             started_on=started.get(p.pk),
+            entered_statistics_on=entered.get(p.pk),
             milestones=tuple(milestones.get(p.pk, ())),
             investment=investment.get(p.pk),
         )
         for p in projects
     }
+
+
+def _split_entered_statistics(rows) -> tuple[list, dict[int, datetime.date]]:
+    """``rows`` of events (as ``traffic_facts`` reads them) without the
+    ENTERED_STATISTICS ones, and per project the date it entered the
+    statistics: its first such event's, its latest correction applied (as
+    ``entered_statistics_on`` reads it for one project)."""
+    rows = sorted(rows)  # in id order: the first event, the latest correction
+    entered_event: dict[int, tuple[int, datetime.date]] = {}
+    corrected: dict[int, datetime.date] = {}
+    others = []
+    for row in rows:
+        pk, project_id, kind, _from, _to, on_date, corrects_id = row
+        if kind == ProjectEvent.Kind.ENTERED_STATISTICS:
+            entered_event.setdefault(project_id, (pk, on_date))
+            continue
+        if kind == ProjectEvent.Kind.CORRECTION:
+            corrected[corrects_id] = on_date
+        others.append(row)
+    entered = {pid: corrected.get(pk, on_date) for pid, (pk, on_date) in entered_event.items()}
+    return others, entered
 
 
 def _investment_facts(park_ids, ids, year: int) -> dict:
@@ -647,6 +676,7 @@ def project_lights(project, milestones) -> tuple:
         alone = lights.ProjectFacts(
             stage=facts.stage,
             started_on=facts.started_on,
+            entered_statistics_on=facts.entered_statistics_on,
             milestones=(
                 lights.MilestoneFacts(
                     milestone.kind, str(milestone), milestone.planned_on, milestone.actual_on

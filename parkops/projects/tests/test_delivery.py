@@ -177,7 +177,16 @@ def test_yoy_against_a_zero_base_is_a_dash_with_the_reason(client, db):
     sign_in(client, leader)
     page = client.get(reverse("reports:card"), {"park": park.code, "period": "2023-H1"})
     assert page.status_code == 200
-    assert "Infinity" not in page.content.decode() and "inf" not in page.content.decode()
+    html = page.content.decode()
+    assert "Infinity" not in html and "inf" not in html
+    # The value cell shows a dash, the reason beside it and as its tooltip.
+    row = html[html.index('data-figure="projects.completed_new_yoy_pct"') :]
+    row = row[: row.index("</tr>")]
+    cells = row.split("<td")
+    value = cells[2]
+    assert 'title="上年同期为零"' in value
+    assert ">—</span>" in value
+    assert "data-reason>上年同期为零</div>" in value
 
 
 # ------------------------------------------------------------------ the pace

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -235,18 +236,30 @@ def invested(year, plan, *monthly):
     )
 
 
-def test_behind_pace_exactly_at_10_and_30_points():
+def test_behind_pace_amber_from_10_points_red_above_30():
     rules = [Rule(K.INVESTMENT_BEHIND, 10, AMBER), Rule(K.INVESTMENT_BEHIND, 30, RED)]
     on = D(2024, 7, 15)  # read at the end of June: on pace is 50% of the plan
     light = lambda facts: evaluate(facts, rules, index(), on).light  # noqa: E731
-    # 1,200 planned; 480 done by June = 40%: exactly 10 points behind, not more.
-    assert light(invested(2024, 1200, 0, 0, 0, 0, 0, 480)) == GREEN
+    # 1,200 planned; 480 done by June = 40%: exactly 10 points behind is amber
+    # ("10–30 points behind"); 9.99 behind is green.
+    assert light(invested(2024, 1200, 0, 0, 0, 0, 0, 480)) == AMBER
+    assert light(invested(2024, 1200, 0, 0, 0, 0, 0, "480.12")) == GREEN
     assert light(invested(2024, 1200, 0, 0, 0, 0, 0, "479.99")) == AMBER
-    # 240 done = 20%: exactly 30 behind is still amber; a cent less is red.
+    # 240 done = 20%: exactly 30 behind is still amber; 30.01 behind is red.
     assert light(invested(2024, 1200, 240)) == AMBER
-    assert light(invested(2024, 1200, "239.99")) == RED
+    assert light(invested(2024, 1200, "239.88")) == RED
     # July's entry (the month not yet over) does not count.
     assert light(invested(2024, 1200, 240, 0, 0, 0, 0, 0, 1000)) == AMBER
+
+
+def test_the_investment_rule_says_which_end_is_included():
+    amber, red = Rule(K.INVESTMENT_BEHIND, 10, AMBER), Rule(K.INVESTMENT_BEHIND, 30, RED)
+    with translation.override("en"):
+        assert amber.label == "investment 10 or more percentage points behind time-elapsed pace"
+        assert red.label == "investment more than 30 percentage points behind time-elapsed pace"
+    with translation.override("zh-hans"):
+        assert amber.label == "完成投资落后序时进度达到或超过10个百分点"
+        assert red.label == "完成投资落后序时进度超过30个百分点"
 
 
 def test_behind_pace_needs_a_plan_of_the_year_and_a_month_over():

@@ -33,7 +33,7 @@ from parkops.projects.testing import (
 )
 from parkops.promotion.testing import make_unit
 
-from .conftest import D
+from .conftest import D, move
 
 BOARD = reverse("projects:traffic_board")
 EXPORT = reverse("projects:traffic_board_export")
@@ -185,6 +185,54 @@ def test_investment_behind_the_pace_on_the_board(park, leader, mix):
     assert "investment_behind" not in fired
 
 
+def _fired_kinds(project, as_of):
+    ((_p, result),) = selectors.traffic_results(park=project.park, projects=[project], as_of=as_of)
+    return {(f.rule.kind, f.subject) for f in result.fired}
+
+
+def test_recording_the_entry_into_statistics_stops_the_statistics_late_rule(park, project_officer):
+    project = make_signed_project(park, on=D(2023, 1, 5))
+    project = move(project, ("ready", D(2023, 1, 10)), ("started", D(2023, 2, 1)))
+    make_milestone(
+        park,
+        project=project,
+        name="列统入规",
+        kind=MilestoneKind.ENTERED_STATISTICS,
+        planned_on=D(2023, 3, 1),
+    )
+    late = (TrafficRule.Kind.STATISTICS_LATE, "列统入规")
+    assert late in _fired_kinds(project, AS_OF)
+    # Recorded on the project page (an event), the milestone left as it is.
+    event = services.project_entered_statistics(
+        project=project, on_date=D(2023, 6, 20), actor=project_officer
+    )
+    assert late not in _fired_kinds(project, AS_OF)
+    # Its date is the event's, corrections applied: on a day before it, late.
+    services.project_event_correct(
+        event=event, on_date=D(2023, 6, 25), reason="统计局确认日期", actor=project_officer
+    )
+    assert selectors.traffic_facts([project])[project.pk].entered_statistics_on == D(2023, 6, 25)
+    assert late not in _fired_kinds(project, AS_OF)
+
+
+def test_a_project_started_by_a_stage_change_has_its_start_milestone_reached(park):
+    project = make_signed_project(park, on=D(2023, 1, 5))
+    for planned in (D(2023, 3, 15), D(2023, 7, 5)):  # long past; due within days
+        make_milestone(
+            park,
+            project=project,
+            name=f"开工{planned}",
+            kind=MilestoneKind.STARTED,
+            planned_on=planned,
+        )
+    kinds = {kind for kind, _subject in _fired_kinds(project, AS_OF)}
+    assert {TrafficRule.Kind.NOT_STARTED, TrafficRule.Kind.MILESTONE_DUE} <= kinds
+    project = move(project, ("ready", D(2023, 4, 1)), ("started", D(2023, 6, 1)))
+    kinds = {kind for kind, _subject in _fired_kinds(project, AS_OF)}
+    assert TrafficRule.Kind.NOT_STARTED not in kinds
+    assert TrafficRule.Kind.MILESTONE_DUE not in kinds
+
+
 def test_the_facts_are_read_in_four_queries(park, django_assert_num_queries):
     projects = []
     for i in range(5):
@@ -230,7 +278,8 @@ def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(clie
     sign_in(client, admin)
     url = reverse("projects:trafficrule_add")
     form = client.get(url).content.decode()
-    assert "完成投资落后序时进度超过N个百分点" in form and "百分点数" in form
+    kind = "完成投资落后序时进度N个百分点（黄灯：达到或超过N个；红灯：超过N个）"
+    assert kind in form and "百分点数" in form
     response = client.post(
         url, {"kind": "investment_behind", "threshold": "15", "colour": "amber", "enabled": "on"}
     )
@@ -238,9 +287,10 @@ def test_a_park_administrator_adds_the_investment_rule_in_percentage_points(clie
     rule = TrafficRule.objects.unscoped().get(park=park, kind="investment_behind")
     assert (rule.threshold, rule.colour) == (15, "amber")
     detail = client.get(rule.get_absolute_url()).content.decode()
-    assert "完成投资落后序时进度超过N个百分点" in detail
+    assert kind in detail
     listed = client.get(reverse("projects:trafficrule_list")).content.decode()
-    assert "超过30个百分点亮红灯" in listed  # the defaults, the new rule among them
+    # The defaults, the new rule among them: amber from 10 points, red above 30.
+    assert "达到或超过10个百分点亮黄灯，超过30个百分点亮红灯" in listed
 
 
 def test_a_project_officer_s_progress_note_turns_a_project_red_for_no_progress_green(
