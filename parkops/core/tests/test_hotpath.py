@@ -6,9 +6,9 @@ from django.forms.models import model_to_dict
 
 from parkops.accounts.models import Membership, UserSession
 from parkops.core import hotpath
+from parkops.core.models import Industry
 from parkops.core.permissions import Role
 from parkops.core.testing import grant, make_park, make_user
-from parkops.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -44,4 +44,4 @@ def test_rows_are_the_orms_rows_with_the_same_values_and_types():
 
 def test_park_scoped_models_are_read_only_through_restrict():
     with pytest.raises(TypeError, match="restrict"):
-        hotpath.rows(Enterprise, park=1)
+        hotpath.rows(Industry, park=1)
