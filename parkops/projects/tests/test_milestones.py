@@ -245,3 +245,15 @@ def test_api_records_the_actual_date(client, park, signed, project_officer):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert created.status_code == 201, created.content
+
+
+def test_the_actual_date_page_describes_the_milestone_not_a_stage_change(
+    client, park, signed, project_officer
+):
+    milestone = make_milestone(park, project=signed, name="取得施工许可", planned_on=D(2023, 4, 1))
+    sign_in(client, project_officer)
+    page = client.get(
+        reverse("projects:milestone_actual", args=[milestone.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "计划日期 2023-04-01。" in page
+    assert "变更为" not in page
