@@ -21,10 +21,10 @@ from parkops.core.exchange.spec import (
     CHOICE,
     DATE,
     DECIMAL,
-    INT,
     MONEY,
     MONTH,
     REF,
+    YEAR,
     Column,
     RegisterSpec,
     declare,
@@ -731,7 +731,7 @@ ANNUAL_PLANS = declare(
         columns=[
             _project_column(),
             _project_name_column(),
-            Column("year", "年度", kind=INT, required=True, example="2023"),
+            Column("year", "年度", kind=YEAR, required=True, example="2023"),
             Column(
                 "amount",
                 "年度计划投资",
@@ -762,7 +762,7 @@ PARK_INVESTMENT_PLANS = declare(
         title=ParkInvestmentPlan._meta.verbose_name_plural,
         natural_key="year",
         columns=[
-            Column("year", "年度", kind=INT, required=True, example="2023"),
+            Column("year", "年度", kind=YEAR, required=True, example="2023"),
             Column(
                 "amount",
                 "年度计划投资",

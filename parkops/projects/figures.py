@@ -182,12 +182,16 @@ def _major_started(parks, period) -> tuple[int, ...]:
     return tuple(pk for pk in _reached_ids(parks, Stage.STARTED, period) if pk in listed)
 
 
-def _major_url(parks, period) -> str:
+def _major_url(parks, period, *, amounts: bool = False) -> str:
+    """The major projects started in the period; with ``amounts``, each with its
+    investment from January to the period's last month and its plan for the
+    year, totalled: the numbers the money figures add up."""
     params = {
         "major_in": period.year,
         "reached": Stage.STARTED,
         "reached_after": period.first_day,
         "reached_before": period.last_day,
+        **({"investment_to": period.last_day} if amounts else {}),
     }
     return list_url(LIST, params, parks=parks)
 
@@ -243,7 +247,7 @@ def major_investment_completed(*, parks, period) -> FigureResult:
             "period": period.code,
         },
         record_ids=ids,
-        url=_major_url(parks, period),
+        url=_major_url(parks, period, amounts=True),
     )
 
 
@@ -266,7 +270,7 @@ def major_plan_share(*, parks, period) -> FigureResult:
             )
             % values,
             record_ids=ids,
-            url=_major_url(parks, period),
+            url=_major_url(parks, period, amounts=True),
         )
     return FigureResult(
         value=completed / planned * 100,
@@ -276,7 +280,7 @@ def major_plan_share(*, parks, period) -> FigureResult:
         )
         % values,
         record_ids=ids,
-        url=_major_url(parks, period),
+        url=_major_url(parks, period, amounts=True),
     )
 
 

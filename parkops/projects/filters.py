@@ -73,6 +73,10 @@ class ProjectFilterSet(ScopedFilterSet):
     )
     # Major projects (列省/列市重大项目) listed for a year: the report card's links.
     major_in = django_filters.NumberFilter(method="filter_major_in", label=_("major project in"))
+    # The report card's major-project money figures link with the period's last
+    # day: each project then shows its investment from January to that month
+    # and its plan for the year, with their totals (it narrows nothing).
+    investment_to = DateFilter(method="filter_investment_to", label=_("investment shown to"))
     # A visit's projects (its panel links here): those it started and those it
     # was linked to later (关联拜访).
     visit = django_filters.ModelChoiceFilter(
@@ -119,6 +123,7 @@ class ProjectFilterSet(ScopedFilterSet):
             "major",
             "overdue",
             "major_in",
+            "investment_to",
         ]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
@@ -252,6 +257,14 @@ class ProjectFilterSet(ScopedFilterSet):
 
         user = getattr(self.request, "user", None)
         return queryset.filter(pk__in=sorted(major_project_ids(user=user, year=int(value))))
+
+    def filter_investment_to(self, queryset, name, value):
+        from parkops.projects.selectors import with_investment_to
+
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return with_investment_to(queryset, day=value, user=user)
 
     def filter_overdue(self, queryset, name, value):
         from parkops.projects.selectors import overdue_project_ids

@@ -307,6 +307,37 @@ def with_lead_dates(queryset: QuerySet, *, user=None) -> QuerySet:
     )
 
 
+def _year_to_day(*, day: datetime.date, user) -> tuple[QuerySet, QuerySet]:
+    """The investment entries from January to ``day``'s month and the plans for
+    ``day``'s year, as ``user`` may read them."""
+    entries = InvestmentEntry.objects.restrict(user).filter(
+        month__gte=datetime.date(day.year, 1, 1), month__lte=day
+    )
+    return entries, AnnualPlan.objects.restrict(user).filter(year=day.year)
+
+
+def with_investment_to(queryset: QuerySet, *, day: datetime.date, user) -> QuerySet:
+    """``queryset`` of projects with the investment each completed from January
+    to ``day``'s month (``completed_to``) and its plan for ``day``'s year
+    (``year_plan``): the numbers behind the report card's major-project
+    figures, beside the projects they add up."""
+    entries, plans = _year_to_day(day=day, user=user)
+    own = entries.filter(project=OuterRef("pk")).values("project")
+    completed = own.annotate(total=Sum("amount")).values("total")
+    plan = plans.filter(project=OuterRef("pk")).values("amount")
+    return queryset.annotate(completed_to=Subquery(completed[:1]), year_plan=Subquery(plan[:1]))
+
+
+def investment_totals(projects: QuerySet, *, day: datetime.date, user) -> dict:
+    """The totals of ``with_investment_to`` over ``projects``, in two queries."""
+    entries, plans = _year_to_day(day=day, user=user)
+    ids = projects.order_by().values("pk")
+    return {
+        "completed_to": entries.filter(project__in=ids).aggregate(t=Sum("amount"))["t"],
+        "year_plan": plans.filter(project__in=ids).aggregate(t=Sum("amount"))["t"],
+    }
+
+
 class LeadClock:
     """Deadlines of projects annotated by ``with_lead_dates``, as of a day (China
     time, default today): each park's policy and calendar are read once."""

@@ -144,6 +144,43 @@ class ProjectTable(BaseTable):
         order_by = ("name",)
 
 
+class WanYuanColumn(tables.Column):
+    """An amount in yuan shown in 万元, right-aligned."""
+
+    def __init__(self, *args, **kwargs):
+        attrs = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+        attrs["tf"] = {"class": "text-end", **kwargs.pop("footer_attrs", {})}
+        super().__init__(*args, attrs=attrs, orderable=False, **kwargs)
+
+    def render(self, value):
+        return wan_yuan(value)
+
+
+def investment_columns(totals: dict) -> list[tuple[str, tables.Column]]:
+    """The columns a project list adds when it is the drill-down of the report
+    card's major-project money figures (``selectors.with_investment_to``): each
+    project's investment completed to the month and its plan for the year, the
+    totals of all the rows listed below them."""
+    return [
+        (
+            "completed_to",
+            WanYuanColumn(
+                verbose_name=_("completed from January (10,000 yuan)"),
+                footer=wan_yuan(totals["completed_to"] or 0),
+                footer_attrs={"data-total": "completed_to"},
+            ),
+        ),
+        (
+            "year_plan",
+            WanYuanColumn(
+                verbose_name=_("planned investment for the year (10,000 yuan)"),
+                footer=wan_yuan(totals["year_plan"] or 0),
+                footer_attrs={"data-total": "year_plan"},
+            ),
+        ),
+    ]
+
+
 class LeadPolicyTable(BaseTable):
     park = tables.Column(linkify=lambda record: record.get_absolute_url())
     major_threshold = tables.Column(

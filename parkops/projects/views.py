@@ -54,6 +54,7 @@ from parkops.projects.tables import (
     ParkInvestmentPlanTable,
     ProjectTable,
     TrafficRuleTable,
+    investment_columns,
     wan_yuan,
 )
 
@@ -66,6 +67,18 @@ class ProjectListView(generic.ObjectListView):
     def get_queryset(self):
         # The dates of each row's lead-handling steps, for its deadline column.
         return selectors.with_lead_dates(super().get_queryset(), user=self.request.user)
+
+    def get_table(self, **kwargs):
+        # From the report card's major-project money figures: the amounts behind
+        # them, and their totals, beside the projects.
+        valid = self.filterset.is_valid()
+        day = self.filterset.form.cleaned_data.get("investment_to") if valid else None
+        if day:
+            totals = selectors.investment_totals(
+                self.get_table_data(), day=day, user=self.request.user
+            )
+            kwargs["extra_columns"] = investment_columns(totals)
+        return super().get_table(**kwargs)
 
 
 class ProjectDetailView(generic.ObjectDetailView):

@@ -18,9 +18,10 @@ from django.db import models
 
 from parkops.core.exchange import values as v
 
-TEXT, INT, DECIMAL, MONEY, DATE, MONTH, BOOL, CHOICE, REF = (
+TEXT, INT, YEAR, DECIMAL, MONEY, DATE, MONTH, BOOL, CHOICE, REF = (
     "text",
     "int",
+    "year",  # an int written as four digits: 2023
     "decimal",
     "money",
     "date",
@@ -86,6 +87,8 @@ class Column:
             return v.code(typed) if self.fold else typed
         if self.kind == INT:
             return v.parse_int(raw)
+        if self.kind == YEAR:
+            return v.parse_year(raw)
         if self.kind == DECIMAL:
             return v.parse_decimal(raw)
         if self.kind == MONEY:

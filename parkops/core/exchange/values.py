@@ -171,6 +171,20 @@ def parse_int(value) -> int | None:
     return int(number)
 
 
+def parse_year(value) -> int | None:
+    """A year, four digits: 2023 (not 2023-13, 23 or 2023.5)."""
+    try:
+        year = parse_int(value)
+    except CellError:
+        year = None
+    else:
+        if year is None or 1000 <= year <= 9999:
+            return year
+    raise CellError(
+        _("“%(value)s” is not a year: a year is four digits, e.g. 2023.") % {"value": text(value)}
+    )
+
+
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8}
 _UNIT_SUFFIX = re.compile(r"(亿元|万元|元|亿|万)$")
 

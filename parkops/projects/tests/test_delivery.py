@@ -435,3 +435,43 @@ def test_investment_registers_export_own_park_rows_in_yuan(client, delivery, key
     # Imported by the project officers who enter them (keyed by project and month or year).
     sign_in(client, officer)
     assert client.get(reverse("exchange:import", args=[key])).status_code == 200
+
+
+def _amounts(page, column) -> list[Decimal]:
+    """The 万元 amounts a list page shows in ``column``, as yuan."""
+    headers = [c.name for c in page.context["table"].columns]
+    assert column in headers
+    rows = page.context["table"].data
+    return [getattr(row, column) or Decimal(0) for row in rows]
+
+
+def test_the_major_money_figures_drill_down_to_rows_that_add_up_to_them(client, delivery):
+    park, officer, project = delivery
+    other, later = signed(park), signed(park)
+    for p, amounts in ((project, (260, 1)), (other, (40, 5)), (later, (7, 7))):
+        services.major_listing_create(project=p, year=2023, level="municipal", actor=officer)
+        services.annual_plan_create(project=p, year=2023, amount=1000, actor=officer)
+        services.investment_entry_create(
+            project=p, month="2023-06", amount=amounts[0], actor=officer
+        )
+        services.investment_entry_create(
+            project=p, month="2023-07", amount=amounts[1], actor=officer
+        )
+    services.annual_plan_create(project=project, year=2024, amount=99, actor=officer)
+    move(project, ("ready", D(2023, 1, 1)), ("started", D(2023, 6, 30)))
+    move(other, ("ready", D(2023, 1, 1)), ("started", D(2023, 2, 1)))
+    move(later, ("ready", D(2023, 1, 1)), ("started", D(2023, 7, 1)))  # H2: not counted
+    money = get_figure("projects.major_investment_completed").result(parks=[park], period=H1_2023)
+    share = get_figure("projects.major_plan_share_pct").result(parks=[park], period=H1_2023)
+    assert money.value == 300 and share.value == 15
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    for result in (money, share):
+        page = client.get(result.url + "&card_period=2023-H1&card_figure=x")
+        assert sorted(row.pk for row in page.context["table"].data) == sorted(result.record_ids)
+        completed = sum(_amounts(page, "completed_to"))
+        planned = sum(_amounts(page, "year_plan"))
+        assert completed == money.value
+        assert completed / planned * 100 == share.value
+        html = page.content.decode()
+        assert 'data-total="completed_to">0.03</td>' in html  # 300 yuan in 万元
+        assert 'data-total="year_plan">0.20</td>' in html

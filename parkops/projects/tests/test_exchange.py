@@ -266,8 +266,10 @@ def test_plans_match_by_project_and_year(park, officer):
 @pytest.mark.parametrize(
     "year, message",
     [
-        ("二〇二三", "“二〇二三” is not a number."),
-        ("2023.5", "“2023.5” must be a whole number."),
+        ("二〇二三", "“二〇二三” is not a year: a year is four digits, e.g. 2023."),
+        ("2023.5", "“2023.5” is not a year: a year is four digits, e.g. 2023."),
+        ("2023-13", "“2023-13” is not a year: a year is four digits, e.g. 2023."),
+        ("23", "“23” is not a year: a year is four digits, e.g. 2023."),
         ("1999", "Ensure this value is greater than or equal to 2000."),
     ],
 )
@@ -276,6 +278,13 @@ def test_a_bad_year_is_refused_naming_the_column(park, officer, year, message):
     outcome = run("annual-plans", park, officer, [PLANS, ["XM-1", year, "1"]])
     assert problems(outcome) == [(2, "年度", message)]
     assert not AnnualPlan.objects.unscoped().exists()
+
+
+def test_a_bad_year_says_in_chinese_what_a_year_looks_like(park, officer):
+    make_delivery_project(park, ref="XM-1")
+    with translation.override("zh-hans"):
+        outcome = run("annual-plans", park, officer, [PLANS, ["XM-1", "2023-13", "1"]])
+    assert problems(outcome) == [(2, "年度", "“2023-13”不是年度：年度应为四位数字，如 2023。")]
 
 
 def test_the_same_project_and_year_twice_is_named(park, officer):

@@ -245,3 +245,29 @@ def test_api_records_the_actual_date(client, park, signed, project_officer):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert created.status_code == 201, created.content
+
+
+def test_the_actual_date_page_describes_the_milestone_not_a_stage_change(
+    client, park, signed, project_officer
+):
+    milestone = make_milestone(park, project=signed, name="取得施工许可", planned_on=D(2023, 4, 1))
+    sign_in(client, project_officer)
+    page = client.get(
+        reverse("projects:milestone_actual", args=[milestone.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "计划日期 2023-04-01。" in page
+    assert "变更为" not in page
+
+
+def test_the_verify_button_says_核验_like_the_column_and_messages(
+    client, park, signed, project_officer, second_officer
+):
+    milestone = make_milestone(park, project=signed)
+    services.milestone_set_actual(
+        milestone=milestone, actual_on=D(2023, 5, 3), actor=project_officer
+    )
+    sign_in(client, second_officer)
+    for url in (milestone.get_absolute_url(), signed.get_absolute_url()):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert 'type="submit">核验</button>' in page or "data-verify>核验</button>" in page
+        assert "验证</button>" not in page
