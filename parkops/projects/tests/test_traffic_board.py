@@ -178,6 +178,18 @@ def test_snapshots_show_what_changed_colour(park, leader, mix):
     assert TrafficSnapshot.objects.unscoped().filter(week=D(2023, 6, 5)).count() == 3
 
 
+def test_without_last_week_s_snapshot_the_board_says_so(client, park, leader, mix):
+    sign_in(client, leader)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
+    assert "尚无上周快照" in page and "data-traffic-board" in page
+    changed = client.get(BOARD, {"park": park.code, "on": "2023-06-30", "changed": "1"})
+    text = changed.content.decode()
+    assert "data-no-snapshot-changed" in text and "data-traffic-board" not in text
+    call_command("snapshot_traffic_lights", on="2023-06-19", park=park.code)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
+    assert "尚无上周快照" not in page
+
+
 def _invest(project, plan, **monthly):
     """``project``'s 2023 plan and its investment of the months named (``m3=…``)."""
     make_annual_plan(project.park, project=project, year=2023, amount=plan)
