@@ -12,10 +12,13 @@ month that has ended (none in January, when the pace rule is silent).
 
 Nothing here touches the 2023 figures the demo reproduces: progress notes and
 milestones change no stage, and the plans and investment are this year's (none
-while the demo's year, 2023, runs). Through the services as SYSTEM; a note is
+while the demo's year, 2023, runs), the park's target of this year included.
+Last week's snapshot of the lights (as of last Monday) is taken so that the
+board shows what changed colour since. Through the services as SYSTEM; a note is
 added only when the project's latest progress is older than the date the demo
 gives it, a milestone only when its kind is missing, a plan or a month's entry
-only when absent: loading twice the same day adds nothing.
+only when absent, the snapshot only when last week has none: loading twice the
+same day adds nothing.
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ from parkops.projects.models import (
     InvestmentEntry,
     Milestone,
     MilestoneKind,
+    ParkInvestmentPlan,
     Project,
     ProjectEvent,
     Stage,
+    TrafficSnapshot,
 )
 from parkops.workdays.selectors import working_calendar
 
@@ -49,7 +54,8 @@ TROUBLE = {
     "XM-2022-03": "not_started_long",  # start planned four months ago: red
     "XM-2022-04": "start_due",  # start due within a week: amber
     "ZD-2023-08": "milestone_due",  # topping out due in a few working days: amber
-    "XM-2021-07": "overdue",  # trial production three weeks overdue: red
+    # trial production planned yesterday: red since today, amber (due) last week
+    "XM-2021-07": "overdue",
     "XM-2021-11": "quiet",  # nothing recorded for two and a half months: amber
     "XM-2021-05": "silent",  # nothing recorded for four months: red
     "XM-2021-03": "statistics_late",  # producing, not yet in the statistics: amber
@@ -114,6 +120,28 @@ def _load(main) -> None:
             )
         if project.ref.startswith("ZD-") and today.year > DELIVERY_YEAR:
             _investment(project, trouble, today)
+    if today.year > DELIVERY_YEAR:
+        _park_plan(main, today.year)
+    _last_week(main, today)
+
+
+def _park_plan(main, year: int) -> None:
+    """The park's investment target of ``year``: its 2023 target again."""
+    plans = ParkInvestmentPlan.objects.unscoped().filter(park=main)
+    base = plans.filter(year=DELIVERY_YEAR).first()
+    if base is not None and not plans.filter(year=year).exists():
+        services.park_investment_plan_create(
+            park=main, year=year, amount=base.amount, actor=SYSTEM, note=base.note
+        )
+
+
+def _last_week(main, today) -> None:
+    """Last week's snapshot (what ``manage.py snapshot_traffic_lights`` keeps
+    each Monday), the lights computed as of last Monday, so that the board
+    shows what changed colour since; taken only when that week has none."""
+    monday = lights.monday(today) - datetime.timedelta(days=7)
+    if not TrafficSnapshot.objects.unscoped().filter(park=main, week=monday).exists():
+        services.traffic_snapshot_take(park=main, as_of=monday)
 
 
 def _progress_on(project, trouble: str, today, index) -> datetime.date:
@@ -137,9 +165,9 @@ def _milestones(project, trouble: str, today, index) -> list[tuple]:
     if trouble == "milestone_due":
         return [(MilestoneKind.TOPPED_OUT, "主体封顶", index.add(today, 3))]
     if trouble == "overdue":
-        return [
-            (MilestoneKind.TRIAL_PRODUCTION, "试生产", lights.working_days_before(index, today, 15))
-        ]
+        # The day before today: after last Monday, so it changed colour this week.
+        yesterday = today - datetime.timedelta(days=1)
+        return [(MilestoneKind.TRIAL_PRODUCTION, "试生产", yesterday)]
     if trouble == "statistics_late":
         late = today - datetime.timedelta(days=45)
         return [(MilestoneKind.ENTERED_STATISTICS, "列统入规", late)]

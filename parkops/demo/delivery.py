@@ -1,7 +1,8 @@
 """Demo project delivery (项目推进) of 苏宿工业园区: projects signed in 2021 or in
 the second half of 2022 carried through ready to start, started, completed and
 in production, and the nine provincial and municipal major projects of 2023
-with their monthly investment and annual plans.
+with their monthly investment and annual plans; the park's own investment
+target of 2023 and its milestone template for industrial projects.
 
 The dates are chosen so that the report card for 2023-H1 reads as the article:
 new projects ready to start 9 against 5 in 2022-H1 (+80%), new starts 9
@@ -26,7 +27,16 @@ from parkops.core.models import Park
 from parkops.core.permissions import SYSTEM
 from parkops.enterprises.models import Enterprise
 from parkops.projects import services
-from parkops.projects.models import AnnualPlan, InvestmentEntry, MajorListing, Project, Stage
+from parkops.projects.models import (
+    AnnualPlan,
+    InvestmentEntry,
+    MajorListing,
+    MilestoneKind,
+    MilestoneTemplate,
+    ParkInvestmentPlan,
+    Project,
+    Stage,
+)
 from parkops.promotion.models import PromotionUnit
 
 WAN = Decimal(10000)  # 万元
@@ -254,6 +264,28 @@ ENTERED = {
 }
 
 
+# The park's investment target of 2023 (年度固定资产投资计划), in yuan: the base
+# of the park line on the major-projects board. It is the park's own target,
+# over all its projects (the majors' own plans sum to 2,500,000,000 yuan), and
+# changes none of the majors' figures.
+PARK_PLAN_2023 = Decimal(3_000_000_000)
+
+# The milestone template a project officer applies to an industrial project:
+# (kind, name, days after the signing).
+TEMPLATE_NAME = "工业项目标准节点"
+TEMPLATE_ITEMS = [
+    (MilestoneKind.LAND_SUPPLIED, "土地交付", 90),
+    (MilestoneKind.PLANNING_PERMIT, "规划许可", 120),
+    (MilestoneKind.CONSTRUCTION_PERMIT, "施工许可", 150),
+    (MilestoneKind.STARTED, "开工", 180),
+    (MilestoneKind.TOPPED_OUT, "主体封顶", 360),
+    (MilestoneKind.EQUIPMENT_IN, "设备进场", 450),
+    (MilestoneKind.TRIAL_PRODUCTION, "试生产", 540),
+    (MilestoneKind.PRODUCTION, "投产", 600),
+    (MilestoneKind.ENTERED_STATISTICS, "列统入规", 720),
+]
+
+
 def _day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
@@ -265,6 +297,7 @@ def load_delivery(*, main: Park) -> None:
 
 
 def _load(main: Park) -> None:
+    _park_setup(main)
     existing = set(
         Project.objects.unscoped().filter(park=main).exclude(ref="").values_list("ref", flat=True)
     )
@@ -299,6 +332,9 @@ def _load(main: Park) -> None:
             planned_investment=planned,
             source=Project.Source.VISIT,
             first_contact_unit=unit,
+            # The bureau's head follows the project through delivery (承办人),
+            # named with the lead: the board says whom to call.
+            owner_officer=unit.head,
         )
         created = advance(created, Stage.NEGOTIATING, signed_on - datetime.timedelta(days=15))
         return services.project_advance(
@@ -355,6 +391,28 @@ def _load(main: Park) -> None:
         p = advance(p, Stage.READY, _day(ready))
         if ref in HELD_2023:
             hold(p, *HELD_2023[ref])
+
+
+def _park_setup(main: Park) -> None:
+    """The park's 2023 investment target and its industrial milestone template,
+    each only when absent."""
+    plans = ParkInvestmentPlan.objects.unscoped().filter(park=main, year=2023)
+    if not plans.exists():
+        services.park_investment_plan_create(
+            park=main, year=2023, amount=PARK_PLAN_2023, actor=SYSTEM, note="年度计划"
+        )
+    if not MilestoneTemplate.objects.unscoped().filter(park=main, name=TEMPLATE_NAME).exists():
+        services.milestone_template_create(
+            park=main,
+            actor=SYSTEM,
+            name=TEMPLATE_NAME,
+            project_type="工业项目",
+            items=[
+                {"kind": str(kind), "name": name, "offset_days": days}
+                for kind, name, days in TEMPLATE_ITEMS
+            ],
+            notes="偏移天数自签约日起算。",
+        )
 
 
 def _major(project: Project, *, level: str, plan: int, done: int, started) -> None:

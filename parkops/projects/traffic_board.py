@@ -21,9 +21,17 @@ from django.utils.translation import gettext as _
 from parkops.core import permissions
 from parkops.core.models import Industry, Park
 from parkops.projects import lights, selectors
-from parkops.projects.models import Milestone, Project, TrafficLight, TrafficSnapshot
+from parkops.projects.models import (
+    MajorListing,
+    Milestone,
+    Project,
+    TrafficLight,
+    TrafficSnapshot,
+)
 
-FILTERS = ("unit", "industry", "officer", "stage", "light", "changed")
+FILTERS = ("unit", "industry", "officer", "major", "stage", "light", "changed")
+# The ``major`` filter: a level of the as-of year's listings, or any listing.
+ANY_MAJOR = "any"
 
 
 @dataclass
@@ -31,6 +39,11 @@ class BoardRow:
     project: Project
     result: lights.Result
     last_week: str | None  # the light of the previous snapshot, if any
+    major_level: str | None = None  # its major listing (provincial/municipal) of the year
+
+    @property
+    def major_label(self) -> str:
+        return str(MajorListing.Level(self.major_level).label) if self.major_level else ""
 
     @property
     def light(self) -> str:
@@ -69,15 +82,19 @@ def _int(value, field):
 
 
 def clean_filters(data) -> dict:
-    """The board's filters from a query string: ids, a stage, a light, ``changed``."""
+    """The board's filters from a query string: ids, a major level, a stage, a
+    light, ``changed``."""
     found = {
         "unit": _int(data.get("unit"), "unit"),
         "industry": _int(data.get("industry"), "industry"),
         "officer": _int(data.get("officer"), "officer"),
+        "major": data.get("major") or None,
         "stage": data.get("stage") or None,
         "light": data.get("light") or None,
         "changed": data.get("changed") in ("1", "true", "on"),
     }
+    if found["major"] and found["major"] not in (*MajorListing.Level.values, ANY_MAJOR):
+        raise ValidationError({"major": _("Choose one of the list.")})
     if found["stage"] and found["stage"] not in lights.BOARD_STAGES:
         raise ValidationError({"stage": _("Choose one of the list.")})
     if found["light"] and found["light"] not in TrafficLight.values:
@@ -113,6 +130,16 @@ def board(*, user, park: Park, as_of: datetime.date, filters: dict | None = None
         projects = projects.filter(owner_officer=filters["officer"])
     if filters.get("stage"):
         projects = projects.filter(stage=filters["stage"])
+    # The major listings of the as-of year, read once: the filter and the column.
+    levels = dict(
+        MajorListing.objects.restrict(user)
+        .filter(park=park, year=as_of.year)
+        .values_list("project_id", "level")
+    )
+    if filters.get("major"):
+        wanted = filters["major"]
+        listed = [pk for pk, level in levels.items() if wanted in (ANY_MAJOR, level)]
+        projects = projects.filter(pk__in=sorted(listed))
     if filters.get("industry"):
         tree = Industry.objects.restrict(user).filter(park=park).values_list("pk", "parent_id")
         projects = projects.filter(industry__in=sorted(_within(list(tree), filters["industry"])))
@@ -130,7 +157,10 @@ def board(*, user, park: Park, as_of: datetime.date, filters: dict | None = None
     last = {}
     if previous_week is not None:
         last = dict(snapshots.filter(week=previous_week).values_list("project_id", "light"))
-    rows = [BoardRow(project, result, last.get(project.pk)) for project, result in results]
+    rows = [
+        BoardRow(project, result, last.get(project.pk), levels.get(project.pk))
+        for project, result in results
+    ]
     counts = dict.fromkeys(TrafficLight.values, 0)
     for row in rows:
         counts[row.light] += 1
@@ -162,6 +192,7 @@ def sheet(table: Board) -> tuple[list[str], list[list]]:
         _("project"),
         _("owner unit"),
         _("owner officer"),
+        _("major level"),
         _("stage"),
         _("light"),
         _("since"),
@@ -178,6 +209,7 @@ def sheet(table: Board) -> tuple[list[str], list[list]]:
                 project.name,
                 str(project.owner_unit or ""),
                 str(project.owner_officer or ""),
+                row.major_label,
                 project.get_stage_display(),
                 str(TrafficLight(row.light).label),
                 since.isoformat() if since else "",

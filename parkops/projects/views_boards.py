@@ -21,7 +21,7 @@ from parkops.core.exports import list_export
 from parkops.core.models import Industry, Park
 from parkops.core.text import today_cst
 from parkops.projects import boards
-from parkops.projects.models import Project
+from parkops.projects.models import MajorListing, Project
 from parkops.promotion.models import Visit
 
 
@@ -173,6 +173,7 @@ def _traffic(request, park):
 
 def _traffic_choices(request, park) -> dict:
     from parkops.accounts.models import User
+    from parkops.projects import traffic_board as tb
     from parkops.projects.lights import BOARD_STAGES
     from parkops.promotion.models import PromotionUnit
 
@@ -188,6 +189,7 @@ def _traffic_choices(request, park) -> dict:
         "industries": list(Industry.objects.restrict(user).filter(park=park).order_by("code")),
         "officers": list(officers),
         "stages": [(stage, stage.label) for stage in BOARD_STAGES],
+        "major_levels": [*MajorListing.Level.choices, (tb.ANY_MAJOR, _("any major listing"))],
     }
 
 
@@ -244,7 +246,7 @@ def traffic_board_export(request):
             "on": on.isoformat(),
             **{k: v for k, v in filters.items() if v},
         },
-        widths=[6, 30, 16, 12, 10, 8, 12, 60, 10],
+        widths=[6, 30, 16, 12, 12, 10, 8, 12, 60, 10],
         fills=fills,
     )
 

@@ -339,3 +339,79 @@ def test_the_board_today_is_mostly_green_with_several_amber_and_a_few_red(demo):
     if today.month >= 6:
         expected.add(("investment_behind", "red"))
     assert expected <= fired, expected - fired
+
+
+def test_the_board_s_projects_in_trouble_name_their_owner_officer(demo):
+    """The board names whom to call for each red or amber project (承办人)."""
+    from parkops.projects import boards, traffic_board
+
+    park = Park.objects.get(code="sszy")
+    leader = User.objects.get(username="leader")
+    board = traffic_board.board(user=leader, park=park, as_of=boards.today())
+    worst = [row for row in board.rows if row.light != "green"]
+    assert worst
+    for row in worst:
+        officer = row.project.owner_officer
+        assert officer is not None, row.project.ref
+        assert officer.memberships.filter(park=park, role=Role.PROMOTION_OFFICER).exists()
+
+
+def test_a_project_officer_can_apply_the_industrial_milestone_template(demo):
+    from parkops.projects import services
+    from parkops.projects.models import MilestoneTemplate, Stage
+
+    project_officer = User.objects.get(username="project")
+    template = MilestoneTemplate.objects.restrict(project_officer).get(name="工业项目标准节点")
+    assert [item["name"] for item in template.items] == [
+        "土地交付",
+        "规划许可",
+        "施工许可",
+        "开工",
+        "主体封顶",
+        "设备进场",
+        "试生产",
+        "投产",
+        "列统入规",
+    ]
+    project = Project.objects.unscoped().filter(park=template.park, stage=Stage.SIGNED).first()
+    created = services.milestone_template_apply(
+        template=template, project=project, base_on=project.stage_on, actor=project_officer
+    )
+    assert len(created) == 9
+
+
+def test_the_park_line_of_the_major_projects_board_has_a_plan(demo):
+    """The park's own investment target of 2023 and of this year; the majors'
+    52% stays over their own plans (the card's test above)."""
+    from decimal import Decimal
+
+    from parkops.core.text import today_cst
+    from parkops.projects import selectors
+
+    park = Park.objects.get(code="sszy")
+    leader = User.objects.get(username="leader")
+    line = selectors.park_pace(user=leader, park=park, year=2023, month=6)
+    assert line.plan.amount == Decimal(3_000_000_000)
+    assert line.pace.completed == Decimal(1_300_000_000)
+    this_year = selectors.park_pace(user=leader, park=park, year=today_cst().year, month=1)
+    assert this_year.plan is not None
+
+
+def test_the_board_shows_what_changed_colour_since_last_week(demo, client):
+    import datetime
+
+    from django.urls import reverse
+
+    from parkops.core.testing import sign_in
+    from parkops.projects import boards, lights, traffic_board
+
+    park = Park.objects.get(code="sszy")
+    leader = User.objects.get(username="leader")
+    today = boards.today()
+    board = traffic_board.board(user=leader, park=park, as_of=today)
+    assert board.previous_week == lights.monday(today) - datetime.timedelta(days=7)
+    assert all(row.last_week is not None for row in board.rows)
+    assert any(row.changed for row in board.rows)
+    sign_in(client, leader)
+    page = client.get(reverse("projects:traffic_board"), {"park": park.code}).content.decode()
+    assert "data-changed" in page and "尚无上周快照" not in page

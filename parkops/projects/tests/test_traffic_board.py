@@ -28,6 +28,7 @@ from parkops.projects.models import (
 from parkops.projects.testing import (
     make_annual_plan,
     make_investment_entry,
+    make_major_listing,
     make_milestone,
     make_signed_project,
 )
@@ -100,6 +101,29 @@ def test_filters(park, leader, mix):
     assert by(stage=Stage.STARTED) == []
 
 
+def test_filter_by_major_level_of_the_as_of_year(client, park, leader, mix):
+    make_major_listing(park, project=mix["red"], year=2023, level="provincial")
+    make_major_listing(park, project=mix["amber"], year=2023, level="municipal")
+    make_major_listing(park, project=mix["green"], year=2022, level="provincial")  # last year's
+    by = lambda **f: _names(traffic_board.board(user=leader, park=park, as_of=AS_OF, filters=f))  # noqa: E731
+    assert by(major="provincial") == ["红灯项目"]
+    assert by(major="municipal") == ["黄灯项目"]
+    assert by(major="any") == ["红灯项目", "黄灯项目"]
+    board = traffic_board.board(user=leader, park=park, as_of=AS_OF)
+    assert [row.major_label for row in board.rows] == ["省重大项目", "市重大项目", ""]
+    sign_in(client, leader)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30", "major": "municipal"})
+    assert page.status_code == 200
+    assert "黄灯项目" in page.content.decode() and "红灯项目" not in page.content.decode()
+    export = client.get(EXPORT, {"park": park.code, "on": "2023-06-30", "major": "provincial"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    headers = [c.value for c in sheet[3]]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[1], r[headers.index("重大项目级别")]) for r in rows] == [("红灯项目", "省重大项目")]
+    bad = client.get(BOARD, {"park": park.code, "major": "national"})
+    assert bad.status_code == 400
+
+
 def test_the_page_and_bad_filters(client, park, leader, mix):
     sign_in(client, leader)
     page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
@@ -154,6 +178,18 @@ def test_snapshots_show_what_changed_colour(park, leader, mix):
     # Taken again the same week, the week's rows are updated, not doubled.
     call_command("snapshot_traffic_lights", on="2023-06-07", park=park.code)
     assert TrafficSnapshot.objects.unscoped().filter(week=D(2023, 6, 5)).count() == 3
+
+
+def test_without_last_week_s_snapshot_the_board_says_so(client, park, leader, mix):
+    sign_in(client, leader)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
+    assert "尚无上周快照" in page and "data-traffic-board" in page
+    changed = client.get(BOARD, {"park": park.code, "on": "2023-06-30", "changed": "1"})
+    text = changed.content.decode()
+    assert "data-no-snapshot-changed" in text and "data-traffic-board" not in text
+    call_command("snapshot_traffic_lights", on="2023-06-19", park=park.code)
+    page = client.get(BOARD, {"park": park.code, "on": "2023-06-30"}).content.decode()
+    assert "尚无上周快照" not in page
 
 
 def _invest(project, plan, **monthly):
