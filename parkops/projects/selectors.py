@@ -945,6 +945,39 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
     return rows
 
 
+@dataclass(frozen=True)
+class MajorTotals:
+    """The board's total row. ``pace`` measures the rows that have a plan
+    against their plans (a row without one has nothing to be measured
+    against, so it adds to neither side); ``completed`` is every row's
+    investment, of which ``unplanned_completed`` is by the
+    ``unplanned_count`` rows without a plan."""
+
+    completed: Decimal
+    pace: Pace
+    unplanned_completed: Decimal
+    unplanned_count: int
+
+
+def major_totals(rows: list[MajorRow], *, month: int) -> MajorTotals | None:
+    """The totals of ``major_projects`` rows; None for no rows."""
+    if not rows:
+        return None
+    planned = [row.pace for row in rows if row.pace.plan is not None]
+    unplanned = [row.pace for row in rows if row.pace.plan is None]
+    unplanned_completed = sum((p.completed for p in unplanned), Decimal(0))
+    return MajorTotals(
+        completed=sum((row.pace.completed for row in rows), Decimal(0)),
+        pace=pace(
+            completed=sum((p.completed for p in planned), Decimal(0)),
+            plan=sum((p.plan for p in planned), Decimal(0)) if planned else None,
+            month=month,
+        ),
+        unplanned_completed=unplanned_completed,
+        unplanned_count=len(unplanned),
+    )
+
+
 # ------------------------------------------------------ the park's annual plan
 @list_selector(model=ParkInvestmentPlan, filterset_class=ParkInvestmentPlanFilterSet)
 def park_investment_plan_list(*, user, filters=None, park_id=None) -> QuerySet:
