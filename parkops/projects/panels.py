@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from parkops.core import permissions
 from parkops.core.panels import DetailPanel, declare_detail_panel
 from parkops.projects.models import Project, ProjectVisit
-from parkops.projects.selectors import project_list
+from parkops.projects.selectors import project_history, project_list
 
 SHOWN = 10  # rows on the panel; the list behind the link has them all
 TEMPLATE = "projects/panels/projects.html"
@@ -116,4 +116,19 @@ declare_detail_panel(
         ),
         order=10,
     ),
+)
+
+
+def _history(request, obj):
+    """The project's change history (变更记录): who changed it or its records,
+    and when; for the project's readers (``selectors.project_history``)."""
+    if not permissions.can(request.user, Project, permissions.VIEW, obj.park_id):
+        return None
+    history = project_history(user=request.user, project=obj)
+    return {"key": "project-history", "history": history}
+
+
+declare_detail_panel(
+    "projects.Project",
+    DetailPanel("projects/panels/history.html", _history, order=90),
 )

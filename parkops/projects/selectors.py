@@ -449,6 +449,62 @@ def project_documents(*, user, project) -> list:
     )
 
 
+# ------------------------------------------------------- the project's history
+HISTORY_SHOWN = 20  # entries on the project page, newest first
+# The records that belong to a project (each with a ``project`` key), whose
+# changes are part of its story; documents only for who may read them.
+HISTORY_CHILDREN = (
+    ProjectEvent,
+    Milestone,
+    InvestmentEntry,
+    AnnualPlan,
+    MajorListing,
+    ProjectVisit,
+)
+
+
+@dataclass(frozen=True)
+class ProjectHistory:
+    entries: list  # of ``audit_display.EntryDisplay``, values left out
+    more: bool  # older entries exist beyond the ones shown
+
+
+def project_history(*, user, project, limit: int = HISTORY_SHOWN) -> ProjectHistory:
+    """The audit entries of ``project`` and of the records that belong to it
+    (stage events, milestones, investment, plans, listings, visits, and
+    documents for who may read them), newest first, in one query.
+
+    For the project's readers, not the audit log's: the caller has read
+    ``project`` through the user's scope, and each entry shows who did what
+    and when and which fields changed, never the values (``values=False``),
+    so no confidential term is shown, whatever the fields are."""
+    from django.db.models import Q
+
+    from parkops.core.audit_display import AuditReader
+    from parkops.core.models import AuditEntry
+
+    children = list(HISTORY_CHILDREN)
+    if can_read_terms(user, project):
+        children.append(ProjectDocument)
+    # A child's snapshot names its project by id: after a creation or a
+    # change, before a deletion.
+    belongs = Q(after__project_id=project.pk) | Q(before__project_id=project.pk)
+    found = list(
+        AuditEntry.objects.filter(park_id=project.park_id)
+        .filter(
+            Q(object_type=Project._meta.label_lower, object_id=str(project.pk))
+            | Q(object_type__in=[model._meta.label_lower for model in children]) & belongs
+        )
+        .select_related("actor")
+        .order_by("-time", "-pk")[: limit + 1]
+    )
+    reader = AuditReader(user)
+    return ProjectHistory(
+        entries=[reader.display(entry, values=False) for entry in found[:limit]],
+        more=len(found) > limit,
+    )
+
+
 # ------------------------------------------------------------ a lead's source
 def lead_source_initial(*, user, park, visit_id=None, event_id=None) -> dict:
     """The new-lead form's initial values for a lead from a visit or a promotion
@@ -1004,6 +1060,39 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class MajorTotals:
+    """The board's total row. ``pace`` measures the rows that have a plan
+    against their plans (a row without one has nothing to be measured
+    against, so it adds to neither side); ``completed`` is every row's
+    investment, of which ``unplanned_completed`` is by the
+    ``unplanned_count`` rows without a plan."""
+
+    completed: Decimal
+    pace: Pace
+    unplanned_completed: Decimal
+    unplanned_count: int
+
+
+def major_totals(rows: list[MajorRow], *, month: int) -> MajorTotals | None:
+    """The totals of ``major_projects`` rows; None for no rows."""
+    if not rows:
+        return None
+    planned = [row.pace for row in rows if row.pace.plan is not None]
+    unplanned = [row.pace for row in rows if row.pace.plan is None]
+    unplanned_completed = sum((p.completed for p in unplanned), Decimal(0))
+    return MajorTotals(
+        completed=sum((row.pace.completed for row in rows), Decimal(0)),
+        pace=pace(
+            completed=sum((p.completed for p in planned), Decimal(0)),
+            plan=sum((p.plan for p in planned), Decimal(0)) if planned else None,
+            month=month,
+        ),
+        unplanned_completed=unplanned_completed,
+        unplanned_count=len(unplanned),
+    )
 
 
 # ------------------------------------------------------ the park's annual plan

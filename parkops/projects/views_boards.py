@@ -270,7 +270,7 @@ def major_projects(request):
     each with its start, the year's plan, investment completed to the end of a
     month, its share of the plan and its pace (序时进度)."""
     from parkops.projects.models import MajorListing
-    from parkops.projects.selectors import default_pace_month, major_projects
+    from parkops.projects.selectors import default_pace_month, major_projects, major_totals
 
     park = board_park(request)
     boards.require(request.user, park, MajorListing)
@@ -283,18 +283,7 @@ def major_projects(request):
         park_line = _park_line(request.user, park, year, month)
     except ValidationError as exc:
         error = _error(exc)
-    totals = None
-    if rows:
-        from decimal import Decimal
-
-        from parkops.projects.selectors import pace
-
-        plans = [row.pace.plan for row in rows if row.pace.plan is not None]
-        totals = pace(
-            completed=sum((row.pace.completed for row in rows), Decimal(0)),
-            plan=sum(plans, Decimal(0)) if plans else None,
-            month=month,
-        )
+    totals = major_totals(rows, month=month) if rows else None
     return render(
         request,
         "projects/major_projects.html",

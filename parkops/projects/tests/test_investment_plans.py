@@ -128,6 +128,39 @@ def test_the_board_shows_the_park_line_linking_to_its_entries(client, park, offi
     assert all(f"2023-{m:02d}" in listed for m in (1, 2, 3)) and "2023-04" not in listed
 
 
+# ------------------------------------------------------ the board's total row
+def test_the_total_measures_only_planned_rows_and_names_the_unplanned_apart(client, park, officer):
+    planned = _entries(park, officer, (1, 2, 3), 100_000)  # 30万 of a 120万 plan
+    services.annual_plan_create(project=planned, year=2023, amount=1_200_000, actor=officer)
+    unplanned = _entries(park, officer, (1,), 900_000)  # 90万, no plan for 2023
+    for project in (planned, unplanned):
+        services.major_listing_create(project=project, year=2023, level="municipal", actor=officer)
+    rows = selectors.major_projects(user=officer, park=park, year=2023, month=3)
+    totals = selectors.major_totals(rows, month=3)
+    # 30 of 120 is 25%, on pace at the end of March; the 90万 without a plan
+    # would have made it 100% and 75 points ahead.
+    assert totals.pace.plan == 1_200_000 and totals.pace.completed == 300_000
+    assert totals.pace.share_pct == 25 and totals.pace.ahead_pp == 0
+    assert totals.completed == 1_200_000
+    assert (totals.unplanned_count, totals.unplanned_completed) == (1, 900_000)
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    response = client.get(reverse(BOARD), {"park": park.code, "year": "2023", "month": "3"})
+    html = response.content.decode()
+    total = html[html.index("data-total>") : html.index("</tfoot>")]
+    assert ">25.0<" in total and ">0.0<" in total and "100.0" not in total
+    assert "其中无年度计划项目（1 个）完成 90.00 万元" in total
+
+
+def test_without_any_plan_the_total_has_no_share(park, officer):
+    project = _entries(park, officer, (1,), 100)
+    services.major_listing_create(project=project, year=2023, level="municipal", actor=officer)
+    rows = selectors.major_projects(user=officer, park=park, year=2023, month=3)
+    totals = selectors.major_totals(rows, month=3)
+    assert totals.pace.plan is None and totals.pace.share_pct is None
+    assert totals.unplanned_completed == totals.completed == 100
+    assert selectors.major_totals([], month=3) is None
+
+
 # ---------------------------------------------------------- the project chart
 def test_the_chart_has_each_month_the_year_to_date_and_the_plans_pace(park, officer):
     project = make_delivery_project(park)

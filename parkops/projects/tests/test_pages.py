@@ -295,4 +295,5 @@ def test_a_new_projects_page_says_record_a_lead_and_a_signing_its_amount(client,
     html = client.get(lead.get_absolute_url()).content.decode()
     # The amount is shown with its unit (1亿元): the label does not repeat one.
     assert "1亿元" in html
-    assert "签约金额</dt>" in html and "签约金额（元）" not in html
+    # (The change history below names the field by its form label, with the unit.)
+    assert "签约金额</dt>" in html and "签约金额（元）</dt>" not in html
