@@ -18,8 +18,6 @@ next to the page's.
 
 from __future__ import annotations
 
-import functools
-
 from django.db import connections, router
 from django.db.models import Model
 
@@ -28,8 +26,18 @@ def _field(model: type[Model], name: str):
     return model._meta.pk if name == "pk" else model._meta.get_field(name)
 
 
-@functools.cache
 def _shape(model: type[Model], names: tuple[str, ...], connection):
+    """``_build_shape`` once per connection, kept on the connection itself so that
+    a thread's connection takes its shapes with it when it goes (a module-level
+    cache keyed by connection would keep every thread's connection alive)."""
+    shapes = connection.__dict__.setdefault("_parkops_hotpath_shapes", {})
+    key = (model, names)
+    if key not in shapes:
+        shapes[key] = _build_shape(model, names, connection)
+    return shapes[key]
+
+
+def _build_shape(model: type[Model], names: tuple[str, ...], connection):
     """The statement, the fields' attribute names and the converters of each column.
 
     Cached per connection (Django keeps one per thread): converters belong to it.
