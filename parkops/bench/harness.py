@@ -176,10 +176,16 @@ def context(*, scale: float, rounds: int, quick: bool) -> Context:
     )
 
 
-def families():
+def families(only: tuple[str, ...] = ()):
+    """The benchmark families to run: all of them, or those named in ``only``."""
     from parkops.bench.benchmarks import FAMILIES
 
-    return FAMILIES
+    if not only:
+        return FAMILIES
+    unknown = set(only) - {family.NAME for family in FAMILIES}
+    if unknown:
+        raise ValueError(f"unknown benchmark families: {', '.join(sorted(unknown))}")
+    return tuple(family for family in FAMILIES if family.NAME in only)
 
 
 def run(
@@ -189,11 +195,14 @@ def run(
     seed: int,
     rounds: int,
     quick: bool = False,
+    only: tuple[str, ...] = (),
     fresh_database: Callable[[], None],
     stdout=None,
 ) -> tuple[list[Row], dict]:
     """Both phases; returns the rows and the machine. ``fresh_database()``
-    gives each phase an empty, migrated database."""
+    gives each phase an empty, migrated database; ``only`` names the families
+    to run (all when empty)."""
+    chosen = families(only)
 
     def say(message):
         if stdout is not None:
@@ -204,14 +213,14 @@ def run(
     fresh_database()
     generate(parks=parks, scale=small_scale, seed=seed, stdout=stdout)
     ctx = context(scale=small_scale, rounds=rounds, quick=quick)
-    small = {family.NAME: family.small(ctx) for family in families()}
+    small = {family.NAME: family.small(ctx) for family in chosen}
 
     say(f"Full phase: scale {scale:g}")
     fresh_database()
     generate(parks=parks, scale=scale, seed=seed, stdout=stdout)
     ctx = context(scale=scale, rounds=rounds, quick=quick)
     rows: list[Row] = []
-    for family in families():
+    for family in chosen:
         say(f"  {family.NAME} …")
         started = time.perf_counter()
         rows += family.run(ctx, small[family.NAME])
@@ -256,13 +265,21 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def result_key(described: dict) -> str:
+    """Results are kept per database and scale: ``sqlite@0.1``, ``postgresql@1``."""
+    return f"{described['vendor']}@{described['scale']:g}"
+
+
 def write(rows: list[Row], described: dict, directory: Path, *, fresh: bool = False) -> None:
-    """Put this database's results into ``results.json`` (the other database's
-    entry kept unless ``fresh``) and write ``RESULTS.md`` from all of them."""
+    """Put this run's results into ``results.json`` (the entries of other
+    databases and scales kept unless ``fresh``) and write ``RESULTS.md`` from all
+    of them."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "results.json"
     results = {} if fresh or not path.exists() else json.loads(path.read_text())
-    results[described["vendor"]] = {"machine": described, "rows": [asdict(r) for r in rows]}
+    # Files written before results were kept per scale have one entry per database.
+    results = {result_key(entry["machine"]): entry for entry in results.values()}
+    results[result_key(described)] = {"machine": described, "rows": [asdict(r) for r in rows]}
     path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     (directory / "RESULTS.md").write_text(markdown(results))
 
@@ -275,10 +292,10 @@ def markdown(results: dict) -> str:
         "interleaved, median of the rounds. The figures of a shared machine vary from run "
         "to run: compare ratios, not absolute times.\n",
     ]
-    for vendor in sorted(results):
-        entry = results[vendor]
+    for key in sorted(results):
+        entry = results[key]
         m = entry["machine"]
-        parts.append(f"## {m['database']}\n")
+        parts.append(f"## {m['database']}, scale {m['scale']:g}\n")
         parts.append(
             f"Scale {m['scale']:g}, {m['parks']} parks, seed {m['seed']}; park {m['park']}, "
             f"period {m['period']}; {m['rounds']} rounds. Measured {m['at']} on {m['cpu_count']}"

@@ -40,9 +40,45 @@ def test_the_harness_produces_every_row_of_the_results_table(tmp_path):
 
     harness.write(rows, described, tmp_path)
     written = json.loads((tmp_path / "results.json").read_text())
-    entry = written[described["vendor"]]
+    entry = written[harness.result_key(described)]
     assert [row["benchmark"] for row in entry["rows"]] == row_names()
     assert entry["machine"]["cpu_count"] and entry["machine"]["django"]
     results = (tmp_path / "RESULTS.md").read_text()
     for name in row_names():
         assert f"| {name}" in results
+
+
+def test_results_are_kept_per_database_and_scale(tmp_path):
+    # A scale-1.0 run on SQLite must not erase the scale-0.1 run or PostgreSQL's.
+    row = harness.Row("figures", "figure x vs SQL", 1.0, 1.0, "s", 1.0, "≤ 1.5", True)
+    machine = {
+        "cpu_count": 2,
+        "cpu": "cpu",
+        "load_average": [0.1],
+        "python": "3.11",
+        "django": "5.2",
+        "platform": "linux",
+        "at": "now",
+        "parks": 2,
+        "seed": 16,
+        "rounds": 1,
+        "park": "p",
+        "period": "2026-H1",
+    }
+    for vendor, scale in (("sqlite", 0.1), ("postgresql", 0.1), ("sqlite", 1.0)):
+        described = {**machine, "vendor": vendor, "database": f"{vendor} 1", "scale": scale}
+        harness.write([row], described, tmp_path)
+
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert sorted(written) == ["postgresql@0.1", "sqlite@0.1", "sqlite@1"]
+    results = (tmp_path / "RESULTS.md").read_text()
+    assert "## sqlite 1, scale 1\n" in results and "## sqlite 1, scale 0.1\n" in results
+
+
+def test_only_runs_the_named_families():
+    assert [family.NAME for family in harness.families(("queries", "figures"))] == [
+        "figures",
+        "queries",
+    ]
+    with pytest.raises(ValueError, match="nope"):
+        harness.families(("nope",))

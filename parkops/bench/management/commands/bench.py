@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from parkops.bench import harness
@@ -36,13 +36,24 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=5, help="timed rounds of each step")
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "bench"))
         parser.add_argument(
-            "--fresh", action="store_true", help="forget the other database's results"
+            "--fresh", action="store_true", help="forget the other databases' and scales' results"
+        )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="comma-separated families to run (figures, growth, queries, pages, \"in process\","
+            " imports); the table is printed, the results files are left as they are",
         )
         parser.add_argument(
             "--quick", action="store_true", help="the smoke test's short loads (one worker)"
         )
 
     def handle(self, *args, **options):
+        only = tuple(name.strip() for name in options["only"].split(",") if name.strip())
+        try:
+            harness.families(only)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         # Audit anchors of the scratch chain stay in the scratch folder.
         logging.getLogger("parkops.audit").setLevel(logging.WARNING)
         scratch = tempfile.TemporaryDirectory(prefix="parkops-bench-")
@@ -68,6 +79,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 rounds=options["rounds"],
                 quick=options["quick"],
+                only=only,
                 fresh_database=fresh_database,
                 stdout=self.stdout,
             )
@@ -75,5 +87,6 @@ class Command(BaseCommand):
             if created:
                 connection.creation.destroy_test_db(original, verbosity=0)
             scratch.cleanup()
-        harness.write(rows, described, Path(options["out"]), fresh=options["fresh"])
+        if not only:
+            harness.write(rows, described, Path(options["out"]), fresh=options["fresh"])
         self.stdout.write(harness.table(rows))
