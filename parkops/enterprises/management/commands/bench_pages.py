@@ -184,7 +184,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         park, user, key = build(n, options["seed"])
         built = time.perf_counter() - started
-        with override_settings(ROOT_URLCONF="parkops.bench.urls", ALLOWED_HOSTS=["*"], DEBUG=False):
+        from parkops.bench.harness import in_process_settings
+
+        # Plain static names: with DEBUG off there is no collected manifest here.
+        with (
+            in_process_settings(),
+            override_settings(ROOT_URLCONF="parkops.bench.urls", DEBUG=False),
+        ):
             results = self.run_all(park, user, key, requests, exports=not options["no_exports"])
         vendor = connection.vendor
         self.stdout.write(
