@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -711,9 +711,11 @@ def roll_back(*, spec, actor, batch, final) -> bool:
             final=final,
             during=ImportBatch.Status.COMMITTING,
         )
-    except (DatabaseError, ValidationError):
+    except (IntegrityError, ValidationError):
         with transaction.atomic():
             _lock_batch(batch)
             _batch_status(actor, batch, ImportBatch.Status.UNDOING, batch.undone_items)
         return False
+    # Any other error (a database busy beyond its timeout) leaves the batch
+    # committing, its claim free when this process lets go: tried again later.
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import secrets
 import time
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
 from parkops.core.services import object_update
 
 UPLOAD_TTL_SECONDS = 24 * 3600
+logger = logging.getLogger("parkops.exchange")
 
 
 def upload_dir():
@@ -414,12 +416,18 @@ def recover_interrupted() -> list[int]:
             batch.refresh_from_db()
             if batch.status != ImportBatch.Status.COMMITTING:
                 continue  # its commit finished between the two reads
-            bulk.roll_back(
-                spec=get_spec(batch.register),
-                actor=permissions.SYSTEM,
-                batch=batch,
-                final=ImportBatch.Status.FAILED,
-            )
+            try:
+                bulk.roll_back(
+                    spec=get_spec(batch.register),
+                    actor=permissions.SYSTEM,
+                    batch=batch,
+                    final=ImportBatch.Status.FAILED,
+                )
+            except DatabaseError:
+                # Busy beyond the timeout: the batch stays committing, tried
+                # again by the next worker or job; the work in hand goes on.
+                logger.exception("Import batch %s could not be rolled back yet.", batch.pk)
+                continue
             recovered.append(batch.pk)
     return recovered
 
