@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -341,7 +342,12 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
 
 
 def _claim_path(name: str):
-    return upload_dir() / f"{name}.claim"
+    # Named after the database too: two databases served from one folder (a
+    # test run beside the server) number their batches alike.
+    from django.db import connection
+
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:8]
+    return upload_dir() / f"{name}-{database}.claim"
 
 
 @contextlib.contextmanager
