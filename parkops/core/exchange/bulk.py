@@ -52,7 +52,7 @@ from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 BATCH_ROWS = 1000  # the most rows one transaction of a commit or an undo writes
 FIRST_ROWS = 200  # the first transaction's, before its pace is known
 FEWEST_ROWS = 50
-BATCH_SECONDS = 0.15  # how long one transaction should hold the write lock
+BATCH_SECONDS = 0.2  # how long one transaction should hold the write lock
 YIELD_SECONDS = 0.1  # the pause after each one, on SQLite
 CREATE, UPDATE = "create", "update"
 
