@@ -142,10 +142,14 @@ DATABASES = {
 }
 # Connections persist (a minute, checked before reuse) on both databases: opening
 # one per request, with its PRAGMAs on SQLite, cost more than the page's queries.
+# A writer waiting for SQLite's lock gives up after busy_timeout: 15 s, so that
+# a colleague's write waits out a burst of load instead of failing with
+# "database is locked" (a long import writes in short transactions with a
+# pause after each, exchange.bulk.Pace: the wait itself stays short).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

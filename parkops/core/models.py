@@ -372,12 +372,19 @@ class ImportBatch(ParkScopedModel):
     """
 
     class Status(models.TextChoices):
+        # Written in short transactions, not finished: by a commit running
+        # now (it holds the batch's claim), or left by a worker that died,
+        # then rolled back by the next worker (``services.recover_interrupted``).
+        COMMITTING = "committing", _("being imported")
         COMMITTED = "committed", _("committed")
         # An undo in short batches that has not finished: its first
         # ``undone_items`` rows (last row first) are undone, the rest not yet.
         # Resumed by the next undo request, or by a worker that starts.
         UNDOING = "undoing", _("being undone")
         UNDONE = "undone", _("undone")
+        # Its worker died while committing: the rows it wrote (``undone_items``)
+        # were rolled back; nothing of the file was imported.
+        FAILED = "failed", _("interrupted")
 
     register = models.CharField(_("register"), max_length=50)
     actor = models.ForeignKey(

@@ -13,28 +13,35 @@ what those services would do row by row, set-based:
   database in one query; foreign keys are the records already resolved), and
   the fields another office owns are checked as the services check them;
 - a preview writes nothing at all;
-- a commit writes ``BATCH_ROWS`` rows per short transaction (``bulk_create`` /
+- a commit writes its rows in short transactions (``bulk_create`` /
   ``bulk_update``, the batch's items, and one audit entry per row appended to
-  the chain in one step), so other users' writes wait for one batch at most,
-  never for the whole file.
+  the chain in one step), each sized to take about ``BATCH_SECONDS`` and
+  followed by a pause (``Pace``), so other users' writes wait for one short
+  transaction at most, never for the whole file.
 
 All or nothing: if a batch fails (a concurrent write took a credit code, a
 record to update changed since it was read), the batches already written are
 reversed exactly as an undo of the import reverses them (``reverse``: short
 transactions too, each reversal audited), and the batch is marked undone; the outcome reports that
 nothing was imported. Between the first batch and the last, other users may see
-the file's first rows (for the seconds the commit takes).
+the file's first rows (for the seconds the commit takes). Until its last
+transaction the batch is "committing" and its process holds the batch's claim
+(``services.batch_claim``); a batch found committing with its claim free was
+left by a worker that died, and the next worker rolls it back
+(``services.recover_interrupted``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,8 +49,48 @@ from parkops.core import audit, permissions
 from parkops.core.inserts import insert_exact, insert_returning, insert_values
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
 
-BATCH_ROWS = 500  # about half a second of writing on this 2-core machine
+BATCH_ROWS = 1000  # the most rows one transaction of a commit or an undo writes
+FIRST_ROWS = 200  # the first transaction's, before its pace is known
+FEWEST_ROWS = 50
+BATCH_SECONDS = 0.2  # how long one transaction should hold the write lock
+YIELD_SECONDS = 0.1  # the pause after each one, on SQLite
 CREATE, UPDATE = "create", "update"
+
+
+class Pace:
+    """The size of the next short transaction of a commit or an undo, and the
+    pause between two of them.
+
+    A transaction holds SQLite's write lock (the whole database's) or, on
+    PostgreSQL, the audit chain's head until it ends, so each is sized from the
+    last one's speed to take about ``BATCH_SECONDS`` (between ``FEWEST_ROWS``
+    and ``BATCH_ROWS`` rows). On SQLite that is not enough: a writer waiting
+    for the lock gets it only if its busy handler wakes while nobody holds it,
+    and the handler sleeps up to 100 ms between tries, so transactions back to
+    back can keep it out until its ``busy_timeout`` ends in "database is
+    locked". After each transaction the import therefore pauses for
+    ``YIELD_SECONDS``, one full sleep of a waiting handler: a colleague's write
+    waits for one transaction, not for the file. PostgreSQL queues lock waiters
+    in order; it needs no pause."""
+
+    def __init__(self):
+        self.rows = max(min(FEWEST_ROWS, BATCH_ROWS), min(FIRST_ROWS, BATCH_ROWS))
+        self.began = None
+
+    def start(self) -> None:
+        """Before a transaction: let a waiting writer in first, if one wrote before."""
+        if self.began is not None and connection.vendor == "sqlite":
+            time.sleep(YIELD_SECONDS)
+        self.began = time.monotonic()
+
+    def done(self, rows: int) -> None:
+        """After a transaction of ``rows`` rows: the size of the next one."""
+        took = time.monotonic() - self.began
+        if rows and took > 0:
+            wanted = int(rows * BATCH_SECONDS / took)
+            # Grow by half at most: one fast batch is no promise.
+            wanted = min(wanted, self.rows + self.rows // 2)
+            self.rows = max(min(FEWEST_ROWS, BATCH_ROWS), min(wanted, BATCH_ROWS))
 
 
 @dataclass
@@ -230,70 +277,73 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
     )
 
 
-def _chunks(writes: list[Write]):
-    for start in range(0, len(writes), BATCH_ROWS):
-        yield writes[start : start + BATCH_ROWS]
-
-
 def commit(
     *, spec, actor, park, writes: list[Write], counts: dict, file_name, data, started, progress
 ):
-    """Write ``writes`` in short batches; the import's ``ImportBatch``.
+    """Write ``writes`` in short transactions (``Pace``); the import's ``ImportBatch``.
 
-    Raises ``CommitFailed`` (nothing imported, what was written reversed).
+    The batch is "committing" from the first transaction to the last, which
+    marks it committed; all the while this process holds its claim
+    (``services.batch_claim``), taken in the first transaction, before anyone
+    can see the batch. Raises ``CommitFailed`` (nothing imported, what was
+    written reversed).
     """
+    from parkops.core.exchange import services
+
     batch = None
-    written: list[Write] = []
-    chunks = [writes[i : i + BATCH_ROWS] for i in range(0, len(writes), BATCH_ROWS)] or [[]]
-    try:
-        for number, chunk in enumerate(chunks, start=1):
-            with transaction.atomic():
-                if batch is None:
-                    batch = ImportBatch.objects.create(
-                        park=park,
-                        register=spec.key,
-                        actor=actor,
-                        file_name=file_name[:255],
-                        sha256=hashlib.sha256(data).hexdigest(),
-                        created_count=counts["create"],
-                        updated_count=counts["update"],
-                        unchanged_count=counts["unchanged"],
+    done = 0
+    pace = Pace()
+    with contextlib.ExitStack() as claim:
+        try:
+            while batch is None or done < len(writes):
+                chunk = writes[done : done + pace.rows]
+                last = done + len(chunk) == len(writes)
+                pace.start()
+                with transaction.atomic():
+                    if batch is None:
+                        batch = ImportBatch.objects.create(
+                            park=park,
+                            register=spec.key,
+                            actor=actor,
+                            file_name=file_name[:255],
+                            sha256=hashlib.sha256(data).hexdigest(),
+                            created_count=counts["create"],
+                            updated_count=counts["update"],
+                            unchanged_count=counts["unchanged"],
+                            status=ImportBatch.Status.COMMITTING,
+                        )
+                        if not last:
+                            claim.enter_context(services.batch_claim(batch))
+                    _write_chunk(spec, actor, park, batch, chunk)
+                    if last:
+                        batch.duration_ms = int((time.monotonic() - started) * 1000)
+                        batch.status = ImportBatch.Status.COMMITTED
+                        batch.save(update_fields=["duration_ms", "status"])
+                        audit.record(
+                            actor=actor,
+                            action=AuditEntry.Action.IMPORT,
+                            obj=batch,
+                            after={
+                                "register": spec.key,
+                                "file": file_name,
+                                "sha256": batch.sha256,
+                                "counts": counts,
+                            },
+                        )
+                pace.done(len(chunk))
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, len(writes))
+        except (DatabaseError, ValidationError, PermissionDenied) as error:
+            if batch is not None and batch.pk is not None and done:
+                # What this commit wrote is reversed whatever happened to it since.
+                roll_back(spec=spec, actor=actor, batch=batch, final=ImportBatch.Status.UNDONE)
+            elif batch is not None and batch.pk is not None:
+                with transaction.atomic():
+                    ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
+                        status=ImportBatch.Status.UNDONE, undone_at=timezone.now()
                     )
-                _write_chunk(spec, actor, park, batch, chunk)
-                if number == len(chunks):
-                    batch.duration_ms = int((time.monotonic() - started) * 1000)
-                    batch.save(update_fields=["duration_ms"])
-                    audit.record(
-                        actor=actor,
-                        action=AuditEntry.Action.IMPORT,
-                        obj=batch,
-                        after={
-                            "register": spec.key,
-                            "file": file_name,
-                            "sha256": batch.sha256,
-                            "counts": counts,
-                        },
-                    )
-            written.extend(chunk)
-            if progress is not None:
-                progress(len(written), len(writes))
-    except (DatabaseError, ValidationError, PermissionDenied) as error:
-        if batch is not None and written:
-            # What this commit wrote is reversed whatever happened to it since.
-            reverse(
-                spec=spec,
-                actor=actor,
-                batch=batch,
-                chunks=_chunks(written[::-1]),
-                total=len(written),
-                verify=False,
-            )
-        elif batch is not None:
-            with transaction.atomic():
-                ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
-                    status=ImportBatch.Status.UNDONE, undone_at=timezone.now()
-                )
-        raise CommitFailed(error) from error
+            raise CommitFailed(error) from error
     return batch
 
 
@@ -356,14 +406,17 @@ def _batch_status(actor, batch, status: str, undone_items: int, **fields) -> Non
         )
 
 
-def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: bool, total):
+def _reverse_chunk(
+    spec, actor, batch, chunk: list[Write], verify: bool, last: bool, total, final, during
+):
     """Reverse one batch of rows in its own short transaction: lock its records,
     check them (if ``verify``) to be still as the import left them, delete what
     the import created, put back what it changed, one audit entry per row, and
-    count them in the batch's ``undone_items`` (status "being undone"), so that
-    an undo cut short (a worker that died) resumes after them, never undoing a
-    row twice. ``last``: mark ``batch`` undone instead, audited. Returns what
-    was done."""
+    count them in the batch's ``undone_items`` (status ``during``: "being
+    undone", or "committing" for a commit rolled back), so that an undo cut
+    short (a worker that died) resumes after them, never undoing a row twice.
+    ``last``: give ``batch`` the status ``final`` instead (undone, or failed),
+    audited. Returns what was done."""
     model = spec.model
     with transaction.atomic():
         known = batch.undone_items
@@ -443,17 +496,16 @@ def _reverse_chunk(spec, actor, batch, chunk: list[Write], verify: bool, last: b
         audit.append_many(entries)
         undone_items = batch.undone_items + len(chunk)
         if not last:
-            _batch_status(actor, batch, ImportBatch.Status.UNDOING, undone_items)
+            _batch_status(actor, batch, during, undone_items)
         else:
-            _batch_status(
-                actor, batch, ImportBatch.Status.UNDONE, undone_items, undone_at=timezone.now()
-            )
-            audit.record(
-                actor=actor,
-                action=AuditEntry.Action.DELETE,
-                obj=batch,
-                after={"undone": True, "items": total},
-            )
+            _batch_status(actor, batch, final, undone_items, undone_at=timezone.now())
+            if final == ImportBatch.Status.UNDONE:
+                audit.record(
+                    actor=actor,
+                    action=AuditEntry.Action.DELETE,
+                    obj=batch,
+                    after={"undone": True, "items": total},
+                )
     return done
 
 
@@ -514,7 +566,19 @@ def _put_back(spec, actor, batch, done: _Undone) -> None:
         )
 
 
-def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=True) -> None:
+def reverse(
+    *,
+    spec,
+    actor,
+    batch,
+    chunks,
+    total: int,
+    progress=None,
+    verify=True,
+    pace: Pace | None = None,
+    final=ImportBatch.Status.UNDONE,
+    during=ImportBatch.Status.UNDOING,
+) -> None:
     """Undo an import's rows, given as ``chunks`` (lists of ``Write``, read one
     at a time: the whole batch is never in memory), in short transactions like
     the commit's: other users' writes wait for one batch at most. ``chunks``
@@ -531,7 +595,12 @@ def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=Tru
     cannot be done (someone wrote over a row in between), the put-back stops
     there, so that the rows still undone are the first ones the batch counts
     (it stays "being undone", to be resumed), and ``UndoIncomplete`` names
-    them."""
+    them. Without ``verify`` (a commit rolled back, ``roll_back``) nothing is
+    put back: the error is raised as it came.
+
+    ``pace``: the one that sizes ``chunks`` (``item_chunks``); each transaction
+    is timed and followed by its pause."""
+    pace = pace or Pace()
     count = batch.undone_items
     if progress is not None:
         progress(count, total)
@@ -540,19 +609,35 @@ def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=Tru
         iterator = iter(chunks)
         pending = next(iterator, None)
         while pending is not None:
+            pace.start()
+            # Read the next chunk (sized by the pace so far) only to know
+            # whether this one is the last.
             following = next(iterator, None)
             undone.append(
                 _reverse_chunk(
-                    spec, actor, batch, pending, verify, last=following is None, total=total
+                    spec,
+                    actor,
+                    batch,
+                    pending,
+                    verify,
+                    last=following is None,
+                    total=total,
+                    final=final,
+                    during=during,
                 )
             )
+            pace.done(len(pending))
             count += len(pending)
             pending = following
             if progress is not None:
                 progress(count, total)
         if not undone:  # an import that wrote no rows
-            _reverse_chunk(spec, actor, batch, [], verify, last=True, total=total)
+            _reverse_chunk(
+                spec, actor, batch, [], verify, last=True, total=total, final=final, during=during
+            )
     except (DatabaseError, ValidationError) as error:
+        if not verify:
+            raise
         left = []
         for done in reversed(undone):
             if not left:
@@ -565,3 +650,72 @@ def reverse(*, spec, actor, batch, chunks, total: int, progress=None, verify=Tru
         if left:
             raise UndoIncomplete(error, sorted(left)) from error
         raise UndoFailed(error) from error
+
+
+def item_chunks(spec, batch, ids: list[int], pace: Pace | None = None):
+    """The import's items with the ids ``ids``, as the ``Write``s to reverse, a
+    chunk at a time (``pace.rows`` each, or ``BATCH_ROWS``); their records
+    stand in by id: each chunk's transaction locks and reads its own. Items
+    are read as values, not model instances."""
+    pk = spec.model._meta.pk
+    start = 0
+    while start < len(ids):
+        size = pace.rows if pace is not None else BATCH_ROWS
+        items = ImportItem.objects.unscoped().filter(pk__in=ids[start : start + size])
+        start += size
+        yield [
+            Write(
+                row=row,
+                action=action,
+                obj=SimpleNamespace(pk=pk.to_python(object_id)),
+                before=before,
+                after=after,
+            )
+            for row, action, object_id, before, after in sorted(
+                items.values_list("row", "action", "object_id", "before", "after"),
+                key=lambda item: -item[0],
+            )
+        ]
+
+
+def undo_order(batch) -> list[int]:
+    """The ids of ``batch``'s items in the order an undo takes them: the last
+    row first. The first ``batch.undone_items`` of them are undone already."""
+    return list(
+        ImportItem.objects.unscoped()
+        .filter(park_id=batch.park_id, batch=batch)
+        .order_by("-row", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def roll_back(*, spec, actor, batch, final) -> bool:
+    """Reverse every row a commit of ``batch`` wrote (its items), after those
+    an earlier roll back of it reversed already, whatever happened to them
+    since, each row audited; ``batch`` ends ``final`` (undone: the commit
+    itself failed; failed: its worker died). Returns False if a row could not
+    be reversed (a record another one now depends on): ``batch`` is then left
+    "being undone" at the rows reversed so far, for its importer to finish as
+    an undo (which names the rows in the way)."""
+    ids = undo_order(batch)
+    pace = Pace()
+    try:
+        reverse(
+            spec=spec,
+            actor=actor,
+            batch=batch,
+            chunks=item_chunks(spec, batch, ids[batch.undone_items :], pace),
+            total=len(ids),
+            verify=False,
+            pace=pace,
+            final=final,
+            during=ImportBatch.Status.COMMITTING,
+        )
+    except (IntegrityError, ValidationError):
+        with transaction.atomic():
+            _lock_batch(batch)
+            _batch_status(actor, batch, ImportBatch.Status.UNDOING, batch.undone_items)
+        return False
+    # Any other error (a database busy beyond its timeout) leaves the batch
+    # committing, its claim free when this process lets go: tried again later.
+    return True

@@ -107,11 +107,13 @@ def job_commit(*, preview: ImportJob, actor) -> ImportJob:
 
 def undo_interrupted(job: ImportJob) -> bool:
     """Was the worker running this undo stopped (it died, or was restarted)?
-    A running undo holds its batch's claim; a queued one is still to come."""
+    A running undo holds its job's claim and, while it writes, its batch's
+    (in bulk or in one transaction alike); a queued one is still to come."""
     return (
         job.mode == ImportJob.Mode.UNDO
         and job.status == ImportJob.Status.RUNNING
         and job.batch is not None
+        and not services.job_claimed(job)
         and not services.undo_claimed(job.batch)
     )
 
@@ -129,7 +131,16 @@ def resume_interrupted() -> list[int]:
     """Queue again each undo a stopped worker left unfinished (its batch
     "being undone", or not started yet): it goes on after the rows it undid,
     in the same job, whose page the user may be watching. Run by a worker as
-    it starts. Returns the jobs queued again."""
+    it starts. Before that, a commit a stopped worker left half written is
+    rolled back (``services.recover_interrupted``) and its job, like a
+    preview's, marked interrupted. Returns the undo jobs queued again."""
+    services.recover_interrupted()
+    stopped = ImportJob.objects.unscoped().filter(
+        mode__in=[ImportJob.Mode.PREVIEW, ImportJob.Mode.COMMIT], status=ImportJob.Status.RUNNING
+    )
+    for job in stopped:
+        if not services.job_claimed(job):
+            job_interrupted(job)
     resumed = []
     running = ImportJob.objects.unscoped().filter(
         mode=ImportJob.Mode.UNDO, status=ImportJob.Status.RUNNING
@@ -151,6 +162,16 @@ def resume_interrupted() -> list[int]:
 @task()
 def run_job(job_id: int) -> None:
     job = ImportJob.objects.unscoped().select_related("park", "actor").get(pk=job_id)
+    # A commit another worker left half written is rolled back before any
+    # new work (a worker that dies is restarted, and this one may have been
+    # running beside it).
+    services.recover_interrupted()
+    # Held while the job runs: a job left running without it was stopped.
+    with services.job_claim(job):
+        _run_job(job)
+
+
+def _run_job(job: ImportJob) -> None:
     ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     if job.mode == ImportJob.Mode.UNDO:
         _run_undo(job)

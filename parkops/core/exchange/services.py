@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
+import logging
 import os
 import secrets
 import time
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from parkops.core.models import AuditEntry, ImportBatch, ImportItem, ImportJob
 from parkops.core.services import object_update
 
 UPLOAD_TTL_SECONDS = 24 * 3600
+logger = logging.getLogger("parkops.exchange")
 
 
 def upload_dir():
@@ -234,10 +236,19 @@ def _refuse_undo(batch: ImportBatch, actor) -> None:
     # it (no role deletes register rows otherwise).
     if actor is not permissions.SYSTEM and batch.actor_id != actor.pk:
         permissions.deny(_("Only the person who imported a file may undo it."))
-    if batch.status == ImportBatch.Status.UNDONE:
-        raise ValidationError(_("This import was already undone."))
+    _refuse_state(batch)
     if not undoable(batch):
         raise ValidationError(_("An import of this register cannot be undone."))
+
+
+def _refuse_state(batch: ImportBatch) -> None:
+    """Only a committed batch (or one being undone) may be undone: one undone
+    already, or rolled back after its worker died, has nothing left to undo;
+    one still being written is not an import yet."""
+    if batch.status in (ImportBatch.Status.UNDONE, ImportBatch.Status.FAILED):
+        raise ValidationError(_("This import was already undone."))
+    if batch.status == ImportBatch.Status.COMMITTING:
+        raise ValidationError(_("This file is being imported already."))
 
 
 def undoable(batch: ImportBatch) -> bool:
@@ -288,10 +299,11 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     _refuse_undo(batch, actor)
     if bulk_capable(spec):
         return _undo_in_bulk(spec, actor, batch, progress)
-    with transaction.atomic():
+    # One transaction: a worker that dies in it leaves nothing undone, and its
+    # free claim tells the next worker to run the undo again (``jobs``).
+    with batch_claim(batch), transaction.atomic():
         batch = ImportBatch.objects.restrict(actor).select_for_update().get(pk=batch.pk)
-        if batch.status == ImportBatch.Status.UNDONE:
-            raise ValidationError(_("This import was already undone."))
+        _refuse_state(batch)
         items = list(ImportItem.objects.unscoped().filter(park=batch.park, batch=batch))
         objects = {
             str(obj.pk): obj
@@ -329,55 +341,101 @@ def import_undo(*, batch: ImportBatch, actor, progress=None) -> ImportBatch:
     return batch
 
 
-def _item_chunks(spec, batch, ids: list[int]):
-    """The import's items with the ids ``ids``, ``BATCH_ROWS`` at a time, as the
-    ``Write``s to reverse (their records stand in by id: each batch locks and
-    reads its own; items are read as values, not model instances)."""
-    pk = spec.model._meta.pk
-    for start in range(0, len(ids), bulk.BATCH_ROWS):
-        items = ImportItem.objects.unscoped().filter(pk__in=ids[start : start + bulk.BATCH_ROWS])
-        yield [
-            bulk.Write(
-                row=row,
-                action=action,
-                obj=SimpleNamespace(pk=pk.to_python(object_id)),
-                before=before,
-                after=after,
-            )
-            for row, action, object_id, before, after in sorted(
-                items.values_list("row", "action", "object_id", "before", "after"),
-                key=lambda item: -item[0],
-            )
-        ]
+def _claim_path(name: str):
+    # Named after the database too: two databases served from one folder (a
+    # test run beside the server) number their batches alike.
+    from django.db import connection
 
-
-def _undo_claim_path(batch):
-    return upload_dir() / f"undo-{batch.pk}.claim"
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:8]
+    return upload_dir() / f"{name}-{database}.claim"
 
 
 @contextlib.contextmanager
-def undo_claim(batch):
-    """Held by the one process undoing ``batch``: a lock on a claim file, which
-    the system lets go when the process ends, however it ends. So two undos of
-    a batch never run at once, and an undo cut short by a worker that died is
-    free to be resumed."""
-    path = _undo_claim_path(batch)
+def _claim(name: str, message: str):
+    """Held by the one process doing ``name``'s work: a lock on a claim file,
+    which the system lets go when the process ends, however it ends. Refused
+    (``ValidationError(message)``) while another process holds it."""
+    path = _claim_path(name)
     with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
-            raise ValidationError(_("This import is being undone already.")) from error
+            raise ValidationError(message) from error
         os.utime(path)  # not a stale upload to purge while held
         yield
 
 
-def undo_claimed(batch) -> bool:
-    """Is an undo of ``batch`` running now (in any process on this server)?"""
+def batch_claim(batch):
+    """Held by the one process writing ``batch``: its commit while the batch is
+    "committing", or an undo of it. So two undos of a batch never run at once,
+    nor an undo beside its commit; and a commit or an undo cut short by a
+    worker that died is free to be rolled back or resumed (``recover_interrupted``)."""
+    return _claim(f"undo-{batch.pk}", _("This import is being undone already."))
+
+
+undo_claim = batch_claim
+
+
+def batch_claimed(batch) -> bool:
+    """Is a commit or an undo of ``batch`` running now (in any process on this server)?"""
     try:
-        with undo_claim(batch):
+        with batch_claim(batch):
             return False
     except ValidationError:
         return True
+
+
+undo_claimed = batch_claimed
+
+
+def job_claim(job):
+    """Held by the worker running ``job`` (``jobs.run_job``)."""
+    return _claim(f"job-{job.pk}", _("This file is being imported already."))
+
+
+def job_claimed(job) -> bool:
+    try:
+        with job_claim(job):
+            return False
+    except ValidationError:
+        return True
+
+
+def recover_interrupted() -> list[int]:
+    """Roll back each commit a worker that died left half written: a batch
+    still "committing" whose claim nobody holds. Every row its short
+    transactions wrote is reversed as an undo reverses it (deleted, or put
+    back as it was; each audited, by the system), after those a roll back cut
+    short reversed already, and the batch is marked failed: the page says the
+    import was interrupted, how many rows were withdrawn, and to import the
+    file again. Run by a worker as it starts and before each job. Returns the
+    batches rolled back."""
+    recovered = []
+    committing = ImportBatch.objects.unscoped().filter(status=ImportBatch.Status.COMMITTING)
+    for pk in committing.values_list("pk", flat=True):
+        batch = ImportBatch.objects.unscoped().select_related("park").get(pk=pk)
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(batch_claim(batch))
+            except ValidationError:  # its commit (or a roll back of it) is running
+                continue
+            batch.refresh_from_db()
+            if batch.status != ImportBatch.Status.COMMITTING:
+                continue  # its commit finished between the two reads
+            try:
+                bulk.roll_back(
+                    spec=get_spec(batch.register),
+                    actor=permissions.SYSTEM,
+                    batch=batch,
+                    final=ImportBatch.Status.FAILED,
+                )
+            except DatabaseError:
+                # Busy beyond the timeout: the batch stays committing, tried
+                # again by the next worker or job; the work in hand goes on.
+                logger.exception("Import batch %s could not be rolled back yet.", batch.pk)
+                continue
+            recovered.append(batch.pk)
+    return recovered
 
 
 def _undo_in_bulk(spec, actor, batch, progress) -> ImportBatch:
@@ -390,20 +448,14 @@ def _undo_in_bulk(spec, actor, batch, progress) -> ImportBatch:
     batch as undone."""
     with undo_claim(batch):
         batch = ImportBatch.objects.unscoped().select_related("park").get(pk=batch.pk)
-        if batch.status == ImportBatch.Status.UNDONE:
-            raise ValidationError(_("This import was already undone."))
+        _refuse_state(batch)
         _undo_rows_in_bulk(spec, actor, batch, progress)
     return batch
 
 
 def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:
     model = spec.model
-    ids = list(
-        ImportItem.objects.unscoped()
-        .filter(park=batch.park, batch=batch)
-        .order_by("-row", "-pk")
-        .values_list("pk", flat=True)
-    )
+    ids = bulk.undo_order(batch)
     total = len(ids)
     # The undo takes the rows last first; those an earlier undo of this batch
     # took before it was cut short are undone already.
@@ -412,7 +464,7 @@ def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:
     if not permissions.can(actor, model, permissions.ADD, batch.park_id) and creates.exists():
         permissions.deny()
     changed: list[int] = []
-    for chunk in _item_chunks(spec, batch, ids):
+    for chunk in bulk.item_chunks(spec, batch, ids):
         objects = {
             obj.pk: obj
             for obj in model.objects.restrict(actor, permissions.VIEW).filter(
@@ -437,14 +489,16 @@ def _undo_rows_in_bulk(spec, actor, batch, progress) -> None:
             _("Cannot undo: the records of rows %(rows)s changed after the import.")
             % {"rows": "、".join(map(str, sorted(changed)))}
         )
+    pace = bulk.Pace()
     try:
         bulk.reverse(
             spec=spec,
             actor=actor,
             batch=batch,
-            chunks=_item_chunks(spec, batch, ids),
+            chunks=bulk.item_chunks(spec, batch, ids, pace),
             total=total,
             progress=progress,
+            pace=pace,
         )
     except bulk.UndoFailed as failure:
         error = failure.__cause__

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -303,3 +304,156 @@ def test_a_running_undo_is_not_taken_for_an_interrupted_one(officer):
     with services.undo_claim(batch):  # as the worker running it holds it
         assert not jobs.undo_interrupted(job) and jobs.resume_interrupted() == []
     assert jobs.undo_interrupted(job)
+
+
+def dies_on_call(monkeypatch, module, name, call):
+    """``module.name``, patched to raise on its ``call``-th call, as if the
+    worker's process were killed there: nothing after it runs, and the claims
+    it held are let go (as the system lets a dead process's locks go)."""
+    real = getattr(module, name)
+    calls = []
+
+    def patched(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, patched)
+    return real
+
+
+def half_committed(officer, monkeypatch):
+    """A commit of 60 rows whose worker died after two transactions of 20."""
+    from parkops.core.exchange import bulk
+
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 20)
+    real = dies_on_call(monkeypatch, bulk, "_write_chunk", 3)
+    with pytest.raises(RuntimeError):
+        committed(officer, 60)
+    monkeypatch.setattr(bulk, "_write_chunk", real)
+    batch = ImportBatch.objects.unscoped().get()
+    assert batch.status == ImportBatch.Status.COMMITTING
+    assert Enterprise.objects.unscoped().count() == 40  # the two short transactions
+    return batch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_whose_worker_died_is_rolled_back_by_the_next_worker(client, officer, monkeypatch):
+    batch = half_committed(officer, monkeypatch)
+    # The commit's job was left running by the dead worker too.
+    job = ImportJob.objects.unscoped().create(
+        park=batch.park,
+        register=batch.register,
+        actor=officer,
+        token="t",
+        file_name=batch.file_name,
+        mode=ImportJob.Mode.COMMIT,
+        status=ImportJob.Status.RUNNING,
+    )
+    jobs.resume_interrupted()  # as the next worker does when it starts
+    batch.refresh_from_db()
+    job.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.FAILED, 40)
+    assert job.status == ImportJob.Status.FAILED
+    assert not Enterprise.objects.unscoped().exists()
+    deletions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE, object_type="enterprises.enterprise"
+    )
+    assert deletions.values("object_id").distinct().count() == deletions.count() == 40
+    assert AuditEntry.objects.filter(
+        object_type="core.importbatch", object_id=str(batch.pk), after__status="failed"
+    ).exists()
+    assert audit.audit_verify().ok
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "导入中断，已撤回已写入的 40 行，请重新导入。" in page
+    assert reverse("exchange:importbatch_undo", args=[batch.pk]) not in page
+    # Nothing is left to undo, and the file imports again in full.
+    with pytest.raises(ValidationError):
+        services.import_undo(batch=batch, actor=officer)
+    assert committed(officer, 60).status == ImportBatch.Status.COMMITTED
+    assert Enterprise.objects.unscoped().count() == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_still_running_elsewhere_is_not_rolled_back(officer, monkeypatch):
+    batch = half_committed(officer, monkeypatch)
+    with services.batch_claim(batch):  # as the worker writing it holds it
+        assert services.recover_interrupted() == []
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTING
+    assert Enterprise.objects.unscoped().count() == 40
+    with pytest.raises(ValidationError):  # nor undone under its feet
+        services.import_undo(batch=batch, actor=officer)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roll_back_cut_short_goes_on_where_it_stopped(officer, monkeypatch):
+    from parkops.core.exchange import bulk
+
+    batch = half_committed(officer, monkeypatch)
+    real = dies_on_call(monkeypatch, bulk, "_reverse_chunk", 2)
+    with pytest.raises(RuntimeError):
+        services.recover_interrupted()  # the recovering worker dies in its turn
+    monkeypatch.setattr(bulk, "_reverse_chunk", real)
+    batch.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.COMMITTING, 20)
+    assert Enterprise.objects.unscoped().count() == 20
+    assert services.recover_interrupted() == [batch.pk]
+    batch.refresh_from_db()
+    assert (batch.status, batch.undone_items) == (ImportBatch.Status.FAILED, 40)
+    assert not Enterprise.objects.unscoped().exists()
+    deletions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE, object_type="enterprises.enterprise"
+    )
+    assert deletions.values("object_id").distinct().count() == deletions.count() == 40
+    assert audit.audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARKOPS_IMPORT_BACKGROUND_ROWS=1)
+def test_an_undo_in_one_transaction_whose_worker_died_is_run_again(monkeypatch):
+    # Widgets (core's sample register) are imported and undone row by row, in
+    # one transaction: a worker that dies in it leaves nothing undone, and its
+    # job running. It is found by its free claims and run again.
+    from parkops.core.exchange.importer import run_import
+    from parkops.core.exchange.spec import get_spec
+    from parkops.core.tests.sample_app.models import Widget
+
+    park = make_park()
+    admin = make_user(Role.PARK_ADMIN, park=park)
+    batch = run_import(
+        spec=get_spec("widgets"),
+        actor=admin,
+        park=park,
+        data=xlsx_bytes([["名称"], ["物件甲"], ["物件乙"], ["物件丙"]]),
+        file_name="物件.xlsx",
+        commit=True,
+    ).batch
+    _batch, job = services.undo_request(batch=batch, actor=admin)
+    claimed = []
+    real = services._delete_created
+
+    def deleting(obj, actor, row):
+        claimed.append((services.batch_claimed(batch), services.job_claimed(job)))
+        if len(claimed) == 2:
+            raise RuntimeError("killed")
+        return real(obj, actor, row)
+
+    monkeypatch.setattr(services, "_delete_created", deleting)
+    work()
+    monkeypatch.setattr(services, "_delete_created", real)
+    # Held while it ran: a running undo is not taken for a stopped one.
+    assert claimed[0] == (True, True)
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    assert Widget.objects.unscoped().count() == 3  # its one transaction rolled back
+    job.refresh_from_db()
+    assert jobs.undo_interrupted(job)
+    assert jobs.resume_interrupted() == [job.pk]
+    work()
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["ok"]
+    assert batch.status == ImportBatch.Status.UNDONE
+    assert not Widget.objects.unscoped().exists()
+    assert audit.audit_verify().ok

@@ -8,8 +8,8 @@ or while it records a task's result. Background imports then stop until
 someone restarts it. This worker waits and tries again instead, with a backoff
 from a tenth of a second up to ten seconds, and never exits for a database
 error; ``scripts/with_worker.sh`` also restarts it should it die anyway. As it starts,
-it queues again the undos a worker that died left unfinished
-(``exchange.jobs.resume_interrupted``).
+it rolls back the commits a worker that died left half written and queues
+again the undos it left unfinished (``exchange.jobs.resume_interrupted``).
 """
 
 from __future__ import annotations
