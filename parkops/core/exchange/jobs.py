@@ -122,7 +122,9 @@ def job_interrupted(job: ImportJob) -> None:
     """Record that ``job``'s worker stopped before it finished."""
     ImportJob.objects.unscoped().filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED,
-        result={"error": "interrupted: the worker stopped"},
+        # The page shows its own translated sentence for "interrupted"; the
+        # English error stays for the API's clients and the logs.
+        result={"error": "interrupted: the worker stopped", "interrupted": True},
         finished_at=timezone.now(),
     )
 

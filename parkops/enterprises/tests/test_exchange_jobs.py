@@ -368,6 +368,10 @@ def test_a_commit_whose_worker_died_is_rolled_back_by_the_next_worker(client, of
     page = client.get(batch.get_absolute_url()).content.decode()
     assert "导入中断，已撤回已写入的 40 行，请重新导入。" in page
     assert reverse("exchange:importbatch_undo", args=[batch.pk]) not in page
+    # The job's page, which the importer may be watching, says what happened in Chinese.
+    job_page = client.get(reverse("exchange:importjob_detail", args=[job.pk])).content.decode()
+    assert "后台处理进程中途停止，已写入的行已撤回，请重新导入该文件。" in job_page
+    assert "the worker stopped" not in job_page
     # Nothing is left to undo, and the file imports again in full.
     with pytest.raises(ValidationError):
         services.import_undo(batch=batch, actor=officer)
