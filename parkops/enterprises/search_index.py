@@ -228,8 +228,11 @@ def terms(text: str, full_pinyin: str) -> tuple[list[Term], list[Term]]:
         wanted += [Term("name_initials", lowered, prefix=True), Term("name_pinyin", lowered)]
     elif full_pinyin:
         wanted.append(Term("name_pinyin", full_pinyin))
-    indexed = [term for term in wanted if term.indexed]
-    scanned = [term for term in wanted if not term.indexed]
+    # One character's pinyin ("zhou") is in a large share of any list (its
+    # homophones'): scanned for, like the rest of a one-character search.
+    single = len(text) == 1
+    indexed = [term for term in wanted if term.indexed and not (single and not term.prefix)]
+    scanned = [term for term in wanted if term not in indexed]
     indexed += [
         Term(term.column, term.needle, prefix=True)
         for term in scanned

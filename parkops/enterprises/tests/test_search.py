@@ -146,6 +146,29 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost(enterprises):
     assert enterprise_search(everyone, "之后写入").exists()
 
 
+def test_an_index_of_the_earlier_shape_is_made_anew(enterprises):
+    """Before the credit codes had their own FTS table, one table held all five
+    columns: ``ensure`` (after ``migrate``) replaces it and its triggers."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS tables")
+    everyone = Enterprise.objects.unscoped()
+    fts, table = search_index.FTS, search_index.TABLE
+    search_index.drop()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5(name, former_names, uscc, name_pinyin, "
+            f"name_initials, content='{table}', content_rowid='id', tokenize='trigram')"
+        )
+        for trigger in search_index.TRIGGERS:
+            event = trigger.rsplit("_", 1)[1].upper()
+            cursor.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} BEGIN SELECT 1; END")
+    search_index.ensure()
+    assert enterprise_search(everyone, enterprises[0].uscc[9:16]).get() == enterprises[0]
+    assert enterprise_search(everyone, "苏宿电子").get() == enterprises[0]
+    renamed = make_enterprise(enterprises[0].park, name="形状更新之后有限公司")
+    assert enterprise_search(everyone, "更新之后").get() == renamed
+
+
 def plan(queryset) -> str:
     """The query plan of ``queryset``'s ids (sequential scans priced out on
     PostgreSQL, as for a big table)."""
