@@ -1,8 +1,8 @@
 """The indexes behind enterprise search (``selectors.enterprise_search``).
 
 Search matches name, former names, credit code and full pinyin anywhere in the
-text (``%x%``), which no btree index serves, and pinyin initials from their start
-(``x%``: what a user typing initials types). So:
+text (``%x%``), which no btree index serves, and pinyin initials, and a credit
+code typed from its start, from their start (``x%``). So:
 
 - PostgreSQL: ``pg_trgm`` GIN indexes on the five columns, on ``UPPER(column)``
   for the three matched case-insensitively (``icontains``), on the column for
@@ -24,12 +24,13 @@ text (``%x%``), which no btree index serves, and pinyin initials from their star
 
 Django rebuilds a SQLite table to alter it, which drops its triggers: so the
 triggers are (re)created after every ``migrate`` (``ensure``, connected to
-``post_migrate``), and the FTS table rebuilt when they had gone.
+``post_migrate``), and the FTS tables rebuilt when they had gone (or had an
+earlier shape).
 
 How a search is served (``terms``, then ``selectors.enterprise_search``): each
 condition of the search is a ``Term``, matched anywhere in its column or from
 its start. Anywhere, three characters or more: a trigram index (PostgreSQL's
-GIN; SQLite: all such terms in one ``MATCH`` of the FTS table, whose rows are
+GIN; SQLite: such terms in one ``MATCH`` per FTS table, whose rows are
 re-checked). From the start (initials; a credit code that reads as the start of
 one; a name, for a text below a trigram): a btree range
 (``PREFIX_INDEXES`` on PostgreSQL, where the pattern operator class serves
