@@ -69,3 +69,10 @@ def validate_region_code(value: str) -> None:
             code="region_unknown",
             params={"code": value},
         )
+
+
+@cache
+def region_code_prefixes() -> frozenset[str]:
+    """Every start of a known code ("3", "32", …, "321300"): whether typed
+    digits can be the beginning of a division code."""
+    return frozenset(code[:length] for code in _regions() for length in range(1, len(code) + 1))

@@ -14,7 +14,6 @@ from parkops.core.text import pinyin_keys
 from parkops.enterprises import search_index
 from parkops.enterprises.filters import EnterpriseFilterSet
 from parkops.enterprises.models import Contact, Enterprise
-from parkops.enterprises.uscc import normalise
 
 
 @list_selector(model=Enterprise, filterset_class=EnterpriseFilterSet)
@@ -44,36 +43,78 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     ``queryset`` is already scoped; search only narrows it. Each term is matched
     anywhere in its column, but initials (asked for when the text is latin
     letters and digits only) from their start: "szsq" finds 苏州宿迁…, not
-    every name with 宿迁 somewhere in it. The indexes of ``search_index`` serve
-    them (the model's ``(park, name_initials)`` the prefix; on SQLite
-    through the FTS table's candidates, re-checked by the same conditions, so
-    the rows are exactly those a scan finds). Below three characters no trigram
-    index narrows a search: such a query scans the scoped rows.
+    every name with 宿迁 somewhere in it; and a credit code from its start when
+    the text reads as one's start (``uscc.looks_like_prefix``). Every term is
+    found through an index (``search_index.terms``): on PostgreSQL one query
+    whose OR branches are each an index scan, on SQLite one FTS5 ``MATCH`` for
+    the trigram terms plus btree ranges for the prefixes, re-checked by the
+    same conditions, so the rows are exactly those a scan finds. A text below
+    three characters has terms no index narrows: those are looked for among
+    the first ``search_index.SCAN_LIMIT`` rows of the list only (``search_limited``
+    tells), while names and codes starting with it are all found.
     """
     text = (text or "").strip()
     if not text:
         return queryset
+    full = ""
     lowered = text.lower().replace(" ", "")
-    needles = {"name": text, "former_names": text, "uscc": normalise(text)}
-    condition = (
-        Q(name__icontains=needles["name"])
-        | Q(former_names__icontains=needles["former_names"])
-        | Q(uscc__icontains=needles["uscc"])
-    )
-    if lowered.isascii() and lowered.isalnum():
-        needles |= {"name_initials": lowered, "name_pinyin": lowered}
-        condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
-    else:
+    if not (lowered.isascii() and lowered.isalnum()):
         full, _initials = pinyin_keys(text)
-        if full:
-            needles["name_pinyin"] = full
-            condition |= Q(name_pinyin__contains=full)
-    if connections[queryset.db].vendor == "sqlite":
-        candidates = search_index.sqlite_candidates(needles)
-        if candidates is not None:
-            sql, params = candidates
-            queryset = queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters
-    return queryset.filter(condition)
+    indexed, scanned = search_index.terms(text, full)
+    vendor = connections[queryset.db].vendor
+    found = Q()
+    for term in indexed:
+        found |= term.q(vendor)
+    near = Q()
+    for term in scanned:
+        near |= term.q(vendor)
+    end = _window_end(queryset) if scanned else None
+    if end is not None:
+        # The first rows of the list, up to the pinyin of its SCAN_LIMIT-th:
+        # a range of its index (``enterprise_park_order``).
+        park_id, pinyin = end
+        near &= Q(park_id__lt=park_id) | Q(park_id=park_id, name_pinyin__lte=pinyin)
+    if vendor != "sqlite":
+        # One query whose OR branches are each an index scan (BitmapOr); the
+        # scanned terms' branch a range of the list's order index.
+        return queryset.filter(found | near)
+    # SQLite: one FTS5 MATCH per FTS table for the trigram terms, btree ranges
+    # for the prefixes, the window for the rest; their union re-checked by the
+    # conditions (an FTS match is a candidate: trigrams, case folded).
+    arms = [
+        queryset.filter(pk__in=RawSQL(sql, params)).values("pk")  # noqa: S611 - parameters
+        for sql, params in search_index.fts_matches(indexed)
+    ]
+    arms += [queryset.filter(term.q(vendor)).values("pk") for term in indexed if term.prefix]
+    if scanned:
+        arms.append(queryset.filter(near).values("pk"))
+    ids = arms[0].order_by()
+    if len(arms) > 1:
+        ids = ids.union(*(arm.order_by() for arm in arms[1:]))
+    return queryset.filter(pk__in=ids).filter(found | near)
+
+
+def _window_end(queryset: QuerySet) -> tuple[int, str] | None:
+    """(park, pinyin) of the ``SCAN_LIMIT``-th row of the list (its order is
+    ``park, name_pinyin, name, id``), None when it has no more rows than that."""
+    ordered = queryset.order_by("park_id", "name_pinyin", "name", "pk")
+    limit = search_index.SCAN_LIMIT
+    rows = list(ordered.values_list("park_id", "name_pinyin")[limit - 1 : limit + 1])
+    return rows[0] if len(rows) == 2 else None
+
+
+def search_limited(queryset: QuerySet, text: str) -> bool:
+    """Whether a search of ``queryset`` for ``text`` looks at part of it only: a
+    text below three characters, in a list of more than ``SCAN_LIMIT`` rows
+    (see ``enterprise_search``)."""
+    text = (text or "").strip()
+    if not text:
+        return False
+    full = ""
+    lowered = text.lower().replace(" ", "")
+    if not (lowered.isascii() and lowered.isalnum()):
+        full, _initials = pinyin_keys(text)
+    return bool(search_index.terms(text, full)[1]) and _window_end(queryset) is not None
 
 
 def earliest_settled_on(*, user, park) -> datetime.date | None:

@@ -64,3 +64,23 @@ def validate_uscc(value: str) -> None:
 def make_uscc(body17: str) -> str:
     """Append the check character: for demo data and tests."""
     return body17 + check_character(body17)
+
+
+# Registration authorities (1st character) and entity types (2nd), GB 32100 table 1.
+AUTHORITIES = frozenset("123456789ANY")
+TYPES = frozenset("123459")
+
+
+def looks_like_prefix(code: str) -> bool:
+    """Whether normalised ``code`` reads as the start of a credit code (an
+    authority, an entity type, then the start of a GB/T 2260 division code):
+    what a user types to find one enterprise by its code, matched from the
+    start; any other run of code characters is a fragment, matched anywhere."""
+    from parkops.core.regions import region_code_prefixes
+
+    if len(code) < 2 or any(char not in VALUES for char in code):
+        return False
+    if code[0] not in AUTHORITIES or code[1] not in TYPES:
+        return False
+    division = code[2:8]
+    return not division or division in region_code_prefixes()

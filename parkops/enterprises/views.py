@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parkops.core import generic, permissions
-from parkops.enterprises import selectors, services
+from parkops.enterprises import search_index, selectors, services
 from parkops.enterprises.forms import ContactForm, EnterpriseForm
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.tables import EnterpriseTable
@@ -15,6 +15,28 @@ class EnterpriseListView(generic.ObjectListView):
     selector = selectors.enterprise_list
     table_class = EnterpriseTable
     exchange_key = "enterprises"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A text below a trigram is looked for in part of a long list only
+        # (``selectors.enterprise_search``): say so under the search field,
+        # where the filter form's feedback shows (also on htmx updates).
+        text = self.request.GET.get("q", "").strip()
+        form = self.filterset.form
+        if text and form.is_valid() and not form.errors.get("q"):
+            park_id = generic.list_park_id(self.request, self.filterset_class)
+            unsearched = selectors.enterprise_list(user=self.request.user, park_id=park_id)
+            if selectors.search_limited(unsearched, text):
+                form.add_error(
+                    "q",
+                    _(
+                        "Fewer than 3 characters: every name and credit code starting with "
+                        "“%(text)s” is found, other matches only among the first %(limit)s "
+                        "enterprises of the list. Type 3 characters or more to search them all."
+                    )
+                    % {"text": text, "limit": f"{search_index.SCAN_LIMIT:,}"},
+                )
+        return context
 
 
 class EnterpriseDetailView(generic.ObjectDetailView):

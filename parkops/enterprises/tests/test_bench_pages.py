@@ -20,3 +20,15 @@ def test_the_bench_builds_its_enterprises_and_prints_every_row():
     for row in ROWS:
         assert any(line.startswith(f"| {row}") for line in lines), row
     assert Enterprise.objects.unscoped().count() == 30
+
+
+@pytest.mark.django_db
+def test_the_search_bench_prints_every_kind_of_query():
+    from parkops.enterprises.management.commands.bench_search import queries
+
+    out = io.StringIO()
+    call_command("bench_search", enterprises=30, rounds=1, in_place=True, stdout=out)
+    table = out.getvalue()
+    assert "30 enterprises on" in table
+    for kind in queries([("名称甲乙丙丁", "曾用名", "913213000000000001", "pinyin", "py")]):
+        assert f"| {kind} |" in table, kind

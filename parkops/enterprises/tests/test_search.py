@@ -7,11 +7,11 @@ from django.db.models import Q
 
 from parkops.core.testing import make_park
 from parkops.core.text import pinyin_keys
-from parkops.enterprises import search_index
+from parkops.enterprises import search_index, selectors
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.selectors import enterprise_search
 from parkops.enterprises.testing import make_enterprise
-from parkops.enterprises.uscc import normalise
+from parkops.enterprises.uscc import looks_like_prefix, make_uscc, normalise
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,17 @@ NAMES = [
 
 def scanned(queryset, text):
     """Search without the indexes: every column scanned with %x%, the initials
-    with x% (typed initials are the start of a name's)."""
+    with x% (typed initials are the start of a name's), the credit code with x%
+    when the text reads as a code's start."""
     text = (text or "").strip()
     if not text:
         return queryset
     lowered = text.lower().replace(" ", "")
+    code = normalise(text)
     condition = (
         Q(name__icontains=text)
         | Q(former_names__icontains=text)
-        | Q(uscc__icontains=normalise(text))
+        | (Q(uscc__startswith=code) if looks_like_prefix(code) else Q(uscc__icontains=code))
     )
     if lowered.isascii() and lowered.isalnum():
         condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
@@ -49,13 +51,23 @@ def scanned(queryset, text):
 @pytest.fixture
 def enterprises():
     park = make_park()
-    return [make_enterprise(park, name=name, former_names=former) for name, former in NAMES]
+    return [
+        make_enterprise(
+            park,
+            name=name,
+            former_names=former,
+            uscc=make_uscc(f"913213005{i}{i * 7 % 10}4{i}8{i * 3 % 10}2{i}"),
+        )
+        for i, (name, former) in enumerate(NAMES)
+    ]
 
 
 def queries(enterprises):
     uscc = enterprises[0].uscc
     return [
         "宿迁电子",  # name
+        uscc[:12].lower(),  # credit code, its start
+        uscc[1:8],  # credit code, from its second character: a fragment
         "苏宿电子",  # former name
         "骆马湖光学",  # former name, not in the name
         uscc[2:12],  # credit code
@@ -134,6 +146,29 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost(enterprises):
     assert enterprise_search(everyone, "之后写入").exists()
 
 
+def test_an_index_of_the_earlier_shape_is_made_anew(enterprises):
+    """Before the credit codes had their own FTS table, one table held all five
+    columns: ``ensure`` (after ``migrate``) replaces it and its triggers."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS tables")
+    everyone = Enterprise.objects.unscoped()
+    fts, table = search_index.FTS, search_index.TABLE
+    search_index.drop()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5(name, former_names, uscc, name_pinyin, "
+            f"name_initials, content='{table}', content_rowid='id', tokenize='trigram')"
+        )
+        for trigger in search_index.TRIGGERS:
+            event = trigger.rsplit("_", 1)[1].upper()
+            cursor.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} BEGIN SELECT 1; END")
+    search_index.ensure()
+    assert enterprise_search(everyone, enterprises[0].uscc[9:16]).get() == enterprises[0]
+    assert enterprise_search(everyone, "苏宿电子").get() == enterprises[0]
+    renamed = make_enterprise(enterprises[0].park, name="形状更新之后有限公司")
+    assert enterprise_search(everyone, "更新之后").get() == renamed
+
+
 def plan(queryset) -> str:
     """The query plan of ``queryset``'s ids (sequential scans priced out on
     PostgreSQL, as for a big table)."""
@@ -148,14 +183,67 @@ def plan(queryset) -> str:
 
 
 def test_the_search_uses_the_index(enterprises):
-    # A search for a former name, in Chinese: four of the five columns are matched.
+    # A search for a former name, in Chinese: name, former names and full pinyin
+    # (no credit code holds a Chinese character), in one query.
     found = plan(enterprise_search(Enterprise.objects.unscoped(), "骆马湖光学"))
     if connection.vendor == "postgresql":
-        for column in ("name", "former_names", "uscc", "name_pinyin"):
+        assert "BitmapOr" in found
+        for column in ("name", "former_names", "name_pinyin"):
             assert f"Bitmap Index Scan on enterprise_trgm_{column}" in found
+        assert "Seq Scan" not in found
     else:
         assert "VIRTUAL TABLE INDEX" in found
         assert search_index.FTS in found
+
+
+def test_a_credit_code_is_searched_by_prefix_or_by_trigram(enterprises):
+    """What reads as the start of a code (authority, type, division) is matched
+    from the start through a btree; any other run of code characters anywhere,
+    through the codes' own trigram index."""
+    everyone = Enterprise.objects.unscoped()
+    uscc = enterprises[0].uscc
+    start, fragment = uscc[:12].lower(), uscc[9:16]
+    assert looks_like_prefix(normalise(start)) and not looks_like_prefix(fragment)
+    assert enterprise_search(everyone, fragment).get() == enterprises[0]
+    assert enterprises[0] in enterprise_search(everyone, start)
+    by_prefix = plan(enterprise_search(everyone, start))
+    by_trigram = plan(enterprise_search(everyone, fragment))
+    if connection.vendor == "postgresql":
+        assert "Bitmap Index Scan on enterprise_park_uscc_like" in by_prefix
+        assert "~>=~" in by_prefix
+        assert "enterprise_trgm_uscc" not in by_prefix
+        assert "Bitmap Index Scan on enterprise_trgm_uscc" in by_trigram
+    else:
+        # (A range of it on a table with statistics: see bench/pages.md.)
+        assert "INDEX enterprise_unique_uscc" in by_prefix
+        assert search_index.FTS_CODE in by_trigram
+
+
+def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, monkeypatch):
+    """Below three characters no trigram index narrows: names starting with the
+    text are all found (an index), other matches among the first rows of the
+    list only, and the search says it was limited. A list no longer than the
+    limit is searched whole (the test above)."""
+    everyone = Enterprise.objects.unscoped()
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    first_two = list(everyone.order_by("park_id", "name_pinyin", "name", "pk")[:2])
+    starts = make_enterprise(enterprises[0].park, name="宿豫新材料有限公司")  # pinyin: suyu…
+    found = set(enterprise_search(everyone, "宿"))
+    expected = {e for e in first_two if "宿" in e.name or "宿" in e.former_names} | {starts}
+    expected |= {e for e in everyone if e.name.startswith("宿")}
+    assert found == expected
+    assert enterprises[0] not in first_two and enterprises[0] not in found  # 苏州宿迁…
+    assert selectors.search_limited(everyone, "宿")
+    assert not selectors.search_limited(everyone, "宿迁电")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
+    assert not selectors.search_limited(everyone, "宿")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    if connection.vendor == "postgresql":
+        short = plan(enterprise_search(everyone, "宿"))
+        # The window's branch is an index range of the park's rows (on a big
+        # table ``enterprise_park_order``'s: see bench/pages.md).
+        assert "Bitmap Index Scan on enterprise_park_name_like" in short, short
+        assert "Seq Scan" not in short
 
 
 def test_initials_are_searched_through_the_prefix_index(enterprises):
@@ -168,3 +256,22 @@ def test_initials_are_searched_through_the_prefix_index(enterprises):
             assert "~>=~" in found, text  # the prefix as an index range
         elif len(text) >= search_index.TRIGRAM:
             assert search_index.FTS in found, text
+
+
+def test_the_list_says_when_a_short_search_was_limited(enterprises, client, monkeypatch):
+    """Under the search field, on the page and on its htmx update alike."""
+    from django.urls import reverse
+
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_user, sign_in
+
+    reader = make_user(Role.PARK_LEADER, park=enterprises[0].park)
+    sign_in(client, reader)
+    url = reverse("enterprises:enterprise_list")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    notice = "其他匹配只在列表前2家企业中查找"  # zh_Hans, the default language
+    for headers in ({}, {"HX-Request": "true"}):
+        assert notice in client.get(url, {"q": "宿"}, headers=headers).content.decode()
+        assert notice not in client.get(url, {"q": "宿迁电"}, headers=headers).content.decode()
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
+    assert "其他匹配只在列表前" not in client.get(url, {"q": "宿"}).content.decode()

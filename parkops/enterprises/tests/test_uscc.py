@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parkops.enterprises.uscc import CHARSET, check_character, make_uscc, normalise, validate_uscc
+from parkops.enterprises.uscc import (
+    CHARSET,
+    check_character,
+    looks_like_prefix,
+    make_uscc,
+    normalise,
+    validate_uscc,
+)
 
 bodies = st.text(alphabet=CHARSET, min_size=17, max_size=17)
 
@@ -62,3 +69,21 @@ def test_normalise_trims_folds_full_width_and_upper_cases():
 
 def test_check_character_of_known_code():
     assert check_character("91350100M000100Y4") == "3"
+
+
+@pytest.mark.parametrize(
+    ("typed", "prefix"),
+    [
+        ("91", True),  # an authority (工商) and a type
+        ("9132", True),  # … and the start of a province's code (江苏)
+        ("91321300", True),  # … a division (宿迁市)
+        ("91321300MA1X", True),  # … and the organisation code's start
+        ("91321399", False),  # no division 321399
+        ("1300000035", False),  # 1 3 then "000000": no division
+        ("0052600", False),  # no authority 0
+        ("9", False),  # one character: matched anywhere
+        ("91宿迁", False),  # not code characters
+    ],
+)
+def test_what_reads_as_the_start_of_a_code(typed, prefix):
+    assert looks_like_prefix(typed) is prefix
