@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.http import QueryDict
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.encoding import force_str
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import LinkTransform
 
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.pagination import CURSOR_PARAMS
 from parkops.core.text import format_cst
 
 # Lists fit a 1366 px office screen with the menu open: the important columns
@@ -105,6 +107,26 @@ class BaseTable(tables.Table):
             return None
         # Without a record, BooleanColumn.render takes the value as it is.
         return accessor, {value: column.render(value, None, bound) for value in (True, False)}
+
+    def header_html(self):
+        """The header's ``<th>`` cells, each sortable column's a link sorting by
+        it (the request's filters kept, its page and cursor dropped): the link
+        ``{% querystring sort=… page=None after=None before=None %}`` gives,
+        with the request's query copied once per page, not once per column."""
+        context = Context(autoescape=True)
+        request = getattr(self, "request", None)
+        base = request.GET.copy() if request is not None else QueryDict(mutable=True)
+        for name in ("page", *CURSOR_PARAMS):
+            base.pop(name, None)
+        cells = []
+        for column in self.columns:
+            header = render_value_in_context(column.header, context)
+            if column.orderable:
+                params = base.copy()
+                params["sort"] = column.order_by_alias.next
+                header = f'<a href="{escape("?" + params.urlencode())}">{header}</a>'
+            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
+        return mark_safe("\n".join(cells))  # noqa: S308 - every part escaped above
 
     def body_html(self):
         """The ``<tr>`` rows of the page shown (``paginated_rows``), as HTML."""
