@@ -97,6 +97,13 @@ function initSearchable(root) {
             return 1;
           };
         };
+        // Typing a search is not changing the filter: keep the keys from the
+        // list's form, which refreshes the table on keyup.
+        settings.onInitialize = function () {
+          this.control_input.addEventListener("keyup", function (event) {
+            event.stopPropagation();
+          });
+        };
         settings.load = function (query, callback) {
           var picker = this;
           var separator = url.indexOf("?") === -1 ? "?" : "&";
