@@ -24,7 +24,11 @@ AS_THE_TAG_DREW_IT = Template(
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"q": "宿迁", "page": "2", "card_figure": "a & <b>"}, {"sort": "-uscc", "after": "x", "status": "settled"}],
+    [
+        {},
+        {"q": "宿迁", "page": "2", "card_figure": "a & <b>"},
+        {"sort": "-uscc", "after": "x", "status": "settled"},
+    ],
 )
 def test_the_header_links_sort_as_the_querystring_tag_did(client, query):
     park = make_park()
