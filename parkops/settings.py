@@ -116,6 +116,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "parkops.urls"
 WSGI_APPLICATION = "parkops.wsgi.application"
 
+# Django's renderer, drawing plain inputs and selects without their templates.
+FORM_RENDERER = "parkops.core.widget_render.WidgetRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -10,6 +10,7 @@ from parkops.core import permissions
 from parkops.core.audit_display import object_type_choices
 from parkops.core.forms import LenientDateField, style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.pickers import register_filterset, use_pickers
 
 
 class YesNoAllWidget(BooleanWidget):
@@ -41,7 +42,9 @@ class BaseFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            style_widgets(super().form.fields, prompt=False)
+            form = super().form
+            use_pickers(self, form)
+            style_widgets(form.fields, prompt=False)
         return self._form
 
 
@@ -49,6 +52,11 @@ class ScopedFilterSet(BaseFilterSet):
     """A FilterSet whose model-choice filters offer only rows in the user's scope."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Its choices of many records are served a few at a time (core.pickers).
+        register_filterset(cls)
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

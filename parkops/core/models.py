@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkops.core import permissions
 from parkops.core.fields import CodeField
+from parkops.core.links import record_url
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
 from parkops.core.text import format_cst
@@ -69,7 +69,7 @@ class Park(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:park_detail", args=[self.pk])
+        return record_url("core:park_detail", self.pk)
 
     @property
     def region_name(self) -> str:
@@ -115,7 +115,7 @@ class Alliance(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:alliance_detail", args=[self.pk])
+        return record_url("core:alliance_detail", self.pk)
 
 
 def tree_ancestors(model, parent_id) -> list[int]:
@@ -173,7 +173,7 @@ class Industry(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:industry_detail", args=[self.pk])
+        return record_url("core:industry_detail", self.pk)
 
     def clean(self) -> None:
         """The level follows from the parent (leading industries have none); the
@@ -348,7 +348,7 @@ class AuditEntry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("core:auditentry_detail", args=[self.pk])
+        return record_url("core:auditentry_detail", self.pk)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
@@ -437,7 +437,7 @@ class ImportBatch(ParkScopedModel):
         return f"{self.file_name}（{format_cst(self.created_at)}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:importbatch_detail", args=[self.pk])
+        return record_url("exchange:importbatch_detail", self.pk)
 
     @property
     def item_count(self) -> int:
@@ -550,4 +550,4 @@ class ImportJob(ParkScopedModel):
         return f"{self.file_name} {self.get_mode_display()} {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:importjob_detail", args=[self.pk])
+        return record_url("exchange:importjob_detail", self.pk)

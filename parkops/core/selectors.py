@@ -96,9 +96,21 @@ def list_selector(*, model, filterset_class):
     def declare(function):
         function.model = model
         function.filterset_class = filterset_class
+        if "q" in filterset_class.base_filters:
+            _SEARCHED.setdefault(model, function)
         return function
 
     return declare
+
+
+# The first list selector declared for each model that searches ``q``.
+_SEARCHED: dict = {}
+
+
+def list_selector_for(model):
+    """The list selector of ``model`` that searches ``q`` (the pickers match a
+    typed text with it), or None."""
+    return _SEARCHED.get(model)
 
 
 def is_park_scoped(model) -> bool:

@@ -2,15 +2,19 @@
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.http import QueryDict
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.html import format_html, strip_tags
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape, escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.base import LinkTransform
 
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.pagination import CURSOR_PARAMS
 from parkops.core.text import format_cst
 
 # Lists fit a 1366 px office screen with the menu open: the important columns
@@ -104,6 +108,26 @@ class BaseTable(tables.Table):
         # Without a record, BooleanColumn.render takes the value as it is.
         return accessor, {value: column.render(value, None, bound) for value in (True, False)}
 
+    def header_html(self):
+        """The header's ``<th>`` cells, each sortable column's a link sorting by
+        it (the request's filters kept, its page and cursor dropped): the link
+        ``{% querystring sort=… page=None after=None before=None %}`` gives,
+        with the request's query copied once per page, not once per column."""
+        context = Context(autoescape=True)
+        request = getattr(self, "request", None)
+        base = request.GET.copy() if request is not None else QueryDict(mutable=True)
+        for name in ("page", *CURSOR_PARAMS):
+            base.pop(name, None)
+        cells = []
+        for column in self.columns:
+            header = render_value_in_context(column.header, context)
+            if column.orderable:
+                params = base.copy()
+                params["sort"] = column.order_by_alias.next
+                header = f'<a href="{escape("?" + params.urlencode())}">{header}</a>'
+            cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
+        return mark_safe("\n".join(cells))  # noqa: S308 - every part escaped above
+
     def body_html(self):
         """The ``<tr>`` rows of the page shown (``paginated_rows``), as HTML."""
         context = Context(autoescape=True)
@@ -112,53 +136,83 @@ class BaseTable(tables.Table):
             td = column.column.attrs.get("td", {})
             per_cell = any(callable(value) for value in td.values())
             attrs = None if per_cell else column.attrs["td"].as_html()
-            opening = mark_safe(f"<td {attrs}>" if attrs else "<td>")  # noqa: S308 - built escaped
+            opening = f"<td {attrs}>" if attrs else "<td>"
             plain = None if per_cell else self._plain_cell(column)
             boolean = None if per_cell or plain else self._boolean_cell(column)
-            columns.append((column, attrs, opening, plain, boolean))
+            draw = _plain_drawer(column, plain) if plain else None
+            columns.append((column, attrs, opening, draw, boolean))
+        # Rows' attributes alternate "even" and "odd"; without per-row values
+        # they are worked out once for each.
+        fixed_row_attrs = not any(callable(value) for value in self.row_attrs.values())
+        row_openings = {}
         html = []
         for row in self.paginated_rows:
             cells = []
             record = row.record
-            for column, td_attrs, opening, plain, boolean in columns:
+            for column, td_attrs, opening, draw, boolean in columns:
                 if boolean:
                     cell = boolean[1][bool(getattr(record, boolean[0]))]
                 else:
-                    cell = _plain_value(record, column, plain) if plain else _NOT_PLAIN
+                    cell = draw(record) if draw else _NOT_PLAIN
                 if cell is _NOT_PLAIN:
                     cell = row.get_cell(column.name)
                 if td_attrs is None:  # attributes that depend on the row
                     column.current_value, column.current_record = cell, record
-                    opening = mark_safe(f"<td {column.attrs['td'].as_html()}>")  # noqa: S308
+                    opening = f"<td {column.attrs['td'].as_html()}>"
                 if column.localize is not None:
                     cell = localize(cell, use_l10n=column.localize)
                 cells.append(f"{opening}{render_value_in_context(cell, context)}</td>")
-            html.append(format_html("<tr {}>", row.attrs.as_html()) + "".join(cells) + "</tr>")
+            if fixed_row_attrs:
+                parity = row.get_even_odd_css_class()
+                if parity not in row_openings:
+                    row_openings[parity] = format_html("<tr {}>", row.attrs.as_html())
+                tr = row_openings[parity]
+            else:
+                tr = format_html("<tr {}>", row.attrs.as_html())
+            html.append(tr + "".join(cells) + "</tr>")
         return mark_safe("\n".join(html))  # noqa: S308 - every part escaped above
 
 
 _NOT_PLAIN = object()
 
 
-def _plain_value(record, bound, plain):
-    """A plain cell's content, as ``BoundRow.get_cell`` would give it; or
-    ``_NOT_PLAIN`` where the value is a model (a linked cell then links to it)."""
+def _plain_drawer(bound, plain):
+    """A function giving a plain cell's content from its record, as
+    ``BoundRow.get_cell`` would give it, or ``_NOT_PLAIN`` where the value is a
+    model (a linked cell then links to it). A choice's labels are looked up
+    once per page."""
     name, field, linked = plain
-    if field is not None and field.choices and hasattr(record, f"get_{name}_display"):
-        value = getattr(record, f"get_{name}_display")()
-    else:
-        value = getattr(record, name, None)
-        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
-            if getattr(value, "alters_data", False):
+    empty_values, default = bound.column.empty_values, bound.default
+    labels = None
+    if field is not None and field.choices:
+        labels = {
+            make_hashable(value): force_str(label, strings_only=True)
+            for value, label in field.flatchoices
+        }
+
+    def draw(record):
+        if labels is not None:
+            value = getattr(record, name, None)
+            try:
+                value = labels.get(value, value)
+            except TypeError:  # unhashable: as the model would show it
+                value = getattr(record, f"get_{name}_display")()
+        else:
+            value = getattr(record, name, None)
+            if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+                if getattr(value, "alters_data", False):
+                    return _NOT_PLAIN
+                value = value()
+        if value in empty_values:
+            return default
+        if linked:
+            if hasattr(value, "get_absolute_url"):
                 return _NOT_PLAIN
-            value = value()
-    if value in bound.column.empty_values:
-        return bound.default
-    if linked:
-        if hasattr(value, "get_absolute_url"):
-            return _NOT_PLAIN
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
-    return value
+            url = escape(record.get_absolute_url())
+            return mark_safe(f'<a href="{url}">{conditional_escape(value)}</a>')  # noqa: S308
+        return value
+
+    return draw
 
 
 class ChinaTimeColumn(tables.Column):

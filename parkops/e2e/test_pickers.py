@@ -56,3 +56,25 @@ def test_a_phone_removes_a_participant_with_a_tap(phone_context):
     remove.click()
     assert staff.locator(".item").count() == 0
     assert page.locator("select[name=staff] option:checked").count() == 0
+
+
+def test_a_list_filter_picks_a_record_as_you_type(page):
+    """The project list's investor filter holds no options until asked: typing
+    finds investors (from ``core:picker``), picking one filters the list, and
+    the choice is still shown after a reload."""
+    log_in(page, "promoter")
+    page.goto("/projects/")
+    assert page.locator("select[name=investor] option").count() == 1  # "all" only
+    picker(page, "investor").locator(".ts-control").click()
+    first = page.locator("#id_investor-ts-dropdown .option").first
+    expect(first).to_be_visible()
+    name = first.inner_text()
+    page.keyboard.type(name[:2])
+    option = page.locator("#id_investor-ts-dropdown .option", has_text=name).first
+    expect(option).to_be_visible()
+    option.click()
+    page.wait_for_url("**/projects/?*investor=*")
+    page.reload()
+    expect(picker(page, "investor").locator(".item")).to_have_text(name)
+    assert page.locator("select[name=investor] option:checked").inner_text() == name
+    assert page.csp_violations == []

@@ -8,11 +8,11 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkops.core.fields import EncryptedCharField
+from parkops.core.links import record_url
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
 from parkops.enterprises.uscc import validate_uscc
@@ -131,7 +131,7 @@ class Enterprise(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("enterprises:enterprise_detail", args=[self.pk])
+        return record_url("enterprises:enterprise_detail", self.pk)
 
     @property
     def former_name_list(self) -> list[str]:

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkops.core.links import record_url
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
 
@@ -242,7 +242,7 @@ class Project(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:project_detail", args=[self.pk])
+        return record_url("projects:project_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}
@@ -450,7 +450,7 @@ class LeadPolicy(ParkScopedModel):
         return _("Lead handling deadlines of %(park)s") % {"park": self.park}
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:leadpolicy_detail", args=[self.pk])
+        return record_url("projects:leadpolicy_detail", self.pk)
 
 
 class ProjectDocument(ParkScopedModel):
@@ -503,7 +503,7 @@ class ProjectDocument(ParkScopedModel):
         return self.original_name
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('projects:project_detail', args=[self.project_id])}#document-{self.pk}"
+        return f"{record_url('projects:project_detail', self.project_id)}#document-{self.pk}"
 
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
@@ -560,7 +560,7 @@ class ProjectVisit(ParkScopedModel):
         return str(self.visit)
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('projects:project_detail', args=[self.project_id])}#visit-{self.pk}"
+        return f"{record_url('projects:project_detail', self.project_id)}#visit-{self.pk}"
 
     def clean(self) -> None:
         errors = {}
@@ -638,7 +638,7 @@ class MilestoneTemplate(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:milestonetemplate_detail", args=[self.pk])
+        return record_url("projects:milestonetemplate_detail", self.pk)
 
 
 class Milestone(ParkScopedModel):
@@ -741,7 +741,7 @@ class Milestone(ParkScopedModel):
         return self.name or self.get_kind_display()
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:milestone_detail", args=[self.pk])
+        return record_url("projects:milestone_detail", self.pk)
 
     @property
     def verified(self) -> bool:
@@ -809,7 +809,7 @@ class InvestmentEntry(ParkScopedModel):
         return f"{self.project} {self.month:%Y-%m}" if self.month else str(self.project)
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:investmententry_detail", args=[self.pk])
+        return record_url("projects:investmententry_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}
@@ -899,7 +899,7 @@ class TrafficRule(ParkScopedModel):
         return f"{self.park}: {rule}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:trafficrule_detail", args=[self.pk])
+        return record_url("projects:trafficrule_detail", self.pk)
 
 
 class TrafficSnapshot(ParkScopedModel):
@@ -935,7 +935,7 @@ class TrafficSnapshot(ParkScopedModel):
         return f"{self.project_id} {self.week:%Y-%m-%d} {self.get_light_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:project_detail", args=[self.project_id])
+        return record_url("projects:project_detail", self.project_id)
 
 
 class AnnualPlan(ParkScopedModel):
@@ -976,7 +976,7 @@ class AnnualPlan(ParkScopedModel):
         return f"{self.project} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:annualplan_detail", args=[self.pk])
+        return record_url("projects:annualplan_detail", self.pk)
 
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
@@ -1024,7 +1024,7 @@ class MajorListing(ParkScopedModel):
         return f"{self.project} {self.year} {self.get_level_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:majorlisting_detail", args=[self.pk])
+        return record_url("projects:majorlisting_detail", self.pk)
 
     def clean(self) -> None:
         if self.project_id and self.park_id and self.project.park_id != self.park_id:
@@ -1065,4 +1065,4 @@ class ParkInvestmentPlan(ParkScopedModel):
         return f"{self.park} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:parkinvestmentplan_detail", args=[self.pk])
+        return record_url("projects:parkinvestmentplan_detail", self.pk)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkops.core.fields import CodeField, EncryptedCharField
+from parkops.core.links import record_url
 from parkops.core.models import tree_ancestors
 from parkops.core.regions import validate_region_code
 from parkops.core.scoping import ParkScopedModel
@@ -76,7 +76,7 @@ class PromotionUnit(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("promotion:promotionunit_detail", args=[self.pk])
+        return record_url("promotion:promotionunit_detail", self.pk)
 
     def clean(self) -> None:
         if self.parent_id is None:
@@ -170,7 +170,7 @@ class Institution(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("promotion:institution_detail", args=[self.pk])
+        return record_url("promotion:institution_detail", self.pk)
 
 
 class InstitutionIndustry(ParkScopedModel):
@@ -336,7 +336,7 @@ class Visit(ParkScopedModel):
         return self.enterprise or self.institution
 
     def get_absolute_url(self) -> str:
-        return reverse("promotion:visit_detail", args=[self.pk])
+        return record_url("promotion:visit_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}
@@ -492,7 +492,7 @@ class PromotionEvent(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("promotion:promotionevent_detail", args=[self.pk])
+        return record_url("promotion:promotionevent_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}

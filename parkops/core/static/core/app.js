@@ -77,6 +77,54 @@ function initSearchable(root) {
           },
         },
       };
+      var url = select.getAttribute("data-picker-url");
+      if (url) {
+        // Records served a few at a time (core.pickers): the server matches what
+        // is typed (names, pinyin, codes) and ranks; the picker shows its answer.
+        settings.valueField = "value";
+        settings.labelField = "text";
+        settings.searchField = [];
+        settings.preload = "focus";
+        if (!multiple) {
+          settings.plugins = ["clear_button"];
+        }
+        settings.loadThrottle = 250;
+        settings.shouldLoad = function () {
+          return true;
+        };
+        settings.score = function () {
+          return function () {
+            return 1;
+          };
+        };
+        // Typing a search is not changing the filter: keep the keys from the
+        // list's form, which refreshes the table on keyup.
+        settings.onInitialize = function () {
+          this.control_input.addEventListener("keyup", function (event) {
+            event.stopPropagation();
+          });
+        };
+        settings.load = function (query, callback) {
+          var picker = this;
+          var separator = url.indexOf("?") === -1 ? "?" : "&";
+          fetch(url + separator + "q=" + encodeURIComponent(query), {
+            credentials: "same-origin",
+            headers: { Accept: "application/json" },
+          })
+            .then(function (response) {
+              return response.ok ? response.json() : { results: [] };
+            })
+            .then(
+              function (data) {
+                picker.clearOptions();
+                callback(data.results);
+              },
+              function () {
+                callback();
+              }
+            );
+        };
+      }
       if (multiple) {
         settings.onItemAdd = function () {
           this.setTextboxValue("");

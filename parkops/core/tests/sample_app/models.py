@@ -1,6 +1,6 @@
 from django.db import models
-from django.urls import reverse
 
+from parkops.core.links import record_url
 from parkops.core.scoping import ParkScopedModel
 
 
@@ -16,4 +16,4 @@ class Widget(ParkScopedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("sample:widget_detail", args=[self.pk])
+        return record_url("sample:widget_detail", self.pk)
