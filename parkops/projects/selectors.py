@@ -108,6 +108,12 @@ def latest_correction(event) -> ProjectEvent | None:
 
 
 # ------------------------------------------------------------------ the as-of rule
+def _ids_or_subquery(ids):
+    """``ids`` for an ``__in`` lookup: a queryset stays a subquery (always one
+    query, even when it finds nothing), any other iterable becomes a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
+
+
 def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
     """Stage and correction events, as tuples, for the as-of rule. Scoped to
     ``user`` if given; otherwise unscoped over ``park_ids`` (figures, boards:
@@ -117,7 +123,7 @@ def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, projec
     else:
         rows = ProjectEvent.objects.unscoped().filter(park__in=list(park_ids or ()))
     if project_ids is not None:
-        rows = rows.filter(project_id__in=list(project_ids))
+        rows = rows.filter(project_id__in=_ids_or_subquery(project_ids))
     kinds = (ProjectEvent.Kind.STAGE, ProjectEvent.Kind.CORRECTION)
     return rows.filter(kind__in=kinds).values_list(
         "pk", "project_id", "kind", "from_stage", "to_stage", "on_date", "corrects_id"
@@ -1005,7 +1011,7 @@ def completed_by_project(
         month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, month, 1)
     )
     if project_ids is not None:
-        rows = rows.filter(project_id__in=list(project_ids))
+        rows = rows.filter(project_id__in=_ids_or_subquery(project_ids))
     totals = rows.values("project_id").annotate(total=Sum("amount")).order_by("project_id")
     return {row["project_id"]: row["total"] for row in totals}
 
@@ -1118,13 +1124,14 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
     date, the year's plan, investment completed to the end of ``month`` and its
     pace; in a fixed number of queries."""
     month = month or default_pace_month(year)
+    listed = MajorListing.objects.restrict(user).filter(park=park, year=year)
     listings = list(
-        MajorListing.objects.restrict(user)
-        .filter(park=park, year=year)
-        .select_related("project")
-        .order_by("-level", "project__name_pinyin", "pk")  # provincial first
+        listed.select_related("project").order_by("-level", "project__name_pinyin", "pk")
     )
-    ids = [listing.project_id for listing in listings]
+    # The listed projects as a subquery, not a list of ids: with no listing an
+    # empty list would skip the three queries below, so the page's query count
+    # would depend on whether the year has major projects.
+    ids = listed.values("project_id")
     plans = dict(
         AnnualPlan.objects.restrict(user)
         .filter(park=park, year=year, project_id__in=ids)
