@@ -6,7 +6,8 @@ The database is the configured one's engine, never its data: SQLite in a
 temporary folder, or on PostgreSQL (``DATABASE_URL=postgres://…``) a database
 named after the configured one with ``_bench`` appended (``parkops_bench`` for
 ``parkops``) on the same server (created, dropped after), so that two people
-measuring on one server each have their own. Each phase of the run (``parkops.bench.harness``) gets it new and migrated.
+measuring on one server each have their own. Each phase of the run
+(``parkops.bench.harness``) gets it new and migrated.
 ``make bench`` runs this on SQLite and, when ``DATABASE_URL`` names a
 PostgreSQL server, there too; the results of both go to ``bench/results.json``
 and ``bench/RESULTS.md``.
