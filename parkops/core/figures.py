@@ -9,14 +9,20 @@ comparison value where one applies, a plain-language note of how it was
 computed and the ids of the records behind it with the URL of the register's
 list filtered to exactly those records (STYLE.md rule 5).
 
+The value (and the comparison value) come from aggregate queries; the record
+ids are only read when someone asks for them (``FigureResult.record_ids``, as
+the drill-down tests and exports do): the card, its API and the boards show
+the value, its count and the link, which are known without loading the rows.
+
 Values are kept exact; ``format_figure`` rounds once, half up, at display.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db import models
@@ -67,11 +73,26 @@ class FigureResult:
 
     value: Decimal | None
     note: str  # how it was computed, in plain language
-    record_ids: tuple[int, ...] = ()
     url: str | None = None  # the register's list, filtered to exactly ``record_ids``
     comparison_value: Decimal | None = None
     reason: str = ""  # why there is no value (e.g. 上年同期为零)
     comparison_url: str | None = None  # the comparison's records, for a counting figure
+    # How many records are behind the figure, when the query that computed the
+    # value also counted them; otherwise ``len(record_ids)``.
+    count: int | None = None
+    # Reads the ids of the records behind the figure, on demand: building them
+    # is the costly part of a figure and the card only shows their number and link.
+    records: Callable[[], Iterable[int]] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def record_ids(self) -> tuple[int, ...]:
+        """The ids of the records behind the figure, ascending (read once, on first use)."""
+        return tuple(sorted(self.records())) if self.records is not None else ()
+
+    @property
+    def record_count(self) -> int:
+        """The number of records behind the figure, without reading them when known."""
+        return self.count if self.count is not None else len(self.record_ids)
 
 
 @dataclass(frozen=True)
@@ -231,3 +252,14 @@ def list_url(url_name: str, params: dict, *, parks: Iterable) -> str:
     if len(parks) == 1:
         query = {"park": parks[0].code, **query}
     return f"{reverse(url_name)}?{urlencode(query)}"
+
+
+def counts(queryset, **conditions) -> dict[str, int]:
+    """How many rows of ``queryset`` meet each condition (a ``Q``), in one query
+    (conditional aggregation): a figure and its comparison period read the
+    same base rows once."""
+    from django.db.models import Count
+
+    return queryset.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )

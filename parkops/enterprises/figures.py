@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -13,6 +14,7 @@ from parkops.core.figures import (
     Kind,
     Section,
     Unit,
+    counts,
     declare,
     list_url,
     yoy_pct,
@@ -33,52 +35,82 @@ def _in_parks(parks):
     return Enterprise.objects.unscoped().filter(park__in=parks)
 
 
-def _settled_by(parks, day):
-    """Enterprises settled in the parks on or before ``day``: only they are the
-    park's enterprises on that day (a prospect, or a firm that came later, is not)."""
-    return _in_parks(parks).filter(status=Enterprise.Status.SETTLED, settled_on__lte=day)
-
-
 def _settled_params(day) -> dict:
     return {"status": Enterprise.Status.SETTLED.value, "settled_on_before": day}
 
 
+def _settled(parks):
+    return _in_parks(parks).filter(status=Enterprise.Status.SETTLED)
+
+
+def _on(day):
+    """Settled on or before ``day``: only they are the park's enterprises on that
+    day (a prospect, or a firm that came later, is not)."""
+    return Q(settled_on__lte=day)
+
+
+def _above_scale_on(day):
+    return _on(day) & Enterprise.above_scale_on_q(day)
+
+
+def _entered_in(period):
+    # Entering statistics is history: an enterprise that has dropped out since still
+    # entered in this period, so ``above_scale`` (today's status) is not asked.
+    return _on(period.last_day) & period.dates_q("above_scale_since")
+
+
+def _counted(parks, period, condition) -> tuple[int, int]:
+    """``condition(period)`` and ``condition(the same period last year)`` counted
+    over the parks' settled enterprises in one query."""
+    found = counts(_settled(parks), now=condition(period), then=condition(period.comparison))
+    return found["now"], found["then"]
+
+
+def _records(parks, condition):
+    return lambda: _ids(_settled(parks).filter(condition))
+
+
 def registered(*, parks, period) -> FigureResult:
     """Enterprises settled in the parks on or before the period's last day."""
-    ids = _ids(_settled_by(parks, period.last_day))
+    day, base = period.last_day, period.comparison.last_day
+    now, then = _counted(parks, period, lambda p: _on(p.last_day))
     return FigureResult(
-        value=Decimal(len(ids)),
+        value=Decimal(now),
         note=_(
             "Enterprises with status “settled in the park” whose settlement date is on or "
             "before %(day)s; enterprises without a settlement date are not counted."
         )
-        % {"day": period.last_day.isoformat()},
-        record_ids=ids,
-        url=list_url(LIST, _settled_params(period.last_day), parks=parks),
+        % {"day": day.isoformat()},
+        count=now,
+        records=_records(parks, _on(day)),
+        url=list_url(LIST, _settled_params(day), parks=parks),
+        comparison_value=Decimal(then),
+        comparison_url=list_url(LIST, _settled_params(base), parks=parks),
     )
 
 
 def above_scale(*, parks, period) -> FigureResult:
     """Above-scale enterprises (规上企业) as of the period's last day: settled in the
     park by then and above-scale on that day, whether or not they still are."""
-    day = period.last_day
-    ids = _ids(_settled_by(parks, day).filter(Enterprise.above_scale_on_q(day)))
+    day, base = period.last_day, period.comparison.last_day
+    now, then = _counted(parks, period, lambda p: _above_scale_on(p.last_day))
     return FigureResult(
-        value=Decimal(len(ids)),
+        value=Decimal(now),
         note=_(
             "Enterprises settled in the park on or before %(day)s that were above-scale on "
             "%(day)s: above-scale since that day or earlier, and not dropped out before it."
         )
         % {"day": day.isoformat()},
-        record_ids=ids,
-        url=list_url(LIST, {**_settled_params(day), "above_scale_on": day}, parks=parks),
+        count=now,
+        records=_records(parks, _above_scale_on(day)),
+        url=_above_scale_url(parks, day),
+        comparison_value=Decimal(then),
+        comparison_url=_above_scale_url(parks, base),
     )
 
 
-def _entered(parks, period):
-    # Entering statistics is history: an enterprise that has dropped out since still
-    # entered in this period, so ``above_scale`` (today's status) is not asked.
-    return _settled_by(parks, period.last_day).filter(period.dates_q("above_scale_since"))
+def _above_scale_url(parks, day) -> str:
+    return list_url(LIST, {**_settled_params(day), "above_scale_on": day}, parks=parks)
 
 
 def _entered_url(parks, period) -> str:
@@ -95,26 +127,28 @@ def _entered_url(parks, period) -> str:
 
 def entered_statistics(*, parks, period) -> FigureResult:
     """Enterprises that entered statistics as above-scale (列统入规) in the period."""
-    ids = _ids(_entered(parks, period))
+    now, then = _counted(parks, period, _entered_in)
     return FigureResult(
-        value=Decimal(len(ids)),
+        value=Decimal(now),
         note=_(
             "Enterprises settled in the park whose above-scale date falls between %(first)s "
             "and %(last)s."
         )
         % {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()},
-        record_ids=ids,
+        count=now,
+        records=_records(parks, _entered_in(period)),
         url=_entered_url(parks, period),
+        comparison_value=Decimal(then),
+        comparison_url=_entered_url(parks, period.comparison),
     )
 
 
 def entered_statistics_yoy(*, parks, period) -> FigureResult:
     """Growth of 列统入规 enterprises against the same period last year, in percent."""
-    ids = _ids(_entered(parks, period))
-    base = _entered(parks, period.comparison).count()
-    value, reason = yoy_pct(len(ids), base)
+    current, base = _counted(parks, period, _entered_in)
+    value, reason = yoy_pct(current, base)
     values = {
-        "current": len(ids),
+        "current": current,
         "base": base,
         "period": period.code,
         "comparison": period.comparison.code,
@@ -141,7 +175,8 @@ def entered_statistics_yoy(*, parks, period) -> FigureResult:
         comparison_value=Decimal(base),
         reason=reason,
         note=note,
-        record_ids=ids,
+        count=current,
+        records=_records(parks, _entered_in(period)),
         url=_entered_url(parks, period),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from parkops.core.figures import (
@@ -19,7 +20,13 @@ from parkops.core.figures import (
     yoy_pct,
 )
 from parkops.projects.models import Stage
-from parkops.projects.selectors import projects_in_stage_on
+from parkops.projects.selectors import (
+    count_in_stage_on,
+    count_reached,
+    first_reached_changes,
+    projects_in_stage_on,
+    reached_in_q,
+)
 
 LIST = "projects:project_list"
 MODEL = "projects.Project"
@@ -30,17 +37,22 @@ def projects_negotiating(*, parks, period) -> FigureResult:
     on that day, from their events (``selectors.projects_in_stage_on``), was
     NEGOTIATING. The caller (the report card) decided the user may read these
     parks' projects; a figure is the same number whoever asks."""
-    last = period.last_day
-    ids = projects_in_stage_on(parks=parks, stage=Stage.NEGOTIATING, on=last)
+    last, base = period.last_day, period.comparison.last_day
+    found = count_in_stage_on(
+        parks=parks, stage=Stage.NEGOTIATING, days={"now": last, "then": base}
+    )
     return FigureResult(
-        value=Decimal(len(ids)),
+        value=Decimal(found["now"]),
         note=gettext_lazy(
             "Projects negotiating on %(last)s: the stage each project was at on that day, "
             "from its dated stage changes (corrections applied)."
         )
         % {"last": last.isoformat()},
-        record_ids=ids,
+        count=found["now"],
+        records=lambda: projects_in_stage_on(parks=parks, stage=Stage.NEGOTIATING, on=last),
         url=list_url(LIST, {"negotiating_on": last}, parks=parks),
+        comparison_value=Decimal(found["then"]),
+        comparison_url=list_url(LIST, {"negotiating_on": base}, parks=parks),
     )
 
 
@@ -85,12 +97,14 @@ def new_in_period_yoy(stage: str, what):
     number this period against the same period last year, in percent."""
 
     def compute(*, parks, period) -> FigureResult:
-        ids = _reached_ids(parks, stage, period)
-        base = len(_reached_ids(parks, stage, period.comparison))
-        value, reason = yoy_pct(len(ids), base)
+        found = count_reached(
+            parks=parks, stage=stage, periods={"now": period, "then": period.comparison}
+        )
+        current, base = found["now"], found["then"]
+        value, reason = yoy_pct(current, base)
         values = {
             "what": what,
-            "current": len(ids),
+            "current": current,
             "base": base,
             "period": period.code,
             "comparison": period.comparison.code,
@@ -117,7 +131,8 @@ def new_in_period_yoy(stage: str, what):
             comparison_value=Decimal(base),
             reason=reason,
             note=note,
-            record_ids=ids,
+            count=current,
+            records=lambda: _reached_ids(parks, stage, period),
             url=_reached_url(parks, stage, period),
             comparison_url=_reached_url(parks, stage, period.comparison),
         )
@@ -182,6 +197,21 @@ def _major_started(parks, period) -> tuple[int, ...]:
     return tuple(pk for pk in _reached_ids(parks, Stage.STARTED, period) if pk in listed)
 
 
+def _major_started_rows(parks, period):
+    """The same projects in SQL (``project_id`` of each one's first start), for
+    the queries that count them and add up their money."""
+    from parkops.projects.models import MajorListing
+
+    park_ids = [getattr(p, "pk", p) for p in parks]
+    listed = MajorListing.objects.unscoped().filter(park__in=park_ids, year=period.year)
+    return (
+        first_reached_changes(park_ids, Stage.STARTED)
+        .filter(reached_in_q(period))
+        .filter(project_id__in=listed.values("project_id"))
+        .values("project_id")
+    )
+
+
 def _major_url(parks, period, *, amounts: bool = False) -> str:
     """The major projects started in the period; with ``amounts``, each with its
     investment from January to the period's last month and its plan for the
@@ -198,41 +228,72 @@ def _major_url(parks, period, *, amounts: bool = False) -> str:
 
 def major_started(*, parks, period) -> FigureResult:
     """Major projects of the year that started in the period."""
-    ids = _major_started(parks, period)
+    from parkops.projects.models import Project
+
+    park_ids = [getattr(p, "pk", p) for p in parks]
+    found = (
+        Project.objects.unscoped()
+        .filter(park__in=park_ids)
+        .aggregate(
+            now=Count("pk", filter=Q(pk__in=_major_started_rows(parks, period))),
+            then=Count("pk", filter=Q(pk__in=_major_started_rows(parks, period.comparison))),
+        )
+    )
+    count, base = found["now"], found["then"]
     return FigureResult(
-        value=Decimal(len(ids)),
+        value=Decimal(count),
         note=gettext(
             "Projects on the provincial or municipal major-project list for %(year)d whose "
             "start date (corrections applied) falls in %(period)s."
         )
         % {"year": period.year, "period": period.code},
-        record_ids=ids,
+        count=count,
+        records=lambda: _major_started(parks, period),
         url=_major_url(parks, period),
+        comparison_value=Decimal(base),
+        comparison_url=_major_url(parks, period.comparison),
     )
 
 
-def _major_money(parks, period) -> tuple[tuple[int, ...], Decimal, Decimal]:
-    from parkops.projects.models import AnnualPlan, InvestmentEntry
+def _major_money(parks, period) -> tuple[int, Decimal, Decimal]:
+    """How many major projects started in the period, the investment they completed
+    from January to the period's last month and their plans for the year: one query."""
+    from parkops.projects.models import AnnualPlan, InvestmentEntry, Project
 
-    ids = _major_started(parks, period)
+    park_ids = [getattr(p, "pk", p) for p in parks]
+    started = Project.objects.unscoped().filter(
+        park__in=park_ids, pk__in=_major_started_rows(parks, period)
+    )
+
+    def total(rows):
+        per_project = (
+            rows.filter(park__in=park_ids, project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        # Typed as the amounts are, so the total reads back as ``Sum("amount")`` does.
+        amount = rows.model._meta.get_field("amount")
+        typed = DecimalField(max_digits=amount.max_digits, decimal_places=amount.decimal_places)
+        return Sum(Coalesce(Subquery(per_project), Value(Decimal(0)), output_field=typed))
+
     entries = InvestmentEntry.objects.unscoped().filter(
-        park__in=parks,
-        project_id__in=ids,
-        month__gte=datetime.date(period.year, 1, 1),
-        month__lte=period.last_day,
+        month__gte=datetime.date(period.year, 1, 1), month__lte=period.last_day
     )
-    completed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    plans = AnnualPlan.objects.unscoped().filter(
-        park__in=parks, project_id__in=ids, year=period.year
+    plans = AnnualPlan.objects.unscoped().filter(year=period.year)
+    found = started.aggregate(count=Count("pk"), completed=total(entries), planned=total(plans))
+    return (
+        found["count"],
+        found["completed"] or Decimal(0),
+        found["planned"] or Decimal(0),
     )
-    planned = plans.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return ids, completed, planned
 
 
 def major_investment_completed(*, parks, period) -> FigureResult:
     """Investment the major projects started in the period completed from January
     to the period's last month (1–N月累计), in yuan."""
-    ids, completed, _planned = _major_money(parks, period)
+    count, completed, _planned = _major_money(parks, period)
     return FigureResult(
         value=completed,
         note=gettext(
@@ -242,22 +303,24 @@ def major_investment_completed(*, parks, period) -> FigureResult:
         % {
             "first": f"{period.year}-01",
             "last": period.last_day.strftime("%Y-%m"),
-            "count": len(ids),
+            "count": count,
             "year": period.year,
             "period": period.code,
         },
-        record_ids=ids,
+        count=count,
+        records=lambda: _major_started(parks, period),
         url=_major_url(parks, period, amounts=True),
     )
 
 
 def major_plan_share(*, parks, period) -> FigureResult:
     """That investment as a share of those projects' annual plans, in percent."""
-    ids, completed, planned = _major_money(parks, period)
+    count, completed, planned = _major_money(parks, period)
+    records = lambda: _major_started(parks, period)  # noqa: E731 - read only if asked for
     values = {
         "completed": completed,
         "planned": planned,
-        "count": len(ids),
+        "count": count,
         "year": period.year,
     }
     if planned == 0:
@@ -269,7 +332,8 @@ def major_plan_share(*, parks, period) -> FigureResult:
                 "no share of a plan of zero."
             )
             % values,
-            record_ids=ids,
+            count=count,
+            records=records,
             url=_major_url(parks, period, amounts=True),
         )
     return FigureResult(
@@ -279,7 +343,8 @@ def major_plan_share(*, parks, period) -> FigureResult:
             "major projects against their %(year)d annual plans."
         )
         % values,
-        record_ids=ids,
+        count=count,
+        records=records,
         url=_major_url(parks, period, amounts=True),
     )
 

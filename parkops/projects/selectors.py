@@ -10,7 +10,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Case, DateField, F, OuterRef, QuerySet, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from parkops.core import permissions
@@ -95,6 +108,12 @@ def latest_correction(event) -> ProjectEvent | None:
 
 
 # ------------------------------------------------------------------ the as-of rule
+def _ids_or_subquery(ids):
+    """``ids`` for an ``__in`` lookup: a queryset stays a subquery (always one
+    query, even when it finds nothing), any other iterable becomes a list."""
+    return ids if isinstance(ids, QuerySet) else list(ids)
+
+
 def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, project_ids=None):
     """Stage and correction events, as tuples, for the as-of rule. Scoped to
     ``user`` if given; otherwise unscoped over ``park_ids`` (figures, boards:
@@ -104,7 +123,7 @@ def stage_event_rows(park_ids: Iterable[int] | None = None, *, user=None, projec
     else:
         rows = ProjectEvent.objects.unscoped().filter(park__in=list(park_ids or ()))
     if project_ids is not None:
-        rows = rows.filter(project_id__in=list(project_ids))
+        rows = rows.filter(project_id__in=_ids_or_subquery(project_ids))
     kinds = (ProjectEvent.Kind.STAGE, ProjectEvent.Kind.CORRECTION)
     return rows.filter(kind__in=kinds).values_list(
         "pk", "project_id", "kind", "from_stage", "to_stage", "on_date", "corrects_id"
@@ -151,6 +170,83 @@ def projects_in_stage_on(*, parks, stage: str, on: datetime.date) -> tuple[int, 
     park_ids = [getattr(park, "pk", park) for park in parks]
     current = stages_on(effective_history(stage_event_rows(park_ids)), on)
     return tuple(sorted(pk for pk, at in current.items() if at == stage))
+
+
+# The same rules in SQL, for figures that need only how many projects meet them:
+# the database counts, Python reads no history. Each must count exactly the ids
+# the Python rule gives (``effective_history``, ``stages_on``, ``boards.ids_reached``);
+# the figures' tests compare the two.
+def _stage_changes(park_ids) -> QuerySet:
+    return ProjectEvent.objects.unscoped().filter(
+        park__in=list(park_ids), kind=ProjectEvent.Kind.STAGE
+    )
+
+
+def effective_day():
+    """A stage change's effective date as an expression: the date of its latest
+    correction, else its own (``effective_history``)."""
+    latest = (
+        ProjectEvent.objects.unscoped()
+        .filter(
+            park=OuterRef("park_id"), kind=ProjectEvent.Kind.CORRECTION, corrects=OuterRef("pk")
+        )
+        .order_by("-pk")
+        .values("on_date")[:1]
+    )
+    return Coalesce(Subquery(latest), F("on_date"), output_field=DateField())
+
+
+def first_reached_changes(park_ids, stage: str) -> QuerySet:
+    """The change by which each project of the parks first reached ``stage`` (its
+    first such change in the order they were made), with its ``day`` (effective)."""
+    first = (
+        _stage_changes(park_ids)
+        .filter(to_stage=stage)
+        .order_by()
+        .values("project_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    return _stage_changes(park_ids).filter(pk__in=Subquery(first)).alias(day=effective_day())
+
+
+def reached_in_q(period) -> Q:
+    """On ``first_reached_changes``: reached within ``period``."""
+    return Q(day__gte=period.first_day, day__lte=period.last_day)
+
+
+def count_reached(*, parks, stage: str, periods: dict) -> dict[str, int]:
+    """For each named period, how many projects of ``parks`` first reached ``stage``
+    in it: ``len(boards.ids_reached(...))`` for each, in one query."""
+    park_ids = [getattr(park, "pk", park) for park in parks]
+    return first_reached_changes(park_ids, stage).aggregate(
+        **{name: Count("pk", filter=reached_in_q(period)) for name, period in periods.items()}
+    )
+
+
+def count_in_stage_on(*, parks, stage: str, days: dict) -> dict[str, int]:
+    """For each named day, how many projects of ``parks`` were at ``stage`` on it
+    (the stage of their last change effective by then): ``len(projects_in_stage_on)``
+    for each, in one query."""
+    park_ids = [getattr(park, "pk", park) for park in parks]
+    dated = _stage_changes(park_ids).alias(day=effective_day())
+
+    def last_by(day):
+        return (
+            dated.filter(day__lte=day)
+            .order_by()
+            .values("project_id")
+            .annotate(last=Max("pk"))
+            .values("last")
+        )
+
+    return (
+        _stage_changes(park_ids)
+        .filter(to_stage=stage)
+        .aggregate(
+            **{name: Count("pk", filter=Q(pk__in=last_by(day))) for name, day in days.items()}
+        )
+    )
 
 
 def project_ids_in_stage_on(*, user, stage: str, on: datetime.date) -> set[int]:
@@ -915,7 +1011,7 @@ def completed_by_project(
         month__gte=datetime.date(year, 1, 1), month__lte=datetime.date(year, month, 1)
     )
     if project_ids is not None:
-        rows = rows.filter(project_id__in=list(project_ids))
+        rows = rows.filter(project_id__in=_ids_or_subquery(project_ids))
     totals = rows.values("project_id").annotate(total=Sum("amount")).order_by("project_id")
     return {row["project_id"]: row["total"] for row in totals}
 
@@ -1028,13 +1124,14 @@ def major_projects(*, user, park, year: int, month: int | None = None) -> list[M
     date, the year's plan, investment completed to the end of ``month`` and its
     pace; in a fixed number of queries."""
     month = month or default_pace_month(year)
+    listed = MajorListing.objects.restrict(user).filter(park=park, year=year)
     listings = list(
-        MajorListing.objects.restrict(user)
-        .filter(park=park, year=year)
-        .select_related("project")
-        .order_by("-level", "project__name_pinyin", "pk")  # provincial first
+        listed.select_related("project").order_by("-level", "project__name_pinyin", "pk")
     )
-    ids = [listing.project_id for listing in listings]
+    # The listed projects as a subquery, not a list of ids: with no listing an
+    # empty list would skip the three queries below, so the page's query count
+    # would depend on whether the year has major projects.
+    ids = listed.values("project_id")
     plans = dict(
         AnnualPlan.objects.restrict(user)
         .filter(park=park, year=year, project_id__in=ids)

@@ -93,6 +93,9 @@ class ProjectDetailView(generic.ObjectDetailView):
         "investor",
         "industry",
         "source_visit",
+        # The source visit is shown by its enterprise or institution (``Visit.__str__``).
+        "source_visit__enterprise",
+        "source_visit__institution",
         "source_event",
         "first_contact_unit",
         "first_contact_officer",

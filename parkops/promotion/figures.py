@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parkops.core.figures import Figure, FigureResult, Kind, Section, Unit, declare, list_url
@@ -14,26 +15,41 @@ LIST = "promotion:visit_list"
 MODEL = "promotion.Visit"
 
 
-def _visits(parks, period):
+def _visits(parks):
     # Unscoped on purpose: the caller (the report card) decided the user may read
     # these parks' visits; a figure is the same number whoever asks.
-    return Visit.objects.unscoped().filter(park__in=parks).filter(period.dates_q("date"))
+    return Visit.objects.unscoped().filter(park__in=parks)
+
+
+def _url(parks, period, party: str) -> str:
+    params = {"date_after": period.first_day, "date_before": period.last_day, "first_per": party}
+    return list_url(LIST, params, parks=parks)
 
 
 def _distinct(party: str, note: str):
     def compute(*, parks, period) -> FigureResult:
-        ids = first_visits(_visits(parks, period), party)
-        params = {
-            "date_after": period.first_day,
-            "date_before": period.last_day,
-            "first_per": party,
-        }
+        # The number of distinct parties visited is the number of first visits
+        # (one per party), counted for the period and the same period last year
+        # in one query; the first visits themselves are read only when asked for.
+        base = period.comparison
+        column = f"{party}_id"
+        found = (
+            _visits(parks)
+            .filter(period.dates_q("date") | base.dates_q("date"))
+            .aggregate(
+                now=Count(column, distinct=True, filter=period.dates_q("date")),
+                then=Count(column, distinct=True, filter=base.dates_q("date")),
+            )
+        )
         return FigureResult(
-            value=Decimal(len(ids)),
+            value=Decimal(found["now"]),
             note=note
             % {"first": period.first_day.isoformat(), "last": period.last_day.isoformat()},
-            record_ids=ids,
-            url=list_url(LIST, params, parks=parks),
+            count=found["now"],
+            records=lambda: first_visits(_visits(parks).filter(period.dates_q("date")), party),
+            url=_url(parks, period, party),
+            comparison_value=Decimal(found["then"]),
+            comparison_url=_url(parks, base, party),
         )
 
     return compute

@@ -54,7 +54,7 @@ class CardFigure:
 
     @property
     def count(self) -> int:
-        return len(self.result.record_ids)
+        return self.result.record_count
 
     def number(self, value: Decimal | None, precision: int | None = None) -> int | float | None:
         """``value`` as the API gives it: rounded half up at the display precision."""

@@ -135,6 +135,7 @@ def test_new_in_a_period_counts_its_first_and_last_day_only(db, stage, period, i
     reaching(park, stage, outside)
     result = new_in_period_yoy(stage, "x")(parks=[park], period=Period.parse(period))
     assert result.record_ids == (counted.pk,)
+    assert result.record_count == 1  # counted in SQL by the same rule
 
 
 def test_new_in_a_period_applies_corrections_and_counts_a_resumed_project_once(db):
@@ -147,7 +148,9 @@ def test_new_in_a_period_applies_corrections_and_counts_a_resumed_project_once(d
     held = reaching(park, "started", D(2023, 2, 1))
     move(held, ("on_hold", D(2023, 3, 1), "资金"), ("started", D(2023, 4, 1)))
     compute = new_in_period_yoy("started", "x")
-    assert compute(parks=[park], period=H1_2023).record_ids == (moved.pk, held.pk)
+    result = compute(parks=[park], period=H1_2023)
+    assert result.record_ids == (moved.pk, held.pk)
+    assert result.record_count == 2  # counted in SQL by the same rule
 
 
 def test_yoy_of_new_starts_is_exact_and_links_to_this_years_records(db):

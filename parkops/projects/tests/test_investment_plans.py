@@ -273,3 +273,22 @@ def test_the_project_page_tells_the_story_in_order(client, park, officer):
     positions = [html.index(mark) for mark in marks]
     assert positions == sorted(positions)
     assert html.index(project.investor.name) < positions[0]
+
+
+def test_the_major_board_query_count_does_not_depend_on_its_rows(
+    client, park, officer, django_assert_num_queries
+):
+    # A year without major projects runs the same queries as a year with them:
+    # the listed projects are a subquery, not a list that may be empty.
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    params = {"park": park.code, "year": "2023", "month": "3"}
+    client.get(reverse(BOARD), params)  # sessions, caches
+    with CaptureQueriesContext(connection) as none:
+        assert client.get(reverse(BOARD), params).status_code == 200
+    for amount in (100, 200, 300):
+        project = _entries(park, officer, (1, 2, 3), amount)
+        services.annual_plan_create(project=project, year=2023, amount=1_200, actor=officer)
+        services.major_listing_create(project=project, year=2023, level="municipal", actor=officer)
+    with django_assert_num_queries(len(none)):
+        html = client.get(reverse(BOARD), params).content.decode()
+    assert html.count("<tr data-project=") == 3

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parkops.core.models import AuditEntry
@@ -43,6 +45,23 @@ def test_another_parks_visit_or_the_source_visit_is_refused(park, lead, officer)
     with pytest.raises(ValidationError) as same:
         services.project_visit_link(project=lead, visit=source, actor=officer)
     assert same.value.message_dict["visit"] == ["该拜访已是本项目的来源拜访。"]
+
+
+def test_the_project_page_names_its_source_visit_without_a_query_more(
+    client, park, lead, officer, leader, django_assert_num_queries
+):
+    # The source visit is shown by its enterprise (``Visit.__str__``): read with
+    # the project, not by a query of its own only when there is one.
+    sign_in(client, leader)
+    url = lead.get_absolute_url()
+    client.get(url)  # sessions, caches
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(url).status_code == 200
+    source = make_visit(park, enterprise=lead.investor)
+    services.project_update(project=lead, actor=officer, source="visit", source_visit=source)
+    with django_assert_num_queries(len(without)):
+        html = client.get(url).content.decode()
+    assert source.get_absolute_url() in html and str(lead.investor) in html
 
 
 @pytest.mark.parametrize("who", ["other_officer", "project_officer", "leader"])

@@ -293,6 +293,7 @@ def test_projects_negotiating_counts_the_stage_on_the_periods_last_day(park, his
     # Between events: in May the dropped one was still negotiating.
     may = projects_negotiating(parks=[park], period=Period.parse("2023-05"))
     assert may.record_ids == tuple(sorted((signed_after.pk, dropped.pk)))
+    assert may.value == 2  # counted in SQL by the same rule
     # After the signing the first no longer counts; the late one does.
     assert selectors.projects_in_stage_on(parks=[park], stage="negotiating", on=D(2023, 7, 31)) == (
         late.pk,

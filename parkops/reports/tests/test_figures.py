@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from parkops.accounts.models import User
@@ -82,6 +84,17 @@ def test_every_counting_figure_compares_with_the_same_period_last_year(client, d
         assert sorted(row.pk for row in listed) == sorted(last_year.record_ids), figure.key
     visited = get_figure("promotion.enterprises_visited").result(parks=[demo], period=H1)
     assert (visited.value, visited.comparison_value) == (312, 188)
+
+
+def test_each_figure_is_one_query_and_reads_its_records_only_when_asked(demo):
+    # The card shows a figure's value, its comparison, how many records and the
+    # link: one aggregate query; the ids are read when a drill-down asks for them.
+    for figure in all_figures():
+        with CaptureQueriesContext(connection) as computed:
+            result = figure.result(parks=[demo], period=H1)
+            count = result.record_count
+        assert len(computed) == 1, figure.key
+        assert count == len(result.record_ids), figure.key
 
 
 def test_every_figure_computes_for_the_demo_park(demo):

@@ -4,8 +4,10 @@
 
 The database is the configured one's engine, never its data: SQLite in a
 temporary folder, or on PostgreSQL (``DATABASE_URL=postgres://…``) a database
-named ``parkops_bench`` on the same server (created, dropped after). Each
-phase of the run (``parkops.bench.harness``) gets it new and migrated.
+named after the configured one with ``_bench`` appended (``parkops_bench`` for
+``parkops``) on the same server (created, dropped after), so that two people
+measuring on one server each have their own. Each phase of the run
+(``parkops.bench.harness``) gets it new and migrated.
 ``make bench`` runs this on SQLite and, when ``DATABASE_URL`` names a
 PostgreSQL server, there too; the results of both go to ``bench/results.json``
 and ``bench/RESULTS.md``.
@@ -23,8 +25,6 @@ from django.db import connection
 
 from parkops.bench import harness
 
-POSTGRES_NAME = "parkops_bench"
-
 
 class Command(BaseCommand):
     help = "Run the benchmarks (issue #16) on scratch databases; write bench/RESULTS.md."
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only",
             default="",
-            help="comma-separated families to run (figures, growth, queries, pages, \"in process\","
+            help='comma-separated families to run (figures, growth, queries, pages, "in process",'
             " imports); the table is printed, the results files are left as they are",
         )
         parser.add_argument(
@@ -60,9 +60,9 @@ class Command(BaseCommand):
         settings.PARKOPS_AUDIT_ANCHOR_FILE = Path(scratch.name) / "anchors.log"
         db = settings.DATABASES["default"]
         sqlite = connection.vendor == "sqlite"
-        name = str(Path(scratch.name) / "bench.sqlite3") if sqlite else POSTGRES_NAME
-        db.setdefault("TEST", {})["NAME"] = name
         original = connection.settings_dict["NAME"]
+        name = str(Path(scratch.name) / "bench.sqlite3") if sqlite else f"{original}_bench"
+        db.setdefault("TEST", {})["NAME"] = name
         created = False
 
         def fresh_database():
