@@ -11,6 +11,17 @@ import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
 from django.test.testcases import LiveServerThread
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Hypothesis's timings are no part of what a property asserts (tests assert no
+# timings): on a loaded shared machine a 1 s stall made a trivial date strategy
+# fail its "too slow" health check, and the per-example deadline fails the same
+# way. Examples per test stay as each test sets them.
+hypothesis_settings.register_profile(
+    "parkops", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("parkops")
 
 
 @pytest.fixture(autouse=True, scope="session")
