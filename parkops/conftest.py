@@ -68,6 +68,19 @@ def _audit_trail_for_tests(django_test_environment, tmp_path_factory):
     BaseDatabaseOperations.execute_sql_flush = original
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh_Hans), as a fresh process
+    would: a request by an English-speaking user activates English for the rest
+    of the thread, and the next test to call a service directly read its
+    messages in English whenever it ran after such a test (as it may on another
+    xdist worker's order)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
     """The demo loaded once for a whole test module, and what ``load_demo``
