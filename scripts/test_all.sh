@@ -10,13 +10,18 @@ case "${CI:-}" in true|1|yes) CI_MODE=true ;; esac
 if $CI_MODE; then export PARKOPS_NO_SKIPS=1; fi
 PG_URL="${PARKOPS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/parkops}"
 CHROMIUM=/usr/bin/chromium
+# The SQLite and PostgreSQL legs run on two pytest-xdist workers, each with its
+# own test database; a whole test file goes to one worker (its module fixtures
+# are built once). PARKOPS_TEST_WORKERS=0 runs them in one process.
+WORKERS="${PARKOPS_TEST_WORKERS:-2}"
+PARALLEL=(-n "$WORKERS" --dist loadfile)
 left_out=()
 
 echo "== lint"
 $BIN/ruff check .
 
 echo "== leg 1/3: SQLite"
-env -u DATABASE_URL $BIN/pytest -m "not browser" -q
+env -u DATABASE_URL $BIN/pytest -m "not browser" -q "${PARALLEL[@]}"
 
 echo "== leg 2/3: PostgreSQL"
 if $BIN/python - "$PG_URL" <<'PY'
@@ -28,7 +33,7 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" -q --create-db
+  DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" -q --create-db "${PARALLEL[@]}"
 elif $CI_MODE; then
   echo "FAIL: the PostgreSQL leg is required in CI"; exit 1
 else

@@ -16,6 +16,7 @@ def _empty_database():
     call_command("flush", interactive=False, verbosity=0)
 
 
+@pytest.mark.bench_smoke  # one leg only (parkops/conftest.py)
 @pytest.mark.django_db(transaction=True)
 def test_the_harness_produces_every_row_of_the_results_table(tmp_path):
     # The whole harness, both phases, gunicorn included (one worker, short loads).

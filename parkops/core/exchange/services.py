@@ -11,6 +11,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +39,9 @@ logger = logging.getLogger("parkops.exchange")
 
 
 def upload_dir():
-    path = settings.VAR_DIR / "imports"
+    # PARKOPS_IMPORTS_DIR is the test suite's: one folder per test process, so
+    # parallel workers never share a held upload or an undo claim.
+    path = Path(getattr(settings, "PARKOPS_IMPORTS_DIR", settings.VAR_DIR / "imports"))
     path.mkdir(mode=0o700, exist_ok=True)
     return path
 
