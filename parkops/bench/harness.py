@@ -302,5 +302,7 @@ def markdown(results: dict) -> str:
             f" × {m['cpu']}, load average {', '.join(map(str, m['load_average']))} at the end; "
             f"Python {m['python']}, Django {m['django']}, {m['platform']}.\n"
         )
+        if m.get("only"):
+            parts.append(f"Only these benchmark families ran: {', '.join(m['only'])}.\n")
         parts.append(table([Row(**row) for row in entry["rows"]]))
     return "\n".join(parts)

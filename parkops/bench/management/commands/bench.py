@@ -42,7 +42,13 @@ class Command(BaseCommand):
             "--only",
             default="",
             help='comma-separated families to run (figures, growth, queries, pages, "in process",'
-            " imports); the table is printed, the results files are left as they are",
+            " imports); the table is printed, the results files are left as they are (see --write)",
+        )
+        parser.add_argument(
+            "--write",
+            action="store_true",
+            help="with --only: write the results too, as this database and scale's entry"
+            " (marked with the families that ran)",
         )
         parser.add_argument(
             "--quick", action="store_true", help="the smoke test's short loads (one worker)"
@@ -87,6 +93,8 @@ class Command(BaseCommand):
             if created:
                 connection.creation.destroy_test_db(original, verbosity=0)
             scratch.cleanup()
-        if not only:
+        if not only or options["write"]:
+            if only:
+                described["only"] = [family.NAME for family in harness.families(only)]
             harness.write(rows, described, Path(options["out"]), fresh=options["fresh"])
         self.stdout.write(harness.table(rows))
