@@ -26,9 +26,11 @@ NAMES = [
 
 
 def scanned(queryset, text):
-    """Search without the indexes: every column scanned with %x%, the initials
-    with x% (typed initials are the start of a name's), the credit code with x%
-    when the text reads as a code's start."""
+    """Search without the indexes, the user's rule: every column scanned with
+    %x%, the credit code included (a code containing the text anywhere, such
+    as its last six characters), the initials with x% (typed initials are the
+    start of a name's). (Below three characters the search looks anywhere only
+    among the list's first rows: these lists are shorter than that.)"""
     text = (text or "").strip()
     if not text:
         return queryset
@@ -37,7 +39,7 @@ def scanned(queryset, text):
     condition = (
         Q(name__icontains=text)
         | Q(former_names__icontains=text)
-        | (Q(uscc__startswith=code) if looks_like_prefix(code) else Q(uscc__icontains=code))
+        | (Q(uscc__contains=code) if code else Q(pk__in=[]))
     )
     if lowered.isascii() and lowered.isalnum():
         condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
@@ -77,6 +79,10 @@ def queries(enterprises):
         "LuoMaHu",  # full pinyin, any case
         "szsq",  # initials
         "sqdz",  # initials inside a name's: not its start
+        uscc[-6:],  # credit code, its last six characters
+        uscc[:3],  # credit code, its first three characters
+        "913",  # the start every code of the park shares
+        "91",  # below a trigram
         "sh",  # initials, two letters
         "s",  # initials, one letter
         "宿",  # one character
@@ -211,12 +217,27 @@ def test_a_credit_code_is_searched_by_prefix_or_by_trigram(enterprises):
     if connection.vendor == "postgresql":
         assert "Bitmap Index Scan on enterprise_park_uscc_like" in by_prefix
         assert "~>=~" in by_prefix
-        assert "enterprise_trgm_uscc" not in by_prefix
+        # ... and anywhere too, from three characters on: both branches.
+        assert "Bitmap Index Scan on enterprise_trgm_uscc" in by_prefix
         assert "Bitmap Index Scan on enterprise_trgm_uscc" in by_trigram
     else:
         # (A range of it on a table with statistics: see bench/pages.md.)
         assert "INDEX enterprise_unique_uscc" in by_prefix
+        assert search_index.FTS_CODE in by_prefix
         assert search_index.FTS_CODE in by_trigram
+
+
+def test_a_code_fragment_is_found_whatever_it_looks_like():
+    """The last six characters of 91321300MA1X923207 read like the start of a
+    code (9, 2, then a division's digits) and are still found in the middle."""
+    park = make_park()
+    wanted = make_enterprise(park, name="片段测试有限公司", uscc="91321300MA1X923207")
+    make_enterprise(park, name="另一家有限公司", uscc=make_uscc("91321300MA1X12345"))
+    everyone = Enterprise.objects.unscoped()
+    assert looks_like_prefix("923207")
+    assert list(enterprise_search(everyone, "923207")) == [wanted]
+    assert list(enterprise_search(everyone, "x923207")) == [wanted]
+    assert set(enterprise_search(everyone, "9132")) == set(everyone)
 
 
 def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, monkeypatch):
