@@ -37,7 +37,7 @@ one, besides anywhere in it; a name, for a text below a trigram): a btree range
 ``LIKE 'x%'`` whatever the collation; the ``(park, column)`` btree on SQLite,
 read as a range). Anywhere, below three characters, no index can narrow: such
 a term is looked for only among the first ``SCAN_LIMIT`` rows of the list (in
-its order), and the search says it was limited.
+its order), per park, and the search says it was limited.
 """
 
 from __future__ import annotations

@@ -247,7 +247,7 @@ def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, m
     limit is searched whole (the test above)."""
     everyone = Enterprise.objects.unscoped()
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
-    first_two = list(everyone.order_by("park_id", "name_pinyin", "name", "pk")[:2])
+    first_two = list(everyone.order_by("name_pinyin", "name", "pk")[:2])
     starts = make_enterprise(enterprises[0].park, name="宿豫新材料有限公司")  # pinyin: suyu…
     found = set(enterprise_search(everyone, "宿"))
     expected = {e for e in first_two if "宿" in e.name or "宿" in e.former_names} | {starts}
@@ -265,6 +265,38 @@ def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, m
         # table ``enterprise_park_order``'s: see bench/pages.md).
         assert "Bitmap Index Scan on enterprise_park_name_like" in short, short
         assert "Seq Scan" not in short
+
+
+def test_a_short_search_looks_at_the_first_rows_of_each_park(monkeypatch):
+    """A user of two parks (alliance, province): the window is the first rows of
+    each park in the list's order, not the first rows of the lowest park only."""
+    from parkops.core.permissions import Role
+    from parkops.core.testing import grant, make_user
+
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    parks = [make_park(name="甲园区"), make_park(name="乙园区")]
+    rows = {}
+    for park in parks:
+        # By pinyin: anhua…, bohai…, then the one with 宿 in the middle (zhong…).
+        rows[park] = [
+            make_enterprise(park, name="安华宿舍管理有限公司"),
+            make_enterprise(park, name="渤海贸易有限公司"),
+            make_enterprise(park, name="中宿物流有限公司"),
+        ]
+    user = make_user(Role.PARK_LEADER, park=parks[0])
+    grant(user, Role.PARK_LEADER, park=parks[1])
+    listed = selectors.enterprise_list(user=user)
+    assert set(listed) == {e for park in parks for e in rows[park]}
+    found = set(enterprise_search(listed, "宿"))
+    # Each park's first two rows looked at: 安华宿舍… of both parks; 中宿… (third
+    # of each park) is not, and nothing starts with 宿.
+    assert found == {rows[parks[0]][0], rows[parks[1]][0]}
+    assert selectors.search_limited(listed, "宿")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 3)
+    assert set(enterprise_search(listed, "宿")) == {
+        e for park in parks for e in rows[park] if "宿" in e.name
+    }
+    assert not selectors.search_limited(listed, "宿")
 
 
 def test_initials_are_searched_through_the_prefix_index(enterprises):
@@ -290,9 +322,16 @@ def test_the_list_says_when_a_short_search_was_limited(enterprises, client, monk
     sign_in(client, reader)
     url = reverse("enterprises:enterprise_list")
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
-    notice = "其他匹配只在列表前2家企业中查找"  # zh_Hans, the default language
+    notice = "其他匹配只在列表中每个园区的前2家企业中查找"  # zh_Hans, the default language
     for headers in ({}, {"HX-Request": "true"}):
-        assert notice in client.get(url, {"q": "宿"}, headers=headers).content.decode()
+        response = client.get(url, {"q": "宿"}, headers=headers)
+        page = response.content.decode()
+        assert notice in page
+        # A note (form-text), not an error: the search ran, the field is valid.
+        assert not response.context["filter"].form.errors
+        assert response.context["filter"].form.cleaned_data["q"] == "宿"
+        assert 'id="filter-note-q" class="form-text' in page
+        assert "is-invalid" not in page
         assert notice not in client.get(url, {"q": "宿迁电"}, headers=headers).content.decode()
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
-    assert "其他匹配只在列表前" not in client.get(url, {"q": "宿"}).content.decode()
+    assert "其他匹配只在列表" not in client.get(url, {"q": "宿"}).content.decode()
