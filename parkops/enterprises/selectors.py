@@ -149,6 +149,13 @@ def search_limited(queryset: QuerySet, text: str) -> bool:
     return bool(search_index.terms(text, full)[1]) and _window(queryset) is not None
 
 
+def list_search_limited(*, user, text: str, park_id=None) -> bool:
+    """Whether a search of ``user``'s enterprise list (in ``park_id`` if given)
+    for ``text`` looks at part of it only: what the page, the API (header
+    ``X-Search-Limited``) and the export tell."""
+    return search_limited(enterprise_list(user=user, park_id=park_id), text)
+
+
 def earliest_settled_on(*, user, park) -> datetime.date | None:
     """The first settlement date among ``park``'s enterprises ``user`` may read:
     how far back the park's figures have anything to count."""

@@ -33,8 +33,7 @@ class EnterpriseListView(generic.ObjectListView):
         text = self.request.GET.get("q", "").strip()
         if text and self.filterset.form.is_valid():
             park_id = generic.list_park_id(self.request, self.filterset_class)
-            unsearched = selectors.enterprise_list(user=self.request.user, park_id=park_id)
-            if selectors.search_limited(unsearched, text):
+            if selectors.list_search_limited(user=self.request.user, text=text, park_id=park_id):
                 context["search_note"] = search_limited_note(text)
         return context
 

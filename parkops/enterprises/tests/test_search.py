@@ -335,3 +335,36 @@ def test_the_list_says_when_a_short_search_was_limited(enterprises, client, monk
         assert notice not in client.get(url, {"q": "宿迁电"}, headers=headers).content.decode()
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
     assert "其他匹配只在列表" not in client.get(url, {"q": "宿"}).content.decode()
+
+
+def test_the_api_and_the_export_say_when_a_short_search_was_limited(
+    enterprises, client, monkeypatch
+):
+    """The API list answers with ``X-Search-Limited: true``; the export of a
+    limited search is refused (it would be silently partial), back to the list
+    with a message; a search of three characters or more exports."""
+    from django.urls import reverse
+
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_token, make_user, sign_in
+
+    reader = make_user(Role.PARK_LEADER, park=enterprises[0].park)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(reader)}"}
+    api = reverse("api:enterprise_list")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    limited = client.get(api, {"q": "宿"}, **auth)
+    assert limited.status_code == 200
+    assert limited["X-Search-Limited"] == "true"
+    whole = client.get(api, {"q": "宿迁电"}, **auth)
+    assert whole.status_code == 200 and "X-Search-Limited" not in whole
+    assert [row["id"] for row in whole.json()["items"]] == [enterprises[0].pk]
+
+    sign_in(client, reader)
+    export = reverse("exchange:export", args=["enterprises"])
+    refused = client.get(export, {"q": "宿"}, follow=True)
+    assert refused.redirect_chain[0][0].startswith(reverse("enterprises:enterprise_list"))
+    assert "未导出：少于3个字符的搜索只查找了列表的一部分" in refused.content.decode()
+    exported = client.get(export, {"q": "宿迁电"})
+    assert exported.status_code == 200 and "attachment" in exported["Content-Disposition"]
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
+    assert client.get(export, {"q": "宿"}).status_code == 200
