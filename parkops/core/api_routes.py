@@ -7,6 +7,7 @@ definition time, so this module must not use postponed annotations.
 
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -23,12 +24,15 @@ def add_read_routes(
     schema,
     detail_schema=None,
     prefetch_related: tuple[str, ...] = (),
+    list_headers: Callable[..., dict] | None = None,
 ) -> None:
     """Add ``GET path`` (operation ``<model>_list``) and ``GET path/{pk}``
     (``<model>_detail``), both scoped by ``restrict``. The list is ``selector``'s
     (the app's ``<entity>_list``: the rows, filters and order of the list page and
     the export), over all the user's parks; filters that do not validate are a 422.
-    ``prefetch_related`` fetches what ``schema`` reads of each row.
+    ``prefetch_related`` fetches what ``schema`` reads of each row;
+    ``list_headers(user=, filters=)`` gives headers the list answers with (what
+    the page says beside the rows, e.g. that a search was limited).
 
     As on the pages: the list is a 403 for a user who may view the model
     nowhere, and an object outside the user's scope is a 404 (audited), whether
@@ -40,10 +44,13 @@ def add_read_routes(
     name = model._meta.model_name
     query_schema = filter_schema(selector.filterset_class)
 
-    def list_view(request, filters: query_schema = Query(...)):  # type: ignore[valid-type]
+    def list_view(request, response: HttpResponse, filters: query_schema = Query(...)):  # type: ignore[valid-type]
         permissions.require(user_of(request), model, permissions.VIEW)
         data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
         queryset = selector(user=user_of(request), filters=data)
+        if list_headers is not None:
+            for header, value in list_headers(user=user_of(request), filters=data).items():
+                response[header] = value
         return queryset.prefetch_related(*prefetch_related) if prefetch_related else queryset
 
     def detail_view(request, pk: int):

@@ -107,6 +107,11 @@ add_read_routes(
     selector=selectors.enterprise_list,
     schema=EnterpriseOut,
     detail_schema=EnterpriseDetailOut,
+    list_headers=lambda *, user, filters: (
+        {"X-Search-Limited": "true"}
+        if selectors.list_search_limited(user=user, text=filters.get("q", ""))
+        else {}
+    ),
 )
 
 

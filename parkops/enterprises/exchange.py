@@ -9,6 +9,33 @@ from parkops.enterprises.models import Enterprise
 from parkops.enterprises.selectors import enterprise_list
 from parkops.enterprises.uscc import normalise
 
+
+def refuse_limited_search(request):
+    """A search below three characters looks at part of a long list only
+    (``selectors.enterprise_search``): its export would be silently partial, so
+    it is refused, back to the list with a message saying why."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from parkops.core import generic
+    from parkops.enterprises import selectors
+
+    text = request.GET.get("q", "").strip()
+    park_id = generic.list_park_id(request, enterprise_list.filterset_class)
+    if not (text and selectors.list_search_limited(user=request.user, text=text, park_id=park_id)):
+        return None
+    messages.error(
+        request,
+        gettext(
+            "Not exported: a search of fewer than 3 characters looks at part of the "
+            "list only. Type 3 characters or more, or clear the search, to export."
+        ),
+    )
+    return redirect(f"{reverse('enterprises:enterprise_list')}?{request.GET.urlencode()}")
+
+
 ENTERPRISES = declare(
     RegisterSpec(
         key="enterprises",
@@ -95,6 +122,7 @@ ENTERPRISES = declare(
         check=services.enterprise_check,
         select_related=("industry",),
         selector=enterprise_list,
+        refuse_export=refuse_limited_search,
         extra={"normalise_key": normalise, "fallback_key": "name"},
     )
 )

@@ -32,12 +32,12 @@ condition of the search is a ``Term``, matched anywhere in its column or from
 its start. Anywhere, three characters or more: a trigram index (PostgreSQL's
 GIN; SQLite: such terms in one ``MATCH`` per FTS table, whose rows are
 re-checked). From the start (initials; a credit code that reads as the start of
-one; a name, for a text below a trigram): a btree range
+one, besides anywhere in it; a name, for a text below a trigram): a btree range
 (``PREFIX_INDEXES`` on PostgreSQL, where the pattern operator class serves
 ``LIKE 'x%'`` whatever the collation; the ``(park, column)`` btree on SQLite,
 read as a range). Anywhere, below three characters, no index can narrow: such
 a term is looked for only among the first ``SCAN_LIMIT`` rows of the list (in
-its order), and the search says it was limited.
+its order), per park, and the search says it was limited.
 """
 
 from __future__ import annotations
@@ -212,9 +212,10 @@ def terms(text: str, full_pinyin: str) -> tuple[list[Term], list[Term]]:
     rows only) of a search for ``text`` (stripped, not empty), ``full_pinyin``
     being its pinyin when it is not latin.
 
-    Name and former names anywhere, case folded; the credit code anywhere, or
-    from its start when the text reads as a code's start (``looks_like_prefix``),
-    and not at all when the text holds a character no code has; latin letters
+    Name and former names anywhere, case folded; the credit code anywhere, and
+    also from its start when the text reads as a code's start
+    (``looks_like_prefix``), and not at all when the text holds a character no
+    code has; latin letters
     and digits also as initials from their start and full pinyin anywhere; other
     text as its full pinyin anywhere. A term below a trigram is scanned for;
     the name and the credit code are then also matched from their start,
@@ -224,7 +225,12 @@ def terms(text: str, full_pinyin: str) -> tuple[list[Term], list[Term]]:
     code = normalise(text)
     wanted = [Term("name", text, fold=True), Term("former_names", text, fold=True)]
     if code and all(char in VALUES for char in code):
-        wanted.append(Term("uscc", code, prefix=looks_like_prefix(code), fold=True))
+        # Anywhere in the code, always (a fragment such as its last six
+        # characters); also from its start, through a btree, when the text
+        # reads as a code's start, so such a text is found from one character on.
+        wanted.append(Term("uscc", code, fold=True))
+        if looks_like_prefix(code):
+            wanted.append(Term("uscc", code, prefix=True))
     if lowered.isascii() and lowered.isalnum():
         wanted += [Term("name_initials", lowered, prefix=True), Term("name_pinyin", lowered)]
     elif full_pinyin:
@@ -234,11 +240,10 @@ def terms(text: str, full_pinyin: str) -> tuple[list[Term], list[Term]]:
     single = len(text) == 1
     indexed = [term for term in wanted if term.indexed and not (single and not term.prefix)]
     scanned = [term for term in wanted if term not in indexed]
-    indexed += [
-        Term(term.column, term.needle, prefix=True)
-        for term in scanned
-        if term.column in ("name", "uscc")
-    ]
+    for term in scanned:
+        start = Term(term.column, term.needle, prefix=True)
+        if term.column in ("name", "uscc") and start not in indexed:
+            indexed.append(start)
     return indexed, scanned
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import connections
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from parkops.core import permissions
+from parkops.core.models import Park
 from parkops.core.selectors import list_selector, scoped_list
 from parkops.core.text import pinyin_keys
 from parkops.enterprises import search_index
@@ -50,8 +51,9 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     the trigram terms plus btree ranges for the prefixes, re-checked by the
     same conditions, so the rows are exactly those a scan finds. A text below
     three characters has terms no index narrows: those are looked for among
-    the first ``search_index.SCAN_LIMIT`` rows of the list only (``search_limited``
-    tells), while names and codes starting with it are all found.
+    the first ``search_index.SCAN_LIMIT`` rows of each park of the list only
+    (``search_limited`` tells), while names and codes starting with it are all
+    found.
     """
     text = (text or "").strip()
     if not text:
@@ -68,12 +70,11 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     near = Q()
     for term in scanned:
         near |= term.q(vendor)
-    end = _window_end(queryset) if scanned else None
-    if end is not None:
-        # The first rows of the list, up to the pinyin of its SCAN_LIMIT-th:
-        # a range of its index (``enterprise_park_order``).
-        park_id, pinyin = end
-        near &= Q(park_id__lt=park_id) | Q(park_id=park_id, name_pinyin__lte=pinyin)
+    window = _window(queryset) if scanned else None
+    if window is not None:
+        # The first SCAN_LIMIT rows of each park in the list's order: a range of
+        # its index (``enterprise_park_order``) per park.
+        near &= window
     if vendor != "sqlite":
         # One query whose OR branches are each an index scan (BitmapOr); the
         # scanned terms' branch a range of the list's order index.
@@ -94,13 +95,44 @@ def enterprise_search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(pk__in=ids).filter(found | near)
 
 
-def _window_end(queryset: QuerySet) -> tuple[int, str] | None:
-    """(park, pinyin) of the ``SCAN_LIMIT``-th row of the list (its order is
-    ``park, name_pinyin, name, id``), None when it has no more rows than that."""
-    ordered = queryset.order_by("park_id", "name_pinyin", "name", "pk")
+def _window(queryset: QuerySet) -> Q | None:
+    """The rows a term below a trigram is looked for in: the first
+    ``SCAN_LIMIT`` rows of each park of ``queryset`` in the list's order
+    (``name_pinyin, name, id``), None when no park has more rows than that.
+
+    Per park, since the list's order across parks (a user of several) is
+    served by no index, while each park's is (``enterprise_park_order``). One
+    query: per park of the list, its row after the window (a range of that
+    index), the window ending before it."""
     limit = search_index.SCAN_LIMIT
-    rows = list(ordered.values_list("park_id", "name_pinyin")[limit - 1 : limit + 1])
-    return rows[0] if len(rows) == 2 else None
+    in_order = queryset.filter(park_id=OuterRef("pk")).order_by("name_pinyin", "name", "pk")
+    parks = (
+        Park.objects.filter(Exists(in_order))
+        .annotate(after=Subquery(in_order.values("pk")[limit : limit + 1]))
+        .values_list("pk", "after")
+    )
+    parks = list(parks)
+    after_ids = [after for _park, after in parks if after is not None]
+    if not after_ids:
+        return None
+    after = {
+        park: (pinyin, name, pk)
+        for park, pinyin, name, pk in queryset.model._base_manager.filter(
+            pk__in=after_ids
+        ).values_list("park_id", "name_pinyin", "name", "pk")
+    }
+    window = Q()
+    for park, _after in parks:
+        if park not in after:
+            window |= Q(park_id=park)
+            continue
+        pinyin, name, pk = after[park]
+        window |= Q(park_id=park) & (
+            Q(name_pinyin__lt=pinyin)
+            | Q(name_pinyin=pinyin, name__lt=name)
+            | Q(name_pinyin=pinyin, name=name, pk__lt=pk)
+        )
+    return window
 
 
 def search_limited(queryset: QuerySet, text: str) -> bool:
@@ -114,7 +146,14 @@ def search_limited(queryset: QuerySet, text: str) -> bool:
     lowered = text.lower().replace(" ", "")
     if not (lowered.isascii() and lowered.isalnum()):
         full, _initials = pinyin_keys(text)
-    return bool(search_index.terms(text, full)[1]) and _window_end(queryset) is not None
+    return bool(search_index.terms(text, full)[1]) and _window(queryset) is not None
+
+
+def list_search_limited(*, user, text: str, park_id=None) -> bool:
+    """Whether a search of ``user``'s enterprise list (in ``park_id`` if given)
+    for ``text`` looks at part of it only: what the page, the API (header
+    ``X-Search-Limited``) and the export tell."""
+    return search_limited(enterprise_list(user=user, park_id=park_id), text)
 
 
 def earliest_settled_on(*, user, park) -> datetime.date | None:

@@ -11,6 +11,15 @@ from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.tables import EnterpriseTable
 
 
+def search_limited_note(text: str) -> str:
+    """What the list says under its search field when the search was limited."""
+    return _(
+        "Fewer than 3 characters: every name and credit code starting with “%(text)s” "
+        "is found, other matches only among the first %(limit)s enterprises of each "
+        "park in the list. Type 3 characters or more to search them all."
+    ) % {"text": text, "limit": f"{search_index.SCAN_LIMIT:,}"}
+
+
 class EnterpriseListView(generic.ObjectListView):
     selector = selectors.enterprise_list
     table_class = EnterpriseTable
@@ -19,23 +28,13 @@ class EnterpriseListView(generic.ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A text below a trigram is looked for in part of a long list only
-        # (``selectors.enterprise_search``): say so under the search field,
-        # where the filter form's feedback shows (also on htmx updates).
+        # (``selectors.enterprise_search``): say so under the search field as
+        # a note, not an error (the search ran; also on htmx updates).
         text = self.request.GET.get("q", "").strip()
-        form = self.filterset.form
-        if text and form.is_valid() and not form.errors.get("q"):
+        if text and self.filterset.form.is_valid():
             park_id = generic.list_park_id(self.request, self.filterset_class)
-            unsearched = selectors.enterprise_list(user=self.request.user, park_id=park_id)
-            if selectors.search_limited(unsearched, text):
-                form.add_error(
-                    "q",
-                    _(
-                        "Fewer than 3 characters: every name and credit code starting with "
-                        "“%(text)s” is found, other matches only among the first %(limit)s "
-                        "enterprises of the list. Type 3 characters or more to search them all."
-                    )
-                    % {"text": text, "limit": f"{search_index.SCAN_LIMIT:,}"},
-                )
+            if selectors.list_search_limited(user=self.request.user, text=text, park_id=park_id):
+                context["search_note"] = search_limited_note(text)
         return context
 
 

@@ -76,6 +76,8 @@ def export_response(request, spec, *, fmt="xlsx"):
         or permissions.can(user, spec.model, permissions.VIEW)
     ):
         permissions.deny()
+    if spec.refuse_export is not None and (refused := spec.refuse_export(request)) is not None:
+        return refused
     queryset = generic.list_rows(spec.selector, request)
     return list_export(
         fmt=fmt,

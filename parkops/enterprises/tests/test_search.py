@@ -26,9 +26,11 @@ NAMES = [
 
 
 def scanned(queryset, text):
-    """Search without the indexes: every column scanned with %x%, the initials
-    with x% (typed initials are the start of a name's), the credit code with x%
-    when the text reads as a code's start."""
+    """Search without the indexes, the user's rule: every column scanned with
+    %x%, the credit code included (a code containing the text anywhere, such
+    as its last six characters), the initials with x% (typed initials are the
+    start of a name's). (Below three characters the search looks anywhere only
+    among the list's first rows: these lists are shorter than that.)"""
     text = (text or "").strip()
     if not text:
         return queryset
@@ -37,7 +39,7 @@ def scanned(queryset, text):
     condition = (
         Q(name__icontains=text)
         | Q(former_names__icontains=text)
-        | (Q(uscc__startswith=code) if looks_like_prefix(code) else Q(uscc__icontains=code))
+        | (Q(uscc__contains=code) if code else Q(pk__in=[]))
     )
     if lowered.isascii() and lowered.isalnum():
         condition |= Q(name_initials__startswith=lowered) | Q(name_pinyin__contains=lowered)
@@ -77,6 +79,10 @@ def queries(enterprises):
         "LuoMaHu",  # full pinyin, any case
         "szsq",  # initials
         "sqdz",  # initials inside a name's: not its start
+        uscc[-6:],  # credit code, its last six characters
+        uscc[:3],  # credit code, its first three characters
+        "913",  # the start every code of the park shares
+        "91",  # below a trigram
         "sh",  # initials, two letters
         "s",  # initials, one letter
         "宿",  # one character
@@ -211,12 +217,27 @@ def test_a_credit_code_is_searched_by_prefix_or_by_trigram(enterprises):
     if connection.vendor == "postgresql":
         assert "Bitmap Index Scan on enterprise_park_uscc_like" in by_prefix
         assert "~>=~" in by_prefix
-        assert "enterprise_trgm_uscc" not in by_prefix
+        # ... and anywhere too, from three characters on: both branches.
+        assert "Bitmap Index Scan on enterprise_trgm_uscc" in by_prefix
         assert "Bitmap Index Scan on enterprise_trgm_uscc" in by_trigram
     else:
         # (A range of it on a table with statistics: see bench/pages.md.)
         assert "INDEX enterprise_unique_uscc" in by_prefix
+        assert search_index.FTS_CODE in by_prefix
         assert search_index.FTS_CODE in by_trigram
+
+
+def test_a_code_fragment_is_found_whatever_it_looks_like():
+    """The last six characters of 91321300MA1X923207 read like the start of a
+    code (9, 2, then a division's digits) and are still found in the middle."""
+    park = make_park()
+    wanted = make_enterprise(park, name="片段测试有限公司", uscc="91321300MA1X923207")
+    make_enterprise(park, name="另一家有限公司", uscc=make_uscc("91321300MA1X12345"))
+    everyone = Enterprise.objects.unscoped()
+    assert looks_like_prefix("923207")
+    assert list(enterprise_search(everyone, "923207")) == [wanted]
+    assert list(enterprise_search(everyone, "x923207")) == [wanted]
+    assert set(enterprise_search(everyone, "9132")) == set(everyone)
 
 
 def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, monkeypatch):
@@ -226,7 +247,7 @@ def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, m
     limit is searched whole (the test above)."""
     everyone = Enterprise.objects.unscoped()
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
-    first_two = list(everyone.order_by("park_id", "name_pinyin", "name", "pk")[:2])
+    first_two = list(everyone.order_by("name_pinyin", "name", "pk")[:2])
     starts = make_enterprise(enterprises[0].park, name="宿豫新材料有限公司")  # pinyin: suyu…
     found = set(enterprise_search(everyone, "宿"))
     expected = {e for e in first_two if "宿" in e.name or "宿" in e.former_names} | {starts}
@@ -244,6 +265,38 @@ def test_a_short_text_is_searched_by_prefix_and_in_the_first_rows(enterprises, m
         # table ``enterprise_park_order``'s: see bench/pages.md).
         assert "Bitmap Index Scan on enterprise_park_name_like" in short, short
         assert "Seq Scan" not in short
+
+
+def test_a_short_search_looks_at_the_first_rows_of_each_park(monkeypatch):
+    """A user of two parks (alliance, province): the window is the first rows of
+    each park in the list's order, not the first rows of the lowest park only."""
+    from parkops.core.permissions import Role
+    from parkops.core.testing import grant, make_user
+
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    parks = [make_park(name="甲园区"), make_park(name="乙园区")]
+    rows = {}
+    for park in parks:
+        # By pinyin: anhua…, bohai…, then the one with 宿 in the middle (zhong…).
+        rows[park] = [
+            make_enterprise(park, name="安华宿舍管理有限公司"),
+            make_enterprise(park, name="渤海贸易有限公司"),
+            make_enterprise(park, name="中宿物流有限公司"),
+        ]
+    user = make_user(Role.PARK_LEADER, park=parks[0])
+    grant(user, Role.PARK_LEADER, park=parks[1])
+    listed = selectors.enterprise_list(user=user)
+    assert set(listed) == {e for park in parks for e in rows[park]}
+    found = set(enterprise_search(listed, "宿"))
+    # Each park's first two rows looked at: 安华宿舍… of both parks; 中宿… (third
+    # of each park) is not, and nothing starts with 宿.
+    assert found == {rows[parks[0]][0], rows[parks[1]][0]}
+    assert selectors.search_limited(listed, "宿")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 3)
+    assert set(enterprise_search(listed, "宿")) == {
+        e for park in parks for e in rows[park] if "宿" in e.name
+    }
+    assert not selectors.search_limited(listed, "宿")
 
 
 def test_initials_are_searched_through_the_prefix_index(enterprises):
@@ -269,9 +322,49 @@ def test_the_list_says_when_a_short_search_was_limited(enterprises, client, monk
     sign_in(client, reader)
     url = reverse("enterprises:enterprise_list")
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
-    notice = "其他匹配只在列表前2家企业中查找"  # zh_Hans, the default language
+    notice = "其他匹配只在列表中每个园区的前2家企业中查找"  # zh_Hans, the default language
     for headers in ({}, {"HX-Request": "true"}):
-        assert notice in client.get(url, {"q": "宿"}, headers=headers).content.decode()
+        response = client.get(url, {"q": "宿"}, headers=headers)
+        page = response.content.decode()
+        assert notice in page
+        # A note (form-text), not an error: the search ran, the field is valid.
+        assert not response.context["filter"].form.errors
+        assert response.context["filter"].form.cleaned_data["q"] == "宿"
+        assert 'id="filter-note-q" class="form-text' in page
+        assert "is-invalid" not in page
         assert notice not in client.get(url, {"q": "宿迁电"}, headers=headers).content.decode()
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
-    assert "其他匹配只在列表前" not in client.get(url, {"q": "宿"}).content.decode()
+    assert "其他匹配只在列表" not in client.get(url, {"q": "宿"}).content.decode()
+
+
+def test_the_api_and_the_export_say_when_a_short_search_was_limited(
+    enterprises, client, monkeypatch
+):
+    """The API list answers with ``X-Search-Limited: true``; the export of a
+    limited search is refused (it would be silently partial), back to the list
+    with a message; a search of three characters or more exports."""
+    from django.urls import reverse
+
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_token, make_user, sign_in
+
+    reader = make_user(Role.PARK_LEADER, park=enterprises[0].park)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(reader)}"}
+    api = reverse("api:enterprise_list")
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    limited = client.get(api, {"q": "宿"}, **auth)
+    assert limited.status_code == 200
+    assert limited["X-Search-Limited"] == "true"
+    whole = client.get(api, {"q": "宿迁电"}, **auth)
+    assert whole.status_code == 200 and "X-Search-Limited" not in whole
+    assert [row["id"] for row in whole.json()["items"]] == [enterprises[0].pk]
+
+    sign_in(client, reader)
+    export = reverse("exchange:export", args=["enterprises"])
+    refused = client.get(export, {"q": "宿"}, follow=True)
+    assert refused.redirect_chain[0][0].startswith(reverse("enterprises:enterprise_list"))
+    assert "未导出：少于3个字符的搜索只查找了列表的一部分" in refused.content.decode()
+    exported = client.get(export, {"q": "宿迁电"})
+    assert exported.status_code == 200 and "attachment" in exported["Content-Disposition"]
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
+    assert client.get(export, {"q": "宿"}).status_code == 200
