@@ -34,6 +34,9 @@ class ImportOut(Schema):
     warnings: list[str] = []  # e.g. columns of the file that were ignored
     problems: list[ProblemOut]
     batch_id: int | None = None
+    # A commit that failed and could not withdraw every row it wrote: its
+    # batch, left "undoing" for the importer to undo (file_errors says so).
+    left_batch_id: int | None = None
 
 
 class CommitIn(Schema):
@@ -70,6 +73,7 @@ def _out(outcome: Outcome, token=None) -> dict:
         "warnings": outcome.warnings,
         "problems": outcome.problems,
         "batch_id": outcome.batch.pk if outcome.batch else None,
+        "left_batch_id": outcome.left.pk if outcome.left else None,
     }
 
 

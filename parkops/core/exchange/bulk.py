@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -48,6 +49,8 @@ from django.utils.translation import gettext as _
 from parkops.core import audit, permissions
 from parkops.core.inserts import insert_exact, insert_returning, insert_values
 from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+
+logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 1000  # the most rows one transaction of a commit or an undo writes
 FIRST_ROWS = 200  # the first transaction's, before its pace is known
@@ -103,7 +106,14 @@ class Write:
 
 
 class CommitFailed(Exception):
-    """A batch failed while writing; what was written is reversed already."""
+    """A batch failed while writing; what was written is reversed already,
+    unless ``left`` (the batch): some rows could not be reversed (other
+    records use them now, or they were changed meanwhile), and the batch is
+    left "being undone" for its importer's undo, which names them."""
+
+    def __init__(self, error, left=None):
+        super().__init__(str(error))
+        self.left = left
 
 
 def relation_names(model) -> list[str]:
@@ -336,8 +346,11 @@ def commit(
                     progress(done, len(writes))
         except (DatabaseError, ValidationError, PermissionDenied) as error:
             if batch is not None and batch.pk is not None and done:
-                # What this commit wrote is reversed whatever happened to it since.
-                roll_back(spec=spec, actor=actor, batch=batch, final=ImportBatch.Status.UNDONE)
+                # What this commit wrote is reversed, unless a row is in the way.
+                if not roll_back(
+                    spec=spec, actor=actor, batch=batch, final=ImportBatch.Status.UNDONE
+                ):
+                    raise CommitFailed(error, left=batch) from error
             elif batch is not None and batch.pk is not None:
                 with transaction.atomic():
                     ImportBatch.objects.unscoped().filter(pk=batch.pk).update(
@@ -410,7 +423,8 @@ def _reverse_chunk(
     spec, actor, batch, chunk: list[Write], verify: bool, last: bool, total, final, during
 ):
     """Reverse one batch of rows in its own short transaction: lock its records,
-    check them (if ``verify``) to be still as the import left them, delete what
+    check them to be still as the import left them (if ``verify``, to be there
+    at all), delete what
     the import created, put back what it changed, one audit entry per row, and
     count them in the batch's ``undone_items`` (status ``during``: "being
     undone", or "committing" for a commit rolled back), so that an undo cut
@@ -431,17 +445,19 @@ def _reverse_chunk(
             .select_for_update()
             .filter(pk__in=[w.obj.pk for w in chunk])
         }
-        if verify:
-            changed = sorted(
-                w.row
-                for w in chunk
-                if w.obj.pk not in now or audit.snapshot(now[w.obj.pk]) != w.after
+        # A record changed since the import (by a colleague) is never written
+        # over, not even by a roll back: its undo names the row and refuses.
+        changed = sorted(
+            w.row
+            for w in chunk
+            if (w.obj.pk not in now and verify)
+            or (w.obj.pk in now and audit.snapshot(now[w.obj.pk]) != w.after)
+        )
+        if changed:
+            raise ValidationError(
+                _("Cannot undo: the records of rows %(rows)s changed after the import.")
+                % {"rows": "、".join(map(str, changed))}
             )
-            if changed:
-                raise ValidationError(
-                    _("Cannot undo: the records of rows %(rows)s changed after the import.")
-                    % {"rows": "、".join(map(str, changed))}
-                )
         done = _Undone(
             rows=[w.row for w in chunk if w.obj.pk in now], created=[], updated=[], count=len(chunk)
         )
@@ -458,7 +474,7 @@ def _reverse_chunk(
                         action=AuditEntry.Action.DELETE,
                         obj=current,
                         park=batch.park,
-                        before=w.after,
+                        before=audit.snapshot(current),
                     )
                 )
             else:
@@ -475,7 +491,7 @@ def _reverse_chunk(
                         action=AuditEntry.Action.UPDATE,
                         obj=restored,
                         park=batch.park,
-                        before=w.after,
+                        before=audit.snapshot(current),
                         after=audit.snapshot(restored),
                     )
                 )
@@ -691,10 +707,11 @@ def undo_order(batch) -> list[int]:
 
 def roll_back(*, spec, actor, batch, final) -> bool:
     """Reverse every row a commit of ``batch`` wrote (its items), after those
-    an earlier roll back of it reversed already, whatever happened to them
-    since, each row audited; ``batch`` ends ``final`` (undone: the commit
-    itself failed; failed: its worker died). Returns False if a row could not
-    be reversed (a record another one now depends on): ``batch`` is then left
+    an earlier roll back of it reversed already (a record deleted since is
+    passed over), each row audited; ``batch`` ends ``final`` (undone: the
+    commit itself failed; failed: its worker died). Returns False if a row
+    could not be reversed (a record another one now depends on, or one changed
+    since the import, which is not written over): ``batch`` is then left
     "being undone" at the rows reversed so far, for its importer to finish as
     an undo (which names the rows in the way)."""
     ids = undo_order(batch)
@@ -711,7 +728,8 @@ def roll_back(*, spec, actor, batch, final) -> bool:
             final=final,
             during=ImportBatch.Status.COMMITTING,
         )
-    except (IntegrityError, ValidationError):
+    except (IntegrityError, ValidationError) as error:
+        logger.warning("Import batch %s could not be rolled back in full: %s", batch.pk, error)
         with transaction.atomic():
             _lock_batch(batch)
             _batch_status(actor, batch, ImportBatch.Status.UNDOING, batch.undone_items)

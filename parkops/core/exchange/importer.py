@@ -286,6 +286,9 @@ class Outcome:
     # Said in the preview, refusing nothing: columns of the file that were ignored.
     warnings: list[str] = field(default_factory=list)
     batch: ImportBatch | None = None
+    # A commit that failed and could not withdraw every row it wrote: the
+    # batch, left "being undone" for the importer to finish or handle.
+    left: ImportBatch | None = None
     table: Table | None = None
     # A clean preview of a bulk-capable register: what its commit may reuse.
     validated: Validated | None = field(default=None, repr=False)
@@ -1009,13 +1012,23 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
     except bulk.CommitFailed as failure:
         error = failure.__cause__
         detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        outcome.file_errors.append(
-            _(
-                "The import failed while writing and was rolled back; nothing was "
-                "imported. %(detail)s"
+        if failure.left is not None:
+            outcome.left = failure.left
+            outcome.file_errors.append(
+                _(
+                    "The import failed; some rows already written could not be withdrawn "
+                    "because other records use them now or they were changed meanwhile. "
+                    "Open the import to undo or handle them."
+                )
             )
-            % {"detail": detail}
-        )
+        else:
+            outcome.file_errors.append(
+                _(
+                    "The import failed while writing and was rolled back; nothing was "
+                    "imported. %(detail)s"
+                )
+                % {"detail": detail}
+            )
     return outcome
 
 

@@ -19,7 +19,7 @@ from parkops.core import audit, permissions
 from parkops.core.exchange import services
 from parkops.core.exchange.importer import Outcome, run_import
 from parkops.core.exchange.spec import get_spec
-from parkops.core.models import AuditEntry, ImportJob
+from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -54,6 +54,8 @@ def outcome_summary(outcome: Outcome) -> dict:
         "warnings": outcome.warnings,
         "problems": [vars(problem) for problem in outcome.problems[:MAX_PROBLEMS_KEPT]],
         "problem_count": len(outcome.problems),
+        # A failed commit that left rows behind: the batch to open.
+        "left": outcome.left.pk if outcome.left is not None else None,
     }
 
 
@@ -118,14 +120,47 @@ def undo_interrupted(job: ImportJob) -> bool:
     )
 
 
-def job_interrupted(job: ImportJob) -> None:
-    """Record that ``job``'s worker stopped before it finished."""
+def job_interrupted(job: ImportJob, left: ImportBatch | None = None) -> None:
+    """Record that ``job``'s worker stopped before it finished; ``left``: the
+    batch its commit wrote, which could not be rolled back in full (left
+    "being undone" for the importer's undo), linked from the job."""
+    result = {"error": "interrupted: the worker stopped", "interrupted": True}
+    if left is not None:
+        result = {
+            "error": "interrupted: the worker stopped; rows it wrote are left to undo",
+            "interrupted": True,
+            "left": left.pk,
+        }
     ImportJob.objects.unscoped().filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED,
         # The page shows its own translated sentence for "interrupted"; the
         # English error stays for the API's clients and the logs.
-        result={"error": "interrupted: the worker stopped", "interrupted": True},
+        result=result,
+        batch=left,
         finished_at=timezone.now(),
+    )
+
+
+def _left_by(job: ImportJob) -> ImportBatch | None:
+    """The batch ``job``'s commit wrote if its roll back stopped at a row in
+    the way (``services.recover_interrupted``, run by this worker or before
+    another's job): a commit's job learns its batch only when it finishes, so
+    the batch is found by what both record (the park, register, importer and
+    file; written after the job was queued), left "being undone"."""
+    if job.mode != ImportJob.Mode.COMMIT:
+        return None
+    return (
+        ImportBatch.objects.unscoped()
+        .filter(
+            status=ImportBatch.Status.UNDOING,
+            created_at__gte=job.created_at,
+            park_id=job.park_id,
+            register=job.register,
+            actor_id=job.actor_id,
+            file_name=job.file_name,
+        )
+        .order_by("-pk")
+        .first()
     )
 
 
@@ -142,7 +177,7 @@ def resume_interrupted() -> list[int]:
     )
     for job in stopped:
         if not services.job_claimed(job):
-            job_interrupted(job)
+            job_interrupted(job, _left_by(job))
     resumed = []
     running = ImportJob.objects.unscoped().filter(
         mode=ImportJob.Mode.UNDO, status=ImportJob.Status.RUNNING

@@ -248,8 +248,10 @@ def _refuse_state(batch: ImportBatch) -> None:
     """Only a committed batch (or one being undone) may be undone: one undone
     already, or rolled back after its worker died, has nothing left to undo;
     one still being written is not an import yet."""
-    if batch.status in (ImportBatch.Status.UNDONE, ImportBatch.Status.FAILED):
+    if batch.status == ImportBatch.Status.UNDONE:
         raise ValidationError(_("This import was already undone."))
+    if batch.status == ImportBatch.Status.FAILED:
+        raise ValidationError(_("This import was interrupted and withdrawn."))
     if batch.status == ImportBatch.Status.COMMITTING:
         raise ValidationError(_("This file is being imported already."))
 
@@ -404,15 +406,17 @@ def job_claimed(job) -> bool:
         return True
 
 
-def recover_interrupted() -> list[int]:
+def recover_interrupted(left: list[int] | None = None) -> list[int]:
     """Roll back each commit a worker that died left half written: a batch
     still "committing" whose claim nobody holds. Every row its short
     transactions wrote is reversed as an undo reverses it (deleted, or put
     back as it was; each audited, by the system), after those a roll back cut
     short reversed already, and the batch is marked failed: the page says the
     import was interrupted, how many rows were withdrawn, and to import the
-    file again. Run by a worker as it starts and before each job. Returns the
-    batches rolled back."""
+    file again. A batch whose roll back stopped at a row in the way (a record
+    others use now, or one changed since) is left "being undone" for its
+    importer's undo, and appended to ``left`` (if given). Run by a worker as it
+    starts and before each job. Returns the batches rolled back."""
     recovered = []
     committing = ImportBatch.objects.unscoped().filter(status=ImportBatch.Status.COMMITTING)
     for pk in committing.values_list("pk", flat=True):
@@ -426,7 +430,7 @@ def recover_interrupted() -> list[int]:
             if batch.status != ImportBatch.Status.COMMITTING:
                 continue  # its commit finished between the two reads
             try:
-                bulk.roll_back(
+                rolled_back = bulk.roll_back(
                     spec=get_spec(batch.register),
                     actor=permissions.SYSTEM,
                     batch=batch,
@@ -437,7 +441,10 @@ def recover_interrupted() -> list[int]:
                 # again by the next worker or job; the work in hand goes on.
                 logger.exception("Import batch %s could not be rolled back yet.", batch.pk)
                 continue
-            recovered.append(batch.pk)
+            if rolled_back:
+                recovered.append(batch.pk)
+            elif left is not None:
+                left.append(batch.pk)
     return recovered
 
 

@@ -126,7 +126,8 @@ def import_commit(request, register, token):
         messages.error(request, " ".join(error.messages))
         return redirect("exchange:import", register=register)
     if outcome.batch is None:
-        messages.error(request, _("The file has errors; nothing was imported."))
+        if outcome.left is None:  # else the page says what was left, and links it
+            messages.error(request, _("The file has errors; nothing was imported."))
         return render(
             request,
             "exchange/import.html",
