@@ -322,7 +322,7 @@ def test_the_list_says_when_a_short_search_was_limited(enterprises, client, monk
     sign_in(client, reader)
     url = reverse("enterprises:enterprise_list")
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
-    notice = "其他匹配只在列表中每个园区的前2家企业中查找"  # zh_Hans, the default language
+    notice = "其余仅查每个园区前2家"  # zh_Hans, the default language
     for headers in ({}, {"HX-Request": "true"}):
         response = client.get(url, {"q": "宿"}, headers=headers)
         page = response.content.decode()
