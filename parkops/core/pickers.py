@@ -5,9 +5,10 @@ project came from) drew every record it could name as an ``<option>``: at
 province scale thousands per page, most of the list page's time. Such a filter
 is drawn instead as a ``RecordPicker``: a select holding only the record chosen,
 which the page (core/app.js, Tom Select) fills as the user types, from
-``pick``: at most ``PICKER_LIMIT`` matches of the filter's own queryset, the
+``core.views.pick``: at most ``PICKER_LIMIT`` matches of the filter's own queryset, the
 one the FilterSet narrowed to the user's scope (``ScopedFilterSet``), so a
-picker offers exactly the records the select offered, a page at a time.
+picker offers exactly the records the select offered, a page at a time. The
+endpoint is ``core.views.pick``; this module holds what it serves.
 
 What a typed text matches is what the record's own list matches for ``q``
 (its list selector's search: names, pinyin, codes…); a model with no list
@@ -17,11 +18,9 @@ selector matches its ``name``.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from parkops.core import permissions
 
@@ -39,7 +38,32 @@ def picker_key(filterset_class) -> str:
 
 
 def register_filterset(filterset_class) -> None:
-    _FILTERSETS[picker_key(filterset_class)] = filterset_class
+    """Let the pickers' endpoint build ``filterset_class``. Two FilterSets of one
+    key (same class name in one app) are refused: the second would silently take
+    the first's pickers."""
+    key = picker_key(filterset_class)
+    known = _FILTERSETS.get(key)
+    if (
+        known is not None
+        and known is not filterset_class
+        and not _same_definition(known, filterset_class)
+    ):
+        raise ImproperlyConfigured(
+            f"Two FilterSets have the picker key {key!r}: "
+            f"{known.__module__}.{known.__qualname__} and "
+            f"{filterset_class.__module__}.{filterset_class.__qualname__}; rename one."
+        )
+    _FILTERSETS[key] = filterset_class
+
+
+def registered_filtersets() -> dict[str, type]:
+    """The FilterSets the pickers' endpoint builds, by ``picker_key``."""
+    return dict(_FILTERSETS)
+
+
+def _same_definition(known, new) -> bool:
+    """The same class statement run again (its module reloaded): it replaces the first."""
+    return (known.__module__, known.__qualname__) == (new.__module__, new.__qualname__)
 
 
 def wants_picker(field) -> bool:
@@ -100,7 +124,7 @@ class RecordPickerMultiple(_PickerMixin, forms.SelectMultiple):
 
 def use_pickers(filterset, form) -> None:
     """Draw ``form``'s choices of park records (``wants_picker``) as pickers
-    served by ``pick`` for ``filterset``'s class."""
+    served by ``core.views.pick`` for ``filterset``'s class."""
     key = picker_key(type(filterset))
     if _FILTERSETS.get(key) is not type(filterset):
         return  # a class the endpoint would not build (defined twice, say)
@@ -136,29 +160,35 @@ def picker_matches(queryset, *, user, text: str):
     return list(queryset[:PICKER_LIMIT])
 
 
-@require_GET
-def pick(request, key: str, field: str):
-    """The records the filter ``field`` of the FilterSet ``key`` offers the user
-    that match ``q``, as ``{"results": [{"value", "text"}]}``: the filter's
-    queryset is the FilterSet's, narrowed to the user's scope, so no other
-    park's record is ever offered. Refused (403) to a user who may not view the
-    list the FilterSet filters."""
-    if not request.user.is_authenticated:
-        permissions.deny()
+def picker_field(*, key: str, field: str, user) -> forms.ModelChoiceField | None:
+    """The form field ``field`` of the FilterSet ``key`` as the list page draws it
+    for ``user``, its queryset narrowed to the user's scope; ``None`` unless the
+    page draws it as a picker. Only pickers are served: another model choice
+    (the staff of a visit: users, which no park scope narrows) would be served
+    by whatever narrowing its FilterSet happens to do by hand. Refused
+    (PermissionDenied) to a user who may not view the list the FilterSet filters."""
     filterset_class = _FILTERSETS.get(key)
     if filterset_class is None or field not in filterset_class.base_filters:
-        raise Http404
-    permissions.require(request.user, filterset_class._meta.model, permissions.VIEW)
+        return None
     model = filterset_class._meta.model
+    permissions.require(user, model, permissions.VIEW)
+    from parkops.core.selectors import FilterRequest
+
     filterset = filterset_class(
-        None, queryset=model.objects.restrict(request.user, permissions.VIEW), request=request
+        None,
+        queryset=model.objects.restrict(user, permissions.VIEW),
+        request=FilterRequest(user),
     )
     form_field = filterset.form.fields[field]
-    if not isinstance(form_field, forms.ModelChoiceField):
-        raise Http404
-    rows = picker_matches(form_field.queryset, user=request.user, text=request.GET.get("q", ""))
-    results = [
+    if not isinstance(form_field.widget, _PickerMixin):  # drawn otherwise: not served
+        return None
+    return form_field
+
+
+def picker_options(form_field: forms.ModelChoiceField, *, user, text: str) -> list[dict]:
+    """``form_field``'s records that match ``text``, as ``{"value", "text"}`` pairs."""
+    rows = picker_matches(form_field.queryset, user=user, text=text)
+    return [
         {"value": str(form_field.prepare_value(row)), "text": form_field.label_from_instance(row)}
         for row in rows
     ]
-    return JsonResponse({"results": results})

@@ -82,7 +82,7 @@ def import_batch_items(*, batch, user, limit: int = 500) -> list[tuple[object, o
 
 
 # ------------------------------------------------------------------ list reads
-class _FilterRequest:
+class FilterRequest:
     """What a FilterSet reads of a request: the user, whose scope its choices follow."""
 
     def __init__(self, user):
@@ -143,7 +143,7 @@ def scoped_list(
     if park_id is not None and is_park_scoped(model):
         queryset = queryset.filter(park_id=park_id)
     filterset = filterset_class(
-        filters if filters is not None else {}, queryset=queryset, request=_FilterRequest(user)
+        filters if filters is not None else {}, queryset=queryset, request=FilterRequest(user)
     )
     if not filterset.is_valid():
         raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})

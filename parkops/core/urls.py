@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkops.core import pickers, views
+from parkops.core import views
 
 app_name = "core"
 urlpatterns = [
@@ -20,6 +20,6 @@ urlpatterns = [
     path("audit/", views.AuditEntryListView.as_view(), name="auditentry_list"),
     path("audit/export.xlsx", views.audit_export, name="auditentry_export"),
     path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="auditentry_export_csv"),
-    path("pick/<str:key>/<str:field>/", pickers.pick, name="picker"),
+    path("pick/<str:key>/<str:field>/", views.pick, name="picker"),
     path("audit/<int:pk>/", views.AuditEntryDetailView.as_view(), name="auditentry_detail"),
 ]

@@ -1,12 +1,14 @@
-"""Core pages: home, parks, alliances, industries, the audit log, the park switcher."""
+"""Core pages: home, parks, alliances, industries, the audit log, the park switcher,
+the list filters' pickers."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from parkops.accounts.middleware import ACTIVE_PARK_SESSION_KEY
-from parkops.core import generic, navigation, permissions, selectors, services
+from parkops.core import generic, navigation, permissions, pickers, selectors, services
 from parkops.core.audit_display import AuditReader
 from parkops.core.forms import IndustryForm, ParkForm
 from parkops.core.models import Alliance, AuditEntry, Industry, Park
@@ -190,3 +192,19 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+@require_GET
+def pick(request, key: str, field: str):
+    """The records the filter ``field`` of the FilterSet ``key`` offers the user
+    that match ``q``, as ``{"results": [{"value", "text"}]}`` (``core.pickers``):
+    the filter's queryset narrowed to the user's scope, so no other park's record
+    is ever offered. Only a filter the list draws as a picker is served (404
+    otherwise); refused (403) to a user who may not view the list it filters."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    form_field = pickers.picker_field(key=key, field=field, user=request.user)
+    if form_field is None:
+        raise Http404
+    results = pickers.picker_options(form_field, user=request.user, text=request.GET.get("q", ""))
+    return JsonResponse({"results": results})

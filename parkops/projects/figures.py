@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
@@ -316,7 +317,7 @@ def major_investment_completed(*, parks, period) -> FigureResult:
 def major_plan_share(*, parks, period) -> FigureResult:
     """That investment as a share of those projects' annual plans, in percent."""
     count, completed, planned = _major_money(parks, period)
-    records = lambda: _major_started(parks, period)  # noqa: E731 - read only if asked for
+    records = functools.partial(_major_started, parks, period)  # read only if asked for
     values = {
         "completed": completed,
         "planned": planned,

@@ -6,13 +6,21 @@ filter's own choices, never another park's."""
 import re
 
 import pytest
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parkops.core.permissions import Role
-from parkops.core.pickers import PICKER_LIMIT
-from parkops.core.testing import make_park, make_user, sign_in
+from parkops.core import permissions
+from parkops.core.permissions import PARK_ROLES, Role
+from parkops.core.pickers import (
+    PICKER_LIMIT,
+    RecordPicker,
+    RecordPickerMultiple,
+    registered_filtersets,
+)
+from parkops.core.testing import declaration_of, grant, make_park, make_user, sign_in
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.testing import make_project
 from parkops.promotion.testing import make_unit, make_visit
@@ -118,3 +126,89 @@ def test_the_picker_serves_only_filters_of_records(client, park, leader):
     bad = [("projects.ProjectFilterSet", "stage"), ("projects.Nothing", "investor")]
     for key, field in bad:
         assert client.get(reverse("core:picker", args=[key, field])).status_code == 404
+
+
+def test_a_choice_the_page_draws_as_a_select_is_not_served(client, park, leader):
+    # A visit's staff are users, which no park scope narrows: not a picker, not served.
+    url = reverse("core:picker", args=["promotion.VisitFilterSet", "staff"])
+    assert client.get(url).status_code == 404
+
+
+def _model_choices(filterset_class, user):
+    """(name, form field) of each model choice of ``filterset_class`` as the list
+    page draws it for ``user``."""
+    from parkops.core.selectors import FilterRequest
+
+    model = filterset_class._meta.model
+    filterset = filterset_class(
+        None, queryset=model.objects.restrict(user, "view"), request=FilterRequest(user)
+    )
+    return [
+        (name, field)
+        for name, field in filterset.form.fields.items()
+        if isinstance(field, forms.ModelChoiceField)
+    ]
+
+
+def _in_each_park(model, parks, text):
+    """One record of ``model`` in each of ``parks`` (named after ``text`` where its
+    declaration makes a named reference); ``None`` where no declaration makes one."""
+    try:
+        declaration = declaration_of(model._meta.label)
+    except KeyError:
+        return None
+    if declaration.make_ref is not None:
+        return [declaration.make_ref(each, f"{text}{index}") for index, each in enumerate(parks)]
+    return [declaration.make(each) for each in parks]
+
+
+def test_every_picker_offers_its_users_park_only_and_nothing_else_is_served(client, park):
+    """Walks every FilterSet the endpoint builds: a model choice the page draws as
+    a select is refused; a picker never offers another park's record."""
+    other = make_park()
+    user = make_user()
+    for role in PARK_ROLES:
+        grant(user, role, park=park)
+    sign_in(client, user)
+    refused, checked, offered_own = [], [], []
+    for key, filterset_class in sorted(registered_filtersets().items()):
+        if not permissions.can(user, filterset_class._meta.model, permissions.VIEW):
+            continue  # refused whole (403): test_the_picker_is_refused_to_a_user_who_…
+        for name, field in _model_choices(filterset_class, user):
+            url = reverse("core:picker", args=[key, name])
+            if not isinstance(field.widget, RecordPicker | RecordPickerMultiple):
+                assert client.get(url).status_code == 404, (key, name)
+                refused.append((key, name))
+                continue
+            records = _in_each_park(field.queryset.model, [park, other], "拣选")
+            if records is None:
+                continue
+            ours, theirs = records
+            assert not field.queryset.filter(pk=theirs.pk).exists(), (key, name)
+            for q in ("", "拣选"):
+                response = client.get(url, {"q": q})
+                assert response.status_code == 200, (key, name)
+                values = {row["value"] for row in response.json()["results"]}
+                assert str(theirs.pk) not in values, (key, name)
+                if str(ours.pk) in values:
+                    offered_own.append((key, name))
+            checked.append((key, name))
+    assert ("promotion.VisitFilterSet", "staff") in refused
+    assert ("projects.ProjectFilterSet", "investor") in checked
+    # Not vacuous: the same request does offer the user's own park's record.
+    assert ("projects.ProjectFilterSet", "investor") in offered_own
+
+
+def test_two_filtersets_of_one_key_are_refused():
+    from parkops.core.filters import ScopedFilterSet
+    from parkops.projects.models import Project
+
+    # Another module of the projects app defining a ProjectFilterSet of its own.
+    attrs = {"__module__": "parkops.projects.filters_extra", "__qualname__": "ProjectFilterSet"}
+    meta = type("Meta", (), {"model": Project, "fields": ["q"]})
+    with pytest.raises(ImproperlyConfigured, match=r"projects\.ProjectFilterSet"):
+        type("ProjectFilterSet", (ScopedFilterSet,), {**attrs, "Meta": meta})
+    # The first keeps its pickers.
+    assert registered_filtersets()["projects.ProjectFilterSet"].__module__ == (
+        "parkops.projects.filters"
+    )
