@@ -90,6 +90,7 @@ class _PickerMixin:
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].setdefault("data-no-results", str(_("No match")))
+        context["widget"]["attrs"].setdefault("data-clear-title", str(_("Clear")))
         return context
 
     def optgroups(self, name, value, attrs=None):

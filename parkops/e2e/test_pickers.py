@@ -1,6 +1,8 @@
 """Searchable pickers in the browser: typing pinyin initials into the investor
 picker finds the enterprise; on a phone, a multiple choice is removed with a tap."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -72,9 +74,17 @@ def test_a_list_filter_picks_a_record_as_you_type(page):
     page.keyboard.type(name[:2])
     option = page.locator("#id_investor-ts-dropdown .option", has_text=name).first
     expect(option).to_be_visible()
+    # "All" is the placeholder: not offered as a match, not shown beside the
+    # typed text, and nothing to clear yet.
+    all_label = page.locator("select[name=investor] option[value='']").first.inner_text()
+    dropdown = page.locator("#id_investor-ts-dropdown .option")
+    assert all_label not in dropdown.all_inner_texts()
+    expect(picker(page, "investor").locator(".item")).to_have_count(0)
+    expect(picker(page, "investor")).not_to_have_class(re.compile(r"\bhas-items\b"))
     option.click()
     page.wait_for_url("**/projects/?*investor=*")
     page.reload()
     expect(picker(page, "investor").locator(".item")).to_have_text(name)
+    expect(picker(page, "investor").locator(".clear-button")).to_have_attribute("title", "清除")
     assert page.locator("select[name=investor] option:checked").inner_text() == name
     assert page.csp_violations == []

@@ -86,7 +86,15 @@ function initSearchable(root) {
         settings.searchField = [];
         settings.preload = "focus";
         if (!multiple) {
-          settings.plugins = ["clear_button"];
+          // "All" (the empty choice) is the placeholder, not an item: it is not
+          // offered among the matches nor shown beside the typed text, and the
+          // clear button shows only when a record is chosen.
+          var empty = select.querySelector('option[value=""]');
+          settings.allowEmptyOption = false;
+          settings.placeholder = empty ? empty.textContent : "";
+          settings.plugins = {
+            clear_button: { title: select.getAttribute("data-clear-title") || "" },
+          };
         }
         settings.loadThrottle = 250;
         settings.shouldLoad = function () {
