@@ -287,6 +287,17 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
     )
 
 
+def record_imported(actor, batch, register: str, file_name: str, counts: dict) -> None:
+    """The batch's own audit entry: which register, file and counts, written
+    when the last of its rows is (bulk or row by row alike)."""
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.IMPORT,
+        obj=batch,
+        after={"register": register, "file": file_name, "sha256": batch.sha256, "counts": counts},
+    )
+
+
 def commit(
     *, spec, actor, park, writes: list[Write], counts: dict, file_name, data, started, progress
 ):
@@ -329,17 +340,7 @@ def commit(
                         batch.duration_ms = int((time.monotonic() - started) * 1000)
                         batch.status = ImportBatch.Status.COMMITTED
                         batch.save(update_fields=["duration_ms", "status"])
-                        audit.record(
-                            actor=actor,
-                            action=AuditEntry.Action.IMPORT,
-                            obj=batch,
-                            after={
-                                "register": spec.key,
-                                "file": file_name,
-                                "sha256": batch.sha256,
-                                "counts": counts,
-                            },
-                        )
+                        record_imported(actor, batch, spec.key, file_name, counts)
                 pace.done(len(chunk))
                 done += len(chunk)
                 if progress is not None:

@@ -37,7 +37,7 @@ from parkops.core.exchange import values as v
 from parkops.core.exchange.headers import header_key, unit_in_header
 from parkops.core.exchange.readers import FileError, Table, read_table
 from parkops.core.exchange.spec import REF, Column, RegisterSpec
-from parkops.core.models import AuditEntry, ImportBatch, ImportItem
+from parkops.core.models import ImportBatch, ImportItem
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 PROGRESS_EVERY = 250
@@ -1056,15 +1056,5 @@ def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -
         )
         for row, action, obj, before, after in items
     )
-    audit.record(
-        actor=actor,
-        action=AuditEntry.Action.IMPORT,
-        obj=batch,
-        after={
-            "register": spec.key,
-            "file": file_name,
-            "sha256": batch.sha256,
-            "counts": outcome.counts,
-        },
-    )
+    bulk.record_imported(actor, batch, spec.key, file_name, outcome.counts)
     return batch
