@@ -321,7 +321,9 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 # backend: no extra server; `manage.py run_worker` runs the queue (make run/serve
 # start it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-PARKOPS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARKOPS_IMPORT_BACKGROUND_ROWS", 5000))
+# 1,000: a commit writes in paced short transactions (bulk.Pace), so a few
+# thousand rows take seconds, too long for a page to wait without progress.
+PARKOPS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PARKOPS_IMPORT_BACKGROUND_ROWS", 1000))
 # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses);
 # empty: the socket address is the client's.
 PARKOPS_TRUSTED_PROXIES = frozenset(
