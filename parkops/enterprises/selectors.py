@@ -115,11 +115,12 @@ def _window(queryset: QuerySet) -> Q | None:
     after_ids = [after for _park, after in parks if after is not None]
     if not after_ids:
         return None
+    # Unscoped by id: the ids were read through the scoped ``queryset`` above.
     after = {
         park: (pinyin, name, pk)
-        for park, pinyin, name, pk in queryset.model._base_manager.filter(
-            pk__in=after_ids
-        ).values_list("park_id", "name_pinyin", "name", "pk")
+        for park, pinyin, name, pk in queryset.model.objects.unscoped()
+        .filter(pk__in=after_ids)
+        .values_list("park_id", "name_pinyin", "name", "pk")
     }
     window = Q()
     for park, _after in parks:
