@@ -114,6 +114,8 @@ ONE_LEG_MARKERS = {
     # locked" at once (no busy timeout for table locks); make bench itself runs
     # SQLite from a file.
     "bench_smoke": "postgresql",
+    # What only SQLite has: its FTS5 search tables.
+    "sqlite_fts": "sqlite",
 }
 
 

@@ -152,11 +152,10 @@ def test_the_index_is_rebuilt_when_its_triggers_were_lost(enterprises):
     assert enterprise_search(everyone, "之后写入").exists()
 
 
+@pytest.mark.sqlite_fts  # SQLite's FTS tables: the SQLite leg only (parkops/conftest.py)
 def test_an_index_of_the_earlier_shape_is_made_anew(enterprises):
     """Before the credit codes had their own FTS table, one table held all five
     columns: ``ensure`` (after ``migrate``) replaces it and its triggers."""
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's FTS tables")
     everyone = Enterprise.objects.unscoped()
     fts, table = search_index.FTS, search_index.TABLE
     search_index.drop()
