@@ -847,7 +847,7 @@ def generate_province(
 
 def checksum() -> str:
     """A SHA-256 of every generated row, the same for the same rows whatever
-    their ids: ids are replaced by each row's place in its table (by id), and
+    their ids and order: ids are replaced by each row's place in its table (by id), and
     the users' sign-up and password times (the time of the run) left out."""
     from django.db import models
 
@@ -862,12 +862,21 @@ def checksum() -> str:
             f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skipped
         ]
         digest.update(model._meta.label_lower.encode())
-        for row in _all(model).order_by("pk").values_list(*[f.attname for f in fields]):
-            values = [
-                places.get(f.related_model, {}).get(value, value)
-                if isinstance(f, models.ForeignKey)
-                else value
-                for f, value in zip(fields, row, strict=True)
-            ]
-            digest.update(repr(values).encode())
+        # Each table's rows in the order of their contents, not of their ids:
+        # Django adds many-to-many rows (an alliance's members) in the order of
+        # a set of ids, which on PostgreSQL, whose sequences a rolled-back run
+        # does not rewind, can differ between two runs of the same seed.
+        rows = [
+            repr(
+                [
+                    places.get(f.related_model, {}).get(value, value)
+                    if isinstance(f, models.ForeignKey)
+                    else value
+                    for f, value in zip(fields, row, strict=True)
+                ]
+            )
+            for row in _all(model).order_by("pk").values_list(*[f.attname for f in fields])
+        ]
+        for row in sorted(rows):
+            digest.update(row.encode())
     return digest.hexdigest()
