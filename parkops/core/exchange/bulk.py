@@ -287,6 +287,25 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
     )
 
 
+def new_batch(
+    *, spec, actor, park, file_name: str, data: bytes, counts: dict, **state
+) -> ImportBatch:
+    """The import's ``ImportBatch`` (bulk or row by row alike): the register,
+    park, importer and file (its name and SHA-256) and the rows created,
+    updated and unchanged (``counts``); ``state``: its status or duration."""
+    return ImportBatch.objects.create(
+        park=park,
+        register=spec.key,
+        actor=actor,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_count=counts["create"],
+        updated_count=counts["update"],
+        unchanged_count=counts["unchanged"],
+        **state,
+    )
+
+
 def record_imported(actor, batch, register: str, file_name: str, counts: dict) -> None:
     """The batch's own audit entry: which register, file and counts, written
     when the last of its rows is (bulk or row by row alike)."""
@@ -322,15 +341,13 @@ def commit(
                 pace.start()
                 with transaction.atomic():
                     if batch is None:
-                        batch = ImportBatch.objects.create(
-                            park=park,
-                            register=spec.key,
+                        batch = new_batch(
+                            spec=spec,
                             actor=actor,
-                            file_name=file_name[:255],
-                            sha256=hashlib.sha256(data).hexdigest(),
-                            created_count=counts["create"],
-                            updated_count=counts["update"],
-                            unchanged_count=counts["unchanged"],
+                            park=park,
+                            file_name=file_name,
+                            data=data,
+                            counts=counts,
                             status=ImportBatch.Status.COMMITTING,
                         )
                         if not last:

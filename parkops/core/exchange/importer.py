@@ -1033,15 +1033,14 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
 
 
 def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -> ImportBatch:
-    batch = ImportBatch.objects.create(
-        park=park,
-        register=spec.key,
+    counts = outcome.counts
+    batch = bulk.new_batch(
+        spec=spec,
         actor=actor,
-        file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        created_count=outcome.count(CREATE),
-        updated_count=outcome.count(UPDATE),
-        unchanged_count=outcome.count(UNCHANGED),
+        park=park,
+        file_name=file_name,
+        data=data,
+        counts=counts,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     ImportItem.objects.bulk_create(
@@ -1056,5 +1055,5 @@ def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -
         )
         for row, action, obj, before, after in items
     )
-    bulk.record_imported(actor, batch, spec.key, file_name, outcome.counts)
+    bulk.record_imported(actor, batch, spec.key, file_name, counts)
     return batch
