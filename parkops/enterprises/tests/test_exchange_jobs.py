@@ -12,7 +12,14 @@ from parkops.core import audit
 from parkops.core.exchange import jobs, services
 from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import (
+    make_park,
+    make_token,
+    make_user,
+    running_job,
+    sign_in,
+    xlsx_bytes,
+)
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import make_uscc
 
@@ -291,16 +298,7 @@ def test_an_undo_whose_worker_died_is_resumed_by_the_next_worker(client, officer
 
 def test_a_running_undo_is_not_taken_for_an_interrupted_one(officer):
     batch = committed(officer, 3)
-    job = ImportJob.objects.unscoped().create(
-        park=batch.park,
-        register=batch.register,
-        actor=officer,
-        token="",
-        file_name=batch.file_name,
-        mode=ImportJob.Mode.UNDO,
-        status=ImportJob.Status.RUNNING,
-        batch=batch,
-    )
+    job = running_job(batch, mode=ImportJob.Mode.UNDO)
     with services.undo_claim(batch):  # as the worker running it holds it
         assert not jobs.undo_interrupted(job) and jobs.resume_interrupted() == []
     assert jobs.undo_interrupted(job)
@@ -342,15 +340,7 @@ def half_committed(officer, monkeypatch):
 def test_a_commit_whose_worker_died_is_rolled_back_by_the_next_worker(client, officer, monkeypatch):
     batch = half_committed(officer, monkeypatch)
     # The commit's job was left running by the dead worker too.
-    job = ImportJob.objects.unscoped().create(
-        park=batch.park,
-        register=batch.register,
-        actor=officer,
-        token="t",
-        file_name=batch.file_name,
-        mode=ImportJob.Mode.COMMIT,
-        status=ImportJob.Status.RUNNING,
-    )
+    job = running_job(batch)
     jobs.resume_interrupted()  # as the next worker does when it starts
     batch.refresh_from_db()
     job.refresh_from_db()
