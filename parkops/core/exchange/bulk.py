@@ -288,12 +288,15 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
 
 
 def new_batch(
-    *, spec, actor, park, file_name: str, data: bytes, counts: dict, **state
+    *, spec, actor, park, file_name: str, data: bytes, counts: dict, on_batch=None, **state
 ) -> ImportBatch:
     """The import's ``ImportBatch`` (bulk or row by row alike): the register,
     park, importer and file (its name and SHA-256) and the rows created,
-    updated and unchanged (``counts``); ``state``: its status or duration."""
-    return ImportBatch.objects.create(
+    updated and unchanged (``counts``); ``state``: its status or duration.
+    ``on_batch(batch)``, if given, runs in the same transaction: a background
+    job links the batch as it is created, so a worker that dies while writing
+    it leaves the job pointing at what it wrote."""
+    batch = ImportBatch.objects.create(
         park=park,
         register=spec.key,
         actor=actor,
@@ -304,6 +307,9 @@ def new_batch(
         unchanged_count=counts["unchanged"],
         **state,
     )
+    if on_batch is not None:
+        on_batch(batch)
+    return batch
 
 
 def record_imported(actor, batch, register: str, file_name: str, counts: dict) -> None:
@@ -318,15 +324,25 @@ def record_imported(actor, batch, register: str, file_name: str, counts: dict) -
 
 
 def commit(
-    *, spec, actor, park, writes: list[Write], counts: dict, file_name, data, started, progress
+    *,
+    spec,
+    actor,
+    park,
+    writes: list[Write],
+    counts: dict,
+    file_name,
+    data,
+    started,
+    progress,
+    on_batch=None,
 ):
     """Write ``writes`` in short transactions (``Pace``); the import's ``ImportBatch``.
 
     The batch is "committing" from the first transaction to the last, which
     marks it committed; all the while this process holds its claim
     (``services.batch_claim``), taken in the first transaction, before anyone
-    can see the batch. Raises ``CommitFailed`` (nothing imported, what was
-    written reversed).
+    can see the batch. ``on_batch``: see ``new_batch``. Raises
+    ``CommitFailed`` (nothing imported, what was written reversed).
     """
     from parkops.core.exchange import services
 
@@ -348,6 +364,7 @@ def commit(
                             file_name=file_name,
                             data=data,
                             counts=counts,
+                            on_batch=on_batch,
                             status=ImportBatch.Status.COMMITTING,
                         )
                         if not last:

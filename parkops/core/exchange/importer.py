@@ -632,6 +632,7 @@ def run_import(
     progress=None,
     table: Table | FileError | None = None,
     validated: Validated | None = None,
+    on_batch=None,
 ) -> Outcome:
     """Apply the file to ``park``'s register as ``actor``; keep it only if ``commit``
     and every row succeeded. Returns what happened (or would happen) row by row.
@@ -642,6 +643,8 @@ def run_import(
     ``validated``: what the preview of this same upload kept (``Outcome.validated``);
     a commit reuses its rows if nothing they were validated against has changed
     since, and validates the file in full otherwise.
+    ``on_batch(batch)``: called as the commit creates its batch, in the same
+    transaction (a background job links it; ``bulk.new_batch``).
     """
     started = time.monotonic()
     outcome = Outcome(spec=spec, file_name=file_name)
@@ -658,7 +661,7 @@ def run_import(
             if progress is not None:
                 progress(len(outcome.rows), len(outcome.rows))
             return _commit_bulk(
-                spec, actor, park, outcome, writes, data, file_name, started, progress
+                spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch
             )
     try:
         if isinstance(table, FileError):
@@ -738,6 +741,7 @@ def run_import(
             file_name,
             started,
             refs,
+            on_batch,
         )
     done: dict[str, object] = {}
     try:
@@ -802,7 +806,7 @@ def run_import(
             if not (commit and outcome.ok):
                 raise _Abort
             outcome.batch = _record_batch(
-                spec, actor, park, file_name, data, outcome, items, started
+                spec, actor, park, file_name, data, outcome, items, started, on_batch
             )
     except _Abort:
         pass
@@ -917,6 +921,7 @@ def _run_bulk(
     file_name,
     started,
     refs,
+    on_batch,
 ) -> Outcome:
     """The import of a bulk-capable register (``exchange.bulk``): validation with
     no writes and no per-row queries; a commit in short batches."""
@@ -992,10 +997,12 @@ def _run_bulk(
         )
     if not (commit and outcome.ok):
         return outcome
-    return _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress)
+    return _commit_bulk(
+        spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch
+    )
 
 
-def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress):
+def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch):
     """Write the validated ``writes`` of ``outcome`` in short batches."""
     try:
         outcome.batch = bulk.commit(
@@ -1008,6 +1015,7 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
             data=data,
             started=started,
             progress=progress,
+            on_batch=on_batch,
         )
     except bulk.CommitFailed as failure:
         error = failure.__cause__
@@ -1032,7 +1040,9 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
     return outcome
 
 
-def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -> ImportBatch:
+def _record_batch(
+    spec, actor, park, file_name, data, outcome, items, started, on_batch
+) -> ImportBatch:
     counts = outcome.counts
     batch = bulk.new_batch(
         spec=spec,
@@ -1041,6 +1051,7 @@ def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -
         file_name=file_name,
         data=data,
         counts=counts,
+        on_batch=on_batch,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     ImportItem.objects.bulk_create(

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "状态"]
 
 
-def rows(n, bad_row=None):
+def rows(n, bad_row=None, first=0):
     # Distinct credit codes by construction (random ones collide among 50,000).
     data = [HEADER] + [
-        [f"后台导入{i}有限公司", make_uscc(f"91321300{i:09d}"), "在园企业"] for i in range(n)
+        [f"后台导入{i}有限公司", make_uscc(f"91321300{i:09d}"), "在园企业"]
+        for i in range(first, first + n)
     ]
     if bad_row is not None:
         data[bad_row][1] = "123"
@@ -487,6 +488,62 @@ def test_a_roll_back_never_writes_over_a_record_edited_since(officer, monkeypatc
         services.import_undo(batch=batch, actor=officer)
     # The sheet's row 2 (its header is row 1).
     assert refused.value.messages == ["无法撤销：第 2 行的记录在导入后已被修改。"]
+
+
+def dead_commit_job(officer, monkeypatch, first):
+    """A background commit of "大文件.xlsx" (60 rows from ``first``) whose worker
+    died after two transactions of 20, and a record it wrote edited since (so
+    that its roll back stops there); its job left running."""
+    from parkops.core.exchange import bulk
+    from parkops.enterprises.services import enterprise_update
+
+    park = officer.memberships.get().park
+    token = services.upload_hold(
+        data=xlsx_bytes(rows(60, first=first)),
+        file_name="大文件.xlsx",
+        user=officer,
+        park=park,
+        register="enterprises",
+    )
+    job = jobs.job_start(
+        token=token,
+        actor=officer,
+        park=park,
+        register="enterprises",
+        file_name="大文件.xlsx",
+        mode=ImportJob.Mode.COMMIT,
+        rows=60,
+    )
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 20)
+    real = dies_on_call(monkeypatch, bulk, "_write_chunk", 3)
+    work()
+    monkeypatch.setattr(bulk, "_write_chunk", real)
+    # A worker killed mid-job records nothing more: its job stays running.
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, result=None
+    )
+    edited = Enterprise.objects.unscoped().get(name=f"后台导入{first}有限公司")
+    enterprise_update(enterprise=edited, actor=officer, name=f"改过名的{first}号有限公司")
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_dead_commit_job_leads_to_the_batch_it_wrote(officer, monkeypatch):
+    # Two commits alike in all but their rows (the same file name, importer
+    # and park), each left half written by a worker that died; the second
+    # job's worker rolled the first back as far as it could.
+    first = dead_commit_job(officer, monkeypatch, first=0)
+    second = dead_commit_job(officer, monkeypatch, first=100)
+    jobs.resume_interrupted()  # as the next worker does when it starts
+    for job, name in ((first, "改过名的0号有限公司"), (second, "改过名的100号有限公司")):
+        job.refresh_from_db()
+        written = ImportBatch.objects.unscoped().get(
+            items__object_id=str(Enterprise.objects.unscoped().get(name=name).pk)
+        )
+        assert written.status == ImportBatch.Status.UNDOING
+        assert job.status == ImportJob.Status.FAILED
+        assert (job.batch, job.result["left"]) == (written, written.pk)
+    assert first.batch != second.batch
 
 
 @pytest.mark.django_db(transaction=True)
