@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from parkops.core import audit, permissions
 from parkops.core.exchange import bulk
 from parkops.core.exchange import refs as ref_cells
 from parkops.core.exchange import values as v
 from parkops.core.exchange.headers import header_key, unit_in_header
-from parkops.core.exchange.readers import FileError, Table, read_table
+from parkops.core.exchange.readers import FileError, Table, column_letter, read_table
 from parkops.core.exchange.spec import REF, Column, RegisterSpec
 from parkops.core.models import ImportBatch, ImportItem
 
@@ -43,11 +42,6 @@ CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 PROGRESS_EVERY = 250
 PARK_HEADERS = {header_key(h) for h in ("园区", "所属园区", "park")}
 UNIT_HEADERS = {header_key(h) for h in ("单位", "金额单位", "unit")}
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: the column as Excel names it."""
-    return get_column_letter(index + 1)
 
 
 @dataclass
