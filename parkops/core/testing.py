@@ -556,6 +556,27 @@ def make_batch(park, actor=None):
     )
 
 
+def queued_job(
+    user, park, register: str, data: bytes, rows: int, *, mode: str, file_name: str = "x.xlsx"
+) -> ImportJob:
+    """A background preview or commit of ``data`` (``rows`` rows) queued as the
+    import page queues one: the upload held, then the job started."""
+    from parkops.core.exchange import jobs, services
+
+    token = services.upload_hold(
+        data=data, file_name=file_name, user=user, park=park, register=register
+    )
+    return jobs.job_start(
+        token=token,
+        actor=user,
+        park=park,
+        register=register,
+        file_name=file_name,
+        mode=mode,
+        rows=rows,
+    )
+
+
 def running_job(batch, *, mode: str = ImportJob.Mode.COMMIT) -> ImportJob:
     """The background job of ``batch``'s commit (or, ``mode`` "undo", of its
     undo) as a worker that died leaves it: still "running", linked to the batch."""

@@ -16,6 +16,7 @@ from parkops.core.testing import (
     make_park,
     make_token,
     make_user,
+    queued_job,
     running_job,
     sign_in,
     xlsx_bytes,
@@ -106,21 +107,8 @@ def test_progress_is_written_while_the_import_runs(monkeypatch, officer):
     seen = []
     monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
     park = officer.memberships.get().park
-    from parkops.core.exchange import services
-
     data = xlsx_bytes(rows(600))
-    token = services.upload_hold(
-        data=data, file_name="x.xlsx", user=officer, park=park, register="enterprises"
-    )
-    job = jobs.job_start(
-        token=token,
-        actor=officer,
-        park=park,
-        register="enterprises",
-        file_name="x.xlsx",
-        mode=ImportJob.Mode.COMMIT,
-        rows=600,
-    )
+    job = queued_job(officer, park, "enterprises", data, 600, mode=ImportJob.Mode.COMMIT)
     jobs.run_job.call(job.pk)
     assert seen[0] == 0 and seen[-1] == 600 and len(seen) >= 3
     assert ImportBatch.objects.unscoped().get().created_count == 600
@@ -498,21 +486,9 @@ def dead_commit_job(officer, monkeypatch, first):
     from parkops.enterprises.services import enterprise_update
 
     park = officer.memberships.get().park
-    token = services.upload_hold(
-        data=xlsx_bytes(rows(60, first=first)),
-        file_name="大文件.xlsx",
-        user=officer,
-        park=park,
-        register="enterprises",
-    )
-    job = jobs.job_start(
-        token=token,
-        actor=officer,
-        park=park,
-        register="enterprises",
-        file_name="大文件.xlsx",
-        mode=ImportJob.Mode.COMMIT,
-        rows=60,
+    data = xlsx_bytes(rows(60, first=first))
+    job = queued_job(
+        officer, park, "enterprises", data, 60, mode=ImportJob.Mode.COMMIT, file_name="大文件.xlsx"
     )
     monkeypatch.setattr(bulk, "BATCH_ROWS", 20)
     real = dies_on_call(monkeypatch, bulk, "_write_chunk", 3)
