@@ -15,7 +15,6 @@ import csv
 import datetime
 import decimal
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote
@@ -33,23 +32,9 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from parkops.core import audit, text
+from parkops.core.cell_text import CONTROL_CHARACTERS, CSV_GUARDED, QUOTED_PREFIXES
 from parkops.core.models import AuditEntry
 
-# OWASP CSV/formula injection: the signs a spreadsheet reads as the start of a
-# formula. A workbook holds such text as a text cell marked "quoted", its content
-# unchanged; a CSV has no cell types, so there it gets a leading apostrophe
-# (``csv_field``), which the CSV reader removes again.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Also quoted: a line break and the full-width signs an input method types (＝ may be
-# taken for = when the cell is edited); quoting changes nothing a reader sees.
-QUOTED_PREFIXES = (*FORMULA_PREFIXES, "\n", "＝", "＋", "－", "＠")
-# Characters no text a person typed holds, and which XML (so .xlsx) or a database
-# (PostgreSQL refuses NUL) may not: C0 controls except tab, line feed and carriage
-# return, DEL, and C1 controls. Imports refuse them; CSV exports drop them.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Text the CSV guard applies to: a formula sign first, or apostrophes and then
-# one (so that a stored "'=1" gets its own apostrophe and reads back as "'=1").
-CSV_GUARDED = re.compile("'*[" + re.escape("".join(QUOTED_PREFIXES)) + "]")
 BOLD = Font(bold=True)
 # The pages' format (parkops.core.text.DATETIME_FORMAT) in Excel's notation.
 EXCEL_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parkops.accounts.models import ApiToken, Membership, User, hash_token
-from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
+from parkops.core.models import Alliance, AuditEntry, ImportBatch, ImportJob, Industry, Park
 from parkops.core.text import pinyin_sort_key
 
 _sequence = itertools.count(1)
@@ -553,6 +553,42 @@ def make_batch(park, actor=None):
         actor=actor or make_user(),
         file_name=f"{park.code}.xlsx",
         sha256="0" * 64,
+    )
+
+
+def queued_job(
+    user, park, register: str, data: bytes, rows: int, *, mode: str, file_name: str = "x.xlsx"
+) -> ImportJob:
+    """A background preview or commit of ``data`` (``rows`` rows) queued as the
+    import page queues one: the upload held, then the job started."""
+    from parkops.core.exchange import jobs, services
+
+    token = services.upload_hold(
+        data=data, file_name=file_name, user=user, park=park, register=register
+    )
+    return jobs.job_start(
+        token=token,
+        actor=user,
+        park=park,
+        register=register,
+        file_name=file_name,
+        mode=mode,
+        rows=rows,
+    )
+
+
+def running_job(batch, *, mode: str = ImportJob.Mode.COMMIT) -> ImportJob:
+    """The background job of ``batch``'s commit (or, ``mode`` "undo", of its
+    undo) as a worker that died leaves it: still "running", linked to the batch."""
+    return ImportJob.objects.unscoped().create(
+        park=batch.park,
+        register=batch.register,
+        actor=batch.actor,
+        token="",
+        file_name=batch.file_name,
+        mode=mode,
+        status=ImportJob.Status.RUNNING,
+        batch=batch,
     )
 
 

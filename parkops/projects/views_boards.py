@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parkops.core import generic, permissions
-from parkops.core.exports import list_export
 from parkops.core.models import Industry, Park
 from parkops.core.text import today_cst
 from parkops.projects import boards
@@ -112,6 +111,8 @@ def unit_performance_export(request):
     """The units' performance table as an .xlsx file: the page's numbers,
     headers in the user's language, the export audited (who, which park and
     period, how many rows)."""
+    from parkops.core.exports import list_export  # openpyxl: only when a workbook is written
+
     park = board_park(request)
     boards.require(request.user, park, Visit, Project)
     period, error = _period(request)

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from parkops.core import audit
+from parkops.core.cell_text import QUOTED_PREFIXES
 from parkops.core.exchange.spec import all_specs
-from parkops.core.exports import QUOTED_PREFIXES, csv_field
+from parkops.core.exports import csv_field
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import make_park, make_user, sign_in

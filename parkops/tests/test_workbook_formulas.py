@@ -18,8 +18,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from parkops.core import audit
+from parkops.core.cell_text import QUOTED_PREFIXES
 from parkops.core.exchange.spec import REF, all_specs, get_spec
-from parkops.core.exports import QUOTED_PREFIXES, append_row, new_workbook
+from parkops.core.exports import append_row, new_workbook
 from parkops.core.models import AuditEntry, ImportBatch
 from parkops.core.permissions import SYSTEM, Role
 from parkops.core.testing import (

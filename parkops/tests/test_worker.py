@@ -16,11 +16,10 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django_tasks_db.models import DBTaskResult
 
-from parkops.core.exchange import jobs, services
 from parkops.core.management.commands import run_worker
 from parkops.core.models import ImportJob
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_user, xlsx_bytes
+from parkops.core.testing import make_park, make_user, queued_job, xlsx_bytes
 from parkops.enterprises.testing import random_uscc
 
 
@@ -57,18 +56,7 @@ def queued_preview() -> ImportJob:
     data = xlsx_bytes(
         [["企业名称", "统一社会信用代码", "状态"], ["锁库测试有限公司", random_uscc(), "在园企业"]]
     )
-    token = services.upload_hold(
-        data=data, file_name="x.xlsx", user=user, park=park, register="enterprises"
-    )
-    return jobs.job_start(
-        token=token,
-        actor=user,
-        park=park,
-        register="enterprises",
-        file_name="x.xlsx",
-        mode=ImportJob.Mode.PREVIEW,
-        rows=1,
-    )
+    return queued_job(user, park, "enterprises", data, 1, mode=ImportJob.Mode.PREVIEW)
 
 
 def test_the_worker_waits_out_a_locked_database_and_then_runs_the_job(short_waits, monkeypatch):

@@ -162,14 +162,14 @@ class Speed:
     park of its own with a statistics officer; the steps as the background job
     runs them (also ``manage.py import_speed``'s)."""
 
-    def __init__(self, rows: int):
+    def __init__(self, rows: int, data: bytes | None = None):
         from parkops.accounts.models import Membership, User
         from parkops.core.exchange.spec import get_spec
         from parkops.core.models import Park
         from parkops.core.permissions import Role
 
         self.rows = rows
-        self.data = workbook(rows)
+        self.data = data if data is not None else workbook(rows)
         stamp = f"{time.time_ns() % 10**9}"
         self.park = Park.objects.create(
             name=f"测速园区{stamp}", short_name=f"测{stamp}", code=f"speed{stamp}", region="321300"

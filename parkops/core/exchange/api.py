@@ -94,6 +94,8 @@ class ImportJobOut(Schema):
     done: int
     total: int
     result: dict | None = None  # the preview's or commit's outcome, when done
+    # The batch undone, or the one a commit writes (linked from its first
+    # transaction on, while the commit runs).
     batch_id: int | None = None
 
 

@@ -287,6 +287,31 @@ def _write_chunk(spec, actor, park, batch, chunk: list[Write]) -> None:
     )
 
 
+def new_batch(
+    *, spec, actor, park, file_name: str, data: bytes, counts: dict, on_batch=None, **state
+) -> ImportBatch:
+    """The import's ``ImportBatch`` (bulk or row by row alike): the register,
+    park, importer and file (its name and SHA-256) and the rows created,
+    updated and unchanged (``counts``); ``state``: its status or duration.
+    ``on_batch(batch)``, if given, runs in the same transaction: a background
+    job links the batch as it is created, so a worker that dies while writing
+    it leaves the job pointing at what it wrote."""
+    batch = ImportBatch.objects.create(
+        park=park,
+        register=spec.key,
+        actor=actor,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_count=counts["create"],
+        updated_count=counts["update"],
+        unchanged_count=counts["unchanged"],
+        **state,
+    )
+    if on_batch is not None:
+        on_batch(batch)
+    return batch
+
+
 def record_imported(actor, batch, register: str, file_name: str, counts: dict) -> None:
     """The batch's own audit entry: which register, file and counts, written
     when the last of its rows is (bulk or row by row alike)."""
@@ -299,15 +324,25 @@ def record_imported(actor, batch, register: str, file_name: str, counts: dict) -
 
 
 def commit(
-    *, spec, actor, park, writes: list[Write], counts: dict, file_name, data, started, progress
+    *,
+    spec,
+    actor,
+    park,
+    writes: list[Write],
+    counts: dict,
+    file_name,
+    data,
+    started,
+    progress,
+    on_batch=None,
 ):
     """Write ``writes`` in short transactions (``Pace``); the import's ``ImportBatch``.
 
     The batch is "committing" from the first transaction to the last, which
     marks it committed; all the while this process holds its claim
     (``services.batch_claim``), taken in the first transaction, before anyone
-    can see the batch. Raises ``CommitFailed`` (nothing imported, what was
-    written reversed).
+    can see the batch. ``on_batch``: see ``new_batch``. Raises
+    ``CommitFailed`` (nothing imported, what was written reversed).
     """
     from parkops.core.exchange import services
 
@@ -322,15 +357,14 @@ def commit(
                 pace.start()
                 with transaction.atomic():
                     if batch is None:
-                        batch = ImportBatch.objects.create(
-                            park=park,
-                            register=spec.key,
+                        batch = new_batch(
+                            spec=spec,
                             actor=actor,
-                            file_name=file_name[:255],
-                            sha256=hashlib.sha256(data).hexdigest(),
-                            created_count=counts["create"],
-                            updated_count=counts["update"],
-                            unchanged_count=counts["unchanged"],
+                            park=park,
+                            file_name=file_name,
+                            data=data,
+                            counts=counts,
+                            on_batch=on_batch,
                             status=ImportBatch.Status.COMMITTING,
                         )
                         if not last:

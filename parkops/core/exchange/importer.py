@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from parkops.core import audit, permissions
 from parkops.core.exchange import bulk
 from parkops.core.exchange import refs as ref_cells
 from parkops.core.exchange import values as v
 from parkops.core.exchange.headers import header_key, unit_in_header
-from parkops.core.exchange.readers import FileError, Table, read_table
+from parkops.core.exchange.readers import FileError, Table, column_letter, read_table
 from parkops.core.exchange.spec import REF, Column, RegisterSpec
 from parkops.core.models import ImportBatch, ImportItem
 
@@ -43,11 +42,6 @@ CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 PROGRESS_EVERY = 250
 PARK_HEADERS = {header_key(h) for h in ("园区", "所属园区", "park")}
 UNIT_HEADERS = {header_key(h) for h in ("单位", "金额单位", "unit")}
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: the column as Excel names it."""
-    return get_column_letter(index + 1)
 
 
 @dataclass
@@ -632,6 +626,7 @@ def run_import(
     progress=None,
     table: Table | FileError | None = None,
     validated: Validated | None = None,
+    on_batch=None,
 ) -> Outcome:
     """Apply the file to ``park``'s register as ``actor``; keep it only if ``commit``
     and every row succeeded. Returns what happened (or would happen) row by row.
@@ -642,6 +637,8 @@ def run_import(
     ``validated``: what the preview of this same upload kept (``Outcome.validated``);
     a commit reuses its rows if nothing they were validated against has changed
     since, and validates the file in full otherwise.
+    ``on_batch(batch)``: called as the commit creates its batch, in the same
+    transaction (a background job links it; ``bulk.new_batch``).
     """
     started = time.monotonic()
     outcome = Outcome(spec=spec, file_name=file_name)
@@ -658,7 +655,7 @@ def run_import(
             if progress is not None:
                 progress(len(outcome.rows), len(outcome.rows))
             return _commit_bulk(
-                spec, actor, park, outcome, writes, data, file_name, started, progress
+                spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch
             )
     try:
         if isinstance(table, FileError):
@@ -738,6 +735,7 @@ def run_import(
             file_name,
             started,
             refs,
+            on_batch,
         )
     done: dict[str, object] = {}
     try:
@@ -802,7 +800,7 @@ def run_import(
             if not (commit and outcome.ok):
                 raise _Abort
             outcome.batch = _record_batch(
-                spec, actor, park, file_name, data, outcome, items, started
+                spec, actor, park, file_name, data, outcome, items, started, on_batch
             )
     except _Abort:
         pass
@@ -917,6 +915,7 @@ def _run_bulk(
     file_name,
     started,
     refs,
+    on_batch,
 ) -> Outcome:
     """The import of a bulk-capable register (``exchange.bulk``): validation with
     no writes and no per-row queries; a commit in short batches."""
@@ -992,10 +991,12 @@ def _run_bulk(
         )
     if not (commit and outcome.ok):
         return outcome
-    return _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress)
+    return _commit_bulk(
+        spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch
+    )
 
 
-def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress):
+def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, progress, on_batch):
     """Write the validated ``writes`` of ``outcome`` in short batches."""
     try:
         outcome.batch = bulk.commit(
@@ -1008,6 +1009,7 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
             data=data,
             started=started,
             progress=progress,
+            on_batch=on_batch,
         )
     except bulk.CommitFailed as failure:
         error = failure.__cause__
@@ -1032,16 +1034,18 @@ def _commit_bulk(spec, actor, park, outcome, writes, data, file_name, started, p
     return outcome
 
 
-def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -> ImportBatch:
-    batch = ImportBatch.objects.create(
-        park=park,
-        register=spec.key,
+def _record_batch(
+    spec, actor, park, file_name, data, outcome, items, started, on_batch
+) -> ImportBatch:
+    counts = outcome.counts
+    batch = bulk.new_batch(
+        spec=spec,
         actor=actor,
-        file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        created_count=outcome.count(CREATE),
-        updated_count=outcome.count(UPDATE),
-        unchanged_count=outcome.count(UNCHANGED),
+        park=park,
+        file_name=file_name,
+        data=data,
+        counts=counts,
+        on_batch=on_batch,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     ImportItem.objects.bulk_create(
@@ -1056,5 +1060,5 @@ def _record_batch(spec, actor, park, file_name, data, outcome, items, started) -
         )
         for row, action, obj, before, after in items
     )
-    bulk.record_imported(actor, batch, spec.key, file_name, outcome.counts)
+    bulk.record_imported(actor, batch, spec.key, file_name, counts)
     return batch

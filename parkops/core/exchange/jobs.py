@@ -144,24 +144,10 @@ def job_interrupted(job: ImportJob, left: ImportBatch | None = None) -> None:
 def _left_by(job: ImportJob) -> ImportBatch | None:
     """The batch ``job``'s commit wrote if its roll back stopped at a row in
     the way (``services.recover_interrupted``, run by this worker or before
-    another's job): a commit's job learns its batch only when it finishes, so
-    the batch is found by what both record (the park, register, importer and
-    file; written after the job was queued), left "being undone"."""
-    if job.mode != ImportJob.Mode.COMMIT:
-        return None
-    return (
-        ImportBatch.objects.unscoped()
-        .filter(
-            status=ImportBatch.Status.UNDOING,
-            created_at__gte=job.created_at,
-            park_id=job.park_id,
-            register=job.register,
-            actor_id=job.actor_id,
-            file_name=job.file_name,
-        )
-        .order_by("-pk")
-        .first()
-    )
+    another's job), left "being undone": the job's own batch, linked in the
+    transaction that created it (``_link_batch``)."""
+    batch = job.batch if job.mode == ImportJob.Mode.COMMIT else None
+    return batch if batch is not None and batch.status == ImportBatch.Status.UNDOING else None
 
 
 def resume_interrupted() -> list[int]:
@@ -175,7 +161,7 @@ def resume_interrupted() -> list[int]:
     stopped = ImportJob.objects.unscoped().filter(
         mode__in=[ImportJob.Mode.PREVIEW, ImportJob.Mode.COMMIT], status=ImportJob.Status.RUNNING
     )
-    for job in stopped:
+    for job in stopped.select_related("batch"):
         if not services.job_claimed(job):
             job_interrupted(job, _left_by(job))
     resumed = []
@@ -194,6 +180,13 @@ def resume_interrupted() -> list[int]:
                 run_job.enqueue(job.pk)
                 resumed.append(job.pk)
     return resumed
+
+
+def _link_batch(job: ImportJob, batch: ImportBatch) -> None:
+    """Record on a commit's job the batch it is writing, in the transaction that
+    creates the batch: if the worker dies before the last one, the next worker
+    finds what it wrote by this link (``_left_by``), not by the file's name."""
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(batch=batch)
 
 
 @task()
@@ -226,6 +219,7 @@ def _run_job(job: ImportJob) -> None:
             validated=(
                 services.validated_load(job.token) if job.mode == ImportJob.Mode.COMMIT else None
             ),
+            on_batch=lambda batch: _link_batch(job, batch),
         )
         if job.mode == ImportJob.Mode.PREVIEW:
             services.validated_keep(job.token, outcome.validated)

@@ -25,10 +25,9 @@ from pathlib import PurePath, PurePosixPath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from parkops.core.exports import CONTROL_CHARACTERS, CSV_GUARDED
+from parkops.core.cell_text import CONTROL_CHARACTERS, CSV_GUARDED
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
 # The stream an encrypted .xlsx keeps its content in, as the OLE directory names it.
@@ -315,6 +314,16 @@ def _csv_encoding(data: bytes) -> str:
     raise FileError(_("The CSV file is neither UTF-8 nor GBK encoded."))
 
 
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column as Excel names it (bijective base 26)."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _unguarded(cell: str) -> str:
     """A CSV cell without the one apostrophe an export put before a formula sign
     (``'=1+2`` → ``=1+2``, ``''=1`` → ``'=1``); any other text as it is: the
@@ -330,7 +339,7 @@ def _unheaded_cell(headers: list[str], row: list, row_number: int) -> str:
     """The first cell of ``row`` with data in a column without a header, or ""."""
     for index, cell in enumerate(row):
         if not _blank(cell) and (index >= len(headers) or not headers[index]):
-            return f"{get_column_letter(index + 1)}{row_number}"
+            return f"{column_letter(index)}{row_number}"
     return ""
 
 

@@ -1,5 +1,10 @@
 """Pages of the exchange framework: template, import with preview, commit, error
-report, export of a list's current view, import batches and undo."""
+report, export of a list's current view, import batches and undo.
+
+The workbook writers (``writers``, ``core.exports``) are imported by the views
+that write a workbook: they load openpyxl (with numpy and lxml, about 20 MB a
+process), which a process that never writes one does not need.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parkops.core import generic, permissions
-from parkops.core.exchange import jobs, services, writers
+from parkops.core.exchange import jobs, services
 from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
-from parkops.core.exports import list_export
 from parkops.core.models import ImportBatch, ImportJob
 from parkops.core.selectors import import_batch_list
 from parkops.core.text import today_cst
@@ -42,13 +46,17 @@ def _spec(register):
 
 
 def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=writers.XLSX)
+    from parkops.core.exports import XLSX
+
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
 @login_required
 def template(request, register):
+    from parkops.core.exchange import writers
+
     spec = _spec(register)
     if not permissions.can(request.user, spec.model, permissions.VIEW):
         permissions.deny()
@@ -68,6 +76,9 @@ def export_response(request, spec, *, fmt="xlsx"):
     same selector, filters and park (``generic.list_rows``), as .xlsx or CSV,
     recorded in the audit trail. Registers with an address of their own (the
     audit log, users) export through here too."""
+    from parkops.core.exchange import writers
+    from parkops.core.exports import list_export
+
     # A role held without a park (accounts, the audit log) answers without
     # listing the parks.
     user = request.user
@@ -156,6 +167,8 @@ def import_cancel(request, register, token):
 @login_required
 def import_errors(request, register, token):
     """The uploaded sheet with a 错误 column, to fix and upload again."""
+    from parkops.core.exchange import writers
+
     spec = _spec(register)
     data, meta = services.upload_load(token=token, user=request.user, register=register)
     park = generic.active_park(request.user)

@@ -164,7 +164,8 @@ def test_headers_match_despite_spaces_width_and_markers():
 
 
 @pytest.mark.parametrize(
-    ("index", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")]
+    ("index", "letter"),
+    [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")],
 )
 def test_column_letters(index, letter):
     assert column_letter(index) == letter

@@ -23,3 +23,11 @@ def test_names_keep_their_search_keys():
         "cqybq123hcs",
     )
     assert text.pinyin_keys("") == ("", "")
+
+
+def test_a_character_read_two_ways_is_read_as_its_phrase_says():
+    # 重 zhong/chong, 长 chang/zhang, 行 xing/hang: pypinyin's phrase dictionary decides.
+    assert text.pinyin_keys("重庆") == ("chongqing", "cq")
+    assert text.pinyin_keys("长沙银行") == ("changshayinhang", "csyh")
+    assert text.pinyin_keys("行长") == ("hangzhang", "hz")
+    assert text.pinyin_keys("重要") == ("zhongyao", "zy")

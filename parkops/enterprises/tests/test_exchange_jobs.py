@@ -12,7 +12,15 @@ from parkops.core import audit
 from parkops.core.exchange import jobs, services
 from parkops.core.models import AuditEntry, ImportBatch, ImportJob
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import (
+    make_park,
+    make_token,
+    make_user,
+    queued_job,
+    running_job,
+    sign_in,
+    xlsx_bytes,
+)
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.uscc import make_uscc
 
@@ -20,10 +28,11 @@ pytestmark = pytest.mark.django_db
 HEADER = ["企业名称", "统一社会信用代码", "状态"]
 
 
-def rows(n, bad_row=None):
+def rows(n, bad_row=None, first=0):
     # Distinct credit codes by construction (random ones collide among 50,000).
     data = [HEADER] + [
-        [f"后台导入{i}有限公司", make_uscc(f"91321300{i:09d}"), "在园企业"] for i in range(n)
+        [f"后台导入{i}有限公司", make_uscc(f"91321300{i:09d}"), "在园企业"]
+        for i in range(first, first + n)
     ]
     if bad_row is not None:
         data[bad_row][1] = "123"
@@ -98,21 +107,8 @@ def test_progress_is_written_while_the_import_runs(monkeypatch, officer):
     seen = []
     monkeypatch.setattr(jobs, "write_progress", lambda job_id, done, total: seen.append(done))
     park = officer.memberships.get().park
-    from parkops.core.exchange import services
-
     data = xlsx_bytes(rows(600))
-    token = services.upload_hold(
-        data=data, file_name="x.xlsx", user=officer, park=park, register="enterprises"
-    )
-    job = jobs.job_start(
-        token=token,
-        actor=officer,
-        park=park,
-        register="enterprises",
-        file_name="x.xlsx",
-        mode=ImportJob.Mode.COMMIT,
-        rows=600,
-    )
+    job = queued_job(officer, park, "enterprises", data, 600, mode=ImportJob.Mode.COMMIT)
     jobs.run_job.call(job.pk)
     assert seen[0] == 0 and seen[-1] == 600 and len(seen) >= 3
     assert ImportBatch.objects.unscoped().get().created_count == 600
@@ -291,16 +287,7 @@ def test_an_undo_whose_worker_died_is_resumed_by_the_next_worker(client, officer
 
 def test_a_running_undo_is_not_taken_for_an_interrupted_one(officer):
     batch = committed(officer, 3)
-    job = ImportJob.objects.unscoped().create(
-        park=batch.park,
-        register=batch.register,
-        actor=officer,
-        token="",
-        file_name=batch.file_name,
-        mode=ImportJob.Mode.UNDO,
-        status=ImportJob.Status.RUNNING,
-        batch=batch,
-    )
+    job = running_job(batch, mode=ImportJob.Mode.UNDO)
     with services.undo_claim(batch):  # as the worker running it holds it
         assert not jobs.undo_interrupted(job) and jobs.resume_interrupted() == []
     assert jobs.undo_interrupted(job)
@@ -342,15 +329,7 @@ def half_committed(officer, monkeypatch):
 def test_a_commit_whose_worker_died_is_rolled_back_by_the_next_worker(client, officer, monkeypatch):
     batch = half_committed(officer, monkeypatch)
     # The commit's job was left running by the dead worker too.
-    job = ImportJob.objects.unscoped().create(
-        park=batch.park,
-        register=batch.register,
-        actor=officer,
-        token="t",
-        file_name=batch.file_name,
-        mode=ImportJob.Mode.COMMIT,
-        status=ImportJob.Status.RUNNING,
-    )
+    job = running_job(batch)
     jobs.resume_interrupted()  # as the next worker does when it starts
     batch.refresh_from_db()
     job.refresh_from_db()
@@ -497,6 +476,50 @@ def test_a_roll_back_never_writes_over_a_record_edited_since(officer, monkeypatc
         services.import_undo(batch=batch, actor=officer)
     # The sheet's row 2 (its header is row 1).
     assert refused.value.messages == ["无法撤销：第 2 行的记录在导入后已被修改。"]
+
+
+def dead_commit_job(officer, monkeypatch, first):
+    """A background commit of "大文件.xlsx" (60 rows from ``first``) whose worker
+    died after two transactions of 20, and a record it wrote edited since (so
+    that its roll back stops there); its job left running."""
+    from parkops.core.exchange import bulk
+    from parkops.enterprises.services import enterprise_update
+
+    park = officer.memberships.get().park
+    data = xlsx_bytes(rows(60, first=first))
+    job = queued_job(
+        officer, park, "enterprises", data, 60, mode=ImportJob.Mode.COMMIT, file_name="大文件.xlsx"
+    )
+    monkeypatch.setattr(bulk, "BATCH_ROWS", 20)
+    real = dies_on_call(monkeypatch, bulk, "_write_chunk", 3)
+    work()
+    monkeypatch.setattr(bulk, "_write_chunk", real)
+    # A worker killed mid-job records nothing more: its job stays running.
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, result=None
+    )
+    edited = Enterprise.objects.unscoped().get(name=f"后台导入{first}有限公司")
+    enterprise_update(enterprise=edited, actor=officer, name=f"改过名的{first}号有限公司")
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_dead_commit_job_leads_to_the_batch_it_wrote(officer, monkeypatch):
+    # Two commits alike in all but their rows (the same file name, importer
+    # and park), each left half written by a worker that died; the second
+    # job's worker rolled the first back as far as it could.
+    first = dead_commit_job(officer, monkeypatch, first=0)
+    second = dead_commit_job(officer, monkeypatch, first=100)
+    jobs.resume_interrupted()  # as the next worker does when it starts
+    for job, name in ((first, "改过名的0号有限公司"), (second, "改过名的100号有限公司")):
+        job.refresh_from_db()
+        written = ImportBatch.objects.unscoped().get(
+            items__object_id=str(Enterprise.objects.unscoped().get(name=name).pk)
+        )
+        assert written.status == ImportBatch.Status.UNDOING
+        assert job.status == ImportJob.Status.FAILED
+        assert (job.batch, job.result["left"]) == (written, written.pk)
+    assert first.batch != second.batch
 
 
 @pytest.mark.django_db(transaction=True)

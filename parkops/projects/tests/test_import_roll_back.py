@@ -12,7 +12,7 @@ from parkops.core import audit
 from parkops.core.exchange import jobs, services
 from parkops.core.models import ImportBatch, ImportJob
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
+from parkops.core.testing import make_park, make_user, running_job, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
 from parkops.enterprises.tests.test_exchange_jobs import half_committed, imported, rows
 from parkops.projects.testing import make_project
@@ -104,17 +104,8 @@ def test_a_failed_commit_whose_rows_are_used_meanwhile_is_left_to_undo(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_dead_commit_whose_rows_are_used_meanwhile_is_left_to_undo(client, officer, monkeypatch):
-    # The commit's job, queued before its batch was written, left running.
-    job = ImportJob.objects.unscoped().create(
-        park=officer.memberships.get().park,
-        register="enterprises",
-        actor=officer,
-        token="t",
-        file_name="大文件.xlsx",
-        mode=ImportJob.Mode.COMMIT,
-        status=ImportJob.Status.RUNNING,
-    )
     batch = half_committed(officer, monkeypatch)
+    job = running_job(batch)  # the commit's job, left running too
     used_by_a_project(Enterprise.objects.unscoped().get(name="后台导入0有限公司"))
     left = []
     assert services.recover_interrupted(left) == [] and left == [batch.pk]
