@@ -180,8 +180,10 @@ def picker_field(*, key: str, field: str, user) -> forms.ModelChoiceField | None
         queryset=model.objects.restrict(user, permissions.VIEW),
         request=FilterRequest(user),
     )
-    form_field = filterset.form.fields[field]
-    if not isinstance(form_field.widget, _PickerMixin):  # drawn otherwise: not served
+    # Left out of the form (``ScopedFilterSet.unusable_filters``) or drawn
+    # otherwise: not served.
+    form_field = filterset.form.fields.get(field)
+    if form_field is None or not isinstance(form_field.widget, _PickerMixin):
         return None
     return form_field
 

@@ -212,3 +212,40 @@ def test_two_filtersets_of_one_key_are_refused():
     assert registered_filtersets()["projects.ProjectFilterSet"].__module__ == (
         "parkops.projects.filters"
     )
+
+
+def test_a_filter_of_records_the_user_may_not_read_is_not_offered(client, park):
+    """A project officer reads projects but not visits or promotion events
+    (ROLES.md): the project list draws no filter of those, and the picker's
+    endpoint serves none; the filters of records they read stay."""
+    source = make_visit(park, enterprise=make_enterprise(park, name="来源企业有限公司"))
+    make_project(park, source_visit=source)
+    officer = make_user(Role.PROJECT_OFFICER, park=park)
+    assert not permissions.can(officer, source, permissions.VIEW)
+    sign_in(client, officer)
+    html = client.get(PROJECTS).content.decode()
+    for name in ("visit", "source_visit", "source_event", "signing_event"):
+        assert f'name="{name}"' not in html, name
+        url = reverse("core:picker", args=["projects.ProjectFilterSet", name])
+        assert client.get(url).status_code == 404, name
+    for name in ("investor", "first_contact_unit", "industry"):
+        assert "data-picker-url=" in select_html(html, name), name
+    assert client.get(INVESTORS).status_code == 200
+    # A park leader reads visits: the same filter is drawn and served.
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    assert "data-picker-url=" in select_html(client.get(PROJECTS).content.decode(), "visit")
+    url = reverse("core:picker", args=["projects.ProjectFilterSet", "visit"])
+    assert client.get(url).status_code == 200
+
+
+def test_a_link_setting_a_filter_the_user_cannot_use_shows_no_rows(client, park):
+    """Not drawn is not ignored: a kept link naming a visit lists nothing, with
+    the filter's error, rather than every project passed off as the visit's."""
+    source = make_visit(park)
+    make_project(park, source_visit=source)
+    make_project(park)
+    sign_in(client, make_user(Role.PROJECT_OFFICER, park=park))
+    response = client.get(PROJECTS, {"visit": source.pk})
+    assert response.context["table"].paginator.count == 0
+    assert "visit" in response.context["filter"].form.errors
+    assert client.get(PROJECTS).context["table"].paginator.count == 2
