@@ -8,7 +8,7 @@ from django_filters.widgets import BooleanWidget
 
 from parkops.core import permissions
 from parkops.core.audit_display import object_type_choices
-from parkops.core.forms import LenientDateField, style_widgets
+from parkops.core.forms import LenientDateField, all_for_empty_choices, style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 from parkops.core.pickers import register_filterset, use_pickers
 
@@ -44,6 +44,7 @@ class BaseFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             use_pickers(self, form)
+            all_for_empty_choices(form.fields)
             style_widgets(form.fields, prompt=False)
         return self._form
 

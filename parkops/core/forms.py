@@ -164,6 +164,16 @@ def prompt_empty_choices(fields) -> None:
             ]
 
 
+def all_for_empty_choices(fields) -> None:
+    """A filter's "nothing chosen" reads 全部 (All), on every filter alike: it
+    means no narrowing, where a form's 请选择 asks for a choice. A filter that
+    named its own (选择拜访人员) read as a form's prompt beside the others' 全部."""
+    everything = _("All")
+    for field in fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = everything
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose foreign-key choices are only rows the user may see.
 

@@ -249,3 +249,36 @@ def test_a_link_setting_a_filter_the_user_cannot_use_shows_no_rows(client, park)
     assert response.context["table"].paginator.count == 0
     assert "visit" in response.context["filter"].form.errors
     assert client.get(PROJECTS).context["table"].paginator.count == 2
+
+
+def test_every_filter_says_all_when_nothing_is_chosen_and_a_form_asks_to_choose(park):
+    """全部 on every filter (a picker or a select, the visit staff's included): it
+    means no narrowing; an edit form's choice of records keeps its 请选择."""
+    from django.utils import translation
+
+    from parkops.core.selectors import FilterRequest
+    from parkops.promotion.forms import VisitForm
+
+    user = make_user()
+    for role in PARK_ROLES:
+        grant(user, role, park=park)
+    make_user(Role.PROMOTION_OFFICER, park=park)  # a visit staff choice
+    empties = {}
+    with translation.override("zh-hans"):
+        for key, filterset_class in registered_filtersets().items():
+            model = filterset_class._meta.model
+            filterset = filterset_class(
+                None, queryset=model.objects.restrict(user, "view"), request=FilterRequest(user)
+            )
+            html = str(filterset.form)
+            for name, options in re.findall(
+                r'<select name="(\w+)"[^>]*>(.*?)</select>', html, re.S
+            ):
+                empty = re.search(r'<option value=""[^>]*>([^<]*)</option>', options)
+                if empty:
+                    empties[(key, name)] = empty.group(1)
+        form = str(VisitForm(user=user, park=park))
+    assert empties[("promotion.VisitFilterSet", "staff")] == "全部"
+    assert empties[("projects.ProjectFilterSet", "investor")] == "全部"
+    assert set(empties.values()) == {"全部"}, empties
+    assert '<option value="" selected>请选择</option>' in select_html(form, "enterprise")
