@@ -109,7 +109,7 @@ add_read_routes(
     detail_schema=EnterpriseDetailOut,
     list_headers=lambda *, user, filters: (
         {"X-Search-Limited": "true"}
-        if selectors.list_search_limited(user=user, text=filters.get("q", ""))
+        if selectors.list_search_limited(user=user, filters=filters)
         else {}
     ),
 )
