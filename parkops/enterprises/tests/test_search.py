@@ -439,3 +439,21 @@ def test_the_page_and_the_api_say_what_a_filtered_short_search_looked_at(
     assert "少于3个字：筛选结果中以“宿”开头的名称、代码已全部列出，其余仅查每个园区前2家" in page
     assert client.get(api, short, **auth)["X-Search-Limited"] == "true"
     assert client.get(export, short).status_code == 302
+
+
+def test_the_api_schema_documents_the_limited_search_header(client):
+    """X-Search-Limited is part of the enterprise list's contract (openapi.json),
+    on that operation only."""
+    schema = client.get("/api/openapi.json").json()
+    operations = {
+        operation["operationId"]: operation
+        for path in schema["paths"].values()
+        for operation in path.values()
+    }
+    headers = operations["enterprise_list"]["responses"]["200"]["headers"]
+    assert set(headers) == {"X-Search-Limited"}
+    assert headers["X-Search-Limited"]["schema"] == {"type": "string"}
+    assert "fewer than 3 characters" in headers["X-Search-Limited"]["description"]
+    assert "headers" not in operations["park_list"]["responses"]["200"]
+    # Added to the page of rows the 200 answers with, not in its place.
+    assert "application/json" in operations["enterprise_list"]["responses"]["200"]["content"]
