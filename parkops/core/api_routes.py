@@ -25,6 +25,7 @@ def add_read_routes(
     detail_schema=None,
     prefetch_related: tuple[str, ...] = (),
     list_headers: Callable[..., dict] | None = None,
+    list_headers_doc: dict[str, str] | None = None,
 ) -> None:
     """Add ``GET path`` (operation ``<model>_list``) and ``GET path/{pk}``
     (``<model>_detail``), both scoped by ``restrict``. The list is ``selector``'s
@@ -32,7 +33,9 @@ def add_read_routes(
     the export), over all the user's parks; filters that do not validate are a 422.
     ``prefetch_related`` fetches what ``schema`` reads of each row;
     ``list_headers(user=, filters=)`` gives headers the list answers with (what
-    the page says beside the rows, e.g. that a search was limited).
+    the page says beside the rows, e.g. that a search was limited), each
+    described in the list's OpenAPI response by ``list_headers_doc`` (header →
+    description), so that clients find them in the contract.
 
     As on the pages: the list is a 403 for a user who may view the model
     nowhere, and an object outside the user's scope is a 404 (audited), whether
@@ -59,9 +62,17 @@ def add_read_routes(
     list_view.__name__ = f"{name}_list"
     list_view.selector = selector  # how the shared tests find the list's selector
     detail_view.__name__ = f"{name}_detail"
-    router.get(path, response=list[schema], operation_id=f"{name}_list", url_name=f"{name}_list")(
-        paginate(ListPagination)(list_view)
-    )
+    headers = {
+        header: {"description": description, "schema": {"type": "string"}}
+        for header, description in (list_headers_doc or {}).items()
+    }
+    router.get(
+        path,
+        response=list[schema],
+        operation_id=f"{name}_list",
+        url_name=f"{name}_list",
+        openapi_extra={"responses": {200: {"headers": headers}}} if headers else None,
+    )(paginate(ListPagination)(list_view))
     router.get(
         f"{path}/{{pk}}",
         response=detail_schema or schema,

@@ -8,7 +8,7 @@ from django_filters.widgets import BooleanWidget
 
 from parkops.core import permissions
 from parkops.core.audit_display import object_type_choices
-from parkops.core.forms import LenientDateField, style_widgets
+from parkops.core.forms import LenientDateField, all_for_empty_choices, style_widgets
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 from parkops.core.pickers import register_filterset, use_pickers
 
@@ -44,6 +44,7 @@ class BaseFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             use_pickers(self, form)
+            all_for_empty_choices(form.fields)
             style_widgets(form.fields, prompt=False)
         return self._form
 
@@ -67,8 +68,42 @@ class ScopedFilterSet(BaseFilterSet):
             if queryset_ is not None and hasattr(queryset_.model.objects, "restrict"):
                 filter_.queryset = queryset_.model.objects.restrict(user, permissions.VIEW)
 
+    def unusable_filters(self) -> set[str]:
+        """Filters choosing among records of a model the user may read in no park
+        (a project officer's visits, a finance officer's promotion units): they
+        would offer nothing, so the form leaves them out (the list page and the
+        pickers' endpoint alike). One the request sets anyway (a link kept from
+        elsewhere) stays, and its value is refused as any record outside the
+        user's scope is, rather than ignored with every row shown as filtered."""
+        user = getattr(self.request, "user", None)
+        unusable = set()
+        for name, filter_ in self.filters.items():
+            model = getattr(getattr(filter_, "queryset", None), "model", None)
+            if model is None or not hasattr(model.objects, "restrict"):
+                continue  # not a choice of scoped records (users, fixed choices)
+            if _is_set(self.data, name):
+                continue
+            if not permissions.can(user, model, permissions.VIEW):
+                unusable.add(name)
+        return unusable
+
+    def get_form_class(self):
+        unusable = self.unusable_filters()
+        if not unusable:
+            return super().get_form_class()
+        fields = {
+            name: filter_.field for name, filter_ in self.filters.items() if name not in unusable
+        }
+        return type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+
     def search(self, queryset, name, value):
         raise NotImplementedError
+
+
+def _is_set(data, name: str) -> bool:
+    """Does the filter data (a QueryDict or the API's dict) give ``name`` a value?"""
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+    return any(value not in (None, "") for value in values)
 
 
 class ParkFilterSet(ScopedFilterSet):

@@ -87,30 +87,6 @@ class SearchableSelectMultiple(SearchableMixin, forms.SelectMultiple):
     pass
 
 
-class RegionSelect(SearchableSelect):
-    """A GB/T 2260 region picked by name (江苏省宿迁市), typed in Chinese, pinyin
-    or as its code; the value stays the six-digit code."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-
-    def optgroups(self, name, value, attrs=None):
-        from parkops.core.regions import region_picker_choices
-
-        current = [v for v in value if v]
-        choices = [("", _("Please choose")), *region_picker_choices()]
-        known = {code for code, _label in choices}
-        # A stored code the list no longer has is kept, shown as itself.
-        self.choices = [*choices, *((code, code) for code in current if code not in known)]
-        return super().optgroups(name, value, attrs)
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value:
-            option["attrs"]["data-pinyin"] = f"{option_pinyin(str(label))} {value}"
-        return option
-
-
 def make_searchable(field) -> None:
     """Give a model choice field (a register's records: enterprises, staff…) the
     searchable picker, unless its form chose another widget than the default."""
@@ -164,6 +140,16 @@ def prompt_empty_choices(fields) -> None:
             ]
 
 
+def all_for_empty_choices(fields) -> None:
+    """A filter's "nothing chosen" reads 全部 (All), on every filter alike: it
+    means no narrowing, where a form's 请选择 asks for a choice. A filter that
+    named its own (选择拜访人员) read as a form's prompt beside the others' 全部."""
+    everything = _("All")
+    for field in fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = everything
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose foreign-key choices are only rows the user may see.
 
@@ -187,7 +173,9 @@ class ScopedModelForm(forms.ModelForm):
         style_widgets(self.fields)
 
     def _pick_regions(self):
-        """A model field validated as a GB/T 2260 code is picked by name."""
+        """A model field validated as a GB/T 2260 code is picked by name, searched
+        on the server (``pickers.RegionPicker``)."""
+        from parkops.core.pickers import RegionPicker
         from parkops.core.regions import validate_region_code
 
         for name, field in self.fields.items():
@@ -198,7 +186,7 @@ class ScopedModelForm(forms.ModelForm):
             if validate_region_code in getattr(model_field, "validators", ()) and isinstance(
                 field.widget, forms.TextInput
             ):
-                field.widget = RegionSelect(attrs=dict(field.widget.attrs))
+                field.widget = RegionPicker(attrs=dict(field.widget.attrs))
                 field.widget.attrs.pop("maxlength", None)
                 field.widget.is_required = field.required
 

@@ -123,6 +123,33 @@ class RecordPickerMultiple(_PickerMixin, forms.SelectMultiple):
     pass
 
 
+class RegionPicker(_PickerMixin, forms.Select):
+    """A GB/T 2260 region chosen by search, its value the six-digit code: the
+    select holds the region chosen only (a form drew all 3,339 as options), the
+    page asks ``core:region_picker`` for the places matching what is typed
+    (``regions.region_matches``: names, pinyin, code). A stored code the list no
+    longer has is shown as itself."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, url=reverse("core:region_picker"))
+
+    def optgroups(self, name, value, attrs=None):
+        from parkops.core.regions import region_full_name
+
+        chosen = [(code, region_full_name(code) or code) for code in value if code]
+        self.choices = [("", _("Please choose")), *chosen]
+        return super().optgroups(name, value, attrs)
+
+
+def region_options(text: str) -> list[dict]:
+    """The places a region picker offers for ``text``, as ``{"value", "text"}`` pairs."""
+    from parkops.core.regions import region_matches
+
+    return [
+        {"value": code, "text": name} for code, name in region_matches(text, limit=PICKER_LIMIT)
+    ]
+
+
 def use_pickers(filterset, form) -> None:
     """Draw ``form``'s choices of park records (``wants_picker``) as pickers
     served by ``core.views.pick`` for ``filterset``'s class."""
@@ -180,8 +207,10 @@ def picker_field(*, key: str, field: str, user) -> forms.ModelChoiceField | None
         queryset=model.objects.restrict(user, permissions.VIEW),
         request=FilterRequest(user),
     )
-    form_field = filterset.form.fields[field]
-    if not isinstance(form_field.widget, _PickerMixin):  # drawn otherwise: not served
+    # Left out of the form (``ScopedFilterSet.unusable_filters``) or drawn
+    # otherwise: not served.
+    form_field = filterset.form.fields.get(field)
+    if form_field is None or not isinstance(form_field.widget, _PickerMixin):
         return None
     return form_field
 

@@ -76,3 +76,58 @@ def region_code_prefixes() -> frozenset[str]:
     """Every start of a known code ("3", "32", …, "321300"): whether typed
     digits can be the beginning of a division code."""
     return frozenset(code[:length] for code in _regions() for length in range(1, len(code) + 1))
+
+
+def _places(code: str) -> list[str]:
+    """The codes of the places ``region_full_name`` names, province first."""
+    codes: list[str] = []
+    while code and code in _regions():
+        name, parent = _regions()[code]
+        if name not in _PLACEHOLDER_NAMES:
+            codes.append(code)
+        code = parent
+    return codes[::-1]
+
+
+@cache
+def _region_pinyin() -> dict[str, tuple[str, str, str, str]]:
+    """For each place a picker offers: (full pinyin, initials) of its full name
+    and of its own name. Read from each division's own name once (a full name
+    is its places' names joined), the first time a search has latin letters."""
+    from parkops.core.text import pinyin_keys
+
+    own = {code: pinyin_keys(name) for code, (name, _parent) in _regions().items()}
+    keys = {}
+    for code, _label in region_picker_choices():
+        places = _places(code)
+        keys[code] = (
+            "".join(own[place][0] for place in places),
+            "".join(own[place][1] for place in places),
+            *own[code],
+        )
+    return keys
+
+
+def region_matches(text: str, *, limit: int) -> list[tuple[str, str]]:
+    """At most ``limit`` (code, full name) of the places a picker offers whose
+    full name, its pinyin (full or initials) or code holds every word of
+    ``text``, as the searchable select matched them: first those whose own
+    name (宿城区 of 江苏省宿迁市宿城区), its pinyin or the code starts with the
+    text, then the others, each by code (a province before its cities)."""
+    words = text.lower().split()
+    choices = region_picker_choices()
+    if not words:
+        return list(choices[:limit])
+    latin = any(char.isascii() and char.isalpha() for char in text)
+    pinyin = _region_pinyin() if latin else {}
+    first, rest = [], []
+    for code, name in choices:
+        keys = pinyin.get(code, ())
+        haystack = (name, code, *keys[:2])
+        if not all(any(word in field for field in haystack) for word in words):
+            continue
+        own = (region_name(code), code, *keys[2:])
+        (first if any(field.startswith(words[0]) for field in own) else rest).append((code, name))
+        if len(first) == limit:
+            break
+    return (first + rest)[:limit]

@@ -646,6 +646,7 @@ declare_endpoints(
         "core:home": "counts of the user's own parks only (test_views.TestHome)",
         "core:park_switch": "accepts only the user's own parks (test_views.TestParkSwitch)",
         "core:picker": "a FilterSet's choices, restricted to the user (test_list_pickers)",
+        "core:region_picker": "GB/T 2260 divisions, no park data (test_pickers)",
         "core:auditentry_list": "not park data; audit administrators only (test_audit)",
         "core:auditentry_detail": "not park data; audit administrators only (test_audit)",
         "core:auditentry_export": "not park data; audit administrators only (test_audit)",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", views.AuditEntryListView.as_view(), name="auditentry_list"),
     path("audit/export.xlsx", views.audit_export, name="auditentry_export"),
     path("audit/export.csv", views.audit_export, {"fmt": "csv"}, name="auditentry_export_csv"),
+    path("pick/regions/", views.pick_region, name="region_picker"),
     path("pick/<str:key>/<str:field>/", views.pick, name="picker"),
     path("audit/<int:pk>/", views.AuditEntryDetailView.as_view(), name="auditentry_detail"),
 ]

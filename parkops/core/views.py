@@ -208,3 +208,13 @@ def pick(request, key: str, field: str):
         raise Http404
     results = pickers.picker_options(form_field, user=request.user, text=request.GET.get("q", ""))
     return JsonResponse({"results": results})
+
+
+@require_GET
+def pick_region(request):
+    """The GB/T 2260 places matching ``q``, as ``{"results": [{"value", "text"}]}``
+    (``core.pickers.RegionPicker``): reference data of no park, for any
+    signed-in user."""
+    if not request.user.is_authenticated:
+        permissions.deny()
+    return JsonResponse({"results": pickers.region_options(request.GET.get("q", ""))})

@@ -9,7 +9,7 @@ from parkops.core.api_base import resolve_related, user_of
 from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.core.text import mask_phone
-from parkops.enterprises import selectors, services
+from parkops.enterprises import search_index, selectors, services
 from parkops.enterprises.models import Enterprise
 
 router = Router(tags=["enterprises"])
@@ -109,9 +109,20 @@ add_read_routes(
     detail_schema=EnterpriseDetailOut,
     list_headers=lambda *, user, filters: (
         {"X-Search-Limited": "true"}
-        if selectors.list_search_limited(user=user, text=filters.get("q", ""))
+        if selectors.list_search_limited(user=user, filters=filters)
         else {}
     ),
+    list_headers_doc={
+        "X-Search-Limited": (
+            f"`true` when `q` has fewer than {search_index.TRIGRAM} characters and "
+            "some park of the list the other filters leave has more than "
+            f"{search_index.SCAN_LIMIT:,} enterprises: names and credit codes starting "
+            f"with `q` are all found, other matches only among the first "
+            f"{search_index.SCAN_LIMIT:,} of each park in the list's order (by pinyin). "
+            f"Absent otherwise. Type {search_index.TRIGRAM} characters or more to "
+            "search the whole list; the export of such a search is refused."
+        )
+    },
 )
 
 

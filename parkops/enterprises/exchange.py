@@ -24,7 +24,10 @@ def refuse_limited_search(request):
 
     text = request.GET.get("q", "").strip()
     park_id = generic.list_park_id(request, enterprise_list.filterset_class)
-    if not (text and selectors.list_search_limited(user=request.user, text=text, park_id=park_id)):
+    if not (
+        text
+        and selectors.list_search_limited(user=request.user, filters=request.GET, park_id=park_id)
+    ):
         return None
     messages.error(
         request,

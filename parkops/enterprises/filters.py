@@ -46,3 +46,16 @@ class EnterpriseFilterSet(ScopedFilterSet):
         from parkops.enterprises.selectors import enterprise_search
 
         return enterprise_search(queryset, value)
+
+    def filter_queryset(self, queryset):
+        # The search last: a text below three characters is looked for among the
+        # first rows of the list it is given (``enterprise_search``), which must
+        # be the list the other filters leave, the one the page shows and says
+        # was searched in part (``selectors.list_search_limited``).
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        if "q" in data:
+            queryset = self.filters["q"].filter(queryset, data["q"])
+        return queryset

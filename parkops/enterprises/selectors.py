@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -150,11 +151,23 @@ def search_limited(queryset: QuerySet, text: str) -> bool:
     return bool(search_index.terms(text, full)[1]) and _window(queryset) is not None
 
 
-def list_search_limited(*, user, text: str, park_id=None) -> bool:
-    """Whether a search of ``user``'s enterprise list (in ``park_id`` if given)
-    for ``text`` looks at part of it only: what the page, the API (header
-    ``X-Search-Limited``) and the export tell."""
-    return search_limited(enterprise_list(user=user, park_id=park_id), text)
+def list_search_limited(*, user, filters, park_id=None) -> bool:
+    """Whether ``user``'s enterprise list with ``filters`` (in ``park_id`` if
+    given) searched part of the list only for its ``q``: what the page, the API
+    (header ``X-Search-Limited``) and the export tell. The search runs last,
+    among the rows the other filters leave (``EnterpriseFilterSet``), so this
+    asks of that list: a filter that leaves no park more than ``SCAN_LIMIT``
+    rows is searched whole, however long the park's list."""
+    text = (filters.get("q") or "").strip()
+    if not text:
+        return False
+    others = filters.copy()
+    others.pop("q", None)
+    try:
+        listed = enterprise_list(user=user, filters=others, park_id=park_id)
+    except ValidationError:
+        return False  # filters that do not validate: no rows, nothing searched
+    return search_limited(listed, text)
 
 
 def earliest_settled_on(*, user, park) -> datetime.date | None:

@@ -11,13 +11,23 @@ from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.tables import EnterpriseTable
 
 
-def search_limited_note(text: str) -> str:
-    """What the list says under its search field when the search was limited."""
-    return _(
-        "Fewer than 3 characters: every name and credit code starting with “%(text)s” "
-        "is found, other matches only among the first %(limit)s enterprises of each "
-        "park in the list. Type 3 characters or more to search them all."
-    ) % {"text": text, "limit": f"{search_index.SCAN_LIMIT:,}"}
+def search_limited_note(text: str, *, filtered: bool = False) -> str:
+    """What the list says under its search field when the search was limited;
+    ``filtered``: among the rows other filters left (the search runs last)."""
+    if filtered:
+        message = _(
+            "Fewer than 3 characters: among the enterprises the other filters leave, "
+            "every name and credit code starting with “%(text)s” is found, other "
+            "matches only among the first %(limit)s of each park. Type 3 characters "
+            "or more to search them all."
+        )
+    else:
+        message = _(
+            "Fewer than 3 characters: every name and credit code starting with “%(text)s” "
+            "is found, other matches only among the first %(limit)s enterprises of each "
+            "park in the list. Type 3 characters or more to search them all."
+        )
+    return message % {"text": text, "limit": f"{search_index.SCAN_LIMIT:,}"}
 
 
 class EnterpriseListView(generic.ObjectListView):
@@ -33,8 +43,12 @@ class EnterpriseListView(generic.ObjectListView):
         text = self.request.GET.get("q", "").strip()
         if text and self.filterset.form.is_valid():
             park_id = generic.list_park_id(self.request, self.filterset_class)
-            if selectors.list_search_limited(user=self.request.user, text=text, park_id=park_id):
-                context["search_note"] = search_limited_note(text)
+            if selectors.list_search_limited(
+                user=self.request.user, filters=self.request.GET, park_id=park_id
+            ):
+                # Other filters set besides the search (``filters_active`` counts it).
+                filtered = context["filters_active"] > 1
+                context["search_note"] = search_limited_note(text, filtered=filtered)
         return context
 
 

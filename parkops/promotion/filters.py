@@ -40,7 +40,6 @@ class VisitFilterSet(ScopedFilterSet):
         queryset=User.objects.none(),
         method="filter_staff",
         label=_("staff"),
-        empty_label=_("Choose visit staff"),
     )
     # One visit per enterprise (or institution), its first within the other
     # filters: the records behind "distinct enterprises visited" (拜访企业N家).

@@ -212,3 +212,73 @@ def test_two_filtersets_of_one_key_are_refused():
     assert registered_filtersets()["projects.ProjectFilterSet"].__module__ == (
         "parkops.projects.filters"
     )
+
+
+def test_a_filter_of_records_the_user_may_not_read_is_not_offered(client, park):
+    """A project officer reads projects but not visits or promotion events
+    (ROLES.md): the project list draws no filter of those, and the picker's
+    endpoint serves none; the filters of records they read stay."""
+    source = make_visit(park, enterprise=make_enterprise(park, name="来源企业有限公司"))
+    make_project(park, source_visit=source)
+    officer = make_user(Role.PROJECT_OFFICER, park=park)
+    assert not permissions.can(officer, source, permissions.VIEW)
+    sign_in(client, officer)
+    html = client.get(PROJECTS).content.decode()
+    for name in ("visit", "source_visit", "source_event", "signing_event"):
+        assert f'name="{name}"' not in html, name
+        url = reverse("core:picker", args=["projects.ProjectFilterSet", name])
+        assert client.get(url).status_code == 404, name
+    for name in ("investor", "first_contact_unit", "industry"):
+        assert "data-picker-url=" in select_html(html, name), name
+    assert client.get(INVESTORS).status_code == 200
+    # A park leader reads visits: the same filter is drawn and served.
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    assert "data-picker-url=" in select_html(client.get(PROJECTS).content.decode(), "visit")
+    url = reverse("core:picker", args=["projects.ProjectFilterSet", "visit"])
+    assert client.get(url).status_code == 200
+
+
+def test_a_link_setting_a_filter_the_user_cannot_use_shows_no_rows(client, park):
+    """Not drawn is not ignored: a kept link naming a visit lists nothing, with
+    the filter's error, rather than every project passed off as the visit's."""
+    source = make_visit(park)
+    make_project(park, source_visit=source)
+    make_project(park)
+    sign_in(client, make_user(Role.PROJECT_OFFICER, park=park))
+    response = client.get(PROJECTS, {"visit": source.pk})
+    assert response.context["table"].paginator.count == 0
+    assert "visit" in response.context["filter"].form.errors
+    assert client.get(PROJECTS).context["table"].paginator.count == 2
+
+
+def test_every_filter_says_all_when_nothing_is_chosen_and_a_form_asks_to_choose(park):
+    """全部 on every filter (a picker or a select, the visit staff's included): it
+    means no narrowing; an edit form's choice of records keeps its 请选择."""
+    from django.utils import translation
+
+    from parkops.core.selectors import FilterRequest
+    from parkops.promotion.forms import VisitForm
+
+    user = make_user()
+    for role in PARK_ROLES:
+        grant(user, role, park=park)
+    make_user(Role.PROMOTION_OFFICER, park=park)  # a visit staff choice
+    empties = {}
+    with translation.override("zh-hans"):
+        for key, filterset_class in registered_filtersets().items():
+            model = filterset_class._meta.model
+            filterset = filterset_class(
+                None, queryset=model.objects.restrict(user, "view"), request=FilterRequest(user)
+            )
+            html = str(filterset.form)
+            for name, options in re.findall(
+                r'<select name="(\w+)"[^>]*>(.*?)</select>', html, re.S
+            ):
+                empty = re.search(r'<option value=""[^>]*>([^<]*)</option>', options)
+                if empty:
+                    empties[(key, name)] = empty.group(1)
+        form = str(VisitForm(user=user, park=park))
+    assert empties[("promotion.VisitFilterSet", "staff")] == "全部"
+    assert empties[("projects.ProjectFilterSet", "investor")] == "全部"
+    assert set(empties.values()) == {"全部"}, empties
+    assert '<option value="" selected>请选择</option>' in select_html(form, "enterprise")

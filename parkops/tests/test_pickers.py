@@ -6,10 +6,12 @@ still the GB/T 2260 code."""
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from parkops.core.permissions import Role
-from parkops.core.testing import make_park, make_user
+from parkops.core.pickers import PICKER_LIMIT
+from parkops.core.testing import make_park, make_user, sign_in
 from parkops.enterprises.testing import make_enterprise
 from parkops.projects.forms import ProjectForm
 from parkops.promotion.forms import InstitutionForm, PromotionEventForm, VisitForm
@@ -61,12 +63,47 @@ def test_visit_and_event_pickers_are_searchable(park, officer, form_class, names
 
 
 @pytest.mark.parametrize(("form_class", "name"), [(ProjectForm, "origin_region")])
-def test_origin_region_is_picked_by_name_and_keeps_the_code(park, officer, form_class, name):
-    html = str(form_class(user=officer, park=park))
-    region = select_html(html, name)
-    assert re.search(
-        r'<option value="321300" data-pinyin="[^"]*321300">江苏省宿迁市</option>', region
-    )
+def test_a_region_select_holds_only_the_region_chosen(park, officer, form_class, name):
+    """Some 3,300 regions are searched on the server (``core:region_picker``),
+    not drawn as options: the select holds the prompt and the region chosen."""
+    with translation.override("zh-hans"):
+        empty = select_html(str(form_class(user=officer, park=park)), name)
+        chosen = select_html(
+            str(form_class(user=officer, park=park, initial={name: "321302"})), name
+        )
+    assert f'data-picker-url="{reverse("core:region_picker")}"' in empty
+    assert re.findall(r"<option[^>]*>[^<]*</option>", empty) == [
+        '<option value="" selected>请选择</option>'
+    ]
+    assert re.findall(r"<option[^>]*>[^<]*</option>", chosen) == [
+        '<option value="">请选择</option>',
+        '<option value="321302" selected>江苏省宿迁市宿城区</option>',
+    ]
+
+
+def region_texts(client, q):
+    response = client.get(reverse("core:region_picker"), {"q": q})
+    assert response.status_code == 200
+    return [(row["value"], row["text"]) for row in response.json()["results"]]
+
+
+def test_the_region_picker_finds_places_by_name_pinyin_or_code(client, officer):
+    sign_in(client, officer)
+    assert region_texts(client, "宿城区") == [("321302", "江苏省宿迁市宿城区")]
+    # A place whose own name starts with the text before those merely under it.
+    assert region_texts(client, "suqian")[0] == ("321300", "江苏省宿迁市")
+    assert region_texts(client, "苏州")[0] == ("320500", "江苏省苏州市")
+    by_code = region_texts(client, "3213")
+    assert by_code[0] == ("321300", "江苏省宿迁市")
+    assert all(code.startswith("3213") for code, _text in by_code)
+    # Words each match (江苏 … 宿迁), and no more than a page of places is sent.
+    assert ("321302", "江苏省宿迁市宿城区") in region_texts(client, "江苏 宿迁")
+    assert len(region_texts(client, "")) == PICKER_LIMIT
+    assert region_texts(client, "没有这个地方") == []
+
+
+def test_the_region_picker_is_for_signed_in_users(client):
+    assert client.get(reverse("core:region_picker"), {"q": "宿迁"}).status_code == 403
 
 
 def test_an_institution_region_picked_by_name_is_saved_as_its_code(park, officer):

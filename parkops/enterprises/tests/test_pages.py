@@ -80,3 +80,49 @@ def test_a_revealed_phone_offers_to_hide_it_again(client, park):
     assert f'hx-get="{url}"' in hidden and ">显示</button>" in hidden
     # Hiding reveals nothing, so only the one view is in the audit trail.
     assert AuditEntry.objects.filter(action="view_personal").count() == 1
+
+
+def region_select(html: str) -> str:
+    return re.search(r'<select name="registered_region".*?</select>', html, re.S).group(0)
+
+
+def test_the_region_is_searched_not_listed_in_full(client, park, promotion_officer):
+    """The 行政区划 select held all 3,339 regions; it holds the one chosen, and
+    the picker asks the server for the rest as the user types."""
+    enterprise = make_enterprise(park, registered_region="321302")
+    html = client.get(reverse("enterprises:enterprise_edit", args=[enterprise.pk])).content.decode()
+    select = region_select(html)
+    assert f'data-picker-url="{reverse("core:region_picker")}"' in select
+    assert '<option value="321302" selected>江苏省宿迁市宿城区</option>' in select
+    assert select.count("<option") == 2  # and 请选择
+    assert html.count("<option") < 50  # the page's other selects are short lists
+
+
+def test_a_region_chosen_through_the_picker_is_saved(client, park, promotion_officer):
+    enterprise = make_enterprise(park)
+    url = reverse("enterprises:enterprise_edit", args=[enterprise.pk])
+    code = client.get(reverse("core:region_picker"), {"q": "宿城"}).json()["results"][0]["value"]
+    data = {"name": enterprise.name, "uscc": enterprise.uscc, "status": enterprise.status}
+    response = client.post(url, {**data, "registered_region": code})
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.registered_region == "321302"
+
+
+def test_a_region_that_is_no_division_is_a_field_error(client, park, promotion_officer):
+    enterprise = make_enterprise(park, registered_region="321302")
+    url = reverse("enterprises:enterprise_edit", args=[enterprise.pk])
+    data = {"name": enterprise.name, "uscc": enterprise.uscc, "status": enterprise.status}
+    response = client.post(url, {**data, "registered_region": "999999"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["registered_region"] == [
+        "999999 不是 GB/T 2260 行政区划代码。"
+    ]
+    html = response.content.decode()
+    assert re.search(r'<div class="invalid-feedback d-block" data-field="registered_region">', html)
+    # The value sent is shown back as itself, marked invalid, nothing saved.
+    select = region_select(html)
+    assert '<option value="999999" selected>999999</option>' in select
+    assert 'aria-invalid="true"' in select
+    enterprise.refresh_from_db()
+    assert enterprise.registered_region == "321302"

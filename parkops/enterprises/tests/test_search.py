@@ -367,3 +367,93 @@ def test_the_api_and_the_export_say_when_a_short_search_was_limited(
     assert exported.status_code == 200 and "attachment" in exported["Content-Disposition"]
     monkeypatch.setattr(search_index, "SCAN_LIMIT", 100)
     assert client.get(export, {"q": "宿"}).status_code == 200
+
+
+@pytest.fixture
+def long_list_with_prospects(monkeypatch):
+    """A park whose list is longer than the window (two rows here), with three
+    prospects: 长青宿迁… is a prospect, third in the park's order, and has 宿 in
+    the middle of its name (not at its start)."""
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)
+    park = make_park()
+    make_enterprise(park, name="安华宿舍管理有限公司")
+    make_enterprise(park, name="渤海贸易有限公司")
+    wanted = make_enterprise(park, name="长青宿迁物流有限公司", status="prospect")
+    make_enterprise(park, name="大华贸易有限公司", status="prospect")
+    return park, wanted
+
+
+def test_a_short_search_looks_at_the_first_rows_the_other_filters_leave(
+    long_list_with_prospects, monkeypatch
+):
+    """With a filter, the window is the first rows of the filtered list: a
+    filter that leaves no park more rows than the window is searched whole,
+    and the search says it was not limited; one that leaves more says it was."""
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_user
+
+    park, wanted = long_list_with_prospects
+    user = make_user(Role.PARK_LEADER, park=park)
+    short = {"q": "宿", "status": "prospect"}
+    assert list(selectors.enterprise_list(user=user, filters=short)) == [wanted]
+    assert not selectors.list_search_limited(user=user, filters=short)
+    # Without the filter the list is over the window, and 长青… (third) is not looked at.
+    assert wanted not in selectors.enterprise_list(user=user, filters={"q": "宿"})
+    assert selectors.list_search_limited(user=user, filters={"q": "宿"})
+    # Over the window with the filter too: limited, said so, and 长青… now third
+    # of the prospects (baiyun, beifang, changqing…) is not looked at.
+    make_enterprise(park, name="白云贸易有限公司", status="prospect")
+    make_enterprise(park, name="北方贸易有限公司", status="prospect")
+    assert selectors.list_search_limited(user=user, filters=short)
+    assert wanted not in selectors.enterprise_list(user=user, filters=short)
+
+
+def test_the_page_and_the_api_say_what_a_filtered_short_search_looked_at(
+    long_list_with_prospects, client
+):
+    from django.urls import reverse
+
+    from parkops.core.permissions import Role
+    from parkops.core.testing import make_token, make_user, sign_in
+
+    park, wanted = long_list_with_prospects
+    reader = make_user(Role.PARK_LEADER, park=park)
+    sign_in(client, reader)
+    url = reverse("enterprises:enterprise_list")
+    api = reverse("api:enterprise_list")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(reader)}"}
+    short = {"q": "宿", "status": "prospect"}
+    # The prospects fit in the window: searched whole, no note, no header.
+    response = client.get(url, short)
+    assert response.context["table"].paginator.count == 1
+    assert "仅查每个园区" not in response.content.decode()
+    listed = client.get(api, short, **auth)
+    assert [row["id"] for row in listed.json()["items"]] == [wanted.pk]
+    assert "X-Search-Limited" not in listed
+    export = reverse("exchange:export", args=["enterprises"])
+    assert client.get(export, short).status_code == 200
+    # More prospects than the window: the note says it looked among the
+    # filtered rows, the API says it was limited, and the export is refused.
+    make_enterprise(park, name="白云贸易有限公司", status="prospect")
+    page = client.get(url, short).content.decode()
+    assert "少于3个字：筛选结果中以“宿”开头的名称、代码已全部列出，其余仅查每个园区前2家" in page
+    assert client.get(api, short, **auth)["X-Search-Limited"] == "true"
+    assert client.get(export, short).status_code == 302
+
+
+def test_the_api_schema_documents_the_limited_search_header(client):
+    """X-Search-Limited is part of the enterprise list's contract (openapi.json),
+    on that operation only."""
+    schema = client.get("/api/openapi.json").json()
+    operations = {
+        operation["operationId"]: operation
+        for path in schema["paths"].values()
+        for operation in path.values()
+    }
+    headers = operations["enterprise_list"]["responses"]["200"]["headers"]
+    assert set(headers) == {"X-Search-Limited"}
+    assert headers["X-Search-Limited"]["schema"] == {"type": "string"}
+    assert "fewer than 3 characters" in headers["X-Search-Limited"]["description"]
+    assert "headers" not in operations["park_list"]["responses"]["200"]
+    # Added to the page of rows the 200 answers with, not in its place.
+    assert "application/json" in operations["enterprise_list"]["responses"]["200"]["content"]

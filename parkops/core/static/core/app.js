@@ -124,6 +124,12 @@ function initSearchable(root) {
             })
             .then(
               function (data) {
+                // A late answer to an earlier text (the preload on focus, a slow
+                // request) would replace the matches of what is typed now.
+                if (query !== picker.inputValue()) {
+                  callback();
+                  return;
+                }
                 picker.clearOptions();
                 callback(data.results);
               },
