@@ -154,6 +154,8 @@ def list_search_limited(*, user, text: str, park_id=None) -> bool:
     """Whether a search of ``user``'s enterprise list (in ``park_id`` if given)
     for ``text`` looks at part of it only: what the page, the API (header
     ``X-Search-Limited``) and the export tell."""
+    if not (text or "").strip():
+        return False  # no search (every plain list): no need to build the list
     return search_limited(enterprise_list(user=user, park_id=park_id), text)
 
 
