@@ -31,7 +31,7 @@ from parkops.accounts.models import (
     UserSession,
     hash_token,
 )
-from parkops.core import audit, permissions
+from parkops.core import audit, hotpath, permissions
 from parkops.core.models import AuditEntry
 from parkops.core.permissions import SEPARATED_ADMIN_ROLES
 from parkops.core.text import format_cst, pinyin_sort_key, to_cst
@@ -663,16 +663,18 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 def api_token_authenticate(key: str) -> User | None:
     """The active user owning the (unrevoked) token ``key``, or None."""
-    token = (
-        ApiToken.objects.active()
-        .select_related("user")
-        .filter(key_hash=hash_token(key or ""))
-        .first()
-    )
+    # Read on every API request, so by statements written once (``core.hotpath``),
+    # as a session's user is. The hash is unique: one token at most.
+    tokens = hotpath.rows(ApiToken, key_hash=hash_token(key or ""))
+    if not tokens or tokens[0].revoked_at is not None:
+        return None
+    token = tokens[0]
+    users = hotpath.rows(User, pk=token.user_id)
     # A password the user must change first (reset by an administrator) stops
     # their tokens as it stops their sessions.
-    if token is None or not token.user.is_active or token.user.must_change_password:
+    if not users or not users[0].is_active or users[0].must_change_password:
         return None
+    token.user = users[0]
     # Last use is bookkeeping, not a user action: no audit entry; and kept to the
     # minute, so that a client calling many times a second writes once a minute.
     now = timezone.now()

@@ -2,10 +2,10 @@
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router
 
 from parkops.core import selectors
-from parkops.core.api_base import user_of
+from parkops.core.api_base import Schema, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.audit_display import AuditReader, EntryDisplay
 

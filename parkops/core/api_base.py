@@ -6,18 +6,23 @@ return schemas. Errors are JSON: ``{"detail": ..., "errors": {field: [..]}}``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 from typing import Optional
 
+import ninja
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer, django_auth
-from pydantic import create_model
+from pydantic import create_model, model_validator
 
 from parkops.core import permissions, text
 from parkops.core.generic import get_scoped_or_404
@@ -62,6 +67,58 @@ class Renderer(JSONRenderer):
 
     encoder_class = Encoder
     json_dumps_params = {"ensure_ascii": False}
+
+
+class Schema(ninja.Schema):
+    """ninja's ``Schema``, reading a model instance's columns as plain attributes.
+
+    ninja reads every field of every object through its ``DjangoGetter``, in
+    Python: a resolver, a dotted name, a manager (a list), a method (called), a
+    file (its URL). Profiled, that was a fifth of an API list request, ten
+    times what reading the same attributes costs. Of a model instance, fields
+    named after one of its own columns (a foreign key's id, not the object) are
+    read as they are, and only the rest through ninja's getter: the same values.
+    Every API schema derives from this one."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        config = cls.model_config
+        if (
+            not isinstance(values, models.Model)
+            or config.get("extra") == "forbid"  # ninja validates the object itself too
+            or config.get("validate_assignment")
+        ):
+            return super()._run_root_validator(values, handler, info)
+        columns, others = column_keys(cls, type(values))
+        data = {key: getattr(values, key) for key in columns}
+        if others:
+            getter = DjangoGetter(values, cls, info.context)
+            for key in others:
+                # Missing (AttributeError): the field's default, as with ninja's getter.
+                with contextlib.suppress(AttributeError):
+                    data[key] = getattr(getter, key)
+        return handler(data)
+
+
+@functools.cache
+def column_keys(schema: type[ninja.Schema], model: type[models.Model]):
+    """``(columns, others)``: the keys ``schema`` reads of a ``model`` instance
+    that are its own columns' values (no resolver, not a file), and the rest."""
+    columns = {
+        field.attname
+        for field in model._meta.concrete_fields
+        if not isinstance(field, models.FileField)
+    }
+    keys = [
+        field.validation_alias or field.alias or name for name, field in schema.model_fields.items()
+    ]
+    plain = [
+        key
+        for key in keys
+        if isinstance(key, str) and key in columns and key not in schema._ninja_resolvers
+    ]
+    return tuple(plain), tuple(key for key in keys if key not in plain)
 
 
 class ErrorOut(Schema):

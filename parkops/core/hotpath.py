@@ -1,7 +1,8 @@
 """Reads made on every signed-in request, without building an ORM query each time.
 
 Every signed-in request reads its session, its user, its session record
-(``UserSession``: idle timeout, ending) and the user's memberships. Profiled
+(``UserSession``: idle timeout, ending) and the user's memberships; an API
+request its token and the token's user instead of the session's. Profiled
 (issue #15), building and compiling those four queries through the ORM, and
 working out how to convert each column, was most of a signed-in hello-world's
 own time: about ten times the SQL itself. They are fixed shapes (every column

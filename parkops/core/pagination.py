@@ -299,6 +299,7 @@ class ListPagination(PaginationBase):
         size = min(pagination.page_size or self.page_size, self.max_page_size)
         ordered = with_tie_breaker(queryset)
         keys = keyset_keys(ordered)
+        offset = None  # a page by cursor starts after rows it does not count
         if pagination.cursor:
             values = _decode(keys, pagination.cursor) if keys else None
             if not values:
@@ -312,8 +313,15 @@ class ListPagination(PaginationBase):
         rows = list(window)
         more = len(rows) > size
         rows = rows[:size]
+        count = None
+        if pagination.count:
+            # A numbered page that reaches the end of the list (not past it) and
+            # the full pages before it are the whole list: no COUNT to run. So a
+            # short list, or a search finding a page of rows, is read once.
+            whole = offset is not None and not more and (rows or not offset)
+            count = offset + len(rows) if whole else self._items_count(ordered)
         return {
             self.items_attribute: rows,
-            "count": self._items_count(ordered) if pagination.count else None,
+            "count": count,
             "next": encode_cursor(keys, rows[-1]) if more and keys else None,
         }

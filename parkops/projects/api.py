@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from parkops.accounts.models import User
-from parkops.core.api_base import get_scoped, resolve_related, user_of
+from parkops.core.api_base import Schema, get_scoped, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.enterprises.models import Enterprise

@@ -2,10 +2,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 
 from parkops.accounts.models import User
-from parkops.core.api_base import resolve_related, user_of
+from parkops.core.api_base import Schema, resolve_related, user_of
 from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.models import Industry
 from parkops.core.text import mask_phone

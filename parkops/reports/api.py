@@ -4,9 +4,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from parkops.core.api_base import ErrorOut, user_of
+from parkops.core.api_base import ErrorOut, Schema, user_of
 from parkops.reports import selectors
 
 router = Router(tags=["reports"])

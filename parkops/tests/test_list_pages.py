@@ -369,6 +369,29 @@ def test_the_api_list_reads_as_many_queries_on_a_deep_page(client, park):
     assert not counts([query["sql"] for query in uncounted.captured_queries])
 
 
+def test_the_api_list_counts_a_page_that_reaches_the_end_by_its_rows(client, park):
+    from parkops.core.testing import make_token
+
+    for _ in range(12):
+        make_enterprise(park)
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {make_token(make_user(Role.SERVICE_OFFICER, park=park))}"
+    }
+    api_get(client, headers)
+    with CaptureQueriesContext(connection) as first:
+        assert api_get(client, headers, page_size=10)["count"] == 12
+    assert counts([query["sql"] for query in first.captured_queries])
+    # The last page and the full pages before it are the whole list: no COUNT.
+    with CaptureQueriesContext(connection) as last:
+        answer = api_get(client, headers, page=2, page_size=10)
+    assert (answer["count"], len(answer["items"])) == (12, 2)
+    assert not counts([query["sql"] for query in last.captured_queries])
+    assert api_get(client, headers, page_size=20)["count"] == 12
+    # Past the end, the page's rows tell nothing: counted.
+    past = api_get(client, headers, page=3, page_size=10)
+    assert (past["items"], past["count"]) == ([], 12)
+
+
 def test_the_page_reads_the_users_parks_once_for_the_switcher_and_the_active_park(client, park):
     make_enterprise(park)
     sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))

@@ -2,9 +2,9 @@
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router
 
-from parkops.core.api_base import user_of
+from parkops.core.api_base import Schema, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.periods import CHINA
 from parkops.workdays import selectors

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from parkops.core.api_base import get_scoped, resolve_park, user_of
+from parkops.core.api_base import Schema, get_scoped, resolve_park, user_of
 from parkops.core.api_routes import add_read_routes
 from parkops.core.exchange import jobs, services
 from parkops.core.exchange.importer import Outcome

@@ -1,5 +1,6 @@
-from ninja import Router, Schema
+from ninja import Router
 
+from parkops.core.api_base import Schema
 from parkops.core.api_routes import add_read_routes, add_write_routes
 from parkops.core.tests.sample_app import services
 from parkops.core.tests.sample_app.selectors import widget_list
