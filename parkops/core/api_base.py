@@ -78,7 +78,8 @@ class Schema(ninja.Schema):
     times what reading the same attributes costs. Of a model instance, fields
     named after one of its own columns (a foreign key's id, not the object) are
     read as they are, and only the rest through ninja's getter: the same values.
-    Every API schema derives from this one."""
+    A schema choosing among names (``chooses_names``) is read by ninja's own
+    path. Every API schema derives from this one."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -88,6 +89,7 @@ class Schema(ninja.Schema):
             not isinstance(values, models.Model)
             or config.get("extra") == "forbid"  # ninja validates the object itself too
             or config.get("validate_assignment")
+            or chooses_names(cls)
         ):
             return super()._run_root_validator(values, handler, info)
         columns, others = column_keys(cls, type(values))
@@ -99,6 +101,21 @@ class Schema(ninja.Schema):
                 with contextlib.suppress(AttributeError):
                     data[key] = getattr(getter, key)
         return handler(data)
+
+
+@functools.cache
+def chooses_names(schema: type[ninja.Schema]) -> bool:
+    """Does ``schema`` read a field by one of several names (``AliasChoices``,
+    ``AliasPath``; an alias, or the field's name if that is missing, under
+    ``validate_by_name``/``populate_by_name``)? Then ninja's getter reads it:
+    pydantic chooses among the names as it does for ninja's own schemas."""
+    config = schema.model_config
+    if config.get("validate_by_name") or config.get("populate_by_name"):
+        return True
+    return any(
+        not isinstance(field.validation_alias or field.alias or name, str)
+        for name, field in schema.model_fields.items()
+    )
 
 
 @functools.cache

@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 DATA_FILE = Path(__file__).parent / "data" / "regions.csv"
 # Grouping levels that are not places: left out of full names.
 _PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# What a region search reads of the text typed: a full name is at most some 20
+# characters and three places, so more only costs time (each word is sought in
+# every place's names: 2,000 words took seconds of the server's CPU).
+SEARCH_TEXT_LIMIT = 40
+SEARCH_WORDS_LIMIT = 4
 
 
 @cache
@@ -113,8 +118,11 @@ def region_matches(text: str, *, limit: int) -> list[tuple[str, str]]:
     full name, its pinyin (full or initials) or code holds every word of
     ``text``, as the searchable select matched them: first those whose own
     name (宿城区 of 江苏省宿迁市宿城区), its pinyin or the code starts with the
-    text, then the others, each by code (a province before its cities)."""
-    words = text.lower().split()
+    text, then the others, each by code (a province before its cities). Only
+    the first ``SEARCH_TEXT_LIMIT`` characters and ``SEARCH_WORDS_LIMIT`` words
+    of ``text`` are read."""
+    text = text[:SEARCH_TEXT_LIMIT]
+    words = text.lower().split()[:SEARCH_WORDS_LIMIT]
     choices = region_picker_choices()
     if not words:
         return list(choices[:limit])

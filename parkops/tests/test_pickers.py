@@ -102,6 +102,20 @@ def test_the_region_picker_finds_places_by_name_pinyin_or_code(client, officer):
     assert region_texts(client, "没有这个地方") == []
 
 
+def test_the_region_picker_reads_only_the_start_of_a_long_text(client, officer):
+    """A text of kilobytes is answered as its first words and characters: each
+    word is sought in every place's names, so 2,000 words held the server for
+    seconds."""
+    sign_in(client, officer)
+    expected = region_texts(client, "宿城区")
+    assert expected == [("321302", "江苏省宿迁市宿城区")]
+    # Words after the fourth are not read (没有这个地方 would match nothing)…
+    assert region_texts(client, "宿城区 " * 4 + "没有这个地方 " * 600) == expected
+    # …nor characters after the fortieth.
+    assert region_texts(client, "宿城区" + " " * 4000 + "没有") == expected
+    assert region_texts(client, "0 " * 2000) == region_texts(client, "0 0 0 0")
+
+
 def test_the_region_picker_is_for_signed_in_users(client):
     assert client.get(reverse("core:region_picker"), {"q": "宿迁"}).status_code == 403
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
-from ninja import File, Router, Status
+from ninja import Field, File, Router, Status
 from ninja.files import UploadedFile
 
 from parkops.core.api_base import Schema, get_scoped, resolve_park, user_of
@@ -94,9 +94,15 @@ class ImportJobOut(Schema):
     done: int
     total: int
     result: dict | None = None  # the preview's or commit's outcome, when done
-    # The batch undone, or the one a commit writes (linked from its first
-    # transaction on, while the commit runs).
-    batch_id: int | None = None
+    # Linked from the commit's first transaction on, while the commit runs.
+    batch_id: int | None = Field(
+        None,
+        description=(
+            "The import batch: of an undo, the one undone; of a commit, the one it writes, "
+            'set while the commit runs (the batch\'s status is then "committing"), not only '
+            "once the job is done."
+        ),
+    )
 
 
 def _job_out(job) -> dict:

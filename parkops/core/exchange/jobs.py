@@ -8,6 +8,7 @@ still all rows or none (``exchange.bulk``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -120,10 +121,21 @@ def undo_interrupted(job: ImportJob) -> bool:
     )
 
 
+# A batch in these states still has rows of its file in the registers: a job
+# that stops keeps its link, so that its page leads to what is there.
+_HOLDING_ROWS = (
+    ImportBatch.Status.COMMITTING,
+    ImportBatch.Status.COMMITTED,
+    ImportBatch.Status.UNDOING,
+)
+
+
 def job_interrupted(job: ImportJob, left: ImportBatch | None = None) -> None:
     """Record that ``job``'s worker stopped before it finished; ``left``: the
     batch its commit wrote, which could not be rolled back in full (left
-    "being undone" for the importer's undo), linked from the job."""
+    "being undone" for the importer's undo), linked from the job. The job
+    keeps its link to any batch that still has rows (an undo's batch, a
+    commit's not rolled back yet); only one rolled back in full is let go."""
     result = {"error": "interrupted: the worker stopped", "interrupted": True}
     if left is not None:
         result = {
@@ -131,14 +143,55 @@ def job_interrupted(job: ImportJob, left: ImportBatch | None = None) -> None:
             "interrupted": True,
             "left": left.pk,
         }
+    batch = left
+    if batch is None and job.batch_id is not None:
+        batch = ImportBatch.objects.unscoped().filter(pk=job.batch_id, status__in=_HOLDING_ROWS)
+        batch = batch.first()
     ImportJob.objects.unscoped().filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED,
         # The page shows its own translated sentence for "interrupted"; the
         # English error stays for the API's clients and the logs.
         result=result,
-        batch=left,
+        batch=batch,
         finished_at=timezone.now(),
     )
+
+
+def _committed_summary(batch: ImportBatch) -> dict:
+    """A finished commit's result (``outcome_summary``) read from its batch: for
+    a job whose worker stopped after the batch's last transaction, before it
+    recorded the job done."""
+    counts = {
+        "create": batch.created_count,
+        "update": batch.updated_count,
+        "unchanged": batch.unchanged_count,
+        "error": 0,
+    }
+    return {
+        "ok": True,
+        "counts": counts,
+        "file_errors": [],
+        "warnings": [],
+        "problems": [],
+        "problem_count": 0,
+        "left": None,
+    }
+
+
+def _job_committed(job: ImportJob, batch: ImportBatch) -> None:
+    """Record ``job`` done with the batch its commit finished (the worker
+    stopped after the last transaction, in the clean up before the job's own
+    update): the file is imported, and its held upload let go."""
+    if job.token:
+        with contextlib.suppress(OSError):  # left to expire (``purge_stale_uploads``)
+            services.upload_discard(job.token)
+    ImportJob.objects.unscoped().filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.DONE,
+        result=_committed_summary(batch),
+        batch=batch,
+        finished_at=timezone.now(),
+    )
+    _progress_path(job.pk).unlink(missing_ok=True)
 
 
 def _left_by(job: ImportJob) -> ImportBatch | None:
@@ -156,13 +209,23 @@ def resume_interrupted() -> list[int]:
     in the same job, whose page the user may be watching. Run by a worker as
     it starts. Before that, a commit a stopped worker left half written is
     rolled back (``services.recover_interrupted``) and its job, like a
-    preview's, marked interrupted. Returns the undo jobs queued again."""
+    preview's, marked interrupted; a commit whose batch was written in full
+    (the worker stopped in the clean up after it) is marked done. Returns the
+    undo jobs queued again."""
     services.recover_interrupted()
     stopped = ImportJob.objects.unscoped().filter(
         mode__in=[ImportJob.Mode.PREVIEW, ImportJob.Mode.COMMIT], status=ImportJob.Status.RUNNING
     )
     for job in stopped.select_related("batch"):
-        if not services.job_claimed(job):
+        if services.job_claimed(job):
+            continue
+        if (
+            job.mode == ImportJob.Mode.COMMIT
+            and job.batch is not None
+            and job.batch.status == ImportBatch.Status.COMMITTED
+        ):
+            _job_committed(job, job.batch)
+        else:
             job_interrupted(job, _left_by(job))
     resumed = []
     running = ImportJob.objects.unscoped().filter(
@@ -232,11 +295,19 @@ def _run_job(job: ImportJob) -> None:
             finished_at=timezone.now(),
         )
     except Exception as error:
-        ImportJob.objects.unscoped().filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED,
-            result={"error": str(error)[:500]},
-            finished_at=timezone.now(),
+        # A commit whose batch is written in full is done, whatever failed in
+        # the clean up after it (letting the held file go).
+        committed = ImportBatch.objects.unscoped().filter(
+            importjob=job.pk, status=ImportBatch.Status.COMMITTED
         )
+        if job.mode == ImportJob.Mode.COMMIT and (batch := committed.first()) is not None:
+            _job_committed(job, batch)
+        else:
+            ImportJob.objects.unscoped().filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                result={"error": str(error)[:500]},
+                finished_at=timezone.now(),
+            )
         raise
     finally:
         _progress_path(job.pk).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import datetime
 import ninja
 import pytest
 from ninja import Field
+from pydantic import AliasChoices, ConfigDict
 
 from parkops.api import api
 from parkops.core.api_base import Schema, column_keys
@@ -57,6 +58,51 @@ def test_a_schema_answers_what_ninjas_answers():
     # Only the plain columns are read directly.
     columns, _others = column_keys(IndustryByParkOps, Industry)
     assert set(columns) == {"id", "park_id", "parent_id", "code", "name", "level"}
+
+
+class ChoosingByNinja(ninja.Schema):
+    # The first of the names the record has.
+    title: str = Field(validation_alias=AliasChoices("title", "name"))
+    code: str
+
+
+class ChoosingByParkOps(Schema, ChoosingByNinja):
+    pass
+
+
+class ByNameByNinja(ninja.Schema):
+    # ``label`` is no attribute of an industry: read by the field's own name.
+    model_config = ConfigDict(validate_by_name=True)
+    name: str = Field(alias="label")
+
+
+class ByNameByParkOps(Schema, ByNameByNinja):
+    pass
+
+
+class PopulatedByNameByNinja(ninja.Schema):
+    model_config = ConfigDict(populate_by_name=True)
+    code: str = Field(alias="industry_code")
+
+
+class PopulatedByNameByParkOps(Schema, PopulatedByNameByNinja):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("ours", "ninjas"),
+    [
+        (ChoosingByParkOps, ChoosingByNinja),
+        (ByNameByParkOps, ByNameByNinja),
+        (PopulatedByNameByParkOps, PopulatedByNameByNinja),
+    ],
+    ids=["alias-choices", "validate-by-name", "populate-by-name"],
+)
+def test_a_schema_choosing_among_names_answers_what_ninjas_answers(ours, ninjas):
+    industry = make_industry(make_park(), code="C39", name="电子信息")
+    expected = ninjas.model_validate(industry).model_dump()
+    assert ours.model_validate(industry).model_dump() == expected
+    assert "电子信息" in expected.values() or "C39" in expected.values()
 
 
 def _schemas(annotation):

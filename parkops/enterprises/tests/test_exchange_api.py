@@ -99,3 +99,9 @@ def test_another_users_token_cannot_be_committed(client, park, auth):
     )
     assert response.status_code == 403
     assert not ImportBatch.objects.unscoped().exists()
+
+
+def test_a_jobs_batch_is_described_as_set_while_the_commit_runs(client):
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["ImportJobOut"]
+    description = schema["properties"]["batch_id"]["description"]
+    assert "while the commit runs" in description and '"committing"' in description

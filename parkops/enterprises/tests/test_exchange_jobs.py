@@ -530,3 +530,83 @@ def test_an_interrupted_import_is_not_said_to_be_undone(officer, monkeypatch):
     with pytest.raises(ValidationError) as refused:
         services.import_undo(batch=batch, actor=officer)
     assert refused.value.messages == ["这次导入已中断并撤回。"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("module", "step"),
+    [(services, "upload_discard"), (jobs, "outcome_summary")],
+    ids=["upload_discard", "outcome_summary"],
+)
+def test_a_commit_whose_worker_died_after_its_last_transaction_is_done(
+    client, officer, monkeypatch, module, step
+):
+    # The worker is killed after the batch is committed, before it records the
+    # job done (letting the held file go, or summing up the outcome): the next
+    # worker finds every row there.
+    park = officer.memberships.get().park
+    data = xlsx_bytes(rows(30))
+    job = queued_job(
+        officer, park, "enterprises", data, 30, mode=ImportJob.Mode.COMMIT, file_name="大文件.xlsx"
+    )
+    real = dies_on_call(monkeypatch, module, step, 1)
+    work()
+    monkeypatch.setattr(module, step, real)
+    # A worker killed mid-job records nothing more: its job stays running.
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, result=None
+    )
+    jobs.resume_interrupted()  # as the next worker does when it starts
+    job.refresh_from_db()
+    batch = ImportBatch.objects.unscoped().get()
+    assert batch.status == ImportBatch.Status.COMMITTED and imported() == 30
+    assert (job.status, job.batch) == (ImportJob.Status.DONE, batch)
+    assert job.result["ok"] and job.result["counts"]["create"] == 30
+    with pytest.raises(ValidationError):  # the held file is let go
+        services.upload_load(token=job.token, user=officer, register="enterprises")
+    page = client.get(reverse("exchange:importjob_detail", args=[job.pk])).content.decode()
+    assert "导入失败" not in page and "已撤回" not in page
+    assert '<div class="h2 mb-0" data-count="create">30</div>' in page
+    assert batch.get_absolute_url() in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_failed_after_its_last_transaction_is_done(client, officer, monkeypatch):
+    # Not killed: the clean up raised (a full disk, say), after every row was written.
+    park = officer.memberships.get().park
+    job = queued_job(
+        officer, park, "enterprises", xlsx_bytes(rows(30)), 30, mode=ImportJob.Mode.COMMIT
+    )
+    dies_on_call(monkeypatch, services, "upload_discard", 1)
+    work()
+    job.refresh_from_db()
+    batch = ImportBatch.objects.unscoped().get()
+    assert batch.status == ImportBatch.Status.COMMITTED and imported() == 30
+    assert (job.status, job.batch) == (ImportJob.Status.DONE, batch)
+    assert job.result["counts"]["create"] == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_commit_job_leads_to_the_rows_left_to_undo(client, officer, monkeypatch):
+    # The commit failed (recorded so by its worker), and the next worker's roll
+    # back stopped at a row edited since: the job's page must not say nothing
+    # was saved, and leads to the import to undo.
+    job = dead_commit_job(officer, monkeypatch, first=0)
+    ImportJob.objects.unscoped().filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, result={"error": "killed"}
+    )
+    jobs.resume_interrupted()
+    job.refresh_from_db()
+    assert job.batch.status == ImportBatch.Status.UNDOING
+    page = client.get(reverse("exchange:importjob_detail", args=[job.pk])).content.decode()
+    assert "后台处理进程中途停止，已写入的部分行因已被其他记录引用或已被修改而无法撤回" in page
+    assert "未保存任何数据" not in page
+    assert job.batch.get_absolute_url() in page
+
+
+def test_a_stopped_undo_job_still_leads_to_its_import(officer):
+    batch = committed(officer, 3)
+    job = running_job(batch, mode=ImportJob.Mode.UNDO)
+    jobs.job_interrupted(job)
+    job.refresh_from_db()
+    assert (job.status, job.batch) == (ImportJob.Status.FAILED, batch)
