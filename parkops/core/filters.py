@@ -151,11 +151,17 @@ class AuditEntryFilterSet(BaseFilterSet):
         )
 
 
-def register_choices() -> list[tuple[str, str]]:
-    """(key, title) of each importable register, by title: 企业名录, not ``enterprises``."""
+def register_choices(user=None) -> list[tuple[str, str]]:
+    """(key, title) of each importable register, by title: 企业名录, not ``enterprises``;
+    given ``user``, only the registers they may read somewhere (their batches are
+    the only ones they see, ``ImportBatchQuerySet.restrict``)."""
     from parkops.core.exchange.spec import all_specs
 
-    specs = [spec for spec in all_specs() if spec.importable]
+    specs = [
+        spec
+        for spec in all_specs()
+        if spec.importable and (user is None or permissions.can(user, spec.model, permissions.VIEW))
+    ]
     return sorted(((spec.key, str(spec.title)) for spec in specs), key=lambda choice: choice[1])
 
 
@@ -169,3 +175,8 @@ class ImportBatchFilterSet(BaseFilterSet):
     class Meta:
         model = ImportBatch
         fields = ["register_key", "status", "file_name"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.filters["register_key"].extra["choices"] = lambda: register_choices(user)

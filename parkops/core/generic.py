@@ -105,14 +105,18 @@ def model_url_name(model, action: str, *, namespace: str | None = None) -> str |
     return name if name in served_url_names() else None
 
 
-def list_rows(selector, request):
+def list_rows(selector, request, *, strict: bool = False):
     """The rows a list page and its export show: ``selector`` (an app's
     ``<entity>_list``) for the request's user, filters and park (``list_park_id``).
-    Filters that do not validate show no rows; the page says why beside them."""
+    Filters that do not validate show no rows; the page says why beside them.
+    ``strict`` (the export, which has no filters beside it to say why): they
+    raise the selector's ``ValidationError`` by filter instead."""
     park_id = list_park_id(request, selector.filterset_class)
     try:
         return selector(user=request.user, filters=request.GET, park_id=park_id)
     except ValidationError:
+        if strict:
+            raise
         return selector(user=request.user, park_id=park_id).none()
 
 

@@ -12,7 +12,12 @@ from parkops.core import permissions
 from parkops.core.fields import CodeField
 from parkops.core.links import record_url
 from parkops.core.regions import validate_region_code
-from parkops.core.scoping import ParkScopedModel
+from parkops.core.scoping import (
+    DjangoDefaultManager,
+    ParkScopedManager,
+    ParkScopedModel,
+    ParkScopedQuerySet,
+)
 from parkops.core.text import format_cst
 
 # "created / updated / unchanged" are counts of records here, not the times a
@@ -364,6 +369,24 @@ class AuditEntry(models.Model):
         ]
 
 
+class ImportBatchQuerySet(ParkScopedQuerySet):
+    def restrict(self, user, action: str = "view") -> ImportBatchQuerySet:
+        """The batches of the parks where ``user`` may ``action`` batches, and of
+        those only the batches of registers ``user`` may read in the batch's park:
+        an import of the enterprise register is not a park administrator's to
+        list or open (it lists enterprises they may not see), so it is not found."""
+        from parkops.core.exchange.spec import readable_registers
+
+        clone = super().restrict(user, action)
+        if user is permissions.SYSTEM:
+            return clone
+        return clone.filter(readable_registers(user))
+
+
+class ImportBatchManager(ParkScopedManager.from_queryset(ImportBatchQuerySet)):
+    pass
+
+
 class ImportBatch(ParkScopedModel):
     """One committed spreadsheet import: who, when, which file, what it did.
 
@@ -408,6 +431,11 @@ class ImportBatch(ParkScopedModel):
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     undone_items = models.PositiveIntegerField(_("rows undone"), default=0)
+
+    # Declared again, in ParkScopedModel's order: Django's machinery keeps the
+    # plain default manager; project code gets the batches' own ``restrict``.
+    unguarded = DjangoDefaultManager()
+    objects = ImportBatchManager()
 
     # Values any audit-log reader may see; the rest is masked (core/audit_display.py).
     audit_public_fields = (

@@ -3,6 +3,8 @@ registers and ``scoped_list``, the one way every register's list is read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -58,9 +60,57 @@ def park_counts(*, user) -> list[dict]:
     return [rows[park.pk] for park in parks]
 
 
-def import_batch_items(*, batch, user, limit: int = 500) -> list[tuple[object, object | None]]:
-    """The batch's first ``limit`` rows, each with the record it created or changed
-    if that record still exists and ``user`` may see it (else ``None``).
+BATCH_ROWS_PER_PAGE = 500
+
+
+@dataclass
+class BatchPage:
+    """One page of an import batch's rows: each item with its record (or None),
+    its number, how many pages there are and how many rows in all."""
+
+    items: list[tuple[object, object | None]]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def count_display(self) -> str:
+        return f"{self.count:,}"
+
+    @property
+    def first_row(self) -> int | None:
+        """The spreadsheet row of the page's first item."""
+        return self.items[0][0].row if self.items else None
+
+    @property
+    def last_row(self) -> int | None:
+        return self.items[-1][0].row if self.items else None
+
+
+def import_batch_page(*, batch, user, page=None, per_page: int = BATCH_ROWS_PER_PAGE) -> BatchPage:
+    """Page ``page`` (a number as typed: past the end is the last page, anything
+    else the first) of the batch's rows, by row; see ``import_batch_items``.
+    Three queries on any page: the count, the items, their records."""
+    from parkops.core.models import ImportItem
+
+    count = ImportItem.objects.unscoped().filter(park=batch.park_id, batch=batch).count()
+    num_pages = max(1, -(-count // per_page))
+    try:
+        number = min(max(1, int(page or 1)), num_pages)
+    except (TypeError, ValueError):
+        number = 1
+    items = import_batch_items(
+        batch=batch, user=user, offset=(number - 1) * per_page, limit=per_page
+    )
+    return BatchPage(items=items, number=number, num_pages=num_pages, count=count)
+
+
+def import_batch_items(
+    *, batch, user, offset: int = 0, limit: int = BATCH_ROWS_PER_PAGE
+) -> list[tuple[object, object | None]]:
+    """The batch's rows ``offset`` to ``offset + limit``, by row, each with the
+    record it created or changed if that record still exists and ``user`` may
+    see it (else ``None``).
 
     Two queries whatever the number of rows: the items, then the records.
     """
@@ -68,7 +118,11 @@ def import_batch_items(*, batch, user, limit: int = 500) -> list[tuple[object, o
     from parkops.core.models import ImportItem
 
     # The batch was scoped by the caller; its items belong to it and to its park.
-    items = list(ImportItem.objects.unscoped().filter(park=batch.park_id, batch=batch)[:limit])
+    items = list(
+        ImportItem.objects.unscoped()
+        .filter(park=batch.park_id, batch=batch)
+        .order_by("row", "pk")[offset : offset + limit]
+    )
     try:
         model = get_spec(batch.register).model
     except KeyError:  # a register since removed: its ids are all there is

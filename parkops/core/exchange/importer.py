@@ -397,6 +397,48 @@ def _ignored_column_warnings(ignored: list[tuple[str, str]]) -> list[str]:
     ]
 
 
+def _example_row_warnings(spec, layout, table, actor, park) -> list[str]:
+    """A warning naming the rows that are the template's example row as it was
+    written (``refs.template_examples``): a template uploaded as downloaded
+    would import its example as a real record. Said, not refused: a user may
+    mean it. Rows are compared on their plain columns first; the example's
+    references (records of the park) are read only if some row is like it."""
+    plain, referring = [], []
+    for index, column in layout.columns.items():
+        (referring if column.kind == REF else plain).append((index, column))
+    expected = [(index, v.code(column.example or "")) for index, column in plain]
+    if not any(example for _index, example in expected):
+        return []
+    alike = [
+        (row, cells)
+        for row, cells in table.rows
+        if all(v.code(cells[index]) == example for index, example in expected)
+    ]
+    if alike and referring:
+        written = dict(
+            zip(
+                (column.key for column in spec.columns),
+                ref_cells.template_examples(spec, user=actor, park=park),
+                strict=True,
+            )
+        )
+        expected = [(index, v.code(written[column.key])) for index, column in referring]
+        alike = [
+            (row, cells)
+            for row, cells in alike
+            if all(v.code(cells[index]) == example for index, example in expected)
+        ]
+    if not alike:
+        return []
+    return [
+        _(
+            "Row %(rows)s is the same as the template's example row; make sure you mean "
+            "to import it."
+        )
+        % {"rows": "、".join(str(row) for row, _cells in alike)}
+    ]
+
+
 def _control_character_problems(layout: _Layout, table: Table) -> dict[int, list[Problem]]:
     """Row → a problem for each cell read that held a control character."""
     problems: dict[int, list[Problem]] = {}
@@ -452,9 +494,12 @@ def _check_park_column(layout, table, park) -> None:
             )
 
 
-def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, list[Problem]]:
+def _parse_row(
+    spec, layout, row, cells, refs, file_keys, bad, holds_formula=None
+) -> tuple[dict, list[Problem]]:
     """The row's values, and a problem for every cell that cannot be read
-    (``bad``: the row's control-character problems, already found)."""
+    (``bad``: the row's control-character problems, already found;
+    ``holds_formula(row, index)``: the table's, to say why a cell reads empty)."""
     values, problems = {}, list(bad)
     unreadable = {problem.column for problem in bad}
     unit = None
@@ -483,6 +528,14 @@ def _parse_row(spec, layout, row, cells, refs, file_keys, bad) -> tuple[dict, li
                 column_unit = layout.header_unit(index) or unit or None
                 values[column.key] = column.parse(raw, column_unit)
             if column.required and values[column.key] in (None, ""):
+                if holds_formula is not None and holds_formula(row, index):
+                    raise v.CellError(
+                        _(
+                            "The cell holds a formula with no value (none saved in the "
+                            "file, or an empty result); this column needs a value: type "
+                            "it, or copy the cells and paste them as values."
+                        )
+                    )
                 raise v.CellError(_("This column must be filled in."))
         except v.CellError as error:
             problems.append(Problem(row, column_letter(index), str(column.header), str(error)))
@@ -665,6 +718,7 @@ def run_import(
         layout = _layout(spec, table)
         outcome.warnings = _ignored_column_warnings(_ignored_columns(layout))
         _check_park_column(layout, table, park)
+        outcome.warnings += _example_row_warnings(spec, layout, table, actor, park)
         if not table.rows:
             raise FileError(
                 _("The sheet “%(sheet)s” has headers but no data rows.") % {"sheet": table.sheet}
@@ -690,7 +744,9 @@ def run_import(
     first_row_of_key: dict = {}
     for row, cells in table.rows:
         bad = unreadable.get(row, [])
-        values, problems = _parse_row(spec, layout, row, cells, refs, file_keys, bad)
+        values, problems = _parse_row(
+            spec, layout, row, cells, refs, file_keys, bad, table.holds_formula
+        )
         key = _row_key(spec, values, normalise)
         # Rows without the natural key (a prospect without a credit code) are
         # matched, and must be unique, by the fallback key.
@@ -804,7 +860,19 @@ def run_import(
             )
     except _Abort:
         pass
+    _in_column_order(outcome)
     return outcome
+
+
+def _in_column_order(outcome: Outcome) -> None:
+    """Each row's problems from left to right (A … Z, AA …), those of the whole
+    row last: a row's cells are read in order, but the services' own findings
+    (a credit code's check digit) come after, whatever their column."""
+    for result in outcome.rows:
+        if len(result.problems) > 1:
+            result.problems.sort(
+                key=lambda problem: (not problem.column, len(problem.column), problem.column)
+            )
 
 
 def _park_names(park) -> tuple:
@@ -972,6 +1040,7 @@ def _run_bulk(
         writes.append(bulk.Write(row=row, action=UPDATE, obj=obj, before=before))
     if progress is not None:
         progress(total, total)
+    _in_column_order(outcome)
     if not commit and outcome.ok:
         outcome.validated = Validated(
             version=VALIDATED_VERSION,

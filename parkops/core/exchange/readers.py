@@ -19,7 +19,7 @@ import io
 import re
 import xml.etree.ElementTree as ElementTree
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath, PurePosixPath
 
@@ -63,6 +63,21 @@ class Table:
     # the cell itself holds its text with U+FFFD in place of each such character,
     # so that nothing downstream (a query, a stored value, an export) ever sees one.
     control_characters: dict[tuple[int, int], str] = field(default_factory=dict)
+    # () → the (Excel row number, column index) of every cell holding a formula,
+    # read from the sheet only when asked (``holds_formula``); None for a CSV.
+    formula_cells: Callable[[], set[tuple[int, int]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def holds_formula(self, row: int, index: int) -> bool:
+        """Does the cell hold a formula? A reader sees its saved value only: a
+        formula saved without one (written by a program, or not yet calculated)
+        reads as an empty cell, which is not what the user sees in it."""
+        if self.formula_cells is None:
+            return False
+        if not hasattr(self, "_formulas"):
+            self._formulas = self.formula_cells()
+        return (row, index) in self._formulas
 
 
 def max_bytes() -> int:
@@ -185,7 +200,39 @@ def _read_workbook(data: bytes, archive: zipfile.ZipFile | None) -> Table:
                 _("Cells are merged at row %(row)d; unmerge them and fill every cell.")
                 % {"row": start_row + 1}
             )
+    if archive is not None:
+        table.formula_cells = lambda: _formula_cells(archive, sheet.name)
     return _refuse_unheaded_data(table)
+
+
+_CELL_START = re.compile(rb"<(?:\w+:)?c(\s[^>]*?)?(/?)>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_CELL_REFERENCE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _formula_cells(archive: zipfile.ZipFile, sheet_name: str) -> set[tuple[int, int]]:
+    """(Excel row number, column index) of each cell of the sheet holding a
+    formula, read from the sheet's XML as a stream; empty when it cannot say."""
+    member = _sheet_member(archive, sheet_name)
+    found: set[tuple[int, int]] = set()
+    if member is None:
+        return found
+    try:
+        with archive.open(member) as stream:
+            for row in _row_elements(stream):
+                for start in _CELL_START.finditer(row):
+                    if start.group(2):
+                        continue  # <c …/>: no content
+                    end = _CELL_END.search(row, start.end())
+                    content = row[start.end() : end.start() if end else len(row)]
+                    reference = _CELL_REFERENCE.search(start.group(1) or b"")
+                    if reference and _FORMULA.search(content):
+                        letters, number = reference.groups()
+                        found.add((int(number), column_index(letters.decode())))
+    except (KeyError, zipfile.BadZipFile, ValueError, EOFError):
+        return set()
+    return found
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -261,6 +308,14 @@ def _refuse_too_many_rows(archive: zipfile.ZipFile, sheet_name: str) -> None:
 def rows_with_values(stream) -> Iterator[bytes]:
     """Each row of a worksheet's XML that holds at least one value, read from
     ``stream`` a chunk at a time: the caller stops reading when it stops asking."""
+    for row in _row_elements(stream):
+        if _CELL_VALUE.search(row):
+            yield row
+
+
+def _row_elements(stream) -> Iterator[bytes]:
+    """Each row of a worksheet's XML (without its closing tag), read from
+    ``stream`` a chunk at a time."""
     tail = b""
     closing = None
     while True:
@@ -279,9 +334,7 @@ def rows_with_values(stream) -> Iterator[bytes]:
             tail = tail[found.start() :]
         rows = tail.split(closing)
         tail = rows.pop()
-        for row in rows:
-            if _CELL_VALUE.search(row):
-                yield row
+        yield from rows
 
 
 def csv_rows(data: bytes) -> Iterator[list]:
@@ -322,6 +375,14 @@ def column_letter(index: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """A → 0, Z → 25, AA → 26: the inverse of ``column_letter``."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number - 1
 
 
 def _unguarded(cell: str) -> str:

@@ -14,7 +14,9 @@ import re
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from parkops.core import permissions
 from parkops.core.exchange import values as v
+from parkops.core.exchange.spec import REF
 
 # Codes are ASCII letters, digits, ".", "_" and "-" (core.fields.validate_code):
 # no spaces or brackets, so the last "(…)" of a cell is its code.
@@ -74,3 +76,37 @@ def resolve(column, visible, typed: set[str]) -> dict[str, object]:
                 % {"what": column.header, "value": value, "example": example}
             )
     return found
+
+
+def records(column, user, park):
+    """The park's records a reference column may name, as ``user`` may see them."""
+    queryset = column.ref_model.objects.restrict(user, permissions.VIEW).filter(park=park)
+    return queryset.order_by(column.ref_field)
+
+
+def template_examples(spec, *, user, park) -> list[str]:
+    """Row 2 of the template: an example that imports as it is. A reference
+    column names a record the park really has (the column's own example if the
+    park has it, else its first; a tree's parent is a top-level record that is
+    not the example row itself), or stays empty when the park has none."""
+    # A tree's example row (a register whose rows name a parent of its own).
+    own_key = "" if spec.composite_key else str(spec.column(spec.natural_key).example or "")
+    examples = []
+    for column in spec.columns:
+        example = str(column.example or "")
+        if column.kind == REF and example:
+            found = list(records(column, user, park)) if park is not None else []
+            if column.ref_model is spec.model:
+                found = [
+                    obj
+                    for obj in found
+                    if getattr(obj, column.ref_field) != own_key
+                    and getattr(obj, f"{column.key}_id", None) is None
+                ]
+            chosen = next(
+                (obj for obj in found if getattr(obj, column.ref_field) == example),
+                found[0] if found else None,
+            )
+            example = label(chosen, column.ref_field) if chosen is not None else ""
+        examples.append(example)
+    return examples

@@ -13,9 +13,10 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -87,9 +88,12 @@ def export_response(request, spec, *, fmt="xlsx"):
         or permissions.can(user, spec.model, permissions.VIEW)
     ):
         permissions.deny()
+    try:
+        queryset = generic.list_rows(spec.selector, request, strict=True)
+    except ValidationError as error:
+        return _refuse_filters(request, spec, error)
     if spec.refuse_export is not None and (refused := spec.refuse_export(request)) is not None:
         return refused
-    queryset = generic.list_rows(spec.selector, request)
     return list_export(
         fmt=fmt,
         actor=request.user,
@@ -103,6 +107,38 @@ def export_response(request, spec, *, fmt="xlsx"):
         # Counted first: the audit entry is written before the first byte leaves.
         count=queryset.count(),
     )
+
+
+def _refuse_filters(request, spec, error: ValidationError):
+    """Filters that do not validate: the list page shows no rows and says why
+    beside them; an export of that would be an empty file saying nothing. So it
+    is refused, naming each bad filter, back on the list with the same filters
+    (as a register's own refusal does, ``RegisterSpec.refuse_export``)."""
+    from django_filters.utils import label_for_filter
+
+    filterset_class = spec.selector.filterset_class
+    named = []
+    for name, messages_ in error.message_dict.items():
+        filter_ = filterset_class.base_filters.get(name)
+        label = getattr(filter_, "label", None)
+        if label is None and filter_ is not None:  # a filter of a model field, as its form says
+            label = label_for_filter(
+                filterset_class._meta.model, filter_.field_name, filter_.lookup_expr
+            )
+        label = label or name
+        message = str(messages_[0]).rstrip("。.") if messages_ else ""
+        named.append(message if name == NON_FIELD_ERRORS else f"{label}：{message}")
+    messages.error(
+        request,
+        _("The filters are not valid (%(errors)s); nothing was exported.")
+        % {"errors": "；".join(named)},
+    )
+    list_name = generic.model_url_name(spec.model, "list") or generic.model_url_name(
+        spec.model, "list", namespace="exchange"
+    )
+    if list_name is None:
+        return redirect(generic.next_url(request, reverse("core:home")))
+    return redirect(f"{reverse(list_name)}?{request.GET.urlencode()}")
 
 
 @login_required
@@ -227,10 +263,22 @@ class BatchDetailView(generic.ObjectDetailView):
     select_related = ("actor", "park")
 
     def get_context_data(self, **kwargs):
-        from parkops.core.selectors import import_batch_items
+        from parkops.core.selectors import import_batch_page
 
         context = super().get_context_data(**kwargs)
-        context["items"] = import_batch_items(batch=self.object, user=self.request.user)
+        page = import_batch_page(
+            batch=self.object, user=self.request.user, page=self.request.GET.get("page")
+        )
+        context["rows_page"] = page
+        context["items"] = page.items
+        if page.num_pages > 1:
+            query = self.request.GET.copy()
+            links = {}
+            for name, number in (("previous", page.number - 1), ("next", page.number + 1)):
+                if 1 <= number <= page.num_pages:
+                    query["page"] = number
+                    links[name] = f"?{query.urlencode()}"
+            context["rows_links"] = links
         context["undoable"] = services.undoable(self.object)
         return context
 

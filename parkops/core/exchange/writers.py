@@ -9,7 +9,6 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parkops.core import permissions
 from parkops.core.exchange import refs
 from parkops.core.exchange.spec import BOOL, CHOICE, DATE, MONEY, REF, RegisterSpec
 from parkops.core.exports import BOLD, append_row, new_workbook, put_cell, valid_sheet_title
@@ -29,41 +28,8 @@ def _options(column, user, park) -> list[str]:
     if column.kind == BOOL:
         return ["是", "否"]
     if column.kind == REF and park is not None:
-        return [refs.label(obj, column.ref_field) for obj in _ref_records(column, user, park)]
+        return [refs.label(obj, column.ref_field) for obj in refs.records(column, user, park)]
     return []
-
-
-def _ref_records(column, user, park):
-    queryset = column.ref_model.objects.restrict(user, permissions.VIEW).filter(park=park)
-    return queryset.order_by(column.ref_field)
-
-
-def _examples(spec: RegisterSpec, *, user, park) -> list[str]:
-    """Row 2 of the template: an example that imports as it is. A reference
-    column names a record the park really has (the column's own example if the
-    park has it, else its first; a tree's parent is a top-level record that is
-    not the example row itself), or stays empty when the park has none."""
-    # A tree's example row (a register whose rows name a parent of its own).
-    own_key = "" if spec.composite_key else str(spec.column(spec.natural_key).example or "")
-    examples = []
-    for column in spec.columns:
-        example = str(column.example or "")
-        if column.kind == REF and example:
-            records = list(_ref_records(column, user, park)) if park is not None else []
-            if column.ref_model is spec.model:
-                records = [
-                    obj
-                    for obj in records
-                    if getattr(obj, column.ref_field) != own_key
-                    and getattr(obj, f"{column.key}_id", None) is None
-                ]
-            chosen = next(
-                (obj for obj in records if getattr(obj, column.ref_field) == example),
-                records[0] if records else None,
-            )
-            example = refs.label(chosen, column.ref_field) if chosen is not None else ""
-        examples.append(example)
-    return examples
 
 
 def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
@@ -80,7 +46,7 @@ def template_workbook(spec: RegisterSpec, *, user, park) -> bytes:
     guide.column_dimensions["C"].width = 80
 
     option_column = 0
-    examples = _examples(spec, user=user, park=park)
+    examples = refs.template_examples(spec, user=user, park=park)
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         header = str(column.header)
@@ -145,6 +111,15 @@ def export_headers(spec: RegisterSpec) -> list[str]:
     ]
 
 
+def joined_messages(messages: list[str]) -> str:
+    """A row's messages in one cell, each ended by one mark: "…有误；…有误。",
+    not "…有误。；…有误。" (each message is a sentence with its own full stop)."""
+    parts = [message.rstrip() for message in messages]
+    return "；".join(
+        [part.rstrip("。.；;") for part in parts[:-1] if part.rstrip("。.；;")] + parts[-1:]
+    )
+
+
 def error_workbook(outcome) -> bytes:
     """The uploaded sheet as read, with an 错误 column saying what is wrong in each
     row; the uploaded headers and cells are written as text (``exports.write_cell``)."""
@@ -159,7 +134,7 @@ def error_workbook(outcome) -> bytes:
     headers = list(table.headers) if table else []
     append_row(sheet, [*headers, "错误"], font=BOLD)
     for row, cells in table.rows if table else []:
-        append_row(sheet, [*cells, "；".join(by_row.get(row, []))])
+        append_row(sheet, [*cells, joined_messages(by_row.get(row, []))])
     sheet.column_dimensions[get_column_letter(len(headers) + 1)].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)
