@@ -194,3 +194,17 @@ def test_typing_in_a_list_filter_holding_a_record_lists_the_matches_in_the_serve
     first = Industry.objects.unscoped().get(name=matches[0])
     page.wait_for_url(re.compile(rf"industry={first.pk}\b"))
     assert page.csp_violations == []
+
+
+def test_a_filter_pickers_all_is_drawn_like_the_selects_beside_it(page):
+    """全部 in the 产业 picker was a placeholder's light grey beside the selects'
+    dark 全部, and the picker looked disabled."""
+    log_in(page, "stats")
+    page.goto("/enterprises/")
+    placeholder = page.locator("#id_industry-ts-control").evaluate(
+        "input => getComputedStyle(input, '::placeholder').color"
+    )
+    select = page.locator("select[name=status]").evaluate(
+        "select => getComputedStyle(select).color"
+    )
+    assert placeholder == select
