@@ -99,7 +99,7 @@ def test_a_list_filter_picks_a_record_as_you_type(page):
 def test_a_filter_picker_lines_up_with_the_select_beside_it(page):
     """In one row of the filter bar a picker (招商单元) and a select (拜访人员)
     share their top and height, a record chosen or not: Tom Select's theme drew
-    a picker 5 px shorter, so 5 px lower in a bar whose fields line up at the
+    a picker 5 px shorter, so 5 px lower in a bar whose fields then lined up at the
     bottom."""
     from parkops.promotion.models import PromotionUnit
 
