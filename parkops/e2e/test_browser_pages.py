@@ -35,3 +35,31 @@ def test_the_first_tab_offers_to_skip_the_menu(page):
     assert skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_a_note_under_the_search_box_leaves_the_filters_beside_it_in_place(page, monkeypatch):
+    """A short search in a long list gets a three-line note under the box; the
+    fields beside it stayed at the bottom of the taller row, ~50 px lower."""
+    from parkops.enterprises import search_index
+
+    monkeypatch.setattr(search_index, "SCAN_LIMIT", 2)  # the demo park is "long"
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, "stats")
+    page.goto("/enterprises/?q=苏")
+    assert page.locator("#filter-note-q").inner_text().strip()
+    search = page.locator(".filter-form input[name=q]").bounding_box()
+    for field in ("select[name=status]", "select[name=industry] + .ts-wrapper"):
+        beside = page.locator(f".filter-form {field}").bounding_box()
+        assert abs(beside["y"] - search["y"]) < 0.5, (field, beside, search)
+    assert page.csp_violations == []
+
+
+def test_the_upload_button_is_level_with_the_file_field(page):
+    """The hint under the file field pushed 上传并预览 half a field lower."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    log_in(page, "stats")
+    page.goto("/exchange/enterprises/import/")
+    field = page.locator("input[type=file]").bounding_box()
+    button = page.get_by_role("button", name="上传并预览").bounding_box()
+    assert abs(field["y"] - button["y"]) < 0.5, (field, button)
+    assert page.csp_violations == []

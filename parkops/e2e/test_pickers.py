@@ -99,7 +99,7 @@ def test_a_list_filter_picks_a_record_as_you_type(page):
 def test_a_filter_picker_lines_up_with_the_select_beside_it(page):
     """In one row of the filter bar a picker (招商单元) and a select (拜访人员)
     share their top and height, a record chosen or not: Tom Select's theme drew
-    a picker 5 px shorter, so 5 px lower in a bar whose fields line up at the
+    a picker 5 px shorter, so 5 px lower in a bar whose fields then lined up at the
     bottom."""
     from parkops.promotion.models import PromotionUnit
 
@@ -146,3 +146,68 @@ def test_a_late_answer_to_an_earlier_text_leaves_the_matches_of_what_is_typed(pa
     ]
     page.keyboard.press("Enter")
     assert page.locator("select[name=origin_region]").input_value() == "321302"
+
+
+def test_typing_in_a_picker_holding_a_region_and_pressing_enter_picks_the_match(page):
+    """On an enterprise registered in 宿城区, typing 宿豫 in 注册地 lists the
+    server's matches only, the first highlighted, and Enter picks 宿豫区: the
+    chosen 宿城区 stayed listed first and highlighted, and Enter kept it."""
+    from parkops.enterprises.models import Enterprise
+
+    enterprise = Enterprise.objects.unscoped().filter(park__code="sszy").order_by("pk").first()
+    Enterprise.objects.unscoped().filter(pk=enterprise.pk).update(registered_region="321302")
+    log_in(page, "stats")
+    page.goto(f"/enterprises/{enterprise.pk}/edit/")
+    region = picker(page, "registered_region")
+    expect(region.locator(".item")).to_have_text("江苏省宿迁市宿城区")
+    region.locator(".ts-control").click()
+    options = page.locator("#id_registered_region-ts-dropdown .option")
+    expect(options.first).to_have_text("北京市")  # the first page, without the chosen region
+    assert "江苏省宿迁市宿城区" not in options.all_inner_texts()
+    page.keyboard.type("宿豫")
+    expect(options).to_have_text(["江苏省宿迁市宿豫区"])
+    expect(options.first).to_have_class(re.compile(r"\bactive\b"))
+    page.keyboard.press("Enter")
+    assert page.locator("select[name=registered_region]").input_value() == "321311"
+    expect(region.locator(".item")).to_have_text("江苏省宿迁市宿豫区")
+    assert page.csp_violations == []
+
+
+def test_typing_in_a_list_filter_holding_a_record_lists_the_matches_in_the_servers_order(page):
+    """The 产业 filter of the enterprise list holding 封装测试: typing 电池 lists
+    the server's matches in its order, the first highlighted, and Enter
+    filters the list by it (封装测试 stayed first and Enter kept it)."""
+    from parkops.core.models import Industry
+
+    held = Industry.objects.unscoped().get(name="封装测试")
+    log_in(page, "stats")
+    page.goto(f"/enterprises/?industry={held.pk}")
+    industry = picker(page, "industry")
+    expect(industry.locator(".item")).to_have_text("封装测试")
+    industry.locator(".ts-control").click()
+    options = page.locator("#id_industry-ts-dropdown .option")
+    expect(options.first).to_be_visible()
+    with page.expect_response(re.compile(r"q=%E7%94%B5%E6%B1%A0")) as answer:
+        page.keyboard.type("电池")
+    matches = [result["text"] for result in answer.value.json()["results"]]
+    assert len(matches) >= 2 and "封装测试" not in matches
+    expect(options).to_have_text(matches)
+    expect(options.first).to_have_class(re.compile(r"\bactive\b"))
+    page.keyboard.press("Enter")
+    first = Industry.objects.unscoped().get(name=matches[0])
+    page.wait_for_url(re.compile(rf"industry={first.pk}\b"))
+    assert page.csp_violations == []
+
+
+def test_a_filter_pickers_all_is_drawn_like_the_selects_beside_it(page):
+    """全部 in the 产业 picker was a placeholder's light grey beside the selects'
+    dark 全部, and the picker looked disabled."""
+    log_in(page, "stats")
+    page.goto("/enterprises/")
+    placeholder = page.locator("#id_industry-ts-control").evaluate(
+        "input => getComputedStyle(input, '::placeholder').color"
+    )
+    select = page.locator("select[name=status]").evaluate(
+        "select => getComputedStyle(select).color"
+    )
+    assert placeholder == select

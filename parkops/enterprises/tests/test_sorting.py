@@ -3,6 +3,7 @@ which code-point order gets wrong (长 U+957F comes after 张 U+5F20)."""
 
 import io
 
+import lxml.html
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -60,3 +61,20 @@ def test_a_renamed_enterprise_moves_to_its_new_place(client, officer):
     response = client.get(reverse("enterprises:enterprise_list"))
     names = [row.record.name for row in response.context["table"].page.object_list]
     assert names == [*PINYIN_ORDER[1:], "周庄示例公司"]
+
+
+def test_changing_a_filter_keeps_the_sort_and_starts_again_at_the_first_page(client, officer):
+    """The filter form as a browser submits it, 状态 changed: the list stays sorted
+    by name descending (the form dropped ``sort``) and no page is carried over."""
+    sign_in(client, officer)
+    url = reverse("enterprises:enterprise_list")
+    response = client.get(url, {"status": "prospect", "sort": "-name", "page": "2"})
+    page = lxml.html.fromstring(response.content.decode())
+    form = page.xpath("//form[contains(@class, 'filter-form')]")[0]
+    submitted = dict(form.form_values())
+    assert submitted["sort"] == "-name"
+    assert not {"page", "after", "before"} & submitted.keys()
+    submitted["status"] = "settled"
+    response = client.get(url, submitted)
+    names = [row.record.name for row in response.context["table"].page.object_list]
+    assert names == PINYIN_ORDER[::-1]

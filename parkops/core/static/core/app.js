@@ -100,17 +100,44 @@ function initSearchable(root) {
         settings.shouldLoad = function () {
           return true;
         };
+        // The picker lists the server's last answer, in its order, and nothing
+        // else. Tom Select keeps the chosen record among its options when they
+        // are cleared: it stayed listed first and highlighted under a text it
+        // does not match, and Enter kept it.
+        var answer = {};
+        var rank = function (value) {
+          return answer.hasOwnProperty(value) ? answer[value] : -1;
+        };
         settings.score = function () {
           return function () {
             return 1;
           };
         };
-        // Typing a search is not changing the filter: keep the keys from the
-        // list's form, which refreshes the table on keyup.
+        settings.sortField = function (a, b) {
+          return rank(a.id) - rank(b.id);
+        };
         settings.onInitialize = function () {
+          var search = this.search;
+          this.search = function (query) {
+            var results = search.call(this, query);
+            results.items = results.items.filter(function (item) {
+              return rank(item.id) !== -1;
+            });
+            return results;
+          };
+          // Typing a search is not changing the filter: keep the keys from the
+          // list's form, which refreshes the table on keyup.
           this.control_input.addEventListener("keyup", function (event) {
             event.stopPropagation();
           });
+        };
+        // Tom Select highlights the chosen record when it is listed; under a
+        // typed text the first match is highlighted instead, so Enter picks it.
+        settings.onLoad = function () {
+          var first = this.selectable()[0];
+          if (this.inputValue() !== "" && first) {
+            this.setActiveOption(first);
+          }
         };
         settings.load = function (query, callback) {
           var picker = this;
@@ -130,6 +157,10 @@ function initSearchable(root) {
                   callback();
                   return;
                 }
+                answer = {};
+                data.results.forEach(function (result, index) {
+                  answer[String(result.value)] = index;
+                });
                 picker.clearOptions();
                 callback(data.results);
               },
