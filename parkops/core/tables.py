@@ -2,6 +2,7 @@
 
 import datetime
 import html
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -71,13 +72,21 @@ class BaseTable(tables.Table):
         base = request.GET.copy() if request is not None else QueryDict(mutable=True)
         for name in ("page", *CURSOR_PARAMS):
             base.pop(name, None)
+        # ``sort`` goes last, where setting it in a copy of the query puts it,
+        # unless the query has one (then it keeps its place).
+        kept = None if "sort" in base else base.urlencode()
         cells = []
         for column in self.columns:
             header = render_value_in_context(column.header, context)
             if column.orderable:
-                params = base.copy()
-                params["sort"] = column.order_by_alias.next
-                header = f'<a href="{escape("?" + params.urlencode())}">{header}</a>'
+                sort = column.order_by_alias.next
+                if kept is None:
+                    params = base.copy()
+                    params["sort"] = sort
+                    query = params.urlencode()
+                else:
+                    query = "&".join(part for part in (kept, urlencode({"sort": sort})) if part)
+                header = f'<a href="{escape("?" + query)}">{header}</a>'
             cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
         return mark_safe("\n".join(cells))  # noqa: S308 - every part escaped above
 
