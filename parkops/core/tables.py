@@ -36,7 +36,10 @@ WIDE_ONLY = {
 
 
 def _cell_title(value):
-    return strip_tags(str(value)) if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    text = str(value)
+    return strip_tags(text) if "<" in text else text  # strip_tags leaves it so
 
 
 def truncated(*, wide_only=False) -> dict:
