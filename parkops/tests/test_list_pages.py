@@ -434,3 +434,17 @@ def test_the_page_reads_the_users_parks_once_for_the_switcher_and_the_active_par
     page(client, ENTERPRISES)
     sqls = queries_of(client, ENTERPRISES)
     assert len([sql for sql in sqls if re.search(r'FROM "core_park"', sql)]) == 1
+
+
+def test_an_alliance_members_page_reads_its_alliances_parks_once(client, park):
+    """The menu and the list ask about several registers; the member parks of
+    an alliance the user works in are read once for all of them."""
+    from parkops.core.testing import make_alliance
+
+    alliance = make_alliance([park, make_park()])
+    sign_in(client, make_user(Role.ALLIANCE_VIEWER, alliance=alliance))
+    parks = reverse("core:park_list")
+    page(client, parks)
+    sqls = queries_of(client, parks)
+    assert len([sql for sql in sqls if "core_alliance_members" in sql]) == 1
+    assert len(sqls) == len(set(sqls))
