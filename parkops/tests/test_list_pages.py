@@ -448,3 +448,99 @@ def test_an_alliance_members_page_reads_its_alliances_parks_once(client, park):
     sqls = queries_of(client, parks)
     assert len([sql for sql in sqls if "core_alliance_members" in sql]) == 1
     assert len(sqls) == len(set(sqls))
+
+
+# ------------------------------------------------- the filter form, drawn once
+@pytest.fixture
+def fresh_forms():
+    """No filter form kept from an earlier test (they are kept per process)."""
+    from parkops.core import generic
+
+    generic._DRAWN_FIELDS.clear()
+    yield generic._DRAWN_FIELDS
+    generic._DRAWN_FIELDS.clear()
+
+
+def filter_form(response) -> str:
+    html = response.content.decode()
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+def fields_of(response) -> str:
+    """The filter form but its hidden inputs (the sort kept, say)."""
+    return re.sub(r'<input type="hidden"[^>]*>', "", filter_form(response))
+
+
+def test_a_kept_filter_form_is_not_shown_to_a_user_with_other_filters(client, park, fresh_forms):
+    """A project officer reads no visits: the project list's form leaves the
+    visit filters out for them, whoever opened the list before."""
+    from parkops.projects.filters import ProjectFilterSet
+
+    projects = reverse("projects:project_list")
+    leader = make_user(Role.PARK_LEADER, park=park)
+    officer = make_user(Role.PROJECT_OFFICER, park=park)
+    for first, second in ((leader, officer), (officer, leader)):
+        fresh_forms.clear()
+        for user in (first, second):
+            sign_in(client, user)
+            form = filter_form(page(client, projects))
+            assert ('name="visit"' in form) == (user is leader)
+            assert 'name="investor"' in form
+    assert {key[0] for key in fresh_forms} == {ProjectFilterSet}
+    assert all(html is not None for html in fresh_forms.values())  # kept, not drawn anew
+
+
+def test_a_kept_filter_form_is_not_shown_in_another_language(client, park, fresh_forms):
+    for language, search in (("en", "Search"), ("zh-hans", "搜索"), ("en", "Search")):
+        sign_in(client, make_user(Role.SERVICE_OFFICER, park=park, language=language))
+        form = filter_form(page(client, ENTERPRISES))
+        assert f'<label class="form-label" for="id_q">{search}</label>' in form, language
+    assert len(fresh_forms) == 2
+
+
+def test_a_filter_form_offering_records_as_options_is_drawn_each_time(client, park, fresh_forms):
+    """The visit list's staff filter lists the promotion officers as options
+    (users: no picker): one who joins appears on the next page."""
+    unit = make_unit(park)
+    make_visit(park, unit=unit, staff=[make_officer(park, unit)])
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    page(client, VISITS)
+    newcomer = make_officer(park, unit)
+    assert f'<option value="{newcomer.pk}">' in filter_form(page(client, VISITS))
+
+
+def test_a_list_sorted_or_paged_draws_its_filter_form_as_one_given_nothing(
+    client, park, fresh_forms
+):
+    """Such a request's form is bound (to no filter) and drawn from what was
+    kept for the list opened from the menu: the same, for every list."""
+    from parkops.core.navigation import visible_navigation
+
+    make_enterprise(park)
+    user = make_user(Role.PARK_LEADER, park=park)
+    sign_in(client, user)
+    checked = 0
+    for _label, items in visible_navigation(user):
+        for item in items:
+            url = reverse(item.url_name)
+            fresh_forms.clear()
+            response = client.get(url, {"page": "1", "sort": "-pk"})
+            if response.status_code != 200 or "table" not in (response.context or {}):
+                continue
+            fresh_forms.clear()
+            assert fields_of(response) == fields_of(page(client, url)), item.url_name
+            checked += 1
+    assert checked >= 8
+
+
+def test_an_edited_template_is_drawn_anew_by_the_development_server(client, park, fresh_forms):
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    page(client, ENTERPRISES)
+    assert fresh_forms
+    file_changed.send(sender=None, file_path=Path("core/partials/filter_fields.html"))
+    assert not fresh_forms
