@@ -347,9 +347,12 @@ def _caller(function):
     def call(arguments):
         if catch_all:
             return function(**arguments)
-        if any(name not in arguments for name in wanted):
-            return None
-        return function(**{name: arguments[name] for name in wanted})
+        chosen = {}
+        for name in wanted:
+            if name not in arguments:
+                return None
+            chosen[name] = arguments[name]
+        return function(**chosen)
 
     return call
 
