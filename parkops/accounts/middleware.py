@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from parkops.accounts import passwords
@@ -61,6 +62,13 @@ def _session_valid(request) -> bool:
     return True
 
 
+def _unwrapped(user):
+    """The object behind lazy stand-ins already read (django-otp wraps Django's)."""
+    while isinstance(user, LazyObject) and user._wrapped is not empty:
+        user = user._wrapped
+    return user
+
+
 class SessionSecurityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,6 +76,11 @@ class SessionSecurityMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
+            # Read now in any case: the rest of the request (the menu's and the
+            # page's permission checks, dozens of reads) uses the user itself,
+            # not the lazy stand-ins Django and django-otp put there, each of
+            # whose reads costs several calls.
+            request.user = user = _unwrapped(user)
             if not _session_valid(request):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please sign in again."))

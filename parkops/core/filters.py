@@ -106,6 +106,17 @@ def _is_set(data, name: str) -> bool:
     return any(value not in (None, "") for value in values)
 
 
+def sets_a_filter(filterset_class, data) -> bool:
+    """Does ``data`` (a request's query) give any filter of ``filterset_class`` a
+    value, even an empty one? A filter's form field reads the parameter of its
+    name, or of its name and a suffix (``amount_min``): either counts; the
+    list's own parameters (``page``, ``sort``) do not."""
+    names = filterset_class.base_filters
+    return any(
+        key in names or any(key.startswith(f"{name}_") for name in names) for key in data or ()
+    )
+
+
 class ParkFilterSet(ScopedFilterSet):
     class Meta:
         model = Park

@@ -7,12 +7,25 @@ handling live here once.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import URLPattern, URLResolver, get_resolver, get_urlconf, reverse
+from django.template.loader import get_template
+from django.urls import (
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    reverse,
+)
+from django.utils import translation
+from django.utils.autoreload import file_changed
+from django.utils.choices import CallableChoiceIterator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -20,7 +33,9 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from parkops.core import audit, pagination, permissions
+from parkops.core.filters import sets_a_filter
 from parkops.core.models import Park
+from parkops.core.pickers import RecordPicker, RecordPickerMultiple
 
 
 def park_of(obj) -> int | None:
@@ -291,11 +306,76 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context["exchange_key"] = self.exchange_key
         context["filters_active"] = self.filters_active()
         context["list_origin"] = list_origin(self.request, self.filterset_class)
+        # A request setting none of the filters (the list opened from the menu,
+        # sorted or paged) has no filter errors, and its form's fields are
+        # drawn as for anyone else who may use the same filters.
+        if sets_a_filter(self.filterset_class, self.request.GET):
+            context["filter_errors"] = self.filterset.errors
+        else:
+            context["filter_fields"] = drawn_filter_fields(self.filterset)
         if self.exchange_key:
             from parkops.core.exchange.spec import get_spec
 
             context["exchange_importable"] = get_spec(self.exchange_key).importable
         return context
+
+
+# The fields of filter forms given no filters, drawn, by everything they depend
+# on: the FilterSet, the language, the URLs (the pickers' addresses) and the
+# filters left out for the user (``unusable_filters``); None for a form that
+# draws what may change between two requests, drawn each time. Nothing in them
+# is a user's own: a few dozen entries (registers × languages × roles).
+_DRAWN_FIELDS: dict[tuple, str | None] = {}
+
+
+@receiver(file_changed, dispatch_uid="parkops_drawn_filter_fields")
+def _forget_drawn_fields(sender, file_path, **kwargs):
+    # The development server redraws an edited template without restarting.
+    _DRAWN_FIELDS.clear()
+
+
+def drawn_filter_fields(filterset) -> str:
+    """The fields of ``filterset``'s form, as ``core/partials/filter_fields.html``
+    draws them for a request setting none of its filters: drawn once and kept
+    where they are the same for everyone (``_drawn_alike``), which spares every
+    list page opened from the menu building the form and drawing its widgets
+    (a fifth of the page)."""
+    unusable = getattr(filterset, "unusable_filters", None)
+    key = (
+        type(filterset),
+        translation.get_language(),
+        get_script_prefix(),
+        get_resolver(get_urlconf()),
+        frozenset(unusable() if unusable else ()),
+    )
+    html = _DRAWN_FIELDS.get(key)
+    if html is None:
+        html = get_template("core/partials/filter_fields.html").render({"filter": filterset})
+        if key not in _DRAWN_FIELDS:
+            if len(_DRAWN_FIELDS) >= 500:
+                _DRAWN_FIELDS.clear()
+            _DRAWN_FIELDS[key] = html if _drawn_alike(filterset.form) else None
+    return html
+
+
+def _drawn_alike(form) -> bool:
+    """Does ``form``, given none of its values, draw the same on every request:
+    no choices of records except pickers' (which draw none until one is
+    chosen), no choices worked out as they are drawn, no initial values?"""
+    if form.initial:
+        return False
+    for field in form.fields.values():
+        if field.initial is not None:
+            return False
+        if isinstance(field, forms.ModelChoiceField):
+            if not isinstance(field.widget, RecordPicker | RecordPickerMultiple):
+                return False
+        elif isinstance(field, forms.ChoiceField):
+            # django-filter keeps the declared choices inside its iterator.
+            choices = getattr(field.choices, "choices", field.choices)
+            if callable(choices) or isinstance(choices, CallableChoiceIterator):
+                return False
+    return True
 
 
 class ObjectDetailView(ScopedMixin, DetailView):

@@ -337,7 +337,12 @@ def memberships(user) -> list:
 
 
 def clear_cache(user) -> None:
-    for attr in ("_parkops_memberships", "_parkops_park_ids", "_parkops_parks"):
+    for attr in (
+        "_parkops_memberships",
+        "_parkops_park_ids",
+        "_parkops_parks",
+        "_parkops_alliance_parks",
+    ):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -368,6 +373,17 @@ def _alliance_park_ids(alliance_id: int) -> set[int]:
     )
 
 
+def _member_parks(user, alliance_id: int) -> set[int]:
+    """The member parks of one of the user's alliances, read once per user
+    object (one per request), not once for each model asked about."""
+    cache = getattr(user, "_parkops_alliance_parks", None)
+    if cache is None:
+        cache = user._parkops_alliance_parks = {}
+    if alliance_id not in cache:
+        cache[alliance_id] = _alliance_park_ids(alliance_id)
+    return cache[alliance_id]
+
+
 def park_ids_for(user, model, action: str) -> set[int]:
     """Ids of the parks in which ``user`` may perform ``action`` on ``model``."""
     if user is SYSTEM:
@@ -387,7 +403,7 @@ def park_ids_for(user, model, action: str) -> set[int]:
             if membership.park_id is not None:
                 ids.add(membership.park_id)
             elif membership.alliance_id is not None:
-                ids |= _alliance_park_ids(membership.alliance_id)
+                ids |= _member_parks(user, membership.alliance_id)
             else:
                 ids |= _all_park_ids()
         cache[key] = ids

@@ -15,6 +15,7 @@ from parkops.core.filters import (
     ImportBatchFilterSet,
     IndustryFilterSet,
     ParkFilterSet,
+    sets_a_filter,
 )
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 
@@ -192,16 +193,17 @@ def scoped_list(
     validate raise ``ValidationError`` by field: the API answers 422, the page and
     its export show no rows and the page says why.
 
-    Given no filters (a plain list, the API's first page) it builds no FilterSet:
-    given nothing, every register's FilterSet narrows nothing (checked for each
-    by ``test_list_selectors``), and building one (its filters, its form, their
+    Given none of its filters (a plain list, the API's first page, a list page
+    only sorted or paged) it builds no FilterSet: given nothing, every
+    register's FilterSet narrows nothing (checked for each by
+    ``test_list_selectors``), and building one (its filters, its form, their
     choices) was a tenth of an API list request.
     """
     if queryset is None:
         queryset = model.objects.restrict(user, permissions.VIEW)
     if park_id is not None and is_park_scoped(model):
         queryset = queryset.filter(park_id=park_id)
-    if filters:
+    if sets_a_filter(filterset_class, filters):
         filterset = filterset_class(filters, queryset=queryset, request=FilterRequest(user))
         if not filterset.is_valid():
             raise ValidationError(

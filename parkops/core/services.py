@@ -23,9 +23,11 @@ def _ensure_still_in_scope(obj: models.Model, actor, action: str) -> None:
     # Re-checked after the save, inside the transaction: a write that would move
     # a record out of the actor's scope (e.g. into another park) rolls back.
     model = type(obj)
-    # A new park changes the set of all parks: compute the scope afresh.
-    if hasattr(actor, "_parkops_park_ids"):
-        del actor._parkops_park_ids
+    # A new park changes the set of all parks, an alliance's its member parks:
+    # compute the scope afresh.
+    for cached in ("_parkops_park_ids", "_parkops_alliance_parks"):
+        if hasattr(actor, cached):
+            delattr(actor, cached)
     in_scope = model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
     if not in_scope:
         permissions.deny()

@@ -1,17 +1,25 @@
 """Table base for list pages, and the tables of core registers."""
 
+import datetime
+import html
+from urllib.parse import urlencode
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.http import QueryDict
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.encoding import force_str
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_tables2.columns.base import LinkTransform
+from django_tables2.columns.base import LinkTransform, library
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import AttributeDict, signature
 
 from parkops.core.models import Alliance, AuditEntry, ImportBatch, Industry, Park
 from parkops.core.pagination import CURSOR_PARAMS
@@ -28,7 +36,10 @@ WIDE_ONLY = {
 
 
 def _cell_title(value):
-    return strip_tags(str(value)) if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    text = str(value)
+    return strip_tags(text) if "<" in text else text  # strip_tags leaves it so
 
 
 def truncated(*, wide_only=False) -> dict:
@@ -44,69 +55,15 @@ def truncated(*, wide_only=False) -> dict:
 class BaseTable(tables.Table):
     """A list page's table. The page's rows are drawn by ``body_html`` in one
     pass instead of a template loop over rows and cells, which cost most of a
-    list page: each column's ``<td>`` attributes are worked out once per page,
-    and the common cell — a plain ``Column`` showing a field of the row (its
-    choice's label, if it has choices), maybe linked to the row's page — is
-    drawn directly; any other cell as django-tables2 draws it (``get_cell``).
-    ``tests/test_list_pages.py`` checks both draw the same."""
+    list page: what is the same for every row of a column (its ``<td>``
+    attributes, its choices' labels, the arguments its render method takes) is
+    worked out once per page, and each cell drawn from its record directly.
+    ``tests/test_list_pages.py`` checks every list draws what django-tables2's
+    own template draws."""
 
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-striped list-table"}
         template_name = "core/table.html"
-
-    def _plain_cell(self, bound):
-        """For a column whose cells may be drawn directly: (field name, the
-        model field or None, linked to the row's page?); else None."""
-        column = bound.column
-        accessor = str(bound.accessor)
-        if (
-            type(column) is not tables.Column
-            or getattr(bound.render, "__func__", None) is not tables.Column.render
-            or bound.localize is not None
-            or not accessor.isidentifier()
-            or "__" in accessor
-        ):
-            return None
-        link = bound.link
-        if link is not None and (
-            type(link) is not LinkTransform
-            or link.url is not None
-            or link.accessor is not None
-            or link.attrs
-            or link.reverse_args
-        ):
-            return None
-        model = getattr(getattr(self.data, "model", None), "_meta", None)
-        try:
-            field = model.get_field(accessor) if model else None
-        except FieldDoesNotExist:
-            field = None
-        return accessor, field, link is not None
-
-    def _boolean_cell(self, bound):
-        """For a stock ``BooleanColumn`` of a non-null model field without
-        choices, shown unlinked: (field name, {True: cell, False: cell}), the
-        two cells drawn once per page; else None."""
-        column = bound.column
-        accessor = str(bound.accessor)
-        if (
-            type(column) is not tables.BooleanColumn
-            or getattr(bound.render, "__func__", None) is not tables.BooleanColumn.render
-            or column.empty_values != ()
-            or bound.localize is not None
-            or bound.link is not None
-            or not accessor.isidentifier()
-        ):
-            return None
-        model = getattr(getattr(self.data, "model", None), "_meta", None)
-        try:
-            field = model.get_field(accessor) if model else None
-        except FieldDoesNotExist:
-            return None
-        if field is None or field.choices:
-            return None
-        # Without a record, BooleanColumn.render takes the value as it is.
-        return accessor, {value: column.render(value, None, bound) for value in (True, False)}
 
     def header_html(self):
         """The header's ``<th>`` cells, each sortable column's a link sorting by
@@ -118,50 +75,34 @@ class BaseTable(tables.Table):
         base = request.GET.copy() if request is not None else QueryDict(mutable=True)
         for name in ("page", *CURSOR_PARAMS):
             base.pop(name, None)
+        # ``sort`` goes last, where setting it in a copy of the query puts it,
+        # unless the query has one (then it keeps its place).
+        kept = None if "sort" in base else base.urlencode()
         cells = []
         for column in self.columns:
             header = render_value_in_context(column.header, context)
             if column.orderable:
-                params = base.copy()
-                params["sort"] = column.order_by_alias.next
-                header = f'<a href="{escape("?" + params.urlencode())}">{header}</a>'
+                sort = column.order_by_alias.next
+                if kept is None:
+                    params = base.copy()
+                    params["sort"] = sort
+                    query = params.urlencode()
+                else:
+                    query = "&".join(part for part in (kept, urlencode({"sort": sort})) if part)
+                header = f'<a href="{escape("?" + query)}">{header}</a>'
             cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
         return mark_safe("\n".join(cells))  # noqa: S308 - every part escaped above
 
     def body_html(self):
         """The ``<tr>`` rows of the page shown (``paginated_rows``), as HTML."""
         context = Context(autoescape=True)
-        columns = []
-        for column in self.columns:
-            td = column.column.attrs.get("td", {})
-            per_cell = any(callable(value) for value in td.values())
-            attrs = None if per_cell else column.attrs["td"].as_html()
-            opening = f"<td {attrs}>" if attrs else "<td>"
-            plain = None if per_cell else self._plain_cell(column)
-            boolean = None if per_cell or plain else self._boolean_cell(column)
-            draw = _plain_drawer(column, plain) if plain else None
-            columns.append((column, attrs, opening, draw, boolean))
+        cells = [self._cell_drawer(column, context) for column in self.columns]
         # Rows' attributes alternate "even" and "odd"; without per-row values
         # they are worked out once for each.
         fixed_row_attrs = not any(callable(value) for value in self.row_attrs.values())
         row_openings = {}
         html = []
         for row in self.paginated_rows:
-            cells = []
-            record = row.record
-            for column, td_attrs, opening, draw, boolean in columns:
-                if boolean:
-                    cell = boolean[1][bool(getattr(record, boolean[0]))]
-                else:
-                    cell = draw(record) if draw else _NOT_PLAIN
-                if cell is _NOT_PLAIN:
-                    cell = row.get_cell(column.name)
-                if td_attrs is None:  # attributes that depend on the row
-                    column.current_value, column.current_record = cell, record
-                    opening = f"<td {column.attrs['td'].as_html()}>"
-                if column.localize is not None:
-                    cell = localize(cell, use_l10n=column.localize)
-                cells.append(f"{opening}{render_value_in_context(cell, context)}</td>")
             if fixed_row_attrs:
                 parity = row.get_even_odd_css_class()
                 if parity not in row_openings:
@@ -169,50 +110,278 @@ class BaseTable(tables.Table):
                 tr = row_openings[parity]
             else:
                 tr = format_html("<tr {}>", row.attrs.as_html())
-            html.append(tr + "".join(cells) + "</tr>")
-        return mark_safe("\n".join(html))  # noqa: S308 - every part escaped above
+            html.append(tr + "".join([draw(row) for draw in cells]) + "</tr>")
+        return mark_safe("\n".join(html))  # noqa: S308 - every part escaped below
+
+    def _cell_drawer(self, bound, context):
+        """``draw(row)``: the column's ``<td>`` cell of ``row``, escaped, as
+        django-tables2's template draws ``<td {{ column.attrs.td.as_html }}>{{ cell }}</td>``."""
+        content = (
+            self._plain_content(bound)
+            or self._boolean_content(bound)
+            or self._rendered_content(bound)
+            or (lambda row: _NOT_PLAIN)
+        )
+        opening = self._td_opening(bound)
+        localized = bound.localize
+
+        def draw(row):
+            cell = content(row)
+            if cell is _NOT_PLAIN:
+                cell = row.get_cell(bound.name)
+            td = opening if isinstance(opening, str) else opening(row.record, cell)
+            if localized is not None:
+                cell = localize(cell, use_l10n=localized)
+            return f"{td}{_html(cell, context)}</td>"
+
+        return draw
+
+    def _td_opening(self, bound):
+        """The column's opening ``<td …>`` tag: a string when it is the same for
+        every cell; else a function of the cell's record and content giving what
+        ``bound.attrs["td"]`` gives (a tooltip of the cell's text, say), the
+        arguments its callables take found once."""
+        declared = {**self.attrs, **bound.column.attrs}
+        td = declared.get("td", declared.get("cell", {}))
+        if not any(callable(value) for value in td.values()):
+            attrs = bound.attrs["td"].as_html()
+            return f"<td {attrs}>" if attrs else "<td>"
+        if callable(td.get("class")) or any(isinstance(value, dict) for value in td.values()):
+
+            def opening(record, cell):  # as django-tables2 works it out, cell by cell
+                bound.current_value, bound.current_record = cell, record
+                return f"<td {bound.attrs['td'].as_html()}>"
+
+            return opening
+        # Each attribute as (name, its value's HTML or None, or how to work it
+        # out for a cell), in the order ``AttributeDict.as_html`` writes them.
+        attributes = [
+            (escape(key), None, _caller(value))
+            if callable(value)
+            else (escape(key), None if value is None else _escaped(value), None)
+            for key, value in {**td, "class": bound.get_td_class(td)}.items()
+            if key not in AttributeDict.blacklist
+        ]
+
+        def opening(record, cell):
+            arguments = {"table": self, "bound_column": bound}
+            if record is not None and cell is not None:
+                arguments.update(record=record, value=cell)
+            shown = []
+            for name, escaped, call in attributes:
+                if call is not None:
+                    value = call(arguments)
+                    escaped = None if value is None else _escaped(value)
+                if escaped is not None:
+                    shown.append(f'{name}="{escaped}"')
+            return f"<td {' '.join(shown)}>"
+
+        return opening
+
+    def _model_field(self, name):
+        model = getattr(getattr(self.data, "model", None), "_meta", None)
+        try:
+            return model.get_field(name) if model else None
+        except FieldDoesNotExist:
+            return None
+
+    def _plain_content(self, bound):
+        """For a plain ``Column`` showing a field or attribute of the row (its
+        choice's label, if it has choices), maybe linked to the row's page:
+        ``content(row)``, the cell as ``BoundRow.get_cell`` gives it, or
+        ``_NOT_PLAIN`` where the value is a model (a linked cell then links to
+        it); else None."""
+        column = bound.column
+        name = str(bound.accessor)
+        if (
+            type(column) is not tables.Column
+            or getattr(bound.render, "__func__", None) is not tables.Column.render
+            or not name.isidentifier()
+        ):
+            return None
+        link = bound.link
+        if link is not None and (
+            type(link) is not LinkTransform
+            or link.url is not None
+            or link.accessor is not None
+            or link.attrs
+            or link.reverse_args
+        ):
+            return None
+        labels = _choice_labels(self._model_field(name))
+        empty_values, default = column.empty_values, bound.default
+
+        def content(row):
+            record = row.record
+            value = _value_of(record, name, labels)
+            if value is _NOT_PLAIN:
+                return value
+            if value in empty_values:
+                return default
+            if link is not None:
+                if hasattr(value, "get_absolute_url"):
+                    return _NOT_PLAIN
+                url = _escaped(record.get_absolute_url())
+                return mark_safe(f'<a href="{url}">{_escaped(value)}</a>')  # noqa: S308
+            return value
+
+        return content
+
+    def _boolean_content(self, bound):
+        """For a stock ``BooleanColumn`` of a non-null model field without
+        choices, shown unlinked: ``content(row)``, its two cells drawn once per
+        page; else None."""
+        column = bound.column
+        name = str(bound.accessor)
+        if (
+            type(column) is not tables.BooleanColumn
+            or getattr(bound.render, "__func__", None) is not tables.BooleanColumn.render
+            or column.empty_values != ()
+            or bound.link is not None
+            or not name.isidentifier()
+        ):
+            return None
+        field = self._model_field(name)
+        if field is None or field.choices:
+            return None
+        # Without a record, BooleanColumn.render takes the value as it is.
+        cells = {value: column.render(value, None, bound) for value in (True, False)}
+        return lambda row: cells[bool(getattr(row.record, name))]
+
+    def _rendered_content(self, bound):
+        """For any other column showing a field or attribute of the row through a
+        render method (the table's ``render_<name>``, or its column type's):
+        ``content(row)``, the cell as ``BoundRow.get_cell`` gives it, the
+        method's arguments found once per page (django-tables2 reads the
+        method's signature again for every cell); else None."""
+        column = bound.column
+        name = str(bound.accessor)
+        if isinstance(column, ManyToManyColumn | BaseLinkColumn) or not name.isidentifier():
+            return None
+        labels = _choice_labels(self._model_field(name))
+        empty_values, default, link = column.empty_values, bound.default, bound.link
+        render = _caller(bound.render)
+
+        def content(row):
+            record = row.record
+            value = _value_of(record, name, labels)
+            if value is _NOT_PLAIN:
+                return value
+            if value in empty_values:
+                return default
+            arguments = {
+                "value": value,
+                "record": record,
+                "column": column,
+                "bound_column": bound,
+                "bound_row": row,
+                "table": self,
+            }
+            cell = render(arguments)
+            return link(cell, **arguments) if link else cell
+
+        return content
 
 
 _NOT_PLAIN = object()
+_AUTOESCAPE = Context(autoescape=True)
 
 
-def _plain_drawer(bound, plain):
-    """A function giving a plain cell's content from its record, as
-    ``BoundRow.get_cell`` would give it, or ``_NOT_PLAIN`` where the value is a
-    model (a linked cell then links to it). A choice's labels are looked up
-    once per page."""
-    name, field, linked = plain
-    empty_values, default = bound.column.empty_values, bound.default
-    labels = None
-    if field is not None and field.choices:
-        labels = {
-            make_hashable(value): force_str(label, strings_only=True)
-            for value, label in field.flatchoices
-        }
+def _html(value, context=_AUTOESCAPE) -> str:
+    """``{{ value }}`` as a template draws it (localized, escaped unless safe);
+    texts and records, which nothing localizes, directly: the template's way
+    costs more than most cells."""
+    if isinstance(value, str | models.Model):
+        return _escaped(str(value))
+    return render_value_in_context(value, context)
 
-    def draw(record):
-        if labels is not None:
-            value = getattr(record, name, None)
-            try:
-                value = labels.get(value, value)
-            except TypeError:  # unhashable: as the model would show it
-                value = getattr(record, f"get_{name}_display")()
-        else:
-            value = getattr(record, name, None)
-            if callable(value) and not getattr(value, "do_not_call_in_templates", False):
-                if getattr(value, "alters_data", False):
-                    return _NOT_PLAIN
+
+def _escaped(value) -> str:
+    """``conditional_escape(value)`` (not localized: attributes, link texts),
+    plain text directly."""
+    return html.escape(value) if type(value) is str else conditional_escape(value)
+
+
+def _choice_labels(field) -> dict | None:
+    """A field's choices' labels by value, as ``get_<field>_display`` finds them."""
+    if field is None or not field.choices:
+        return None
+    return {
+        make_hashable(value): force_str(label, strings_only=True)
+        for value, label in field.flatchoices
+    }
+
+
+def _value_of(record, name, labels):
+    """The value a cell of the field or attribute ``name`` shows for ``record``,
+    as django-tables2 reads it (``get_<name>_display`` for a field with choices,
+    methods called, nothing where reading fails); ``_NOT_PLAIN`` where it reads
+    otherwise (a record that is no model instance)."""
+    if not isinstance(record, models.Model):
+        return _NOT_PLAIN
+    if labels is not None:
+        value = getattr(record, name, None)
+        try:
+            return labels.get(value, value)
+        except TypeError:  # unhashable: as the model would show it
+            return getattr(record, f"get_{name}_display")()
+    try:
+        value = getattr(record, name)
+        if callable(value):
+            if getattr(value, "alters_data", False):
+                return None
+            if not getattr(value, "do_not_call_in_templates", False):
                 value = value()
-        if value in empty_values:
-            return default
-        if linked:
-            if hasattr(value, "get_absolute_url"):
-                return _NOT_PLAIN
-            url = escape(record.get_absolute_url())
-            return mark_safe(f'<a href="{url}">{conditional_escape(value)}</a>')  # noqa: S308
-        return value
+    except Exception:  # django-tables2 shows such a cell empty
+        return None
+    return value
 
-    return draw
+
+def _caller(function):
+    """``function`` called as django-tables2 calls a column's render method or a
+    callable attribute (``call_with_appropriate``): with those of the arguments
+    offered that it takes, or not at all (None) if it wants one not offered;
+    its signature read once."""
+    wanted, catch_all = signature(function)
+
+    def call(arguments):
+        if catch_all:
+            return function(**arguments)
+        chosen = {}
+        for name in wanted:
+            if name not in arguments:
+                return None
+            chosen[name] = arguments[name]
+        return function(**chosen)
+
+    return call
+
+
+@library.register
+class DateColumn(tables.Column):
+    """The column of a date field: the short date (``SHORT_DATE_FORMAT``), as
+    django-tables2's ``DateColumn`` shows it, drawn in Python: that column
+    draws each cell through a template it compiles again for every cell, which
+    cost more than the rest of the row. Registered, so that tables take it for
+    their date fields (not for date and time fields: ``DateTimeColumn``)."""
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return cls(**kwargs)
+        return None
+
+    def render(self, value, bound_column):
+        try:
+            shown = date_format(value, "SHORT_DATE_FORMAT")
+        except AttributeError:  # not a date: the template's ``date`` filter shows nothing
+            shown = ""
+        return shown or bound_column.default
+
+    def value(self, value, **kwargs):
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return super().value(value=value, **kwargs)
 
 
 class ChinaTimeColumn(tables.Column):

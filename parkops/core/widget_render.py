@@ -12,6 +12,7 @@ an app overrides, to Django's renderer.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import django
@@ -38,6 +39,8 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _out(value) -> str:
+    if type(value) is str:  # nothing to localize: escaped directly
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 

@@ -4,6 +4,7 @@ neither repeat nor skip a row when rows are added between two requests."""
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -129,7 +130,8 @@ def drawn_by_django_tables2(table) -> str:
 
 def squeeze(html: str) -> str:
     # Rows alternate "even" and "odd" by a counter the table keeps across draws.
-    return re.sub(r'class="(even|odd)"', "", re.sub(r"\s+", " ", html)).replace(" ", "")
+    html = re.sub(r'(class="[^"]*?) ?\b(even|odd)"', r'\1"', re.sub(r"\s+", " ", html))
+    return html.replace(" ", "")
 
 
 def test_the_rows_are_drawn_as_before(client, park):
@@ -153,18 +155,25 @@ def test_the_rows_are_drawn_as_before(client, park):
 
 
 def test_every_list_draws_its_rows_as_django_tables2_does(client, park):
-    """Every list in the park leader's menu, with a few rows in each."""
+    """Every list in the park leader's menu, with a few rows in each: cells of
+    render methods, dates, tooltips and row attributes of their own among them."""
     from parkops.core.models import Industry
     from parkops.core.navigation import visible_navigation
-    from parkops.promotion.testing import make_institution
+    from parkops.projects.testing import make_milestone, make_project
+    from parkops.promotion.testing import make_event, make_institution
 
     industry = Industry.objects.create(park=park, code="C1", name="制造业", level=1)
     make_enterprise(park, industry=industry, above_scale=True)
-    make_institution(park)
+    make_institution(park, name="行业<协会>")
     unit = make_unit(park)
     officer = make_officer(park, unit)
-    for _ in range(3):
-        make_visit(park, unit=unit, staff=[officer])
+    for day in range(3):
+        make_visit(park, unit=unit, staff=[officer], next_step_due=datetime.date(2024, 2, day + 1))
+    make_visit(park, unit=unit, staff=[], purpose="")
+    make_event(park)
+    make_project(park)
+    make_project(park, on=datetime.date(2020, 1, 1))  # long a lead: past its deadline
+    make_milestone(park)
     user = make_user(Role.PARK_LEADER, park=park)
     sign_in(client, user)
     checked = 0
@@ -178,7 +187,34 @@ def test_every_list_draws_its_rows_as_django_tables2_does(client, park):
                 item.url_name
             )
             checked += 1
-    assert checked >= 4
+    assert checked >= 8
+
+
+def test_a_date_column_shows_the_short_date_as_django_tables2s_own(client, park):
+    """Date fields' columns are drawn in Python (``core.tables.DateColumn``),
+    showing what django-tables2's template-drawn ``DateColumn`` showed, in
+    both languages, and the column's default when empty."""
+    import django_tables2 as tables
+    from django.utils import translation
+
+    from parkops.core.tables import DateColumn
+    from parkops.promotion.tables import VisitTable
+
+    assert isinstance(VisitTable.base_columns["next_step_due"], DateColumn)
+    ours, stock = DateColumn(), tables.DateColumn()
+    bound = VisitTable([]).columns["next_step_due"]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value in (datetime.date(2024, 2, 9), datetime.date(1999, 12, 31)):
+                expected = stock.render(
+                    record=None,
+                    table=VisitTable([]),
+                    value=value,
+                    bound_column=bound,
+                    bound_row=SimpleNamespace(row_counter=0),
+                )
+                assert ours.render(value, bound) == str(expected)
+    assert ours.value(datetime.date(2024, 2, 9)) == "2024-02-09"
 
 
 # ---------------------------------------------------------------- cursor pages
@@ -398,3 +434,113 @@ def test_the_page_reads_the_users_parks_once_for_the_switcher_and_the_active_par
     page(client, ENTERPRISES)
     sqls = queries_of(client, ENTERPRISES)
     assert len([sql for sql in sqls if re.search(r'FROM "core_park"', sql)]) == 1
+
+
+def test_an_alliance_members_page_reads_its_alliances_parks_once(client, park):
+    """The menu and the list ask about several registers; the member parks of
+    an alliance the user works in are read once for all of them."""
+    from parkops.core.testing import make_alliance
+
+    alliance = make_alliance([park, make_park()])
+    sign_in(client, make_user(Role.ALLIANCE_VIEWER, alliance=alliance))
+    parks = reverse("core:park_list")
+    page(client, parks)
+    sqls = queries_of(client, parks)
+    assert len([sql for sql in sqls if "core_alliance_members" in sql]) == 1
+    assert len(sqls) == len(set(sqls))
+
+
+# ------------------------------------------------- the filter form, drawn once
+@pytest.fixture
+def fresh_forms():
+    """No filter form kept from an earlier test (they are kept per process)."""
+    from parkops.core import generic
+
+    generic._DRAWN_FIELDS.clear()
+    yield generic._DRAWN_FIELDS
+    generic._DRAWN_FIELDS.clear()
+
+
+def filter_form(response) -> str:
+    html = response.content.decode()
+    start = html.index('<form method="get"')
+    return html[start : html.index("</form>", start)]
+
+
+def fields_of(response) -> str:
+    """The filter form but its hidden inputs (the sort kept, say)."""
+    return re.sub(r'<input type="hidden"[^>]*>', "", filter_form(response))
+
+
+def test_a_kept_filter_form_is_not_shown_to_a_user_with_other_filters(client, park, fresh_forms):
+    """A project officer reads no visits: the project list's form leaves the
+    visit filters out for them, whoever opened the list before."""
+    from parkops.projects.filters import ProjectFilterSet
+
+    projects = reverse("projects:project_list")
+    leader = make_user(Role.PARK_LEADER, park=park)
+    officer = make_user(Role.PROJECT_OFFICER, park=park)
+    for first, second in ((leader, officer), (officer, leader)):
+        fresh_forms.clear()
+        for user in (first, second):
+            sign_in(client, user)
+            form = filter_form(page(client, projects))
+            assert ('name="visit"' in form) == (user is leader)
+            assert 'name="investor"' in form
+    assert {key[0] for key in fresh_forms} == {ProjectFilterSet}
+    assert all(html is not None for html in fresh_forms.values())  # kept, not drawn anew
+
+
+def test_a_kept_filter_form_is_not_shown_in_another_language(client, park, fresh_forms):
+    for language, search in (("en", "Search"), ("zh-hans", "搜索"), ("en", "Search")):
+        sign_in(client, make_user(Role.SERVICE_OFFICER, park=park, language=language))
+        form = filter_form(page(client, ENTERPRISES))
+        assert f'<label class="form-label" for="id_q">{search}</label>' in form, language
+    assert len(fresh_forms) == 2
+
+
+def test_a_filter_form_offering_records_as_options_is_drawn_each_time(client, park, fresh_forms):
+    """The visit list's staff filter lists the promotion officers as options
+    (users: no picker): one who joins appears on the next page."""
+    unit = make_unit(park)
+    make_visit(park, unit=unit, staff=[make_officer(park, unit)])
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    page(client, VISITS)
+    newcomer = make_officer(park, unit)
+    assert f'<option value="{newcomer.pk}">' in filter_form(page(client, VISITS))
+
+
+def test_a_list_sorted_or_paged_draws_its_filter_form_as_one_given_nothing(
+    client, park, fresh_forms
+):
+    """Such a request's form is bound (to no filter) and drawn from what was
+    kept for the list opened from the menu: the same, for every list."""
+    from parkops.core.navigation import visible_navigation
+
+    make_enterprise(park)
+    user = make_user(Role.PARK_LEADER, park=park)
+    sign_in(client, user)
+    checked = 0
+    for _label, items in visible_navigation(user):
+        for item in items:
+            url = reverse(item.url_name)
+            fresh_forms.clear()
+            response = client.get(url, {"page": "1", "sort": "-pk"})
+            if response.status_code != 200 or "table" not in (response.context or {}):
+                continue
+            fresh_forms.clear()
+            assert fields_of(response) == fields_of(page(client, url)), item.url_name
+            checked += 1
+    assert checked >= 8
+
+
+def test_an_edited_template_is_drawn_anew_by_the_development_server(client, park, fresh_forms):
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    sign_in(client, make_user(Role.SERVICE_OFFICER, park=park))
+    page(client, ENTERPRISES)
+    assert fresh_forms
+    file_changed.send(sender=None, file_path=Path("core/partials/filter_fields.html"))
+    assert not fresh_forms
