@@ -12,19 +12,9 @@ from parkops.core.models import ImportBatch, Park
 from parkops.core.testing import xlsx_bytes
 from parkops.e2e.helpers import log_in
 from parkops.enterprises.models import Enterprise
-from parkops.enterprises.testing import random_uscc
+from parkops.enterprises.testing import IMPORT_HEADER, random_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "状态",
-    "注册地行政区划代码",
-    "产业",
-    "是否规上",
-    "入规日期",
-]
 
 
 def answer_next_question(page, accept: bool) -> list[str]:
@@ -41,7 +31,7 @@ def answer_next_question(page, accept: bool) -> list[str]:
 
 def test_undoing_an_import_asks_first_and_cancelling_keeps_its_records(page):
     stats = User.objects.get(username="stats")
-    rows = [HEADER] + [
+    rows = [IMPORT_HEADER] + [
         [f"宿迁确认测试{i}有限公司", random_uscc(), "在园企业", "321300", "", "否", ""]
         for i in range(3)
     ]

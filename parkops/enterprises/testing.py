@@ -15,6 +15,17 @@ from parkops.core.text import pinyin_keys
 from parkops.enterprises.models import Contact, Enterprise
 from parkops.enterprises.uscc import make_uscc
 
+# The enterprise import template's columns, in order (what a user fills in).
+IMPORT_HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "状态",
+    "注册地行政区划代码",
+    "产业",
+    "是否规上",
+    "入规日期",
+]
+
 
 def random_uscc(region: str = "321300") -> str:
     return make_uscc("91" + region + random_digits(9))

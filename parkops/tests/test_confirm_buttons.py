@@ -13,20 +13,10 @@ from parkops.core.exchange.importer import run_import
 from parkops.core.exchange.spec import get_spec
 from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_token, make_user, sign_in, xlsx_bytes
-from parkops.enterprises.testing import make_contact, make_enterprise, random_uscc
+from parkops.enterprises.testing import IMPORT_HEADER, make_contact, make_enterprise, random_uscc
 from parkops.workdays.testing import make_override
 
 pytestmark = pytest.mark.django_db
-
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "状态",
-    "注册地行政区划代码",
-    "产业",
-    "是否规上",
-    "入规日期",
-]
 
 
 def question(client, page_url: str, action: str) -> str:
@@ -118,7 +108,7 @@ def test_erasing_a_contacts_personal_data_asks_first(client, park):
 
 def test_undoing_an_import_asks_first_counting_the_records(client, park):
     officer = make_user(Role.STATISTICS_OFFICER, park=park)
-    rows = [HEADER] + [
+    rows = [IMPORT_HEADER] + [
         [f"宿迁撤销{i}有限公司", random_uscc(), "在园企业", "321300", "", "否", ""]
         for i in range(12)
     ]

@@ -19,19 +19,10 @@ from parkops.core.models import ImportBatch
 from parkops.core.permissions import Role
 from parkops.core.testing import make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises.models import Enterprise
-from parkops.enterprises.testing import make_enterprise, random_uscc
+from parkops.enterprises.testing import IMPORT_HEADER, make_enterprise, random_uscc
 from parkops.promotion.testing import make_visit
 
 pytestmark = pytest.mark.django_db
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "状态",
-    "注册地行政区划代码",
-    "产业",
-    "是否规上",
-    "入规日期",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +54,7 @@ def run(park, user, data, *, commit, name="企业.xlsx"):
 
 
 def enterprise_rows(n):
-    return [HEADER] + [
+    return [IMPORT_HEADER] + [
         [f"宿迁翻页{i:04d}有限公司", random_uscc(), "在园企业", "321300", "", "否", ""]
         for i in range(n)
     ]
@@ -214,7 +205,7 @@ def test_a_project_officer_does_not_see_a_visits_batch(client, park):
 
 # ----------------------------------------------- 5. wording and order of errors
 def test_a_rows_errors_are_listed_in_column_order(park, officer):
-    rows = [HEADER, ["", "91321300MA1XXXXX0X", "不存在", "99", "无此产业", "也许", "去年"]]
+    rows = [IMPORT_HEADER, ["", "91321300MA1XXXXX0X", "不存在", "99", "无此产业", "也许", "去年"]]
     preview = run(park, officer, xlsx_bytes(rows), commit=False)
     columns = [problem.column for problem in preview.problems]
     assert len(columns) > 3
@@ -223,11 +214,11 @@ def test_a_rows_errors_are_listed_in_column_order(park, officer):
 
 
 def test_the_error_sheet_ends_each_message_once(park, officer):
-    rows = [HEADER, ["", random_uscc(), "不存在", "", "", "否", ""]]
+    rows = [IMPORT_HEADER, ["", random_uscc(), "不存在", "", "", "否", ""]]
     preview = run(park, officer, xlsx_bytes(rows), commit=False)
     assert len(preview.problems) == 2
     sheet = load_workbook(io.BytesIO(writers.error_workbook(preview))).active
-    errors = sheet.cell(row=2, column=len(HEADER) + 1).value
+    errors = sheet.cell(row=2, column=len(IMPORT_HEADER) + 1).value
     assert "；" in errors
     assert ".；" not in errors and "。；" not in errors
     assert errors.endswith(".")
@@ -236,7 +227,7 @@ def test_the_error_sheet_ends_each_message_once(park, officer):
 def test_a_formula_without_a_value_is_said_to_be_a_formula(park, officer):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(HEADER)
+    sheet.append(IMPORT_HEADER)
     # openpyxl saves formulas without a calculated value, as programs do.
     sheet.append(['=CONCAT("宿迁","公式有限公司")', random_uscc(), "在园企业", "", "", "否", ""])
     buffer = io.BytesIO()
@@ -249,6 +240,6 @@ def test_a_formula_without_a_value_is_said_to_be_a_formula(park, officer):
 
 
 def test_an_empty_required_cell_is_still_said_to_need_filling(park, officer):
-    rows = [HEADER, ["", random_uscc(), "在园企业", "", "", "否", ""]]
+    rows = [IMPORT_HEADER, ["", random_uscc(), "在园企业", "", "", "否", ""]]
     [problem] = run(park, officer, xlsx_bytes(rows), commit=False).problems
     assert problem.message == "This column must be filled in."

@@ -22,18 +22,9 @@ from parkops.core.permissions import Role
 from parkops.core.testing import make_industry, make_park, make_user, sign_in, xlsx_bytes
 from parkops.enterprises import services
 from parkops.enterprises.models import Enterprise
-from parkops.enterprises.testing import make_enterprise, random_uscc
+from parkops.enterprises.testing import IMPORT_HEADER, make_enterprise, random_uscc
 
 pytestmark = pytest.mark.django_db
-HEADER = [
-    "企业名称",
-    "统一社会信用代码",
-    "状态",
-    "注册地行政区划代码",
-    "产业",
-    "是否规上",
-    "入规日期",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +58,7 @@ def run(park, officer, data, name="企业.xlsx", commit=True):
 
 
 def good_rows(n=2, industry=""):
-    return [HEADER] + [
+    return [IMPORT_HEADER] + [
         [f"宿迁导入{i}有限公司", random_uscc(), "在园企业", "321300", industry, "否", ""]
         for i in range(n)
     ]
@@ -94,7 +85,7 @@ def test_rows_are_matched_by_credit_code_for_update_and_unchanged(park, officer)
     existing = make_enterprise(park, name="旧名有限公司")
     same = make_enterprise(park, name="不变有限公司")
     rows = [
-        HEADER,
+        IMPORT_HEADER,
         ["新名有限公司", existing.uscc.lower(), "在园企业", "", "", "否", ""],
         [same.name, same.uscc, "在园企业", "", "", "否", ""],
     ]
@@ -299,10 +290,10 @@ BAD_FILES = [
     ("empty.xlsx", lambda: b"", "empty"),
     ("renamed.xlsx", lambda: b"%PDF-1.4 not a workbook at all", "not an Excel file"),
     ("locked.xlsx", lambda: encrypted(xlsx_bytes(good_rows(1))), "password-protected"),
-    ("headers-only.xlsx", lambda: xlsx_bytes([HEADER]), "no data rows"),
+    ("headers-only.xlsx", lambda: xlsx_bytes([IMPORT_HEADER]), "no data rows"),
     (
         "unheaded.xlsx",
-        lambda: xlsx_bytes([[*HEADER], [*good_rows(1)[1], "多出来的数据"]]),
+        lambda: xlsx_bytes([[*IMPORT_HEADER], [*good_rows(1)[1], "多出来的数据"]]),
         "H2 has data but its column has no header",
     ),
     ("bomb.xlsx", zip_bomb, "implausible size"),
@@ -361,7 +352,7 @@ def test_duplicate_keys_within_the_file_are_errors(park, officer):
 
 def test_a_row_naming_another_park_refuses_the_whole_file(park, officer):
     other = make_park()
-    rows = [[*HEADER, "园区"]] + [[*row, park.name] for row in good_rows(2)[1:]]
+    rows = [[*IMPORT_HEADER, "园区"]] + [[*row, park.name] for row in good_rows(2)[1:]]
     rows[2][-1] = other.name
     before = count()
     outcome = run(park, officer, xlsx_bytes(rows))
@@ -385,7 +376,7 @@ def test_a_link_to_another_parks_record_refuses_the_file_without_revealing_it(pa
 
 def test_prospects_without_a_credit_code_must_not_repeat_by_name(park, officer):
     prospect = ["同名目标公司", "", "目标企业", "", "", "否", ""]
-    rows = [HEADER, prospect, list(prospect)]
+    rows = [IMPORT_HEADER, prospect, list(prospect)]
     outcome = run(park, officer, xlsx_bytes(rows))
     problem = outcome.problems[0]
     assert (problem.row, problem.column, problem.header) == (3, "A", "企业名称")
