@@ -81,6 +81,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_filter_forms():
+    """Each test starts with no filter form kept by an earlier one
+    (``core.generic.drawn_filter_fields`` keeps them per process): one drawn
+    under a FilterSet or setting another test patched would otherwise be
+    served to whichever test opens that list next."""
+    from parkops.core import generic
+
+    generic._DRAWN_FIELDS.clear()
+
+
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
     """The demo loaded once for a whole test module, and what ``load_demo``

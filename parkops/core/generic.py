@@ -311,7 +311,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         # drawn as for anyone else who may use the same filters.
         if sets_a_filter(self.filterset_class, self.request.GET):
             context["filter_errors"] = self.filterset.errors
-        else:
+        elif not self.request.htmx:  # htmx answers the table only, no form
             context["filter_fields"] = drawn_filter_fields(self.filterset)
         if self.exchange_key:
             from parkops.core.exchange.spec import get_spec
@@ -322,7 +322,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
 # The fields of filter forms given no filters, drawn, by everything they depend
 # on: the FilterSet, the language, the URLs (the pickers' addresses) and the
-# filters left out for the user (``unusable_filters``); None for a form that
+# filters the user's form has (``unusable_filters`` left out, or any filter an
+# ``__init__`` drops for a role); None for a form that
 # draws what may change between two requests, drawn each time. Nothing in them
 # is a user's own: a few dozen entries (registers × languages × roles).
 _DRAWN_FIELDS: dict[tuple, str | None] = {}
@@ -341,12 +342,13 @@ def drawn_filter_fields(filterset) -> str:
     list page opened from the menu building the form and drawing its widgets
     (a fifth of the page)."""
     unusable = getattr(filterset, "unusable_filters", None)
+    left_out = set(unusable() if unusable else ())
     key = (
         type(filterset),
         translation.get_language(),
         get_script_prefix(),
         get_resolver(get_urlconf()),
-        frozenset(unusable() if unusable else ()),
+        tuple(name for name in filterset.filters if name not in left_out),
     )
     html = _DRAWN_FIELDS.get(key)
     if html is None:
@@ -354,14 +356,22 @@ def drawn_filter_fields(filterset) -> str:
         if key not in _DRAWN_FIELDS:
             if len(_DRAWN_FIELDS) >= 500:
                 _DRAWN_FIELDS.clear()
-            _DRAWN_FIELDS[key] = html if _drawn_alike(filterset.form) else None
+            _DRAWN_FIELDS[key] = html if _drawn_alike(filterset) else None
     return html
 
 
-def _drawn_alike(form) -> bool:
-    """Does ``form``, given none of its values, draw the same on every request:
-    no choices of records except pickers' (which draw none until one is
-    chosen), no choices worked out as they are drawn, no initial values?"""
+def _drawn_alike(filterset) -> bool:
+    """Does ``filterset``'s form, given none of its values, draw the same on
+    every request: no filter whose choices its ``__init__`` worked out for this
+    request, no choices of records except pickers' (which draw none
+    until one is chosen), no choices worked out as they are drawn, no initial
+    values?"""
+    declared = type(filterset).base_filters
+    for name, one in filterset.filters.items():
+        original = declared.get(name)
+        if original is None or one.extra.get("choices") != original.extra.get("choices"):
+            return False
+    form = filterset.form
     if form.initial:
         return False
     for field in form.fields.values():

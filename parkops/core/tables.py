@@ -52,6 +52,13 @@ def truncated(*, wide_only=False) -> dict:
     }
 
 
+def _own_attribute(name: str) -> bool:
+    """Is accessor ``name`` an attribute of the row's record itself (read with
+    ``getattr``), not a path through a relation (``park__name``), which
+    django-tables2's accessor resolves?"""
+    return name.isidentifier() and "__" not in name
+
+
 class BaseTable(tables.Table):
     """A list page's table. The page's rows are drawn by ``body_html`` in one
     pass instead of a template loop over rows and cells, which cost most of a
@@ -196,7 +203,7 @@ class BaseTable(tables.Table):
         if (
             type(column) is not tables.Column
             or getattr(bound.render, "__func__", None) is not tables.Column.render
-            or not name.isidentifier()
+            or not _own_attribute(name)
         ):
             return None
         link = bound.link
@@ -238,7 +245,7 @@ class BaseTable(tables.Table):
             or getattr(bound.render, "__func__", None) is not tables.BooleanColumn.render
             or column.empty_values != ()
             or bound.link is not None
-            or not name.isidentifier()
+            or not _own_attribute(name)
         ):
             return None
         field = self._model_field(name)
@@ -256,7 +263,7 @@ class BaseTable(tables.Table):
         method's signature again for every cell); else None."""
         column = bound.column
         name = str(bound.accessor)
-        if isinstance(column, ManyToManyColumn | BaseLinkColumn) or not name.isidentifier():
+        if isinstance(column, ManyToManyColumn | BaseLinkColumn) or not _own_attribute(name):
             return None
         labels = _choice_labels(self._model_field(name))
         empty_values, default, link = column.empty_values, bound.default, bound.link

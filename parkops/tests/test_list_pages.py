@@ -544,3 +544,118 @@ def test_an_edited_template_is_drawn_anew_by_the_development_server(client, park
     assert fresh_forms
     file_changed.send(sender=None, file_path=Path("core/partials/filter_fields.html"))
     assert not fresh_forms
+
+
+def test_a_filter_an_init_drops_for_a_role_is_not_shown_to_that_role(
+    client, park, fresh_forms, monkeypatch
+):
+    """A FilterSet may drop a filter for some roles in its ``__init__``: the
+    form kept for one role is not served to another with other filters."""
+    from parkops.core.permissions import roles_of
+    from parkops.enterprises.filters import EnterpriseFilterSet
+
+    declared = EnterpriseFilterSet.__init__
+
+    def leaders_only_search(self, *args, **kwargs):
+        declared(self, *args, **kwargs)
+        if Role.PARK_LEADER not in roles_of(self.request.user):
+            del self.filters["q"]
+
+    monkeypatch.setattr(EnterpriseFilterSet, "__init__", leaders_only_search)
+    for user in (
+        make_user(Role.PARK_LEADER, park=park),
+        make_user(Role.SERVICE_OFFICER, park=park),
+    ):
+        sign_in(client, user)
+        assert ('name="q"' in filter_form(page(client, ENTERPRISES))) == (
+            Role.PARK_LEADER in roles_of(user)
+        )
+
+
+def test_choices_an_init_works_out_per_request_are_drawn_each_time(
+    client, park, fresh_forms, monkeypatch
+):
+    """Choices a FilterSet's ``__init__`` works out for the request (here, by
+    role) are the request's own: such a form is drawn each time, not kept."""
+    from parkops.core.permissions import roles_of
+    from parkops.enterprises.filters import EnterpriseFilterSet
+
+    declared = EnterpriseFilterSet.__init__
+
+    def choices_by_role(self, *args, **kwargs):
+        declared(self, *args, **kwargs)
+        role = sorted(roles_of(self.request.user))[0]
+        self.filters["status"].extra["choices"] = [("settled", f"在园-{role}")]
+
+    monkeypatch.setattr(EnterpriseFilterSet, "__init__", choices_by_role)
+    for role in (Role.PARK_LEADER, Role.SERVICE_OFFICER):
+        sign_in(client, make_user(role, park=park))
+        assert f"在园-{role}" in filter_form(page(client, ENTERPRISES))
+
+
+def test_every_kept_filter_form_is_what_its_user_would_be_drawn_anew(
+    client, park, fresh_forms, monkeypatch
+):
+    """Every role opens every list of its menu, in both languages, one after
+    another, so that each may be served a form another role's request kept:
+    each form served equals the same form drawn afresh for that request."""
+    from django.template.loader import get_template
+
+    from parkops.core import generic
+    from parkops.core.navigation import visible_navigation
+
+    kept = generic.drawn_filter_fields
+    served = []
+
+    def compared(filterset):
+        html = kept(filterset)
+        fresh = get_template("core/partials/filter_fields.html").render({"filter": filterset})
+        served.append((type(filterset).__name__, html == fresh))
+        return html
+
+    monkeypatch.setattr(generic, "drawn_filter_fields", compared)
+    make_enterprise(park)
+    for language in ("zh-hans", "en"):
+        for role in Role:
+            user = make_user(role, park=park, language=language)
+            sign_in(client, user)
+            for _label, items in visible_navigation(user):
+                for item in items:
+                    client.get(reverse(item.url_name))
+    assert served and all(same for _name, same in served), [n for n, same in served if not same]
+    assert len({name for name, _same in served}) >= 8
+
+
+def test_an_htmx_page_of_the_table_draws_no_filter_form(client, park, fresh_forms):
+    """A page or sort fetched by htmx answers the table alone: its filter form
+    (the visit list's reads the promotion officers) is not drawn."""
+    unit = make_unit(park)
+    make_visit(park, unit=unit, staff=[make_officer(park, unit)])
+    sign_in(client, make_user(Role.PARK_LEADER, park=park))
+    response = client.get(VISITS, {"sort": "-pk"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "filter_fields" not in response.context
+    assert '<form method="get"' not in response.content.decode()
+
+
+def test_a_column_reaching_through_a_relation_shows_the_related_value(park):
+    """A column whose accessor follows a relation (``park__name``) is drawn as
+    django-tables2 resolves it, not read as an attribute of the row's record."""
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    from parkops.core.tables import BaseTable
+
+    class Parks(BaseTable):
+        name = tables.Column()
+        park_name = tables.Column(accessor="park__name")
+
+        class Meta:
+            model = Enterprise
+            fields = ("name",)
+
+    make_enterprise(park, name="甲企业")
+    table = Parks(Enterprise.objects.unscoped().filter(park=park).select_related("park"))
+    table.context = {"request": RequestFactory().get("/")}
+    html = str(table.body_html())
+    assert f"<td>{park.name}</td>" in html
