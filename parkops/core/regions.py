@@ -35,15 +35,20 @@ def region_name(code: str) -> str:
     return entry[0] if entry else ""
 
 
-def region_full_name(code: str) -> str:
-    """Province, city and county names joined (e.g. 江苏省宿迁市宿城区)."""
-    names: list[str] = []
+def _places(code: str) -> list[str]:
+    """The codes of the places ``region_full_name`` names, province first."""
+    codes: list[str] = []
     while code and code in _regions():
         name, parent = _regions()[code]
         if name not in _PLACEHOLDER_NAMES:
-            names.append(name)
+            codes.append(code)
         code = parent
-    return "".join(reversed(names))
+    return codes[::-1]
+
+
+def region_full_name(code: str) -> str:
+    """Province, city and county names joined (e.g. 江苏省宿迁市宿城区)."""
+    return "".join(region_name(place) for place in _places(code))
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -81,17 +86,6 @@ def region_code_prefixes() -> frozenset[str]:
     """Every start of a known code ("3", "32", …, "321300"): whether typed
     digits can be the beginning of a division code."""
     return frozenset(code[:length] for code in _regions() for length in range(1, len(code) + 1))
-
-
-def _places(code: str) -> list[str]:
-    """The codes of the places ``region_full_name`` names, province first."""
-    codes: list[str] = []
-    while code and code in _regions():
-        name, parent = _regions()[code]
-        if name not in _PLACEHOLDER_NAMES:
-            codes.append(code)
-        code = parent
-    return codes[::-1]
 
 
 @cache
