@@ -10,13 +10,10 @@ from parkops.enterprises.selectors import enterprise_list
 from parkops.enterprises.uscc import normalise
 
 
-def refuse_limited_search(request):
+def refuse_limited_search(request) -> str | None:
     """A search below three characters looks at part of a long list only
     (``selectors.enterprise_search``): its export would be silently partial, so
-    it is refused, back to the list with a message saying why."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.urls import reverse
+    it is refused, saying why (``RegisterSpec.refuse_export``)."""
     from django.utils.translation import gettext
 
     from parkops.core import generic
@@ -29,14 +26,10 @@ def refuse_limited_search(request):
         and selectors.list_search_limited(user=request.user, filters=request.GET, park_id=park_id)
     ):
         return None
-    messages.error(
-        request,
-        gettext(
-            "Not exported: a search of fewer than 3 characters looks at part of the "
-            "list only. Type 3 characters or more, or clear the search, to export."
-        ),
+    return gettext(
+        "Not exported: a search of fewer than 3 characters looks at part of the "
+        "list only. Type 3 characters or more, or clear the search, to export."
     )
-    return redirect(f"{reverse('enterprises:enterprise_list')}?{request.GET.urlencode()}")
 
 
 ENTERPRISES = declare(

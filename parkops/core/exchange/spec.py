@@ -169,9 +169,10 @@ class RegisterSpec:
     row_for: Callable[[Any], Callable[[Any], Any]] | None = None
     # The export's file name, when not the title (用户清单, titled 用户).
     file_title: Any = None
-    # refuse_export(request): the answer to an export the register refuses
-    # (e.g. a search that looked at part of the list only), None to export.
-    refuse_export: Callable[[Any], Any] | None = None
+    # refuse_export(request): why the register refuses this export (e.g. a
+    # search that looked at part of the list only), None to export; the export
+    # says it and goes back to the list (``exchange.views.export_response``).
+    refuse_export: Callable[[Any], str | None] | None = None
     # Also read: "fallback_key" (a one-field key's stand-in for rows without
     # it), "normalise_key", and "undo": False for a register whose imports
     # cannot be undone (a history that moved other records on).

@@ -91,9 +91,9 @@ def export_response(request, spec, *, fmt="xlsx"):
     try:
         queryset = generic.list_rows(spec.selector, request, strict=True)
     except ValidationError as error:
-        return _refuse_filters(request, spec, error)
-    if spec.refuse_export is not None and (refused := spec.refuse_export(request)) is not None:
-        return refused
+        return _refused(request, spec, _bad_filters(spec, error))
+    if spec.refuse_export is not None and (why := spec.refuse_export(request)) is not None:
+        return _refused(request, spec, why)
     return list_export(
         fmt=fmt,
         actor=request.user,
@@ -109,11 +109,10 @@ def export_response(request, spec, *, fmt="xlsx"):
     )
 
 
-def _refuse_filters(request, spec, error: ValidationError):
-    """Filters that do not validate: the list page shows no rows and says why
-    beside them; an export of that would be an empty file saying nothing. So it
-    is refused, naming each bad filter, back on the list with the same filters
-    (as a register's own refusal does, ``RegisterSpec.refuse_export``)."""
+def _bad_filters(spec, error: ValidationError) -> str:
+    """Why an export of filters that do not validate is refused, naming each:
+    the list page shows no rows and says why beside them, and an export of that
+    would be an empty file saying nothing."""
     from django_filters.utils import label_for_filter
 
     filterset_class = spec.selector.filterset_class
@@ -128,11 +127,16 @@ def _refuse_filters(request, spec, error: ValidationError):
         label = label or name
         message = str(messages_[0]).rstrip("。.") if messages_ else ""
         named.append(message if name == NON_FIELD_ERRORS else f"{label}：{message}")
-    messages.error(
-        request,
-        _("The filters are not valid (%(errors)s); nothing was exported.")
-        % {"errors": "；".join(named)},
-    )
+    return _("The filters are not valid (%(errors)s); nothing was exported.") % {
+        "errors": "；".join(named)
+    }
+
+
+def _refused(request, spec, why: str):
+    """An export refused (``why``): said, back on the register's list with the
+    same filters (home, or the page the user came from, for a register with no
+    list page)."""
+    messages.error(request, why)
     list_name = generic.model_url_name(spec.model, "list") or generic.model_url_name(
         spec.model, "list", namespace="exchange"
     )
