@@ -409,11 +409,7 @@ def _example_row_warnings(spec, layout, table, actor, park) -> list[str]:
     expected = [(index, v.code(column.example or "")) for index, column in plain]
     if not any(example for _index, example in expected):
         return []
-    alike = [
-        (row, cells)
-        for row, cells in table.rows
-        if all(v.code(cells[index]) == example for index, example in expected)
-    ]
+    alike = _rows_reading(table.rows, expected)
     if alike and referring:
         written = dict(
             zip(
@@ -423,11 +419,7 @@ def _example_row_warnings(spec, layout, table, actor, park) -> list[str]:
             )
         )
         expected = [(index, v.code(written[column.key])) for index, column in referring]
-        alike = [
-            (row, cells)
-            for row, cells in alike
-            if all(v.code(cells[index]) == example for index, example in expected)
-        ]
+        alike = _rows_reading(alike, expected)
     if not alike:
         return []
     return [
@@ -436,6 +428,16 @@ def _example_row_warnings(spec, layout, table, actor, park) -> list[str]:
             "to import it."
         )
         % {"rows": "、".join(str(row) for row, _cells in alike)}
+    ]
+
+
+def _rows_reading(rows, expected: list[tuple[int, str]]) -> list:
+    """The (row, cells) of ``rows`` whose cell at each index reads (``v.code``)
+    as ``expected`` gives it."""
+    return [
+        (row, cells)
+        for row, cells in rows
+        if all(v.code(cells[index]) == example for index, example in expected)
     ]
 
 
